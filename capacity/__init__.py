@@ -1,0 +1,80 @@
+"""capacity: the national supply model and the uniform access criteria.
+
+Pure domain code: frozen value objects, no database (that lives in
+:mod:`capacity.persistence`, a separate door).
+"""
+
+from capacity.availability import AvailabilityReport, Placement
+from capacity.cases import (
+    Case,
+    CaseStatus,
+    ExploitationType,
+    Gender,
+    Need,
+    ResidenceStatus,
+    SafetyRisk,
+)
+from capacity.criteria import (
+    Eligibility,
+    Priority,
+    Reason,
+    Rulebook,
+    TypeEligibility,
+    bundled_rulebook,
+    load_rulebook,
+    parse_rulebook,
+)
+from capacity.errors import (
+    CapacityError,
+    InvalidCaseError,
+    InvalidFieldError,
+    InvalidRulebookError,
+    InvalidSupplyError,
+    UnknownReferenceError,
+)
+from capacity.facilities import Facility, GenderPolicy, Provider
+from capacity.funding import FundingStream
+from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
+from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
+from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
+
+__all__ = [
+    "CATALOGUE",
+    "DEFAULT_HORIZON_DAYS",
+    "POLICE_UNITS",
+    "REGIONS",
+    "AvailabilityReport",
+    "CapacityError",
+    "Case",
+    "CaseStatus",
+    "Eligibility",
+    "ExploitationType",
+    "Facility",
+    "FundingStream",
+    "Gender",
+    "GenderPolicy",
+    "InvalidCaseError",
+    "InvalidFieldError",
+    "InvalidRulebookError",
+    "InvalidSupplyError",
+    "Need",
+    "Placement",
+    "PlacementType",
+    "PlacementTypeInfo",
+    "Priority",
+    "Provider",
+    "Reason",
+    "Region",
+    "ResidenceStatus",
+    "Rulebook",
+    "SafetyRisk",
+    "SupplySnapshot",
+    "TypeEligibility",
+    "UnknownReferenceError",
+    "build_snapshot",
+    "bundled_rulebook",
+    "distance_km",
+    "load_rulebook",
+    "parse_rulebook",
+    "region",
+]

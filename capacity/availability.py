@@ -1,0 +1,88 @@
+"""What is known about occupancy: availability reports and current placements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from capacity.errors import InvalidSupplyError
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityReport:
+    """A provider's statement of free beds at one facility at one moment (the ledger row).
+
+    Parameters
+    ----------
+    facility_id
+        The facility reported on.
+    beds_free
+        Beds free at ``as_of``.
+    as_of
+        When the count was taken (timezone-aware).
+    reporter
+        Who reported (a user name or a system's client id).
+    idempotency_key
+        Client-supplied key that makes a retried report a no-op.
+    """
+
+    facility_id: str
+    beds_free: int
+    as_of: datetime
+    reporter: str
+    idempotency_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.beds_free, bool) or not isinstance(self.beds_free, int) or self.beds_free < 0:
+            raise InvalidSupplyError("beds_free", "must be a whole number, zero or more")
+        if self.as_of.tzinfo is None:
+            raise InvalidSupplyError("as_of", "must carry a timezone")
+        if not self.reporter.strip():
+            raise InvalidSupplyError("reporter", "must not be empty")
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A case staying at a facility.
+
+    Parameters
+    ----------
+    id
+        Identifier of the placement.
+    case_id
+        The case placed.
+    facility_id
+        Where.
+    beds
+        Beds taken (1 plus accompanying children).
+    start
+        First night.
+    expected_end
+        Expected day of discharge (the bed is free again from that day).
+    actual_end
+        Day of discharge once it happened; ``None`` while the case stays.
+    recorded_at
+        When the placement was recorded, so a snapshot knows whether an availability
+        report already counted it; ``None`` means "compare by start day".
+    """
+
+    id: str
+    case_id: str
+    facility_id: str
+    beds: int
+    start: date
+    expected_end: date
+    actual_end: date | None = None
+    recorded_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.beds < 1:
+            raise InvalidSupplyError("placement.beds", "must be at least 1")
+        if self.expected_end <= self.start:
+            raise InvalidSupplyError("placement.expected_end", "must be after the start")
+        if self.actual_end is not None and self.actual_end < self.start:
+            raise InvalidSupplyError("placement.actual_end", "must not be before the start")
+
+    def active_on(self, day: date) -> bool:
+        """Whether the placement holds its beds on ``day``."""
+        return self.start <= day and (self.actual_end is None or day < self.actual_end)

@@ -1,0 +1,25 @@
+"""The uniform access criteria: rulebook files, eligibility with reasons, priority."""
+
+from capacity.criteria.eligibility import Eligibility, Reason, TypeEligibility
+from capacity.criteria.priority import Priority
+from capacity.criteria.rulebook import (
+    NATIONAL,
+    REGIONAL_VARIATION,
+    Rulebook,
+    bundled_rulebook,
+    load_rulebook,
+    parse_rulebook,
+)
+
+__all__ = [
+    "NATIONAL",
+    "REGIONAL_VARIATION",
+    "Eligibility",
+    "Priority",
+    "Reason",
+    "Rulebook",
+    "TypeEligibility",
+    "bundled_rulebook",
+    "load_rulebook",
+    "parse_rulebook",
+]

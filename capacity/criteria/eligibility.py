@@ -1,0 +1,316 @@
+"""Evaluating a case against a facility: the decision and every reason behind it.
+
+Each rule family is one function that returns the reasons it fails (empty when it holds)
+and what it confirmed, so a coordinator reads *all* that stands in the way, not just the
+first thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from capacity.cases import Case, Gender, Need
+from capacity.criteria.labels import (
+    GENDER_LABELS,
+    GENDER_POLICY_LABELS,
+    NEED_LABELS,
+    describe_case,
+    needs_list,
+)
+from capacity.criteria.schema import (
+    CaseCategory,
+    NeedSource,
+    NeedStrength,
+    RegionalStreams,
+    RulebookFile,
+)
+from capacity.facilities import Facility, GenderPolicy
+from capacity.funding import FundingStream
+from capacity.placement_types import PlacementType, info
+from capacity.regions import distance_km, region
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One rule that failed (or one preference not met), in a coordinator's words.
+
+    Parameters
+    ----------
+    rule
+        The rule family: ``category``, ``type_needs``, ``gender``, ``age``, ``children``,
+        ``size``, ``needs``, ``safety``, ``funding`` (or ``preference`` for soft needs).
+    text
+        The sentence shown to the coordinator.
+    """
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    """The verdict on one case x facility pair.
+
+    Parameters
+    ----------
+    facility_id
+        The facility evaluated.
+    failed
+        Every rule that failed; the pair is eligible when this is empty.
+    met
+        Criteria the facility meets, for explanations.
+    unmet_preferences
+        Soft needs the facility does not cover (they cost :attr:`soft_penalty_days`).
+    soft_penalty_days
+        Objective penalty for the unmet soft needs, in waiting days.
+    """
+
+    facility_id: str
+    failed: tuple[Reason, ...]
+    met: tuple[str, ...]
+    unmet_preferences: tuple[Reason, ...] = ()
+    soft_penalty_days: float = 0.0
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        """``"eligible"`` or ``"not eligible: reason; reason"``."""
+        if self.eligible:
+            return "eligible"
+        return "not eligible: " + "; ".join(r.text for r in self.failed)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeEligibility:
+    """Whether a case belongs to the target group of a placement type, with reasons."""
+
+    placement_type: PlacementType
+    failed: tuple[Reason, ...]
+    met: tuple[str, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failed
+
+
+def matches_category(case: Case, category: CaseCategory) -> bool:
+    """Whether the case fulfils every condition of the category."""
+    checks = (
+        category.min_age is None or case.age >= category.min_age,
+        category.max_age is None or case.age <= category.max_age,
+        category.genders is None or case.gender in category.genders,
+        category.residence_statuses is None or case.residence_status in category.residence_statuses,
+        category.exploitation_types is None or case.exploitation_type in category.exploitation_types,
+        category.unaccompanied is None or case.unaccompanied == category.unaccompanied,
+        category.any_need is None or bool(case.needs & category.any_need),
+    )
+    return all(checks)
+
+
+def case_categories(book: RulebookFile, case: Case) -> frozenset[str]:
+    """Names of all case categories of the rulebook the case belongs to."""
+    return frozenset(name for name, cat in book.case_categories.items() if matches_category(case, cat))
+
+
+def evaluate_type(book: RulebookFile, case: Case, ptype: PlacementType) -> TypeEligibility:
+    """Target-group rules of one placement type (category and required needs)."""
+    rule = book.placement_types[ptype]
+    label = info(ptype).name
+    failed: list[Reason] = []
+    met: list[str] = []
+    served = sorted(rule.serves & case_categories(book, case))
+    if served:
+        met.append(f"{label} serves: {book.case_categories[served[0]].description}")
+    else:
+        groups = "; ".join(sorted(book.case_categories[c].description for c in rule.serves))
+        failed.append(
+            Reason("category", f"{label} serves: {groups}. This case ({describe_case(case)}) is none of these.")
+        )
+    if rule.requires_any_need:
+        if case.needs & rule.requires_any_need:
+            met.append(f"needs {needs_list(case.needs & rule.requires_any_need)}, which {label} is for")
+        else:
+            failed.append(
+                Reason(
+                    "type_needs",
+                    f"{label} is for cases that need at least one of: "
+                    f"{needs_list(rule.requires_any_need)}; this case needs none of these.",
+                )
+            )
+    return TypeEligibility(ptype, tuple(failed), tuple(met))
+
+
+def evaluate(
+    book: RulebookFile, case: Case, facility: Facility, stream: FundingStream | None
+) -> Eligibility:
+    """All rules for one case x facility pair.
+
+    Parameters
+    ----------
+    book
+        The validated rulebook.
+    case
+        The intake profile.
+    facility
+        The facility.
+    stream
+        The facility's funding stream (``None`` when unknown: the funding rule then fails).
+
+    Returns
+    -------
+    Eligibility
+        The verdict with every failed rule, what was met and the soft-need penalty.
+    """
+    type_verdict = evaluate_type(book, case, facility.placement_type)
+    failed = list(type_verdict.failed)
+    met = list(type_verdict.met)
+    for family in (_gender, _age, _children_and_size, _safety):
+        fails, oks = family(book, case, facility)
+        failed += fails
+        met += oks
+    fails, oks, prefs, penalty = _needs(book, case, facility)
+    failed += fails
+    met += oks
+    fails, oks = _funding(book, case, facility, stream)
+    failed += fails
+    met += oks
+    return Eligibility(facility.id, tuple(failed), tuple(met), tuple(prefs), penalty)
+
+
+_Result = tuple[list[Reason], list[str]]
+
+
+def _gender(book: RulebookFile, case: Case, fac: Facility) -> _Result:
+    admitted = (
+        fac.gender_policy is GenderPolicy.MIXED
+        or (fac.gender_policy is GenderPolicy.FEMALE_ONLY and case.gender is Gender.FEMALE)
+        or (fac.gender_policy is GenderPolicy.MALE_ONLY and case.gender is Gender.MALE)
+    )
+    policy = GENDER_POLICY_LABELS[fac.gender_policy]
+    if admitted:
+        return [], [f"admits {policy}"]
+    text = f"{fac.name} admits {policy}; this case is {GENDER_LABELS[case.gender]}."
+    return [Reason("gender", text)], []
+
+
+def _age(book: RulebookFile, case: Case, fac: Facility) -> _Result:
+    if fac.min_age <= case.age <= fac.max_age:
+        return [], [f"admits ages {fac.min_age}-{fac.max_age}"]
+    text = f"{fac.name} admits ages {fac.min_age}-{fac.max_age}; this case is {case.age}."
+    return [Reason("age", text)], []
+
+
+def _children_and_size(book: RulebookFile, case: Case, fac: Facility) -> _Result:
+    failed: list[Reason] = []
+    if case.accompanying_children > fac.max_children:
+        failed.append(
+            Reason(
+                "children",
+                f"{fac.name} admits at most {fac.max_children} accompanying children; "
+                f"this case comes with {case.accompanying_children}.",
+            )
+        )
+    elif case.beds > fac.beds:
+        failed.append(
+            Reason("size", f"{fac.name} has {fac.beds} beds in all; this family needs {case.beds}.")
+        )
+    if failed:
+        return failed, []
+    return [], ([f"room for {case.accompanying_children} children"] if case.accompanying_children else [])
+
+
+def _needs(book: RulebookFile, case: Case, fac: Facility) -> tuple[list[Reason], list[str], list[Reason], float]:
+    failed: list[Reason] = []
+    met: list[str] = []
+    prefs: list[Reason] = []
+    penalty = 0.0
+    for need in Need:
+        if need not in case.needs:
+            continue
+        rule = book.needs[need]
+        covered, missing_text = _covers(need, rule.met_by, case, fac)
+        if covered:
+            met.append(f"offers {NEED_LABELS[need]}")
+        elif rule.strength is NeedStrength.HARD:
+            failed.append(Reason("needs", missing_text))
+        else:
+            prefs.append(Reason("preference", missing_text))
+            penalty += rule.penalty_days
+    return failed, met, prefs, penalty
+
+
+def _covers(need: Need, source: NeedSource, case: Case, fac: Facility) -> tuple[bool, str]:
+    if source is NeedSource.WHEELCHAIR_ACCESS:
+        return fac.wheelchair_access, f"{fac.name} is not wheelchair accessible."
+    if source is NeedSource.LANGUAGE:
+        lang = case.interpreter_language or ""
+        return lang in fac.languages, f"{fac.name} has no staff speaking '{lang}' (interpreter needed)."
+    return need in fac.specialisms, f"{fac.name} offers no {NEED_LABELS[need]}."
+
+
+def safety_requires_distance(book: RulebookFile, case: Case) -> bool:
+    """Whether the case's safety rule asks for placement away from its region of exploitation."""
+    rule = book.safety[case.safety_risk]
+    return rule.outside_region_of_exploitation or rule.min_distance_km > 0
+
+
+def _safety(book: RulebookFile, case: Case, fac: Facility) -> _Result:
+    rule = book.safety[case.safety_risk]
+    risk = f"{case.safety_risk.value} safety risk"
+    failed: list[Reason] = []
+    met: list[str] = []
+    if rule.secret_address:
+        if fac.secret_address:
+            met.append("secret address")
+        else:
+            failed.append(Reason("safety", f"A {risk} needs a secret address; {fac.name}'s address is known."))
+    exploited = region(case.region_of_exploitation)
+    if rule.outside_region_of_exploitation:
+        if fac.region_id == exploited.id:
+            failed.append(
+                Reason("safety", f"A {risk} needs placement outside {exploited.name}, the region of exploitation; "
+                       f"{fac.name} is in it.")
+            )
+        else:
+            met.append(f"outside {exploited.name}, the region of exploitation")
+    if rule.min_distance_km > 0:
+        lat, lon = fac.location
+        km = distance_km(lat, lon, exploited.lat, exploited.lon)
+        if km < rule.min_distance_km:
+            failed.append(
+                Reason("safety", f"A {risk} needs at least {rule.min_distance_km:.0f} km from {exploited.name}; "
+                       f"{fac.name} is {km:.0f} km away.")
+            )
+        else:
+            met.append(f"{km:.0f} km from {exploited.name}")
+    return failed, met
+
+
+def _funding(book: RulebookFile, case: Case, fac: Facility, stream: FundingStream | None) -> _Result:
+    rule = book.funding
+    if not rule.require_coverage:
+        return [], []
+    if stream is None:
+        return [Reason("funding", f"{fac.name} has no known funding stream.")], []
+    failed: list[Reason] = []
+    label = info(fac.placement_type).name
+    if fac.placement_type not in stream.placement_types:
+        failed.append(Reason("funding", f"{stream.name} does not pay for {label} beds."))
+    if not stream.case_categories & case_categories(book, case):
+        failed.append(
+            Reason("funding", f"{stream.name} does not pay for this case ({describe_case(case)}).")
+        )
+    own_region_only = stream.region_id is not None and rule.regional_streams is RegionalStreams.OWN_REGION
+    if own_region_only and case.region_signalled != stream.region_id:
+        unsafe_exception = rule.out_of_region_when_unsafe and safety_requires_distance(book, case)
+        if not unsafe_exception:
+            home = region(case.region_signalled).name
+            failed.append(
+                Reason("funding", f"{stream.name} pays only for cases signalled in its own region; "
+                       f"this case was signalled in {home}.")
+            )
+    if failed:
+        return failed, []
+    return [], [f"paid by {stream.name}"]

@@ -1,0 +1,69 @@
+"""Domain errors of the capacity package.
+
+Each error names *what* is wrong (a field, a file and a path inside it) and *why*, so the
+API and the CLI can show it to a user as it is.
+"""
+
+from __future__ import annotations
+
+
+class CapacityError(Exception):
+    """Base class of all errors raised by :mod:`capacity`."""
+
+
+class InvalidFieldError(CapacityError, ValueError):
+    """A value object was given a field value it cannot hold.
+
+    Parameters
+    ----------
+    field
+        Name of the offending field, dotted for nested values (``"needs[2]"``).
+    reason
+        Why the value was refused, in words a user understands.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+class InvalidCaseError(InvalidFieldError):
+    """An intake profile was refused."""
+
+
+class InvalidSupplyError(InvalidFieldError):
+    """A region, provider, facility, funding stream or availability record was refused."""
+
+
+class InvalidRulebookError(CapacityError):
+    """A rulebook file could not be loaded.
+
+    Parameters
+    ----------
+    source
+        The file (or ``"<string>"``) the rulebook came from.
+    path
+        Where inside the rulebook the problem is, as ``a.b[2].c`` (empty for the whole file).
+    reason
+        Why it was refused.
+    """
+
+    def __init__(self, source: str, path: str, reason: str) -> None:
+        self.source = source
+        self.path = path
+        self.reason = reason
+        where = f"{source}: {path}" if path else source
+        super().__init__(f"{where}: {reason}")
+
+
+class UnknownReferenceError(CapacityError, KeyError):
+    """An identifier (region, facility, funding stream, case) that does not exist."""
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        super().__init__(f"unknown {kind} {identifier!r}")
+
+    def __str__(self) -> str:
+        return f"unknown {self.kind} {self.identifier!r}"
