@@ -24,6 +24,7 @@ from capacity.criteria import (
     load_rulebook,
     parse_rulebook,
 )
+from capacity.dataset import Dataset
 from capacity.errors import (
     CapacityError,
     InvalidCaseError,
@@ -47,6 +48,7 @@ __all__ = [
     "CapacityError",
     "Case",
     "CaseStatus",
+    "Dataset",
     "Eligibility",
     "ExploitationType",
     "Facility",
