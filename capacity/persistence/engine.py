@@ -1,0 +1,241 @@
+"""Engines, units of work and migrations.
+
+SQLite is the embedded default (one file, WAL mode, created and migrated on first use);
+PostgreSQL is the production database. Both run the same Alembic migrations.
+
+SQLite detail: pysqlite's own transaction handling starts transactions late (DEFERRED),
+so the loser of a read-then-write race fails at once with "database is locked". The
+engine takes over ``BEGIN`` itself, and a unit of work opened with ``immediate=True``
+starts with ``BEGIN IMMEDIATE``: a second writer then waits (up to the busy timeout) and
+sees the first writer's changes, instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from capacity.persistence.errors import MigrationsNotFoundError
+from capacity.persistence.repository import Repository
+
+SQLITE_BUSY_TIMEOUT_S = 15.0  # seconds a writer waits for another writer's lock
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATION_LOCK_KEY = 0x4F7076616E67  # PostgreSQL advisory lock id ("Opvang" in ASCII)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for a database URL.
+
+    For SQLite, the file's folder is created when missing, every connection is switched to
+    WAL mode with foreign keys enforced, and transactions begin with the mode named by the
+    execution option ``sqlite_begin`` (``"DEFERRED"`` unless told otherwise; see
+    :func:`session_scope`).
+
+    Parameters
+    ----------
+    url
+        SQLAlchemy database URL (``sqlite:///opvang.db``,
+        ``postgresql+psycopg://user@host/db``).
+
+    Returns
+    -------
+    Engine
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if in_memory:
+        # One shared connection, or every checkout would see its own empty database.
+        engine = create_engine(
+            parsed,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False},
+            poolclass=StaticPool,
+        )
+    else:
+        if not database.startswith("file:"):
+            Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    _install_sqlite_hooks(engine)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (see _on_begin)
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
+            raise ValueError(f"sqlite_begin must be DEFERRED, IMMEDIATE or EXCLUSIVE, not {mode!r}")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def session_scope(engine: Engine, *, immediate: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block succeeds, roll back when it raises.
+
+    Parameters
+    ----------
+    engine
+        An engine from :func:`make_engine`.
+    immediate
+        Take the write lock at the start (SQLite ``BEGIN IMMEDIATE``), for units of work
+        that read and then write on what they read (accepting the last bed). On PostgreSQL
+        this is an ordinary transaction: lock the rows with ``with_for_update()``.
+
+    Yields
+    ------
+    Session
+        Objects stay readable after the commit (``expire_on_commit=False``).
+    """
+    bind = engine
+    if immediate and is_sqlite(engine):
+        bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+    with Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _alembic_config(connection: Connection) -> Config:
+    if not (MIGRATIONS_DIR / "env.py").is_file():
+        raise MigrationsNotFoundError(MIGRATIONS_DIR)
+    config = Config()  # no ini file: Alembic leaves the caller's logging alone
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    config.attributes["configure_logger"] = False
+    return config
+
+
+@contextmanager
+def _migration_transaction(engine_or_url: Engine | str) -> Iterator[Connection]:
+    """A transaction that only one process at a time holds, for migrating and seeding.
+
+    Several API workers may start at once against one database; they take turns (an
+    advisory lock on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and the later ones find
+    the work done.
+    """
+    engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
+    try:
+        bind = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
+        with bind.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+            yield connection
+    finally:
+        if isinstance(engine_or_url, str):
+            engine.dispose()
+
+
+def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
+    """Migrate the database up to a revision (all the way by default).
+
+    Parameters
+    ----------
+    engine_or_url
+        An engine, or a URL (an engine is then made and disposed of).
+    revision
+        Alembic revision to reach.
+
+    Raises
+    ------
+    MigrationsNotFoundError
+        When the ``migrations/`` folder is missing (an installation without the sources).
+    """
+    with _migration_transaction(engine_or_url) as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def downgrade(engine_or_url: Engine | str, revision: str = "base") -> None:
+    """Migrate the database down to a revision (``"base"``: drop everything).
+
+    Parameters
+    ----------
+    engine_or_url
+        An engine, or a URL.
+    revision
+        Alembic revision to reach.
+
+    Raises
+    ------
+    MigrationsNotFoundError
+        When the ``migrations/`` folder is missing.
+    """
+    with _migration_transaction(engine_or_url) as connection:
+        command.downgrade(_alembic_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (``None``: never migrated).
+
+    Parameters
+    ----------
+    engine
+        The database.
+
+    Returns
+    -------
+    str or None
+    """
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_database(url: str) -> Engine:
+    """Engine for a database that is created, migrated and seeded on first use.
+
+    Runs the migrations up to ``head`` and stores the 35 regions when they are missing
+    (every facility and case refers to one), in one transaction, so the result is ready
+    for use and concurrent first starts do not collide.
+
+    Parameters
+    ----------
+    url
+        SQLAlchemy database URL.
+
+    Returns
+    -------
+    Engine
+
+    Raises
+    ------
+    MigrationsNotFoundError
+        When the ``migrations/`` folder is missing.
+    """
+    engine = make_engine(url)
+    with _migration_transaction(engine) as connection:
+        command.upgrade(_alembic_config(connection), "head")
+        with Session(bind=connection) as session:
+            Repository(session).ensure_regions()
+            session.flush()
+    return engine

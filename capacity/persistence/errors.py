@@ -1,0 +1,66 @@
+"""Errors of the persistence layer.
+
+They extend :class:`capacity.errors.CapacityError`, so callers that map domain errors to
+user-facing answers (the API's 4xx, the CLI's messages) handle them the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from capacity.errors import CapacityError
+
+
+class PersistenceError(CapacityError):
+    """Base class of the errors raised by :mod:`capacity.persistence`."""
+
+
+class DuplicateRecordError(PersistenceError):
+    """A record with this identifier is already stored.
+
+    Parameters
+    ----------
+    kind
+        What kind of record (``"case"``, ``"placement"``).
+    identifier
+        The identifier that is taken.
+    """
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        super().__init__(f"{kind} {identifier!r} already exists")
+
+
+class IdempotencyConflictError(PersistenceError):
+    """An idempotency key was reused for a different request.
+
+    A retry with the same key and the same content is a no-op; the same key with other
+    content is refused, because one of the two requests would otherwise be lost.
+
+    Parameters
+    ----------
+    key
+        The idempotency key.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"idempotency key {key!r} was already used for a different report")
+
+
+class MigrationsNotFoundError(PersistenceError):
+    """The Alembic ``migrations/`` folder is not where the package expects it.
+
+    Parameters
+    ----------
+    path
+        Where it was looked for.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"Alembic migrations folder not found at {path}; run from a source checkout "
+            "(pip install -e .) so that migrations/ sits beside the capacity package"
+        )

@@ -1,0 +1,330 @@
+"""Mapping between database rows and the frozen value objects of :mod:`capacity`.
+
+Rows store enumerations as their codes, sets as sorted JSON lists and tuples as JSON
+lists in order; reading a row back builds the value object again, so a stored object
+goes through the same validation as a new one. Every ``*_values`` function returns the
+column values of one row, checked against the column lengths first (SQLite does not
+enforce them, PostgreSQL refuses with an error the user cannot read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import String
+
+from capacity.availability import AvailabilityReport, Placement
+from capacity.cases import (
+    Case,
+    CaseStatus,
+    ExploitationType,
+    Gender,
+    Need,
+    ResidenceStatus,
+    SafetyRisk,
+)
+from capacity.errors import InvalidFieldError, InvalidSupplyError
+from capacity.facilities import Facility, GenderPolicy, Provider
+from capacity.funding import FundingStream
+from capacity.persistence.models import (
+    AvailabilityReportRow,
+    Base,
+    CaseRow,
+    FacilityRow,
+    FundingStreamRow,
+    PlacementRow,
+    ProviderRow,
+    RegionRow,
+)
+from capacity.placement_types import PlacementType
+from capacity.regions import Region
+
+Values = dict[str, Any]
+
+
+def _codes(items: Iterable[str]) -> list[str]:
+    """Sorted codes of a set of enumeration members or strings (stable JSON)."""
+    return sorted(str(item) for item in items)
+
+
+def checked(model: type[Base], values: Values) -> Values:
+    """Check string values against the column lengths of a model.
+
+    Parameters
+    ----------
+    model
+        The row class the values are for.
+    values
+        Column values.
+
+    Returns
+    -------
+    dict
+        The same values.
+
+    Raises
+    ------
+    InvalidFieldError
+        When a text is longer than its column allows.
+    """
+    table = Base.metadata.tables[model.__tablename__]
+    for name, value in values.items():
+        column_type = table.columns[name].type
+        length = column_type.length if isinstance(column_type, String) else None
+        if isinstance(value, str) and length is not None and len(value) > length:
+            raise InvalidFieldError(f"{table.name}.{name}", f"at most {length} characters")
+    return values
+
+
+def region_values(region: Region) -> Values:
+    """Column values of a region row."""
+    return checked(
+        RegionRow,
+        {
+            "id": region.id,
+            "name": region.name,
+            "province": region.province,
+            "lat": region.lat,
+            "lon": region.lon,
+            "police_unit": region.police_unit,
+        },
+    )
+
+
+def to_region(row: RegionRow) -> Region:
+    """The region a row describes."""
+    return Region(row.id, row.name, row.province, row.lat, row.lon, row.police_unit)
+
+
+def provider_values(provider: Provider) -> Values:
+    """Column values of a provider row."""
+    return checked(ProviderRow, {"id": provider.id, "name": provider.name})
+
+
+def to_provider(row: ProviderRow) -> Provider:
+    """The provider a row describes."""
+    return Provider(id=row.id, name=row.name)
+
+
+def funding_stream_values(stream: FundingStream) -> Values:
+    """Column values of a funding-stream row."""
+    return checked(
+        FundingStreamRow,
+        {
+            "id": stream.id,
+            "name": stream.name,
+            "payer": stream.payer,
+            "placement_types": _codes(stream.placement_types),
+            "case_categories": _codes(stream.case_categories),
+            "region_id": stream.region_id,
+            "budget_per_period": stream.budget_per_period,
+            "period": stream.period,
+        },
+    )
+
+
+def to_funding_stream(row: FundingStreamRow) -> FundingStream:
+    """The funding stream a row describes."""
+    return FundingStream(
+        id=row.id,
+        name=row.name,
+        payer=row.payer,
+        placement_types=frozenset(PlacementType(code) for code in row.placement_types),
+        case_categories=frozenset(row.case_categories),
+        region_id=row.region_id,
+        budget_per_period=row.budget_per_period,
+        period=row.period,
+    )
+
+
+def facility_values(facility: Facility) -> Values:
+    """Column values of a facility row."""
+    return checked(
+        FacilityRow,
+        {
+            "id": facility.id,
+            "name": facility.name,
+            "provider_id": facility.provider_id,
+            "region_id": facility.region_id,
+            "placement_type": facility.placement_type.value,
+            "beds": facility.beds,
+            "funding_stream_id": facility.funding_stream_id,
+            "cost_per_bed_day": facility.cost_per_bed_day,
+            "specialisms": _codes(facility.specialisms),
+            "gender_policy": facility.gender_policy.value,
+            "min_age": facility.min_age,
+            "max_age": facility.max_age,
+            "max_children": facility.max_children,
+            "secret_address": facility.secret_address,
+            "languages": _codes(facility.languages),
+            "wheelchair_access": facility.wheelchair_access,
+            "lat": facility.lat,
+            "lon": facility.lon,
+        },
+    )
+
+
+def to_facility(row: FacilityRow) -> Facility:
+    """The facility a row describes."""
+    return Facility(
+        id=row.id,
+        name=row.name,
+        provider_id=row.provider_id,
+        region_id=row.region_id,
+        placement_type=PlacementType(row.placement_type),
+        beds=row.beds,
+        funding_stream_id=row.funding_stream_id,
+        cost_per_bed_day=row.cost_per_bed_day,
+        specialisms=frozenset(Need(code) for code in row.specialisms),
+        gender_policy=GenderPolicy(row.gender_policy),
+        min_age=row.min_age,
+        max_age=row.max_age,
+        max_children=row.max_children,
+        secret_address=row.secret_address,
+        languages=frozenset(row.languages),
+        wheelchair_access=row.wheelchair_access,
+        lat=row.lat,
+        lon=row.lon,
+    )
+
+
+def case_values(case: Case) -> Values:
+    """Column values of a case row (without the server-set timestamps)."""
+    return checked(
+        CaseRow,
+        {
+            "id": case.id,
+            "intake_date": case.intake_date,
+            "age": case.age,
+            "gender": case.gender.value,
+            "residence_status": case.residence_status.value,
+            "exploitation_type": case.exploitation_type.value,
+            "region_signalled": case.region_signalled,
+            "region_of_exploitation": case.region_of_exploitation,
+            "responsible_organisation": case.responsible_organisation,
+            "accompanying_children": case.accompanying_children,
+            "needs": _codes(case.needs),
+            "safety_risk": case.safety_risk.value,
+            "interpreter_language": case.interpreter_language,
+            "preferred_regions": list(case.preferred_regions),
+            "unaccompanied": case.unaccompanied,
+            "status": case.status.value,
+        },
+    )
+
+
+def to_case(row: CaseRow) -> Case:
+    """The case a row describes."""
+    return Case(
+        id=row.id,
+        intake_date=row.intake_date,
+        age=row.age,
+        gender=Gender(row.gender),
+        residence_status=ResidenceStatus(row.residence_status),
+        exploitation_type=ExploitationType(row.exploitation_type),
+        region_signalled=row.region_signalled,
+        region_of_exploitation=row.region_of_exploitation,
+        responsible_organisation=row.responsible_organisation,
+        accompanying_children=row.accompanying_children,
+        needs=frozenset(Need(code) for code in row.needs),
+        safety_risk=SafetyRisk(row.safety_risk),
+        interpreter_language=row.interpreter_language,
+        preferred_regions=tuple(row.preferred_regions),
+        unaccompanied=row.unaccompanied,
+        status=CaseStatus(row.status),
+    )
+
+
+def placement_values(placement: Placement) -> Values:
+    """Column values of a placement row.
+
+    Raises
+    ------
+    InvalidSupplyError
+        When ``recorded_at`` has no timezone (the domain object does not check it).
+    """
+    if placement.recorded_at is not None and placement.recorded_at.tzinfo is None:
+        raise InvalidSupplyError("placement.recorded_at", "must carry a timezone")
+    return checked(
+        PlacementRow,
+        {
+            "id": placement.id,
+            "case_id": placement.case_id,
+            "facility_id": placement.facility_id,
+            "beds": placement.beds,
+            "start": placement.start,
+            "expected_end": placement.expected_end,
+            "actual_end": placement.actual_end,
+            "recorded_at": placement.recorded_at,
+        },
+    )
+
+
+def to_placement(row: PlacementRow) -> Placement:
+    """The placement a row describes."""
+    return Placement(
+        id=row.id,
+        case_id=row.case_id,
+        facility_id=row.facility_id,
+        beds=row.beds,
+        start=row.start,
+        expected_end=row.expected_end,
+        actual_end=row.actual_end,
+        recorded_at=row.recorded_at,
+    )
+
+
+def derived_idempotency_key(report: AvailabilityReport) -> str:
+    """A key for a report that came without one: the same count twice is one report.
+
+    Parameters
+    ----------
+    report
+        The report.
+
+    Returns
+    -------
+    str
+        ``"derived-"`` and a SHA-256 of facility, moment (in UTC) and beds free.
+    """
+    moment = report.as_of.astimezone(UTC).isoformat()
+    digest = hashlib.sha256(f"{report.facility_id}|{moment}|{report.beds_free}".encode())
+    return f"derived-{digest.hexdigest()}"
+
+
+def report_values(report: AvailabilityReport, *, idempotency_key: str | None) -> Values:
+    """Column values of a ledger row (the id and ``recorded_at`` are set by the database)."""
+    return checked(
+        AvailabilityReportRow,
+        {
+            "facility_id": report.facility_id,
+            "beds_free": report.beds_free,
+            "as_of": report.as_of,
+            "reporter": report.reporter,
+            "idempotency_key": idempotency_key,
+        },
+    )
+
+
+def to_report(row: AvailabilityReportRow) -> AvailabilityReport:
+    """The availability report a ledger row holds (``as_of`` in UTC)."""
+    return AvailabilityReport(
+        facility_id=row.facility_id,
+        beds_free=row.beds_free,
+        as_of=row.as_of,
+        reporter=row.reporter,
+        idempotency_key=row.idempotency_key,
+    )
+
+
+def same_report(a: AvailabilityReport, b: AvailabilityReport) -> bool:
+    """Whether two reports say the same (a retry), ignoring the time zone of ``as_of``."""
+    return (
+        a.facility_id == b.facility_id
+        and a.beds_free == b.beds_free
+        and a.as_of == b.as_of
+        and a.reporter == b.reporter
+    )
