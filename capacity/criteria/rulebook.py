@@ -129,7 +129,9 @@ def _first_error(source: str, exc: ValidationError) -> InvalidRulebookError:
         path = f"{path}.{inner}" if path and inner else (path or inner)
         return InvalidRulebookError(source, path, ctx_error.reason)
     reason = err["msg"]
-    if err["type"] == "missing":
+    if "[key]" in err["loc"]:
+        reason = f"is not an allowed key here ({reason})"
+    elif err["type"] == "missing":
         reason = "is required"
     elif err["type"] == "extra_forbidden":
         reason = "is not a known key"
@@ -139,6 +141,8 @@ def _first_error(source: str, exc: ValidationError) -> InvalidRulebookError:
 def _format_loc(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
+        if part == "[key]":
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:
