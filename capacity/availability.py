@@ -33,7 +33,11 @@ class AvailabilityReport:
     idempotency_key: str | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.beds_free, bool) or not isinstance(self.beds_free, int) or self.beds_free < 0:
+        if (
+            isinstance(self.beds_free, bool)
+            or not isinstance(self.beds_free, int)
+            or self.beds_free < 0
+        ):
             raise InvalidSupplyError("beds_free", "must be a whole number, zero or more")
         if self.as_of.tzinfo is None:
             raise InvalidSupplyError("as_of", "must carry a timezone")
@@ -82,6 +86,10 @@ class Placement:
             raise InvalidSupplyError("placement.expected_end", "must be after the start")
         if self.actual_end is not None and self.actual_end < self.start:
             raise InvalidSupplyError("placement.actual_end", "must not be before the start")
+        if self.recorded_at is not None and self.recorded_at.tzinfo is None:
+            raise InvalidSupplyError("placement.recorded_at", "must carry a timezone")
+        if not self.id or not self.case_id or not self.facility_id:
+            raise InvalidSupplyError("placement", "id, case_id and facility_id must not be empty")
 
     def active_on(self, day: date) -> bool:
         """Whether the placement holds its beds on ``day``."""

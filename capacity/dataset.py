@@ -43,6 +43,8 @@ class Dataset:
 
 
 def _check_references(ds: Dataset) -> None:
+    if ds.as_of.tzinfo is None:
+        raise InvalidSupplyError("as_of", "must carry a timezone")
     providers = {p.id for p in ds.providers}
     streams = {s.id for s in ds.funding_streams}
     facilities = {f.id for f in ds.facilities}
@@ -58,14 +60,18 @@ def _check_references(ds: Dataset) -> None:
             raise InvalidSupplyError(name, "ids must be unique")
     for f in ds.facilities:
         if f.provider_id not in providers:
-            raise InvalidSupplyError(f"facilities[{f.id}].provider_id", f"unknown provider {f.provider_id!r}")
+            raise InvalidSupplyError(
+                f"facilities[{f.id}].provider_id", f"unknown provider {f.provider_id!r}"
+            )
         if f.funding_stream_id not in streams:
             raise InvalidSupplyError(
                 f"facilities[{f.id}].funding_stream_id", f"unknown stream {f.funding_stream_id!r}"
             )
     for p in ds.placements:
         if p.facility_id not in facilities:
-            raise InvalidSupplyError(f"placements[{p.id}].facility_id", f"unknown facility {p.facility_id!r}")
+            raise InvalidSupplyError(
+                f"placements[{p.id}].facility_id", f"unknown facility {p.facility_id!r}"
+            )
         if p.case_id not in cases:
             raise InvalidSupplyError(f"placements[{p.id}].case_id", f"unknown case {p.case_id!r}")
     for r in ds.reports:

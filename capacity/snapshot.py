@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from capacity.availability import AvailabilityReport, Placement
+from capacity.clock import local_date
 from capacity.errors import InvalidSupplyError, UnknownReferenceError
 from capacity.facilities import Facility
 from capacity.funding import FundingStream
@@ -61,7 +62,8 @@ class SupplySnapshot:
 
     @property
     def day0(self) -> date:
-        return self.as_of.date()
+        """Day 0 of the horizon: the Dutch calendar day of :attr:`as_of`."""
+        return local_date(self.as_of)
 
     def index_of(self, facility_id: str) -> int:
         """Row of a facility in :attr:`free_beds`."""
@@ -75,7 +77,8 @@ class SupplySnapshot:
 
     def free(self, facility_id: str) -> npt.NDArray[np.int32]:
         """Free beds of one facility for each day of the horizon."""
-        return self.free_beds[self.index_of(facility_id)]
+        row: npt.NDArray[np.int32] = self.free_beds[self.index_of(facility_id)]
+        return row
 
     def stream(self, stream_id: str) -> FundingStream:
         for s in self.funding_streams:
@@ -95,7 +98,7 @@ def build_snapshot(
 ) -> SupplySnapshot:
     """Combine reports and placements into free beds per facility per day.
 
-    Day 0 comes from the latest report at or before ``as_of``, corrected for placements
+    Days are Dutch calendar days (Europe/Amsterdam). Day 0 comes from the latest report at or before ``as_of``, corrected for placements
     recorded and discharges made after that report; without a report it is the beds
     minus the placements the system knows of. Later days add the beds of current
     placements whose expected discharge falls on or before that day. Placements past
@@ -126,7 +129,7 @@ def build_snapshot(
         raise InvalidSupplyError("as_of", "must carry a timezone")
     facs = tuple(facilities)
     streams = tuple(funding_streams)
-    day0 = as_of.date()
+    day0 = local_date(as_of)
     latest = _latest_reports(reports, as_of)
     by_facility: dict[str, list[Placement]] = {f.id: [] for f in facs}
     for p in placements:
@@ -166,7 +169,7 @@ def _after_report(p: Placement, report: AvailabilityReport) -> bool:
     """Whether a placement was made after the report was taken (so it is not in it)."""
     if p.recorded_at is not None:
         return p.recorded_at > report.as_of
-    return p.start > report.as_of.date()
+    return p.start > local_date(report.as_of)
 
 
 def _free_row(
@@ -180,7 +183,7 @@ def _free_row(
     if report is None:
         free0 = fac.beds - sum(p.beds for p in active)
     else:
-        report_day = report.as_of.date()
+        report_day = local_date(report.as_of)
         taken_since = sum(p.beds for p in active if _after_report(p, report))
         freed_since = sum(
             p.beds

@@ -21,11 +21,15 @@ def _variables(model: cp_model.CpModel, form: Formulation) -> list[cp_model.IntV
     p = form.problem
     return [
         model.new_bool_var(f"place[{p.case_ids[c]}, {p.facility_ids[f]}, day {d}]")
-        for c, f, d in zip(form.var_case.tolist(), form.var_facility.tolist(), form.var_day.tolist(), strict=True)
+        for c, f, d in zip(
+            form.var_case.tolist(), form.var_facility.tolist(), form.var_day.tolist(), strict=True
+        )
     ]
 
 
-def add_each_case_at_most_once(model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]) -> None:
+def add_each_case_at_most_once(
+    model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]
+) -> None:
     """A case is placed at most once: one facility, one start day."""
     rows, cols = form.case_rows()
     for c in np.unique(rows).tolist():
@@ -37,8 +41,10 @@ def add_capacity(model: cp_model.CpModel, form: Formulation, x: list[cp_model.In
     rows, cols, vals, rhs = form.capacity_rows()
     for r in range(rhs.size):
         sel = rows == r
-        model.add(sum(int(v) * x[i] for i, v in zip(cols[sel].tolist(), vals[sel].tolist(), strict=True))
-                  <= int(rhs[r]))
+        model.add(
+            sum(int(v) * x[i] for i, v in zip(cols[sel].tolist(), vals[sel].tolist(), strict=True))
+            <= int(rhs[r])
+        )
 
 
 def add_budgets(model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]) -> None:
@@ -47,8 +53,10 @@ def add_budgets(model: cp_model.CpModel, form: Formulation, x: list[cp_model.Int
     for r in range(rhs.size):
         sel = rows == r
         cents = np.ceil(vals[sel] * COST_SCALE - 1e-9).astype(np.int64).tolist()
-        model.add(sum(v * x[i] for i, v in zip(cols[sel].tolist(), cents, strict=True))
-                  <= math.floor(rhs[r] * COST_SCALE + 1e-9))
+        model.add(
+            sum(v * x[i] for i, v in zip(cols[sel].tolist(), cents, strict=True))
+            <= math.floor(rhs[r] * COST_SCALE + 1e-9)
+        )
 
 
 def add_keep_apart(model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]) -> None:
@@ -79,7 +87,9 @@ def solve_cpsat(
     model.minimize(sum(v * xi for v, xi in zip(scaled, x, strict=True)))
     if hint:
         chosen = set(hint)
-        for i, (o, d) in enumerate(zip(form.var_option.tolist(), form.var_day.tolist(), strict=True)):
+        for i, (o, d) in enumerate(
+            zip(form.var_option.tolist(), form.var_day.tolist(), strict=True)
+        ):
             model.add_hint(x[i], (o, d) in chosen)
     build = time.perf_counter() - t0
     solver = cp_model.CpSolver()
@@ -96,8 +106,14 @@ def solve_cpsat(
         guard.cancel()
     solve = time.perf_counter() - t1
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Outcome([], -math.inf, False, "cpsat", build, solve, (f"CP-SAT: {solver.status_name(status)}",))
-    plan = [(int(form.var_option[i]), int(form.var_day[i])) for i, xi in enumerate(x) if solver.value(xi)]
+        return Outcome(
+            [], -math.inf, False, "cpsat", build, solve, (f"CP-SAT: {solver.status_name(status)}",)
+        )
+    plan = [
+        (int(form.var_option[i]), int(form.var_day[i]))
+        for i, xi in enumerate(x)
+        if solver.value(xi)
+    ]
     # rounding of the objective moves it by at most half a unit per case
     slack = 0.5 * problem.n_cases / OBJ_SCALE
     bound = form.constant + solver.best_objective_bound / OBJ_SCALE - slack

@@ -37,8 +37,12 @@ def components(problem: MatchingProblem) -> list[tuple[IntArray, IntArray]]:
         if ra != rb:
             parent[ra] = rb
 
-    for c, f, s in zip(problem.opt_case.tolist(), problem.opt_facility.tolist(), problem.opt_stream.tolist(),
-                       strict=True):
+    for c, f, s in zip(
+        problem.opt_case.tolist(),
+        problem.opt_facility.tolist(),
+        problem.opt_stream.tolist(),
+        strict=True,
+    ):
         union(c, n_c + f)
         if s != NO_STREAM and s in binding:
             union(c, n_c + n_f + s)
@@ -54,16 +58,22 @@ def components(problem: MatchingProblem) -> list[tuple[IntArray, IntArray]]:
         root = int(roots[n_c + f])
         if root in parts:
             parts[root][1].append(f)
-    return [(np.array(cs, dtype=np.int32), np.array(fs, dtype=np.int32)) for cs, fs in parts.values()]
+    return [
+        (np.array(cs, dtype=np.int32), np.array(fs, dtype=np.int32)) for cs, fs in parts.values()
+    ]
 
 
-def subproblem(problem: MatchingProblem, cases: IntArray, facilities: IntArray) -> tuple[MatchingProblem, IntArray]:
+def subproblem(
+    problem: MatchingProblem, cases: IntArray, facilities: IntArray
+) -> tuple[MatchingProblem, IntArray]:
     """The part of the problem on these cases and facilities, and its options' original indices."""
     case_new = np.full(problem.n_cases, -1, dtype=np.int32)
     case_new[cases] = np.arange(cases.size, dtype=np.int32)
     fac_new = np.full(problem.n_facilities, -1, dtype=np.int32)
     fac_new[facilities] = np.arange(facilities.size, dtype=np.int32)
-    keep = np.flatnonzero((case_new[problem.opt_case] >= 0) & (fac_new[problem.opt_facility] >= 0)).astype(np.int32)
+    keep = np.flatnonzero(
+        (case_new[problem.opt_case] >= 0) & (fac_new[problem.opt_facility] >= 0)
+    ).astype(np.int32)
     used_streams = np.unique(problem.opt_stream[keep])
     used_streams = used_streams[used_streams != NO_STREAM]
     stream_new = np.full(len(problem.stream_ids), NO_STREAM, dtype=np.int32)
@@ -71,7 +81,11 @@ def subproblem(problem: MatchingProblem, cases: IntArray, facilities: IntArray) 
     old_stream = problem.opt_stream[keep]
     new_stream = np.where(old_stream == NO_STREAM, NO_STREAM, stream_new[np.maximum(old_stream, 0)])
     pairs = problem.keep_apart
-    inside = (case_new[pairs[:, 0]] >= 0) & (case_new[pairs[:, 1]] >= 0) if pairs.size else np.zeros(0, bool)
+    inside = (
+        (case_new[pairs[:, 0]] >= 0) & (case_new[pairs[:, 1]] >= 0)
+        if pairs.size
+        else np.zeros(0, bool)
+    )
     sub = MatchingProblem(
         horizon_days=problem.horizon_days,
         unplaced_penalty_days=problem.unplaced_penalty_days,

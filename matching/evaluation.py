@@ -55,28 +55,39 @@ def plan_violations(problem: MatchingProblem, plan: Plan) -> list[str]:
             f"{use[f, d]} beds used, {problem.free_beds[f, d]} free"
         )
     for s in np.flatnonzero(spent > problem.budget * (1 + 1e-9) + 1e-6):
-        out.append(f"stream {problem.stream_ids[s]} over budget: {spent[s]:.2f} > {problem.budget[s]:.2f}")
+        out.append(
+            f"stream {problem.stream_ids[s]} over budget: {spent[s]:.2f} > {problem.budget[s]:.2f}"
+        )
     return out
 
 
-def plan_to_assignments(problem: MatchingProblem, plan: Plan) -> tuple[tuple[Assignment, ...], tuple[str, ...]]:
+def plan_to_assignments(
+    problem: MatchingProblem, plan: Plan
+) -> tuple[tuple[Assignment, ...], tuple[str, ...]]:
     """Assignments sorted by case id, and the ids of the unplaced cases."""
     placed: set[int] = set()
     out = []
     for k, day in plan:
         c = int(problem.opt_case[k])
         placed.add(c)
-        out.append(Assignment(problem.case_ids[c], problem.facility_ids[int(problem.opt_facility[k])], int(day)))
+        out.append(
+            Assignment(
+                problem.case_ids[c], problem.facility_ids[int(problem.opt_facility[k])], int(day)
+            )
+        )
     out.sort(key=lambda a: a.case)
     unplaced = tuple(sorted(problem.case_ids[c] for c in range(problem.n_cases) if c not in placed))
     return tuple(out), unplaced
 
 
-def assignments_to_plan(problem: MatchingProblem, assignments: Iterable[Assignment]) -> list[tuple[int, int]]:
+def assignments_to_plan(
+    problem: MatchingProblem, assignments: Iterable[Assignment]
+) -> list[tuple[int, int]]:
     """Map named assignments back to (option, start day); unknown pairs raise ``KeyError``."""
     cases, facs = problem.case_index(), problem.facility_index()
     key_to_option = {
-        (int(c), int(f)): k for k, (c, f) in enumerate(zip(problem.opt_case, problem.opt_facility, strict=True))
+        (int(c), int(f)): k
+        for k, (c, f) in enumerate(zip(problem.opt_case, problem.opt_facility, strict=True))
     }
     return [(key_to_option[(cases[a.case], facs[a.facility])], a.start_day) for a in assignments]
 
@@ -87,5 +98,7 @@ def occupancy(problem: MatchingProblem, plan: Plan) -> npt.NDArray[np.int64]:
     stay = problem.stay_to
     for k, day in plan:
         f = int(problem.opt_facility[k])
-        use[f, day : min(problem.horizon_days, day + int(stay[k]))] += int(problem.case_beds[int(problem.opt_case[k])])
+        use[f, day : min(problem.horizon_days, day + int(stay[k]))] += int(
+            problem.case_beds[int(problem.opt_case[k])]
+        )
     return use

@@ -52,20 +52,41 @@ def solve_flow(problem: MatchingProblem) -> Outcome:
     per_fac = [unit_day[unit_f == f] for f in range(n_f)]
     counts = np.array([per_fac[f].size for f in problem.opt_facility.tolist()], dtype=np.int64)
     arc_opt = np.repeat(np.arange(problem.n_options), counts)
-    arc_day = np.concatenate([per_fac[f] for f in problem.opt_facility.tolist()]) if arc_opt.size else arc_opt
+    arc_day = (
+        np.concatenate([per_fac[f] for f in problem.opt_facility.tolist()])
+        if arc_opt.size
+        else arc_opt
+    )
     arc_case = problem.opt_case[arc_opt]
     cost = problem.case_weight[arc_case] * arc_day + problem.opt_penalty[arc_opt]
     useful = cost < problem.unplaced_cost[arc_case]
-    arc_opt, arc_day, arc_case, cost = arc_opt[useful], arc_day[useful], arc_case[useful], cost[useful]
+    arc_opt, arc_day, arc_case, cost = (
+        arc_opt[useful],
+        arc_day[useful],
+        arc_case[useful],
+        cost[useful],
+    )
 
-    tails = np.concatenate([np.zeros(n_c), 1 + np.arange(n_c), 1 + arc_case, unit_node[unit_f, unit_day]])
-    heads = np.concatenate([1 + np.arange(n_c), np.full(n_c, sink), unit_node[problem.opt_facility[arc_opt], arc_day],
-                            np.full(unit_f.size, sink)])
-    caps = np.concatenate([np.ones(n_c), np.ones(n_c), np.ones(arc_opt.size), increments[unit_f, unit_day]])
+    tails = np.concatenate(
+        [np.zeros(n_c), 1 + np.arange(n_c), 1 + arc_case, unit_node[unit_f, unit_day]]
+    )
+    heads = np.concatenate(
+        [
+            1 + np.arange(n_c),
+            np.full(n_c, sink),
+            unit_node[problem.opt_facility[arc_opt], arc_day],
+            np.full(unit_f.size, sink),
+        ]
+    )
+    caps = np.concatenate(
+        [np.ones(n_c), np.ones(n_c), np.ones(arc_opt.size), increments[unit_f, unit_day]]
+    )
     costs = np.concatenate([np.zeros(n_c), problem.unplaced_cost, cost, np.zeros(unit_f.size)])
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64),
+        tails.astype(np.int32),
+        heads.astype(np.int32),
+        caps.astype(np.int64),
         np.rint(costs * COST_SCALE).astype(np.int64),
     )
     smcf.set_node_supply(0, n_c)
@@ -75,7 +96,9 @@ def solve_flow(problem: MatchingProblem) -> Outcome:
     status = smcf.solve()
     solve = time.perf_counter() - t1
     if status != smcf.OPTIMAL:
-        return Outcome([], -np.inf, False, "flow", build, solve, (f"min-cost flow status {status}",))
+        return Outcome(
+            [], -np.inf, False, "flow", build, solve, (f"min-cost flow status {status}",)
+        )
     first_option_arc = 2 * n_c
     flows = smcf.flows(np.arange(first_option_arc, first_option_arc + arc_opt.size))
     chosen = np.flatnonzero(flows > 0)

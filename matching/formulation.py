@@ -197,7 +197,9 @@ def binding_streams(problem: MatchingProblem) -> IntArray:
         if members.size == 0:
             continue
         worst: dict[int, float] = {}
-        for c, cost in zip(problem.opt_case[members].tolist(), problem.opt_cost[members].tolist(), strict=True):
+        for c, cost in zip(
+            problem.opt_case[members].tolist(), problem.opt_cost[members].tolist(), strict=True
+        ):
             worst[c] = max(worst.get(c, 0.0), cost)
         if sum(worst.values()) > problem.budget[s]:
             out.append(int(s))

@@ -30,7 +30,9 @@ def solve_greedy(problem: MatchingProblem) -> Outcome:
         apart.setdefault(a, set()).add(b)
         apart.setdefault(b, set()).add(a)
     facility_of: dict[int, int] = {}
-    order = sorted(range(problem.n_cases), key=lambda c: (-problem.case_weight[c], problem.case_ids[c]))
+    order = sorted(
+        range(problem.n_cases), key=lambda c: (-problem.case_weight[c], problem.case_ids[c])
+    )
     plan: list[tuple[int, int]] = []
     for c in order:
         w, beds = float(problem.case_weight[c]), int(problem.case_beds[c])
@@ -39,7 +41,9 @@ def solve_greedy(problem: MatchingProblem) -> Outcome:
         for k in by_case[c].tolist():
             f = int(problem.opt_facility[k])
             s = int(problem.opt_stream[k])
-            if f in banned or (s != NO_STREAM and spent[s] + problem.opt_cost[k] > problem.budget[s]):
+            if f in banned or (
+                s != NO_STREAM and spent[s] + problem.opt_cost[k] > problem.budget[s]
+            ):
                 continue
             for d in days[f].tolist():
                 cost = w * d + float(problem.opt_penalty[k])

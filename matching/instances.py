@@ -58,7 +58,9 @@ class InstanceSpec:
 
 
 SIZES: dict[str, InstanceSpec] = {
-    "tiny": InstanceSpec(n_cases=6, n_facilities=3, horizon_days=6, n_types=2, mean_beds=1.5, n_streams=2),
+    "tiny": InstanceSpec(
+        n_cases=6, n_facilities=3, horizon_days=6, n_types=2, mean_beds=1.5, n_streams=2
+    ),
     "small": InstanceSpec(n_cases=30, n_facilities=12, horizon_days=20, n_types=3, n_streams=3),
     "S": InstanceSpec(),
     "M": InstanceSpec(n_cases=3_000, n_facilities=1_000, n_types=10, n_streams=20),
@@ -85,10 +87,14 @@ def random_problem(spec: InstanceSpec, seed: int) -> MatchingProblem:
     stream_of_fac = rng.integers(0, spec.n_streams, n_f)
     cost_per_day = rng.uniform(100, 350, n_f)
 
-    case_types = [rng.choice(spec.n_types, size=rng.integers(1, 3), replace=False) for _ in range(n_c)]
+    case_types = [
+        rng.choice(spec.n_types, size=rng.integers(1, 3), replace=False) for _ in range(n_c)
+    ]
     family = rng.random(n_c) < spec.family_share
     case_beds = np.where(family, rng.integers(2, spec.max_family_beds + 1, n_c), 1).astype(np.int32)
-    weight = rng.choice([1.0, 2.0, 3.0], n_c, p=[0.6, 0.3, 0.1]) * rng.choice([1.0, 1.5], n_c, p=[0.8, 0.2])
+    weight = rng.choice([1.0, 2.0, 3.0], n_c, p=[0.6, 0.3, 0.1]) * rng.choice(
+        [1.0, 1.5], n_c, p=[0.8, 0.2]
+    )
     weight = np.round(weight * rng.uniform(1.0, 2.0, n_c), 2)
     loc_case, loc_fac = rng.random((n_c, 2)), rng.random((n_f, 2))
 
@@ -126,8 +132,13 @@ def random_problem(spec: InstanceSpec, seed: int) -> MatchingProblem:
     )
 
 
-def _budgets(spec: InstanceSpec, rng: np.random.Generator, oc: np.ndarray, stream: np.ndarray,
-             cost: np.ndarray) -> np.ndarray:
+def _budgets(
+    spec: InstanceSpec,
+    rng: np.random.Generator,
+    oc: np.ndarray,
+    stream: np.ndarray,
+    cost: np.ndarray,
+) -> np.ndarray:
     budget = np.full(spec.n_streams, np.inf)
     for s in range(spec.n_streams):
         if rng.random() < 0.5:

@@ -18,19 +18,28 @@ def _csr(rows: np.ndarray, n_rows: int) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int32)
 
 
-def _add_rows(h: highspy.Highs, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, upper: np.ndarray) -> None:
+def _add_rows(
+    h: highspy.Highs, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, upper: np.ndarray
+) -> None:
     """Rows ``sum(vals x) <= upper``; ``rows`` must be sorted (they are built in row order)."""
     n = int(upper.shape[0])
     if n == 0:
         return
     lower = np.full(n, -highspy.kHighsInf)
-    h.addRows(n, lower, upper.astype(np.float64), int(cols.size), _csr(rows, n), cols.astype(np.int32),
-              vals.astype(np.float64))
+    h.addRows(
+        n,
+        lower,
+        upper.astype(np.float64),
+        int(cols.size),
+        _csr(rows, n),
+        cols.astype(np.int32),
+        vals.astype(np.float64),
+    )
 
 
 def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float) -> highspy.Highs:
     """A quiet HiGHS instance with the run's limits."""
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("threads", int(threads))
@@ -74,7 +83,12 @@ def solve_mip(
     """Solve the time-indexed MIP until optimal or until the wall-clock ``deadline``."""
     t0 = time.perf_counter()
     form = build_formulation(problem)
-    h = new_highs(seed=seed, threads=threads, time_limit=deadline - time.perf_counter(), relative_gap=relative_gap)
+    h = new_highs(
+        seed=seed,
+        threads=threads,
+        time_limit=deadline - time.perf_counter(),
+        relative_gap=relative_gap,
+    )
     load_model(h, form, integer=True)
     if hint:
         _set_hint(h, form, hint)
@@ -95,7 +109,10 @@ def solve_mip(
 
 
 def _set_hint(h: highspy.Highs, form: Formulation, hint: list[tuple[int, int]]) -> None:
-    key = {(int(o), int(d)): i for i, (o, d) in enumerate(zip(form.var_option, form.var_day, strict=True))}
+    key = {
+        (int(o), int(d)): i
+        for i, (o, d) in enumerate(zip(form.var_option, form.var_day, strict=True))
+    }
     chosen = [key[(o, d)] for o, d in hint if (o, d) in key]
     values = np.zeros(form.n_vars)
     values[chosen] = 1.0

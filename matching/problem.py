@@ -71,8 +71,19 @@ class MatchingProblem:
     keep_apart: IntArray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int32))
 
     def __post_init__(self) -> None:
-        for name in ("free_beds", "case_beds", "case_weight", "opt_case", "opt_facility", "opt_penalty",
-                     "opt_stay", "opt_cost", "opt_stream", "budget", "keep_apart"):
+        for name in (
+            "free_beds",
+            "case_beds",
+            "case_weight",
+            "opt_case",
+            "opt_facility",
+            "opt_penalty",
+            "opt_stay",
+            "opt_cost",
+            "opt_stream",
+            "budget",
+            "keep_apart",
+        ):
             arr = np.ascontiguousarray(getattr(self, name))
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
@@ -146,14 +157,18 @@ def _option_entry(p: MatchingProblem, k: int) -> str:
     return f"options[{k}] ({case} -> {fac})"
 
 
-def _first(mask: npt.NDArray[np.bool_]) -> int | None:
-    hits = np.flatnonzero(mask)
+def _first(mask: npt.ArrayLike) -> int | None:
+    hits = np.flatnonzero(np.asarray(mask))
     return int(hits[0]) if hits.size else None
 
 
-def validate(p: MatchingProblem) -> None:  # noqa: C901 - a flat list of checks reads best
+def validate(p: MatchingProblem) -> None:
     """Check every rule of the format; raise :class:`InvalidProblemError` naming the entry."""
-    if isinstance(p.horizon_days, bool) or not isinstance(p.horizon_days, int) or p.horizon_days < 1:
+    if (
+        isinstance(p.horizon_days, bool)
+        or not isinstance(p.horizon_days, int)
+        or p.horizon_days < 1
+    ):
         raise _bad("horizon_days", "must be a whole number of at least 1")
     if not np.isfinite(p.unplaced_penalty_days) or p.unplaced_penalty_days < 0:
         raise _bad("unplaced_penalty_days", "must be a number of at least 0")

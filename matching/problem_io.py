@@ -15,7 +15,14 @@ from matching.errors import InvalidProblemError
 from matching.problem import FORMAT, NO_STAY, NO_STREAM, MatchingProblem
 
 _TOP_KEYS = {
-    "format", "horizon_days", "unplaced_penalty_days", "facilities", "cases", "options", "budgets", "keep_apart",
+    "format",
+    "horizon_days",
+    "unplaced_penalty_days",
+    "facilities",
+    "cases",
+    "options",
+    "budgets",
+    "keep_apart",
 }
 _FACILITY_KEYS = {"id", "free_beds"}
 _CASE_KEYS = {"id", "beds", "weight"}
@@ -35,7 +42,9 @@ def _is_number(value: Any) -> bool:
     return (isinstance(value, int | float) and not isinstance(value, bool)) and math.isfinite(value)
 
 
-def _entries(data: dict[str, Any], key: str, keys: set[str], required: set[str]) -> list[dict[str, Any]]:
+def _entries(
+    data: dict[str, Any], key: str, keys: set[str], required: set[str]
+) -> list[dict[str, Any]]:
     items = data.get(key, [])
     if not isinstance(items, list):
         raise _bad(key, "must be a list")
@@ -51,7 +60,9 @@ def _entries(data: dict[str, Any], key: str, keys: set[str], required: set[str])
     return items
 
 
-def _number(entry: str, name: str, value: Any, *, integer: bool = False, minimum: float = 0) -> float:
+def _number(
+    entry: str, name: str, value: Any, *, integer: bool = False, minimum: float = 0
+) -> float:
     ok = _is_int(value) if integer else _is_number(value)
     kind = "a whole number" if integer else "a number"
     if not ok or value < minimum:
@@ -74,10 +85,10 @@ def problem_from_dict(data: Any) -> MatchingProblem:
         raise _bad(unknown[0], "unknown key")
     if data.get("format") != FORMAT:
         raise _bad("format", f"must be {FORMAT!r}")
-    horizon = data.get("horizon_days")
+    horizon: int = data.get("horizon_days")  # type: ignore[assignment]  # checked next
     if not _is_int(horizon) or horizon < 1:
         raise _bad("horizon_days", "must be a whole number of at least 1")
-    unplaced = data.get("unplaced_penalty_days", horizon)
+    unplaced: float = data.get("unplaced_penalty_days", horizon)
     if not _is_number(unplaced) or unplaced < 0:
         raise _bad("unplaced_penalty_days", "must be a number of at least 0")
 
@@ -95,9 +106,18 @@ def problem_from_dict(data: Any) -> MatchingProblem:
 
     cases = _entries(data, "cases", _CASE_KEYS, {"id"})
     case_ids = tuple(_ident(f"cases[{i}]", c["id"]) for i, c in enumerate(cases))
-    beds = [int(_number(f"cases[{i}] ({case_ids[i]})", "beds", c.get("beds", 1), integer=True, minimum=1))
-            for i, c in enumerate(cases)]
-    weight = [_number(f"cases[{i}] ({case_ids[i]})", "weight", c.get("weight", 1.0)) for i, c in enumerate(cases)]
+    beds = [
+        int(
+            _number(
+                f"cases[{i}] ({case_ids[i]})", "beds", c.get("beds", 1), integer=True, minimum=1
+            )
+        )
+        for i, c in enumerate(cases)
+    ]
+    weight = [
+        _number(f"cases[{i}] ({case_ids[i]})", "weight", c.get("weight", 1.0))
+        for i, c in enumerate(cases)
+    ]
 
     budgets = _entries(data, "budgets", _BUDGET_KEYS, {"stream", "amount"})
     stream_ids: list[str] = []
@@ -150,16 +170,22 @@ def _ident(entry: str, value: Any) -> str:
 
 
 def _option_arrays(
-    options: list[dict[str, Any]], case_ids: tuple[str, ...], fac_ids: tuple[str, ...], stream_ids: list[str]
+    options: list[dict[str, Any]],
+    case_ids: tuple[str, ...],
+    fac_ids: tuple[str, ...],
+    stream_ids: list[str],
 ) -> dict[str, Any]:
     case_at = {c: i for i, c in enumerate(case_ids)}
     fac_at = {f: i for i, f in enumerate(fac_ids)}
     stream_at = {s: i for i, s in enumerate(stream_ids)}
     n = len(options)
     cols: dict[str, Any] = {
-        "opt_case": np.zeros(n, np.int32), "opt_facility": np.zeros(n, np.int32),
-        "opt_penalty": np.zeros(n, np.float64), "opt_stay": np.full(n, NO_STAY, np.int32),
-        "opt_cost": np.zeros(n, np.float64), "opt_stream": np.full(n, NO_STREAM, np.int32),
+        "opt_case": np.zeros(n, np.int32),
+        "opt_facility": np.zeros(n, np.int32),
+        "opt_penalty": np.zeros(n, np.float64),
+        "opt_stay": np.full(n, NO_STAY, np.int32),
+        "opt_cost": np.zeros(n, np.float64),
+        "opt_stream": np.full(n, NO_STREAM, np.int32),
     }
     for k, opt in enumerate(options):
         entry = f"options[{k}] ({opt.get('case')} -> {opt.get('facility')})"
@@ -172,7 +198,9 @@ def _option_arrays(
         cols["opt_penalty"][k] = _number(entry, "penalty", opt.get("penalty", 0.0))
         cols["opt_cost"][k] = _number(entry, "cost", opt.get("cost", 0.0))
         if opt.get("stay_days") is not None:
-            cols["opt_stay"][k] = int(_number(entry, "stay_days", opt["stay_days"], integer=True, minimum=1))
+            cols["opt_stay"][k] = int(
+                _number(entry, "stay_days", opt["stay_days"], integer=True, minimum=1)
+            )
         if opt.get("stream") is not None:
             sid = _ident(entry, opt["stream"])
             if sid not in stream_at:

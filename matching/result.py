@@ -126,7 +126,8 @@ class MatchResult:
             "bound": self.bound,
             "gap": self.gap,
             "assignments": [
-                {"case": a.case, "facility": a.facility, "start_day": a.start_day} for a in self.assignments
+                {"case": a.case, "facility": a.facility, "start_day": a.start_day}
+                for a in self.assignments
             ],
             "unplaced": list(self.unplaced),
             "stats": {

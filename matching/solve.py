@@ -47,8 +47,9 @@ def solve(problem: MatchingProblem, params: SolveParams | None = None) -> MatchR
     deadline = start + params.time_limit * (1 - GUARD_MARGIN)
     if params.method is Method.FLOW and not flow_is_exact(problem):
         raise InvalidParamsError(
-            "method", "flow is exact only when every case needs one bed, no budget binds, "
-            "no pair is kept apart and every stay lasts to the end of the horizon"
+            "method",
+            "flow is exact only when every case needs one bed, no budget binds, "
+            "no pair is kept apart and every stay lasts to the end of the horizon",
         )
     outcome = _dispatch(problem, params, deadline)
     violations = plan_violations(problem, outcome.plan)
@@ -56,7 +57,11 @@ def solve(problem: MatchingProblem, params: SolveParams | None = None) -> MatchR
         raise MatchingError(f"{outcome.method} produced an infeasible plan: {violations[0]}")
     objective = plan_objective(problem, outcome.plan)
     bound = min(objective, max(outcome.bound, single_case_bound(problem)))
-    status = Status.OPTIMAL if outcome.optimal or math.isclose(bound, objective, rel_tol=1e-9) else Status.FEASIBLE
+    status = (
+        Status.OPTIMAL
+        if outcome.optimal or math.isclose(bound, objective, rel_tol=1e-9)
+        else Status.FEASIBLE
+    )
     assignments, unplaced = plan_to_assignments(problem, outcome.plan)
     total = time.perf_counter() - start
     return MatchResult(
@@ -86,17 +91,29 @@ def _dispatch(problem: MatchingProblem, params: SolveParams, deadline: float) ->
     return _solve_parts(problem, params, method, deadline)
 
 
-def _solve_parts(problem: MatchingProblem, params: SolveParams, method: Method, deadline: float) -> Outcome:
+def _solve_parts(
+    problem: MatchingProblem, params: SolveParams, method: Method, deadline: float
+) -> Outcome:
     """Solve each independent part exactly, with the greedy plan as hint and fallback."""
     from matching.cpsat import solve_cpsat
 
-    parts = components(problem) if params.decompose else [(np.arange(problem.n_cases, dtype=np.int32),
-                                                           np.arange(problem.n_facilities, dtype=np.int32))]
+    parts = (
+        components(problem)
+        if params.decompose
+        else [
+            (
+                np.arange(problem.n_cases, dtype=np.int32),
+                np.arange(problem.n_facilities, dtype=np.int32),
+            )
+        ]
+    )
     parts.sort(key=lambda p: (p[0].size, int(p[0][0]) if p[0].size else 0))
     sizes = [int(cs.size) for cs, _ in parts]
     remaining_size = sum(sizes)
     plan: list[tuple[int, int]] = []
-    bound, optimal, build, notes, methods = 0.0, True, 0.0, [], set()
+    bound, optimal, build = 0.0, True, 0.0
+    notes: list[str] = []
+    methods: set[str] = set()
     for (cases, facs), size in zip(parts, sizes, strict=True):
         sub, original = subproblem(problem, cases, facs)
         now = time.perf_counter()
@@ -104,15 +121,32 @@ def _solve_parts(problem: MatchingProblem, params: SolveParams, method: Method, 
         remaining_size -= size
         hint = solve_greedy(sub).plan
         if method is Method.CPSAT:
-            out = solve_cpsat(sub, deadline=now + share, seed=params.seed, threads=params.threads, hint=hint)
+            out = solve_cpsat(
+                sub, deadline=now + share, seed=params.seed, threads=params.threads, hint=hint
+            )
         else:
-            out = solve_mip(sub, deadline=now + share, seed=params.seed, threads=params.threads,
-                            relative_gap=params.relative_gap, hint=hint)
+            out = solve_mip(
+                sub,
+                deadline=now + share,
+                seed=params.seed,
+                threads=params.threads,
+                relative_gap=params.relative_gap,
+                hint=hint,
+            )
         if not out.plan and hint:
-            out = Outcome(hint, out.bound, False, f"{out.method}+greedy", out.build_seconds, out.solve_seconds,
-                          (*out.notes, "exact method found no plan in time; greedy plan kept"))
+            out = Outcome(
+                hint,
+                out.bound,
+                False,
+                f"{out.method}+greedy",
+                out.build_seconds,
+                out.solve_seconds,
+                (*out.notes, "exact method found no plan in time; greedy plan kept"),
+            )
         elif plan_objective(sub, hint) < plan_objective(sub, out.plan):
-            out = Outcome(hint, out.bound, False, out.method, out.build_seconds, out.solve_seconds, out.notes)
+            out = Outcome(
+                hint, out.bound, False, out.method, out.build_seconds, out.solve_seconds, out.notes
+            )
         methods.add(out.method)
         plan.extend((int(original[k]), d) for k, d in out.plan)
         part_bound = out.bound if math.isfinite(out.bound) else single_case_bound(sub)
@@ -122,8 +156,15 @@ def _solve_parts(problem: MatchingProblem, params: SolveParams, method: Method, 
         notes.extend(out.notes)
     bound += float(problem.unplaced_cost.sum())
     summary = f"{len(parts)} independent parts" if params.decompose else "solved as one model"
-    return Outcome(plan, bound, optimal, "+".join(sorted(methods)) or method.value, build, 0.0,
-                   (summary, *sorted(set(notes))))
+    return Outcome(
+        plan,
+        bound,
+        optimal,
+        "+".join(sorted(methods)) or method.value,
+        build,
+        0.0,
+        (summary, *sorted(set(notes))),
+    )
 
 
 def single_case_bound(problem: MatchingProblem) -> float:

@@ -102,7 +102,8 @@ def matches_category(case: Case, category: CaseCategory) -> bool:
         category.max_age is None or case.age <= category.max_age,
         category.genders is None or case.gender in category.genders,
         category.residence_statuses is None or case.residence_status in category.residence_statuses,
-        category.exploitation_types is None or case.exploitation_type in category.exploitation_types,
+        category.exploitation_types is None
+        or case.exploitation_type in category.exploitation_types,
         category.unaccompanied is None or case.unaccompanied == category.unaccompanied,
         category.any_need is None or bool(case.needs & category.any_need),
     )
@@ -111,7 +112,9 @@ def matches_category(case: Case, category: CaseCategory) -> bool:
 
 def case_categories(book: RulebookFile, case: Case) -> frozenset[str]:
     """Names of all case categories of the rulebook the case belongs to."""
-    return frozenset(name for name, cat in book.case_categories.items() if matches_category(case, cat))
+    return frozenset(
+        name for name, cat in book.case_categories.items() if matches_category(case, cat)
+    )
 
 
 def evaluate_type(book: RulebookFile, case: Case, ptype: PlacementType) -> TypeEligibility:
@@ -126,11 +129,16 @@ def evaluate_type(book: RulebookFile, case: Case, ptype: PlacementType) -> TypeE
     else:
         groups = "; ".join(sorted(book.case_categories[c].description for c in rule.serves))
         failed.append(
-            Reason("category", f"{label} serves: {groups}. This case ({describe_case(case)}) is none of these.")
+            Reason(
+                "category",
+                f"{label} serves: {groups}. This case ({describe_case(case)}) is none of these.",
+            )
         )
     if rule.requires_any_need:
         if case.needs & rule.requires_any_need:
-            met.append(f"needs {needs_list(case.needs & rule.requires_any_need)}, which {label} is for")
+            met.append(
+                f"needs {needs_list(case.needs & rule.requires_any_need)}, which {label} is for"
+            )
         else:
             failed.append(
                 Reason(
@@ -182,7 +190,7 @@ def evaluate(
 _Result = tuple[list[Reason], list[str]]
 
 
-def _gender(book: RulebookFile, case: Case, fac: Facility) -> _Result:
+def _gender(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
     admitted = (
         fac.gender_policy is GenderPolicy.MIXED
         or (fac.gender_policy is GenderPolicy.FEMALE_ONLY and case.gender is Gender.FEMALE)
@@ -195,14 +203,14 @@ def _gender(book: RulebookFile, case: Case, fac: Facility) -> _Result:
     return [Reason("gender", text)], []
 
 
-def _age(book: RulebookFile, case: Case, fac: Facility) -> _Result:
+def _age(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
     if fac.min_age <= case.age <= fac.max_age:
         return [], [f"admits ages {fac.min_age}-{fac.max_age}"]
     text = f"{fac.name} admits ages {fac.min_age}-{fac.max_age}; this case is {case.age}."
     return [Reason("age", text)], []
 
 
-def _children_and_size(book: RulebookFile, case: Case, fac: Facility) -> _Result:
+def _children_and_size(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
     failed: list[Reason] = []
     if case.accompanying_children > fac.max_children:
         failed.append(
@@ -218,10 +226,14 @@ def _children_and_size(book: RulebookFile, case: Case, fac: Facility) -> _Result
         )
     if failed:
         return failed, []
-    return [], ([f"room for {case.accompanying_children} children"] if case.accompanying_children else [])
+    return [], (
+        [f"room for {case.accompanying_children} children"] if case.accompanying_children else []
+    )
 
 
-def _needs(book: RulebookFile, case: Case, fac: Facility) -> tuple[list[Reason], list[str], list[Reason], float]:
+def _needs(
+    book: RulebookFile, case: Case, fac: Facility
+) -> tuple[list[Reason], list[str], list[Reason], float]:
     failed: list[Reason] = []
     met: list[str] = []
     prefs: list[Reason] = []
@@ -246,7 +258,10 @@ def _covers(need: Need, source: NeedSource, case: Case, fac: Facility) -> tuple[
         return fac.wheelchair_access, f"{fac.name} is not wheelchair accessible."
     if source is NeedSource.LANGUAGE:
         lang = case.interpreter_language or ""
-        return lang in fac.languages, f"{fac.name} has no staff speaking '{lang}' (interpreter needed)."
+        return (
+            lang in fac.languages,
+            f"{fac.name} has no staff speaking '{lang}' (interpreter needed).",
+        )
     return need in fac.specialisms, f"{fac.name} offers no {NEED_LABELS[need]}."
 
 
@@ -265,13 +280,18 @@ def _safety(book: RulebookFile, case: Case, fac: Facility) -> _Result:
         if fac.secret_address:
             met.append("secret address")
         else:
-            failed.append(Reason("safety", f"A {risk} needs a secret address; {fac.name}'s address is known."))
+            failed.append(
+                Reason("safety", f"A {risk} needs a secret address; {fac.name}'s address is known.")
+            )
     exploited = region(case.region_of_exploitation)
     if rule.outside_region_of_exploitation:
         if fac.region_id == exploited.id:
             failed.append(
-                Reason("safety", f"A {risk} needs placement outside {exploited.name}, the region of exploitation; "
-                       f"{fac.name} is in it.")
+                Reason(
+                    "safety",
+                    f"A {risk} needs placement outside {exploited.name}, "
+                    f"the region of exploitation; {fac.name} is in it.",
+                )
             )
         else:
             met.append(f"outside {exploited.name}, the region of exploitation")
@@ -280,15 +300,20 @@ def _safety(book: RulebookFile, case: Case, fac: Facility) -> _Result:
         km = distance_km(lat, lon, exploited.lat, exploited.lon)
         if km < rule.min_distance_km:
             failed.append(
-                Reason("safety", f"A {risk} needs at least {rule.min_distance_km:.0f} km from {exploited.name}; "
-                       f"{fac.name} is {km:.0f} km away.")
+                Reason(
+                    "safety",
+                    f"A {risk} needs at least {rule.min_distance_km:.0f} km from {exploited.name}; "
+                    f"{fac.name} is {km:.0f} km away.",
+                )
             )
         else:
             met.append(f"{km:.0f} km from {exploited.name}")
     return failed, met
 
 
-def _funding(book: RulebookFile, case: Case, fac: Facility, stream: FundingStream | None) -> _Result:
+def _funding(
+    book: RulebookFile, case: Case, fac: Facility, stream: FundingStream | None
+) -> _Result:
     rule = book.funding
     if not rule.require_coverage:
         return [], []
@@ -302,14 +327,19 @@ def _funding(book: RulebookFile, case: Case, fac: Facility, stream: FundingStrea
         failed.append(
             Reason("funding", f"{stream.name} does not pay for this case ({describe_case(case)}).")
         )
-    own_region_only = stream.region_id is not None and rule.regional_streams is RegionalStreams.OWN_REGION
+    own_region_only = (
+        stream.region_id is not None and rule.regional_streams is RegionalStreams.OWN_REGION
+    )
     if own_region_only and case.region_signalled != stream.region_id:
         unsafe_exception = rule.out_of_region_when_unsafe and safety_requires_distance(book, case)
         if not unsafe_exception:
             home = region(case.region_signalled).name
             failed.append(
-                Reason("funding", f"{stream.name} pays only for cases signalled in its own region; "
-                       f"this case was signalled in {home}.")
+                Reason(
+                    "funding",
+                    f"{stream.name} pays only for cases signalled in its own region; "
+                    f"this case was signalled in {home}.",
+                )
             )
     if failed:
         return failed, []

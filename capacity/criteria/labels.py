@@ -30,7 +30,11 @@ GENDER_POLICY_LABELS: dict[GenderPolicy, str] = {
     GenderPolicy.MIXED: "all genders",
 }
 
-GENDER_LABELS: dict[Gender, str] = {Gender.FEMALE: "female", Gender.MALE: "male", Gender.X: "gender X"}
+GENDER_LABELS: dict[Gender, str] = {
+    Gender.FEMALE: "female",
+    Gender.MALE: "male",
+    Gender.X: "gender X",
+}
 
 
 def describe_case(case: Case) -> str:

@@ -23,7 +23,7 @@ from capacity.criteria.eligibility import (
     safety_requires_distance,
 )
 from capacity.criteria.priority import Priority, placement_penalty_days, priority
-from capacity.criteria.schema import RuleError, RulebookFile
+from capacity.criteria.schema import RulebookFile, RuleError
 from capacity.errors import InvalidRulebookError
 from capacity.facilities import Facility
 from capacity.funding import FundingStream
@@ -109,7 +109,9 @@ def parse_rulebook(text: str, *, source: str = "<string>") -> Rulebook:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
-        raise InvalidRulebookError(source, where, f"is not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+        raise InvalidRulebookError(
+            source, where, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from exc
     if not isinstance(data, dict):
         raise InvalidRulebookError(source, "", "must be a mapping of keys at the top level")
     try:

@@ -151,7 +151,7 @@ class Priority(_Strict):
 
 
 class Penalties(_Strict):
-    """Small objective terms in waiting-day units; never applied to distance a safety rule requires."""
+    """Small objective terms in waiting days; never for distance that safety requires."""
 
     per_100_km_days: NonNegativeFloat = 0.0
     outside_preferred_regions_days: NonNegativeFloat = 0.0
@@ -175,7 +175,11 @@ class RulebookFile(_Strict):
 
     @model_validator(mode="after")
     def _complete_and_consistent(self) -> RulebookFile:
-        for key, enum in (("placement_types", PlacementType), ("needs", Need), ("safety", SafetyRisk)):
+        for key, enum in (
+            ("placement_types", PlacementType),
+            ("needs", Need),
+            ("safety", SafetyRisk),
+        ):
             missing = [m.value for m in enum if m not in getattr(self, key)]
             if missing:
                 raise RuleError(key, f"no rule for {', '.join(missing)}")
@@ -185,7 +189,10 @@ class RulebookFile(_Strict):
                 raise RuleError(
                     f"placement_types.{ptype.value}.serves", f"unknown case category {unknown[0]!r}"
                 )
-        required_source = {Need.INTERPRETER: NeedSource.LANGUAGE, Need.WHEELCHAIR: NeedSource.WHEELCHAIR_ACCESS}
+        required_source = {
+            Need.INTERPRETER: NeedSource.LANGUAGE,
+            Need.WHEELCHAIR: NeedSource.WHEELCHAIR_ACCESS,
+        }
         for need, source in required_source.items():
             if self.needs[need].met_by is not source:
                 raise RuleError(f"needs.{need.value}.met_by", f"must be {source.value!r}")

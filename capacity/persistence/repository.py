@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from capacity.availability import AvailabilityReport, Placement
 from capacity.cases import Case, CaseStatus
+from capacity.clock import local_date
 from capacity.dataset import Dataset
 from capacity.errors import InvalidSupplyError, UnknownReferenceError
 from capacity.facilities import Facility, Provider
@@ -271,8 +272,8 @@ class Repository:
         if as_of.tzinfo is None:
             raise InvalidSupplyError("as_of", "must carry a timezone")
         latest = self.latest_reports(as_of=as_of)
-        day0 = as_of.date()
-        cutoff = min([day0, *(r.as_of.date() for r in latest.values())])
+        day0 = local_date(as_of)
+        cutoff = min([day0, *(local_date(r.as_of) for r in latest.values())])
         p = PlacementRow
         query = select(p).where(
             or_(p.actual_end.is_(None), p.actual_end > cutoff, p.start >= date(day0.year, 1, 1))

@@ -29,7 +29,9 @@ def offending(package: str, banned: tuple[str, ...], *, skip: str | None = None)
         if skip and skip in path.parts:
             continue
         for module in imported_modules(path):
-            if module.split(".")[0] in banned or any(module.startswith(b) for b in banned if "." in b):
+            if module.split(".")[0] in banned or any(
+                module.startswith(b) for b in banned if "." in b
+            ):
                 out.append(f"{path.relative_to(ROOT)} imports {module}")
     return out
 

@@ -19,7 +19,16 @@ def test_a_valid_case_needs_one_bed_per_person(make_case):
 
 def test_no_identity_fields_exist():
     names = {f.name for f in dataclasses.fields(Case)}
-    for forbidden in ("name", "first_name", "surname", "address", "date_of_birth", "birth_date", "bsn", "document_number"):
+    for forbidden in (
+        "name",
+        "first_name",
+        "surname",
+        "address",
+        "date_of_birth",
+        "birth_date",
+        "bsn",
+        "document_number",
+    ):
         assert forbidden not in names
 
 

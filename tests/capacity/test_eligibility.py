@@ -9,7 +9,9 @@ def rules_failed(verdict) -> list[str]:
     return [r.rule for r in verdict.failed]
 
 
-def test_a_fitting_pair_is_eligible_with_what_it_meets(national, make_case, make_facility, make_stream):
+def test_a_fitting_pair_is_eligible_with_what_it_meets(
+    national, make_case, make_facility, make_stream
+):
     verdict = national.evaluate(make_case(), make_facility(), make_stream())
     assert verdict.eligible
     assert verdict.summary() == "eligible"
@@ -29,21 +31,35 @@ def test_category_rule_cosm_serves_only_b8_adults(national, make_case, make_faci
     )
 
 
-def test_type_needs_rule_omm_requires_a_multi_problem_need(national, make_case, make_facility, make_stream):
+def test_type_needs_rule_omm_requires_a_multi_problem_need(
+    national, make_case, make_facility, make_stream
+):
     omm = make_facility(placement_type=PlacementType.OMM, specialisms=frozenset({Need.ADDICTION}))
-    assert national.evaluate(make_case(needs=frozenset({Need.ADDICTION})), omm, make_stream()).eligible
+    assert national.evaluate(
+        make_case(needs=frozenset({Need.ADDICTION})), omm, make_stream()
+    ).eligible
     verdict = national.evaluate(make_case(), omm, make_stream())
     assert rules_failed(verdict) == ["type_needs"]
-    assert "OMM (multi-problem shelter) is for cases that need at least one of" in verdict.failed[0].text
+    assert (
+        "OMM (multi-problem shelter) is for cases that need at least one of"
+        in verdict.failed[0].text
+    )
     assert "this case needs none of these" in verdict.failed[0].text
 
 
-def test_youth_serves_young_adults_only_by_exception(national, make_case, make_facility, make_stream):
+def test_youth_serves_young_adults_only_by_exception(
+    national, make_case, make_facility, make_stream
+):
     youth = make_facility(placement_type=PlacementType.YOUTH_SPECIALISED, min_age=12, max_age=23)
     stream = make_stream(case_categories=frozenset({"minor_nl_eu", "young_adult_vulnerable"}))
     assert national.evaluate(make_case(age=15), youth, stream).eligible
-    assert national.evaluate(make_case(age=20, needs=frozenset({Need.TRAUMA_CARE})), youth, stream).eligible
-    assert rules_failed(national.evaluate(make_case(age=20), youth, stream)) == ["category", "funding"]
+    assert national.evaluate(
+        make_case(age=20, needs=frozenset({Need.TRAUMA_CARE})), youth, stream
+    ).eligible
+    assert rules_failed(national.evaluate(make_case(age=20), youth, stream)) == [
+        "category",
+        "funding",
+    ]
 
 
 def test_gender_rule(national, make_case, make_facility, make_stream):
@@ -85,8 +101,12 @@ def test_hard_need_must_be_covered(national, make_case, make_facility, make_stre
     ]
 
 
-def test_soft_need_costs_a_penalty_but_does_not_exclude(national, make_case, make_facility, make_stream):
-    case = make_case(needs=frozenset({Need.INTERPRETER, Need.TRAUMA_CARE}), interpreter_language="ro")
+def test_soft_need_costs_a_penalty_but_does_not_exclude(
+    national, make_case, make_facility, make_stream
+):
+    case = make_case(
+        needs=frozenset({Need.INTERPRETER, Need.TRAUMA_CARE}), interpreter_language="ro"
+    )
     fac = make_facility(specialisms=frozenset(), languages=frozenset({"nl"}))
     verdict = national.evaluate(case, fac, make_stream())
     assert verdict.eligible
@@ -112,13 +132,16 @@ def test_high_risk_needs_secret_address_away_from_exploitation(
     texts = [r.text for r in national.evaluate(case, near_public, make_stream()).failed]
     assert texts == [
         "A high safety risk needs a secret address; Test House's address is known.",
-        "A high safety risk needs placement outside Utrecht, the region of exploitation; Test House is in it.",
+        "A high safety risk needs placement outside Utrecht, the region of exploitation; "
+        "Test House is in it.",
         "A high safety risk needs at least 50 km from Utrecht; Test House is 0 km away.",
     ]
     neighbour = make_facility(region_id="amersfoort", secret_address=True)  # about 20 km
     texts = [r.text for r in national.evaluate(case, neighbour, make_stream()).failed]
     assert len(texts) == 1
-    assert texts[0].startswith("A high safety risk needs at least 50 km from Utrecht; Test House is 2")
+    assert texts[0].startswith(
+        "A high safety risk needs at least 50 km from Utrecht; Test House is 2"
+    )
 
 
 def test_low_risk_may_stay_in_region(national, make_case, make_facility, make_stream):
@@ -139,23 +162,46 @@ def test_funding_must_cover_type_and_category(national, make_case, make_facility
     assert national.evaluate(make_case(), fac, wrong_group).failed[0].text == (
         "Test stream does not pay for this case (30, female, Dutch)."
     )
-    assert national.evaluate(make_case(), fac, None).failed[0].text == "Test House has no known funding stream."
+    assert (
+        national.evaluate(make_case(), fac, None).failed[0].text
+        == "Test House has no known funding stream."
+    )
 
 
 def test_national_rulebook_lets_regional_streams_pay_for_any_region(
     national, make_case, make_facility, make_stream
 ):
     wmo_groningen = make_stream(region_id="groningen")
-    assert national.evaluate(make_case(region_signalled="utrecht"), make_facility(), wmo_groningen).eligible
+    assert national.evaluate(
+        make_case(region_signalled="utrecht"), make_facility(), wmo_groningen
+    ).eligible
 
 
-def test_every_failed_rule_is_reported_not_just_the_first(national, make_case, make_facility, make_stream):
-    case = make_case(gender=Gender.MALE, age=40, needs=frozenset({Need.LVB}), safety_risk=SafetyRisk.HIGH)
-    fac = make_facility(
-        gender_policy=GenderPolicy.FEMALE_ONLY, max_age=30, region_id="utrecht", placement_type=PlacementType.COSM
+def test_every_failed_rule_is_reported_not_just_the_first(
+    national, make_case, make_facility, make_stream
+):
+    case = make_case(
+        gender=Gender.MALE, age=40, needs=frozenset({Need.LVB}), safety_risk=SafetyRisk.HIGH
     )
-    verdict = national.evaluate(case, fac, make_stream(placement_types=frozenset({PlacementType.OMM})))
-    assert rules_failed(verdict) == ["category", "gender", "age", "safety", "safety", "safety", "needs", "funding"]
+    fac = make_facility(
+        gender_policy=GenderPolicy.FEMALE_ONLY,
+        max_age=30,
+        region_id="utrecht",
+        placement_type=PlacementType.COSM,
+    )
+    verdict = national.evaluate(
+        case, fac, make_stream(placement_types=frozenset({PlacementType.OMM}))
+    )
+    assert rules_failed(verdict) == [
+        "category",
+        "gender",
+        "age",
+        "safety",
+        "safety",
+        "safety",
+        "needs",
+        "funding",
+    ]
     assert verdict.summary().startswith("not eligible: COSM (categorical shelter) serves")
 
 

@@ -33,7 +33,10 @@ def test_weight_is_class_times_urgency_times_ageing(national, make_case):
     fresh = make_case(intake_date=TODAY)
     assert national.priority(fresh, TODAY).weight == 1.0
     complex_minor_high = make_case(
-        age=16, needs=frozenset({Need.LVB}), safety_risk=SafetyRisk.HIGH, intake_date=TODAY - timedelta(days=30)
+        age=16,
+        needs=frozenset({Need.LVB}),
+        safety_risk=SafetyRisk.HIGH,
+        intake_date=TODAY - timedelta(days=30),
     )
     p = national.priority(complex_minor_high, TODAY)
     assert p.complexity_class == "highly_complex"  # lvb 2 + high risk 1 + minor 1
@@ -57,7 +60,9 @@ def test_urgency_product_when_the_rulebook_says_so(make_case):
 
 def test_complex_long_waiting_cases_outrank_fresh_standard_ones(national, make_case):
     fresh = national.priority(make_case(intake_date=TODAY), TODAY)
-    waited = national.priority(make_case(needs=frozenset({Need.ADDICTION}), intake_date=TODAY - timedelta(60)), TODAY)
+    waited = national.priority(
+        make_case(needs=frozenset({Need.ADDICTION}), intake_date=TODAY - timedelta(60)), TODAY
+    )
     assert waited.weight > fresh.weight
 
 

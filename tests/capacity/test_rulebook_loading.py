@@ -35,7 +35,9 @@ def test_shipped_national_rulebook_loads_with_version_and_hash():
 def test_hash_ignores_formatting_but_not_content(tmp_path: Path):
     original = load_rulebook(NATIONAL_FILE)
     reformatted = tmp_path / "same.yaml"
-    reformatted.write_text("# a comment\n" + yaml.safe_dump(national_data(), indent=4), encoding="utf-8")
+    reformatted.write_text(
+        "# a comment\n" + yaml.safe_dump(national_data(), indent=4), encoding="utf-8"
+    )
     assert load_rulebook(reformatted).content_hash == original.content_hash
 
     def change(d: dict) -> None:
@@ -116,16 +118,28 @@ def test_top_level_must_be_a_mapping():
             "must start at 0",
         ),
         (
-            lambda d: d["priority"]["complexity"].update(classes=d["priority"]["complexity"]["classes"][:2]),
+            lambda d: d["priority"]["complexity"].update(
+                classes=d["priority"]["complexity"]["classes"][:2]
+            ),
             "priority.complexity.classes",
             "at least 3",
         ),
-        (lambda d: d["priority"]["urgency"].update(minor=0.5), "priority.urgency.minor", "greater than or equal to 1"),
-        (lambda d: d["funding"].update(regional_streams="nowhere"), "funding.regional_streams", "any_region"),
+        (
+            lambda d: d["priority"]["urgency"].update(minor=0.5),
+            "priority.urgency.minor",
+            "greater than or equal to 1",
+        ),
+        (
+            lambda d: d["funding"].update(regional_streams="nowhere"),
+            "funding.regional_streams",
+            "any_region",
+        ),
         (lambda d: d.update(effective_from="someday"), "effective_from", "date"),
     ],
 )
-def test_each_kind_of_broken_file_names_path_and_reason(tmp_path: Path, mutate, path: str, reason: str):
+def test_each_kind_of_broken_file_names_path_and_reason(
+    tmp_path: Path, mutate, path: str, reason: str
+):
     file = broken(tmp_path, mutate)
     with pytest.raises(InvalidRulebookError) as err:
         load_rulebook(file)

@@ -14,7 +14,15 @@ TODAY = NOW.date()
 
 
 def stay(pid: str, *, start: date, end: date, beds: int = 1, **kw) -> Placement:
-    return Placement(id=pid, case_id=f"C-{pid}", facility_id="f-test", beds=beds, start=start, expected_end=end, **kw)
+    return Placement(
+        id=pid,
+        case_id=f"C-{pid}",
+        facility_id="f-test",
+        beds=beds,
+        start=start,
+        expected_end=end,
+        **kw,
+    )
 
 
 def report(beds_free: int, at: datetime) -> AvailabilityReport:
@@ -23,7 +31,11 @@ def report(beds_free: int, at: datetime) -> AvailabilityReport:
 
 def snapshot(fac, stream, *, reports=(), placements=(), horizon=10):
     return build_snapshot(
-        as_of=NOW, facilities=[fac], funding_streams=[stream], reports=reports, placements=placements,
+        as_of=NOW,
+        facilities=[fac],
+        funding_streams=[stream],
+        reports=reports,
+        placements=placements,
         horizon_days=horizon,
     )
 
@@ -48,7 +60,12 @@ def test_day0_comes_from_the_latest_report(make_facility, make_stream):
 
 
 def test_reports_after_the_snapshot_moment_are_ignored(make_facility, make_stream):
-    snap = snapshot(make_facility(beds=5), make_stream(), reports=[report(1, NOW + timedelta(hours=1))], horizon=2)
+    snap = snapshot(
+        make_facility(beds=5),
+        make_stream(),
+        reports=[report(1, NOW + timedelta(hours=1))],
+        horizon=2,
+    )
     assert snap.free("f-test").tolist() == [5, 5]
 
 
@@ -56,21 +73,39 @@ def test_placements_recorded_after_the_report_are_subtracted(make_facility, make
     fac = make_facility(beds=5)
     new = stay("n", start=TODAY, end=TODAY + timedelta(90), recorded_at=NOW - timedelta(hours=1))
     old = stay("o", start=TODAY, end=TODAY + timedelta(90), recorded_at=NOW - timedelta(hours=5))
-    snap = snapshot(fac, make_stream(), reports=[report(2, NOW - timedelta(hours=3))], placements=[new, old], horizon=2)
+    snap = snapshot(
+        fac,
+        make_stream(),
+        reports=[report(2, NOW - timedelta(hours=3))],
+        placements=[new, old],
+        horizon=2,
+    )
     assert snap.free("f-test").tolist() == [1, 1]
 
 
 def test_discharges_after_the_report_free_beds(make_facility, make_stream):
     fac = make_facility(beds=5)
     left = stay("l", start=TODAY - timedelta(60), end=TODAY + timedelta(30), actual_end=TODAY)
-    snap = snapshot(fac, make_stream(), reports=[report(0, NOW - timedelta(days=1))], placements=[left], horizon=2)
+    snap = snapshot(
+        fac,
+        make_stream(),
+        reports=[report(0, NOW - timedelta(days=1))],
+        placements=[left],
+        horizon=2,
+    )
     assert snap.free("f-test").tolist() == [1, 1]
 
 
 def test_overdue_placements_keep_their_beds_and_values_are_clipped(make_facility, make_stream):
     fac = make_facility(beds=2)
     overdue = stay("o", start=TODAY - timedelta(200), end=TODAY - timedelta(10))
-    snap = snapshot(fac, make_stream(), reports=[report(2, NOW - timedelta(hours=1))], placements=[overdue], horizon=3)
+    snap = snapshot(
+        fac,
+        make_stream(),
+        reports=[report(2, NOW - timedelta(hours=1))],
+        placements=[overdue],
+        horizon=3,
+    )
     assert snap.free("f-test").tolist() == [2, 2, 2]
     snap = snapshot(fac, make_stream(), placements=[overdue], horizon=3)
     assert snap.free("f-test").tolist() == [1, 1, 1]
@@ -96,4 +131,6 @@ def test_bad_arguments_are_refused(make_facility, make_stream):
     with pytest.raises(InvalidSupplyError, match="horizon_days"):
         snapshot(make_facility(), make_stream(), horizon=0)
     with pytest.raises(InvalidSupplyError, match="as_of"):
-        build_snapshot(as_of=datetime(2026, 1, 1), facilities=[], funding_streams=[], reports=[], placements=[])
+        build_snapshot(
+            as_of=datetime(2026, 1, 1), facilities=[], funding_streams=[], reports=[], placements=[]
+        )

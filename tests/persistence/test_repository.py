@@ -160,17 +160,16 @@ def test_times_come_back_in_utc(repo: Repository, stored: Dataset) -> None:
 
 
 def test_naive_times_are_refused(repo: Repository, stored: Dataset) -> None:
-    naive = Placement(
-        "P-NAIVE",
-        "C-2026-0002",
-        "crisis-amsterdam",
-        1,
-        date(2026, 5, 1),
-        date(2026, 5, 4),
-        recorded_at=datetime(2026, 5, 1, 9, 0),
-    )
     with pytest.raises(InvalidSupplyError, match="timezone"):
-        repo.add_placement(naive)
+        Placement(
+            "P-NAIVE",
+            "C-2026-0002",
+            "crisis-amsterdam",
+            1,
+            date(2026, 5, 1),
+            date(2026, 5, 4),
+            recorded_at=datetime(2026, 5, 1, 9, 0),
+        )
 
 
 def test_text_longer_than_its_column_is_a_field_error_on_every_backend(
