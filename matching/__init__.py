@@ -3,23 +3,45 @@
 Works on immutable value objects: a :class:`MatchingProblem` in, a :class:`MatchResult` out.
 """
 
+from matching.build import BuiltProblem, build_problem
 from matching.errors import InvalidParamsError, InvalidProblemError, MatchingError
+from matching.explain import (
+    Alternative,
+    Binding,
+    Explanations,
+    ExtraBed,
+    ProposalExplanation,
+    WaitExplanation,
+    explain,
+)
 from matching.problem import FORMAT, MatchingProblem
 from matching.problem_io import problem_from_dict, problem_to_dict
 from matching.result import Assignment, MatchResult, Method, SolveParams, Status
+from matching.shadow import BedValue, bed_values
 from matching.solve import solve
 
 __all__ = [
     "FORMAT",
+    "Alternative",
     "Assignment",
+    "BedValue",
+    "Binding",
+    "BuiltProblem",
+    "Explanations",
+    "ExtraBed",
     "InvalidParamsError",
     "InvalidProblemError",
     "MatchResult",
     "MatchingError",
     "MatchingProblem",
     "Method",
+    "ProposalExplanation",
     "SolveParams",
     "Status",
+    "WaitExplanation",
+    "bed_values",
+    "build_problem",
+    "explain",
     "problem_from_dict",
     "problem_to_dict",
     "solve",

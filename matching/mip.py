@@ -42,7 +42,9 @@ def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", int(seed))
-    h.setOptionValue("threads", int(threads))
+    # HiGHS runs one thread pool per process whose size cannot change once set: setting
+    # "threads" per instance makes a later instance with another value fail ("Not Set").
+    del threads
     h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     h.setOptionValue("mip_rel_gap", float(relative_gap))
     h.setOptionValue("mip_abs_gap", 1e-7)

@@ -1,0 +1,238 @@
+"""From the national picture to a :class:`MatchingProblem`: the rulebook applied to every pair.
+
+``build_problem`` evaluates each waiting case against each facility under the rulebook,
+keeps the eligible pairs as options (minus pairs a coordinator declined), and takes
+weights, penalties, stays, costs and budgets from the rulebook, the catalogue and the
+snapshot. What it learned on the way (priorities, the criteria each option meets, the
+reasons behind capacity gaps) travels with the problem for the explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from capacity import (
+    CATALOGUE,
+    Case,
+    Eligibility,
+    Facility,
+    PlacementType,
+    Priority,
+    Rulebook,
+    SupplySnapshot,
+)
+from matching.errors import InvalidProblemError
+from matching.problem import NO_STREAM, MatchingProblem
+
+
+@dataclass(frozen=True, eq=False)
+class BuiltProblem:
+    """A matching problem together with the domain facts behind it.
+
+    Parameters
+    ----------
+    problem
+        The problem handed to :func:`matching.solve`.
+    snapshot
+        The supply it was built from.
+    cases
+        The waiting cases, in the problem's case order.
+    rulebook
+        The rulebook applied.
+    today
+        The day priorities were computed for (day 0).
+    priorities
+        Per case id, its priority.
+    eligible
+        Per option index, the eligibility verdict (what the facility meets).
+    gaps
+        Per case id without any eligible facility in the country, the verdicts of all
+        facilities (the reasons of the capacity gap).
+    excluded
+        (case, facility) pairs left out because a coordinator declined them.
+    """
+
+    problem: MatchingProblem
+    snapshot: SupplySnapshot
+    cases: tuple[Case, ...]
+    rulebook: Rulebook
+    today: date
+    priorities: Mapping[str, Priority]
+    eligible: tuple[Eligibility, ...]
+    gaps: Mapping[str, tuple[Eligibility, ...]]
+    excluded: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+    def day(self, start_day: int) -> date:
+        """Calendar date of a start day of the horizon."""
+        return self.today + timedelta(days=start_day)
+
+    def facility(self, facility_id: str) -> Facility:
+        return self.snapshot.facility(facility_id)
+
+
+def build_problem(
+    snapshot: SupplySnapshot,
+    cases: Sequence[Case],
+    rulebook: Rulebook,
+    *,
+    declined: Iterable[tuple[str, str]] = (),
+    keep_apart: Iterable[tuple[str, str]] = (),
+    current_facility: Mapping[str, str] | None = None,
+    unplaced_penalty_days: float | None = None,
+) -> BuiltProblem:
+    """Apply the rulebook to every case x facility pair and assemble the problem.
+
+    Parameters
+    ----------
+    snapshot
+        Free beds per facility per day, facilities, funding streams and budgets left.
+    cases
+        The waiting cases.
+    rulebook
+        The access criteria (eligibility, priority weights, penalties).
+    declined
+        (case id, facility id) pairs a coordinator declined; never offered again.
+    keep_apart
+        (case id, case id) pairs never to be placed at the same facility (co-victims, a
+        suspected recruiter). A pair whose other case is already placed keeps the
+        waiting case away from that facility (``current_facility`` says where).
+    current_facility
+        Facility of each case that is placed now, for ``keep_apart``.
+    unplaced_penalty_days
+        Extra waiting days counted for a case left unplaced (default: the horizon).
+
+    Returns
+    -------
+    BuiltProblem
+
+    Raises
+    ------
+    InvalidProblemError
+        A case listed twice, or a keep-apart pair naming an unknown case.
+    """
+    today = snapshot.day0
+    horizon = snapshot.horizon_days
+    ids = [c.id for c in cases]
+    if len(set(ids)) != len(ids):
+        raise InvalidProblemError("cases", "a case is listed twice")
+    declined_set = frozenset(declined)
+    placed_at = dict(current_facility or {})
+    banned = _banned_facilities(keep_apart, set(ids), placed_at)
+    streams = {s.id: s for s in snapshot.funding_streams}
+    stream_ids = tuple(sorted(streams))
+    stream_at = {s: i for i, s in enumerate(stream_ids)}
+    priorities = {c.id: rulebook.priority(c, today) for c in cases}
+
+    rows: list[tuple[int, int, float, int, float, int]] = []
+    verdicts: list[Eligibility] = []
+    gaps: dict[str, tuple[Eligibility, ...]] = {}
+    for ci, case in enumerate(cases):
+        open_types = {t for t, v in rulebook.eligible_types(case).items() if v.eligible}
+        found = 0
+        for fi, fac in enumerate(snapshot.facilities):
+            if fac.placement_type not in open_types:
+                continue
+            verdict = rulebook.evaluate(case, fac, streams.get(fac.funding_stream_id))
+            if not verdict.eligible:
+                continue
+            found += 1
+            if (case.id, fac.id) in declined_set or fac.id in banned.get(case.id, ()):
+                continue
+            stay = _stay_days(fac.placement_type)
+            penalty = verdict.soft_penalty_days + rulebook.penalty_days(case, fac)
+            cost = fac.cost_per_bed_day * case.beds * stay
+            stream = stream_at.get(fac.funding_stream_id, NO_STREAM)
+            rows.append((ci, fi, penalty, stay, cost, stream))
+            verdicts.append(verdict)
+        if found == 0:
+            gaps[case.id] = tuple(
+                rulebook.evaluate(case, fac, streams.get(fac.funding_stream_id))
+                for fac in snapshot.facilities
+            )
+    problem = _assemble(
+        snapshot,
+        cases,
+        priorities,
+        rows,
+        stream_ids,
+        horizon,
+        unplaced_penalty_days,
+        _keep_apart_indices(keep_apart, ids),
+    )
+    return BuiltProblem(
+        problem=problem,
+        snapshot=snapshot,
+        cases=tuple(cases),
+        rulebook=rulebook,
+        today=today,
+        priorities=priorities,
+        eligible=tuple(verdicts),
+        gaps=gaps,
+        excluded=declined_set,
+    )
+
+
+def _stay_days(placement_type: PlacementType) -> int:
+    return CATALOGUE[placement_type].typical_stay_days
+
+
+def _banned_facilities(
+    pairs: Iterable[tuple[str, str]], waiting: set[str], placed_at: Mapping[str, str]
+) -> dict[str, set[str]]:
+    banned: dict[str, set[str]] = {}
+    for a, b in pairs:
+        for me, other in ((a, b), (b, a)):
+            if me in waiting and other in placed_at:
+                banned.setdefault(me, set()).add(placed_at[other])
+    return banned
+
+
+def _keep_apart_indices(pairs: Iterable[tuple[str, str]], ids: list[str]) -> np.ndarray:
+    at = {c: i for i, c in enumerate(ids)}
+    out = []
+    for i, (a, b) in enumerate(pairs):
+        if a == b:
+            raise InvalidProblemError(f"keep_apart[{i}]", "a case cannot be kept apart from itself")
+        if a in at and b in at:
+            out.append((at[a], at[b]))
+    return np.array(out, dtype=np.int32).reshape(-1, 2)
+
+
+def _assemble(
+    snapshot: SupplySnapshot,
+    cases: Sequence[Case],
+    priorities: Mapping[str, Priority],
+    rows: list[tuple[int, int, float, int, float, int]],
+    stream_ids: tuple[str, ...],
+    horizon: int,
+    unplaced_penalty_days: float | None,
+    keep_apart: np.ndarray,
+) -> MatchingProblem:
+    budgets = np.array(
+        [snapshot.budget_remaining.get(s, np.inf) for s in stream_ids], dtype=np.float64
+    )
+    cols = np.array(rows, dtype=np.float64).reshape(-1, 6)
+    return MatchingProblem(
+        horizon_days=horizon,
+        unplaced_penalty_days=float(
+            horizon if unplaced_penalty_days is None else unplaced_penalty_days
+        ),
+        facility_ids=tuple(f.id for f in snapshot.facilities),
+        free_beds=snapshot.free_beds,
+        case_ids=tuple(c.id for c in cases),
+        case_beds=np.array([c.beds for c in cases], dtype=np.int32),
+        case_weight=np.array([round(priorities[c.id].weight, 6) for c in cases], dtype=np.float64),
+        opt_case=cols[:, 0].astype(np.int32),
+        opt_facility=cols[:, 1].astype(np.int32),
+        opt_penalty=np.round(cols[:, 2], 6),
+        opt_stay=cols[:, 3].astype(np.int32),
+        opt_cost=np.round(cols[:, 4], 2),
+        opt_stream=cols[:, 5].astype(np.int32),
+        stream_ids=stream_ids,
+        budget=np.maximum(budgets, 0.0),
+        keep_apart=keep_apart,
+    )

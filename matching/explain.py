@@ -1,0 +1,326 @@
+"""Why each proposal, and why each case waits: the explanations coordinators read.
+
+For a proposal: the criteria the facility meets, unmet soft preferences and up to three
+alternatives (other facilities, the day each could take the case with every other
+proposal kept, and how much worse that is). For a case that waits or starts late: what
+binds — no eligible facility anywhere (a capacity gap, with the failing rules), eligible
+facilities full until day D, or a stream's budget exhausted — and whether one extra bed
+somewhere would have placed it earlier.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.build import BuiltProblem
+from matching.evaluation import assignments_to_plan, occupancy
+from matching.problem import NO_STREAM
+from matching.result import MatchResult
+
+MAX_ALTERNATIVES = 3
+MAX_CLOSEST = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another facility that could take the case, with every other proposal kept."""
+
+    facility_id: str
+    start_day: int
+    objective_difference: float  # weighted waiting days worse than the proposal
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalExplanation:
+    case_id: str
+    facility_id: str
+    start_day: int
+    criteria_met: tuple[str, ...]
+    preferences_unmet: tuple[str, ...]
+    alternatives: tuple[Alternative, ...]
+
+    @property
+    def text(self) -> str:
+        met = "; ".join(self.criteria_met) or "all criteria"
+        text = f"Meets: {met}."
+        if self.preferences_unmet:
+            text += " Not met (preferences): " + " ".join(self.preferences_unmet)
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """One thing that keeps a case waiting.
+
+    ``kind`` is ``capacity_gap`` (no eligible facility in the country), ``declined``
+    (every eligible facility was declined or is off limits), ``full_until`` (eligible
+    facilities full until ``day``), ``full_horizon`` (full for the whole horizon) or
+    ``budget`` (the budget of ``stream`` is exhausted).
+    """
+
+    kind: str
+    text: str
+    day: int | None = None
+    stream: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraBed:
+    """One more bed at this facility would have placed the case on this day."""
+
+    facility_id: str
+    start_day: int
+    gain: float  # weighted waiting days saved
+
+
+@dataclass(frozen=True, slots=True)
+class WaitExplanation:
+    case_id: str
+    start_day: int | None  # None: unplaced within the horizon
+    binds: tuple[Binding, ...]
+    extra_bed: ExtraBed | None
+    failing_rules: tuple[tuple[str, int], ...] = ()  # capacity gaps: rule family, facilities
+    closest: tuple[tuple[str, tuple[str, ...]], ...] = ()  # facility, the reasons it fails
+
+    @property
+    def text(self) -> str:
+        parts = [b.text for b in self.binds]
+        if self.extra_bed is not None:
+            parts.append(
+                f"One extra bed at {self.extra_bed.facility_id} would place it on day "
+                f"{self.extra_bed.start_day}."
+            )
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanations:
+    proposals: dict[str, ProposalExplanation]
+    waits: dict[str, WaitExplanation]
+
+
+def explain(built: BuiltProblem, result: MatchResult) -> Explanations:
+    """Explain every proposal and every unplaced or late case of a result.
+
+    Parameters
+    ----------
+    built
+        The problem with its domain facts (from :func:`matching.build_problem`).
+    result
+        The solve result on ``built.problem``.
+
+    Returns
+    -------
+    Explanations
+    """
+    ctx = _Context(built, result)
+    proposals: dict[str, ProposalExplanation] = {}
+    waits: dict[str, WaitExplanation] = {}
+    for c in range(built.problem.n_cases):
+        case_id = built.problem.case_ids[c]
+        if c in ctx.chosen:
+            proposals[case_id] = ctx.explain_proposal(c)
+        if c not in ctx.chosen or ctx.chosen[c][1] > 0:
+            waits[case_id] = ctx.explain_wait(c)
+    return Explanations(proposals, waits)
+
+
+class _Context:
+    """The plan's occupancy and spending, to ask "what if this case moved?"."""
+
+    def __init__(self, built: BuiltProblem, result: MatchResult) -> None:
+        p = built.problem
+        self.built, self.p = built, p
+        plan = assignments_to_plan(p, result.assignments)
+        self.chosen = {int(p.opt_case[k]): (k, d) for k, d in plan}
+        self.use = occupancy(p, plan)
+        self.spent = np.zeros(len(p.stream_ids))
+        for k, _ in plan:
+            if p.opt_stream[k] != NO_STREAM:
+                self.spent[p.opt_stream[k]] += p.opt_cost[k]
+        self.by_case = p.options_of_case()
+        self.stay = p.stay_to
+        self.facility_of = {c: int(p.opt_facility[k]) for c, (k, _) in self.chosen.items()}
+        self.apart: dict[int, set[int]] = {}
+        for a, b in p.keep_apart.tolist():
+            self.apart.setdefault(a, set()).add(b)
+            self.apart.setdefault(b, set()).add(a)
+
+    def _without(self, c: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Residual beds and budget with case ``c`` taken out of the plan."""
+        residual = self.p.free_beds.astype(np.int64) - self.use
+        spent = self.spent.copy()
+        if c in self.chosen:
+            k, d = self.chosen[c]
+            f = int(self.p.opt_facility[k])
+            residual[f, d : d + int(self.stay[k])] += int(self.p.case_beds[c])
+            if self.p.opt_stream[k] != NO_STREAM:
+                spent[self.p.opt_stream[k]] -= self.p.opt_cost[k]
+        return residual, spent
+
+    def _earliest(self, k: int, residual: npt.NDArray[np.int64], extra: int = 0) -> int | None:
+        """First day the option's stay fits in the residual beds (plus ``extra`` beds)."""
+        f, beds, h = (
+            int(self.p.opt_facility[k]),
+            int(self.p.case_beds[self.p.opt_case[k]]),
+            self.p.horizon_days,
+        )
+        row, stay = residual[f] + extra, int(self.stay[k])
+        for d in range(h):
+            if row[d : min(h, d + stay)].min() >= beds:
+                return d
+        return None
+
+    def _affordable(self, k: int, spent: npt.NDArray[np.float64]) -> bool:
+        s = int(self.p.opt_stream[k])
+        return s == NO_STREAM or spent[s] + self.p.opt_cost[k] <= self.p.budget[s] + 1e-6
+
+    def _apart_ok(self, c: int, k: int) -> bool:
+        f = int(self.p.opt_facility[k])
+        return all(self.facility_of.get(o) != f for o in self.apart.get(c, ()))
+
+    def _cost(self, c: int, k: int, d: int) -> float:
+        return float(self.p.case_weight[c]) * d + float(self.p.opt_penalty[k])
+
+    def explain_proposal(self, c: int) -> ProposalExplanation:
+        k, d = self.chosen[c]
+        residual, spent = self._without(c)
+        alternatives = []
+        for other in self.by_case[c].tolist():
+            if other == k or not self._affordable(other, spent) or not self._apart_ok(c, other):
+                continue
+            day = self._earliest(other, residual)
+            if day is not None:
+                diff = self._cost(c, other, day) - self._cost(c, k, d)
+                alternatives.append(
+                    Alternative(self.p.facility_ids[int(self.p.opt_facility[other])], day, diff)
+                )
+        alternatives.sort(key=lambda a: (a.objective_difference, a.facility_id))
+        verdict = self.built.eligible[k]
+        return ProposalExplanation(
+            case_id=self.p.case_ids[c],
+            facility_id=self.p.facility_ids[int(self.p.opt_facility[k])],
+            start_day=d,
+            criteria_met=verdict.met,
+            preferences_unmet=tuple(r.text for r in verdict.unmet_preferences),
+            alternatives=tuple(alternatives[:MAX_ALTERNATIVES]),
+        )
+
+    def explain_wait(self, c: int) -> WaitExplanation:
+        case_id = self.p.case_ids[c]
+        start = self.chosen[c][1] if c in self.chosen else None
+        if case_id in self.built.gaps:
+            return _capacity_gap(self.built, case_id)
+        options = [k for k in self.by_case[c].tolist() if self._apart_ok(c, k)]
+        if not options:
+            return WaitExplanation(
+                case_id,
+                start,
+                (
+                    Binding(
+                        "declined",
+                        "Every eligible facility was declined for this case "
+                        "or holds a case it must be kept apart from.",
+                    ),
+                ),
+                None,
+            )
+        residual, spent = self._without(c)
+        binds = self._binds(options, residual, spent, start)
+        return WaitExplanation(
+            case_id, start, binds, self._extra_bed(c, options, residual, spent, start)
+        )
+
+    def _binds(
+        self,
+        options: list[int],
+        residual: npt.NDArray[np.int64],
+        spent: npt.NDArray[np.float64],
+        start: int | None,
+    ) -> tuple[Binding, ...]:
+        fits = {k: self._earliest(k, residual) for k in options}
+        days = [d for d in fits.values() if d is not None]
+        h = self.p.horizon_days
+        if not days:
+            return (
+                Binding(
+                    "full_horizon",
+                    f"All {len(options)} eligible facilities are full for the whole "
+                    f"horizon ({h} days), given the other proposals.",
+                ),
+            )
+        first = min(days)
+        binds = []
+        if first > 0:
+            binds.append(
+                Binding(
+                    "full_until",
+                    f"All {len(options)} eligible facilities are full until day "
+                    f"{first} ({self.built.day(first).isoformat()}).",
+                    day=first,
+                )
+            )
+        blocked = [
+            k
+            for k, d in fits.items()
+            if d is not None and (start is None or d < start) and not self._affordable(k, spent)
+        ]
+        for s in sorted({int(self.p.opt_stream[k]) for k in blocked}):
+            left = max(0.0, float(self.p.budget[s] - spent[s]))
+            sid = self.p.stream_ids[s]
+            binds.append(
+                Binding(
+                    "budget",
+                    f"The budget of {sid} is exhausted (EUR {left:,.0f} left).",
+                    stream=sid,
+                )
+            )
+        return tuple(binds)
+
+    def _extra_bed(
+        self,
+        c: int,
+        options: list[int],
+        residual: npt.NDArray[np.int64],
+        spent: npt.NDArray[np.float64],
+        start: int | None,
+    ) -> ExtraBed | None:
+        now = (
+            self._cost(c, self.chosen[c][0], start)
+            if start is not None
+            else float(self.p.unplaced_cost[c])
+        )
+        best: ExtraBed | None = None
+        for k in options:
+            if not self._affordable(k, spent):
+                continue
+            day = self._earliest(k, residual, extra=1)
+            if day is None:
+                continue
+            gain = now - self._cost(c, k, day)
+            if gain > 1e-9 and (best is None or gain > best.gain):
+                best = ExtraBed(self.p.facility_ids[int(self.p.opt_facility[k])], day, gain)
+        return best
+
+
+def _capacity_gap(built: BuiltProblem, case_id: str) -> WaitExplanation:
+    verdicts = built.gaps[case_id]
+    counts = Counter(r.rule for v in verdicts for r in {x.rule: x for x in v.failed}.values())
+    closest = sorted(verdicts, key=lambda v: (len(v.failed), v.facility_id))[:MAX_CLOSEST]
+    summary = ", ".join(f"{rule} ({n} facilities)" for rule, n in counts.most_common())
+    version = built.rulebook.version
+    text = (
+        f"Capacity gap: no facility in the country is eligible under {version}. Failing: {summary}."
+    )
+    return WaitExplanation(
+        case_id=case_id,
+        start_day=None,
+        binds=(Binding("capacity_gap", text),),
+        extra_bed=None,
+        failing_rules=tuple(counts.most_common()),
+        closest=tuple((v.facility_id, tuple(r.text for r in v.failed)) for v in closest),
+    )
