@@ -33,6 +33,7 @@ from capacity.regions import distance_km, region
 
 V = TypeVar("V")
 PREGNANCY_AGES = (16, 40)  # years; ages at which a pregnancy is drawn
+SECOND_PREFERENCE_SHARE = 0.5  # cases with preferences who also name the nearest region
 
 
 def pick(rng: np.random.Generator, options: tuple[tuple[V, float], ...]) -> V:
@@ -119,7 +120,8 @@ def draw_profile(
     if residence is not ResidenceStatus.NL and rng.random() < spec.interpreter_share:
         profile.language = pick(rng, spec.languages)
     if profile.age >= 18 and profile.safety is SafetyRisk.LOW and rng.random() < PREFERENCE_SHARE:
-        profile.preferred = (signalled, nearest_region(signalled))[: 1 + int(rng.random() < 0.5)]
+        both = rng.random() < SECOND_PREFERENCE_SHARE
+        profile.preferred = (signalled, nearest_region(signalled))[: 2 if both else 1]
     return profile
 
 

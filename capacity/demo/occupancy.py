@@ -47,6 +47,7 @@ MAX_STAY_DAYS: dict[PlacementType, int] = {  # days; the longest stay drawn (est
     T.SHELTERED_HOUSING: 730,
 }
 PLACEMENT_WAIT_DAYS = 60  # days: longest wait between intake and start of a placed case
+PLACEMENT_WAIT_SHAPE = (1.0, 2.5)  # beta parameters of that wait as a share of the longest
 MAX_TRIES = 80  # draws per bed before the generator gives up (a bug in the supply)
 
 # Which profile classes fill each placement type (estimate, after domain-nl table C).
@@ -182,7 +183,7 @@ def _place_one(
     gender = {GenderPolicy.FEMALE_ONLY: Gender.FEMALE, GenderPolicy.MALE_ONLY: Gender.MALE}
     total, elapsed = _draw_stay(rng, fac.placement_type)
     start = day0 - timedelta(days=elapsed)
-    intake = start - timedelta(days=int(rng.beta(1.0, 2.5) * PLACEMENT_WAIT_DAYS))
+    intake = start - timedelta(days=int(rng.beta(*PLACEMENT_WAIT_SHAPE) * PLACEMENT_WAIT_DAYS))
     for _ in range(MAX_TRIES):
         cls = pick(rng, FACILITY_MIX[fac.placement_type])
         profile = draw_profile(

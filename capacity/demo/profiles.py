@@ -1,4 +1,4 @@
-"""Profile classes of ``../shared/domain-nl.md`` table C and how a case of each is drawn.
+"""Profile classes of ``../shared/domain-nl.md`` table C and the parameters they are drawn with.
 
 A profile class is not stored on a case: :func:`profile_class` reads it off the intake
 profile, so counts can be checked on any dataset. The class parameters below are
@@ -32,8 +32,8 @@ CHILDREN_SHARE_MEN = 0.03  # adult men with children (estimate; Goirle admits th
 CHILDREN_COUNTS = ((1, 0.65), (2, 0.3), (3, 0.05))  # number of children, probability
 SAME_REGION_SHARE = 0.75  # cases exploited in the region where they are signalled
 PREFERENCE_SHARE = 0.20  # low-risk adults who state preferred regions
-MEDICAL_SHARE = 0.04  # cases with a medical need
-PREGNANCY_SHARE = 0.04  # women aged 16-40 who are pregnant
+MEDICAL_SHARE = 0.025  # cases who need medical care on site
+PREGNANCY_SHARE = 0.03  # women aged 16-40 who are pregnant
 WHEELCHAIR_SHARE = 0.015  # cases who use a wheelchair
 TRAUMA_SHARE = {E.SEXUAL: 0.85, E.LABOUR: 0.45, E.CRIMINAL: 0.6, E.OTHER: 0.6}
 
@@ -188,7 +188,7 @@ CLASS_SPECS: dict[ProfileClass, ClassSpec] = {
         female=_all(0.35),
         residence=((R.ASYLUM, 0.8), (R.THIRD_COUNTRY_NO_B8, 0.2)),
         exploitation=((E.CRIMINAL, 0.35), (E.SEXUAL, 0.3), (E.LABOUR, 0.2), (E.OTHER, 0.15)),
-        complex_share=0.20,
+        complex_share=0.15,
         interpreter_share=0.9,
         languages=(("ar", 0.2), ("ti", 0.2), ("fa", 0.2), ("sq", 0.15), ("vi", 0.15), ("fr", 0.1)),
         unaccompanied=True,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from types import MappingProxyType
 from typing import TypeVar
 
-from capacity.cases import CaseStatus
+from capacity.cases import Case, CaseStatus
 from capacity.criteria import Rulebook, bundled_rulebook
 from capacity.dataset import Dataset
 from capacity.demo.profiles import ProfileClass, profile_class
@@ -72,7 +73,6 @@ def summarise(dataset: Dataset, rulebook: Rulebook | None = None) -> DemoSummary
         Every placement type and profile class appears, with zero where there is none.
     """
     book = rulebook or bundled_rulebook()
-    streams = {s.id: s for s in dataset.funding_streams}
     ptype = {f.id: f.placement_type for f in dataset.facilities}
     facilities = Counter(f.placement_type for f in dataset.facilities)
     beds: Counter[PlacementType] = Counter()
@@ -83,33 +83,38 @@ def summarise(dataset: Dataset, rulebook: Rulebook | None = None) -> DemoSummary
         if p.active_on(dataset.as_of.date()):
             occupied[ptype[p.facility_id]] += p.beds
     waiting = [c for c in dataset.cases if c.status is CaseStatus.WAITING]
-    today = dataset.as_of.date()
-    gaps = tuple(
-        c.id
-        for c in waiting
-        if not any(
-            book.evaluate(c, f, streams.get(f.funding_stream_id)).eligible
-            for f in dataset.facilities
-        )
-    )
     return DemoSummary(
         facilities_by_type=_all_keys(facilities, PlacementType),
         beds_by_type=_all_keys(beds, PlacementType),
         occupied_by_type=_all_keys(occupied, PlacementType),
         waiting_by_class=_all_keys(Counter(profile_class(c) for c in waiting), ProfileClass),
-        waiting_by_complexity=MappingProxyType(
-            {
-                cls.name: sum(
-                    1 for c in waiting if book.priority(c, today).complexity_class == cls.name
-                )
-                for cls in book.rules.priority.complexity.classes
-            }
-        ),
-        capacity_gaps=gaps,
+        waiting_by_complexity=_complexity_counts(book, waiting, dataset.as_of.date()),
+        capacity_gaps=_capacity_gaps(book, waiting, dataset),
         providers=len(dataset.providers),
         funding_streams=len(dataset.funding_streams),
         placed_cases=sum(1 for c in dataset.cases if c.status is CaseStatus.PLACED),
         waiting_cases=len(waiting),
+    )
+
+
+def _complexity_counts(book: Rulebook, cases: list[Case], today: date) -> Mapping[str, int]:
+    """Cases per complexity class, in the rulebook's order of classes."""
+    counts = Counter(book.priority(c, today).complexity_class for c in cases)
+    return MappingProxyType(
+        {k.name: counts[k.name] for k in book.rules.priority.complexity.classes}
+    )
+
+
+def _capacity_gaps(book: Rulebook, cases: list[Case], dataset: Dataset) -> tuple[str, ...]:
+    """Ids of the cases no facility of the dataset is eligible for."""
+    streams = {s.id: s for s in dataset.funding_streams}
+    return tuple(
+        c.id
+        for c in cases
+        if not any(
+            book.evaluate(c, f, streams.get(f.funding_stream_id)).eligible
+            for f in dataset.facilities
+        )
     )
 
 

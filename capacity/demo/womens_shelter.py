@@ -23,8 +23,8 @@ EXTRA_LANGUAGES = ("ar", "pl", "es", "ro", "bg", "uk", "pt", "fr", "ti", "tr")
 # The few regions whose shelter offers more than trauma care (estimate: "few offer
 # mental-health or addiction care"; Valente: combined problems make placement difficult).
 EXTRA_SPECIALISMS: dict[str, frozenset[Need]] = {
-    "groningen": frozenset({Need.MENTAL_HEALTH}),
-    "utrecht": frozenset({Need.MENTAL_HEALTH, Need.LVB}),
+    "groningen": frozenset({Need.MENTAL_HEALTH, Need.MEDICAL}),
+    "utrecht": frozenset({Need.MENTAL_HEALTH, Need.LVB, Need.MEDICAL}),
     "den-haag": frozenset({Need.MENTAL_HEALTH, Need.PREGNANCY}),
     "eindhoven": frozenset({Need.ADDICTION, Need.PREGNANCY}),
     "arnhem": frozenset({Need.LVB}),
