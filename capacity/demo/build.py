@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from capacity.availability import Placement
 from capacity.cases import Case, CaseStatus
+from capacity.clock import LOCAL_TZ, local_date
 from capacity.criteria import NATIONAL, bundled_rulebook
 from capacity.dataset import Dataset
 from capacity.demo.occupancy import PlacedDraft, draw_occupancy
@@ -28,7 +28,7 @@ from capacity.errors import InvalidSupplyError
 from capacity.facilities import Facility
 
 DEMO_SEED = 2026  # the seed the counts in docs/demo-data.md are for
-DEMO_AS_OF = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+DEMO_AS_OF = datetime(2026, 11, 30, 9, 0, tzinfo=LOCAL_TZ)
 
 
 def demo_facilities() -> list[Facility]:
@@ -66,9 +66,9 @@ def build_demo_dataset(*, seed: int = DEMO_SEED, as_of: datetime) -> Dataset:
         raise InvalidSupplyError("as_of", "must carry a timezone")
     waiting_rng, occupancy_rng, report_rng = np.random.default_rng(seed).spawn(3)
     facilities = demo_facilities()
-    period = str(as_of.year)
+    period = str(local_date(as_of).year)
     streams = national_streams(period) + wmo_streams(facilities, period)
-    day0 = as_of.date()
+    day0 = local_date(as_of)  # Dutch calendar day, whatever zone as_of is written in
     waiting = draw_waiting_list(waiting_rng, day0)
     rulebook = bundled_rulebook(NATIONAL)
     placed = draw_occupancy(occupancy_rng, facilities, {s.id: s for s in streams}, rulebook, day0)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from capacity.availability import AvailabilityReport, Placement
+from capacity.clock import local_date
 from capacity.facilities import Facility
 
 REPORT_AGE_HOURS = (1.0, 44.0)  # hours: reports were taken 1 to 44 hours before the dataset
@@ -49,7 +50,7 @@ def draw_reports(
     for fac in facilities:
         minutes = int(rng.uniform(*REPORT_AGE_HOURS) * 60)
         taken = as_of - timedelta(minutes=minutes)
-        counted = sum(p.beds for p in by_facility[fac.id] if p.start <= taken.date())
+        counted = sum(p.beds for p in by_facility[fac.id] if p.start <= local_date(taken))
         reports.append(
             AvailabilityReport(
                 facility_id=fac.id,

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from capacity.cases import Case, CaseStatus
+from capacity.clock import local_date
 from capacity.criteria import Rulebook, bundled_rulebook
 from capacity.dataset import Dataset
 from capacity.demo.profiles import ProfileClass, profile_class
@@ -80,7 +81,7 @@ def summarise(dataset: Dataset, rulebook: Rulebook | None = None) -> DemoSummary
         beds[f.placement_type] += f.beds
     occupied: Counter[PlacementType] = Counter()
     for p in dataset.placements:
-        if p.active_on(dataset.as_of.date()):
+        if p.active_on(local_date(dataset.as_of)):
             occupied[ptype[p.facility_id]] += p.beds
     waiting = [c for c in dataset.cases if c.status is CaseStatus.WAITING]
     return DemoSummary(
@@ -88,7 +89,7 @@ def summarise(dataset: Dataset, rulebook: Rulebook | None = None) -> DemoSummary
         beds_by_type=_all_keys(beds, PlacementType),
         occupied_by_type=_all_keys(occupied, PlacementType),
         waiting_by_class=_all_keys(Counter(profile_class(c) for c in waiting), ProfileClass),
-        waiting_by_complexity=_complexity_counts(book, waiting, dataset.as_of.date()),
+        waiting_by_complexity=_complexity_counts(book, waiting, local_date(dataset.as_of)),
         capacity_gaps=_capacity_gaps(book, waiting, dataset),
         providers=len(dataset.providers),
         funding_streams=len(dataset.funding_streams),

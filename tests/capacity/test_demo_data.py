@@ -213,9 +213,15 @@ def test_cosm_and_omm_budgets_are_close_to_binding(dataset: Dataset) -> None:
         assert 0 < snap.budget_remaining[stream] < 0.25 * budget
 
 
-def test_reports_agree_with_placements(dataset: Dataset) -> None:
+@pytest.mark.parametrize(
+    "as_of",
+    [DEMO_AS_OF, datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC"))],
+    ids=["amsterdam-morning", "utc-late-evening-is-next-dutch-day"],
+)
+def test_reports_agree_with_placements(as_of: datetime) -> None:
+    dataset = build_demo_dataset(seed=DEMO_SEED, as_of=as_of)
     snap = build_snapshot(
-        as_of=DEMO_AS_OF,
+        as_of=as_of,
         facilities=dataset.facilities,
         funding_streams=dataset.funding_streams,
         reports=dataset.reports,
@@ -223,10 +229,11 @@ def test_reports_agree_with_placements(dataset: Dataset) -> None:
     )
     taken = Counter[str]()
     for p in dataset.placements:
+        assert p.start <= snap.day0 < p.expected_end  # the Dutch day, not the UTC one
         taken[p.facility_id] += p.beds
     for f in dataset.facilities:
         assert snap.free(f.id)[0] == f.beds - taken[f.id]
-        assert timedelta(hours=1) <= DEMO_AS_OF - snap.last_reported[f.id] <= timedelta(days=2)
+        assert timedelta(hours=1) <= as_of - snap.last_reported[f.id] <= timedelta(days=2)
 
 
 def test_occupancy_lies_within_the_stated_bands(summary: DemoSummary) -> None:
