@@ -249,8 +249,8 @@ class _Context:
             return (
                 Binding(
                     "full_horizon",
-                    f"All {len(options)} eligible facilities are full for the whole "
-                    f"horizon ({h} days), given the other proposals.",
+                    f"{_eligible(len(options))} full for the whole horizon ({h} days), "
+                    "given the other proposals.",
                 ),
             )
         first = min(days)
@@ -259,8 +259,8 @@ class _Context:
             binds.append(
                 Binding(
                     "full_until",
-                    f"All {len(options)} eligible facilities are full until day "
-                    f"{first} ({self.built.day(first).isoformat()}).",
+                    f"{_eligible(len(options))} full until day {first} "
+                    f"({self.built.day(first).isoformat()}).",
                     day=first,
                 )
             )
@@ -305,6 +305,10 @@ class _Context:
             if gain > 1e-9 and (best is None or gain > best.gain):
                 best = ExtraBed(self.p.facility_ids[int(self.p.opt_facility[k])], day, gain)
         return best
+
+
+def _eligible(n: int) -> str:
+    return "The only eligible facility is" if n == 1 else f"All {n} eligible facilities are"
 
 
 def _capacity_gap(built: BuiltProblem, case_id: str) -> WaitExplanation:

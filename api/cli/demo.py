@@ -1,0 +1,57 @@
+"""``opvang demo``: load the national demo dataset and show what Opvang does with it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from api.cli import render
+from api.cli.errors import user_errors
+from api.cli.quiet import silence_solver_banner
+from capacity import CaseStatus, bundled_rulebook
+from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
+from capacity.persistence import DatabaseSettings, Repository, ensure_database, session_scope
+from matching import SolveParams, bed_values, build_problem, explain
+from matching import solve as run_solve
+
+console = Console()
+
+
+def demo(
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds for the matching round.")
+    ] = 30.0,
+    show: Annotated[int, typer.Option("--show", help="Proposals and waiting cases to list.")] = 15,
+) -> None:
+    """Load the demo dataset into the database (once), then print the national picture,
+    the capacity gaps and a matching round with its explanations."""
+    with user_errors():
+        settings = DatabaseSettings()
+        engine = ensure_database(settings.database_url)
+        rulebook = bundled_rulebook()
+        with session_scope(engine) as session:
+            repo = Repository(session)
+            added = repo.save_dataset(build_demo_dataset(seed=DEMO_SEED, as_of=DEMO_AS_OF))
+            snapshot = repo.supply_snapshot(as_of=DEMO_AS_OF)
+            waiting = repo.cases(status=CaseStatus.WAITING)
+        where = engine.url.render_as_string(hide_password=True)
+        console.rule("[bold]Opvang demo: the national picture")
+        console.print(render.loaded(where, added, DEMO_AS_OF))
+        console.print(render.occupancy_by_type(snapshot))
+        console.print(render.occupancy_by_region(snapshot))
+        console.print(render.waiting_by_complexity(waiting, rulebook, snapshot.day0))
+        built = build_problem(snapshot, waiting, rulebook)
+        console.print(render.capacity_gaps(built))
+
+        console.rule("[bold]Matching round (national pool, uniform criteria)")
+        silence_solver_banner()
+        with console.status("solving..."):
+            result = run_solve(built.problem, SolveParams(time_limit=time_limit))
+            explanations = explain(built, result)
+            values = bed_values(built)
+        console.print(render.round_summary(built, result))
+        console.print(render.proposals(built, result, explanations, limit=show))
+        console.print(render.waiting(built, explanations, limit=show))
+        console.print(render.extra_beds(values[:5]))
