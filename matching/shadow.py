@@ -1,9 +1,10 @@
 """Shadow prices: what one more bed is worth, for policymakers.
 
-From the LP relaxation of the time-indexed model: the dual value of a facility's capacity
-rows is the change in the objective (weighted waiting days) per extra bed on those days.
-One more bed for the whole horizon is worth minus the sum of its rows' duals. A bed added
-to a placement type in a region goes to its most valuable facility there.
+From the LP relaxation of the time-indexed model: one more bed at a facility for the whole
+horizon is worth the drop in the LP optimum (weighted waiting days) when its capacity rows
+get one more bed. The rows' duals say which facilities can be worth anything; those are
+re-solved. A bed added to a placement type in a region goes to its most valuable facility
+there.
 """
 
 from __future__ import annotations
@@ -35,10 +36,15 @@ def facility_bed_values(
 ) -> npt.NDArray[np.float64]:
     """Per facility, the LP value of one more bed over the whole horizon (>= 0).
 
+    The duals of a facility's capacity rows bound the value from above (a degenerate LP
+    has many duals, and the one a solver returns may be the value of the *last* bed
+    rather than of the *next* one), so each facility with a non-zero dual is re-solved
+    with one more bed, warm-started, and the exact LP difference is reported.
+
     Raises
     ------
     RuntimeError
-        When the LP relaxation is not solved to optimality in ``time_limit`` seconds.
+        When an LP is not solved to optimality in ``time_limit`` seconds.
     """
     form = build_formulation(problem)
     values = np.zeros(problem.n_facilities)
@@ -47,15 +53,27 @@ def facility_bed_values(
         return values
     h = new_highs(seed=0, threads=1, time_limit=time_limit, relative_gap=0.0)
     load_model(h, form, integer=False)
+    base = _run(h)
+    duals = np.asarray(h.getSolution().row_dual)
+    first = problem.n_cases  # load_model adds the case rows first, then the capacity rows
+    row_facility = np.zeros(rhs.size, dtype=np.int64)
+    row_facility[rows] = form.var_facility[cols]
+    upper = np.zeros(problem.n_facilities)
+    np.add.at(upper, row_facility, -duals[first : first + rhs.size])
+    for f in np.flatnonzero(upper > 1e-9).tolist():
+        own = np.flatnonzero(row_facility == f).astype(np.int32) + first
+        lower = np.full(own.size, -highspy.kHighsInf)
+        h.changeRowsBounds(own.size, own, lower, rhs[own - first] + 1.0)
+        values[f] = max(0.0, base - _run(h))
+        h.changeRowsBounds(own.size, own, lower, rhs[own - first])
+    return values
+
+
+def _run(h: highspy.Highs) -> float:
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"LP relaxation not solved: {h.modelStatusToString(h.getModelStatus())}")
-    duals = np.asarray(h.getSolution().row_dual)
-    first_capacity_row = problem.n_cases  # load_model adds case rows first, then capacity rows
-    row_facility = np.zeros(rhs.size, dtype=np.int64)
-    row_facility[rows] = form.var_facility[cols]
-    np.add.at(values, row_facility, -duals[first_capacity_row : first_capacity_row + rhs.size])
-    return np.maximum(values, 0.0)
+    return float(h.getInfo().objective_function_value)
 
 
 def bed_values(built: BuiltProblem, *, time_limit: float = 30.0) -> list[BedValue]:

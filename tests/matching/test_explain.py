@@ -1,0 +1,179 @@
+"""Explanations: what each proposal meets, its alternatives, and what keeps a case waiting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from capacity import (
+    Case,
+    ExploitationType,
+    Facility,
+    FundingStream,
+    Gender,
+    GenderPolicy,
+    Need,
+    Placement,
+    PlacementType,
+    ResidenceStatus,
+    build_snapshot,
+    bundled_rulebook,
+)
+from capacity.demo import DEMO_AS_OF, build_demo_dataset
+from matching import SolveParams, Status, build_problem, explain, solve
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+TODAY = NOW.date()
+ADULTS = frozenset({"adult_nl_eu", "adult_b8", "adult_no_b8", "adult_asylum"})
+
+
+def facility(fid: str, beds: int, **kw) -> Facility:
+    return replace(
+        Facility(
+            id=fid,
+            name=f"House {fid}",
+            provider_id="p",
+            region_id="groningen",
+            placement_type=PlacementType.WOMENS_SHELTER,
+            beds=beds,
+            funding_stream_id="wmo",
+            cost_per_bed_day=100.0,
+            specialisms=frozenset({Need.TRAUMA_CARE}),
+            gender_policy=GenderPolicy.FEMALE_ONLY,
+        ),
+        **kw,
+    )
+
+
+def case(cid: str, waited: int, **kw) -> Case:
+    return replace(
+        Case(
+            id=cid,
+            intake_date=TODAY - timedelta(days=waited),
+            age=30,
+            gender=Gender.FEMALE,
+            residence_status=ResidenceStatus.NL,
+            exploitation_type=ExploitationType.SEXUAL,
+            region_signalled="groningen",
+            region_of_exploitation="groningen",
+            responsible_organisation="CoMensha",
+        ),
+        **kw,
+    )
+
+
+def occupant(fid: str, until_day: int, n: int = 1) -> Placement:
+    return Placement(
+        id=f"P-{fid}-{n}",
+        case_id=f"X-{fid}-{n}",
+        facility_id=fid,
+        beds=1,
+        start=TODAY - timedelta(days=100),
+        expected_end=TODAY + timedelta(days=until_day),
+    )
+
+
+def round_with(facs, cases, placements, budget=None):
+    stream = FundingStream(
+        id="wmo",
+        name="Wmo",
+        payer="x",
+        placement_types=frozenset(PlacementType),
+        case_categories=ADULTS,
+        budget_per_period=budget,
+    )
+    snap = build_snapshot(
+        as_of=NOW,
+        facilities=facs,
+        funding_streams=[stream],
+        reports=[],
+        placements=placements,
+        horizon_days=20,
+    )
+    built = build_problem(snap, cases, bundled_rulebook())
+    result = solve(built.problem, SolveParams(time_limit=10))
+    assert result.status is Status.OPTIMAL
+    return built, result, explain(built, result)
+
+
+def test_a_late_case_is_told_until_when_beds_are_full_and_where_a_bed_would_help():
+    # house a: 2 beds, one free now, the other frees on day 5; three cases, most waited first
+    facs = [facility("a", 2)]
+    _built, result, why = round_with(
+        facs, [case("C-1", 60), case("C-2", 10), case("C-3", 0)], [occupant("a", 5)]
+    )
+    starts = {a.case: a.start_day for a in result.assignments}
+    assert starts == {"C-1": 0, "C-2": 5}
+    assert result.unplaced == ("C-3",)
+    late = why.waits["C-2"]
+    assert [b.kind for b in late.binds] == ["full_until"]
+    assert late.binds[0].day == 5
+    assert "The only eligible facility is full until day 5 (2026-12-05)" in late.text
+    assert late.extra_bed is not None
+    assert (
+        late.extra_bed.facility_id,
+        late.extra_bed.start_day,
+    ) == ("a", 0)
+    unplaced = why.waits["C-3"]
+    assert unplaced.start_day is None
+    assert unplaced.binds[0].kind == "full_horizon"
+    proposal = why.proposals["C-1"]
+    assert proposal.facility_id == "a"
+    assert proposal.start_day == 0
+    assert "admits women and girls only" in proposal.criteria_met
+
+
+def test_alternatives_are_other_facilities_with_their_day_and_cost_difference():
+    facs = [facility("a", 1), facility("b", 1, region_id="utrecht")]
+    built, _result, why = round_with(facs, [case("C-1", 30)], [occupant("b", 4)])
+    proposal = why.proposals["C-1"]
+    assert (proposal.facility_id, proposal.start_day) == ("a", 0)
+    (alt,) = proposal.alternatives
+    assert (alt.facility_id, alt.start_day) == ("b", 4)
+    weight = built.problem.case_weight[0]
+    penalty_a, penalty_b = built.problem.opt_penalty.tolist()
+    assert alt.objective_difference == pytest.approx(weight * 4 + penalty_b - penalty_a)
+
+
+def test_an_exhausted_budget_is_named():
+    facs = [facility("a", 3)]
+    cost = 100.0 * 259  # one women's-shelter stay at 100 a bed-day
+    _built, result, why = round_with(facs, [case("C-1", 60), case("C-2", 0)], [], budget=cost * 1.5)
+    assert result.unplaced == ("C-2",)
+    kinds = [b.kind for b in why.waits["C-2"].binds]
+    assert kinds == ["budget"]
+    assert "The budget of wmo is exhausted" in why.waits["C-2"].text
+
+
+def test_a_capacity_gap_lists_the_failing_rules():
+    _built, _result, why = round_with([facility("a", 1)], [case("C-1", 3, gender=Gender.MALE)], [])
+    gap = why.waits["C-1"]
+    assert gap.binds[0].kind == "capacity_gap"
+    assert gap.failing_rules == (("gender", 1),)
+    assert gap.closest[0][0] == "a"
+    assert "no facility in the country is eligible under national-v1" in gap.text
+
+
+def test_on_the_demo_no_alternative_beats_an_optimal_proposal():
+    ds = build_demo_dataset(as_of=DEMO_AS_OF)
+    snap = build_snapshot(
+        as_of=ds.as_of,
+        facilities=ds.facilities,
+        funding_streams=ds.funding_streams,
+        reports=ds.reports,
+        placements=ds.placements,
+    )
+    waiting = [c for c in ds.cases if c.status.value == "waiting"]
+    built = build_problem(snap, waiting, bundled_rulebook())
+    result = solve(built.problem, SolveParams(time_limit=30))
+    if result.status is not Status.OPTIMAL:
+        pytest.skip("not proven optimal in time on this machine")
+    why = explain(built, result)
+    assert set(why.proposals) == {a.case for a in result.assignments}
+    assert set(result.unplaced) <= set(why.waits)
+    for proposal in why.proposals.values():
+        assert all(a.objective_difference >= -1e-6 for a in proposal.alternatives)
+    for case_id in built.gaps:
+        assert why.waits[case_id].binds[0].kind == "capacity_gap"
