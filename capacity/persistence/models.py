@@ -22,7 +22,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -43,6 +45,8 @@ NAME_LENGTH = 200
 CODE_LENGTH = 32  # enumeration codes
 KEY_LENGTH = 200  # idempotency keys
 DETAIL_LENGTH = 2000  # audit detail: short on purpose, never a case file
+HASH_LENGTH = 64  # hex SHA-256
+SHORT_TEXT_LENGTH = 200  # free text a coordinator may add (never identity data)
 
 NOW = text("CURRENT_TIMESTAMP")  # server time; portable between SQLite and PostgreSQL
 
@@ -175,6 +179,109 @@ class AuditRow(Base):
     record_type: Mapped[str] = mapped_column(String(ID_LENGTH))
     record_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class UserRow(Base):
+    """A person or machine client of the API; tokens in :class:`ApiTokenRow`."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
+    role: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"))
+    region_id: Mapped[str | None] = mapped_column(ForeignKey("regions.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
+    active: Mapped[bool] = mapped_column(server_default=true())
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+
+class ApiTokenRow(Base):
+    """A bearer token, stored only as the SHA-256 of the token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    revoked_at: Mapped[datetime | None]
+
+
+class MatchingRunRow(Base):
+    """One matching round: its inputs, criteria, parameters and outcome."""
+
+    __tablename__ = "matching_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    as_of: Mapped[datetime]
+    inputs_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    rulebook_version: Mapped[str] = mapped_column(String(ID_LENGTH))
+    rulebook_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    objective: Mapped[float] = mapped_column(Float)
+    bound: Mapped[float] = mapped_column(Float)
+    gap: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(ID_LENGTH))
+    build_seconds: Mapped[float] = mapped_column(Float)
+    solve_seconds: Mapped[float] = mapped_column(Float)
+    cases: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[list[str]] = mapped_column(JSON)
+    waits: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class ProposalRow(Base):
+    """A proposed placement of a run: pending, accepted, declined or expired."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("matching_runs.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.id"), index=True)
+    beds: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(CODE_LENGTH), index=True)
+    explanation: Mapped[str] = mapped_column(Text)
+    criteria: Mapped[list[str]] = mapped_column(JSON)
+    alternatives: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    decline_reason: Mapped[str | None] = mapped_column(String(CODE_LENGTH))
+    decline_text: Mapped[str | None] = mapped_column(String(SHORT_TEXT_LENGTH))
+    placement_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+
+
+class DeclinedPairRow(Base):
+    """A (case, facility) pair a coordinator declined: never proposed again."""
+
+    __tablename__ = "declined_pairs"
+    __table_args__ = (UniqueConstraint("case_id", "facility_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"))
+    facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.id"))
+    reason: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+
+class IdempotentRequestRow(Base):
+    """The first answer to a write sent with an Idempotency-Key, replayed on a retry."""
+
+    __tablename__ = "idempotent_requests"
+
+    actor: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[Any] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
 
 
 TABLES: tuple[str, ...] = tuple(Base.metadata.tables)

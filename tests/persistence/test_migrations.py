@@ -32,7 +32,14 @@ TABLES = {
     "cases",
     "placements",
     "audit_log",
+    "users",
+    "api_tokens",
+    "matching_runs",
+    "proposals",
+    "declined_pairs",
+    "idempotent_requests",
 }
+HEAD = "0002"
 
 
 def _tables(engine: Engine) -> set[str]:
@@ -48,7 +55,7 @@ def test_upgrade_from_empty_creates_every_table(database_url: str) -> None:
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == HEAD
         assert _tables(engine) == TABLES
     finally:
         engine.dispose()
@@ -72,7 +79,7 @@ def test_upgrade_twice_changes_nothing(database_url: str) -> None:
     upgrade(database_url)  # by URL: the engine is made and disposed of inside
     engine = make_engine(database_url)
     try:
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == HEAD
     finally:
         engine.dispose()
 
@@ -135,8 +142,9 @@ def test_the_alembic_command_line_migrates_the_configured_database(
     )
     assert done.returncode == 0, done.stderr
     assert "Running upgrade  -> 0001" in done.stderr  # the ini file's logging is on here
+    assert "Running upgrade 0001 -> 0002" in done.stderr
     engine = make_engine(database_url)
     try:
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == HEAD
     finally:
         engine.dispose()
