@@ -28,6 +28,7 @@ _FACILITY_KEYS = {"id", "free_beds"}
 _CASE_KEYS = {"id", "beds", "weight"}
 _OPTION_KEYS = {"case", "facility", "penalty", "stay_days", "cost", "stream"}
 _BUDGET_KEYS = {"stream", "amount"}
+MAX_INT = int(np.iinfo(np.int32).max)  # beds, days and stays are stored as int32
 
 
 def _bad(entry: str, reason: str) -> InvalidProblemError:
@@ -39,7 +40,12 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _entries(
@@ -67,6 +73,8 @@ def _number(
     kind = "a whole number" if integer else "a number"
     if not ok or value < minimum:
         raise _bad(entry, f"{name} must be {kind} of at least {minimum:g}")
+    if integer and value > MAX_INT:
+        raise _bad(entry, f"{name} must be at most {MAX_INT}")
     return float(value)
 
 
@@ -88,21 +96,26 @@ def problem_from_dict(data: Any) -> MatchingProblem:
     horizon: int = data.get("horizon_days")  # type: ignore[assignment]  # checked next
     if not _is_int(horizon) or horizon < 1:
         raise _bad("horizon_days", "must be a whole number of at least 1")
+    if horizon > MAX_INT:
+        raise _bad("horizon_days", f"must be at most {MAX_INT}")
     unplaced: float = data.get("unplaced_penalty_days", horizon)
     if not _is_number(unplaced) or unplaced < 0:
         raise _bad("unplaced_penalty_days", "must be a number of at least 0")
 
     facilities = _entries(data, "facilities", _FACILITY_KEYS, {"id", "free_beds"})
     fac_ids = tuple(_ident(f"facilities[{i}]", f["id"]) for i, f in enumerate(facilities))
-    free = np.zeros((len(facilities), horizon), dtype=np.int32)
-    for i, fac in enumerate(facilities):
+    for i, fac in enumerate(facilities):  # checked before allocating horizon_days columns
         entry = f"facilities[{i}] ({fac_ids[i]})"
         beds = fac["free_beds"]
         if not isinstance(beds, list) or len(beds) != horizon:
             raise _bad(entry, f"free_beds must list exactly {horizon} values (horizon_days)")
         if not all(_is_int(b) and b >= 0 for b in beds):
             raise _bad(entry, "free_beds must be whole numbers of at least 0")
-        free[i] = beds
+        if any(b > MAX_INT for b in beds):
+            raise _bad(entry, f"free_beds must be at most {MAX_INT}")
+    free = np.array([f["free_beds"] for f in facilities], dtype=np.int32).reshape(
+        len(facilities), horizon
+    )
 
     cases = _entries(data, "cases", _CASE_KEYS, {"id"})
     case_ids = tuple(_ident(f"cases[{i}]", c["id"]) for i, c in enumerate(cases))
@@ -157,7 +170,7 @@ def _keep_apart(pairs: Any, case_ids: tuple[str, ...]) -> Any:
         if not isinstance(pair, list) or len(pair) != 2:
             raise _bad(f"keep_apart[{i}]", "must be a pair of case ids")
         for j, case in enumerate(pair):
-            if case not in case_at:
+            if not isinstance(case, str) or case not in case_at:  # a list is no id (unhashable)
                 raise _bad(f"keep_apart[{i}]", f"unknown case {case!r}")
             out[i, j] = case_at[case]
     return out
@@ -189,9 +202,10 @@ def _option_arrays(
     }
     for k, opt in enumerate(options):
         entry = f"options[{k}] ({opt.get('case')} -> {opt.get('facility')})"
-        if opt["case"] not in case_at:
+        # ids are strings; checking the type first keeps a list or object from raising TypeError
+        if not isinstance(opt["case"], str) or opt["case"] not in case_at:
             raise _bad(entry, f"unknown case {opt['case']!r}")
-        if opt["facility"] not in fac_at:
+        if not isinstance(opt["facility"], str) or opt["facility"] not in fac_at:
             raise _bad(entry, f"unknown facility {opt['facility']!r}")
         cols["opt_case"][k] = case_at[opt["case"]]
         cols["opt_facility"][k] = fac_at[opt["facility"]]
