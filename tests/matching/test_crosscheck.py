@@ -1,0 +1,207 @@
+"""Cross-check (issue #3): ``solve`` finds the optimum an independent formulation finds.
+
+On 59 seeded instances — families, stays that end inside the horizon, budgets, tight and
+sometimes falling capacity, keep-apart pairs — every method's objective must equal the
+reference optimum (``reference.py``: exhaustive enumeration for tiny instances, a
+time-indexed HiGHS MIP over every start day for small ones), its plan must pass the
+reference's own rule check, its status must be ``optimal`` and its bound must be a lower
+bound of both.
+"""
+
+from __future__ import annotations
+
+import math
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from matching import (
+    InvalidParamsError,
+    MatchResult,
+    Method,
+    SolveParams,
+    Status,
+    problem_from_dict,
+    solve,
+)
+from matching.instances import SIZES, random_problem
+
+REL_TOL = 1e-6
+TIME_LIMIT = 30.0  # seconds; these instances solve in well under one
+
+METHODS = {
+    "default": SolveParams(time_limit=TIME_LIMIT),
+    "mip": SolveParams(time_limit=TIME_LIMIT, method=Method.MIP),
+    "mip-one-model": SolveParams(time_limit=TIME_LIMIT, method=Method.MIP, decompose=False),
+    "cpsat": SolveParams(time_limit=TIME_LIMIT, method=Method.CPSAT),
+    "flow": SolveParams(time_limit=TIME_LIMIT, method=Method.FLOW),
+}
+
+INSTANCES = [
+    *[pytest.param("tiny", s, id=f"tiny-{s}") for s in range(20)],
+    *[pytest.param("small", s, id=f"small-{s}") for s in range(20)],
+    *[pytest.param("flow", s, id=f"flow-{s}") for s in range(8)],
+    *[pytest.param("lib-tiny", s, id=f"lib-tiny-{s}") for s in range(6)],
+    *[pytest.param("lib-small", s, id=f"lib-small-{s}") for s in range(5)],
+]
+
+
+def make_instance(ref: ModuleType, kind: str, seed: int) -> dict[str, Any]:
+    """The problem dictionary of one cross-check instance; sizes vary with the seed."""
+    if kind == "tiny":  # exhaustive enumeration is the reference
+        return ref.random_instance(
+            seed,
+            n_cases=4 + seed % 3,
+            n_facilities=2 + seed % 2,
+            horizon=3 + seed % 3,
+            option_share=0.8,
+            n_keep_apart=seed % 3,
+            falling_beds=seed % 2 == 0,
+        )
+    if kind == "small":
+        return ref.random_instance(
+            1000 + seed,
+            n_cases=8 + seed % 7,
+            n_facilities=3 + seed % 3,
+            horizon=5 + seed % 6,
+            n_streams=1 + seed % 3,
+            n_keep_apart=seed % 4,
+            falling_beds=seed % 2 == 0,
+        )
+    if kind == "flow":  # one bed per case, stays to the end, rising beds, no budget
+        return ref.random_instance(
+            2000 + seed, n_cases=6 + seed, n_facilities=3, horizon=6, flow_shaped=True
+        )
+    size = {"lib-tiny": "tiny", "lib-small": "small"}[kind]
+    return random_problem(SIZES[size], seed).to_dict()
+
+
+def flow_applies(data: dict[str, Any]) -> bool:
+    """Min-cost flow is exact here by our own reading: one bed per case, stays to the end
+    of the horizon, free beds never falling, no budget and no keep-apart pair."""
+    return (
+        all(c["beds"] == 1 for c in data["cases"])
+        and all(o.get("stay_days") is None for o in data["options"])
+        and all(f["free_beds"] == sorted(f["free_beds"]) for f in data["facilities"])
+        and not data.get("budgets")
+        and not data.get("keep_apart")
+    )
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=REL_TOL)
+
+
+def disagreements(reference: Any, result: MatchResult, optimum: float) -> list[str]:
+    """What is wrong with a result against the reference optimum (empty when right)."""
+    plan = [(a.case, a.facility, a.start_day) for a in result.assignments]
+    out = [f"breaks a rule: {v}" for v in reference.violations(plan)]
+    if out:
+        return out
+    recomputed = reference.objective(plan)
+    if not close(result.objective, recomputed):
+        out.append(f"objective {result.objective} but its plan scores {recomputed}")
+    if not close(result.objective, optimum):
+        out.append(f"objective {result.objective}, optimum {optimum}")
+    if result.status is not Status.OPTIMAL:
+        out.append(f"status {result.status.value}")
+    tol = REL_TOL * max(1.0, abs(optimum))
+    if not result.bound <= result.objective + tol:
+        out.append(f"bound {result.bound} above its objective {result.objective}")
+    if not result.bound <= optimum + tol:
+        out.append(f"bound {result.bound} above the optimum {optimum}")
+    placed = {a.case for a in result.assignments}
+    if set(result.unplaced) != set(reference.cases) - placed:
+        out.append(f"unplaced {result.unplaced} is not the cases without an assignment")
+    return out
+
+
+@pytest.mark.parametrize(("kind", "seed"), INSTANCES)
+def test_solve_matches_independent_optimum(ref: ModuleType, kind: str, seed: int):
+    data = make_instance(ref, kind, seed)
+    reference = ref.Reference.from_dict(data)
+    optimum, _ = ref.mip_optimum(reference)
+    if kind == "tiny":
+        by_enumeration, _ = ref.exhaustive_optimum(reference)
+        assert close(by_enumeration, optimum), "the two references disagree"
+    problem = problem_from_dict(data)
+    failures = []
+    for label, params in METHODS.items():
+        try:
+            result = solve(problem, params)
+        except InvalidParamsError:
+            if label == "flow" and not flow_applies(data):
+                continue  # flow may refuse what it cannot solve exactly
+            failures.append(f"{label}: refused a problem it applies to")
+            continue
+        except Exception as exc:  # report every method, not only the first to fail
+            failures.append(f"{label}: raised {exc!r}")
+            continue
+        failures += [f"{label}: {msg}" for msg in disagreements(reference, result, optimum)]
+    assert not failures, f"{kind}-{seed}: " + "; ".join(failures)
+
+
+def test_flow_instances_really_are_flow_shaped(ref: ModuleType):
+    """The flow instances must reach the flow method, or the cross-check proves nothing."""
+    for seed in range(8):
+        data = make_instance(ref, "flow", seed)
+        assert flow_applies(data)
+        assert solve(problem_from_dict(data)).method == "flow"
+
+
+def test_instances_have_the_features_the_issue_asks_for(ref: ModuleType):
+    """Families, short stays, budgets, keep-apart pairs and tight capacity all occur."""
+    datas = [make_instance(ref, k, s) for k in ("tiny", "small") for s in range(20)]
+    assert sum(any(c["beds"] > 1 for c in d["cases"]) for d in datas) >= 20
+    horizon_short = [
+        any(o.get("stay_days", 10**9) < d["horizon_days"] for o in d["options"]) for d in datas
+    ]
+    assert sum(horizon_short) >= 20
+    assert sum(bool(d["budgets"]) for d in datas) >= 20
+    assert sum(bool(d.get("keep_apart")) for d in datas) >= 15
+    unplaced_or_late = 0
+    for d in datas:
+        _, plan = ref.mip_optimum(ref.Reference.from_dict(d))
+        if len(plan) < len(d["cases"]) or any(day > 0 for _, _, day in plan):
+            unplaced_or_late += 1
+    assert unplaced_or_late >= 30  # capacity is tight: someone waits in most instances
+
+
+# the reference itself ---------------------------------------------------------------------
+
+
+def one_facility(free: list[int], weights: list[float], **option: Any) -> dict[str, Any]:
+    return {
+        "format": "opvang-problem/1",
+        "horizon_days": len(free),
+        "facilities": [{"id": "F", "free_beds": free}],
+        "cases": [{"id": f"C{i}", "beds": 1, "weight": w} for i, w in enumerate(weights)],
+        "options": [
+            {"case": f"C{i}", "facility": "F", "penalty": 0.0, "cost": 0.0, **option}
+            for i in range(len(weights))
+        ],
+    }
+
+
+def test_references_agree_on_a_hand_solved_instance(ref: ModuleType):
+    # one bed on day 1, two on day 0: the heavier case starts on day 0, the other has
+    # nowhere to stay through day 1, so it is unplaced: 1 x (2 + 2)
+    reference = ref.Reference.from_dict(one_facility([2, 1], [2.0, 1.0]))
+    assert ref.exhaustive_optimum(reference) == (4.0, [("C0", "F", 0)])
+    assert ref.mip_optimum(reference) == (4.0, [("C0", "F", 0)])
+
+
+def test_reference_check_flags_each_broken_rule(ref: ModuleType):
+    data = one_facility([1, 1, 1], [1.0, 1.0], stream="S")
+    data["budgets"] = [{"stream": "S", "amount": 0.0}]
+    data["options"][0]["cost"] = 5.0
+    data["keep_apart"] = [["C0", "C1"]]
+    reference = ref.Reference.from_dict(data)
+    assert reference.violations([("C1", "F", 0)]) == []
+    assert any("2 beds used" in v for v in reference.violations([("C1", "F", 0), ("C0", "F", 2)]))
+    assert any("kept apart" in v for v in reference.violations([("C1", "F", 0), ("C0", "F", 2)]))
+    assert any("budget" in v for v in reference.violations([("C0", "F", 0)]))
+    assert any("placed twice" in v for v in reference.violations([("C1", "F", 0)] * 2))
+    assert any("outside" in v for v in reference.violations([("C1", "F", 3)]))
+    assert any("not an option" in v for v in reference.violations([("C1", "G", 0)]))
