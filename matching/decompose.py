@@ -79,7 +79,12 @@ def subproblem(
     stream_new = np.full(len(problem.stream_ids), NO_STREAM, dtype=np.int32)
     stream_new[used_streams] = np.arange(used_streams.size, dtype=np.int32)
     old_stream = problem.opt_stream[keep]
-    new_stream = np.where(old_stream == NO_STREAM, NO_STREAM, stream_new[np.maximum(old_stream, 0)])
+    if stream_new.size:
+        new_stream = np.where(
+            old_stream == NO_STREAM, NO_STREAM, stream_new[np.maximum(old_stream, 0)]
+        )
+    else:  # no streams at all: every option is unpaid
+        new_stream = np.full(old_stream.shape, NO_STREAM, dtype=np.int32)
     pairs = problem.keep_apart
     inside = (
         (case_new[pairs[:, 0]] >= 0) & (case_new[pairs[:, 1]] >= 0)

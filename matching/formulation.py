@@ -79,7 +79,7 @@ class Formulation:
             if vars_f.size == 0:
                 continue
             start, end = self.var_day[vars_f], self.var_day[vars_f] + stay[vars_f]
-            for t in self.check_days[f]:
+            for t in _capacity_check_days(self.check_days[f], p.free_beds[f]):
                 active = vars_f[(start <= t) & (t < end)]
                 if active.size == 0:
                     continue
@@ -129,6 +129,16 @@ class Formulation:
             empty = np.zeros(0, np.int32)
             return empty, empty
         return np.concatenate(rows), np.concatenate(cols)
+
+
+def _capacity_check_days(start_days: IntArray, free: IntArray) -> IntArray:
+    """Days on which a facility's capacity can be exceeded.
+
+    New occupancy changes only on candidate start days (which include the days new stays
+    end), but free beds may also *fall* between them; those days need a check too.
+    """
+    falls = np.flatnonzero(np.diff(free) < 0) + 1
+    return np.union1d(start_days, falls).astype(np.int32)
 
 
 def candidate_days(problem: MatchingProblem) -> list[IntArray]:

@@ -63,9 +63,9 @@ def facility_bed_values(
     for f in np.flatnonzero(upper > 1e-9).tolist():
         own = np.flatnonzero(row_facility == f).astype(np.int32) + first
         lower = np.full(own.size, -highspy.kHighsInf)
-        h.changeRowsBounds(own.size, own, lower, rhs[own - first] + 1.0)
+        h.changeRowsBounds(own.size, own, lower, rhs[own - first] + 1.0)  # type: ignore[attr-defined]
         values[f] = max(0.0, base - _run(h))
-        h.changeRowsBounds(own.size, own, lower, rhs[own - first])
+        h.changeRowsBounds(own.size, own, lower, rhs[own - first])  # type: ignore[attr-defined]
     return values
 
 

@@ -143,7 +143,7 @@ def _solve_parts(
                 out.solve_seconds,
                 (*out.notes, "exact method found no plan in time; greedy plan kept"),
             )
-        elif plan_objective(sub, hint) < plan_objective(sub, out.plan):
+        elif _clearly_better(plan_objective(sub, hint), plan_objective(sub, out.plan)):
             out = Outcome(
                 hint, out.bound, False, out.method, out.build_seconds, out.solve_seconds, out.notes
             )
@@ -165,6 +165,11 @@ def _solve_parts(
         0.0,
         (summary, *sorted(set(notes))),
     )
+
+
+def _clearly_better(a: float, b: float) -> bool:
+    """``a`` is lower than ``b`` by more than floating-point noise (sums in another order)."""
+    return a < b - 1e-9 * max(1.0, abs(b))
 
 
 def single_case_bound(problem: MatchingProblem) -> float:
