@@ -101,9 +101,10 @@ def build_snapshot(
     Days are Dutch calendar days (Europe/Amsterdam). Day 0 comes from the latest report at or before ``as_of``, corrected for placements
     recorded and discharges made after that report; without a report it is the beds
     minus the placements the system knows of. Later days add the beds of current
-    placements whose expected discharge falls on or before that day. Placements past
-    their expected end are assumed to stay (nobody knows when they leave). Every value
-    is clipped to ``0 .. beds``.
+    placements whose expected discharge falls on or before that day, and take the beds of
+    placements that start later (accepted for a future day) from their start to their
+    expected end. Placements past their expected end are assumed to stay (nobody knows
+    when they leave). Every value is clipped to ``0 .. beds``.
 
     Parameters
     ----------
@@ -199,6 +200,10 @@ def _free_row(
         offset = (p.expected_end - day0).days
         if 0 < offset < horizon_days:
             row[offset:] += p.beds
+    for p in stays:  # accepted for a later day: no report counts them yet (issue 4)
+        if p.start > day0 and p.actual_end is None:
+            first = (p.start - day0).days
+            row[first : max(first, (p.expected_end - day0).days)] -= p.beds
     return np.clip(row, 0, fac.beds).astype(np.int32)
 
 

@@ -134,3 +134,17 @@ def test_bad_arguments_are_refused(make_facility, make_stream):
         build_snapshot(
             as_of=datetime(2026, 1, 1), facilities=[], funding_streams=[], reports=[], placements=[]
         )
+
+
+def test_a_placement_starting_later_takes_its_beds_from_its_start_day(make_facility):
+    fac = make_facility(beds=3)
+    later = stay("f", start=TODAY + timedelta(4), end=TODAY + timedelta(10), beds=2)
+    snap = build_snapshot(
+        as_of=NOW,
+        facilities=[fac],
+        funding_streams=[],
+        reports=[],
+        placements=[later],
+        horizon_days=14,
+    )
+    assert snap.free(fac.id).tolist() == [3] * 4 + [1] * 6 + [3] * 4
