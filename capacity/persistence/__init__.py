@@ -15,11 +15,20 @@ Typical use::
 """
 
 from capacity.persistence.audit import AuditDetail, AuditEntry
+from capacity.persistence.decisions import (
+    DecisionRepository,
+    ProposalDraft,
+    ProposalStatus,
+    RunRecord,
+    StoredProposal,
+    StoredRun,
+)
 from capacity.persistence.engine import (
     MIGRATIONS_DIR,
     current_revision,
     downgrade,
     ensure_database,
+    is_sqlite,
     make_engine,
     session_scope,
     upgrade,
@@ -30,27 +39,56 @@ from capacity.persistence.errors import (
     MigrationsNotFoundError,
     PersistenceError,
 )
+from capacity.persistence.idempotency import StoredAnswer, store_answer, stored_answer
+from capacity.persistence.inline import InlineLedger, WriterBusyError
 from capacity.persistence.ledger import StoredReport
 from capacity.persistence.mapping import derived_idempotency_key
+from capacity.persistence.reporting import (
+    FacilityFacts,
+    ReportCheck,
+    append_checked,
+    report_history,
+)
 from capacity.persistence.repository import Repository
 from capacity.persistence.settings import DatabaseSettings
+from capacity.persistence.supply import facility_snapshot
+from capacity.persistence.users import StoredUser, UserRepository
 
 __all__ = [
     "MIGRATIONS_DIR",
     "AuditDetail",
     "AuditEntry",
     "DatabaseSettings",
+    "DecisionRepository",
     "DuplicateRecordError",
+    "FacilityFacts",
     "IdempotencyConflictError",
+    "InlineLedger",
     "MigrationsNotFoundError",
     "PersistenceError",
+    "ProposalDraft",
+    "ProposalStatus",
+    "ReportCheck",
     "Repository",
+    "RunRecord",
+    "StoredAnswer",
+    "StoredProposal",
     "StoredReport",
+    "StoredRun",
+    "StoredUser",
+    "UserRepository",
+    "WriterBusyError",
+    "append_checked",
     "current_revision",
     "derived_idempotency_key",
     "downgrade",
     "ensure_database",
+    "facility_snapshot",
+    "is_sqlite",
     "make_engine",
+    "report_history",
     "session_scope",
+    "store_answer",
+    "stored_answer",
     "upgrade",
 ]

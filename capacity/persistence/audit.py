@@ -7,11 +7,11 @@ migration ``0001_initial_schema``). The time is the database server's.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from capacity.errors import InvalidFieldError
@@ -151,3 +151,43 @@ def entries(
     if limit is not None:
         query = query.limit(limit)
     return [_entry(row) for row in session.scalars(query)]
+
+
+def record_many(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    record_type: str,
+    record_ids: Sequence[str],
+    detail: AuditDetail = None,
+) -> int:
+    """Append one entry per record (one statement), for a read that lists many records.
+
+    Returns
+    -------
+    int
+        Entries written.
+
+    Raises
+    ------
+    InvalidFieldError
+        When a field is empty or too long.
+    """
+    text = _detail_text(detail)
+    rows = [
+        checked(
+            AuditRow,
+            {
+                "actor": actor,
+                "action": action,
+                "record_type": record_type,
+                "record_id": record_id,
+                "detail": text,
+            },
+        )
+        for record_id in record_ids
+    ]
+    if rows:
+        session.execute(insert(AuditRow), rows)
+    return len(rows)

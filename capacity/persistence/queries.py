@@ -65,3 +65,9 @@ def insert_missing(
     if new:
         session.execute(insert(model), new)
     return len(new)
+
+
+def ids_with_prefix(session: Session, model: type[Base], prefix: str) -> list[str]:
+    """The ids of a model that start with ``prefix`` (for numbering new records)."""
+    column = model.__table__.c["id"]
+    return list(session.scalars(select(column).where(column.startswith(prefix, autoescape=True))))

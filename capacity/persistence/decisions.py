@@ -1,0 +1,333 @@
+"""Matching runs, their proposals and the coordinators' decisions on them.
+
+A run is stored with everything needed to account for it later (inputs hash, rulebook
+version and hash, solver parameters and outcome) and with one proposal per proposed
+placement. Explanations arrive as plain JSON-ready values: this module knows nothing of
+:mod:`matching`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from capacity.cases import CaseStatus
+from capacity.errors import UnknownReferenceError
+from capacity.persistence.mapping import checked
+from capacity.persistence.models import (
+    CaseRow,
+    DeclinedPairRow,
+    FacilityRow,
+    MatchingRunRow,
+    ProposalRow,
+)
+
+OPEN_STATUSES = (CaseStatus.WAITING.value, CaseStatus.PROPOSED.value)
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"  # a later run replaced it, or the case left the waiting list
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """A matching run to store (see the columns of :class:`MatchingRunRow`)."""
+
+    created_by: str
+    as_of: datetime
+    inputs_hash: str
+    rulebook_version: str
+    rulebook_hash: str
+    parameters: Mapping[str, Any]
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    method: str
+    build_seconds: float
+    solve_seconds: float
+    cases: int
+    notes: tuple[str, ...] = ()
+    waits: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    """A stored run: its record, id and time."""
+
+    id: int
+    created_at: datetime
+    record: RunRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalDraft:
+    """A proposal to store with a run."""
+
+    case_id: str
+    facility_id: str
+    beds: int
+    start_date: date
+    explanation: str
+    criteria: tuple[str, ...] = ()
+    alternatives: tuple[Mapping[str, Any], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProposal:
+    """A proposal as stored, with its status and the decision taken on it."""
+
+    id: int
+    run_id: int
+    case_id: str
+    facility_id: str
+    beds: int
+    start_date: date
+    status: ProposalStatus
+    explanation: str
+    criteria: tuple[str, ...]
+    alternatives: tuple[Mapping[str, Any], ...]
+    created_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decline_reason: str | None = None
+    decline_text: str | None = None
+    placement_id: str | None = None
+
+
+def _run(row: MatchingRunRow) -> StoredRun:
+    names = [f.name for f in fields(RunRecord)]
+    values = {n: getattr(row, n) for n in names}
+    values["notes"] = tuple(values["notes"])
+    values["waits"] = tuple(values["waits"])
+    return StoredRun(row.id, row.created_at, RunRecord(**values))
+
+
+def _new_proposal(run_id: int, draft: ProposalDraft) -> ProposalRow:
+    return ProposalRow(
+        run_id=run_id,
+        case_id=draft.case_id,
+        facility_id=draft.facility_id,
+        beds=draft.beds,
+        start_date=draft.start_date,
+        status=ProposalStatus.PENDING.value,
+        explanation=draft.explanation,
+        criteria=list(draft.criteria),
+        alternatives=[dict(a) for a in draft.alternatives],
+    )
+
+
+def _proposal(row: ProposalRow) -> StoredProposal:
+    return StoredProposal(
+        id=row.id,
+        run_id=row.run_id,
+        case_id=row.case_id,
+        facility_id=row.facility_id,
+        beds=row.beds,
+        start_date=row.start_date,
+        status=ProposalStatus(row.status),
+        explanation=row.explanation,
+        criteria=tuple(row.criteria),
+        alternatives=tuple(row.alternatives),
+        created_at=row.created_at,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        decline_reason=row.decline_reason,
+        decline_text=row.decline_text,
+        placement_id=row.placement_id,
+    )
+
+
+class DecisionRepository:
+    """Runs, proposals and declined pairs in one session (never commits).
+
+    Parameters
+    ----------
+    session
+        The unit of work.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_run(
+        self, record: RunRecord, proposals: Sequence[ProposalDraft], *, case_ids: Iterable[str]
+    ) -> tuple[StoredRun, list[StoredProposal]]:
+        """Store a run; it replaces the pending proposals of the cases it considered.
+
+        Earlier pending proposals of ``case_ids`` expire. Each proposal whose case is still
+        waiting or proposed is stored as pending and its case becomes ``proposed``; a case
+        of ``case_ids`` left without a proposal goes back to ``waiting`` (its intake date,
+        and so its priority, untouched).
+
+        Returns
+        -------
+        tuple
+            The stored run and the proposals stored (cases that left the waiting list in
+            the meantime get none).
+        """
+        values = {f.name: getattr(record, f.name) for f in fields(RunRecord)}
+        values.update(
+            parameters=dict(record.parameters),
+            notes=list(record.notes),
+            waits=[dict(w) for w in record.waits],
+        )
+        run = MatchingRunRow(**checked(MatchingRunRow, values))
+        self._session.add(run)
+        self._session.flush()  # the run's id
+        considered = sorted(set(case_ids))
+        self.expire_pending(considered)
+        open_cases = self._open_cases(considered)
+        rows = [_new_proposal(run.id, d) for d in proposals if d.case_id in open_cases]
+        self._session.add_all(rows)
+        proposed = {r.case_id for r in rows}
+        for case_id, case_row in open_cases.items():
+            case_row.status = (
+                CaseStatus.PROPOSED.value if case_id in proposed else CaseStatus.WAITING.value
+            )
+        self._session.flush()
+        return _run(run), [_proposal(r) for r in rows]
+
+    def _open_cases(self, case_ids: list[str]) -> dict[str, CaseRow]:
+        query = select(CaseRow).where(CaseRow.id.in_(case_ids), CaseRow.status.in_(OPEN_STATUSES))
+        return {row.id: row for row in self._session.scalars(query)}
+
+    def expire_pending(self, case_ids: Sequence[str]) -> None:
+        """Expire every pending proposal of these cases."""
+        if not case_ids:
+            return
+        self._session.execute(
+            update(ProposalRow)
+            .where(
+                ProposalRow.case_id.in_(case_ids),
+                ProposalRow.status == ProposalStatus.PENDING.value,
+            )
+            .values(status=ProposalStatus.EXPIRED.value)
+        )
+
+    def run(self, run_id: int) -> StoredRun:
+        """One run.
+
+        Raises
+        ------
+        UnknownReferenceError
+            When no run has that id.
+        """
+        row = self._session.get(MatchingRunRow, run_id)
+        if row is None:
+            raise UnknownReferenceError("matching run", str(run_id))
+        return _run(row)
+
+    def runs(self, *, limit: int, offset: int = 0) -> tuple[list[StoredRun], int]:
+        """Runs, newest first, and how many there are."""
+        total = self._session.scalar(select(func.count()).select_from(MatchingRunRow)) or 0
+        query = select(MatchingRunRow).order_by(MatchingRunRow.id.desc()).limit(limit)
+        return [_run(r) for r in self._session.scalars(query.offset(offset))], total
+
+    def proposals(
+        self,
+        *,
+        run_id: int | None = None,
+        case_ids: Sequence[str] | None = None,
+        status: ProposalStatus | None = None,
+    ) -> list[StoredProposal]:
+        """Proposals by id, filtered by run, cases and status."""
+        query = select(ProposalRow).order_by(ProposalRow.id)
+        if run_id is not None:
+            query = query.where(ProposalRow.run_id == run_id)
+        if case_ids is not None:
+            query = query.where(ProposalRow.case_id.in_(list(case_ids)))
+        if status is not None:
+            query = query.where(ProposalRow.status == ProposalStatus(status).value)
+        return [_proposal(r) for r in self._session.scalars(query)]
+
+    def proposal(self, proposal_id: int, *, lock: bool = False) -> StoredProposal:
+        """One proposal; ``lock`` takes its row lock (PostgreSQL) until the transaction ends.
+
+        Raises
+        ------
+        UnknownReferenceError
+            When no proposal has that id.
+        """
+        query = select(ProposalRow).where(ProposalRow.id == proposal_id)
+        row = self._session.scalars(query.with_for_update() if lock else query).first()
+        if row is None:
+            raise UnknownReferenceError("proposal", str(proposal_id))
+        return _proposal(row)
+
+    def lock_facility(self, facility_id: str) -> None:
+        """Take the facility's row lock (PostgreSQL ``FOR UPDATE``) until the transaction ends.
+
+        Raises
+        ------
+        UnknownReferenceError
+            When the facility does not exist.
+        """
+        query = select(FacilityRow.id).where(FacilityRow.id == facility_id).with_for_update()
+        if self._session.scalar(query) is None:
+            raise UnknownReferenceError("facility", facility_id)
+
+    def decide(
+        self,
+        proposal_id: int,
+        *,
+        status: ProposalStatus,
+        by: str,
+        at: datetime,
+        decline_reason: str | None = None,
+        decline_text: str | None = None,
+        placement_id: str | None = None,
+    ) -> StoredProposal:
+        """Record the decision on a proposal (accepted or declined)."""
+        row = self._session.get(ProposalRow, proposal_id)
+        if row is None:
+            raise UnknownReferenceError("proposal", str(proposal_id))
+        values = checked(
+            ProposalRow,
+            {
+                "status": ProposalStatus(status).value,
+                "decided_by": by,
+                "decided_at": at,
+                "decline_reason": decline_reason,
+                "decline_text": decline_text,
+                "placement_id": placement_id,
+            },
+        )
+        for name, value in values.items():
+            setattr(row, name, value)
+        self._session.flush()
+        return _proposal(row)
+
+    def add_declined_pair(
+        self, *, case_id: str, facility_id: str, reason: str, proposal_id: int | None, by: str
+    ) -> None:
+        """Exclude a (case, facility) pair from later runs (kept once)."""
+        query = select(DeclinedPairRow.id).where(
+            DeclinedPairRow.case_id == case_id, DeclinedPairRow.facility_id == facility_id
+        )
+        if self._session.scalar(query) is not None:
+            return
+        self._session.add(
+            DeclinedPairRow(
+                case_id=case_id,
+                facility_id=facility_id,
+                reason=reason,
+                proposal_id=proposal_id,
+                created_by=by,
+            )
+        )
+        self._session.flush()
+
+    def declined_pairs(self) -> list[tuple[str, str]]:
+        """Every declined (case id, facility id) pair."""
+        query = select(DeclinedPairRow.case_id, DeclinedPairRow.facility_id)
+        return [(c, f) for c, f in self._session.execute(query.order_by(DeclinedPairRow.id))]

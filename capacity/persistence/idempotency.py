@@ -1,0 +1,58 @@
+"""The first answer to a write sent with an ``Idempotency-Key``, replayed on a retry.
+
+Keys are scoped to the user who sent them. The answer is stored in the same transaction
+as the write it answers, so a retry either finds both or neither; two concurrent first
+attempts cannot both be stored (the key is the primary key).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from capacity.persistence.errors import IdempotencyConflictError
+from capacity.persistence.mapping import checked
+from capacity.persistence.models import IdempotentRequestRow
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """The stored answer: HTTP status code and JSON body."""
+
+    status_code: int
+    body: Any
+
+
+def stored_answer(
+    session: Session, *, actor: str, key: str, fingerprint: str
+) -> StoredAnswer | None:
+    """The answer stored for this user's key (``None``: first attempt).
+
+    Raises
+    ------
+    IdempotencyConflictError
+        When the key was used for a different request (another fingerprint).
+    """
+    row = session.get(IdempotentRequestRow, (actor, key))
+    if row is None:
+        return None
+    if row.fingerprint != fingerprint:
+        raise IdempotencyConflictError(key)
+    return StoredAnswer(row.status_code, row.body)
+
+
+def store_answer(
+    session: Session, *, actor: str, key: str, fingerprint: str, answer: StoredAnswer
+) -> None:
+    """Store the answer to a first attempt (flushes: a concurrent twin fails here)."""
+    values = {
+        "actor": actor,
+        "key": key,
+        "fingerprint": fingerprint,
+        "status_code": answer.status_code,
+        "body": answer.body,
+    }
+    session.add(IdempotentRequestRow(**checked(IdempotentRequestRow, values)))
+    session.flush()

@@ -1,0 +1,162 @@
+"""Checked availability reports: the API's write path into the ledger.
+
+A report from a provider's system is appended only after a check the caller supplies
+(who may report for the facility, the bed count within range, no older than the last
+report), made *inside* the write transaction on the facility's current facts, so that two
+reports arriving at once cannot both pass a check that only one of them should. Each new
+report is audited in the same transaction; a retry (same idempotency key, same content)
+returns the report stored the first time and writes nothing.
+
+Two implementations share these rules: :func:`append_checked` on a SQLAlchemy session
+(PostgreSQL, with the facility row locked), and :class:`capacity.persistence.inline.InlineLedger`
+(SQLite, one connection used without leaving the event loop; see there why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from capacity.availability import AvailabilityReport
+from capacity.errors import UnknownReferenceError
+from capacity.persistence import audit
+from capacity.persistence import mapping as m
+from capacity.persistence.errors import IdempotencyConflictError
+from capacity.persistence.ledger import StoredReport
+from capacity.persistence.models import AvailabilityReportRow, FacilityRow
+
+REPORT_ACTION = "availability.report"  # audit action of a new report
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityFacts:
+    """What a report is checked against: the facility and its latest report.
+
+    Parameters
+    ----------
+    id, provider_id, region_id
+        The facility, who runs it and where (for the reporter's scope).
+    beds
+        Total beds (a report cannot have more free).
+    last_as_of
+        When the latest report was taken (``None``: never reported).
+    """
+
+    id: str
+    provider_id: str
+    region_id: str
+    beds: int
+    last_as_of: datetime | None
+
+
+ReportCheck = Callable[[AvailabilityReport, FacilityFacts], None]
+"""Raises (any exception) to refuse a report; the whole batch is then rolled back."""
+
+
+def audit_detail(stored: StoredReport) -> dict[str, object]:
+    """The audit detail of a new report: its ledger id and count (no free text)."""
+    return {"report_id": stored.id, "beds_free": stored.report.beds_free}
+
+
+def append_checked(
+    session: Session, reports: Sequence[AvailabilityReport], *, check: ReportCheck, actor: str
+) -> list[StoredReport]:
+    """Append reports after ``check``; all or nothing (the caller owns the transaction).
+
+    On PostgreSQL the facility row is locked (``SELECT ... FOR UPDATE``) before its latest
+    report is read, so concurrent reports for one facility are checked one after another.
+    On SQLite, open the session with ``session_scope(engine, immediate=True)``.
+
+    Parameters
+    ----------
+    session
+        The unit of work.
+    reports
+        The reports, in order; a later one is checked against an earlier one of the batch.
+    check
+        The caller's rules; raising refuses the report (and the batch).
+    actor
+        Who reports, for the audit log.
+
+    Returns
+    -------
+    list of StoredReport
+        One per report; ``created`` is False for a retry.
+
+    Raises
+    ------
+    UnknownReferenceError
+        When a facility does not exist.
+    IdempotencyConflictError
+        When a key was already used for a different report.
+    """
+    out = []
+    for report in reports:
+        earlier = _replay(session, report)
+        if earlier is not None:
+            out.append(earlier)
+            continue
+        check(report, _facts(session, report.facility_id))
+        row = AvailabilityReportRow(
+            **m.report_values(report, idempotency_key=report.idempotency_key or None)
+        )
+        session.add(row)
+        session.flush()
+        stored = StoredReport(row.id, m.to_report(row), row.recorded_at, created=True)
+        audit.record(
+            session,
+            actor=actor,
+            action=REPORT_ACTION,
+            record_type="facility",
+            record_id=report.facility_id,
+            detail=audit_detail(stored),
+        )
+        out.append(stored)
+    return out
+
+
+def _replay(session: Session, report: AvailabilityReport) -> StoredReport | None:
+    if not report.idempotency_key:
+        return None
+    r = AvailabilityReportRow
+    row = session.scalars(select(r).where(r.idempotency_key == report.idempotency_key)).first()
+    if row is None:
+        return None
+    stored = m.to_report(row)
+    if not m.same_report(stored, report):
+        raise IdempotencyConflictError(report.idempotency_key)
+    return StoredReport(row.id, stored, row.recorded_at, created=False)
+
+
+def _facts(session: Session, facility_id: str) -> FacilityFacts:
+    query = select(FacilityRow).where(FacilityRow.id == facility_id).with_for_update()
+    fac = session.scalars(query).first()
+    if fac is None:
+        raise UnknownReferenceError("facility", facility_id)
+    r = AvailabilityReportRow
+    last = session.scalar(select(func.max(r.as_of)).where(r.facility_id == facility_id))
+    return FacilityFacts(fac.id, fac.provider_id, fac.region_id, fac.beds, last)
+
+
+def report_history(
+    session: Session, facility_id: str, *, limit: int, offset: int = 0
+) -> tuple[list[StoredReport], int]:
+    """A facility's reports, newest first, and how many there are.
+
+    Raises
+    ------
+    UnknownReferenceError
+        When the facility does not exist.
+    """
+    if session.get(FacilityRow, facility_id) is None:
+        raise UnknownReferenceError("facility", facility_id)
+    r = AvailabilityReportRow
+    where = r.facility_id == facility_id
+    total = session.scalar(select(func.count()).select_from(r).where(where)) or 0
+    query = select(r).where(where).order_by(r.as_of.desc(), r.id.desc()).limit(limit).offset(offset)
+    rows = session.scalars(query)
+    return [StoredReport(x.id, m.to_report(x), x.recorded_at, created=True) for x in rows], total
