@@ -98,8 +98,9 @@ def build_snapshot(
 ) -> SupplySnapshot:
     """Combine reports and placements into free beds per facility per day.
 
-    Days are Dutch calendar days (Europe/Amsterdam). Day 0 comes from the latest report at or before ``as_of``, corrected for placements
-    recorded and discharges made after that report; without a report it is the beds
+    Days are Dutch calendar days (Europe/Amsterdam). Day 0 comes from the latest report at
+    or before ``as_of``, corrected for placements recorded and discharges made after that
+    report; without a report it is the beds
     minus the placements the system knows of. Later days add the beds of current
     placements whose expected discharge falls on or before that day, and take the beds of
     placements that start later (accepted for a future day) from their start to their
