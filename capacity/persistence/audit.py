@@ -121,6 +121,7 @@ def entries(
     actor: str | None = None,
     since: datetime | None = None,
     limit: int | None = None,
+    after_id: int | None = None,
 ) -> list[AuditEntry]:
     """Read the audit log, oldest first, optionally filtered.
 
@@ -134,6 +135,8 @@ def entries(
         Keep only entries written at or after this moment (timezone-aware).
     limit
         At most this many entries (the oldest that match).
+    after_id
+        Keep only entries after this one (to page through the log).
 
     Returns
     -------
@@ -148,6 +151,8 @@ def entries(
         query = query.where(AuditRow.actor == actor)
     if since is not None:
         query = query.where(AuditRow.at >= since)
+    if after_id is not None:
+        query = query.where(AuditRow.id > after_id)
     if limit is not None:
         query = query.limit(limit)
     return [_entry(row) for row in session.scalars(query)]
