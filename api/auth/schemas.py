@@ -1,0 +1,37 @@
+"""Users as the API shows them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth.roles import Role
+
+
+class UserBase(BaseModel):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+    role: Role
+    provider_id: str | None = Field(None, max_length=100)
+    region_id: str | None = Field(None, max_length=100)
+
+
+class UserCreate(UserBase):
+    """A new user; a region reporter needs exactly one of provider_id and region_id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserPublic(UserBase):
+    id: int
+    active: bool
+
+
+class UsersPublic(BaseModel):
+    data: list[UserPublic]
+    count: int
+
+
+class UserCreated(BaseModel):
+    """The new user and its bearer token, shown this once and never again."""
+
+    user: UserPublic
+    token: str

@@ -1,0 +1,67 @@
+"""Users and authentication."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+
+from api.auth.roles import Role
+from api.auth.schemas import UserCreate, UserCreated, UserPublic, UsersPublic
+from api.auth.tokens import hash_token, new_token
+from api.database import Database
+from api.errors import FieldError
+from capacity.persistence import Repository, StoredUser, UserRepository
+
+
+def check_scope(*, role: Role, provider_id: str | None, region_id: str | None) -> None:
+    """A reporter is scoped to one provider or one region; other roles to nothing."""
+    if role == Role.REGION_REPORTER and (provider_id is None) == (region_id is None):
+        raise FieldError(["body", "provider_id"], "a region_reporter needs a provider or a region")
+    if role != Role.REGION_REPORTER and (provider_id is not None or region_id is not None):
+        raise FieldError(["body", "provider_id"], "only a region_reporter has a provider or region")
+
+
+def public(user: StoredUser) -> UserPublic:
+    return UserPublic(
+        id=user.id,
+        name=user.name,
+        role=Role(user.role),
+        provider_id=user.provider_id,
+        region_id=user.region_id,
+        active=user.active,
+    )
+
+
+def create(db: Database, *, new: UserCreate, actor: str) -> UserCreated:
+    """Store a user with a fresh token; the token is returned once and stored hashed."""
+    check_scope(role=new.role, provider_id=new.provider_id, region_id=new.region_id)
+    token = new_token()
+    with db.unit(immediate=True) as session:
+        users = UserRepository(session)
+        user = users.add_user(
+            name=new.name, role=new.role.value, provider_id=new.provider_id, region_id=new.region_id
+        )
+        users.add_token(user_id=user.id, token_hash=hash_token(token))
+        Repository(session).audit(
+            actor=actor, action="user.create", record_type="user", record_id=user.name
+        )
+    return UserCreated(user=public(user), token=token)
+
+
+def list_(db: Database) -> UsersPublic:
+    """All users (never their tokens)."""
+    with db.unit() as session:
+        users = UserRepository(session).users()
+    return UsersPublic(data=[public(u) for u in users], count=len(users))
+
+
+def _lookup(db: Database, token_hash: str) -> StoredUser | None:
+    with db.unit() as session:
+        return UserRepository(session).user_for_token(token_hash)
+
+
+async def authenticate(db: Database, token: str) -> StoredUser | None:
+    """The user a bearer token belongs to (``None``: unknown, revoked or inactive)."""
+    token_hash = hash_token(token)
+    if db.inline is not None:
+        return db.inline.user_for_token(token_hash)  # an indexed read; no thread hop needed
+    return await run_in_threadpool(_lookup, db, token_hash)

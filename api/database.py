@@ -1,0 +1,46 @@
+"""The database as the API uses it: the engine, units of work and the inline ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from api.settings import ApiSettings
+from capacity.persistence import InlineLedger, ensure_database, is_sqlite, session_scope
+
+
+class Database:
+    """One per process: nothing in it is state another worker would need.
+
+    Parameters
+    ----------
+    settings
+        Where the database is and whether to use the inline ledger.
+    """
+
+    def __init__(self, settings: ApiSettings) -> None:
+        self.engine: Engine = ensure_database(settings.database_url)
+        self.inline: InlineLedger | None = None
+        database = self.engine.url.database or ""
+        in_memory = database in ("", ":memory:") or database.startswith("file:")
+        if settings.inline_sqlite_writes and is_sqlite(self.engine) and not in_memory:
+            self.inline = InlineLedger(database, synchronous=settings.sqlite_synchronous)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.engine)
+
+    @contextmanager
+    def unit(self, *, immediate: bool = False) -> Iterator[Session]:
+        """A unit of work (see :func:`capacity.persistence.session_scope`)."""
+        with session_scope(self.engine, immediate=immediate) as session:
+            yield session
+
+    def close(self) -> None:
+        """Close the inline connection and the engine's pool."""
+        if self.inline is not None:
+            self.inline.close()
+        self.engine.dispose()

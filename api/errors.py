@@ -1,0 +1,151 @@
+"""Errors the API answers with, and the one place domain errors become HTTP answers.
+
+Bad input is a 4xx naming the field and the reason, never a 500 (issue 4): the handlers
+below map the domain errors of :mod:`capacity`, :mod:`capacity.persistence` and
+:mod:`matching` centrally, so services raise what they mean and routers stay thin.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from capacity import InvalidFieldError, UnknownReferenceError
+from capacity.persistence import DuplicateRecordError, IdempotencyConflictError
+from matching import InvalidParamsError, InvalidProblemError
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+RETRY_AFTER_SECONDS = 1  # a locked database is busy for milliseconds, not longer
+
+
+class Message(BaseModel):
+    """An error answer: what went wrong, in words."""
+
+    detail: str
+
+
+class ApiError(Exception):
+    """An answer other than success, raised by a service or a dependency."""
+
+    status_code = 400
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        self.detail = detail
+        self.headers = headers
+        super().__init__(detail)
+
+
+class UnauthorizedError(ApiError):
+    status_code = 401
+
+    def __init__(self, detail: str = "a valid bearer token is required") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class ForbiddenError(ApiError):
+    status_code = 403
+
+
+class NotFoundError(ApiError):
+    status_code = 404
+
+
+class ConflictError(ApiError):
+    status_code = 409
+
+
+class FieldError(ApiError):
+    """A 422 for one field: ``loc`` as in FastAPI's validation errors."""
+
+    status_code = 422
+
+    def __init__(self, loc: list[str | int], reason: str, kind: str = "value_error") -> None:
+        self.loc = loc
+        self.kind = kind
+        super().__init__(reason)
+
+
+def field_path(field: str) -> list[str | int]:
+    """``"preferred_regions[1]"`` -> ``["preferred_regions", 1]``."""
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
+        parts.append(int(index) if index else name)
+    return parts
+
+
+def validation_body(loc: list[str | int], msg: str, kind: str = "value_error") -> dict[str, Any]:
+    """The body of a 422, shaped like FastAPI's own validation errors."""
+    return {"detail": [{"loc": loc, "msg": msg, "type": kind}]}
+
+
+def _answer(exc: ApiError) -> JSONResponse:
+    if isinstance(exc, FieldError):
+        body = validation_body(exc.loc, exc.detail, exc.kind)
+    else:
+        body = {"detail": exc.detail}
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the mapping of every domain error to its HTTP answer."""
+
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return _answer(exc)
+
+    @app.exception_handler(InvalidFieldError)
+    async def _field(_: Request, exc: InvalidFieldError) -> JSONResponse:
+        return _answer(FieldError(["body", *field_path(exc.field)], exc.reason))
+
+    @app.exception_handler(InvalidParamsError)
+    async def _params(_: Request, exc: InvalidParamsError) -> JSONResponse:
+        return _answer(FieldError(["body", *field_path(exc.field)], exc.reason))
+
+    @app.exception_handler(InvalidProblemError)
+    async def _problem(_: Request, exc: InvalidProblemError) -> JSONResponse:
+        return _answer(FieldError(["body", exc.entry], exc.reason))
+
+    @app.exception_handler(UnknownReferenceError)
+    async def _unknown(_: Request, exc: UnknownReferenceError) -> JSONResponse:
+        return _answer(NotFoundError(str(exc)))
+
+    @app.exception_handler(DuplicateRecordError)
+    async def _duplicate(_: Request, exc: DuplicateRecordError) -> JSONResponse:
+        return _answer(ConflictError(str(exc)))
+
+    @app.exception_handler(IdempotencyConflictError)
+    async def _idempotency(_: Request, _exc: IdempotencyConflictError) -> JSONResponse:
+        reason = "was already used for a different request; use a new key for a new request"
+        return _answer(FieldError(["header", IDEMPOTENCY_HEADER], reason))
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, _exc: IntegrityError) -> JSONResponse:
+        return _answer(ConflictError("a concurrent request changed the same records; retry"))
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_: Request, exc: OperationalError) -> JSONResponse:
+        if "locked" not in str(exc.orig) and "could not obtain lock" not in str(exc.orig):
+            raise exc
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return JSONResponse({"detail": "the database is busy; retry"}, 503, headers=headers)
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {
+        "model": Message,
+        "description": "Malformed request (for example a body that is not JSON)",
+    },
+    401: {"model": Message, "description": "No valid bearer token"},
+    403: {"model": Message, "description": "The token's role or scope does not allow this"},
+}
+"""Answers every authenticated route may give; listed on the parent router."""
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Message, "description": "Not found"}}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": Message, "description": "Conflicts with the current state"}
+}

@@ -1,0 +1,126 @@
+"""``/v1/facilities`` and the availability feed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from api.auth.roles import Role
+from api.deps import CurrentUser, DatabaseDep, NowDep, SettingsDep, require
+from api.errors import NOT_FOUND, FieldError
+from api.facilities import service
+from api.facilities.schemas import (
+    AvailabilityBatch,
+    AvailabilityCreate,
+    AvailabilityReportPublic,
+    AvailabilityReportsPublic,
+    FacilitiesPublic,
+    FacilityPublic,
+)
+from api.idempotency import REPLAYED_HEADER, KeyHeader
+from capacity import PlacementType
+from capacity.regions import region_ids
+
+router = APIRouter(tags=["facilities"])
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+@router.get("/facilities")
+def list_facilities(
+    db: DatabaseDep,
+    settings: SettingsDep,
+    now: NowDep,
+    region: Annotated[str | None, Query(description="Region id, e.g. `utrecht`.")] = None,
+    placement_type: PlacementType | None = None,
+) -> FacilitiesPublic:
+    """Facilities with beds, last reported free beds, when (`updated`) and a stale flag."""
+    if region is not None and region not in region_ids():
+        raise FieldError(["query", "region"], f"unknown region {region!r}")
+    return service.list_(
+        db, region=region, placement_type=placement_type, now=now, settings=settings
+    )
+
+
+@router.get("/facilities/{facility_id}", responses=NOT_FOUND)
+def get_facility(
+    facility_id: str, db: DatabaseDep, settings: SettingsDep, now: NowDep
+) -> FacilityPublic:
+    """One facility with its last report."""
+    return service.get(db, facility_id=facility_id, now=now, settings=settings)
+
+
+@router.get(
+    "/facilities/{facility_id}/availability",
+    responses=NOT_FOUND,
+    dependencies=[require(Role.REGION_REPORTER, Role.INTAKE_COORDINATOR, Role.POLICYMAKER)],
+)
+def availability_history(
+    facility_id: str, db: DatabaseDep, user: CurrentUser, limit: Limit = 100, offset: Offset = 0
+) -> AvailabilityReportsPublic:
+    """The facility's availability ledger, newest first."""
+    return service.history(db, user=user, facility_id=facility_id, limit=limit, offset=offset)
+
+
+@router.put(
+    "/facilities/{facility_id}/availability",
+    status_code=status.HTTP_201_CREATED,
+    responses=NOT_FOUND,
+    dependencies=[require(Role.REGION_REPORTER)],
+)
+async def report_availability(
+    facility_id: str,
+    body: AvailabilityCreate,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    now: NowDep,
+    user: CurrentUser,
+    response: Response,
+    idempotency_key: KeyHeader = None,
+) -> AvailabilityReportPublic:
+    """Report free beds; appended to the ledger. A retry with the same key replays."""
+    (stored,) = await service.report(
+        db,
+        user=user,
+        items=[(facility_id, body, ["body"])],
+        key=idempotency_key,
+        now=now,
+        settings=settings,
+    )
+    if not stored.created:
+        response.headers[REPLAYED_HEADER] = "true"
+    return service.report_public(stored)
+
+
+@router.put(
+    "/availability",
+    status_code=status.HTTP_201_CREATED,
+    responses=NOT_FOUND,
+    dependencies=[require(Role.REGION_REPORTER)],
+)
+async def report_availability_batch(
+    body: AvailabilityBatch,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    now: NowDep,
+    user: CurrentUser,
+    response: Response,
+    idempotency_key: KeyHeader = None,
+) -> AvailabilityReportsPublic:
+    """Report several facilities at once, all or nothing (a provider's whole set)."""
+    items: list[tuple[str, AvailabilityCreate, list[str | int]]] = [
+        (
+            item.facility_id,
+            AvailabilityCreate(beds_free=item.beds_free, as_of=item.as_of),
+            ["body", "reports", i],
+        )
+        for i, item in enumerate(body.reports)
+    ]
+    stored = await service.report(
+        db, user=user, items=items, key=idempotency_key, now=now, settings=settings
+    )
+    if not any(s.created for s in stored):
+        response.headers[REPLAYED_HEADER] = "true"
+    data = [service.report_public(s) for s in stored]
+    return AvailabilityReportsPublic(data=data, count=len(data))

@@ -1,0 +1,48 @@
+"""The rules an availability report must meet (issue 4), checked inside the write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from api.auth.roles import may_report_for
+from api.errors import FieldError, ForbiddenError
+from capacity import AvailabilityReport
+from capacity.persistence import FacilityFacts, ReportCheck, StoredUser
+
+
+def report_check(
+    user: StoredUser,
+    *,
+    now: datetime,
+    skew: timedelta,
+    locs: Mapping[int, list[str | int]],
+) -> ReportCheck:
+    """The check for one request: scope, beds within range, not future, not older.
+
+    ``locs`` maps ``id(report)`` to where the report sits in the body (``["body"]``, or
+    ``["body", "reports", 3]`` in a batch), so an error names the field.
+    """
+
+    def check(report: AvailabilityReport, facts: FacilityFacts) -> None:
+        if not may_report_for(user, provider_id=facts.provider_id, region_id=facts.region_id):
+            raise ForbiddenError(f"{user.name} may not report availability for {facts.id}")
+        loc = locs[id(report)]
+        if report.beds_free > facts.beds:
+            raise FieldError(
+                [*loc, "beds_free"], f"must be from 0 to {facts.beds} (the beds of {facts.id})"
+            )
+        if report.as_of > now + skew:
+            raise FieldError(
+                [*loc, "as_of"],
+                f"lies in the future: more than {skew.total_seconds():.0f} s after the "
+                f"server's clock ({now.isoformat(timespec='seconds')})",
+            )
+        if facts.last_as_of is not None and report.as_of < facts.last_as_of:
+            raise FieldError(
+                [*loc, "as_of"],
+                "is older than the last report for "
+                f"{facts.id} ({facts.last_as_of.isoformat(timespec='seconds')})",
+            )
+
+    return check

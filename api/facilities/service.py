@@ -1,0 +1,155 @@
+"""Facilities, their latest report and the availability ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from starlette.concurrency import run_in_threadpool
+
+from api.auth.roles import Role, may_report_for
+from api.database import Database
+from api.errors import ForbiddenError
+from api.facilities.rules import report_check
+from api.facilities.schemas import (
+    AvailabilityCreate,
+    AvailabilityReportPublic,
+    AvailabilityReportsPublic,
+    FacilitiesPublic,
+    FacilityPublic,
+)
+from api.settings import ApiSettings
+from capacity import AvailabilityReport, Facility, PlacementType
+from capacity.persistence import (
+    ReportCheck,
+    Repository,
+    StoredReport,
+    StoredUser,
+    WriterBusyError,
+    append_checked,
+    report_history,
+)
+
+
+def _public(
+    fac: Facility, latest: AvailabilityReport | None, *, now: datetime, stale_after: timedelta
+) -> FacilityPublic:
+    updated = latest.as_of if latest is not None else None
+    return FacilityPublic(
+        id=fac.id,
+        name=fac.name,
+        provider_id=fac.provider_id,
+        region_id=fac.region_id,
+        placement_type=fac.placement_type,
+        beds=fac.beds,
+        beds_free=latest.beds_free if latest is not None else None,
+        updated=updated,
+        stale=updated is None or now - updated > stale_after,
+        funding_stream_id=fac.funding_stream_id,
+        specialisms=sorted(fac.specialisms),
+        gender_policy=fac.gender_policy,
+        min_age=fac.min_age,
+        max_age=fac.max_age,
+        max_children=fac.max_children,
+        secret_address=fac.secret_address,
+        languages=sorted(fac.languages),
+        wheelchair_access=fac.wheelchair_access,
+    )
+
+
+def list_(
+    db: Database,
+    *,
+    region: str | None,
+    placement_type: PlacementType | None,
+    now: datetime,
+    settings: ApiSettings,
+) -> FacilitiesPublic:
+    """Facilities with beds, latest report and staleness, filtered by region and type."""
+    with db.unit() as session:
+        repo = Repository(session)
+        facilities = repo.facilities()
+        latest = repo.latest_reports()
+    stale_after = timedelta(hours=settings.stale_after_hours)
+    data = [
+        _public(f, latest.get(f.id), now=now, stale_after=stale_after)
+        for f in facilities
+        if (region is None or f.region_id == region)
+        and (placement_type is None or f.placement_type == placement_type)
+    ]
+    return FacilitiesPublic(data=data, count=len(data))
+
+
+def get(db: Database, *, facility_id: str, now: datetime, settings: ApiSettings) -> FacilityPublic:
+    """One facility with its latest report."""
+    with db.unit() as session:
+        repo = Repository(session)
+        facility = repo.facility(facility_id)
+        reports = repo.reports(facility_id)
+    latest = max(reports, key=lambda r: r.as_of, default=None)
+    stale_after = timedelta(hours=settings.stale_after_hours)
+    return _public(facility, latest, now=now, stale_after=stale_after)
+
+
+def report_public(stored: StoredReport) -> AvailabilityReportPublic:
+    r = stored.report
+    return AvailabilityReportPublic(
+        id=stored.id,
+        facility_id=r.facility_id,
+        beds_free=r.beds_free,
+        as_of=r.as_of,
+        reporter=r.reporter,
+        recorded_at=stored.recorded_at,
+    )
+
+
+def history(
+    db: Database, *, user: StoredUser, facility_id: str, limit: int, offset: int
+) -> AvailabilityReportsPublic:
+    """A facility's reports, newest first (a reporter: its own facilities only)."""
+    with db.unit() as session:
+        if user.role == Role.REGION_REPORTER:
+            fac = Repository(session).facility(facility_id)
+            if not may_report_for(user, provider_id=fac.provider_id, region_id=fac.region_id):
+                raise ForbiddenError(f"{user.name} may not read the reports of {facility_id}")
+        stored, total = report_history(session, facility_id, limit=limit, offset=offset)
+    return AvailabilityReportsPublic(data=[report_public(s) for s in stored], count=total)
+
+
+def _append_in_session(
+    db: Database, reports: Sequence[AvailabilityReport], check: ReportCheck, actor: str
+) -> list[StoredReport]:
+    with db.unit(immediate=True) as session:
+        return append_checked(session, reports, check=check, actor=actor)
+
+
+async def report(
+    db: Database,
+    *,
+    user: StoredUser,
+    items: Sequence[tuple[str, AvailabilityCreate, list[str | int]]],
+    key: str | None,
+    now: datetime,
+    settings: ApiSettings,
+) -> list[StoredReport]:
+    """Append reports (facility, body, where in the request) all or nothing; retries replay.
+
+    On SQLite the write runs on the inline connection without leaving the event loop; when
+    another process holds the write lock it moves to a worker thread that waits its turn.
+    """
+    reports: list[AvailabilityReport] = []
+    locs: dict[int, list[str | int]] = {}
+    for i, (facility_id, body, loc) in enumerate(items):
+        scoped = None if key is None else f"{user.id}:{key}" + (f"#{i}" if len(items) > 1 else "")
+        report = AvailabilityReport(facility_id, body.beds_free, body.as_of, user.name, scoped)
+        reports.append(report)
+        locs[id(report)] = loc
+    check = report_check(
+        user, now=now, skew=timedelta(seconds=settings.clock_skew_seconds), locs=locs
+    )
+    if db.inline is not None:
+        try:
+            return db.inline.append_checked(reports, check=check, actor=user.name)
+        except WriterBusyError:
+            pass  # another process is writing: wait for it in a worker thread instead
+    return await run_in_threadpool(_append_in_session, db, reports, check, user.name)

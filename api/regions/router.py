@@ -1,0 +1,27 @@
+"""``/v1/regions``: the 35 centrumgemeente regions (every role)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.regions.schemas import RegionPublic, RegionsPublic
+from capacity import REGIONS
+
+router = APIRouter(prefix="/regions", tags=["regions"])
+
+
+@router.get("")
+def list_regions() -> RegionsPublic:
+    """The 35 women's-shelter centrumgemeente regions with their police units."""
+    data = [
+        RegionPublic(
+            id=r.id,
+            name=r.name,
+            province=r.province,
+            police_unit=r.police_unit,
+            lat=r.lat,
+            lon=r.lon,
+        )
+        for r in REGIONS
+    ]
+    return RegionsPublic(data=data, count=len(data))

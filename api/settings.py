@@ -1,0 +1,49 @@
+"""API settings, read from the environment with the prefix ``OPVANG_``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from capacity.persistence import DatabaseSettings
+
+DEFAULT_STALE_AFTER_HOURS = 24.0  # hours without a report before a facility is flagged stale
+DEFAULT_CLOCK_SKEW_SECONDS = 300.0  # a report's as_of may lie this far in the future
+
+
+class ApiSettings(DatabaseSettings):
+    """How the API runs (``OPVANG_DATABASE_URL``, ``OPVANG_STALE_AFTER_HOURS``, ...).
+
+    Parameters
+    ----------
+    database_url
+        SQLAlchemy URL (see :class:`capacity.persistence.DatabaseSettings`).
+    rulebook
+        Name of a bundled rulebook (``national-v1``) or path of a rulebook file.
+    stale_after_hours
+        A facility whose latest availability report is older than this is flagged stale.
+    clock_skew_seconds
+        How far in the future a report's ``as_of`` may lie (clocks of providers' systems
+        differ); further is refused.
+    matching_time_limit
+        Default wall-clock seconds of a matching run.
+    max_matching_time_limit
+        The most a client may ask for.
+    inline_sqlite_writes
+        On SQLite, write availability reports on one dedicated connection without leaving
+        the event loop (see :mod:`capacity.persistence.inline`).
+    sqlite_synchronous
+        SQLite ``synchronous`` level of that connection.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OPVANG_", extra="ignore")
+
+    rulebook: str = "national-v1"
+    stale_after_hours: float = Field(DEFAULT_STALE_AFTER_HOURS, gt=0)
+    clock_skew_seconds: float = Field(DEFAULT_CLOCK_SKEW_SECONDS, ge=0)
+    matching_time_limit: float = Field(10.0, gt=0, le=600)
+    max_matching_time_limit: float = Field(60.0, gt=0, le=600)
+    inline_sqlite_writes: bool = True
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
