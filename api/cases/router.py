@@ -1,0 +1,86 @@
+"""``/v1/cases``: intake, the national waiting list and case records (coordinators)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+
+from api.auth.roles import Role
+from api.cases import service
+from api.cases.schemas import CaseCreate, CasePublic, CasesPublic
+from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
+from api.errors import CONFLICT, NOT_FOUND, FieldError
+from api.idempotency import KeyHeader, for_request, respond
+from capacity import CaseStatus
+from capacity.regions import region_ids
+
+router = APIRouter(prefix="/cases", tags=["cases"], dependencies=[require(Role.INTAKE_COORDINATOR)])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CasePublic)
+def create_case(
+    body: CaseCreate,
+    request: Request,
+    db: DatabaseDep,
+    user: CurrentUser,
+    now: NowDep,
+    rulebook: RulebookDep,
+    idempotency_key: KeyHeader = None,
+) -> Any:
+    """Register a case; answers with its complexity class and eligible placement types."""
+    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=body)
+    return respond(service.create(db, new=body, user=user, now=now, rulebook=rulebook, idem=idem))
+
+
+@router.get("")
+def list_cases(
+    db: DatabaseDep,
+    user: CurrentUser,
+    now: NowDep,
+    rulebook: RulebookDep,
+    status: CaseStatus | None = None,
+    region: Annotated[str | None, Query(description="Region where the case was signalled.")] = None,
+    complexity: Annotated[str | None, Query(description="Complexity class.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CasesPublic:
+    """The waiting list (`status=waiting`), highest priority first, with expected start."""
+    if region is not None and region not in region_ids():
+        raise FieldError(["query", "region"], f"unknown region {region!r}")
+    return service.list_(
+        db,
+        status=status,
+        region=region,
+        complexity=complexity,
+        limit=limit,
+        offset=offset,
+        user=user,
+        now=now,
+        rulebook=rulebook,
+    )
+
+
+@router.get("/{case_id}", responses=NOT_FOUND)
+def get_case(
+    case_id: str, db: DatabaseDep, user: CurrentUser, now: NowDep, rulebook: RulebookDep
+) -> CasePublic:
+    """One case record (reading it is audited)."""
+    return service.get(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
+
+
+@router.post("/{case_id}/withdraw", response_model=CasePublic, responses={**NOT_FOUND, **CONFLICT})
+def withdraw_case(
+    case_id: str,
+    request: Request,
+    db: DatabaseDep,
+    user: CurrentUser,
+    now: NowDep,
+    rulebook: RulebookDep,
+    idempotency_key: KeyHeader = None,
+) -> Any:
+    """Withdraw a waiting or proposed case (its pending proposal expires)."""
+    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=None)
+    return respond(
+        service.withdraw(db, case_id=case_id, user=user, now=now, rulebook=rulebook, idem=idem)
+    )

@@ -1,0 +1,103 @@
+"""Cases (the pseudonymous intake profile) as the API takes and shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.types import Count
+from capacity import (
+    CaseStatus,
+    ExploitationType,
+    Gender,
+    Need,
+    PlacementType,
+    ResidenceStatus,
+    SafetyRisk,
+)
+from capacity.cases import MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
+
+REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
+
+
+class CaseBase(BaseModel):
+    """The uniform intake profile. No field may hold a name, address, date of birth or
+    document number: the case is pseudonymous."""
+
+    age: Count = Field(le=MAX_AGE, description="Age in whole years.")
+    gender: Gender
+    residence_status: ResidenceStatus
+    exploitation_type: ExploitationType
+    region_signalled: str = Field(max_length=100, description=REGION_HELP)
+    region_of_exploitation: str = Field(max_length=100, description=REGION_HELP)
+    responsible_organisation: str = Field(
+        min_length=1,
+        max_length=ORGANISATION_MAX_LENGTH,
+        description="Organisation holding the case (e.g. `CoMensha`); never a person.",
+    )
+    accompanying_children: Count = Field(0, le=MAX_CHILDREN)
+    needs: list[Need] = Field(default_factory=list, max_length=len(Need))
+    safety_risk: SafetyRisk = SafetyRisk.LOW
+    interpreter_language: str | None = Field(
+        None, pattern=r"^[a-z]{2,3}$", description="ISO 639 code; only with need interpreter."
+    )
+    preferred_regions: list[str] = Field(default_factory=list, max_length=35)
+    unaccompanied: bool = Field(False, description="Unaccompanied foreign minor (under 18).")
+
+
+class CaseCreate(CaseBase):
+    """A new case; the server assigns the id (``C-YYYY-NNNN``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intake_date: dt.date | None = Field(
+        None, description="Day of intake (default today, Dutch time); not in the future."
+    )
+
+
+class ReasonPublic(BaseModel):
+    rule: str
+    text: str
+
+
+class TypeVerdict(BaseModel):
+    """Whether the case belongs to a placement type's target group, and why."""
+
+    placement_type: PlacementType
+    eligible: bool
+    met: list[str]
+    reasons: list[ReasonPublic]
+
+
+class CasePublic(CaseBase):
+    id: str
+    intake_date: dt.date
+    status: CaseStatus
+    complexity_class: str
+    priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
+    days_waited: int
+    eligible_types: list[TypeVerdict]
+    expected_start: dt.date | None = Field(description="Start date of the pending proposal.")
+    proposal_id: int | None
+
+
+class CaseListItem(BaseModel):
+    """A line of the waiting list."""
+
+    id: str
+    intake_date: dt.date
+    status: CaseStatus
+    region_signalled: str
+    complexity_class: str
+    priority_weight: float
+    days_waited: int
+    beds: int
+    expected_start: dt.date | None
+    proposal_id: int | None
+    proposed_facility_id: str | None
+
+
+class CasesPublic(BaseModel):
+    data: list[CaseListItem]
+    count: int

@@ -1,0 +1,85 @@
+"""Matching runs: the record of a round and what it proposed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.proposals.schemas import ProposalPublic
+from api.types import Count, Number
+
+MAX_SEED = 2**31 - 1
+
+
+class RunCreate(BaseModel):
+    """Solver parameters; both optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_limit: Number | None = Field(
+        None, gt=0, le=600, description="Wall-clock seconds (default and maximum: settings)."
+    )
+    seed: Count | None = Field(None, le=MAX_SEED, description="Solver seed (default 0).")
+
+
+class BindingPublic(BaseModel):
+    """One thing that keeps a case waiting."""
+
+    kind: str = Field(description="capacity_gap, declined, full_until, full_horizon or budget")
+    text: str
+    date: dt.date | None = None
+    stream: str | None = None
+
+
+class ExtraBedPublic(BaseModel):
+    facility_id: str
+    start_date: dt.date
+    gain: float = Field(description="Weighted waiting days saved by one more bed there.")
+
+
+class RuleCount(BaseModel):
+    rule: str
+    facilities: int
+
+
+class WaitPublic(BaseModel):
+    """Why a case is unplaced (or starts late) in this run."""
+
+    case_id: str
+    start_date: dt.date | None = Field(description="Null: unplaced within the horizon.")
+    text: str
+    capacity_gap: bool = Field(description="No facility in the country is eligible.")
+    binds: list[BindingPublic]
+    extra_bed: ExtraBedPublic | None
+    failing_rules: list[RuleCount]
+
+
+class RunSummary(BaseModel):
+    id: int
+    created_at: dt.datetime
+    created_by: str
+    as_of: dt.datetime
+    inputs_hash: str = Field(description="SHA-256 of the problem's canonical JSON.")
+    rulebook_version: str
+    rulebook_hash: str
+    parameters: dict[str, float | int | str]
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    method: str
+    build_seconds: float
+    solve_seconds: float
+    cases: int = Field(description="Waiting and proposed cases considered.")
+    notes: list[str]
+
+
+class RunPublic(RunSummary):
+    proposals: list[ProposalPublic]
+    waits: list[WaitPublic]
+
+
+class RunsPublic(BaseModel):
+    data: list[RunSummary]
+    count: int

@@ -1,0 +1,64 @@
+"""``/v1/placements``: current and past placements, discharges (coordinators)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from api.auth.roles import Role
+from api.deps import CurrentUser, DatabaseDep, NowDep, require
+from api.errors import CONFLICT, NOT_FOUND
+from api.idempotency import KeyHeader, for_request, respond
+from api.placements import service
+from api.placements.schemas import PlacementDischarge, PlacementPublic, PlacementsPublic
+
+router = APIRouter(
+    prefix="/placements", tags=["placements"], dependencies=[require(Role.INTAKE_COORDINATOR)]
+)
+
+
+@router.get("")
+def list_placements(
+    db: DatabaseDep,
+    user: CurrentUser,
+    now: NowDep,
+    active: Annotated[bool | None, Query(description="Only those holding beds today.")] = None,
+    facility_id: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PlacementsPublic:
+    """Placements by start day."""
+    return service.list_(
+        db,
+        active=active,
+        facility_id=facility_id,
+        limit=limit,
+        offset=offset,
+        user=user,
+        now=now,
+    )
+
+
+@router.post(
+    "/{placement_id}/discharge",
+    response_model=PlacementPublic,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+def discharge_placement(
+    placement_id: str,
+    request: Request,
+    db: DatabaseDep,
+    user: CurrentUser,
+    now: NowDep,
+    body: PlacementDischarge | None = None,
+    idempotency_key: KeyHeader = None,
+) -> Any:
+    """Record a discharge (default today); the beds are free from that day."""
+    payload = body or PlacementDischarge()
+    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=payload)
+    return respond(
+        service.discharge(
+            db, placement_id=placement_id, day=payload.day, user=user, now=now, idem=idem
+        )
+    )

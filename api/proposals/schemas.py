@@ -1,0 +1,56 @@
+"""Proposals and the decisions on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.types import ShortText
+from capacity.persistence import ProposalStatus
+
+
+class AlternativePublic(BaseModel):
+    """Another facility that could take the case, with every other proposal kept."""
+
+    facility_id: str
+    start_date: dt.date
+    objective_difference: float = Field(description="Weighted waiting days worse.")
+
+
+class ProposalPublic(BaseModel):
+    id: int
+    run_id: int
+    case_id: str
+    facility_id: str
+    beds: int
+    start_date: dt.date = Field(description="Expected start date.")
+    status: ProposalStatus
+    explanation: str
+    criteria: list[str] = Field(description="Criteria of the rulebook the facility meets.")
+    alternatives: list[AlternativePublic]
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None
+    decline_reason: str | None
+    decline_text: str | None
+    placement_id: str | None
+
+
+class DeclineReason(StrEnum):
+    CASE_DECLINED = "case_declined"  # the victim (or their counsel) declined
+    FACILITY_DECLINED = "facility_declined"  # the facility refused the case
+    UNSAFE = "unsafe"  # unsafe for this case (a perpetrator nearby, a known address)
+    OTHER = "other"  # explained in `text`
+
+
+class ProposalDecline(BaseModel):
+    """Why a proposal is declined; `text` is short and never holds identity data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: DeclineReason
+    text: ShortText | None = Field(
+        None, description="Required for `other`; at most 200 characters, no identity data."
+    )

@@ -1,0 +1,30 @@
+"""``/v1/stats``: aggregates for policymakers (and admins); small cells shown as "<5"."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.auth.roles import Role
+from api.deps import DatabaseDep, NowDep, RulebookDep, require
+from api.stats import service
+from api.stats.schemas import CapacityGapStats, OccupancyStats, WaitingStats
+
+router = APIRouter(prefix="/stats", tags=["stats"], dependencies=[require(Role.POLICYMAKER)])
+
+
+@router.get("/waiting")
+def waiting_stats(db: DatabaseDep, now: NowDep, rulebook: RulebookDep) -> WaitingStats:
+    """Waiting-list size and days waited by complexity class and by region."""
+    return service.waiting(db, now=now, rulebook=rulebook)
+
+
+@router.get("/occupancy")
+def occupancy_stats(db: DatabaseDep, now: NowDep) -> OccupancyStats:
+    """Beds and occupancy today by placement type and by region."""
+    return service.occupancy(db, now=now)
+
+
+@router.get("/capacity-gaps")
+def capacity_gap_stats(db: DatabaseDep, now: NowDep, rulebook: RulebookDep) -> CapacityGapStats:
+    """Waiting cases no facility in the country is eligible for, by the rules in the way."""
+    return service.capacity_gaps(db, now=now, rulebook=rulebook)
