@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import db, demo, solve
+from api.cli import db, demo, serve, solve, users
 
 app = typer.Typer(
     name="opvang",
@@ -14,5 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
 app.command("solve")(solve.solve)

@@ -1,0 +1,64 @@
+"""``opvang serve``: the API on the configured database (embedded SQLite by default)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from sqlalchemy import Engine
+
+from api.cli.errors import user_errors
+from api.settings import ApiSettings
+from capacity.demo import DEMO_SEED, build_demo_dataset
+from capacity.persistence import Repository, ensure_database, session_scope
+
+console = Console(stderr=True)
+
+
+def load_demo(engine: Engine, *, now: datetime) -> bool:
+    """Load the demo dataset, as of now, into a database without facilities; True if loaded.
+
+    Idempotent: a database that has facilities is left as it is (also on later days).
+    """
+    with session_scope(engine, immediate=True) as session:
+        repo = Repository(session)
+        if repo.facilities():
+            return False
+        repo.save_dataset(build_demo_dataset(seed=DEMO_SEED, as_of=now))
+        return True
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo dataset on first start.")
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+) -> None:
+    """Serve the API (OPVANG_DATABASE_URL; created and migrated on first start)."""
+    with user_errors():
+        settings = ApiSettings()
+        engine = ensure_database(settings.database_url)
+        try:
+            if demo:
+                loaded = load_demo(engine, now=datetime.now(UTC))
+                what = "loaded the demo dataset" if loaded else "data present, demo not loaded"
+                console.print(f"opvang: {what}")
+        finally:
+            engine.dispose()
+    where = engine.url.render_as_string(hide_password=True)
+    console.print(f"opvang: serving {where} on http://{host}:{port} (OpenAPI at /docs)")
+    uvicorn.run(
+        "api.app:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level="info",
+    )

@@ -1,0 +1,89 @@
+"""``opvang users``: API users and their bearer tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from api.auth import service
+from api.auth.roles import Role
+from api.auth.schemas import UserCreate
+from api.cli.errors import EXIT_INPUT, err_console, user_errors
+from api.database import Database
+from api.errors import ApiError, FieldError
+from api.settings import ApiSettings
+from capacity.persistence import UserRepository
+
+CLI_ACTOR = "cli"  # the audit log's actor for users made on the command line
+
+app = typer.Typer(help="API users and their bearer tokens.", no_args_is_help=True)
+console = Console()
+
+
+@contextmanager
+def _database() -> Iterator[Database]:
+    with user_errors():
+        db = Database(ApiSettings(inline_sqlite_writes=False))
+        try:
+            yield db
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(x) for x in err["loc"])
+            err_console.print(f"[bold red]error:[/] {where}: {err['msg']}", highlight=False)
+            raise typer.Exit(EXIT_INPUT) from None
+        except ApiError as exc:
+            where = f"{exc.loc[-1]}: " if isinstance(exc, FieldError) else ""
+            err_console.print(f"[bold red]error:[/] {where}{exc.detail}", highlight=False)
+            raise typer.Exit(EXIT_INPUT) from None
+        finally:
+            db.close()
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Unique user name (no personal data needed).")],
+    role: Annotated[Role, typer.Option("--role", help="Role of the user.")],
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="Provider id (region_reporter).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Region id (region_reporter).")
+    ] = None,
+) -> None:
+    """Create a user and print its bearer token (shown once; only its hash is stored)."""
+    with _database() as db:
+        new = UserCreate(name=name, role=role, provider_id=provider, region_id=region)
+        created = service.create(db, new=new, actor=CLI_ACTOR)
+    err_console.print(
+        f"user {name} ({role.value}) created; its token is shown once, keep it safe:",
+        highlight=False,
+    )
+    typer.echo(created.token)
+
+
+@app.command("list")
+def list_users() -> None:
+    """List users with their role and scope."""
+    with _database() as db:
+        users = service.list_(db)
+    table = Table("id", "name", "role", "provider", "region", "active")
+    for u in users.data:
+        table.add_row(
+            str(u.id), u.name, u.role.value, u.provider_id or "", u.region_id or "", str(u.active)
+        )
+    console.print(table)
+
+
+@app.command("revoke")
+def revoke(name: Annotated[str, typer.Argument(help="User whose tokens to revoke.")]) -> None:
+    """Revoke every token of a user."""
+    with _database() as db, db.unit(immediate=True) as session:
+        users = UserRepository(session)
+        n = users.revoke_tokens(user_id=users.user(name).id)
+    err_console.print(f"revoked {n} token(s) of {name}")
