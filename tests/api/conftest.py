@@ -1,0 +1,280 @@
+"""A small national picture behind the API, users of every role, and clients.
+
+``small world`` (:func:`seed`): two providers, two facilities, five cases, one placement,
+one matching run with two pending proposals, so every endpoint has something to act on:
+
+- ``ws-amsterdam``: women's shelter of HVO-Querido in Amsterdam, 4 beds, 1 taken by a
+  placement, last report 2 free an hour ago;
+- ``cosm-leeuwarden``: COSM of Fier in Leeuwarden, 6 beds, never reported;
+- cases ``C-2026-0001`` .. ``0004`` waiting (adult women, EU), ``C-2026-0005`` placed;
+  run 1 proposes ``0001`` and ``0002`` at ``ws-amsterdam`` from today.
+
+Users: ``admin``, ``coordinator``, ``policymaker``, ``reporter-hvo`` (provider
+HVO-Querido: owns ws-amsterdam), ``reporter-fier`` (provider Fier), ``reporter-amsterdam``
+(region Amsterdam).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.auth.tokens import hash_token, new_token
+from api.settings import ApiSettings
+from capacity import (
+    AvailabilityReport,
+    Case,
+    CaseStatus,
+    Dataset,
+    ExploitationType,
+    Facility,
+    FundingStream,
+    Gender,
+    GenderPolicy,
+    Placement,
+    PlacementType,
+    Provider,
+    ResidenceStatus,
+)
+from capacity.clock import local_date
+from capacity.persistence import (
+    DecisionRepository,
+    ProposalDraft,
+    Repository,
+    RunRecord,
+    UserRepository,
+    ensure_database,
+    session_scope,
+)
+
+OWN_FACILITY = "ws-amsterdam"  # reporter-hvo's and reporter-amsterdam's
+OTHER_FACILITY = "cosm-leeuwarden"  # reporter-fier's
+USERS = {
+    "admin": ("admin", None, None),
+    "coordinator": ("intake_coordinator", None, None),
+    "policymaker": ("policymaker", None, None),
+    "reporter-hvo": ("region_reporter", "hvo-querido", None),
+    "reporter-fier": ("region_reporter", "fier", None),
+    "reporter-amsterdam": ("region_reporter", None, "amsterdam"),
+}
+
+
+@dataclass(frozen=True)
+class World:
+    """What :func:`seed` stored: tokens by user name, and the run and proposals."""
+
+    url: str
+    tokens: dict[str, str]
+    run_id: int
+    proposal_ids: tuple[int, ...]
+
+    def auth(self, user: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"}
+
+
+def facility(
+    fid: str, provider: str, region: str, ptype: PlacementType, beds: int, stream: str
+) -> Facility:
+    return Facility(
+        id=fid,
+        name=fid.replace("-", " ").title(),
+        provider_id=provider,
+        region_id=region,
+        placement_type=ptype,
+        beds=beds,
+        funding_stream_id=stream,
+        cost_per_bed_day=100.0,
+        gender_policy=GenderPolicy.FEMALE_ONLY,
+    )
+
+
+def woman(case_id: str, intake: date, status: CaseStatus = CaseStatus.WAITING) -> Case:
+    return Case(
+        id=case_id,
+        intake_date=intake,
+        age=30,
+        gender=Gender.FEMALE,
+        residence_status=ResidenceStatus.EU,
+        exploitation_type=ExploitationType.SEXUAL,
+        region_signalled="amsterdam",
+        region_of_exploitation="utrecht",
+        responsible_organisation="CoMensha",
+        status=status,
+    )
+
+
+def small_dataset(now: datetime) -> Dataset:
+    today = local_date(now)
+    cases = [woman(f"C-2026-{i:04d}", today - timedelta(days=10 * i)) for i in range(1, 5)]
+    cases.append(woman("C-2026-0005", today - timedelta(days=60), CaseStatus.PLACED))
+    return Dataset(
+        as_of=now,
+        providers=(Provider("hvo-querido", "HVO-Querido"), Provider("fier", "Fier")),
+        funding_streams=(
+            FundingStream(
+                id="wmo-amsterdam",
+                name="Wmo/DUVO Amsterdam",
+                payer="centrumgemeente Amsterdam",
+                placement_types=frozenset({PlacementType.WOMENS_SHELTER}),
+                case_categories=frozenset({"adult_nl_eu"}),
+                region_id="amsterdam",
+            ),
+            FundingStream(
+                id="jenv-cosm",
+                name="COSM (JenV)",
+                payer="JenV",
+                placement_types=frozenset({PlacementType.COSM}),
+                case_categories=frozenset({"adult_b8"}),
+            ),
+        ),
+        facilities=(
+            facility(
+                OWN_FACILITY,
+                "hvo-querido",
+                "amsterdam",
+                PlacementType.WOMENS_SHELTER,
+                4,
+                "wmo-amsterdam",
+            ),
+            facility(OTHER_FACILITY, "fier", "leeuwarden", PlacementType.COSM, 6, "jenv-cosm"),
+        ),
+        cases=tuple(cases),
+        placements=(
+            Placement(
+                id="PL-0001",
+                case_id="C-2026-0005",
+                facility_id=OWN_FACILITY,
+                beds=1,
+                start=today - timedelta(days=30),
+                expected_end=today + timedelta(days=200),
+            ),
+        ),
+        reports=(AvailabilityReport(OWN_FACILITY, 2, now - timedelta(hours=1), "seed", "seed-1"),),
+    )
+
+
+def add_run(
+    url: str, drafts: list[ProposalDraft], *, as_of: datetime
+) -> tuple[int, tuple[int, ...]]:
+    """Store a run with these proposals (no solver: the tests decide what is proposed)."""
+    engine = ensure_database(url)
+    try:
+        with session_scope(engine, immediate=True) as session:
+            record = RunRecord(
+                created_by="seed",
+                as_of=as_of,
+                inputs_hash="0" * 64,
+                rulebook_version="national-v1",
+                rulebook_hash="0" * 64,
+                parameters={"time_limit": 1.0, "seed": 0},
+                status="optimal",
+                objective=0.0,
+                bound=0.0,
+                gap=0.0,
+                method="seed",
+                build_seconds=0.0,
+                solve_seconds=0.0,
+                cases=len(drafts),
+            )
+            run, proposals = DecisionRepository(session).add_run(
+                record, drafts, case_ids=[d.case_id for d in drafts]
+            )
+            return run.id, tuple(p.id for p in proposals)
+    finally:
+        engine.dispose()
+
+
+def add_users(url: str) -> dict[str, str]:
+    """Store the users of :data:`USERS`, each with a fresh token; returns the tokens."""
+    engine = ensure_database(url)
+    tokens = {}
+    try:
+        with session_scope(engine, immediate=True) as session:
+            users = UserRepository(session)
+            for name, (role, provider, region) in USERS.items():
+                user = users.add_user(name=name, role=role, provider_id=provider, region_id=region)
+                tokens[name] = new_token()
+                users.add_token(user_id=user.id, token_hash=hash_token(tokens[name]))
+    finally:
+        engine.dispose()
+    return tokens
+
+
+def seed(url: str) -> World:
+    """The small world (see the module docstring) in an empty database."""
+    now = datetime.now(UTC)
+    engine = ensure_database(url)
+    try:
+        with session_scope(engine) as session:
+            Repository(session).save_dataset(small_dataset(now))
+    finally:
+        engine.dispose()
+    tokens = add_users(url)
+    today = local_date(now)
+    drafts = [
+        ProposalDraft(case_id, OWN_FACILITY, 1, today, "Meets: all criteria.", ("admits women",))
+        for case_id in ("C-2026-0001", "C-2026-0002")
+    ]
+    run_id, proposal_ids = add_run(url, drafts, as_of=now)
+    return World(url, tokens, run_id, proposal_ids)
+
+
+def client_for(url: str, **settings: object) -> TestClient:
+    """A test client on the app for this database (use it as a context manager)."""
+    return TestClient(create_app(ApiSettings(database_url=url, **settings)))
+
+
+def copy_of(world: World, target: Path) -> World:
+    """The same world in another SQLite file."""
+    shutil.copyfile(Path(world.url.removeprefix("sqlite:///")), target)
+    return World(f"sqlite:///{target}", world.tokens, world.run_id, world.proposal_ids)
+
+
+@pytest.fixture
+def helpers() -> SimpleNamespace:
+    """The module's helpers for test files (test files are not a package, so no imports)."""
+    return SimpleNamespace(
+        seed=seed,
+        add_run=add_run,
+        add_users=add_users,
+        woman=woman,
+        client_for=client_for,
+        copy_of=copy_of,
+        small_dataset=small_dataset,
+        USERS=USERS,
+        OWN_FACILITY=OWN_FACILITY,
+        OTHER_FACILITY=OTHER_FACILITY,
+    )
+
+
+@pytest.fixture
+def world(database_url: str) -> World:
+    """The small world on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+    return seed(database_url)
+
+
+@pytest.fixture
+def client(world: World) -> Iterator[TestClient]:
+    with client_for(world.url) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def template_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The small world in an SQLite file, made once; copy it with :func:`fresh_world`."""
+    path = tmp_path_factory.mktemp("template") / "opvang.db"
+    return seed(f"sqlite:///{path}")
+
+
+@pytest.fixture
+def fresh_world(template_world: World, tmp_path: Path) -> World:
+    """A private copy of the template world (SQLite): cheap, for tests that change it."""
+    return copy_of(template_world, tmp_path / "opvang.db")
