@@ -1,0 +1,192 @@
+"""Cases: intake with every field rule, the waiting list by priority, reading, withdrawing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from capacity.clock import local_date
+
+
+def today():
+    return local_date(datetime.now(UTC))
+
+
+VALID = {
+    "age": 25,
+    "gender": "female",
+    "residence_status": "nl",
+    "exploitation_type": "sexual",
+    "region_signalled": "amsterdam",
+    "region_of_exploitation": "utrecht",
+    "responsible_organisation": "CoMensha",
+}
+
+
+@pytest.fixture
+def coord(fresh_world, helpers):
+    with helpers.client_for(fresh_world.url) as client:
+        client.headers.update(fresh_world.auth("coordinator"))
+        yield client
+
+
+def test_intake_answers_with_class_and_eligible_types_with_reasons(coord):
+    answer = coord.post(
+        "/v1/cases", json={**VALID, "needs": ["lvb", "addiction"], "safety_risk": "high"}
+    )
+    assert answer.status_code == 201, answer.text
+    case = answer.json()
+    assert case["id"] == f"C-{today().year}-0006"  # the small world has 0001..0005
+    assert case["status"] == "waiting"
+    assert case["complexity_class"] == "highly_complex"
+    types = {t["placement_type"]: t for t in case["eligible_types"]}
+    assert types["omm"]["eligible"] is True
+    assert types["omm"]["met"]
+    assert types["cosm"]["eligible"] is False
+    assert types["cosm"]["reasons"][0]["rule"] == "category"
+    assert "B8" in types["cosm"]["reasons"][0]["text"]
+    second = coord.post("/v1/cases", json=VALID).json()
+    assert second["id"] == f"C-{today().year}-0007"
+
+
+@pytest.mark.parametrize(
+    ("change", "loc"),
+    [
+        ({"age": -1}, ["body", "age"]),
+        ({"age": 121}, ["body", "age"]),
+        ({"age": True}, ["body", "age"]),
+        ({"age": "30"}, ["body", "age"]),
+        ({"age": 30.5}, ["body", "age"]),
+        ({"age": None}, ["body", "age"]),
+        ({"gender": "robot"}, ["body", "gender"]),
+        ({"residence_status": "mars"}, ["body", "residence_status"]),
+        ({"exploitation_type": "none"}, ["body", "exploitation_type"]),
+        ({"region_signalled": "atlantis"}, ["body", "region_signalled"]),
+        ({"region_of_exploitation": "atlantis"}, ["body", "region_of_exploitation"]),
+        ({"responsible_organisation": ""}, ["body", "responsible_organisation"]),
+        ({"responsible_organisation": "x" * 81}, ["body", "responsible_organisation"]),
+        ({"responsible_organisation": "   "}, ["body", "responsible_organisation"]),
+        ({"accompanying_children": -1}, ["body", "accompanying_children"]),
+        ({"accompanying_children": 13}, ["body", "accompanying_children"]),
+        ({"needs": ["flying"]}, ["body", "needs", 0]),
+        ({"needs": "lvb"}, ["body", "needs"]),
+        ({"safety_risk": "extreme"}, ["body", "safety_risk"]),
+        ({"needs": ["interpreter"]}, ["body", "interpreter_language"]),
+        (
+            {"needs": ["interpreter"], "interpreter_language": "Arabic"},
+            ["body", "interpreter_language"],
+        ),
+        ({"interpreter_language": "ar"}, ["body", "interpreter_language"]),
+        ({"preferred_regions": ["atlantis"]}, ["body", "preferred_regions", 0]),
+        ({"preferred_regions": ["utrecht", "utrecht"]}, ["body", "preferred_regions"]),
+        ({"unaccompanied": True}, ["body", "unaccompanied"]),
+        ({"unaccompanied": "yes"}, ["body", "unaccompanied"]),
+        ({"intake_date": "2999-01-01"}, ["body", "intake_date"]),
+        ({"intake_date": "last week"}, ["body", "intake_date"]),
+        ({"name": "Jane Doe"}, ["body", "name"]),
+        ({"id": "C-2026-9999"}, ["body", "id"]),
+        ({"status": "placed"}, ["body", "status"]),
+    ],
+)
+def test_every_field_rule_is_a_422_naming_the_field(coord, change, loc):
+    answer = coord.post("/v1/cases", json={**VALID, **change})
+    assert answer.status_code == 422, answer.text
+    errors = answer.json()["detail"]
+    assert any(e["loc"] == loc for e in errors), errors
+    assert all(e["msg"] for e in errors)
+    assert coord.get("/v1/cases").json()["count"] == 5  # nothing stored
+
+
+def test_missing_fields_are_named(coord):
+    errors = coord.post("/v1/cases", json={}).json()["detail"]
+    named = {tuple(e["loc"]) for e in errors}
+    for field in (
+        "age",
+        "gender",
+        "residence_status",
+        "exploitation_type",
+        "region_signalled",
+        "region_of_exploitation",
+        "responsible_organisation",
+    ):
+        assert ("body", field) in named
+
+
+def test_the_waiting_list_is_ordered_by_priority_with_expected_start(coord, fresh_world):
+    listing = coord.get("/v1/cases?status=proposed").json()
+    assert {c["id"] for c in listing["data"]} == {"C-2026-0001", "C-2026-0002"}
+    assert all(
+        c["expected_start"] == today().isoformat() or c["expected_start"] for c in listing["data"]
+    )
+    assert all(c["proposed_facility_id"] == "ws-amsterdam" for c in listing["data"])
+    waiting = coord.get("/v1/cases?status=waiting").json()
+    assert [c["id"] for c in waiting["data"]] == [
+        "C-2026-0004",
+        "C-2026-0003",
+    ]  # waited longer first
+    weights = [c["priority_weight"] for c in waiting["data"]]
+    assert weights == sorted(weights, reverse=True)
+    assert waiting["data"][0]["expected_start"] is None
+    urgent = coord.post(
+        "/v1/cases", json={**VALID, "age": 16, "safety_risk": "high", "needs": ["mental_health"]}
+    ).json()
+    first = coord.get("/v1/cases?status=waiting").json()["data"][0]
+    assert first["id"] == urgent["id"]
+    assert first["complexity_class"] != "standard"
+
+
+def test_the_waiting_list_filters_by_region_and_class(coord):
+    assert coord.get("/v1/cases?region=utrecht").json()["count"] == 0
+    assert coord.get("/v1/cases?region=amsterdam").json()["count"] == 5
+    assert coord.get("/v1/cases?complexity=standard").json()["count"] == 5
+    assert coord.get("/v1/cases?complexity=highly_complex").json()["count"] == 0
+    assert coord.get("/v1/cases?complexity=legendary").status_code == 422
+    assert coord.get("/v1/cases?region=atlantis").status_code == 422
+    assert coord.get("/v1/cases?status=lost").status_code == 422
+    page = coord.get("/v1/cases?limit=2&offset=1").json()
+    assert page["count"] == 5
+    assert len(page["data"]) == 2
+
+
+def test_a_case_record_and_an_unknown_case(coord):
+    case = coord.get("/v1/cases/C-2026-0001").json()
+    assert case["status"] == "proposed"
+    assert case["proposal_id"] is not None
+    assert case["expected_start"] == today().isoformat()
+    missing = coord.get("/v1/cases/C-2026-9999")
+    assert missing.status_code == 404
+    assert "C-2026-9999" in missing.json()["detail"]
+
+
+def test_withdraw_takes_a_case_off_the_list_and_expires_its_proposal(coord, fresh_world):
+    answer = coord.post("/v1/cases/C-2026-0001/withdraw")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "withdrawn"
+    proposal = coord.get(f"/v1/proposals/{fresh_world.proposal_ids[0]}").json()
+    assert proposal["status"] == "expired"
+    again = coord.post("/v1/cases/C-2026-0001/withdraw")
+    assert again.status_code == 409
+    placed = coord.post("/v1/cases/C-2026-0005/withdraw")
+    assert placed.status_code == 409
+    assert "discharged" in placed.json()["detail"]
+
+
+def test_an_intake_retried_with_its_key_creates_one_case(coord):
+    headers = {"Idempotency-Key": "intake-42"}
+    first = coord.post("/v1/cases", json=VALID, headers=headers)
+    again = coord.post("/v1/cases", json=VALID, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert coord.get("/v1/cases").json()["count"] == 6
+    other = coord.post("/v1/cases", json={**VALID, "age": 40}, headers=headers)
+    assert other.status_code == 422
+    assert other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+
+
+def test_a_backdated_intake_keeps_its_date(coord):
+    day = (today() - timedelta(days=20)).isoformat()
+    case = coord.post("/v1/cases", json={**VALID, "intake_date": day}).json()
+    assert case["intake_date"] == day
+    assert case["days_waited"] >= 19
