@@ -73,7 +73,8 @@ def create(
             return answer
         repo = Repository(session)
         snapshot = repo.supply_snapshot(as_of=now)
-        cases = repo.cases(status=CaseStatus.WAITING) + repo.cases(status=CaseStatus.PROPOSED)
+        open_cases = repo.cases(status=CaseStatus.WAITING) + repo.cases(status=CaseStatus.PROPOSED)
+        cases = sorted(open_cases, key=lambda c: c.id)  # a canonical order: same set, same hash
         declined = DecisionRepository(session).declined_pairs()
     built = build_problem(snapshot, cases, rulebook, declined=declined)
     silence_solver_banner()
