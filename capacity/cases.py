@@ -145,9 +145,11 @@ def _fail(name: str, reason: str) -> InvalidCaseError:
     return InvalidCaseError(name, reason)
 
 
-def _validate_case(case: Case) -> None:  # noqa: C901 - one check per field, flat on purpose
+def _validate_case(case: Case) -> None:
     if not isinstance(case.id, str) or not CASE_ID_PATTERN.match(case.id):
-        raise _fail("id", "must be 3-40 upper-case letters, digits or dashes, starting with a letter")
+        raise _fail(
+            "id", "must be 3-40 upper-case letters, digits or dashes, starting with a letter"
+        )
     if not isinstance(case.intake_date, date):
         raise _fail("intake_date", "must be a date")
     if isinstance(case.age, bool) or not isinstance(case.age, int) or not 0 <= case.age <= MAX_AGE:
@@ -164,7 +166,11 @@ def _validate_case(case: Case) -> None:  # noqa: C901 - one check per field, fla
             allowed = ", ".join(m.value for m in enum)
             raise _fail(name, f"{value!r} is not one of: {allowed}")
     children = case.accompanying_children
-    if isinstance(children, bool) or not isinstance(children, int) or not 0 <= children <= MAX_CHILDREN:
+    if (
+        isinstance(children, bool)
+        or not isinstance(children, int)
+        or not 0 <= children <= MAX_CHILDREN
+    ):
         raise _fail("accompanying_children", f"must be a whole number from 0 to {MAX_CHILDREN}")
     known = region_ids()
     for name in ("region_signalled", "region_of_exploitation"):
@@ -178,8 +184,13 @@ def _validate_case(case: Case) -> None:  # noqa: C901 - one check per field, fla
     if not isinstance(case.needs, frozenset) or not all(isinstance(n, Need) for n in case.needs):
         raise _fail("needs", f"must be a set of: {', '.join(n.value for n in Need)}")
     if Need.INTERPRETER in case.needs:
-        if case.interpreter_language is None or not LANGUAGE_PATTERN.match(case.interpreter_language):
-            raise _fail("interpreter_language", "a case that needs an interpreter needs a language code (ISO 639)")
+        if case.interpreter_language is None or not LANGUAGE_PATTERN.match(
+            case.interpreter_language
+        ):
+            raise _fail(
+                "interpreter_language",
+                "a case that needs an interpreter needs a language code (ISO 639)",
+            )
     elif case.interpreter_language is not None:
         raise _fail("interpreter_language", "only given when the needs include 'interpreter'")
     if case.unaccompanied and not case.is_minor:

@@ -99,13 +99,19 @@ class Facility:
         if self.region_id not in region_ids():
             raise InvalidSupplyError("facility.region_id", f"unknown region {self.region_id!r}")
         if not isinstance(self.placement_type, PlacementType):
-            raise InvalidSupplyError("facility.placement_type", f"unknown type {self.placement_type!r}")
+            raise InvalidSupplyError(
+                "facility.placement_type", f"unknown type {self.placement_type!r}"
+            )
         if not isinstance(self.gender_policy, GenderPolicy):
-            raise InvalidSupplyError("facility.gender_policy", f"unknown policy {self.gender_policy!r}")
+            raise InvalidSupplyError(
+                "facility.gender_policy", f"unknown policy {self.gender_policy!r}"
+            )
         _check_count("facility.beds", self.beds, MAX_BEDS)
         _check_count("facility.max_children", self.max_children, 20)
         if not (0 <= self.min_age <= self.max_age <= MAX_AGE):
-            raise InvalidSupplyError("facility.min_age/max_age", "need 0 <= min_age <= max_age <= 120")
+            raise InvalidSupplyError(
+                "facility.min_age/max_age", "need 0 <= min_age <= max_age <= 120"
+            )
         if not self.cost_per_bed_day >= 0:
             raise InvalidSupplyError("facility.cost_per_bed_day", "must be zero or more")
         for lang in self.languages:
@@ -126,7 +132,11 @@ class Facility:
 
 
 def _check_slug(name: str, value: str) -> None:
-    if not isinstance(value, str) or not value or not value.replace("-", "").replace("_", "").isalnum():
+    if (
+        not isinstance(value, str)
+        or not value
+        or not value.replace("-", "").replace("_", "").isalnum()
+    ):
         raise InvalidSupplyError(name, f"{value!r} must be letters, digits, '-' or '_'")
 
 

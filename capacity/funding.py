@@ -47,15 +47,21 @@ class FundingStream:
         if not self.id or not self.id.replace("-", "").replace("_", "").isalnum():
             raise InvalidSupplyError("funding_stream.id", f"{self.id!r} must be a slug")
         if self.region_id is not None and self.region_id not in region_ids():
-            raise InvalidSupplyError("funding_stream.region_id", f"unknown region {self.region_id!r}")
+            raise InvalidSupplyError(
+                "funding_stream.region_id", f"unknown region {self.region_id!r}"
+            )
         if self.budget_per_period is not None and not self.budget_per_period >= 0:
             raise InvalidSupplyError("funding_stream.budget_per_period", "must be zero or more")
         if not self.placement_types:
-            raise InvalidSupplyError("funding_stream.placement_types", "must name at least one type")
+            raise InvalidSupplyError(
+                "funding_stream.placement_types", "must name at least one type"
+            )
         if not all(isinstance(t, PlacementType) for t in self.placement_types):
             raise InvalidSupplyError("funding_stream.placement_types", "must be placement types")
         if not self.case_categories:
-            raise InvalidSupplyError("funding_stream.case_categories", "must name at least one category")
+            raise InvalidSupplyError(
+                "funding_stream.case_categories", "must name at least one category"
+            )
 
     @property
     def is_regional(self) -> bool:
