@@ -18,7 +18,7 @@ from api.audit.router import router as audit_router
 from api.auth.router import router as users_router
 from api.cases.router import router as cases_router
 from api.database import Database
-from api.deps import current_user
+from api.deps import current_user, known_query_only
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.facilities.router import router as facilities_router
 from api.matching_runs.router import router as runs_router
@@ -54,7 +54,9 @@ def _rulebook(name_or_path: str) -> Rulebook:
 def _v1_router() -> APIRouter:
     """Every domain router under one parent that demands a bearer token."""
     v1 = APIRouter(
-        prefix=API_PREFIX, dependencies=[Depends(current_user)], responses=ERROR_RESPONSES
+        prefix=API_PREFIX,
+        dependencies=[Depends(current_user), Depends(known_query_only)],
+        responses=ERROR_RESPONSES,
     )
     for router in (
         regions_router,
@@ -78,6 +80,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        db.open()
         yield
         db.close()
 

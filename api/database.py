@@ -22,12 +22,18 @@ class Database:
     """
 
     def __init__(self, settings: ApiSettings) -> None:
+        self._settings = settings
         self.engine: Engine = ensure_database(settings.database_url)
         self.inline: InlineLedger | None = None
+        self.open()
+
+    def open(self) -> None:
+        """Open the inline connection (SQLite file, when enabled); again after :meth:`close`."""
         database = self.engine.url.database or ""
         in_memory = database in ("", ":memory:") or database.startswith("file:")
-        if settings.inline_sqlite_writes and is_sqlite(self.engine) and not in_memory:
-            self.inline = InlineLedger(database, synchronous=settings.sqlite_synchronous)
+        wanted = self._settings.inline_sqlite_writes and is_sqlite(self.engine) and not in_memory
+        if wanted and self.inline is None:
+            self.inline = InlineLedger(database, synchronous=self._settings.sqlite_synchronous)
 
     @property
     def is_sqlite(self) -> bool:
@@ -40,7 +46,8 @@ class Database:
             yield session
 
     def close(self) -> None:
-        """Close the inline connection and the engine's pool."""
+        """Close the inline connection and the engine's pool (both reopen when used)."""
         if self.inline is not None:
             self.inline.close()
+            self.inline = None
         self.engine.dispose()

@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import service as auth
 from api.auth.roles import Role
 from api.database import Database
-from api.errors import ForbiddenError, UnauthorizedError
+from api.errors import FieldError, ForbiddenError, UnauthorizedError
 from api.settings import ApiSettings
 from capacity import Rulebook
 from capacity.persistence import StoredUser
@@ -62,6 +64,23 @@ async def current_user(
 
 
 CurrentUser = Annotated[StoredUser, Depends(current_user)]
+
+
+def _declared_query(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _declared_query(sub)
+    return names
+
+
+async def known_query_only(request: Request) -> None:
+    """422 for a query parameter the route does not take (a typo would filter nothing)."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    unknown = sorted(set(request.query_params) - _declared_query(route.dependant))
+    if unknown:
+        raise FieldError(["query", unknown[0]], "is not a query parameter of this route")
 
 
 def require(*roles: Role) -> Any:

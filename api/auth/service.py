@@ -9,6 +9,7 @@ from api.auth.schemas import UserCreate, UserCreated, UserPublic, UsersPublic
 from api.auth.tokens import hash_token, new_token
 from api.database import Database
 from api.errors import FieldError
+from capacity import UnknownReferenceError
 from capacity.persistence import Repository, StoredUser, UserRepository
 
 
@@ -37,9 +38,15 @@ def create(db: Database, *, new: UserCreate, actor: str) -> UserCreated:
     token = new_token()
     with db.unit(immediate=True) as session:
         users = UserRepository(session)
-        user = users.add_user(
-            name=new.name, role=new.role.value, provider_id=new.provider_id, region_id=new.region_id
-        )
+        try:
+            user = users.add_user(
+                name=new.name,
+                role=new.role.value,
+                provider_id=new.provider_id,
+                region_id=new.region_id,
+            )
+        except UnknownReferenceError as exc:
+            raise FieldError(["body", f"{exc.kind}_id"], str(exc)) from None
         users.add_token(user_id=user.id, token_hash=hash_token(token))
         Repository(session).audit(
             actor=actor, action="user.create", record_type="user", record_id=user.name
