@@ -20,7 +20,7 @@ from schemathesis.checks import positive_data_acceptance
 from api.app import create_app
 from api.settings import ApiSettings
 
-MAX_EXAMPLES = 20  # per operation: bounded, so the suite stays within minutes
+MAX_EXAMPLES = 12  # per operation: bounded, so the suite stays within minutes
 # Rules JSON Schema cannot state (a known region, an interpreter language only with the
 # interpreter need, no report older than the last, a pending proposal) refuse some
 # schema-valid input with a documented 4xx; every other check stays on.
