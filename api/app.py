@@ -1,8 +1,8 @@
-"""The FastAPI application: one authenticated parent router, public routes in one place.
+"""The FastAPI application: one parent router under ``/v1``, public routes in one place.
 
-Every route under ``/v1`` passes the bearer-token check of the parent router; role checks
-are dependencies of each domain router (see ``docs/api.md`` for the roles matrix). The
-only routes without a token are listed in :data:`PUBLIC_PATHS`.
+Every request needs a valid bearer token (:class:`api.auth.middleware.BearerAuthMiddleware`)
+except those to :data:`PUBLIC_PATHS`; role checks are dependencies of each domain router
+(see ``docs/api.md`` for the roles matrix).
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
 from api.audit.router import router as audit_router
+from api.auth.middleware import BearerAuthMiddleware
 from api.auth.router import router as users_router
 from api.cases.router import router as cases_router
 from api.database import Database
-from api.deps import current_user, known_query_only
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.facilities.router import router as facilities_router
 from api.matching_runs.router import router as runs_router
@@ -52,12 +53,8 @@ def _rulebook(name_or_path: str) -> Rulebook:
 
 
 def _v1_router() -> APIRouter:
-    """Every domain router under one parent that demands a bearer token."""
-    v1 = APIRouter(
-        prefix=API_PREFIX,
-        dependencies=[Depends(current_user), Depends(known_query_only)],
-        responses=ERROR_RESPONSES,
-    )
+    """Every domain router under one parent (the middleware demands the token)."""
+    v1 = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
     for router in (
         regions_router,
         facilities_router,
@@ -102,7 +99,33 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         return Health(status="ok")
 
     app.include_router(_v1_router())
+    app.add_middleware(BearerAuthMiddleware, db=db, public_paths=PUBLIC_PATHS)
+    _document_bearer_auth(app)
     return app
+
+
+def _document_bearer_auth(app: FastAPI) -> None:
+    """State in the OpenAPI document that every non-public operation needs the token."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["bearer"] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from `opvang users add NAME --role ROLE` (shown once).",
+        }
+        for path, operations in schema.get("paths", {}).items():
+            if path not in PUBLIC_PATHS:
+                for operation in operations.values():
+                    operation["security"] = [{"bearer": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_factory() -> FastAPI:

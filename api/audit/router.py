@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.audit.log import record
 from api.audit.schemas import AuditEntriesPublic, AuditEntryPublic
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, require
+from api.routing import domain_router
 from capacity.persistence import audit as audit_log
 
-router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[require(Role.ADMIN)])
+router = domain_router(prefix="/audit", tags=["audit"], dependencies=[require(Role.ADMIN)])
 
 
 @router.get("")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from api.auth import service
 from api.auth.roles import Role
 from api.auth.schemas import UserCreate, UserCreated, UsersPublic
 from api.deps import CurrentUser, DatabaseDep, require
 from api.errors import CONFLICT
+from api.routing import domain_router
 
-router = APIRouter(prefix="/users", tags=["users"], dependencies=[require(Role.ADMIN)])
+router = domain_router(prefix="/users", tags=["users"], dependencies=[require(Role.ADMIN)])
 
 
 @router.get("")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import Query, Request, status
 
 from api.auth.roles import Role
 from api.cases import service
@@ -12,10 +12,13 @@ from api.cases.schemas import CaseCreate, CasePublic, CasesPublic
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
 from api.errors import CONFLICT, NOT_FOUND, FieldError
 from api.idempotency import KeyHeader, for_request, respond
+from api.routing import domain_router
 from capacity import CaseStatus
 from capacity.regions import region_ids
 
-router = APIRouter(prefix="/cases", tags=["cases"], dependencies=[require(Role.INTAKE_COORDINATOR)])
+router = domain_router(
+    prefix="/cases", tags=["cases"], dependencies=[require(Role.INTAKE_COORDINATOR)]
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CasePublic)

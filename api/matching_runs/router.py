@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import Query, Request, status
 
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, SettingsDep, require
@@ -12,9 +12,10 @@ from api.errors import NOT_FOUND
 from api.idempotency import KeyHeader, for_request, respond
 from api.matching_runs import service
 from api.matching_runs.schemas import RunCreate, RunPublic, RunsPublic
+from api.routing import domain_router
 from api.types import RecordId
 
-router = APIRouter(
+router = domain_router(
     prefix="/matching-runs",
     tags=["matching runs"],
     dependencies=[require(Role.INTAKE_COORDINATOR)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, NowDep, require
@@ -12,8 +12,9 @@ from api.errors import CONFLICT, NOT_FOUND
 from api.idempotency import KeyHeader, for_request, respond
 from api.placements import service
 from api.placements.schemas import PlacementDischarge, PlacementPublic, PlacementsPublic
+from api.routing import domain_router
 
-router = APIRouter(
+router = domain_router(
     prefix="/placements", tags=["placements"], dependencies=[require(Role.INTAKE_COORDINATOR)]
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, status
+from fastapi import Request, status
 
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, NowDep, require
@@ -13,9 +13,10 @@ from api.idempotency import KeyHeader, for_request, respond
 from api.placements.schemas import PlacementPublic
 from api.proposals import service
 from api.proposals.schemas import ProposalDecline, ProposalPublic
+from api.routing import domain_router
 from api.types import RecordId
 
-router = APIRouter(
+router = domain_router(
     prefix="/proposals", tags=["proposals"], dependencies=[require(Role.INTAKE_COORDINATOR)]
 )
 

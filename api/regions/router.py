@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from api.regions.schemas import RegionPublic, RegionsPublic
+from api.routing import domain_router
 from capacity import REGIONS
 
-router = APIRouter(prefix="/regions", tags=["regions"])
+router = domain_router(prefix="/regions", tags=["regions"])
 
 
 @router.get("")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from api.auth.roles import Role
 from api.deps import DatabaseDep, NowDep, RulebookDep, require
+from api.routing import domain_router
 from api.stats import service
 from api.stats.schemas import CapacityGapStats, OccupancyStats, WaitingStats
 
-router = APIRouter(prefix="/stats", tags=["stats"], dependencies=[require(Role.POLICYMAKER)])
+router = domain_router(prefix="/stats", tags=["stats"], dependencies=[require(Role.POLICYMAKER)])
 
 
 @router.get("/waiting")

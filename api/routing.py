@@ -1,0 +1,53 @@
+"""The route class of every domain router: unknown query parameters are a 422.
+
+A typo in a filter (``?regoin=utrecht``) would otherwise silently filter nothing. The
+check is made in the route itself, from names computed once, instead of as a dependency
+(see :mod:`api.auth.middleware` for why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from api.errors import FieldError
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+def declared_query(dependant: Dependant) -> frozenset[str]:
+    """Every query parameter a route or its dependencies take."""
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= declared_query(sub)
+    return frozenset(names)
+
+
+def check_query(request: Request, known: frozenset[str]) -> None:
+    """422 naming the first query parameter the route does not take."""
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise FieldError(["query", unknown[0]], "is not a query parameter of this route")
+
+
+class CheckedRoute(APIRoute):
+    """An API route that refuses unknown query parameters."""
+
+    def get_route_handler(self) -> Handler:
+        handler = super().get_route_handler()
+        known = declared_query(self.dependant)
+
+        async def checked(request: Request) -> Response:
+            check_query(request, known)
+            return await handler(request)
+
+        return checked
+
+
+def domain_router(**kwargs: Any) -> APIRouter:
+    """An ``APIRouter`` whose routes are :class:`CheckedRoute` s."""
+    return APIRouter(route_class=CheckedRoute, **kwargs)
