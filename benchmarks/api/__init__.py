@@ -1,0 +1,1 @@
+"""API benchmark: availability reports per second against GET /healthz on one server."""
