@@ -233,3 +233,27 @@ def test_facilities_filter_by_region_and_type(client, world):
     ] == [OWN]
     assert client.get("/v1/facilities?region=atlantis", headers=h).status_code == 422
     assert client.get("/v1/facilities?placement_type=castle", headers=h).status_code == 422
+
+
+def test_a_report_waits_for_another_writer_instead_of_failing(world, helpers):
+    """The inline writer never blocks the event loop: a held lock moves it to a thread."""
+    if not world.url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    import sqlite3
+    import threading
+    import time
+
+    holder = sqlite3.connect(
+        world.url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+    )
+    release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    with helpers.client_for(world.url) as client:
+        holder.execute("BEGIN IMMEDIATE")
+        release.start()
+        started = time.monotonic()
+        answer = put(client, world, {"beds_free": 1, "as_of": now_iso()})
+        waited = time.monotonic() - started
+    release.join()
+    holder.close()
+    assert answer.status_code == 201, answer.text
+    assert waited >= 0.3
