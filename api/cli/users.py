@@ -18,7 +18,7 @@ from api.cli.errors import EXIT_INPUT, err_console, user_errors
 from api.database import Database
 from api.errors import ApiError, FieldError
 from api.settings import ApiSettings
-from capacity.persistence import UserRepository
+from capacity.persistence import Repository, UserRepository
 
 CLI_ACTOR = "cli"  # the audit log's actor for users made on the command line
 
@@ -86,4 +86,7 @@ def revoke(name: Annotated[str, typer.Argument(help="User whose tokens to revoke
     with _database() as db, db.unit(immediate=True) as session:
         users = UserRepository(session)
         n = users.revoke_tokens(user_id=users.user(name).id)
+        Repository(session).audit(
+            actor=CLI_ACTOR, action="user.revoke", record_type="user", record_id=name
+        )
     err_console.print(f"revoked {n} token(s) of {name}")
