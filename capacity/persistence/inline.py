@@ -13,7 +13,10 @@ one dedicated connection and runs each report's short write transaction inline:
   :class:`WriterBusyError` at once instead of stalling the event loop, and the caller falls
   back to :func:`capacity.persistence.reporting.append_checked` in a worker thread, which
   waits for the lock as usual;
-- statements are prepared once (sqlite3's statement cache) and run as plain SQL.
+- statements are prepared once (sqlite3's statement cache) and run as plain SQL;
+- the connection never checkpoints the WAL itself (a checkpoint syncs the file and would
+  stall the loop every few hundred reports): a background thread with its own connection
+  runs passive checkpoints, which never block writers.
 
 It writes exactly the rows :func:`~capacity.persistence.reporting.append_checked` writes
 (ledger row and audit entry), in the same formats, and applies the same check.
@@ -21,8 +24,10 @@ It writes exactly the rows :func:`~capacity.persistence.reporting.append_checked
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -35,6 +40,7 @@ from capacity.persistence.models import KEY_LENGTH, NAME_LENGTH
 from capacity.persistence.reporting import REPORT_ACTION, FacilityFacts, ReportCheck, audit_detail
 from capacity.persistence.users import StoredUser
 
+CHECKPOINT_EVERY_S = 0.5  # seconds between background WAL checkpoints
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
 
 _BY_KEY = (
@@ -59,6 +65,19 @@ _USER = (
 
 class WriterBusyError(PersistenceError):
     """Another connection holds SQLite's write lock; retry on a connection that may wait."""
+
+
+def _checkpoint_until(path: str, stop: threading.Event) -> None:
+    """Passive WAL checkpoints every :data:`CHECKPOINT_EVERY_S` until ``stop`` is set."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        while not stop.wait(CHECKPOINT_EVERY_S):
+            with contextlib.suppress(sqlite3.OperationalError):  # busy: next time
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        conn.close()
 
 
 def _to_db(moment: datetime) -> str:
@@ -92,9 +111,18 @@ class InlineLedger:
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=0"):
             self._conn.execute(f"PRAGMA {pragma}")
         self._conn.execute(f"PRAGMA synchronous={synchronous}")
+        self._conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._stop = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=_checkpoint_until, args=(path, self._stop), name="opvang-wal-checkpoint"
+        )
+        self._checkpointer.daemon = True
+        self._checkpointer.start()
 
     def close(self) -> None:
-        """Close the connection."""
+        """Stop the checkpoints and close the connection."""
+        self._stop.set()
+        self._checkpointer.join()
         self._conn.close()
 
     def user_for_token(self, token_hash: str) -> StoredUser | None:
