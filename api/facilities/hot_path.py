@@ -58,8 +58,15 @@ async def body(request: Request, model: type[Model]) -> Model:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        errors = [_in_body(e) for e in exc.errors(include_url=False)]
         raise RequestValidationError(errors) from None
+
+
+def _in_body(error: Any) -> dict[str, Any]:
+    out = {**error, "loc": ("body", *error["loc"])}
+    if isinstance(out.get("input"), bytes):  # a body that is not JSON (not even UTF-8)
+        out["input"] = out["input"].decode("utf-8", "replace")
+    return out
 
 
 def idempotency_key(request: Request) -> str | None:

@@ -257,3 +257,11 @@ def test_a_report_waits_for_another_writer_instead_of_failing(world, helpers):
     holder.close()
     assert answer.status_code == 201, answer.text
     assert waited >= 0.3
+
+
+def test_a_body_that_is_not_even_utf8_is_a_422(reporting):
+    world, client = reporting
+    headers = {**world.auth("reporter-hvo"), "Content-Type": "application/json"}
+    answer = client.put(f"/v1/facilities/{OWN}/availability", content=b"\x80\xff", headers=headers)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body"]
