@@ -28,10 +28,18 @@ def declared_query(dependant: Dependant) -> frozenset[str]:
 
 
 def check_query(request: Request, known: frozenset[str]) -> None:
-    """422 naming the first query parameter the route does not take."""
-    unknown = sorted(set(request.query_params) - known)
+    """422 naming the first query parameter the route does not take, or one given twice.
+
+    No route takes a list in the query, so a repeated parameter is a mistake (which value
+    would count?).
+    """
+    names = [name for name, _ in request.query_params.multi_items()]
+    unknown = sorted(set(names) - known)
     if unknown:
         raise FieldError(["query", unknown[0]], "is not a query parameter of this route")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise FieldError(["query", repeated[0]], "is given more than once")
 
 
 class CheckedRoute(APIRoute):

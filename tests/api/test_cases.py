@@ -206,3 +206,12 @@ def test_a_backdated_intake_keeps_its_date(coord):
     case = coord.post("/v1/cases", json={**VALID, "intake_date": day}).json()
     assert case["intake_date"] == day
     assert case["days_waited"] >= 19
+
+
+def test_unknown_or_repeated_query_parameters_are_refused(shared_coord):
+    typo = shared_coord.get("/v1/cases?stauts=waiting")
+    assert typo.status_code == 422
+    assert typo.json()["detail"][0]["loc"] == ["query", "stauts"]
+    twice = shared_coord.get("/v1/cases?status=waiting&status=placed")
+    assert twice.status_code == 422
+    assert twice.json()["detail"][0]["loc"] == ["query", "status"]
