@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -145,6 +145,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, _exc: IntegrityError) -> JSONResponse:
         return _answer(ConflictError("a concurrent request changed the same records; retry"))
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, _exc: DataError) -> JSONResponse:
+        reason = "holds a value the database cannot store (a NUL character, a number too large)"
+        return _answer(FieldError(["body"], reason))
 
     @app.exception_handler(OperationalError)
     async def _busy(_: Request, exc: OperationalError) -> JSONResponse:

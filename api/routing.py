@@ -40,6 +40,13 @@ def check_query(request: Request, known: frozenset[str]) -> None:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise FieldError(["query", repeated[0]], "is given more than once")
+    for where, items in (
+        ("path", request.path_params.items()),
+        ("query", request.query_params.multi_items()),
+    ):
+        for name, value in items:
+            if "\x00" in str(value):  # PostgreSQL cannot even compare such a text
+                raise FieldError([where, name], "must not contain NUL characters")
 
 
 class CheckedRoute(APIRoute):

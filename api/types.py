@@ -37,3 +37,5 @@ ShortText = Annotated[
 
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Record number.")]
 """A database id in a path (bounded: PostgreSQL's bigint)."""
+
+MAX_OFFSET = 2**31 - 1  # list offsets: far beyond any list, within every database's integers

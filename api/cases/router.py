@@ -13,6 +13,7 @@ from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
 from api.errors import CONFLICT, NOT_FOUND, FieldError
 from api.idempotency import KeyHeader, for_request, respond
 from api.routing import domain_router
+from api.types import MAX_OFFSET
 from capacity import CaseStatus
 from capacity.regions import region_ids
 
@@ -46,7 +47,7 @@ def list_cases(
     region: Annotated[str | None, Query(description="Region where the case was signalled.")] = None,
     complexity: Annotated[str | None, Query(description="Complexity class.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CasesPublic:
     """The waiting list (`status=waiting`), highest priority first, with expected start."""
     if region is not None and region not in region_ids():

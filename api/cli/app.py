@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import db, demo, serve, solve, users
+from api.cli import db, demo, scenario, serve, solve, users
 
 app = typer.Typer(
     name="opvang",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(scenario.app, name="scenario")
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 app.command("solve")(solve.solve)

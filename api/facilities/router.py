@@ -21,13 +21,14 @@ from api.facilities.schemas import (
 )
 from api.idempotency import REPLAYED_HEADER, KeyHeader
 from api.routing import domain_router
+from api.types import MAX_OFFSET
 from capacity import PlacementType
 from capacity.regions import region_ids
 
 router = domain_router(tags=["facilities"])
 ALLOWED_REPORTERS = frozenset({Role.REGION_REPORTER, Role.ADMIN})
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 @router.get("/facilities")

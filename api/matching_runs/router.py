@@ -13,7 +13,7 @@ from api.idempotency import KeyHeader, for_request, respond
 from api.matching_runs import service
 from api.matching_runs.schemas import RunCreate, RunPublic, RunsPublic
 from api.routing import domain_router
-from api.types import RecordId
+from api.types import MAX_OFFSET, RecordId
 
 router = domain_router(
     prefix="/matching-runs",
@@ -47,7 +47,7 @@ def create_run(
 def list_runs(
     db: DatabaseDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> RunsPublic:
     """Matching runs, newest first."""
     return service.list_(db, limit=limit, offset=offset)

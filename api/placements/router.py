@@ -13,6 +13,7 @@ from api.idempotency import KeyHeader, for_request, respond
 from api.placements import service
 from api.placements.schemas import PlacementDischarge, PlacementPublic, PlacementsPublic
 from api.routing import domain_router
+from api.types import MAX_OFFSET
 
 router = domain_router(
     prefix="/placements", tags=["placements"], dependencies=[require(Role.INTAKE_COORDINATOR)]
@@ -27,7 +28,7 @@ def list_placements(
     active: Annotated[bool | None, Query(description="Only those holding beds today.")] = None,
     facility_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> PlacementsPublic:
     """Placements by start day."""
     return service.list_(
