@@ -1,0 +1,82 @@
+"""scenarios: policy simulation of placements over time (issue 5).
+
+A scenario file (``docs/scenarios.md``) describes supply, demand, a rulebook and a policy;
+:func:`run_scenario` simulates its replications (in-process or on Dask) and returns KPIs
+with 95 % confidence intervals; :func:`write_run` and :func:`compare_runs` turn results
+into JSON, CSV, PNG plots and self-contained HTML reports.
+"""
+
+from scenarios.aggregate import Series, aggregate, confidence_interval, series
+from scenarios.compare import compare_runs, read_run
+from scenarios.distributed import dask_client
+from scenarios.engine import replication_seed, run_replication
+from scenarios.errors import InvalidScenarioError, ScenarioError, ScenarioRunError
+from scenarios.events import (
+    Arrived,
+    BedsChanged,
+    BudgetChanged,
+    Discharged,
+    Event,
+    Placed,
+    RoundHeld,
+    RunInfo,
+    Trace,
+)
+from scenarios.kpis import COMPLEX_CASES, replication_kpis
+from scenarios.loading import Scenario, load_scenario, parse_scenario
+from scenarios.outputs import RunFiles, headline, write_run
+from scenarios.runner import (
+    NoProgress,
+    Progress,
+    ReplicationResult,
+    ScenarioResult,
+    replicate,
+    run_scenario,
+    run_scenarios,
+)
+from scenarios.spec import Cadence, Policy, ScenarioSpec
+
+EXAMPLES_DIR = __import__("pathlib").Path(__file__).parent / "examples"
+
+__all__ = [
+    "COMPLEX_CASES",
+    "EXAMPLES_DIR",
+    "Arrived",
+    "BedsChanged",
+    "BudgetChanged",
+    "Cadence",
+    "Discharged",
+    "Event",
+    "InvalidScenarioError",
+    "NoProgress",
+    "Placed",
+    "Policy",
+    "Progress",
+    "ReplicationResult",
+    "RoundHeld",
+    "RunFiles",
+    "RunInfo",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioResult",
+    "ScenarioRunError",
+    "ScenarioSpec",
+    "Series",
+    "Trace",
+    "aggregate",
+    "compare_runs",
+    "confidence_interval",
+    "dask_client",
+    "headline",
+    "load_scenario",
+    "parse_scenario",
+    "read_run",
+    "replicate",
+    "replication_kpis",
+    "replication_seed",
+    "run_replication",
+    "run_scenario",
+    "run_scenarios",
+    "series",
+    "write_run",
+]

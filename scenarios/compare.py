@@ -1,0 +1,97 @@
+"""Putting runs side by side: read several output folders, write one HTML report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from scenarios import plots
+from scenarios.errors import ScenarioRunError
+from scenarios.kpis import COMPLEX_CASES
+from scenarios.report import compare_report
+
+
+def read_run(folder: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``kpis.json`` and ``series.json`` documents of an output folder.
+
+    Raises
+    ------
+    ScenarioRunError
+        When the folder holds no readable run.
+    """
+    out = Path(folder)
+    try:
+        doc = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
+        ser = json.loads((out / "series.json").read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScenarioRunError(f"{out}: not a scenario run folder ({exc.strerror})") from exc
+    except json.JSONDecodeError as exc:
+        raise ScenarioRunError(
+            f"{out}: kpis.json or series.json is not valid JSON ({exc.msg})"
+        ) from exc
+    if "scenario" not in doc or "by_class" not in doc:
+        raise ScenarioRunError(f"{out}/kpis.json: not written by 'opvang scenario run'")
+    return doc, ser
+
+
+def labels_for(docs: list[dict[str, Any]], folders: list[Path]) -> list[str]:
+    """Scenario names, made unique with the folder name where two runs share one."""
+    names = [d["scenario"]["name"] for d in docs]
+    return [
+        n if names.count(n) == 1 else f"{n} ({f.name})" for n, f in zip(names, folders, strict=True)
+    ]
+
+
+def compare_runs(folders: list[str | Path], out: str | Path) -> Path:
+    """Write the side-by-side report of several runs.
+
+    Parameters
+    ----------
+    folders
+        Output folders of ``opvang scenario run`` (at least one).
+    out
+        The HTML file to write.
+
+    Returns
+    -------
+    Path
+        The report written.
+    """
+    if not folders:
+        raise ScenarioRunError("compare needs at least one run folder")
+    paths = [Path(f) for f in folders]
+    runs = [read_run(p) for p in paths]
+    labels = labels_for([d for d, _ in runs], paths)
+    classes: list[str] = runs[0][1]["classes"]
+    groups = [*classes, COMPLEX_CASES]
+    bars = {
+        label: {
+            g: (
+                doc["by_class"].get(g, {}).get("wait_days", {}).get("mean"),
+                doc["by_class"].get(g, {}).get("wait_days", {}).get("ci95"),
+            )
+            for g in groups
+        }
+        for label, (doc, _) in zip(labels, runs, strict=True)
+    }
+    images = {
+        "compare_mean_wait.png": plots.mean_wait_bars(bars, groups),
+        "compare_wait_by_class.png": plots.wait_distribution(
+            {label: ser["waits"] for label, (_, ser) in zip(labels, runs, strict=True)}, classes
+        ),
+        "compare_waiting.png": plots.waiting_over_time(
+            {label: ser["waiting"] for label, (_, ser) in zip(labels, runs, strict=True)}
+        ),
+    }
+    target = Path(out)
+    try:
+        if target.parent and not target.parent.exists():
+            target.parent.mkdir(parents=True)
+        target.write_text(
+            compare_report(list(zip(labels, [d for d, _ in runs], strict=True)), images),
+            encoding="utf-8",
+        )
+    except OSError as exc:
+        raise ScenarioRunError(f"{target}: cannot write the report ({exc.strerror})") from exc
+    return target

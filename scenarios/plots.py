@@ -1,0 +1,131 @@
+"""PNG plots of scenario runs (matplotlib, Agg backend: no display needed)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from capacity import CATALOGUE, PlacementType
+
+DPI = 110  # dots per inch of the PNGs
+FIGSIZE = (8.0, 4.2)  # inches
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=DPI)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _type_name(code: str) -> str:
+    try:
+        return CATALOGUE[PlacementType(code)].name
+    except ValueError:
+        return code
+
+
+def ecdf(values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted values and the share of cases waiting at most that long."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    return x, np.arange(1, x.size + 1) / x.size
+
+
+def wait_distribution(
+    runs: Mapping[str, Mapping[str, Sequence[float]]], classes: Sequence[str]
+) -> bytes:
+    """Share of cases placed within x days, per complexity class (one panel per class).
+
+    Parameters
+    ----------
+    runs
+        Per run label, per class, the waits pooled over replications (waits of cases still
+        waiting at the end count as the days waited so far).
+    classes
+        The complexity classes, in order.
+    """
+    fig, axes = plt.subplots(
+        1, len(classes), figsize=(FIGSIZE[0] * 1.4, FIGSIZE[1]), sharey=True, squeeze=False
+    )
+    for ax, cls in zip(axes[0], classes, strict=True):
+        for label, by_class in runs.items():
+            waits = by_class.get(cls, [])
+            if waits:
+                x, y = ecdf(waits)
+                ax.step(x, y, where="post", label=f"{label} (n={len(waits)})")
+        ax.set_title(cls.replace("_", " "))
+        ax.set_xlabel("waiting days")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="lower right")
+    axes[0][0].set_ylabel("share of cases waited at most x days")
+    fig.suptitle("Waiting-time distribution by complexity class (all replications)")
+    return _png(fig)
+
+
+def occupancy_over_time(occupancy: Mapping[str, Sequence[float]], title: str) -> bytes:
+    """Share of beds occupied per placement type, day by day (mean over replications)."""
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    for code, shares in occupancy.items():
+        ax.plot(np.arange(len(shares)), shares, label=_type_name(code), linewidth=1.2)
+    ax.set_xlabel("day of the run")
+    ax.set_ylabel("share of beds occupied")
+    ax.set_ylim(0, 1.05)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, ncol=2, loc="lower left")
+    ax.set_title(title)
+    return _png(fig)
+
+
+def waiting_over_time(waiting: Mapping[str, Sequence[float]]) -> bytes:
+    """Cases waiting, day by day (mean over replications), one line per run."""
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    for label, counts in waiting.items():
+        ax.plot(np.arange(len(counts)), counts, label=label, linewidth=1.2)
+    ax.set_xlabel("day of the run")
+    ax.set_ylabel("cases waiting")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("Waiting list over time")
+    return _png(fig)
+
+
+def mean_wait_bars(
+    runs: Mapping[str, Mapping[str, tuple[float | None, Sequence[float] | None]]],
+    groups: Sequence[str],
+) -> bytes:
+    """Mean wait per group with its 95 % interval, runs side by side.
+
+    Parameters
+    ----------
+    runs
+        Per run label, per group, (mean, [low, high] or ``None``).
+    groups
+        The groups to show, in order.
+    """
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    width = 0.8 / max(len(runs), 1)
+    x = np.arange(len(groups))
+    for k, (label, stats) in enumerate(runs.items()):
+        means = np.array([stats.get(g, (None, None))[0] or 0.0 for g in groups])
+        err = np.zeros((2, len(groups)))
+        for i, g in enumerate(groups):
+            mean, ci = stats.get(g, (None, None))
+            if mean is not None and ci is not None:
+                err[:, i] = (mean - ci[0], ci[1] - mean)
+        ax.bar(
+            x + (k - (len(runs) - 1) / 2) * width, means, width, yerr=err, capsize=3, label=label
+        )
+    ax.set_xticks(x, [g.replace("_", " ") for g in groups])
+    ax.set_ylabel("mean waiting days (95% CI)")
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=8)
+    ax.set_title("Mean wait by complexity class")
+    return _png(fig)

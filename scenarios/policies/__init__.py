@@ -1,0 +1,48 @@
+"""The placement policies a scenario can run (``docs/scenarios.md``, *Policies*)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scenarios.policies.base import IDLE, RULE, Decision, PolicyRule
+from scenarios.policies.rules import CurrentPracticePolicy, FifoPolicy
+from scenarios.spec import Policy
+
+if TYPE_CHECKING:
+    from scenarios.loading import Scenario
+    from scenarios.state import CaseRecord
+
+__all__ = [
+    "IDLE",
+    "RULE",
+    "CurrentPracticePolicy",
+    "Decision",
+    "FifoPolicy",
+    "PolicyRule",
+    "make_policy",
+]
+
+
+def make_policy(scenario: Scenario, records: list[CaseRecord]) -> PolicyRule:
+    """The policy object of a run.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (its ``policy`` and the policy's settings).
+    records
+        Every case of the replication (the hindsight policy plans with all of them).
+    """
+    spec = scenario.spec
+    if spec.policy is Policy.FIFO:
+        return FifoPolicy()
+    if spec.policy is Policy.CURRENT_PRACTICE:
+        cp = spec.current_practice
+        return CurrentPracticePolicy(cp.national_types, cp.out_of_region_after_days)
+    if spec.policy is Policy.OPTIMISED:
+        from scenarios.policies.optimised import OptimisedPolicy
+
+        return OptimisedPolicy(spec.optimiser, seed=0)
+    from scenarios.policies.hindsight import HindsightPolicy
+
+    return HindsightPolicy(scenario, records)

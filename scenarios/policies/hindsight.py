@@ -1,0 +1,209 @@
+"""``hindsight``: the offline plan with all arrivals and stays known, and a proven bound.
+
+Before the clock starts, the policy solves the whole run (``scenarios.policies.offline``):
+
+1. the **relaxed** model as an LP in HiGHS; its optimum plus the constant is a proven lower
+   bound on the priority-weighted waiting of *any* policy on this replication — every case
+   of the run, weights ``class weight x urgency`` of the run's rulebook (no ageing), waiting
+   counted up to the placement or, for cases still waiting, to the end of the run, beds and
+   budgets as the simulation enforces them, on the daily round grid;
+2. the **restricted** model as an LP, rounded to a feasible plan
+   (``scenarios.policies.rounding``), then as a MIP started from that plan under the
+   scenario's time limit and gap; the better plan is what the simulation carries out, day
+   by day, so hindsight gets every KPI like the other policies.
+
+Both results travel with the trace as policy notes (bound, plan objective, gap, seconds).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+
+from scenarios.errors import ScenarioRunError
+from scenarios.policies.base import Decision
+from scenarios.policies.offline import Columns, available_beds, build_columns, build_rows
+from scenarios.policies.rounding import round_plan
+from scenarios.state import CaseRecord, FloatArray, IntArray, SimState, initial_state
+
+if TYPE_CHECKING:
+    from scenarios.loading import Scenario
+
+PLAN = "plan"  # status of a round that carries out the offline plan
+MIN_MIP_SECONDS = 5.0  # seconds: below this, the rounded LP plan is kept without a MIP
+
+
+@dataclass(frozen=True, slots=True)
+class Solved:
+    """A solved offline model: values of the start variables, objective, bound, status."""
+
+    values: FloatArray
+    objective: float
+    bound: float
+    status: str
+    seconds: float
+
+
+def solve_offline(
+    cols: Columns,
+    state: SimState,
+    avail: np.ndarray,
+    horizon: int,
+    *,
+    relaxed: bool,
+    integer: bool,
+    time_limit: float,
+    relative_gap: float,
+    start: IntArray | None = None,
+) -> Solved:
+    """Build the model and solve it with HiGHS (objective without the constant).
+
+    ``start``: start variables of a feasible plan to begin the MIP from.
+    """
+    t0 = time.perf_counter()
+    rows, occ_upper = build_rows(state, cols, avail, horizon, relaxed=relaxed)
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(relative_gap))
+    h.setOptionValue("random_seed", 0)
+    n = cols.n + occ_upper.size
+    h.addVars(n, np.zeros(n), np.concatenate([np.ones(cols.n), occ_upper]))
+    h.changeColsCost(
+        n, np.arange(n, dtype=np.int32), np.concatenate([cols.saving, np.zeros(occ_upper.size)])
+    )
+    n_rows = rows.lower.size
+    h.addRows(
+        n_rows, rows.lower, rows.upper, rows.index.size, rows.starts[:-1], rows.index, rows.value
+    )
+    if integer and cols.n:
+        kinds = np.full(cols.n, highspy.HighsVarType.kInteger)
+        h.changeColsIntegrality(cols.n, np.arange(cols.n, dtype=np.int32), kinds)
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = _full_solution(cols, start, occ_upper.size, horizon).tolist()
+        h.setSolution(solution)
+    h.run()
+    info = h.getInfo()
+    status = h.modelStatusToString(h.getModelStatus())
+    if info.primal_solution_status != 2:  # no feasible solution
+        raise ScenarioRunError(f"hindsight model found no solution ({status})")
+    values = np.array(h.getSolution().col_value[: cols.n])
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if integer else objective
+    return Solved(values, objective, bound, status, time.perf_counter() - t0)
+
+
+def _full_solution(cols: Columns, chosen: IntArray, n_occ: int, horizon: int) -> FloatArray:
+    """Start variables of a plan and the occupancy columns they imply."""
+    x = np.zeros(cols.n + n_occ)
+    x[chosen] = 1.0
+    occ = np.zeros(n_occ)
+    for j in chosen.tolist():
+        f, s = int(cols.facility[j]), int(cols.start[j])
+        end = min(s + int(cols.length[j]), horizon)
+        occ[f * horizon + s : f * horizon + end] += cols.beds[j]
+    x[cols.n :] = occ
+    return x
+
+
+def plan_objective(cols: Columns, chosen: IntArray) -> float:
+    """Objective of a plan (without the constant)."""
+    return float(cols.saving[chosen].sum())
+
+
+class HindsightPolicy:
+    """Carry out the offline plan made with all of the run's arrivals and stays.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (supply, rulebook, horizon, time limit and gap).
+    records
+        Every case of the replication, with its actual stays.
+    """
+
+    def __init__(self, scenario: Scenario, records: list[CaseRecord]) -> None:
+        spec = scenario.spec
+        horizon = spec.horizon_days
+        state = initial_state(scenario.supply, scenario.rulebook)
+        avail = available_beds(scenario.supply, horizon)
+        constant = float(sum(r.weight * (horizon - r.arrival) for r in records))
+        limit, gap = spec.hindsight.time_limit_seconds, spec.hindsight.relative_gap
+        relaxed = build_columns(state, records, avail, horizon, relaxed=True)
+        bound = solve_offline(
+            relaxed,
+            state,
+            avail,
+            horizon,
+            relaxed=True,
+            integer=False,
+            time_limit=limit,
+            relative_gap=gap,
+        )
+        if bound.status != "Optimal":
+            raise ScenarioRunError(f"hindsight bound LP not solved to optimality ({bound.status})")
+        cols = build_columns(state, records, avail, horizon, relaxed=False)
+        lp = solve_offline(
+            cols,
+            state,
+            avail,
+            horizon,
+            relaxed=False,
+            integer=False,
+            time_limit=limit,
+            relative_gap=gap,
+        )
+        weights = np.array([r.weight for r in records])
+        rounded = round_plan(cols, state, avail, horizon, lp.values, weights)
+        chosen, method = rounded, "lp-rounding"
+        plan_seconds = lp.seconds
+        left = limit - bound.seconds - lp.seconds
+        if (
+            left > MIN_MIP_SECONDS
+            and _gap(plan_objective(cols, rounded) + constant, bound.objective + constant) > gap
+        ):
+            mip = solve_offline(
+                cols,
+                state,
+                avail,
+                horizon,
+                relaxed=False,
+                integer=True,
+                time_limit=left,
+                relative_gap=gap,
+                start=rounded,
+            )
+            plan_seconds += mip.seconds
+            better = np.flatnonzero(mip.values > 0.5)
+            if plan_objective(cols, better) < plan_objective(cols, rounded) - 1e-6:
+                chosen, method = better, "mip"
+        self.plan: dict[int, list[tuple[int, int]]] = {}
+        for j in chosen.tolist():
+            day = int(cols.start[j])
+            self.plan.setdefault(day, []).append((int(cols.case[j]), int(cols.facility[j])))
+        objective = plan_objective(cols, chosen) + constant
+        self.notes = {
+            "lower_bound": bound.objective + constant,
+            "plan_objective": objective,
+            "plan_gap": _gap(objective, bound.objective + constant),
+            "plan_from_mip": 1.0 if method == "mip" else 0.0,
+            "bound_seconds": bound.seconds,
+            "plan_seconds": plan_seconds,
+            "variables": float(cols.n),
+        }
+
+    def decide(self, state: SimState, now: float) -> Decision:
+        del state  # the plan was made before the run
+        return Decision(list(self.plan.get(round(now), [])), PLAN)
+
+
+def _gap(objective: float, bound: float) -> float:
+    """Relative gap of the plan to the proven lower bound."""
+    if objective <= 0:
+        return 0.0
+    return max(0.0, objective - bound) / objective

@@ -1,0 +1,168 @@
+"""``optimised``: the matching engine every round, on the national pool.
+
+Each round builds a :class:`matching.MatchingProblem` straight from the simulated state and
+the eligibility cached per case (not with ``build_problem``, which would re-apply the
+rulebook to every pair each round), solves it, and carries out only the placements that
+start today; the rest of the plan is made again at the next round with what is known then.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching import MatchingProblem, Method, SolveParams, solve
+from scenarios.policies.base import IDLE, Decision
+from scenarios.spec import OptimiserSpec
+from scenarios.state import CaseRecord, FloatArray, IntArray, SimState
+
+WEIGHT_DECIMALS = 6  # as matching.build_problem rounds weights and penalties
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """A round's problem and how its indices map back to the run."""
+
+    problem: MatchingProblem
+    cases: list[int]
+    facilities: IntArray
+
+
+def planned_free_beds(state: SimState, now: float, horizon: int) -> IntArray:
+    """Free beds per facility per day of the planning horizon, as a planner sees them.
+
+    Day 0 is now: beds minus occupied. A placement frees its beds on the first round at
+    or after its *expected* end (the planner does not know actual stays); one already past
+    its expected end is assumed to stay, as in :func:`capacity.build_snapshot`. Planned
+    bed changes are not foreseen. Values are clipped to ``0 .. beds``.
+    """
+    n = state.capacity.size
+    release = np.zeros((n, horizon), dtype=np.int64)
+    for stay in state.stays.values():
+        if stay.expected_end > now:
+            day = math.ceil(stay.expected_end - now - 1e-9)
+            if day < horizon:
+                release[stay.facility, day] += stay.beds
+    free = (state.capacity - state.occupied)[:, None] + np.cumsum(release, axis=1)
+    out: IntArray = np.clip(free, 0, state.capacity[:, None])
+    return out
+
+
+def build_round(state: SimState, now: float, horizon: int) -> Round | None:
+    """The round's matching problem, or ``None`` when nobody can be placed today.
+
+    Cases with no option that ever has a free bed within the horizon and fits the budget
+    left are left out (they are unplaced in every plan), and so are facilities no case
+    can use; when no remaining option has a bed free today, no plan can place anyone today
+    and no problem is built.
+    """
+    free = planned_free_beds(state, now, horizon)
+    reach = free.max(axis=1)
+    left = state.budget_left()
+    today = state.date_of(now)
+    rows: list[tuple[int, int, float, float, float]] = []  # case, facility, penalty, stay, cost
+    cases: list[int] = []
+    weights: list[float] = []
+    beds: list[int] = []
+    startable = False
+    for record in state.waiting.values():
+        picked = _usable(state, record, reach, left)
+        if not picked:
+            continue
+        ci = len(cases)
+        cases.append(record.index)
+        weights.append(round(state.rulebook.priority(record.case, today).weight, WEIGHT_DECIMALS))
+        beds.append(record.case.beds)
+        for f, penalty in picked:
+            stay = record.expected[state.type_of[f]]
+            rows.append((ci, f, penalty, stay, state.expected_cost(record, f)))
+            startable |= bool(free[f, 0] >= record.case.beds)
+    if not startable:
+        return None
+    return _assemble(state, free, left, horizon, rows, cases, weights, beds)
+
+
+def _usable(
+    state: SimState, record: CaseRecord, reach: IntArray, left: FloatArray
+) -> list[tuple[int, float]]:
+    opts = state.options(record)
+    if opts.empty:
+        return []
+    ok = reach[opts.facility] >= record.case.beds
+    return [
+        (f, p)
+        for f, p in zip(opts.facility[ok].tolist(), opts.penalty[ok].tolist(), strict=True)
+        if state.affordable(record, f, left)
+    ]
+
+
+def _assemble(
+    state: SimState,
+    free: IntArray,
+    left: FloatArray,
+    horizon: int,
+    rows: list[tuple[int, int, float, float, float]],
+    cases: list[int],
+    weights: list[float],
+    beds: list[int],
+) -> Round:
+    cols = np.array(rows, dtype=np.float64)
+    used_f = np.unique(cols[:, 1].astype(np.int64))
+    f_at = np.full(state.capacity.size, -1, dtype=np.int64)
+    f_at[used_f] = np.arange(used_f.size)
+    streams = state.stream_of[cols[:, 1].astype(np.int64)]
+    used_s = np.unique(streams)
+    s_at = {int(s): i for i, s in enumerate(used_s.tolist())}
+    problem = MatchingProblem(
+        horizon_days=horizon,
+        unplaced_penalty_days=float(horizon),
+        facility_ids=tuple(state.supply.facilities[f].id for f in used_f.tolist()),
+        free_beds=free[used_f].astype(np.int32),
+        case_ids=tuple(state.waiting[c].case.id for c in cases),
+        case_beds=np.array(beds, dtype=np.int32),
+        case_weight=np.array(weights, dtype=np.float64),
+        opt_case=cols[:, 0].astype(np.int32),
+        opt_facility=f_at[cols[:, 1].astype(np.int64)].astype(np.int32),
+        opt_penalty=np.round(cols[:, 2], WEIGHT_DECIMALS),
+        opt_stay=np.maximum(1, np.rint(cols[:, 3])).astype(np.int32),
+        opt_cost=cols[:, 4],
+        opt_stream=np.array([s_at[int(s)] for s in streams.tolist()], dtype=np.int32),
+        stream_ids=tuple(state.supply.streams[s].id for s in used_s.tolist()),
+        budget=np.where(np.isfinite(left[used_s]), left[used_s], np.inf),
+    )
+    return Round(problem, cases, used_f)
+
+
+class OptimisedPolicy:
+    """Solve the national round with :func:`matching.solve`; carry out today's part.
+
+    Parameters
+    ----------
+    spec
+        Planning horizon, time limit and method of each round.
+    seed
+        Solver seed (the same for every round: rounds are deterministic given the state).
+    """
+
+    def __init__(self, spec: OptimiserSpec, seed: int = 0) -> None:
+        self.horizon = spec.planning_horizon_days
+        self.params = SolveParams(
+            time_limit=spec.time_limit_seconds, seed=seed, method=Method(spec.method), threads=1
+        )
+
+    def decide(self, state: SimState, now: float) -> Decision:
+        if not state.waiting:
+            return Decision([], IDLE)
+        built = build_round(state, now, self.horizon)
+        if built is None:
+            return Decision([], IDLE)
+        result = solve(built.problem, self.params)
+        case_at = {state.waiting[c].case.id: c for c in built.cases}
+        fac_at = {state.supply.facilities[f].id: f for f in built.facilities.tolist()}
+        today = [
+            (case_at[a.case], fac_at[a.facility]) for a in result.assignments if a.start_day == 0
+        ]
+        today.sort(key=lambda p: (-state.waiting[p[0]].weight, p[0]))
+        return Decision(today, result.status.value)

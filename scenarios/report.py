@@ -1,0 +1,271 @@
+"""Self-contained HTML reports: one run, or several side by side.
+
+No external assets: styles are inline and images are embedded as base64 PNGs, so a report
+can be mailed or opened on a machine without a network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from capacity import CATALOGUE, PlacementType
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em;
+color:#1d2733;max-width:1200px}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em;
+border-bottom:1px solid #d0d7de}table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
+th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:right}th{background:#f3f5f7}
+td:first-child,th:first-child{text-align:left}.note{color:#57606a;font-size:.85em}
+.headline{font-size:1.1em;background:#f3f8ff;padding:.6em 1em;border-left:4px solid #0969da}
+img{max-width:100%;border:1px solid #d0d7de;margin:.5em 0}
+"""
+
+WAIT_ROWS = (("mean", "mean"), ("median", "median"), ("p90", "p90"), ("max", "max"))
+DEFINITIONS = (
+    "Waits are in days, for cases arriving after the warm-up; a case still waiting at the "
+    "end counts with the days waited so far. Intervals are 95 % t-intervals over "
+    "replications. Complex cases: every complexity class above standard (national "
+    "rulebook). Definitions: docs/scenarios.md."
+)
+
+
+def esc(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def fmt(value: float | None, ci: Sequence[float] | None = None, digits: int = 1) -> str:
+    """``12.3 (10.1-14.5)``; a dash when there is no value."""
+    if value is None:
+        return "-"
+    text = f"{value:,.{digits}f}"
+    if ci:
+        text += f" ({ci[0]:,.{digits}f}-{ci[1]:,.{digits}f})"
+    return text
+
+
+def pct(value: float | None, ci: Sequence[float] | None = None) -> str:
+    if value is None:
+        return "-"
+    text = f"{value:.0%}"
+    if ci:
+        text += f" ({ci[0]:.0%}-{ci[1]:.0%})"
+    return text
+
+
+def img(name: str, png: bytes) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img alt="{esc(name)}" src="data:image/png;base64,{data}">'
+
+
+def table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    out = ["<table><tr>", *(f"<th>{esc(h)}</th>" for h in head), "</tr>"]
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def page(title: str, body: str) -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{esc(title)}</title>"
+        f"<style>{STYLE}</style></head><body><h1>{esc(title)}</h1>{body}"
+        f"<p class='note'>{esc(DEFINITIONS)}</p></body></html>"
+    )
+
+
+def group_row(label: str, g: Mapping[str, Any]) -> list[str]:
+    w = g.get("wait_days", {})
+    return [
+        label.replace("_", " "),
+        fmt(g.get("cases"), digits=0),
+        fmt(w.get("mean"), w.get("ci95")),
+        fmt(w.get("median")),
+        fmt(w.get("p90")),
+        fmt(w.get("max")),
+        pct(g.get("placed_within_target"), g.get("placed_within_target_ci95")),
+        fmt(g.get("unplaced_at_end"), g.get("unplaced_at_end_ci95")),
+        fmt(g.get("capacity_gap_cases"), digits=1),
+    ]
+
+
+WAIT_HEAD = (
+    "group",
+    "cases (mean)",
+    "mean wait (95% CI)",
+    "median",
+    "p90",
+    "max",
+    "placed within target",
+    "unplaced at end",
+    "capacity gaps",
+)
+
+
+def _type_name(code: str) -> str:
+    try:
+        return CATALOGUE[PlacementType(code)].name
+    except ValueError:
+        return code
+
+
+def run_report(doc: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
+    """The report of one run (``doc`` is the ``kpis.json`` document)."""
+    s = doc["scenario"]
+    parts = [f"<p>{esc(s.get('description', ''))}</p>", _headline([(s["name"], doc)])]
+    parts.append(
+        "<h2>Scenario</h2>"
+        + table(("setting", "value"), [(k, str(v)) for k, v in s.items() if k != "description"])
+    )
+    groups = [("all cases", doc["overall"]), *doc["by_class"].items()]
+    parts.append("<h2>Waiting</h2>" + table(WAIT_HEAD, [group_row(k, g) for k, g in groups]))
+    parts.append(img("waits", images["wait_by_class.png"]))
+    parts.append(img("waiting list", images["waiting.png"]))
+    occ = doc["occupancy"]
+    parts.append(
+        "<h2>Occupancy</h2>"
+        + f"<p>All beds: {pct(occ.get('overall'), occ.get('overall_ci95'))}</p>"
+        + table(
+            ("placement type", "occupancy"),
+            [
+                (_type_name(k), pct(v, occ["by_type"].get(f"{k}_ci95")))
+                for k, v in occ["by_type"].items()
+                if not k.endswith("_ci95")
+            ],
+        )
+    )
+    parts.append(img("occupancy", images["occupancy.png"]))
+    parts.append(
+        "<details><summary>Occupancy by region</summary>"
+        + table(
+            ("region", "occupancy"),
+            [(k, pct(v)) for k, v in occ["by_region"].items() if not k.endswith("_ci95")],
+        )
+        + "</details>"
+    )
+    parts.append(_money_and_rounds(doc))
+    return page(f"Scenario: {s['name']}", "".join(parts))
+
+
+def _money_and_rounds(doc: Mapping[str, Any]) -> str:
+    oor, cost, over, rounds = (
+        doc["out_of_region"],
+        doc["cost"],
+        doc["budget_overrun"],
+        doc["rounds"],
+    )
+    rows = [
+        (
+            "placements outside the region where the case was signalled",
+            fmt(oor.get("placements"), oor.get("placements_ci95")),
+            pct(oor.get("share"), oor.get("share_ci95")),
+        ),
+    ]
+    out = "<h2>Placements, money, rounds</h2>" + table(("KPI", "count", "share"), rows)
+    streams = [
+        (k, fmt(v, digits=0)) for k, v in cost["by_stream"].items() if not k.endswith("_ci95")
+    ]
+    total = fmt(cost.get("total"), cost.get("total_ci95"), 0)
+    per_year = fmt(cost.get("total_per_year"), digits=0)
+    out += (
+        f"<p>Cost of occupied bed-days in the window: EUR {total} (per year: EUR {per_year}).</p>"
+    )
+    out += (
+        "<details><summary>Cost per funding stream (EUR)</summary>"
+        + table(("stream", "EUR"), streams)
+        + "</details>"
+    )
+    overruns = [
+        (k, fmt(v, digits=0)) for k, v in over["by_stream"].items() if not k.endswith("_ci95")
+    ]
+    out += f"<p>Budget overruns: EUR {fmt(over.get('total'), over.get('total_ci95'), 0)}.</p>"
+    if overruns:
+        out += table(("stream", "overrun (EUR)"), overruns)
+    held, not_optimal = fmt(rounds.get("held"), digits=0), fmt(rounds.get("not_optimal"), digits=1)
+    weighted = fmt(doc.get("weighted_wait_days"), doc.get("weighted_wait_days_ci95"), 0)
+    out += (
+        f"<p>Rounds held: {held}; not proven optimal: {not_optimal}. "
+        f"Priority-weighted waiting days (all cases): {weighted}.</p>"
+    )
+    if "policy" in doc:
+        notes = [(k, fmt(v, digits=3)) for k, v in doc["policy"].items() if not k.endswith("_ci95")]
+        out += "<h2>Policy notes</h2>" + table(("note", "mean"), notes)
+    return out
+
+
+def _headline(runs: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    lines = []
+    for label, doc in runs:
+        w = doc["by_class"].get("complex_cases", {}).get("wait_days", {})
+        wait = esc(fmt(w.get("mean"), w.get("ci95")))
+        lines.append(f"<b>{esc(label)}</b>: complex cases wait {wait} days on average")
+    return "<p class='headline'>" + "<br>".join(lines) + "</p>"
+
+
+def _group(doc: Mapping[str, Any], cls: str) -> Mapping[str, Any]:
+    group: Mapping[str, Any] = doc["overall"] if cls == "overall" else doc["by_class"].get(cls, {})
+    return group
+
+
+def _compare_rows(doc: Mapping[str, Any], classes: Sequence[str]) -> list[str]:
+    """One column of the comparison table."""
+    s = doc["scenario"]
+    col = [s["policy"], s["rulebook"], str(s["replications"])]
+    for cls in ["overall", *classes]:
+        g = _group(doc, cls)
+        w = g.get("wait_days", {})
+        col += [
+            fmt(w.get("mean"), w.get("ci95")),
+            fmt(w.get("p90")),
+            pct(g.get("placed_within_target"), g.get("placed_within_target_ci95")),
+            fmt(g.get("unplaced_at_end"), g.get("unplaced_at_end_ci95")),
+        ]
+    oor, occ, cost, over = (
+        doc["out_of_region"],
+        doc["occupancy"],
+        doc["cost"],
+        doc["budget_overrun"],
+    )
+    col += [
+        pct(oor.get("share"), oor.get("share_ci95")),
+        pct(occ.get("overall"), occ.get("overall_ci95")),
+        fmt(cost.get("total_per_year"), cost.get("total_per_year_ci95"), 0),
+        fmt(over.get("total"), over.get("total_ci95"), 0),
+        fmt(doc.get("weighted_wait_days"), doc.get("weighted_wait_days_ci95"), 0),
+    ]
+    return col
+
+
+def _compare_names(classes: Sequence[str]) -> list[str]:
+    names = ["policy", "rulebook", "replications"]
+    for cls in ["overall", *classes]:
+        label = "all cases" if cls == "overall" else cls.replace("_", " ")
+        names += [
+            f"mean wait, {label}",
+            f"p90 wait, {label}",
+            f"placed within target, {label}",
+            f"unplaced at end, {label}",
+        ]
+    return [
+        *names,
+        "out-of-region placements (share)",
+        "occupancy, all beds",
+        "cost per year (EUR)",
+        "budget overruns (EUR)",
+        "priority-weighted waiting days",
+    ]
+
+
+def compare_report(
+    docs: Sequence[tuple[str, Mapping[str, Any]]], images: Mapping[str, bytes]
+) -> str:
+    """Several runs side by side (each ``doc`` a ``kpis.json`` document)."""
+    labels = [label for label, _ in docs]
+    classes = list(docs[0][1]["by_class"].keys())
+    columns = [_compare_rows(doc, classes) for _, doc in docs]
+    rows = [[name, *(col[i] for col in columns)] for i, name in enumerate(_compare_names(classes))]
+    body = _headline(docs) + "<h2>Side by side</h2>" + table(["KPI", *labels], rows)
+    body += "".join(img(name, png) for name, png in images.items())
+    return page("Scenario comparison: " + " vs ".join(labels), body)

@@ -1,0 +1,281 @@
+"""The scenario file format (``opvang-scenario/1``), validated with pydantic.
+
+Every model forbids unknown keys, so a misspelt key is an error naming its path rather than
+a setting silently ignored. The meaning of each key is documented in ``docs/scenarios.md``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from capacity import (
+    ExploitationType,
+    Gender,
+    GenderPolicy,
+    Need,
+    PlacementType,
+    ResidenceStatus,
+    SafetyRisk,
+)
+
+DEFAULT_TARGET_DAYS = 7  # days: "a place was almost always found within 3 days to a week" (2015)
+DEFAULT_PLANNING_HORIZON_DAYS = 60  # days, the design's planning horizon
+DEFAULT_ROUND_TIME_LIMIT = 5.0  # seconds of wall clock per optimised round
+DEFAULT_OUT_OF_REGION_AFTER_DAYS = 14  # days a regional case waits before other regions help
+DEFAULT_HINDSIGHT_TIME_LIMIT = 300.0  # seconds for the offline model (LPs, then the MIP)
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
+PositiveInt = Annotated[int, Field(gt=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+
+
+class Policy(StrEnum):
+    """How placements are decided in the simulation (``docs/scenarios.md``, *Policies*)."""
+
+    OPTIMISED = "optimised"
+    FIFO = "fifo"
+    CURRENT_PRACTICE = "current-practice"
+    HINDSIGHT = "hindsight"
+
+
+class Cadence(StrEnum):
+    DAILY = "daily"  # one round at the start of every day
+    EVENT = "event"  # a round at each arrival and each discharge
+
+
+class StayDistribution(StrEnum):
+    EXPONENTIAL = "exponential"
+    LOGNORMAL = "lognormal"
+    FIXED = "fixed"
+
+
+class SpecRuleError(ValueError):
+    """A consistency error found by a validator, with its key relative to the model."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{key}: {reason}" if key else reason)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StaySpec(_Strict):
+    """Length of stay at one placement type."""
+
+    distribution: StayDistribution
+    mean_days: PositiveFloat
+    spread_days: PositiveFloat | None = None
+    max_days: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _spread_only_for_lognormal(self) -> StaySpec:
+        lognormal = self.distribution is StayDistribution.LOGNORMAL
+        if lognormal and self.spread_days is None:
+            raise SpecRuleError("spread_days", "a lognormal stay needs spread_days")
+        if not lognormal and self.spread_days is not None:
+            raise SpecRuleError(
+                "spread_days", f"only a lognormal stay has one, not {self.distribution}"
+            )
+        if self.max_days is not None and self.max_days < self.mean_days:
+            raise SpecRuleError("max_days", "must not be below mean_days")
+        return self
+
+
+class FixedProfile(_Strict):
+    """One intake profile, used as it is for every case of a class."""
+
+    age: Annotated[int, Field(ge=0, le=120)]
+    gender: Gender
+    residence_status: ResidenceStatus
+    exploitation_type: ExploitationType
+    region_signalled: str
+    region_of_exploitation: str | None = None
+    needs: frozenset[Need] = frozenset()
+    safety_risk: SafetyRisk = SafetyRisk.LOW
+    accompanying_children: Annotated[int, Field(ge=0, le=12)] = 0
+    interpreter_language: str | None = None
+    preferred_regions: tuple[str, ...] = ()
+    unaccompanied: bool = False
+
+
+ProfileRef = str | FixedProfile
+
+
+class ProfileShare(_Strict):
+    share: PositiveFloat
+    profile: ProfileRef
+
+
+class GroupSpec(_Strict):
+    """Group arrivals: ``per_day`` groups a day (Poisson), each of ``size`` people."""
+
+    per_day: PositiveFloat
+    size: PositiveInt | tuple[PositiveInt, PositiveInt]
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> GroupSpec:
+        if isinstance(self.size, tuple) and self.size[0] > self.size[1]:
+            raise SpecRuleError("size", "the range must be [smallest, largest]")
+        return self
+
+
+class DemandClass(_Strict):
+    """A stream of arriving cases with one profile (distribution) and stays per type."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    arrivals_per_day: NonNegativeFloat = 0.0
+    groups: GroupSpec | None = None
+    at_days: tuple[NonNegativeFloat, ...] = ()
+    profile: ProfileRef | None = None
+    profiles: tuple[ProfileShare, ...] | None = None
+    stay: dict[str, StaySpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_profile_source(self) -> DemandClass:
+        if (self.profile is None) == (self.profiles is None):
+            raise SpecRuleError("", "give either profile or profiles (a distribution), not both")
+        if self.profiles is not None and not self.profiles:
+            raise SpecRuleError("profiles", "must list at least one profile")
+        return self
+
+
+class FacilitySpec(_Strict):
+    """A facility of the scenario (the attributes of :class:`capacity.Facility`)."""
+
+    id: str
+    region: str
+    placement_type: PlacementType
+    beds: NonNegativeInt
+    name: str | None = None
+    provider: str | None = None
+    funding_stream: str | None = None
+    cost_per_bed_day: NonNegativeFloat | None = None
+    specialisms: frozenset[Need] = frozenset()
+    gender_policy: GenderPolicy = GenderPolicy.MIXED
+    min_age: Annotated[int, Field(ge=0, le=120)] = 18
+    max_age: Annotated[int, Field(ge=0, le=120)] = 120
+    max_children: Annotated[int, Field(ge=0, le=20)] = 0
+    secret_address: bool = False
+    languages: frozenset[str] = frozenset({"nl", "en"})
+    wheelchair_access: bool = False
+
+
+class StreamSpec(_Strict):
+    """A funding stream of the scenario (``budget_per_year`` absent: not capped)."""
+
+    id: str
+    placement_types: frozenset[PlacementType] = Field(min_length=1)
+    case_categories: frozenset[str] | Literal["all"] = "all"
+    name: str | None = None
+    region: str | None = None
+    budget_per_year: NonNegativeFloat | None = None
+
+
+class BedChangeSpec(_Strict):
+    """Beds of a placement type in a region, added or removed."""
+
+    placement_type: PlacementType
+    region: str
+    add: PositiveInt | None = None
+    remove: PositiveInt | None = None
+    facility: str | None = None
+    like: str | None = None
+
+    @model_validator(mode="after")
+    def _add_or_remove(self) -> BedChangeSpec:
+        if (self.add is None) == (self.remove is None):
+            raise SpecRuleError("", "give either add or remove")
+        if self.like is not None and self.remove is not None:
+            raise SpecRuleError("like", "only for added beds")
+        return self
+
+
+class BudgetChangeSpec(_Strict):
+    """A funding stream's budget per year (``null``: no longer capped)."""
+
+    stream: str
+    per_year: NonNegativeFloat | None
+
+
+class ChangeSpec(_Strict):
+    """A change of supply from ``day`` on: ``beds`` or ``budget`` (one of them)."""
+
+    day: NonNegativeInt
+    beds: BedChangeSpec | None = None
+    budget: BudgetChangeSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ChangeSpec:
+        if (self.beds is None) == (self.budget is None):
+            raise SpecRuleError("", "give either beds or budget")
+        return self
+
+
+class SupplySpec(_Strict):
+    dataset: Literal["demo", "none"] = "none"
+    dataset_seed: NonNegativeInt | None = None
+    waiting_list: bool = True
+    occupancy: bool = True
+    facilities: tuple[FacilitySpec, ...] = ()
+    funding_streams: tuple[StreamSpec, ...] = ()
+    changes: tuple[ChangeSpec, ...] = ()
+
+
+class OptimiserSpec(_Strict):
+    """Settings of the ``optimised`` policy's matching rounds."""
+
+    planning_horizon_days: Annotated[int, Field(ge=1, le=365)] = DEFAULT_PLANNING_HORIZON_DAYS
+    time_limit_seconds: PositiveFloat = DEFAULT_ROUND_TIME_LIMIT
+    method: Literal["auto", "mip", "cpsat", "flow", "greedy"] = "auto"
+
+
+class CurrentPracticeSpec(_Strict):
+    """Settings of the ``current-practice`` policy."""
+
+    national_types: frozenset[PlacementType] = frozenset({PlacementType.COSM, PlacementType.OMM})
+    out_of_region_after_days: NonNegativeFloat = DEFAULT_OUT_OF_REGION_AFTER_DAYS
+
+
+class HindsightSpec(_Strict):
+    time_limit_seconds: PositiveFloat = DEFAULT_HINDSIGHT_TIME_LIMIT
+    relative_gap: Annotated[float, Field(ge=0, lt=1)] = 0.01
+
+
+class KpiSpec(_Strict):
+    target_days: NonNegativeFloat = DEFAULT_TARGET_DAYS
+
+
+class ScenarioSpec(_Strict):
+    """The whole scenario file."""
+
+    format: Literal["opvang-scenario/1"] = "opvang-scenario/1"
+    name: str = Field(min_length=1)
+    description: str = ""
+    seed: NonNegativeInt
+    horizon_days: PositiveInt
+    warmup_days: NonNegativeInt = 0
+    replications: PositiveInt = 1
+    policy: Policy
+    cadence: Cadence = Cadence.DAILY
+    rulebook: str | None = None
+    start_date: date | None = None
+    supply: SupplySpec = SupplySpec()
+    demand: tuple[DemandClass, ...] = ()
+    optimiser: OptimiserSpec = OptimiserSpec()
+    current_practice: CurrentPracticeSpec = CurrentPracticeSpec()
+    hindsight: HindsightSpec = HindsightSpec()
+    kpi: KpiSpec = KpiSpec()
+
+    @model_validator(mode="after")
+    def _warmup_inside_horizon(self) -> ScenarioSpec:
+        if self.warmup_days >= self.horizon_days:
+            raise SpecRuleError("warmup_days", "must be below horizon_days")
+        return self
