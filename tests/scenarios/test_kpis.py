@@ -1,0 +1,138 @@
+"""KPIs are pure functions of a trace: checked on a trace written by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from scenarios import (
+    Arrived,
+    BedsChanged,
+    BudgetChanged,
+    Discharged,
+    Placed,
+    RoundHeld,
+    RunInfo,
+    Trace,
+    aggregate,
+    confidence_interval,
+    replication_kpis,
+)
+from scenarios.events import FacilityInfo, StreamInfo
+
+
+def info(**over) -> RunInfo:
+    base = {
+        "scenario": "hand",
+        "policy": "fifo",
+        "cadence": "daily",
+        "rulebook": "national-v1",
+        "replication": 0,
+        "start_date": "2026-12-01",
+        "horizon_days": 100,
+        "warmup_days": 10,
+        "target_days": 7.0,
+        "classes": ("standard", "complex", "highly_complex"),
+        "facilities": (
+            FacilityInfo("f-utrecht", "womens_shelter", "utrecht", 2, 100.0, "wmo-utrecht"),
+            FacilityInfo("f-omm", "omm", "rotterdam", 1, 200.0, "vws-omm"),
+        ),
+        "streams": (StreamInfo("wmo-utrecht", None), StreamInfo("vws-omm", 10_000.0)),
+    }
+    base.update(over)
+    return RunInfo(**base)
+
+
+def arrive(t, case, cls="standard", region="utrecht", eligible=1):
+    return Arrived(t, case, "women", cls, region, 1, 1.0, eligible)
+
+
+HAND = Trace(
+    info(),
+    (
+        Placed(-50.0, "old", "f-utrecht", 1, initial=True),  # under way at the start
+        arrive(5.0, "early"),  # before the warm-up: not measured
+        Placed(5.0, "early", "f-utrecht", 1),
+        arrive(20.0, "a"),
+        arrive(20.0, "b", "complex", "rotterdam"),
+        RoundHeld(20.0, 2, 1, "rule"),
+        Placed(20.0, "a", "f-utrecht", 1),  # waits 0 days; but the bed is full until 30
+        Discharged(30.0, "old", "f-utrecht", 1),
+        Placed(32.0, "b", "f-omm", 1),  # waits 12 days
+        Discharged(40.0, "b", "f-omm", 1),
+        BedsChanged(50.0, "f-utrecht", 4),
+        arrive(
+            60.0, "c", "highly_complex", "amsterdam", eligible=0
+        ),  # never placed: 40 days so far
+        BudgetChanged(70.0, "vws-omm", 20_000.0),
+    ),
+)
+
+
+def test_waits_count_window_arrivals_and_censor_the_unplaced():
+    k = replication_kpis(HAND)
+    assert k["overall"]["cases"] == 3
+    assert k["overall"]["wait_days"] == {
+        "mean": 52 / 3,
+        "median": 12.0,
+        "p90": pytest.approx(34.4),
+        "max": 40.0,
+    }
+    assert k["overall"]["placed_within_target"] == pytest.approx(1 / 3)
+    assert k["overall"]["unplaced_at_end"] == 1
+    assert k["overall"]["capacity_gap_cases"] == 1
+    assert k["by_class"]["complex"]["wait_days"]["mean"] == 12.0
+    assert k["by_class"]["highly_complex"]["unplaced_at_end"] == 1
+    assert k["by_class"]["complex_cases"]["wait_days"]["mean"] == 26.0  # (12 + 40) / 2
+    assert k["by_class"]["standard"]["wait_days"]["mean"] == 0.0
+
+
+def test_out_of_region_compares_facility_and_signalling_region():
+    k = replication_kpis(HAND)
+    assert k["out_of_region"] == {"placements": 0, "share": 0.0}  # a: utrecht, b: rotterdam
+
+
+def test_occupancy_integrates_bed_days_over_the_window():
+    k = replication_kpis(HAND)["occupancy"]
+    # f-utrecht, window 10..100: "old" 10..30, "early" 10..100, "a" 20..100 = 20 + 90 + 80;
+    # beds 2 until day 50, then 4: 2 x 40 + 4 x 50
+    assert k["by_type"]["womens_shelter"] == pytest.approx(190 / 280)
+    assert k["by_region"]["rotterdam"] == pytest.approx(8 / 90)  # b from 32 to 40
+    assert k["overall"] == pytest.approx(198 / 370)
+
+
+def test_cost_per_stream_and_budget_overrun():
+    k = replication_kpis(HAND)
+    assert k["cost"]["by_stream"] == {"vws-omm": 1_600.0, "wmo-utrecht": 19_000.0}
+    assert k["cost"]["total_per_year"] == pytest.approx(20_600 * 365 / 90)
+    # vws-omm: b started in 2027 (day 32 from 1 December 2026) for 8 days: 1,600 < budget
+    assert k["budget_overrun"] == {"total": 0.0, "by_stream": {}}
+    tight = Trace(
+        info(streams=(StreamInfo("wmo-utrecht", None), StreamInfo("vws-omm", 1_000.0))),
+        HAND.events[:-1],
+    )
+    assert replication_kpis(tight)["budget_overrun"] == {
+        "total": 600.0,
+        "by_stream": {"vws-omm": 600.0},
+    }
+
+
+def test_weighted_wait_counts_every_case_of_the_run():
+    # early 0, a 0, b 12, c 100 - 60 = 40, all with weight 1
+    assert replication_kpis(HAND)["weighted_wait_days"] == 52.0
+
+
+def test_confidence_interval_is_the_t_interval():
+    low, high = confidence_interval([1.0, 2.0, 3.0, 4.0])
+    half = 3.182446305284263 * math.sqrt(5 / 3) / 2  # t(0.975, 3) x sd / sqrt(4)
+    assert (low, high) == (pytest.approx(2.5 - half), pytest.approx(2.5 + half))
+    assert confidence_interval([7.0]) is None
+
+
+def test_aggregate_puts_the_interval_beside_each_kpi():
+    agg = aggregate([{"w": {"mean": 1.0, "p90": 2.0}}, {"w": {"mean": 3.0, "p90": None}}])
+    assert agg["w"]["mean"] == 2.0
+    assert agg["w"]["ci95"] == [pytest.approx(2 - 12.706204736), pytest.approx(2 + 12.706204736)]
+    assert agg["w"]["p90"] == 2.0
+    assert agg["w"]["p90_ci95"] is None

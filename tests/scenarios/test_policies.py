@@ -1,0 +1,106 @@
+"""Each policy on a tiny hand-checkable scenario, compared event by event (issue 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scenarios import Arrived, Discharged, Placed, RoundHeld, Trace, run_replication
+
+
+def brief(trace: Trace) -> list[tuple[Any, ...]]:
+    """The trace as short tuples: arrive, place, leave, round (waiting, placed, status)."""
+    out: list[tuple[Any, ...]] = []
+    for e in trace.events:
+        if isinstance(e, Arrived):
+            out.append(("arrive", e.time, e.case))
+        elif isinstance(e, Placed):
+            out.append(("place", e.time, e.case, e.facility))
+        elif isinstance(e, Discharged):
+            out.append(("leave", e.time, e.case, e.facility))
+        elif isinstance(e, RoundHeld):
+            out.append(("round", e.time, e.waiting, e.placed, e.status))
+    return out
+
+
+def idle(days: range, waiting: int, status: str) -> list[tuple[Any, ...]]:
+    return [("round", float(d), waiting, 0, status) for d in days]
+
+
+U, A = "house-utrecht", "house-amsterdam"
+
+
+def test_fifo_gives_the_first_bed_to_the_first_case_and_the_complex_case_waits(build, two_houses):
+    trace = run_replication(build(two_houses, policy="fifo"), 0)
+    assert brief(trace) == [
+        ("arrive", 0.0, "S-00001"),
+        ("arrive", 0.0, "S-00002"),
+        ("place", 0.0, "S-00001", U),  # nearest bed to Utrecht: the Utrecht house
+        ("round", 0.0, 2, 1, "rule"),
+        *idle(range(1, 10), 1, "rule"),  # the LVB case fits only the Utrecht house
+        ("leave", 10.0, "S-00001", U),
+        ("place", 10.0, "S-00002", U),
+        ("round", 10.0, 1, 1, "rule"),
+        ("leave", 20.0, "S-00002", U),
+    ]
+
+
+def test_optimised_places_both_on_day_0_complex_case_where_its_care_is(build, two_houses):
+    trace = run_replication(build(two_houses, policy="optimised"), 0)
+    assert brief(trace) == [
+        ("arrive", 0.0, "S-00001"),
+        ("arrive", 0.0, "S-00002"),
+        ("place", 0.0, "S-00002", U),  # heavier weight first
+        ("place", 0.0, "S-00001", A),
+        ("round", 0.0, 2, 2, "optimal"),
+        ("leave", 10.0, "S-00002", U),
+        ("leave", 10.0, "S-00001", A),
+    ]
+
+
+def test_current_practice_opens_other_regions_only_after_14_days(build, two_houses):
+    trace = run_replication(build(two_houses, policy="current-practice"), 0)
+    assert brief(trace) == [
+        ("arrive", 0.0, "S-00001"),
+        ("arrive", 0.0, "S-00002"),
+        ("place", 0.0, "S-00001", U),  # own region
+        ("round", 0.0, 2, 1, "rule"),
+        *idle(range(1, 10), 1, "rule"),
+        ("leave", 10.0, "S-00001", U),
+        *idle(range(10, 14), 1, "rule"),  # the Utrecht bed is free, but not for Amsterdam yet
+        ("place", 14.0, "S-00002", U),
+        ("round", 14.0, 1, 1, "rule"),
+        ("leave", 24.0, "S-00002", U),
+    ]
+
+
+def test_current_practice_lets_an_unsafe_case_leave_its_region_at_once(build, two_houses):
+    text = two_houses.replace("needs: [lvb]}", "needs: [lvb], safety_risk: medium}")
+    trace = run_replication(build(text, policy="current-practice"), 0)
+    placed = [(e.time, e.case, e.facility) for e in trace.of(Placed)]
+    # the complex case must leave Amsterdam (medium risk): as fifo, placed when the bed frees
+    assert placed == [(0.0, "S-00001", U), (10.0, "S-00002", U)]
+
+
+def test_optimised_does_not_see_the_future(build, one_bed_two_days):
+    trace = run_replication(build(one_bed_two_days, policy="optimised"), 0)
+    placed = [(e.time, e.case) for e in trace.of(Placed)]
+    assert placed == [(0.0, "S-00001"), (10.0, "S-00002")]
+
+
+def test_hindsight_keeps_the_bed_for_the_complex_case_it_knows_is_coming(build, one_bed_two_days):
+    trace = run_replication(build(one_bed_two_days, policy="hindsight"), 0)
+    assert brief(trace) == [
+        ("arrive", 0.0, "S-00001"),
+        ("round", 0.0, 1, 0, "plan"),  # the bed stays empty for a day
+        ("arrive", 1.0, "S-00002"),
+        ("place", 1.0, "S-00002", U),
+        ("round", 1.0, 2, 1, "plan"),
+        *idle(range(2, 11), 1, "plan"),
+        ("leave", 11.0, "S-00002", U),
+        ("place", 11.0, "S-00001", U),
+        ("round", 11.0, 1, 1, "plan"),
+        ("leave", 21.0, "S-00001", U),
+    ]
+    notes = dict(trace.info.policy_notes)
+    # weights 1 (standard) and 2 (complex): 1 x 11 days + 2 x 0 days
+    assert notes["plan_objective"] == notes["lower_bound"] == 11.0
