@@ -71,7 +71,11 @@ def progress_bar() -> Progress:
 
 
 def simulate(
-    scenarios: list[Scenario], *, workers: int | None, scheduler: str | None
+    scenarios: list[Scenario],
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    keep_traces: bool = False,
 ) -> list[ScenarioResult]:
     """Run the scenarios: in-process for a single replication, else on Dask (local by default)."""
     total = sum(s.spec.replications for s in scenarios)
@@ -81,7 +85,9 @@ def simulate(
     silence_solver_banner()
     cluster = nullcontext(None) if in_process else dask_client(workers=workers, scheduler=scheduler)
     with progress_bar() as bar, cluster as client:
-        return run_scenarios(scenarios, client=client, progress=RichProgress(bar))
+        return run_scenarios(
+            scenarios, client=client, progress=RichProgress(bar), keep_traces=keep_traces
+        )
 
 
 def headline_table(results: list[ScenarioResult]) -> Table:
@@ -127,7 +133,7 @@ def run(
         scenarios = [load_scenario(p) for p in specs]
         if replications is not None:
             scenarios = [s.with_replications(replications) for s in scenarios]
-        results = simulate(scenarios, workers=workers, scheduler=scheduler)
+        results = simulate(scenarios, workers=workers, scheduler=scheduler, keep_traces=traces)
         console.print(headline_table(results))
         for r in results:
             folder = out if len(results) == 1 else out / r.scenario.name
