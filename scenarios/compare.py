@@ -43,6 +43,34 @@ def labels_for(docs: list[dict[str, Any]], folders: list[Path]) -> list[str]:
     ]
 
 
+def compare_plots(
+    labels: list[str], runs: list[tuple[dict[str, Any], dict[str, Any]]]
+) -> dict[str, bytes]:
+    """The comparison PNGs: mean wait per class with intervals, distributions, waiting list."""
+    classes: list[str] = runs[0][1]["classes"]
+    groups = [*classes, COMPLEX_CASES]
+    bars = {
+        label: {
+            g: (
+                doc["by_class"].get(g, {}).get("wait_days", {}).get("mean"),
+                doc["by_class"].get(g, {}).get("wait_days", {}).get("ci95"),
+            )
+            for g in groups
+        }
+        for label, (doc, _) in zip(labels, runs, strict=True)
+    }
+    series = {label: ser for label, (_, ser) in zip(labels, runs, strict=True)}
+    return {
+        "compare_mean_wait.png": plots.mean_wait_bars(bars, groups),
+        "compare_wait_by_class.png": plots.wait_distribution(
+            {label: ser["waits"] for label, ser in series.items()}, classes
+        ),
+        "compare_waiting.png": plots.waiting_over_time(
+            {label: ser["waiting"] for label, ser in series.items()}
+        ),
+    }
+
+
 def compare_runs(folders: list[str | Path], out: str | Path) -> Path:
     """Write the side-by-side report of several runs.
 
@@ -63,27 +91,7 @@ def compare_runs(folders: list[str | Path], out: str | Path) -> Path:
     paths = [Path(f) for f in folders]
     runs = [read_run(p) for p in paths]
     labels = labels_for([d for d, _ in runs], paths)
-    classes: list[str] = runs[0][1]["classes"]
-    groups = [*classes, COMPLEX_CASES]
-    bars = {
-        label: {
-            g: (
-                doc["by_class"].get(g, {}).get("wait_days", {}).get("mean"),
-                doc["by_class"].get(g, {}).get("wait_days", {}).get("ci95"),
-            )
-            for g in groups
-        }
-        for label, (doc, _) in zip(labels, runs, strict=True)
-    }
-    images = {
-        "compare_mean_wait.png": plots.mean_wait_bars(bars, groups),
-        "compare_wait_by_class.png": plots.wait_distribution(
-            {label: ser["waits"] for label, (_, ser) in zip(labels, runs, strict=True)}, classes
-        ),
-        "compare_waiting.png": plots.waiting_over_time(
-            {label: ser["waiting"] for label, (_, ser) in zip(labels, runs, strict=True)}
-        ),
-    }
+    images = compare_plots(labels, runs)
     target = Path(out)
     try:
         if target.parent and not target.parent.exists():

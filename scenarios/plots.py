@@ -56,15 +56,20 @@ def wait_distribution(
         1, len(classes), figsize=(FIGSIZE[0] * 1.4, FIGSIZE[1]), sharey=True, squeeze=False
     )
     for ax, cls in zip(axes[0], classes, strict=True):
+        drawn = 0
         for label, by_class in runs.items():
             waits = by_class.get(cls, [])
             if waits:
                 x, y = ecdf(waits)
                 ax.step(x, y, where="post", label=f"{label} (n={len(waits)})")
+                drawn += 1
         ax.set_title(cls.replace("_", " "))
         ax.set_xlabel("waiting days")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, loc="lower right")
+        if drawn:
+            ax.legend(fontsize=7, loc="lower right")
+        else:
+            ax.text(0.5, 0.5, "no cases", ha="center", transform=ax.transAxes)
     axes[0][0].set_ylabel("share of cases waited at most x days")
     fig.suptitle("Waiting-time distribution by complexity class (all replications)")
     return _png(fig)

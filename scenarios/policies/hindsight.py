@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
@@ -116,6 +116,52 @@ def plan_objective(cols: Columns, chosen: IntArray) -> float:
     return float(cols.saving[chosen].sum())
 
 
+@dataclass(frozen=True, slots=True)
+class OfflineModel:
+    """The offline model's fixed inputs and how long it may take."""
+
+    state: SimState
+    avail: IntArray
+    horizon: int
+    time_limit: float
+    gap: float
+
+    def solve(self, cols: Columns, *, relaxed: bool, integer: bool = False, **kw: Any) -> Solved:
+        return solve_offline(
+            cols,
+            self.state,
+            self.avail,
+            self.horizon,
+            relaxed=relaxed,
+            integer=integer,
+            time_limit=kw.pop("time_limit", self.time_limit),
+            relative_gap=self.gap,
+            **kw,
+        )
+
+    def plan(
+        self, cols: Columns, records: list[CaseRecord], bound: Solved, constant: float
+    ) -> tuple[IntArray, bool, float]:
+        """The plan's start variables, whether the MIP made it, and the seconds spent.
+
+        The restricted LP is rounded to a plan; when time is left and the plan is not within
+        the gap of the bound, the MIP starts from it and its plan is kept if better.
+        """
+        lp = self.solve(cols, relaxed=False)
+        weights = np.array([r.weight for r in records])
+        chosen = round_plan(cols, self.state, self.avail, self.horizon, lp.values, weights)
+        seconds = lp.seconds
+        left = self.time_limit - bound.seconds - lp.seconds
+        gap = _gap(plan_objective(cols, chosen) + constant, bound.objective + constant)
+        if left <= MIN_MIP_SECONDS or gap <= self.gap:
+            return chosen, False, seconds
+        mip = self.solve(cols, relaxed=False, integer=True, time_limit=left, start=chosen)
+        better = np.flatnonzero(mip.values > 0.5)
+        if plan_objective(cols, better) < plan_objective(cols, chosen) - 1e-6:
+            return better, True, seconds + mip.seconds
+        return chosen, False, seconds + mip.seconds
+
+
 class HindsightPolicy:
     """Carry out the offline plan made with all of the run's arrivals and stays.
 
@@ -129,71 +175,35 @@ class HindsightPolicy:
 
     def __init__(self, scenario: Scenario, records: list[CaseRecord]) -> None:
         spec = scenario.spec
-        horizon = spec.horizon_days
-        state = initial_state(scenario.supply, scenario.rulebook)
-        avail = available_beds(scenario.supply, horizon)
-        constant = float(sum(r.weight * (horizon - r.arrival) for r in records))
-        limit, gap = spec.hindsight.time_limit_seconds, spec.hindsight.relative_gap
-        relaxed = build_columns(state, records, avail, horizon, relaxed=True)
-        bound = solve_offline(
-            relaxed,
-            state,
-            avail,
-            horizon,
+        model = OfflineModel(
+            state=initial_state(scenario.supply, scenario.rulebook),
+            avail=available_beds(scenario.supply, spec.horizon_days),
+            horizon=spec.horizon_days,
+            time_limit=spec.hindsight.time_limit_seconds,
+            gap=spec.hindsight.relative_gap,
+        )
+        constant = float(sum(r.weight * (spec.horizon_days - r.arrival) for r in records))
+        bound = model.solve(
+            build_columns(model.state, records, model.avail, model.horizon, relaxed=True),
             relaxed=True,
-            integer=False,
-            time_limit=limit,
-            relative_gap=gap,
         )
         if bound.status != "Optimal":
             raise ScenarioRunError(f"hindsight bound LP not solved to optimality ({bound.status})")
-        cols = build_columns(state, records, avail, horizon, relaxed=False)
-        lp = solve_offline(
-            cols,
-            state,
-            avail,
-            horizon,
-            relaxed=False,
-            integer=False,
-            time_limit=limit,
-            relative_gap=gap,
-        )
-        weights = np.array([r.weight for r in records])
-        rounded = round_plan(cols, state, avail, horizon, lp.values, weights)
-        chosen, method = rounded, "lp-rounding"
-        plan_seconds = lp.seconds
-        left = limit - bound.seconds - lp.seconds
-        if (
-            left > MIN_MIP_SECONDS
-            and _gap(plan_objective(cols, rounded) + constant, bound.objective + constant) > gap
-        ):
-            mip = solve_offline(
-                cols,
-                state,
-                avail,
-                horizon,
-                relaxed=False,
-                integer=True,
-                time_limit=left,
-                relative_gap=gap,
-                start=rounded,
-            )
-            plan_seconds += mip.seconds
-            better = np.flatnonzero(mip.values > 0.5)
-            if plan_objective(cols, better) < plan_objective(cols, rounded) - 1e-6:
-                chosen, method = better, "mip"
+        cols = build_columns(model.state, records, model.avail, model.horizon, relaxed=False)
+        chosen, from_mip, seconds = model.plan(cols, records, bound, constant)
         self.plan: dict[int, list[tuple[int, int]]] = {}
         for j in chosen.tolist():
-            day = int(cols.start[j])
-            self.plan.setdefault(day, []).append((int(cols.case[j]), int(cols.facility[j])))
+            self.plan.setdefault(int(cols.start[j]), []).append(
+                (int(cols.case[j]), int(cols.facility[j]))
+            )
         objective = plan_objective(cols, chosen) + constant
         self.notes = {
             "lower_bound": bound.objective + constant,
             "plan_objective": objective,
             "plan_gap": _gap(objective, bound.objective + constant),
-            "plan_from_mip": 1.0 if method == "mip" else 0.0,
+            "plan_from_mip": 1.0 if from_mip else 0.0,
             "bound_seconds": bound.seconds,
-            "plan_seconds": plan_seconds,
+            "plan_seconds": seconds,
             "variables": float(cols.n),
         }
 

@@ -116,43 +116,20 @@ def build_columns(
 ) -> Columns:
     """Every useful start variable (one whose first held day has room for its beds)."""
     cuts = breakpoints(state.supply, horizon)
-    parts: list[tuple[IntArray, ...]] = []
-    savings: list[FloatArray] = []
+    parts: list[tuple[IntArray | FloatArray, ...]] = []
     for r in records:
         opts = state.options(r)
         if opts.empty:
             continue
-        release = max(0, math.ceil(r.arrival - 1e-9))
-        starts, spans = start_buckets(release, horizon, cuts)
-        if starts.size == 0:
-            continue
-        beds = r.case.beds
+        starts, spans = start_buckets(max(0, math.ceil(r.arrival - 1e-9)), horizon, cuts)
         for f in opts.facility.tolist():
-            length = max(1, math.ceil(r.stays[state.type_of[f]] - 1e-9))
-            held_from = starts + spans - 1 if relaxed else starts
-            ok = (held_from >= starts + length) | (
-                avail[f, np.minimum(held_from, horizon - 1)] >= beds
-            )
-            if not ok.any():
-                continue
-            k = int(ok.sum())
-            cost = state.expected_cost(r, f)
-            parts.append(
-                (
-                    np.full(k, r.index),
-                    np.full(k, f),
-                    starts[ok],
-                    spans[ok] if relaxed else np.ones(k, dtype=np.int64),
-                    np.full(k, length),
-                    np.full(k, beds),
-                    np.full(k, cost),
-                )
-            )
-            savings.append(r.weight * (starts[ok] - horizon).astype(np.float64))
+            part = _columns_of(state, r, f, starts, spans, avail, horizon, relaxed)
+            if part is not None:
+                parts.append(part)
     if not parts:
         empty_i = np.zeros(0, dtype=np.int64)
         return Columns(*(empty_i,) * 6, np.zeros(0), np.zeros(0))
-    cols = [np.concatenate([p[i] for p in parts]) for i in range(7)]
+    cols = [np.concatenate([p[i] for p in parts]) for i in range(8)]
     return Columns(
         case=cols[0].astype(np.int64),
         facility=cols[1].astype(np.int64),
@@ -161,7 +138,37 @@ def build_columns(
         length=cols[4].astype(np.int64),
         beds=cols[5].astype(np.int64),
         cost=cols[6].astype(np.float64),
-        saving=np.concatenate(savings),
+        saving=cols[7].astype(np.float64),
+    )
+
+
+def _columns_of(
+    state: SimState,
+    r: CaseRecord,
+    f: int,
+    starts: IntArray,
+    spans: IntArray,
+    avail: IntArray,
+    horizon: int,
+    relaxed: bool,
+) -> tuple[IntArray | FloatArray, ...] | None:
+    """The start variables of one case at one facility (``None`` when none has room)."""
+    beds = r.case.beds
+    length = max(1, math.ceil(r.stays[state.type_of[f]] - 1e-9))
+    held_from = starts + spans - 1 if relaxed else starts
+    ok = (held_from >= starts + length) | (avail[f, np.minimum(held_from, horizon - 1)] >= beds)
+    k = int(ok.sum())
+    if k == 0:
+        return None
+    return (
+        np.full(k, r.index),
+        np.full(k, f),
+        starts[ok],
+        spans[ok] if relaxed else np.ones(k, dtype=np.int64),
+        np.full(k, length),
+        np.full(k, beds),
+        np.full(k, state.expected_cost(r, f)),
+        r.weight * (starts[ok] - horizon).astype(np.float64),
     )
 
 
@@ -184,20 +191,7 @@ def build_rows(
     lower.append(np.full(case_ids.size, -np.inf))
     upper.append(np.ones(case_ids.size))
     base = case_ids.size
-    # bed flow: occ[f,t] - occ[f,t-1] - starts at t + ends at t = 0
-    held_from = cols.start + cols.span - 1 if relaxed else cols.start
-    held_to = cols.start + cols.length
-    holds = held_from < np.minimum(held_to, horizon)
-    beds = cols.beds.astype(np.float64)
-    entries.append(
-        (base + cols.facility[holds] * horizon + held_from[holds], j[holds], -beds[holds])
-    )
-    ends = holds & (held_to < horizon)
-    entries.append((base + cols.facility[ends] * horizon + held_to[ends], j[ends], beds[ends]))
-    occ = np.arange(n_fac * horizon)
-    entries.append((base + occ, cols.n + occ, np.ones(occ.size)))
-    nxt = occ[(occ % horizon) < horizon - 1]
-    entries.append((base + nxt + 1, cols.n + nxt, -np.ones(nxt.size)))
+    entries += _flow_rows(cols, base, n_fac, horizon, relaxed)
     lower.append(np.zeros(n_fac * horizon))
     upper.append(np.zeros(n_fac * horizon))
     base += n_fac * horizon
@@ -220,6 +214,26 @@ def build_rows(
         np.concatenate(upper),
     )
     return rows, avail.reshape(-1).astype(np.float64)
+
+
+def _flow_rows(
+    cols: Columns, base: int, n_fac: int, horizon: int, relaxed: bool
+) -> list[tuple[IntArray, IntArray, FloatArray]]:
+    """Bed flow, one row per facility and day: occ[f,t] - occ[f,t-1] - starts + ends = 0."""
+    j = np.arange(cols.n)
+    held_from = cols.start + cols.span - 1 if relaxed else cols.start
+    held_to = cols.start + cols.length
+    holds = held_from < np.minimum(held_to, horizon)
+    beds = cols.beds.astype(np.float64)
+    ends = holds & (held_to < horizon)
+    occ = np.arange(n_fac * horizon)
+    nxt = occ[(occ % horizon) < horizon - 1]
+    return [
+        (base + cols.facility[holds] * horizon + held_from[holds], j[holds], -beds[holds]),
+        (base + cols.facility[ends] * horizon + held_to[ends], j[ends], beds[ends]),
+        (base + occ, cols.n + occ, np.ones(occ.size)),
+        (base + nxt + 1, cols.n + nxt, -np.ones(nxt.size)),
+    ]
 
 
 def budget_rows(

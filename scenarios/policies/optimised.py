@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from matching import MatchingProblem, Method, SolveParams, solve
 from scenarios.policies.base import IDLE, Decision
@@ -81,7 +83,51 @@ def build_round(state: SimState, now: float, horizon: int) -> Round | None:
             startable |= bool(free[f, 0] >= record.case.beds)
     if not startable:
         return None
+    rows, cases, weights, beds = _today_parts(state, free, left, rows, cases, weights, beds)
     return _assemble(state, free, left, horizon, rows, cases, weights, beds)
+
+
+def _today_parts(
+    state: SimState,
+    free: IntArray,
+    left: FloatArray,
+    rows: list[tuple[int, int, float, float, float]],
+    cases: list[int],
+    weights: list[float],
+    beds: list[int],
+) -> tuple[list[tuple[int, int, float, float, float]], list[int], list[float], list[int]]:
+    """Keep only the independent parts of the round that can place someone today.
+
+    Parts share no facility and no capped budget, so each is planned on its own; a part
+    with no bed free today places nobody today whatever its plan, and only today's
+    placements are carried out. Dropping it changes nothing but the time spent.
+    """
+    n_c, n_f = len(cases), free.shape[0]
+    capped = np.isfinite(left)
+    c = np.array([r[0] for r in rows])
+    f = np.array([r[1] for r in rows])
+    s = state.stream_of[f]
+    links = [(c, n_c + f)]
+    links.append((n_c + f[capped[s]], n_c + n_f + s[capped[s]]))
+    a = np.concatenate([x for x, _ in links])
+    b = np.concatenate([y for _, y in links])
+    n = n_c + n_f + left.size
+    graph = sparse.coo_matrix((np.ones(a.size), (a, b)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    today = free[f, 0] >= np.array(beds)[c]
+    keep_label = np.unique(label[c[today]])
+    keep_case = np.flatnonzero(np.isin(label[:n_c], keep_label))
+    if keep_case.size == n_c:
+        return rows, cases, weights, beds
+    new_index = {int(old): new for new, old in enumerate(keep_case.tolist())}
+    kept_rows = [(new_index[r[0]], *r[1:]) for r in rows if r[0] in new_index]
+    pick = keep_case.tolist()
+    return (
+        kept_rows,
+        [cases[i] for i in pick],
+        [weights[i] for i in pick],
+        [beds[i] for i in pick],
+    )
 
 
 def _usable(
