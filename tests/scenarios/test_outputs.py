@@ -1,0 +1,145 @@
+"""What a run writes, the comparison report, and the ``opvang scenario`` commands."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from scenarios import (
+    EXAMPLES_DIR,
+    Policy,
+    compare_runs,
+    load_scenario,
+    run_scenario,
+    write_run,
+)
+
+TWO_HOUSES = EXAMPLES_DIR / "two-houses.yaml"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    result = run_scenario(load_scenario(TWO_HOUSES).with_replications(2), keep_traces=True)
+    write_run(result, out, traces=True)
+    return out
+
+
+def test_kpis_json_has_the_mean_wait_and_its_interval_overall_and_per_class(written: Path):
+    doc = json.loads((written / "kpis.json").read_text())
+    assert doc["overall"]["wait_days"]["mean"] == 0.0  # both women placed on day 0
+    assert doc["overall"]["wait_days"]["ci95"] == [0.0, 0.0]
+    for cls in ("standard", "complex", "highly_complex", "complex_cases"):
+        assert {"mean", "ci95", "median", "p90", "max"} <= set(doc["by_class"][cls]["wait_days"])
+    assert doc["scenario"]["policy"] == "optimised"
+    assert doc["scenario"]["replications"] == 2
+    assert len(doc["replications"]) == 2
+
+
+def test_kpis_csv_has_one_row_per_kpi_with_each_replication(written: Path):
+    with (written / "kpis.csv").open() as fh:
+        rows = {r["metric"]: r for r in csv.DictReader(fh)}
+    row = rows["overall.wait_days.mean"]
+    assert (row["mean"], row["ci95_low"], row["replications"], row["rep_1"]) == ("0", "0", "2", "0")
+    assert "occupancy.by_type.womens_shelter" in rows
+
+
+def test_report_is_self_contained_with_the_plots_inlined(written: Path):
+    html = (written / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 3
+    assert "http://" not in html
+    assert "https://" not in html
+    assert "<link" not in html
+    assert "<script" not in html
+    for png in ("wait_by_class.png", "occupancy.png", "waiting.png"):
+        assert (written / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_traces_are_json_lines_starting_with_the_run_info(written: Path):
+    lines = (written / "traces" / "replication-0.jsonl").read_text().splitlines()
+    assert json.loads(lines[0])["kind"] == "RunInfo"
+    kinds = [json.loads(line)["kind"] for line in lines[1:]]
+    assert kinds == [
+        "Arrived",
+        "Arrived",
+        "Placed",
+        "Placed",
+        "RoundHeld",
+        "Discharged",
+        "Discharged",
+    ]
+
+
+def test_compare_puts_runs_side_by_side(written: Path, tmp_path: Path):
+    fifo = load_scenario(TWO_HOUSES)
+    fifo = fifo.__class__(
+        fifo.spec.model_copy(update={"name": "two-houses-fifo", "policy": Policy.FIFO}),
+        fifo.source,
+        fifo.rulebook,
+        fifo.supply,
+        fifo.demand,
+    )
+    write_run(run_scenario(fifo), tmp_path / "fifo")
+    report = compare_runs([written, tmp_path / "fifo"], tmp_path / "cmp.html")
+    html = report.read_text()
+    assert "two-houses-fifo" in html
+    assert "two-houses" in html
+    assert html.count("data:image/png;base64,") == 3
+    assert "complex cases wait 10.0" in html  # fifo: the LVB case waits until day 10
+
+
+def test_cli_run_and_compare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+    first = runner.invoke(app, ["scenario", "run", str(TWO_HOUSES), "--out", str(tmp_path / "a")])
+    assert first.exit_code == 0, first.output
+    assert "two-houses" in first.output
+    assert "in-process" in first.output
+    assert (tmp_path / "a" / "report.html").exists()
+    second = runner.invoke(
+        app,
+        [
+            "scenario",
+            "compare",
+            str(tmp_path / "a"),
+            str(tmp_path / "a"),
+            "--out",
+            str(tmp_path / "c.html"),
+        ],
+    )
+    assert second.exit_code == 0, second.output
+    assert (tmp_path / "c.html").exists()
+
+
+def test_cli_refuses_a_bad_file_with_its_key_and_exit_code_2(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TWO_HOUSES.read_text().replace("policy: optimised", "policy: central"))
+    result = CliRunner().invoke(app, ["scenario", "run", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert f"{bad}: policy: Input should be" in result.output
+
+
+def test_cli_refuses_workers_and_scheduler_together(tmp_path: Path):
+    args = ["scenario", "run", str(TWO_HOUSES), "--out", str(tmp_path), "--workers", "2"]
+    result = CliRunner().invoke(app, [*args, "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert "not both" in result.output
+
+
+def test_compare_refuses_a_folder_without_a_run(tmp_path: Path):
+    result = CliRunner().invoke(
+        app, ["scenario", "compare", str(tmp_path), "--out", str(tmp_path / "c.html")]
+    )
+    assert result.exit_code == 2
+    assert "not a scenario run folder" in result.output
+
+
+def test_every_example_loads_with_its_own_name():
+    names = [load_scenario(p).name for p in sorted(EXAMPLES_DIR.glob("*.yaml"))]
+    assert len(names) >= 8
+    assert len(set(names)) == len(names)
