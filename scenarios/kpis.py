@@ -98,7 +98,12 @@ def group_kpis(group: list[CaseOutcome], target_days: float) -> Kpis:
         ),
         "unplaced_at_end": sum(1 for c in group if c.placed is None),
         "capacity_gap_cases": sum(1 for c in group if c.eligible == 0),
+        "mean_wait_days_if_eligible": _mean([c.wait for c in group if c.eligible > 0]),
     }
+
+
+def _mean(values: list[float]) -> float | None:
+    return float(np.mean(values)) if values else None
 
 
 def replication_kpis(trace: Trace) -> Kpis:

@@ -86,6 +86,8 @@ def test_waits_count_window_arrivals_and_censor_the_unplaced():
     assert k["by_class"]["highly_complex"]["unplaced_at_end"] == 1
     assert k["by_class"]["complex_cases"]["wait_days"]["mean"] == 26.0  # (12 + 40) / 2
     assert k["by_class"]["standard"]["wait_days"]["mean"] == 0.0
+    # c has no eligible facility (a capacity gap): left out of this mean
+    assert k["overall"]["mean_wait_days_if_eligible"] == 6.0
 
 
 def test_out_of_region_compares_facility_and_signalling_region():
