@@ -1,0 +1,1 @@
+"""Scenario benchmarks (issue 5): ``python -m benchmarks.scenarios``."""
