@@ -16,6 +16,7 @@ from capacity.demo import DEMO_SEED, build_demo_dataset
 from capacity.persistence import Repository, ensure_database, session_scope
 
 console = Console(stderr=True)
+WORKER_STARTUP_S = 60  # seconds a worker may take to start serving
 
 
 def load_demo(engine: Engine, *, now: datetime) -> bool:
@@ -61,4 +62,7 @@ def serve(
         workers=workers,
         access_log=access_log,
         log_level="info",
+        # a worker imports the solver stack before it answers; on a busy machine that
+        # takes longer than uvicorn's 5 s default, which would restart it in a loop
+        timeout_worker_healthcheck=WORKER_STARTUP_S,
     )
