@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from matching.formulation import binding_streams
 from matching.problem import NO_STREAM, MatchingProblem
@@ -16,51 +18,45 @@ from matching.problem import NO_STREAM, MatchingProblem
 IntArray = npt.NDArray[np.int32]
 
 
-def _find(parent: IntArray, x: int) -> int:
-    root = x
-    while parent[root] != root:
-        root = int(parent[root])
-    while parent[x] != root:
-        parent[x], x = root, int(parent[x])
-    return root
-
-
 def components(problem: MatchingProblem) -> list[tuple[IntArray, IntArray]]:
-    """Independent parts as (case indices, facility indices), cases without options left out."""
+    """Independent parts as (case indices, facility indices), cases without options left out.
+
+    Parts are ordered by their smallest case index; indices within a part ascend.
+    """
     n_c, n_f = problem.n_cases, problem.n_facilities
-    binding = set(binding_streams(problem).tolist())
     n_nodes = n_c + n_f + len(problem.stream_ids)
-    parent = np.arange(n_nodes, dtype=np.int32)
-
-    def union(a: int, b: int) -> None:
-        ra, rb = _find(parent, a), _find(parent, b)
-        if ra != rb:
-            parent[ra] = rb
-
-    for c, f, s in zip(
-        problem.opt_case.tolist(),
-        problem.opt_facility.tolist(),
-        problem.opt_stream.tolist(),
-        strict=True,
-    ):
-        union(c, n_c + f)
-        if s != NO_STREAM and s in binding:
-            union(c, n_c + n_f + s)
-    for a, b in problem.keep_apart.tolist():
-        union(a, b)
-    roots = np.array([_find(parent, i) for i in range(n_nodes)], dtype=np.int32)
+    binding = np.zeros(len(problem.stream_ids) + 1, dtype=bool)  # last entry: NO_STREAM
+    binding[binding_streams(problem)] = True
+    stream = problem.opt_stream.astype(np.int64)
+    paid = binding[stream]
+    tails = np.concatenate(
+        [problem.opt_case, problem.opt_case[paid], problem.keep_apart[:, 0]]
+    ).astype(np.int64)
+    heads = np.concatenate(
+        [n_c + problem.opt_facility, n_c + n_f + stream[paid], problem.keep_apart[:, 1]]
+    ).astype(np.int64)
+    graph = coo_matrix((np.ones(tails.size), (tails, heads)), shape=(n_nodes, n_nodes))
+    _, label = connected_components(graph, directed=False)
     has_option = np.zeros(n_c, dtype=bool)
     has_option[problem.opt_case] = True
-    parts: dict[int, tuple[list[int], list[int]]] = {}
-    for c in np.flatnonzero(has_option).tolist():
-        parts.setdefault(int(roots[c]), ([], []))[0].append(c)
-    for f in range(n_f):
-        root = int(roots[n_c + f])
-        if root in parts:
-            parts[root][1].append(f)
-    return [
-        (np.array(cs, dtype=np.int32), np.array(fs, dtype=np.int32)) for cs, fs in parts.values()
-    ]
+    cases = np.flatnonzero(has_option)
+    # a part is named by its first case; facilities join the part of their label
+    part_of_label = np.full(n_nodes, -1, dtype=np.int64)
+    labels, first = np.unique(label[cases], return_index=True)
+    rank = np.argsort(cases[first], kind="stable")
+    part_of_label[labels[rank]] = np.arange(labels.size)
+    case_part = part_of_label[label[cases]]
+    fac_part = part_of_label[label[n_c : n_c + n_f]]
+    facs = np.flatnonzero(fac_part >= 0)
+    case_groups = _group(cases, case_part, labels.size)
+    fac_groups = _group(facs, fac_part[facs], labels.size)
+    return list(zip(case_groups, fac_groups, strict=True))
+
+
+def _group(items: npt.NDArray[np.int64], part: npt.NDArray[np.int64], n: int) -> list[IntArray]:
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(n + 1))
+    return [items[order[bounds[i] : bounds[i + 1]]].astype(np.int32) for i in range(n)]
 
 
 def subproblem(

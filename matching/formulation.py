@@ -4,12 +4,22 @@ A variable is one (option, start day) pair. Start days are limited, per facility
 the days its free beds rise and the days a new placement there could end. Any plan can be
 shifted onto those days without losing anything: moving a start one day earlier, when no
 bed frees and no new stay ends on its start day, keeps every day within capacity and
-lowers the waiting. For the same reason capacity need only be checked on those days.
+lowers the waiting.
+
+Capacity is checked on the start days and on the days the free beds fall (a bed promised
+elsewhere): between two such days new placements only end and the free beds stay level,
+so no other day can be the tightest.
+
+Everything is built from numpy arrays (issue 3: Python loops over options are the
+bottleneck at 20,000 cases x 3,000 facilities). The capacity rows are indexed by *check
+slots*: the check days of all facilities laid end to end, facility by facility.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +27,9 @@ import numpy.typing as npt
 from matching.problem import NO_STREAM, MatchingProblem
 
 IntArray = npt.NDArray[np.int32]
+Index = npt.NDArray[np.integer[Any]]  # column or row numbers of any integer width
 FloatArray = npt.NDArray[np.float64]
+Rows = tuple[IntArray, IntArray, FloatArray, FloatArray]
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,14 +39,15 @@ class Formulation:
     Parameters
     ----------
     var_option, var_day
-        Each variable's option and start day.
+        Each variable's option and start day, sorted by option then day.
     var_saving
         Objective coefficient of each variable: ``weight x day + penalty - unplaced cost``
         (negative: placing saves waiting); the objective is ``constant + sum(saving x x)``.
     constant
         Objective when nobody is placed.
     check_days
-        Per facility, the days on which capacity is checked (the candidate start days).
+        Per facility, the days on which capacity is checked: the candidate start days and
+        the days its free beds fall.
     binding_streams
         Streams whose budget can bind (the sum of their options' largest cost per case
         exceeds the budget); the others need no constraint.
@@ -52,74 +65,120 @@ class Formulation:
     def n_vars(self) -> int:
         return int(self.var_option.shape[0])
 
-    @property
+    @cached_property
     def var_case(self) -> IntArray:
         return self.problem.opt_case[self.var_option]
 
-    @property
+    @cached_property
     def var_facility(self) -> IntArray:
         return self.problem.opt_facility[self.var_option]
+
+    @cached_property
+    def var_beds(self) -> IntArray:
+        return self.problem.case_beds[self.var_case]
+
+    @cached_property
+    def check_offset(self) -> IntArray:
+        """First check slot of each facility (and the total as the last entry)."""
+        sizes = [d.size for d in self.check_days]
+        return np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int32)
+
+    @cached_property
+    def check_free(self) -> IntArray:
+        """Free beds on each check slot."""
+        fac = np.repeat(np.arange(self.problem.n_facilities), np.diff(self.check_offset))
+        days = np.concatenate(self.check_days) if self.check_days else np.zeros(0, np.int32)
+        return self.problem.free_beds[fac, days.astype(np.int64)].astype(np.int32)
+
+    @cached_property
+    def var_slots(self) -> tuple[IntArray, IntArray]:
+        """Per variable, its first check slot and one past the last slot its stay covers."""
+        p = self.problem
+        h1 = p.horizon_days + 1
+        fac = np.repeat(np.arange(p.n_facilities, dtype=np.int64), np.diff(self.check_offset))
+        days = np.concatenate(self.check_days) if self.check_days else np.zeros(0, np.int32)
+        # slot_at[f, d]: the first check slot of facility f on or after day d
+        grid = np.arange(p.n_facilities, dtype=np.int64)[:, None] * h1 + np.arange(h1)
+        slot_at = np.searchsorted(fac * h1 + days, grid.ravel()).astype(np.int32)
+        f = self.var_facility.astype(np.int64) * h1
+        end = np.minimum(self.var_day + p.stay_to[self.var_option], p.horizon_days)
+        return slot_at[f + self.var_day], slot_at[f + end]
+
+    @cached_property
+    def capacity_slots(self) -> IntArray:
+        """Check slots on which capacity can bind (new beds that could be there exceed free)."""
+        first, last = self.var_slots
+        n = int(self.check_offset[-1])
+        beds = self.var_beds.astype(np.float64)
+        diff = np.bincount(first, beds, minlength=n + 1) - np.bincount(last, beds, minlength=n + 1)
+        load = np.cumsum(diff)[:n]
+        return np.flatnonzero(load > self.check_free + 0.5).astype(np.int32)
 
     def case_rows(self) -> tuple[IntArray, IntArray]:
         """(row, var) pairs of "each case at most once"."""
         return self.var_case.astype(np.int32), np.arange(self.n_vars, dtype=np.int32)
 
-    def capacity_rows(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-        """(row, var, coefficient) triples and the right-hand side of the capacity rows."""
-        p = self.problem
-        stay = p.stay_to[self.var_option]
-        beds = p.case_beds[self.var_case].astype(np.float64)
-        fac = self.var_facility
-        order = np.argsort(fac, kind="stable")
-        bounds = np.searchsorted(fac[order], np.arange(p.n_facilities + 1))
-        rows, cols, vals, rhs = [], [], [], []
-        row = 0
-        for f in range(p.n_facilities):
-            vars_f = order[bounds[f] : bounds[f + 1]]
-            if vars_f.size == 0:
-                continue
-            start, end = self.var_day[vars_f], self.var_day[vars_f] + stay[vars_f]
-            for t in _capacity_check_days(self.check_days[f], p.free_beds[f]):
-                active = vars_f[(start <= t) & (t < end)]
-                if active.size == 0:
-                    continue
-                total = beds[active].sum()
-                if total <= p.free_beds[f, t]:
-                    continue  # cannot bind on this day
-                rows.append(np.full(active.size, row, dtype=np.int32))
-                cols.append(active.astype(np.int32))
-                vals.append(beds[active])
-                rhs.append(float(p.free_beds[f, t]))
-                row += 1
-        if not rows:
-            empty_i, empty_f = np.zeros(0, np.int32), np.zeros(0)
-            return empty_i, empty_i, empty_f, empty_f
-        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), np.array(rhs)
+    def capacity_rows(self, subset: Index | None = None) -> Rows:
+        """(row, var, beds) triples and the free beds of "beds in use fit on every check day".
 
-    def budget_rows(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        Parameters
+        ----------
+        subset
+            Only these variables' coefficients (rows stay those of the whole formulation).
+
+        Returns
+        -------
+        tuple
+            Row, variable, coefficient (sorted by row, then variable) and right-hand sides.
+        """
+        slots = self.capacity_slots
+        row_of = np.full(int(self.check_offset[-1]) + 1, -1, dtype=np.int64)
+        row_of[slots] = np.arange(slots.size)
+        var = np.arange(self.n_vars, dtype=np.int64) if subset is None else subset.astype(np.int64)
+        first, last = (s[var] for s in self.var_slots)
+        span = (last - first).astype(np.int64)
+        cols = np.repeat(var, span)
+        offsets = np.arange(cols.size) - np.repeat(np.cumsum(span) - span, span)
+        rows = row_of[np.repeat(first, span) + offsets]
+        keep = rows >= 0
+        rows, cols = rows[keep], cols[keep]
+        order = np.lexsort((cols, rows))
+        rows, cols = rows[order], cols[order]
+        vals = self.var_beds[cols].astype(np.float64)
+        rhs = self.check_free[slots].astype(np.float64)
+        return rows.astype(np.int32), cols.astype(np.int32), vals, rhs
+
+    def budget_rows(self, subset: Index | None = None) -> Rows:
         """(row, var, cost) triples and the budgets of the streams that can bind."""
         p = self.problem
-        stream = p.opt_stream[self.var_option]
-        rows, cols, vals, rhs = [], [], [], []
-        for row, s in enumerate(self.binding_streams):
-            members = np.flatnonzero(stream == s).astype(np.int32)
-            rows.append(np.full(members.size, row, dtype=np.int32))
-            cols.append(members)
-            vals.append(p.opt_cost[self.var_option[members]])
-            rhs.append(float(p.budget[s]))
-        if not rows:
-            empty_i, empty_f = np.zeros(0, np.int32), np.zeros(0)
-            return empty_i, empty_i, empty_f, empty_f
-        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), np.array(rhs)
+        row_of = np.full(len(p.stream_ids) + 1, -1, dtype=np.int64)
+        row_of[self.binding_streams] = np.arange(self.binding_streams.size)
+        var = np.arange(self.n_vars, dtype=np.int64) if subset is None else subset.astype(np.int64)
+        rows = row_of[p.opt_stream[self.var_option[var]]]  # NO_STREAM reads the -1 at the end
+        keep = rows >= 0
+        order = np.lexsort((var[keep], rows[keep]))
+        rows, cols = rows[keep][order], var[keep][order]
+        vals = p.opt_cost[self.var_option[cols]].astype(np.float64)
+        rhs = p.budget[self.binding_streams].astype(np.float64)
+        return rows.astype(np.int32), cols.astype(np.int32), vals, rhs
 
     def keep_apart_rows(self) -> tuple[IntArray, IntArray]:
         """(row, var) pairs of "these two cases not at the same facility"."""
+        return self._keep_apart
+
+    @cached_property
+    def _keep_apart(self) -> tuple[IntArray, IntArray]:
         p = self.problem
+        if p.keep_apart.shape[0] == 0:
+            empty = np.zeros(0, np.int32)
+            return empty, empty
         case, fac = self.var_case, self.var_facility
+        by_case = np.argsort(case, kind="stable")
+        bounds = np.searchsorted(case[by_case], np.arange(p.n_cases + 1))
         rows, cols = [], []
         row = 0
         for a, b in p.keep_apart.tolist():
-            vars_a, vars_b = np.flatnonzero(case == a), np.flatnonzero(case == b)
+            vars_a, vars_b = by_case[bounds[a] : bounds[a + 1]], by_case[bounds[b] : bounds[b + 1]]
             for f in np.intersect1d(fac[vars_a], fac[vars_b]):
                 both = np.concatenate([vars_a[fac[vars_a] == f], vars_b[fac[vars_b] == f]])
                 rows.append(np.full(both.size, row, dtype=np.int32))
@@ -130,90 +189,134 @@ class Formulation:
             return empty, empty
         return np.concatenate(rows), np.concatenate(cols)
 
-
-def _capacity_check_days(start_days: IntArray, free: IntArray) -> IntArray:
-    """Days on which a facility's capacity can be exceeded.
-
-    New occupancy changes only on candidate start days (which include the days new stays
-    end), but free beds may also *fall* between them; those days need a check too.
-    """
-    falls = np.flatnonzero(np.diff(free) < 0) + 1
-    return np.union1d(start_days, falls).astype(np.int32)
+    def restrict(self, keep: Index, problem: MatchingProblem | None = None) -> Formulation:
+        """The same model on the variables ``keep`` (and, if given, a problem with the same
+        options but other free beds or budgets, such as what is left after fixing some)."""
+        return replace(
+            self,
+            problem=self.problem if problem is None else problem,
+            var_option=self.var_option[keep],
+            var_day=self.var_day[keep],
+            var_saving=self.var_saving[keep],
+        )
 
 
 def candidate_days(problem: MatchingProblem) -> list[IntArray]:
     """Per facility: day 0, days its free beds rise, and days new stays there could end."""
     h = problem.horizon_days
-    stay = problem.stay_to
-    short_stays: list[set[int]] = [set() for _ in range(problem.n_facilities)]
-    for f, s in zip(problem.opt_facility.tolist(), stay.tolist(), strict=True):
-        if s < h:
-            short_stays[f].add(s)
-    out: list[IntArray] = []
-    for f in range(problem.n_facilities):
-        free = problem.free_beds[f]
-        days = {0, *(np.flatnonzero(np.diff(free) > 0) + 1).tolist()}
-        frontier = sorted(days)
-        while frontier and short_stays[f]:
-            nxt = {d + s for d in frontier for s in short_stays[f] if d + s < h} - days
-            days |= nxt
-            frontier = sorted(nxt)
-        out.append(np.array(sorted(days), dtype=np.int32))
+    mask = np.zeros(problem.free_beds.shape, dtype=bool)
+    mask[:, 0] = True
+    mask[:, 1:] = np.diff(problem.free_beds, axis=1) > 0
+    short = np.flatnonzero(problem.stay_to < h)
+    pairs = np.unique(problem.opt_facility[short].astype(np.int64) * h + problem.stay_to[short])
+    for f in np.unique(pairs // h).tolist():
+        stays = (pairs[pairs // h == f] % h).tolist()
+        frontier = mask[f].copy()
+        while frontier.any():  # chains of stays ending one after another
+            reached = np.zeros(h, dtype=bool)
+            for s in stays:
+                reached[s:] |= frontier[: h - s]
+            frontier = reached & ~mask[f]
+            mask[f] |= frontier
+    fac, day = np.nonzero(mask)
+    bounds = np.searchsorted(fac, np.arange(problem.n_facilities + 1))
+    days: IntArray = day.astype(np.int32)
+    return [days[bounds[f] : bounds[f + 1]] for f in range(problem.n_facilities)]
+
+
+def falling_days(problem: MatchingProblem, days: list[IntArray]) -> list[IntArray]:
+    """Per facility, ``days`` together with the days its free beds fall."""
+    fac, day = np.nonzero(np.diff(problem.free_beds, axis=1) < 0)
+    if fac.size == 0:
+        return days
+    out = list(days)
+    for f in np.unique(fac).tolist():
+        out[f] = np.union1d(days[f], day[fac == f] + 1).astype(np.int32)
     return out
 
 
+def window_min(values: IntArray, rows: IntArray, start: IntArray, end: IntArray) -> IntArray:
+    """Minimum of ``values[row, start:end]`` per query (``start < end <= values.shape[1]``).
+
+    Windows that reach the last column read a suffix minimum; the others a sparse table of
+    minima over windows of ``2**j`` columns (two look-ups per query).
+    """
+    n_cols = values.shape[1]
+    out = np.empty(rows.size, dtype=np.int32)
+    to_end = end >= n_cols
+    suffix = np.minimum.accumulate(values[:, ::-1], axis=1)[:, ::-1].ravel()
+    out[to_end] = suffix[rows[to_end].astype(np.int64) * n_cols + start[to_end]]
+    inner = np.flatnonzero(~to_end)
+    if inner.size == 0:
+        return out
+    r, a, b = rows[inner].astype(np.int64), start[inner], end[inner]
+    level = np.floor(np.log2(b - a)).astype(np.int64)
+    table = np.asarray(values, dtype=np.int32)
+    for j in range(int(level.max()) + 1):
+        sel = np.flatnonzero(level == j)
+        width = 1 << j
+        out[inner[sel]] = np.minimum(table[r[sel], a[sel]], table[r[sel], b[sel] - width])
+        table = np.minimum(table[:, :-width], table[:, width:]) if width < table.shape[1] else table
+    return out
+
+
+def _pairs(
+    problem: MatchingProblem, days: list[IntArray]
+) -> tuple[IntArray, IntArray, npt.NDArray[np.int64]]:
+    """Every option with every candidate day of its facility: (option, day, days per option)."""
+    sizes = np.array([d.size for d in days], dtype=np.int64)
+    offset = np.concatenate([[0], np.cumsum(sizes)])
+    flat_days = np.concatenate(days).astype(np.int32) if days else np.zeros(0, np.int32)
+    per_option = sizes[problem.opt_facility]
+    var_option = np.repeat(np.arange(problem.n_options, dtype=np.int32), per_option)
+    shift = np.repeat(
+        offset[problem.opt_facility] - (np.cumsum(per_option) - per_option), per_option
+    )
+    var_day = flat_days[np.arange(var_option.size, dtype=np.int64) + shift]
+    return var_option, var_day, per_option
+
+
 def build_formulation(problem: MatchingProblem) -> Formulation:
-    """Enumerate the useful (option, start day) variables and the binding rows."""
-    days = candidate_days(problem)
-    stay = problem.stay_to
-    opts, starts = [], []
-    for f in range(problem.n_facilities):
-        k_f = np.flatnonzero(problem.opt_facility == f)
-        if k_f.size == 0 or days[f].size == 0:
-            continue
-        free = problem.free_beds[f]
-        # window minimum of free beds over each option's stay from each candidate day
-        beds = problem.case_beds[problem.opt_case[k_f]]
-        for d in days[f].tolist():
-            ends = np.minimum(d + stay[k_f], problem.horizon_days)
-            fits = np.array([free[d:e].min() for e in ends.tolist()]) >= beds
-            opts.append(k_f[fits])
-            starts.append(np.full(int(fits.sum()), d, dtype=np.int32))
-    var_option = np.concatenate(opts).astype(np.int32) if opts else np.zeros(0, np.int32)
-    var_day = np.concatenate(starts).astype(np.int32) if starts else np.zeros(0, np.int32)
-    order = np.lexsort((var_day, var_option))
-    var_option, var_day = var_option[order], var_day[order]
-    case = problem.opt_case[var_option]
-    unplaced = problem.unplaced_cost
-    saving = problem.case_weight[case] * var_day + problem.opt_penalty[var_option] - unplaced[case]
-    useful = saving < 0  # a placement that costs more than waiting is never chosen
-    var_option, var_day, saving = var_option[useful], var_day[useful], saving[useful]
+    """Enumerate the useful (option, start day) variables and the binding rows.
+
+    A pair is kept when the case's beds fit in the facility's free beds on every day of
+    the stay and placing it costs less than leaving the case unplaced.
+    """
+    p = problem
+    days = candidate_days(p)
+    var_option, var_day, per_option = _pairs(p, days)
+    unplaced = p.unplaced_cost
+    weight = np.repeat(p.case_weight[p.opt_case], per_option)
+    saving = weight * var_day + np.repeat(p.opt_penalty - unplaced[p.opt_case], per_option)
+    end = np.minimum(var_day + np.repeat(p.stay_to, per_option), p.horizon_days)
+    fac = np.repeat(p.opt_facility, per_option)
+    free = window_min(p.free_beds, fac, var_day, end)
+    # a placement must fit, and one that costs more than waiting is never chosen
+    keep = np.flatnonzero((free >= np.repeat(p.case_beds[p.opt_case], per_option)) & (saving < 0))
     return Formulation(
-        problem=problem,
-        var_option=var_option,
-        var_day=var_day,
-        var_saving=saving,
+        problem=p,
+        var_option=var_option[keep],
+        var_day=var_day[keep],
+        var_saving=saving[keep],
         constant=float(unplaced.sum()),
-        check_days=days,
-        binding_streams=binding_streams(problem),
+        check_days=falling_days(p, days),
+        binding_streams=binding_streams(p),
     )
 
 
 def binding_streams(problem: MatchingProblem) -> IntArray:
     """Streams whose budget is below the most their options could spend (one option per case)."""
-    out = []
-    for s in np.flatnonzero(np.isfinite(problem.budget)):
-        members = np.flatnonzero(problem.opt_stream == s)
-        if members.size == 0:
-            continue
-        worst: dict[int, float] = {}
-        for c, cost in zip(
-            problem.opt_case[members].tolist(), problem.opt_cost[members].tolist(), strict=True
-        ):
-            worst[c] = max(worst.get(c, 0.0), cost)
-        if sum(worst.values()) > problem.budget[s]:
-            out.append(int(s))
-    return np.array(out, dtype=np.int32)
+    p = problem
+    limited = np.isfinite(p.budget)
+    paid = np.flatnonzero(np.append(limited, False)[p.opt_stream])  # NO_STREAM reads False
+    if paid.size == 0:
+        return np.zeros(0, dtype=np.int32)
+    key = p.opt_stream[paid].astype(np.int64) * p.n_cases + p.opt_case[paid]
+    uniq, inverse = np.unique(key, return_inverse=True)
+    worst = np.zeros(uniq.size)
+    np.maximum.at(worst, inverse, p.opt_cost[paid])  # largest cost of each (stream, case)
+    spend = np.bincount(uniq // p.n_cases, worst, minlength=len(p.stream_ids))
+    return np.flatnonzero(limited & (spend > p.budget)).astype(np.int32)
 
 
 def stream_of(problem: MatchingProblem, option: int) -> int | None:
