@@ -1,50 +1,59 @@
-"""The time-indexed model as a MIP in HiGHS (through highspy)."""
+"""The time-indexed model as a MIP in HiGHS (through highspy).
+
+The exact method for national rounds (issue 3): the formulation, strengthened by the arc-flow
+rows of :mod:`matching.arcflow`, solved by HiGHS from a near-optimal start (the LP-based
+plan of :mod:`matching.heuristics`, else the greedy plan). Every run is guarded by its own
+wall-clock timer, since HiGHS's time limit is not hard on big models.
+"""
 
 from __future__ import annotations
 
 import math
 import threading
 import time
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import numpy.typing as npt
 
+from matching.arcflow import build_arcflow
 from matching.formulation import Formulation, build_formulation
+from matching.lpmodel import LinearModel, assemble
 from matching.outcome import Outcome
 from matching.problem import MatchingProblem
 
+FloatArray = npt.NDArray[np.float64]
+Plan = list[tuple[int, int]]
+GUARD_GRACE = 0.5  # seconds HiGHS may overrun its own limit before it is cancelled
 
-def _csr(rows: np.ndarray, n_rows: int) -> np.ndarray:
-    return np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int32)
+# HiGHS keeps one thread pool per process, sized by the first run; a later run asking for
+# another number of threads fails with status "Not Set". The pool is reset when it changes.
+_pool_lock = threading.Lock()
+_pool_threads: list[int] = []
 
 
-def _add_rows(
-    h: highspy.Highs, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, upper: np.ndarray
-) -> None:
-    """Rows ``sum(vals x) <= upper``; ``rows`` must be sorted (they are built in row order)."""
-    n = int(upper.shape[0])
-    if n == 0:
-        return
-    lower = np.full(n, -highspy.kHighsInf)
-    h.addRows(
-        n,
-        lower,
-        upper.astype(np.float64),
-        int(cols.size),
-        _csr(rows, n),
-        cols.astype(np.int32),
-        vals.astype(np.float64),
-    )
+def _use_pool(threads: int) -> None:
+    with _pool_lock:
+        if _pool_threads and _pool_threads[0] != threads:
+            highspy.Highs.resetThreadScheduler(False)
+            _pool_threads.clear()
+        if not _pool_threads:
+            _pool_threads.append(threads)
 
 
 def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float) -> highspy.Highs:
-    """A quiet HiGHS instance with the run's limits."""
+    """A quiet HiGHS instance with the run's limits.
+
+    HiGHS sizes one thread pool per process; asking for another number of threads than the
+    last instance resets it, so mixing (say) one-thread LPs and two-thread MIPs works, as
+    long as they do not run at the same moment in different Python threads.
+    """
+    _use_pool(threads)
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", int(seed))
-    # HiGHS runs one thread pool per process whose size cannot change once set: setting
-    # "threads" per instance makes a later instance with another value fail ("Not Set").
-    del threads
+    h.setOptionValue("threads", int(threads))
     h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
     h.setOptionValue("mip_rel_gap", float(relative_gap))
     h.setOptionValue("mip_abs_gap", 1e-7)
@@ -52,25 +61,89 @@ def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float
     return h
 
 
+def pass_model(h: highspy.Highs, model: LinearModel, *, integer: bool) -> None:
+    """Hand the whole model to HiGHS in one call."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = model.n_cols, model.n_rows
+    lp.col_cost_ = model.cost
+    lp.offset_ = model.offset
+    lp.col_lower_, lp.col_upper_ = model.col_lower, model.col_upper
+    lp.row_lower_, lp.row_upper_ = model.row_lower, model.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = model.n_cols, model.n_rows
+    lp.a_matrix_.start_ = model.matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = model.matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = model.matrix.data
+    h.passModel(lp)
+    whole = np.flatnonzero(model.integer).astype(np.int32)
+    if integer and whole.size:
+        h.changeColsIntegrality(whole.size, whole, np.ones(whole.size, dtype=np.uint8))
+
+
 def load_model(h: highspy.Highs, form: Formulation, *, integer: bool) -> None:
-    """Variables, objective and the four constraint families."""
-    n = form.n_vars
-    h.addVars(n, np.zeros(n), np.ones(n))
-    idx = np.arange(n, dtype=np.int32)
-    h.changeColsCost(n, idx, form.var_saving.astype(np.float64))
-    h.changeObjectiveOffset(form.constant)
-    if integer and n:
-        h.changeColsIntegrality(n, idx, np.ones(n, dtype=np.uint8))
-    rows, cols = form.case_rows()
-    order = np.argsort(rows, kind="stable")
-    _add_rows(h, rows[order], cols[order], np.ones(n), np.ones(form.problem.n_cases))
-    r, c, v, rhs = form.capacity_rows()
-    _add_rows(h, r, c, v, rhs)
-    r, c, v, rhs = form.budget_rows()
-    _add_rows(h, r, c, v, rhs)
-    r, c = form.keep_apart_rows()
-    if r.size:
-        _add_rows(h, r, c, np.ones(c.size), np.ones(int(r.max()) + 1))
+    """Variables, objective and the four constraint families (rows: cases, capacity,
+    budgets, keep-apart, in that order)."""
+    pass_model(h, assemble(form), integer=integer)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What one guarded HiGHS run gave: status, values, duals and times."""
+
+    optimal: bool
+    status: str
+    col_value: FloatArray | None  # None when HiGHS has no primal solution
+    row_dual: FloatArray | None
+    objective: float
+    dual_bound: float
+    seconds: float
+
+
+def run_guarded(h: highspy.Highs, deadline: float, *, lp: bool = False) -> Run:
+    """Run HiGHS until done or the wall-clock ``deadline``, and read what it found."""
+    remaining = deadline - time.perf_counter()
+    # HiGHS's clock runs over all runs of an instance, so its limit is set past what it used
+    h.setOptionValue("time_limit", float(h.getRunTime() + max(remaining, 0.01)))
+    guard = threading.Timer(max(remaining, 0.0) + GUARD_GRACE, h.cancelSolve)
+    guard.start()
+    t0 = time.perf_counter()
+    try:
+        h.run()
+    finally:
+        guard.cancel()
+    seconds = time.perf_counter() - t0
+    status = h.getModelStatus()
+    info = h.getInfo()
+    sol = h.getSolution()
+    has_primal = info.primal_solution_status != 0 and sol.value_valid
+    return Run(
+        optimal=status == highspy.HighsModelStatus.kOptimal,
+        status=h.modelStatusToString(status),
+        col_value=np.asarray(sol.col_value) if has_primal else None,
+        row_dual=np.asarray(sol.row_dual) if lp and sol.dual_valid else None,
+        objective=float(info.objective_function_value) if has_primal else math.inf,
+        dual_bound=-math.inf if lp else float(info.mip_dual_bound),
+        seconds=seconds,
+    )
+
+
+def plan_of(form: Formulation, values: FloatArray) -> Plan:
+    """The (option, start day) pairs chosen by a whole solution."""
+    chosen = np.flatnonzero(values[: form.n_vars] > 0.5)
+    return [(int(form.var_option[i]), int(form.var_day[i])) for i in chosen]
+
+
+def values_of(form: Formulation, plan: Plan, n_cols: int) -> FloatArray:
+    """A plan as column values (arc flows left at 0 for HiGHS to complete)."""
+    key = {
+        (int(o), int(d)): i
+        for i, (o, d) in enumerate(
+            zip(form.var_option.tolist(), form.var_day.tolist(), strict=True)
+        )
+    }
+    values = np.zeros(n_cols)
+    values[[key[(o, d)] for o, d in plan if (o, d) in key]] = 1.0
+    return values
 
 
 def solve_mip(
@@ -80,62 +153,46 @@ def solve_mip(
     seed: int = 0,
     threads: int = 2,
     relative_gap: float = 1e-6,
-    hint: list[tuple[int, int]] | None = None,
+    hint: Plan | None = None,
+    strengthen: bool = True,
 ) -> Outcome:
-    """Solve the time-indexed MIP until optimal or until the wall-clock ``deadline``."""
+    """Solve the time-indexed MIP until optimal or until the wall-clock ``deadline``.
+
+    Parameters
+    ----------
+    problem
+        The matching problem.
+    deadline
+        Wall-clock time (``time.perf_counter``) by which to return.
+    seed, threads, relative_gap
+        HiGHS settings.
+    hint
+        A feasible plan to start from.
+    strengthen
+        Add the arc-flow rows.
+
+    Returns
+    -------
+    Outcome
+        HiGHS's best plan and dual bound (``-inf`` when it proves nothing).
+    """
     t0 = time.perf_counter()
     form = build_formulation(problem)
-    h = new_highs(
-        seed=seed,
-        threads=threads,
-        time_limit=deadline - time.perf_counter(),
-        relative_gap=relative_gap,
-    )
-    load_model(h, form, integer=True)
+    model = assemble(form, build_arcflow(form) if strengthen else None)
+    h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
+    pass_model(h, model, integer=True)
     if hint:
-        _set_hint(h, form, hint)
+        start = values_of(form, hint, model.n_cols)
+        h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
     build = time.perf_counter() - t0
-    remaining = deadline - time.perf_counter()
-    if remaining <= 0:
-        return Outcome([], -math.inf, False, "mip", build, 0.0, ("no time left to solve the MIP",))
-    h.setOptionValue("time_limit", float(remaining))
-    guard = threading.Timer(remaining + 0.5, h.cancelSolve)
-    guard.start()
-    t1 = time.perf_counter()
-    try:
-        h.run()
-    finally:
-        guard.cancel()
-    solve = time.perf_counter() - t1
-    return _read(h, form, build, solve)
-
-
-def _set_hint(h: highspy.Highs, form: Formulation, hint: list[tuple[int, int]]) -> None:
-    key = {
-        (int(o), int(d)): i
-        for i, (o, d) in enumerate(zip(form.var_option, form.var_day, strict=True))
-    }
-    chosen = [key[(o, d)] for o, d in hint if (o, d) in key]
-    values = np.zeros(form.n_vars)
-    values[chosen] = 1.0
-    h.setSolution(form.n_vars, np.arange(form.n_vars, dtype=np.int32), values)
-
-
-def _read(h: highspy.Highs, form: Formulation, build: float, solve: float) -> Outcome:
-    status = h.getModelStatus()
-    info = h.getInfo()
-    bound = float(info.mip_dual_bound) if form.n_vars else form.constant
-    optimal = status == highspy.HighsModelStatus.kOptimal
-    notes: list[str] = []
-    if not optimal:
-        notes.append(f"HiGHS stopped: {h.modelStatusToString(status)}")
     if form.n_vars == 0:
-        return Outcome([], form.constant, True, "mip", build, solve, ())
-    if not math.isfinite(bound):
-        bound = -math.inf
-    sol = np.asarray(h.getSolution().col_value)
-    if sol.size != form.n_vars or info.primal_solution_status == 0:
-        return Outcome([], bound, False, "mip", build, solve, (*notes, "no MIP solution"))
-    chosen = np.flatnonzero(sol > 0.5)
-    plan = [(int(form.var_option[i]), int(form.var_day[i])) for i in chosen]
-    return Outcome(plan, bound, optimal, "mip", build, solve, tuple(notes))
+        return Outcome([], form.constant, True, "mip", build, 0.0)
+    if deadline - time.perf_counter() <= 0:
+        return Outcome([], -math.inf, False, "mip", build, 0.0, ("no time left to solve the MIP",))
+    run = run_guarded(h, deadline)
+    notes = () if run.optimal else (f"HiGHS stopped: {run.status}",)
+    bound = run.dual_bound if math.isfinite(run.dual_bound) else -math.inf
+    if run.col_value is None:
+        return Outcome([], bound, False, "mip", build, run.seconds, (*notes, "no MIP solution"))
+    plan = plan_of(form, run.col_value)
+    return Outcome(plan, bound, run.optimal, "mip", build, run.seconds, notes)

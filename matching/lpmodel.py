@@ -1,0 +1,208 @@
+"""The time-indexed model as one sparse matrix, with a bound that any set of duals proves.
+
+``assemble`` lays the formulation's rows out in a fixed order (cases, capacity, budgets,
+keep-apart, then the arc-flow rows when given) so HiGHS gets the whole model in one call
+and the bound can be recomputed in numpy from whatever duals a solver returns.
+
+A Lagrangian bound is valid for *any* row prices of the right sign, optimal or not, so it
+does not rest on the LP solver's tolerances: with prices ``y`` (``y <= 0`` on ``<=`` rows),
+every plan ``x`` in [0, 1] satisfies ``c x >= y b + sum_j min(0, c_j - y A_j)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+
+from matching.arcflow import ArcFlow
+from matching.formulation import Formulation, Index
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class LinearModel:
+    """``min cost x + offset`` s.t. ``row_lower <= A x <= row_upper`` and column bounds.
+
+    Parameters
+    ----------
+    cost, offset
+        Objective coefficients and constant.
+    col_lower, col_upper
+        Column bounds.
+    integer
+        Columns that must be whole (the placement variables; arc flows follow from them).
+    matrix
+        The rows, in CSR form.
+    row_lower, row_upper
+        Row bounds (``-inf`` below on ``<=`` rows).
+    n_x
+        The first ``n_x`` columns are the formulation's variables.
+    """
+
+    cost: FloatArray
+    offset: float
+    col_lower: FloatArray
+    col_upper: FloatArray
+    integer: BoolArray
+    matrix: csr_matrix
+    row_lower: FloatArray
+    row_upper: FloatArray
+    n_x: int
+
+    @property
+    def n_cols(self) -> int:
+        return int(self.cost.shape[0])
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.row_lower.shape[0])
+
+    def with_bounds(self, lower: FloatArray, upper: FloatArray) -> LinearModel:
+        """The same model with other column bounds (to fix variables)."""
+        return replace(self, col_lower=lower, col_upper=upper)
+
+
+def assemble(
+    form: Formulation, arcflow: ArcFlow | None = None, *, columns: Index | None = None
+) -> LinearModel:
+    """The formulation (and optional arc-flow rows) as one sparse model.
+
+    Parameters
+    ----------
+    form
+        The time-indexed formulation.
+    arcflow
+        Arc-flow strengthening built on ``form`` (only without ``columns``).
+    columns
+        Only these of the formulation's variables, in this order (column generation); the
+        rows stay those of the whole formulation.
+
+    Returns
+    -------
+    LinearModel
+        Rows in the order cases, capacity, budgets, keep-apart, arc flow.
+    """
+    if columns is not None and arcflow is not None:
+        raise ValueError("arc-flow rows need every variable of the formulation")
+    cols = np.arange(form.n_vars) if columns is None else np.asarray(columns, dtype=np.int64)
+    n_arcs = arcflow.n_arcs if arcflow is not None else 0
+    blocks = [_x_rows(form, cols)]
+    if arcflow is not None:
+        blocks.append((arcflow.rows, arcflow.cols, arcflow.vals, arcflow.rhs, arcflow.rhs))
+    rows, cols_, vals, lower, upper = _stack(blocks)
+    matrix = csr_matrix((vals, (rows, cols_)), shape=(lower.size, cols.size + n_arcs))
+    integer = np.zeros(cols.size + n_arcs, dtype=bool)
+    integer[: cols.size] = True
+    return LinearModel(
+        cost=np.concatenate([form.var_saving[cols], np.zeros(n_arcs)]),
+        offset=form.constant,
+        col_lower=np.zeros(integer.size),
+        col_upper=np.ones(integer.size),
+        integer=integer,
+        matrix=matrix,
+        row_lower=lower,
+        row_upper=upper,
+        n_x=int(cols.size),
+    )
+
+
+Block = tuple[npt.NDArray[np.integer], npt.NDArray[np.integer], FloatArray, FloatArray, FloatArray]
+
+
+def _x_rows(form: Formulation, cols: npt.NDArray[np.int64]) -> Block:
+    """The four constraint families on the columns ``cols`` (entries use column positions)."""
+    p = form.problem
+    position = np.full(form.n_vars, -1, dtype=np.int64)
+    position[cols] = np.arange(cols.size)
+    parts: list[Block] = []
+    case = form.var_case[cols]
+    parts.append(
+        (case, np.arange(cols.size), np.ones(cols.size), _le(p.n_cases), np.ones(p.n_cases))
+    )
+    r, c, v, rhs = form.capacity_rows(cols)
+    parts.append((r, position[c], v, _le(rhs.size), rhs))
+    r, c, v, rhs = form.budget_rows(cols)
+    scale = budget_scale(form)  # euros to "largest cost" units, for HiGHS's numerics
+    parts.append((r, position[c], v / scale[r], _le(rhs.size), rhs / scale))
+    r, c = form.keep_apart_rows()
+    n_apart = int(r.max()) + 1 if r.size else 0
+    inside = position[c] >= 0
+    parts.append(
+        (r[inside], position[c[inside]], np.ones(int(inside.sum())), _le(n_apart), np.ones(n_apart))
+    )
+    return _stack(parts)
+
+
+def _le(n: int) -> FloatArray:
+    return np.full(n, -np.inf)
+
+
+def _stack(blocks: list[Block]) -> Block:
+    """Blocks of rows one under the other (row numbers shifted)."""
+    shift = np.cumsum([0] + [b[3].size for b in blocks])
+    return (
+        np.concatenate([np.asarray(b[0], np.int64) + shift[i] for i, b in enumerate(blocks)]),
+        np.concatenate([np.asarray(b[1], np.int64) for b in blocks]),
+        np.concatenate([np.asarray(b[2], np.float64) for b in blocks]),
+        np.concatenate([b[3] for b in blocks]),
+        np.concatenate([b[4] for b in blocks]),
+    )
+
+
+def budget_scale(form: Formulation) -> FloatArray:
+    """Per budget row, the largest cost of an option of its stream (at least 1 euro).
+
+    Budget rows are divided by it: costs in the hundreds of thousands next to bed counts
+    of 1 make HiGHS warn of bad scaling. It depends on the problem only, so every set of
+    columns gets the same rows.
+    """
+    p = form.problem
+    largest = np.ones(len(p.stream_ids) + 1)  # the extra entry takes NO_STREAM options
+    np.maximum.at(largest, p.opt_stream, p.opt_cost)
+    return largest[form.binding_streams]
+
+
+def valid_duals(model: LinearModel, row_dual: FloatArray) -> FloatArray:
+    """Row prices with the sign each row allows (a ``<=`` row only through ``y <= 0``)."""
+    y = np.asarray(row_dual, dtype=np.float64).copy()
+    y[~np.isfinite(model.row_lower) & (y > 0)] = 0.0
+    y[~np.isfinite(model.row_upper) & (y < 0)] = 0.0
+    return y
+
+
+def reduced_costs(model: LinearModel, row_dual: FloatArray) -> FloatArray:
+    """``cost - A' y`` per column, for the valid part of the prices ``y``."""
+    return np.asarray(model.cost - model.matrix.T @ valid_duals(model, row_dual))
+
+
+def lagrangian_bound(model: LinearModel, row_dual: FloatArray) -> float:
+    """A proven lower bound on the model's optimum from any row prices.
+
+    Prices of the wrong sign are set to zero (they would not be valid multipliers); on
+    equality rows any sign is valid. Columns take whichever bound makes their reduced cost
+    cheapest.
+
+    Parameters
+    ----------
+    model
+        The linear model.
+    row_dual
+        One price per row (HiGHS convention: reduced cost = cost - A' y).
+
+    Returns
+    -------
+    float
+        The bound, in objective units.
+    """
+    y = valid_duals(model, row_dual)
+    rhs = np.where(y > 0, model.row_lower, model.row_upper)
+    rhs = np.where(y == 0, 0.0, rhs)
+    reduced = model.cost - model.matrix.T @ y
+    cols = np.where(reduced >= 0, model.col_lower, model.col_upper)
+    return float(model.offset + y @ rhs + reduced @ cols)
