@@ -1,8 +1,12 @@
-"""What a back end hands back to the dispatcher before it becomes a :class:`MatchResult`."""
+"""What a back end hands back to the dispatcher before it becomes a :class:`MatchResult`,
+and the progress events a caller may observe while it works."""
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +36,65 @@ class Outcome:
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One step of a solve: the best plan and the best proven bound so far, for one part.
+
+    Parameters
+    ----------
+    part, parts
+        Which independent part (0-based) of how many.
+    stage
+        What just finished (``"greedy"``, ``"lp"``, ``"lp-plan"``, ``"mip"``, ...).
+    seconds
+        Wall-clock seconds since the solve started.
+    objective
+        Objective of the part's best plan (``inf`` before the first).
+    bound
+        The part's best proven lower bound (``-inf`` before the first).
+    """
+
+    part: int
+    parts: int
+    stage: str
+    seconds: float
+    objective: float
+    bound: float
+
+
+class Observer(Protocol):
+    """Receives :class:`Progress` events; must be quick (it runs inside the solve)."""
+
+    def __call__(self, event: Progress) -> None: ...
+
+
+def ignore(event: Progress) -> None:
+    """The default observer: does nothing."""
+
+
+@dataclass
+class Tracker:
+    """Keeps a part's best plan value and bound, and tells the observer when either moves."""
+
+    observer: Observer
+    part: int
+    parts: int
+    started: float
+    objective: float = math.inf
+    bound: float = -math.inf
+
+    def update(self, stage: str, *, objective: float = math.inf, bound: float = -math.inf) -> None:
+        self.objective = min(self.objective, objective)
+        self.bound = max(self.bound, bound)
+        self.observer(
+            Progress(
+                self.part,
+                self.parts,
+                stage,
+                time.perf_counter() - self.started,
+                self.objective,
+                self.bound,
+            )
+        )
