@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 from matching.decompose import components, subproblem
 from matching.errors import InvalidParamsError, MatchingError
 from matching.evaluation import plan_objective, plan_to_assignments, plan_violations
+from matching.exact import solve_exact
 from matching.flow import flow_is_exact, solve_flow
-from matching.formulation import build_formulation
 from matching.greedy import solve_greedy
-from matching.mip import solve_mip
-from matching.outcome import Outcome
+from matching.large import solve_large
+from matching.outcome import Observer, Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 from matching.result import MatchResult, Method, SolveParams, Status
 
 GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and reporting
+LARGE_OPTIONS = 50_000  # parts with more options go to column generation (M and L sizes)
+
+Part = tuple[np.ndarray, np.ndarray]
+Backend = Callable[[MatchingProblem, float, SolveParams, Tracker], Outcome]
 
 
-def solve(problem: MatchingProblem, params: SolveParams | None = None) -> MatchResult:
+def solve(
+    problem: MatchingProblem,
+    params: SolveParams | None = None,
+    *,
+    observer: Observer = ignore,
+) -> MatchResult:
     """Propose placements that minimise priority-weighted waiting.
 
     Parameters
@@ -30,12 +40,15 @@ def solve(problem: MatchingProblem, params: SolveParams | None = None) -> MatchR
         The matching problem.
     params
         Method, time limit, seed. The time limit is a wall-clock guard on the whole call.
+    observer
+        Called with a :class:`~matching.outcome.Progress` whenever a part's best plan or
+        bound improves (for benchmarks and progress bars).
 
     Returns
     -------
     MatchResult
         The plan, its objective in original units, a proven lower bound, the status and
-        which method ran. Deterministic for a seed.
+        which method ran. Deterministic for a seed when no stage is cut short by the clock.
 
     Raises
     ------
@@ -51,17 +64,15 @@ def solve(problem: MatchingProblem, params: SolveParams | None = None) -> MatchR
             "flow is exact only when every case needs one bed, no budget binds, "
             "no pair is kept apart and every stay lasts to the end of the horizon",
         )
-    outcome = _dispatch(problem, params, deadline)
+    outcome = _dispatch(problem, params, deadline, observer, start)
     violations = plan_violations(problem, outcome.plan)
     if violations:  # never hand out a plan that breaks a rule
         raise MatchingError(f"{outcome.method} produced an infeasible plan: {violations[0]}")
     objective = plan_objective(problem, outcome.plan)
-    bound = min(objective, max(outcome.bound, single_case_bound(problem)))
-    status = (
-        Status.OPTIMAL
-        if outcome.optimal or math.isclose(bound, objective, rel_tol=1e-9)
-        else Status.FEASIBLE
-    )
+    proven = outcome.bound if math.isfinite(outcome.bound) else single_case_bound(problem)
+    bound = min(objective, proven)
+    closed = objective - bound <= params.relative_gap * max(abs(objective), 1e-9)
+    status = Status.OPTIMAL if outcome.optimal or closed else Status.FEASIBLE
     assignments, unplaced = plan_to_assignments(problem, outcome.plan)
     total = time.perf_counter() - start
     return MatchResult(
@@ -78,75 +89,106 @@ def solve(problem: MatchingProblem, params: SolveParams | None = None) -> MatchR
     )
 
 
-def _dispatch(problem: MatchingProblem, params: SolveParams, deadline: float) -> Outcome:
+def _dispatch(
+    problem: MatchingProblem,
+    params: SolveParams,
+    deadline: float,
+    observer: Observer,
+    start: float,
+) -> Outcome:
     method = params.method
-    if method is Method.AUTO:
-        method = Method.FLOW if flow_is_exact(problem) else Method.MIP
+    if method is Method.AUTO and flow_is_exact(problem):
+        method = Method.FLOW
     if method is Method.GREEDY:
         t0 = time.perf_counter()
         out = solve_greedy(problem)
         return Outcome(out.plan, -math.inf, False, "greedy", 0.0, time.perf_counter() - t0)
     if method is Method.FLOW:
         return solve_flow(problem)
-    return _solve_parts(problem, params, method, deadline)
+    backend = {Method.CPSAT: _cpsat, Method.MIP: _exact}.get(method, _auto)
+    return _solve_parts(problem, params, backend, deadline, observer, start)
+
+
+def _exact(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
+    return solve_exact(
+        sub,
+        deadline=deadline,
+        seed=params.seed,
+        threads=params.threads,
+        relative_gap=params.relative_gap,
+        tracker=tr,
+    )
+
+
+def _auto(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
+    if sub.n_options <= LARGE_OPTIONS:
+        return _exact(sub, deadline, params, tr)
+    return solve_large(
+        sub,
+        deadline=deadline,
+        seed=params.seed,
+        threads=params.threads,
+        relative_gap=params.relative_gap,
+        tracker=tr,
+    )
+
+
+def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
+    from matching.cpsat import solve_cpsat
+
+    hint = solve_greedy(sub, per_bed=True).plan
+    out = solve_cpsat(sub, deadline=deadline, seed=params.seed, threads=params.threads, hint=hint)
+    if plan_objective(sub, hint) < plan_objective(sub, out.plan) - 1e-9:
+        note = "CP-SAT found no better plan in time; greedy plan kept"
+        out = Outcome(
+            hint,
+            out.bound,
+            False,
+            out.method,
+            out.build_seconds,
+            out.solve_seconds,
+            (*out.notes, note),
+        )
+    tr.update("cpsat", objective=plan_objective(sub, out.plan), bound=out.bound)
+    return out
+
+
+def _parts(problem: MatchingProblem, decompose: bool) -> list[Part]:
+    everything = (
+        np.arange(problem.n_cases, dtype=np.int32),
+        np.arange(problem.n_facilities, dtype=np.int32),
+    )
+    parts = components(problem) if decompose else [everything]
+    parts.sort(key=lambda p: (p[0].size, int(p[0][0]) if p[0].size else 0))
+    return parts
 
 
 def _solve_parts(
-    problem: MatchingProblem, params: SolveParams, method: Method, deadline: float
+    problem: MatchingProblem,
+    params: SolveParams,
+    backend: Backend,
+    deadline: float,
+    observer: Observer,
+    start: float,
 ) -> Outcome:
-    """Solve each independent part exactly, with the greedy plan as hint and fallback."""
-    from matching.cpsat import solve_cpsat
-
-    parts = (
-        components(problem)
-        if params.decompose
-        else [
-            (
-                np.arange(problem.n_cases, dtype=np.int32),
-                np.arange(problem.n_facilities, dtype=np.int32),
-            )
-        ]
-    )
-    parts.sort(key=lambda p: (p[0].size, int(p[0][0]) if p[0].size else 0))
-    sizes = [int(cs.size) for cs, _ in parts]
-    remaining_size = sum(sizes)
+    """Solve each independent part with ``backend``, giving each a share of the time by size."""
+    parts = _parts(problem, params.decompose)
+    remaining = sum(int(cases.size) for cases, _ in parts)
     plan: list[tuple[int, int]] = []
     bound, optimal, build = 0.0, True, 0.0
     notes: list[str] = []
     methods: set[str] = set()
-    for (cases, facs), size in zip(parts, sizes, strict=True):
-        sub, original = subproblem(problem, cases, facs)
+    for index, (cases, facilities) in enumerate(parts):
+        whole = cases.size == problem.n_cases and facilities.size == problem.n_facilities
+        sub, original = (
+            (problem, np.arange(problem.n_options))
+            if whole
+            else subproblem(problem, cases, facilities)
+        )
         now = time.perf_counter()
-        share = (deadline - now) * size / max(remaining_size, 1)
-        remaining_size -= size
-        hint = solve_greedy(sub).plan
-        if method is Method.CPSAT:
-            out = solve_cpsat(
-                sub, deadline=now + share, seed=params.seed, threads=params.threads, hint=hint
-            )
-        else:
-            out = solve_mip(
-                sub,
-                deadline=now + share,
-                seed=params.seed,
-                threads=params.threads,
-                relative_gap=params.relative_gap,
-                hint=hint,
-            )
-        if not out.plan and hint:
-            out = Outcome(
-                hint,
-                out.bound,
-                False,
-                f"{out.method}+greedy",
-                out.build_seconds,
-                out.solve_seconds,
-                (*out.notes, "exact method found no plan in time; greedy plan kept"),
-            )
-        elif _clearly_better(plan_objective(sub, hint), plan_objective(sub, out.plan)):
-            out = Outcome(
-                hint, out.bound, False, out.method, out.build_seconds, out.solve_seconds, out.notes
-            )
+        share = (deadline - now) * cases.size / max(remaining, 1)
+        remaining -= int(cases.size)
+        out = backend(sub, now + share, params, Tracker(observer, index, len(parts), start))
         methods.add(out.method)
         plan.extend((int(original[k]), d) for k, d in out.plan)
         part_bound = out.bound if math.isfinite(out.bound) else single_case_bound(sub)
@@ -156,25 +198,13 @@ def _solve_parts(
         notes.extend(out.notes)
     bound += float(problem.unplaced_cost.sum())
     summary = f"{len(parts)} independent parts" if params.decompose else "solved as one model"
-    return Outcome(
-        plan,
-        bound,
-        optimal,
-        "+".join(sorted(methods)) or method.value,
-        build,
-        0.0,
-        (summary, *sorted(set(notes))),
-    )
-
-
-def _clearly_better(a: float, b: float) -> bool:
-    """``a`` is lower than ``b`` by more than floating-point noise (sums in another order)."""
-    return a < b - 1e-9 * max(1.0, abs(b))
+    method = "+".join(sorted(methods)) or params.method.value
+    return Outcome(plan, bound, optimal, method, build, 0.0, (summary, *sorted(set(notes))))
 
 
 def single_case_bound(problem: MatchingProblem) -> float:
-    """A proven (weak) lower bound: every case at its cheapest option as if alone."""
-    form = build_formulation(problem)
-    best = np.zeros(problem.n_cases)
-    np.minimum.at(best, form.var_case, form.var_saving)
-    return form.constant + float(best.sum())
+    """A proven (weak) lower bound: every case as if alone, at its cheapest option on day 0
+    (or unplaced when that is cheaper)."""
+    best = problem.unplaced_cost.copy()
+    np.minimum.at(best, problem.opt_case, problem.opt_penalty)
+    return float(best.sum())
