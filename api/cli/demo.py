@@ -10,6 +10,7 @@ from rich.console import Console
 from api.cli import render
 from api.cli.errors import user_errors
 from api.cli.quiet import silence_solver_banner
+from api.cli.scenario import DEMO_REPLICATIONS, demo_comparison, scenario_errors
 from capacity import CaseStatus, bundled_rulebook
 from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
 from capacity.persistence import DatabaseSettings, Repository, ensure_database, session_scope
@@ -24,6 +25,13 @@ def demo(
         float, typer.Option("--time-limit", help="Seconds for the matching round.")
     ] = 30.0,
     show: Annotated[int, typer.Option("--show", help="Proposals and waiting cases to list.")] = 15,
+    scenario_replications: Annotated[
+        int,
+        typer.Option(
+            "--scenario-replications",
+            help="Replications per policy of the simulated year (0: skip it).",
+        ),
+    ] = DEMO_REPLICATIONS,
 ) -> None:
     """Load the demo dataset into the database (once), then print the national picture,
     the capacity gaps and a matching round with its explanations."""
@@ -55,3 +63,9 @@ def demo(
         console.print(render.proposals(built, result, explanations, limit=show))
         console.print(render.waiting(built, explanations, limit=show))
         console.print(render.extra_beds(values[:5]))
+
+    # Issue 5: the national demo scenario simulated for a year under today's practice and
+    # under national optimisation; writes demo-out/report.html and prints the headline.
+    if scenario_replications > 0:
+        with scenario_errors():
+            demo_comparison(scenario_replications)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import platform
 import time
 from dataclasses import replace
@@ -43,6 +44,7 @@ GOAL_SECONDS_PER_YEAR = 20.0
 GOAL_VS_CURRENT_PRACTICE = 0.5
 GOAL_VS_HINDSIGHT = 1.10
 DAYS_PER_YEAR = 365  # days
+CONTROL_LOOP = 20_000_000  # iterations of the control loop (about a second)
 
 
 def national(policy: str, *, replications: int, horizon: int | None = None) -> Scenario:
@@ -73,7 +75,11 @@ def speed(replications: int) -> dict[str, Any]:
 
 
 def scale(replications: int, horizon: int) -> dict[str, Any]:
-    """Wall-clock seconds of the same replications on 1 and on 2 Dask workers."""
+    """Wall-clock seconds of the same replications on 1 and on 2 Dask workers.
+
+    Also a control: a pure-Python loop run once, then twice at the same time in two
+    processes; its speed-up shows how much of the machine's two cores were free.
+    """
     sc = national("optimised", replications=replications, horizon=horizon)
     seconds: dict[int, float] = {}
     kpis: dict[int, Any] = {}
@@ -90,7 +96,26 @@ def scale(replications: int, horizon: int) -> dict[str, Any]:
         "seconds_2_workers": seconds[2],
         "speed_up": seconds[1] / seconds[2],
         "identical_kpis": kpis[1] == kpis[2],
+        "control_speed_up_of_2_processes": control(),
     }
+
+
+def _burn(n: int) -> float:
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i
+    return time.perf_counter() - t0
+
+
+def control(n: int = CONTROL_LOOP) -> float:
+    """Speed-up of two processes over one on a pure-Python loop (2.0 on two free cores)."""
+    one = _burn(n)
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        t0 = time.perf_counter()
+        pool.map(_burn, [n, n])
+        two = time.perf_counter() - t0
+    return 2 * one / two
 
 
 def complex_wait(result: ScenarioResult, key: str = "mean") -> list[float]:
@@ -146,7 +171,8 @@ def quality(replications: int, workers: int, out: Path | None) -> dict[str, Any]
                 p: [r.kpis["weighted_wait_days"] for r in results[p].replications] for p in policies
             },
         },
-        "seconds": {p: r.seconds for p, r in results.items()},
+        "replication_seconds": {p: [x.seconds for x in r.replications] for p, r in results.items()},
+        "sweep_seconds": next(iter(results.values())).seconds,
         "goals": {
             "vs_current_practice": GOAL_VS_CURRENT_PRACTICE,
             "vs_hindsight": GOAL_VS_HINDSIGHT,

@@ -28,7 +28,9 @@ def test_db_upgrade_creates_the_embedded_database(in_tmp: Path):
 @pytest.mark.slow
 def test_demo_prints_the_national_picture_and_a_matching_round(in_tmp: Path):
     runner = CliRunner()
-    first = runner.invoke(app, ["demo", "--time-limit", "20", "--show", "5"])
+    first = runner.invoke(
+        app, ["demo", "--time-limit", "20", "--show", "5", "--scenario-replications", "2"]
+    )
     assert first.exit_code == 0, first.output
     out = first.output
     assert (in_tmp / "opvang.db").exists()
@@ -47,7 +49,14 @@ def test_demo_prints_the_national_picture_and_a_matching_round(in_tmp: Path):
     for words in ("COSM (categorical shelter)", "Women's shelter", "Maastricht", "highly_complex"):
         assert words in out
     assert "proven bound" in out
+    # issue 5: the simulated year, today's practice against national optimisation
+    assert "Complex cases, mean wait under current-practice:" in out
+    assert "Complex cases, mean wait under optimised:" in out
+    assert "Comparison report: demo-out/report.html" in out
+    assert (in_tmp / "demo-out" / "report.html").exists()
 
-    second = runner.invoke(app, ["demo", "--time-limit", "20", "--show", "5"])
+    second = runner.invoke(
+        app, ["demo", "--time-limit", "20", "--show", "5", "--scenario-replications", "0"]
+    )
     assert second.exit_code == 0, second.output
     assert "demo dataset already loaded (nothing added)" in second.output
