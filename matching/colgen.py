@@ -255,7 +255,9 @@ def column_generation(
     search = _Search(columns, np.zeros(form.n_vars, dtype=bool))
     search.inside[columns] = True
     x = np.zeros(columns.size)
-    while search.rounds < max_rounds and time.perf_counter() < deadline:
+    if form.n_vars == 0:  # nobody can be placed: the LP is its constant
+        search.bound, search.lp_value, search.complete = form.constant, form.constant, True
+    while not search.complete and search.rounds < max_rounds and time.perf_counter() < deadline:
         run = run_guarded(h, deadline, lp=True)
         search.rounds += 1
         if not run.optimal or run.col_value is None or run.row_dual is None:

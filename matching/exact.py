@@ -3,9 +3,10 @@
 1. Build the time-indexed formulation with the arc-flow rows (:mod:`matching.arcflow`).
 2. The greedy plan: a first incumbent.
 3. The LP relaxation: a proven bound (recomputed from the duals, :mod:`matching.lpmodel`).
-4. An LP-based plan (dive and RINS, :mod:`matching.heuristics`), usually within a few tenths
-   of a percent of the bound in well under a second on the S benchmarks.
-5. A polishing MIP on the columns with small reduced cost, started from that plan.
+4. An LP-based plan (a dive, :mod:`matching.heuristics`): 0.01 to 2 % above the optimum
+   in about half a second on the S benchmarks.
+5. A polishing MIP on the columns with reduced cost under 1.5 weighted days, started from
+   that plan: on S seeds 1-5 it reaches the optimum in 1 to 7 s.
 6. The full MIP, started from the best plan, with every column whose reduced cost exceeds
    the gap fixed to 0 (reduced-cost fixing: no better plan can use it), until proven
    optimal or the deadline.
@@ -152,10 +153,7 @@ def _run_stages(
     state.prove("lp", lagrangian_bound(model, y))
     if state.closed(relative_gap):
         return ()
-    state.offer(
-        "lp-plan",
-        lp_plan(h, form, model, lp.col_value, deadline=deadline, seed=seed, threads=threads),
-    )
+    state.offer("lp-plan", lp_plan(h, form, lp.col_value, deadline=deadline))
     rc = reduced_costs(model, y)
     if state.closed(relative_gap) or time.perf_counter() >= deadline:
         return _gap_note(state)

@@ -33,9 +33,9 @@ _pool_lock = threading.Lock()
 _pool_threads: list[int] = []
 
 
-def _use_pool(threads: int) -> None:
+def _use_pool(threads: int, *, reset: bool = False) -> None:
     with _pool_lock:
-        if _pool_threads and _pool_threads[0] != threads:
+        if reset or (_pool_threads and _pool_threads[0] != threads):
             highspy.Highs.resetThreadScheduler(False)
             _pool_threads.clear()
         if not _pool_threads:
@@ -109,6 +109,10 @@ def run_guarded(h: highspy.Highs, deadline: float, *, lp: bool = False) -> Run:
     t0 = time.perf_counter()
     try:
         h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kNotset:
+            # the pool was sized by a HiGHS instance made elsewhere (another library, a test)
+            _use_pool(int(h.getOptionValue("threads")[1]), reset=True)
+            h.run()
     finally:
         guard.cancel()
     seconds = time.perf_counter() - t0
