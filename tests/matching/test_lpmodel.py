@@ -1,0 +1,65 @@
+"""The assembled model and the bound any duals prove."""
+
+from __future__ import annotations
+
+import time
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+from matching.arcflow import build_arcflow
+from matching.formulation import build_formulation
+from matching.lpmodel import assemble, lagrangian_bound, reduced_costs
+from matching.mip import new_highs, pass_model, run_guarded
+from matching.problem_io import problem_from_dict
+
+
+def solved_lp(data: dict[str, object]) -> tuple[object, object, float, np.ndarray]:
+    form = build_formulation(problem_from_dict(data))
+    model = assemble(form, build_arcflow(form))
+    h = new_highs(seed=0, threads=1, time_limit=10, relative_gap=0)
+    pass_model(h, model, integer=False)
+    run = run_guarded(h, time.perf_counter() + 10, lp=True)
+    assert run.optimal
+    assert run.row_dual is not None
+    return form, model, run.objective, run.row_dual
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_bound_from_optimal_duals_is_the_lp_optimum(ref: ModuleType, seed: int) -> None:
+    data = ref.random_instance(seed, n_cases=10, n_facilities=3, horizon=8, n_keep_apart=2)
+    _, model, value, duals = solved_lp(data)
+    assert lagrangian_bound(model, duals) == pytest.approx(value, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_any_duals_give_a_bound_below_the_optimum(ref: ModuleType, seed: int) -> None:
+    data = ref.random_instance(seed, n_cases=8, n_facilities=3, horizon=6, n_keep_apart=1)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    _, model, _, duals = solved_lp(data)
+    rng = np.random.default_rng(seed)
+    for scale in (0.0, 0.5, 2.0):
+        noisy = duals * scale + rng.normal(0, 5, duals.size)  # wrong signs included
+        assert lagrangian_bound(model, noisy) <= optimum + 1e-6
+
+
+def test_reduced_costs_vanish_on_basic_columns(ref: ModuleType) -> None:
+    data = ref.random_instance(1, n_cases=10, n_facilities=3, horizon=8)
+    _form, model, _, duals = solved_lp(data)
+    h = new_highs(seed=0, threads=1, time_limit=10, relative_gap=0)
+    pass_model(h, model, integer=False)
+    run = run_guarded(h, time.perf_counter() + 10, lp=True)
+    assert run.col_value is not None
+    inside = (run.col_value > 1e-7) & (run.col_value < 1 - 1e-7)
+    assert np.allclose(reduced_costs(model, duals)[inside], 0.0, atol=1e-6)
+
+
+def test_columns_subset_keeps_the_whole_row_set(ref: ModuleType) -> None:
+    form = build_formulation(
+        problem_from_dict(ref.random_instance(2, n_cases=10, n_facilities=3, horizon=8))
+    )
+    whole = assemble(form)
+    part = assemble(form, columns=np.arange(0, form.n_vars, 2))
+    assert part.n_rows == whole.n_rows
+    assert np.allclose(part.matrix.toarray(), whole.matrix.toarray()[:, ::2])
