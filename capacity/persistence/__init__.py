@@ -50,6 +50,13 @@ from capacity.persistence.reporting import (
     report_history,
 )
 from capacity.persistence.repository import Repository
+from capacity.persistence.scenario_jobs import (
+    JobStatus,
+    ScenarioJobRepository,
+    ScenarioSource,
+    StoredScenarioJob,
+)
+from capacity.persistence.sessions import SessionRepository, StoredSession
 from capacity.persistence.settings import DatabaseSettings
 from capacity.persistence.supply import facility_snapshot
 from capacity.persistence.users import StoredUser, UserRepository
@@ -64,6 +71,7 @@ __all__ = [
     "FacilityFacts",
     "IdempotencyConflictError",
     "InlineLedger",
+    "JobStatus",
     "MigrationsNotFoundError",
     "PersistenceError",
     "ProposalDraft",
@@ -71,10 +79,15 @@ __all__ = [
     "ReportCheck",
     "Repository",
     "RunRecord",
+    "ScenarioJobRepository",
+    "ScenarioSource",
+    "SessionRepository",
     "StoredAnswer",
     "StoredProposal",
     "StoredReport",
     "StoredRun",
+    "StoredScenarioJob",
+    "StoredSession",
     "StoredUser",
     "UserRepository",
     "WriterBusyError",

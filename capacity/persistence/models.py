@@ -284,4 +284,35 @@ class IdempotentRequestRow(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=NOW)
 
 
+class WebSessionRow(Base):
+    """A signed-in dashboard session; the cookie holds a random token, the row its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    expires_at: Mapped[datetime]
+
+
+class ScenarioJobRow(Base):
+    """A scenario run started from the dashboard: its files, progress and results."""
+
+    __tablename__ = "scenario_jobs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    status: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    replications: Mapped[int] = mapped_column(Integer)
+    progress_done: Mapped[int] = mapped_column(Integer)
+    progress_total: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
 TABLES: tuple[str, ...] = tuple(Base.metadata.tables)

@@ -44,7 +44,8 @@ class StoredUser:
     active: bool = True
 
 
-def _user(row: UserRow) -> StoredUser:
+def stored_user(row: UserRow) -> StoredUser:
+    """The value object of a user row."""
     return StoredUser(row.id, row.name, row.role, row.provider_id, row.region_id, row.active)
 
 
@@ -98,7 +99,7 @@ class UserRepository:
         row = UserRow(**checked(UserRow, values))
         self._session.add(row)
         self._session.flush()
-        return _user(row)
+        return stored_user(row)
 
     def add_token(self, *, user_id: int, token_hash: str) -> None:
         """Store the hash of a new token for a user."""
@@ -113,11 +114,28 @@ class UserRepository:
             .where(ApiTokenRow.token_hash == token_hash, ApiTokenRow.revoked_at.is_(None))
         )
         row = self._session.scalars(query).first()
-        return _user(row) if row is not None and row.active else None
+        return stored_user(row) if row is not None and row.active else None
+
+    def set_password(self, *, user_id: int, password_hash: str | None) -> None:
+        """Store the hash of a user's new password (``None``: no password sign-in)."""
+        row = self._session.get(UserRow, user_id)
+        if row is None:
+            raise UnknownReferenceError("user", str(user_id))
+        row.password_hash = password_hash
+        self._session.flush()
+
+    def credentials(self, name: str) -> tuple[StoredUser, str | None] | None:
+        """An active user and the hash of their password (``None``: no active user by that
+        name). The caller checks the password the same way whether or not a user was found.
+        """
+        row = self._session.scalars(select(UserRow).where(UserRow.name == name)).first()
+        if row is None or not row.active:
+            return None
+        return stored_user(row), row.password_hash
 
     def users(self) -> list[StoredUser]:
         """All users, by id."""
-        return [_user(r) for r in self._session.scalars(select(UserRow).order_by(UserRow.id))]
+        return [stored_user(r) for r in self._session.scalars(select(UserRow).order_by(UserRow.id))]
 
     def user(self, name: str) -> StoredUser:
         """One user by name.
@@ -130,7 +148,7 @@ class UserRepository:
         row = self._session.scalars(select(UserRow).where(UserRow.name == name)).first()
         if row is None:
             raise UnknownReferenceError("user", name)
-        return _user(row)
+        return stored_user(row)
 
     def revoke_tokens(self, *, user_id: int) -> int:
         """Revoke every token of a user; returns how many were still valid."""

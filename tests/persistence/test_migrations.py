@@ -38,8 +38,10 @@ TABLES = {
     "proposals",
     "declined_pairs",
     "idempotent_requests",
+    "web_sessions",
+    "scenario_jobs",
 }
-HEAD = "0002"
+HEAD = "0003"
 
 
 def _tables(engine: Engine) -> set[str]:
@@ -143,6 +145,7 @@ def test_the_alembic_command_line_migrates_the_configured_database(
     assert done.returncode == 0, done.stderr
     assert "Running upgrade  -> 0001" in done.stderr  # the ini file's logging is on here
     assert "Running upgrade 0001 -> 0002" in done.stderr
+    assert "Running upgrade 0002 -> 0003" in done.stderr
     engine = make_engine(database_url)
     try:
         assert current_revision(engine) == HEAD
