@@ -32,8 +32,11 @@ def public(user: StoredUser) -> UserPublic:
     )
 
 
-def create(db: Database, *, new: UserCreate, actor: str) -> UserCreated:
-    """Store a user with a fresh token; the token is returned once and stored hashed."""
+def create(
+    db: Database, *, new: UserCreate, actor: str, password_hash: str | None = None
+) -> UserCreated:
+    """Store a user with a fresh token (returned once, stored hashed) and, for the
+    dashboard, optionally the hash of a password (:mod:`api.auth.passwords`)."""
     check_scope(role=new.role, provider_id=new.provider_id, region_id=new.region_id)
     token = new_token()
     with db.unit(immediate=True) as session:
@@ -44,6 +47,7 @@ def create(db: Database, *, new: UserCreate, actor: str) -> UserCreated:
                 role=new.role.value,
                 provider_id=new.provider_id,
                 region_id=new.region_id,
+                password_hash=password_hash,
             )
         except UnknownReferenceError as exc:
             raise FieldError(["body", f"{exc.kind}_id"], str(exc)) from None

@@ -1,7 +1,8 @@
-"""``opvang users``: API users and their bearer tokens."""
+"""``opvang users``: users, their bearer tokens (API) and passwords (dashboard)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -12,17 +13,20 @@ from rich.console import Console
 from rich.table import Table
 
 from api.auth import service
+from api.auth.passwords import hash_password, password_problem
 from api.auth.roles import Role
 from api.auth.schemas import UserCreate
 from api.cli.errors import EXIT_INPUT, err_console, user_errors
 from api.database import Database
 from api.errors import ApiError, FieldError
 from api.settings import ApiSettings
-from capacity.persistence import Repository, UserRepository
+from capacity.persistence import Repository, SessionRepository, UserRepository
 
 CLI_ACTOR = "cli"  # the audit log's actor for users made on the command line
 
-app = typer.Typer(help="API users and their bearer tokens.", no_args_is_help=True)
+app = typer.Typer(
+    help="Users: bearer tokens for the API, passwords for the dashboard.", no_args_is_help=True
+)
 console = Console()
 
 
@@ -45,6 +49,22 @@ def _database() -> Iterator[Database]:
             db.close()
 
 
+def read_password() -> str:
+    """A new password: asked twice on a terminal, else the first line of standard input.
+
+    Exits with code 2 when it is too short or too long (see :mod:`api.auth.passwords`).
+    """
+    if sys.stdin.isatty():
+        password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    problem = password_problem(password)
+    if problem is not None:
+        err_console.print(f"[bold red]error:[/] password: {problem}", highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    return password
+
+
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="Unique user name (no personal data needed).")],
@@ -55,11 +75,20 @@ def add(
     region: Annotated[
         str | None, typer.Option("--region", help="Region id (region_reporter).")
     ] = None,
+    password: Annotated[
+        bool,
+        typer.Option(
+            "--password",
+            help="Also set a password for the dashboard: asked on the terminal, or read "
+            "from the first line of standard input.",
+        ),
+    ] = False,
 ) -> None:
     """Create a user and print its bearer token (shown once; only its hash is stored)."""
+    password_hash = hash_password(read_password()) if password else None
     with _database() as db:
         new = UserCreate(name=name, role=role, provider_id=provider, region_id=region)
-        created = service.create(db, new=new, actor=CLI_ACTOR)
+        created = service.create(db, new=new, actor=CLI_ACTOR, password_hash=password_hash)
     err_console.print(
         f"user {name} ({role.value}) created; its token is shown once, keep it safe:",
         highlight=False,
@@ -82,11 +111,30 @@ def list_users() -> None:
 
 @app.command("revoke")
 def revoke(name: Annotated[str, typer.Argument(help="User whose tokens to revoke.")]) -> None:
-    """Revoke every token of a user."""
+    """Revoke every token of a user and end their dashboard sessions."""
     with _database() as db, db.unit(immediate=True) as session:
         users = UserRepository(session)
-        n = users.revoke_tokens(user_id=users.user(name).id)
+        user_id = users.user(name).id
+        n = users.revoke_tokens(user_id=user_id)
+        ended = SessionRepository(session).delete_for_user(user_id)
         Repository(session).audit(
             actor=CLI_ACTOR, action="user.revoke", record_type="user", record_id=name
         )
-    err_console.print(f"revoked {n} token(s) of {name}")
+    err_console.print(f"revoked {n} token(s) of {name}; ended {ended} dashboard session(s)")
+
+
+@app.command("password")
+def set_password(
+    name: Annotated[str, typer.Argument(help="User whose dashboard password to set.")],
+) -> None:
+    """Set (or replace) a user's dashboard password; their open sessions end."""
+    password_hash = hash_password(read_password())
+    with _database() as db, db.unit(immediate=True) as session:
+        users = UserRepository(session)
+        user_id = users.user(name).id
+        users.set_password(user_id=user_id, password_hash=password_hash)
+        SessionRepository(session).delete_for_user(user_id)
+        Repository(session).audit(
+            actor=CLI_ACTOR, action="user.password", record_type="user", record_id=name
+        )
+    err_console.print(f"password of {name} set; sign in at /login")
