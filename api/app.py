@@ -2,7 +2,8 @@
 
 Every request needs a valid bearer token (:class:`api.auth.middleware.BearerAuthMiddleware`)
 except those to :data:`PUBLIC_PATHS`; role checks are dependencies of each domain router
-(see ``docs/api.md`` for the roles matrix).
+(see ``docs/api.md`` for the roles matrix). The web dashboard (:mod:`api.web`) is served
+at ``/``: its pages, outside ``/v1``, authenticate with a session cookie instead.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
 from api.settings import ApiSettings
 from api.stats.router import router as stats_router
+from api.web import LOGIN_PATH, STATIC_PATH, mount_web
 from capacity import Rulebook, bundled_rulebook, load_rulebook
 
 API_PREFIX = "/v1"
@@ -38,8 +40,10 @@ PUBLIC_PATHS: tuple[str, ...] = (
     "/docs",
     "/docs/oauth2-redirect",
     "/redoc",
+    LOGIN_PATH,
+    STATIC_PATH + "/",
 )
-"""The only routes that answer without a bearer token."""
+"""The only routes that answer without authentication; an entry ending in "/" is a prefix."""
 
 
 class Health(BaseModel):
@@ -99,7 +103,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         return Health(status="ok")
 
     app.include_router(_v1_router())
-    app.add_middleware(BearerAuthMiddleware, db=db, public_paths=PUBLIC_PATHS)
+    pages = mount_web(app, db)
+    app.add_middleware(
+        BearerAuthMiddleware, db=db, public_paths=PUBLIC_PATHS, api_prefix=API_PREFIX, pages=pages
+    )
     _document_bearer_auth(app)
     return app
 

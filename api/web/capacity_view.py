@@ -1,0 +1,117 @@
+"""The policymakers' capacity overview: beds and occupancy by type and region, and a map.
+
+The figures are the API's aggregates (:mod:`api.stats.service`): every count under 5 is
+shown as "<5", and an occupancy share is hidden where the occupied count is small. The
+map draws the 35 regions at their centrumgemeente's coordinates; a region is marked
+*short of beds* when at least 5 cases signalled there wait (so the count is shown
+anyway) and they outnumber the beds free there today.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from api.database import Database
+from api.stats import service as stats
+from api.stats.schemas import CapacityGapStats, Cell, OccupancyGroup, WaitingGroup
+from capacity import REGIONS, CaseStatus, Region, Rulebook
+from capacity.aggregates import SMALL_CELL, occupancy_by
+from capacity.persistence import Repository
+
+MAP_SCALE = 260.0  # pixels per degree of latitude
+MAP_MARGIN = 30.0  # pixels around the outermost regions
+MAP_LAT = 52.2  # degrees: longitudes are shrunk by cos(this) to keep the country's shape
+MIN_RADIUS, MAX_RADIUS = 4.0, 18.0  # pixels of a region's circle
+FULL, BUSY = 0.95, 0.80  # occupancy bands of the map
+
+
+@dataclass(frozen=True, slots=True)
+class RegionLine:
+    """A region in the table and on the map."""
+
+    region: Region
+    occupancy: OccupancyGroup | None  # None: no facility in the region
+    waiting: Cell
+    short: bool
+    x: float
+    y: float
+    radius: float
+    band: str  # full, busy, room, hidden (share suppressed) or none (no facilities)
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityView:
+    as_of: datetime
+    by_type: list[OccupancyGroup]
+    regions: list[RegionLine]
+    gaps: CapacityGapStats
+    width: float
+    height: float
+
+
+def _band(group: OccupancyGroup | None) -> str:
+    if group is None:
+        return "none"
+    if group.occupancy is None:
+        return "hidden"
+    return "full" if group.occupancy >= FULL else "busy" if group.occupancy >= BUSY else "room"
+
+
+def _radius(group: OccupancyGroup | None, most_beds: int) -> float:
+    beds = group.beds if group is not None and isinstance(group.beds, int) else 0
+    share = math.sqrt(beds / most_beds) if most_beds else 0.0
+    return round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * share, 1)
+
+
+def _short_of_beds(db: Database, now: datetime) -> set[str]:
+    """Regions where at least 5 cases signalled there wait and outnumber the beds free."""
+    with db.unit() as session:
+        repo = Repository(session)
+        snapshot = repo.supply_snapshot(as_of=now)
+        waiting = [c for s in (CaseStatus.WAITING, CaseStatus.PROPOSED) for c in repo.cases(s)]
+    free = {row.key: row.free for row in occupancy_by(snapshot, lambda f: f.region_id)}
+    counts: dict[str, int] = {}
+    for case in waiting:
+        counts[case.region_signalled] = counts.get(case.region_signalled, 0) + 1
+    return {r for r, n in counts.items() if n >= SMALL_CELL and n > free.get(r, 0)}
+
+
+def capacity_view(db: Database, *, now: datetime, rulebook: Rulebook) -> CapacityView:
+    """The tables, the map and the capacity gaps as of now."""
+    occupancy = stats.occupancy(db, now=now)
+    waiting: dict[str, WaitingGroup] = {
+        g.key: g for g in stats.waiting(db, now=now, rulebook=rulebook).by_region
+    }
+    by_region = {g.key: g for g in occupancy.by_region}
+    short = _short_of_beds(db, now)
+    most_beds = max((g.beds for g in by_region.values() if isinstance(g.beds, int)), default=0)
+    west = min(r.lon for r in REGIONS)
+    north = max(r.lat for r in REGIONS)
+    shrink = math.cos(math.radians(MAP_LAT))
+    lines = []
+    for region in sorted(REGIONS, key=lambda r: r.name):
+        group = by_region.get(region.id)
+        lines.append(
+            RegionLine(
+                region=region,
+                occupancy=group,
+                waiting=waiting[region.id].cases if region.id in waiting else "<5",
+                short=region.id in short,
+                x=round(MAP_MARGIN + (region.lon - west) * shrink * MAP_SCALE, 1),
+                y=round(MAP_MARGIN + (north - region.lat) * MAP_SCALE, 1),
+                radius=_radius(group, most_beds),
+                band=_band(group),
+            )
+        )
+    east = max(r.lon for r in REGIONS)
+    south = min(r.lat for r in REGIONS)
+    return CapacityView(
+        as_of=now,
+        by_type=occupancy.by_placement_type,
+        regions=lines,
+        gaps=stats.capacity_gaps(db, now=now, rulebook=rulebook),
+        width=round(2 * MAP_MARGIN + (east - west) * shrink * MAP_SCALE + 80, 1),
+        height=round(2 * MAP_MARGIN + (north - south) * MAP_SCALE, 1),
+    )

@@ -1,0 +1,215 @@
+"""What the coordinators' pages show: the waiting list, a case, the intake form.
+
+Every read and write goes through the API's own services (:mod:`api.cases.service`,
+:mod:`api.proposals.service`), so the pages order, validate, audit and re-check beds
+exactly as ``/v1`` does; this module only gathers what a page needs besides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api.cases import service as cases
+from api.cases.schemas import CaseCreate, CaseListItem, CasePublic
+from api.database import Database
+from api.errors import FieldError
+from api.proposals import service as proposals
+from api.proposals.schemas import ProposalPublic
+from api.web.forms import FieldErrors, api_errors, text, texts, validation_errors, whole_number
+from capacity import (
+    CATALOGUE,
+    REGIONS,
+    CaseStatus,
+    ExploitationType,
+    Facility,
+    Gender,
+    InvalidFieldError,
+    Need,
+    Placement,
+    PlacementType,
+    ResidenceStatus,
+    Rulebook,
+    SafetyRisk,
+)
+from capacity.criteria.labels import GENDER_LABELS, NEED_LABELS, RESIDENCE_LABELS
+from capacity.persistence import Repository, StoredUser
+
+LIST_LIMIT = 1000  # lines per status on one page; the national list is a few hundred
+ON_THE_LIST = (CaseStatus.WAITING, CaseStatus.PROPOSED)
+
+INTAKE_CHOICES: dict[str, list[tuple[str, str]]] = {
+    "gender": [(g.value, GENDER_LABELS[g]) for g in Gender],
+    "residence_status": [(r.value, RESIDENCE_LABELS[r]) for r in ResidenceStatus],
+    "exploitation_type": [(e.value, e.value) for e in ExploitationType],
+    "safety_risk": [(s.value, s.value) for s in SafetyRisk],
+    "needs": [(n.value, NEED_LABELS[n]) for n in Need],
+    "regions": [(r.id, r.name) for r in sorted(REGIONS, key=lambda r: r.name)],
+}
+LABELS: dict[str, dict[str, str]] = {
+    name: dict(INTAKE_CHOICES[name]) for name in ("gender", "residence_status", "needs")
+}
+"""Words for the codes a case page shows."""
+INTAKE_DEFAULTS: dict[str, Any] = {
+    "age": "",
+    "gender": "",
+    "residence_status": "",
+    "exploitation_type": "",
+    "region_signalled": "",
+    "region_of_exploitation": "",
+    "responsible_organisation": "",
+    "accompanying_children": "0",
+    "needs": [],
+    "safety_risk": "low",
+    "interpreter_language": "",
+    "preferred_regions": [],
+    "unaccompanied": False,
+    "intake_date": "",
+}
+
+
+def type_name(code: str) -> str:
+    """A placement type's English name (the glossary's)."""
+    try:
+        return CATALOGUE[PlacementType(code)].name
+    except ValueError:
+        return code
+
+
+def region_name(region_id: str) -> str:
+    return next((r.name for r in REGIONS if r.id == region_id), region_id)
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingLine:
+    """A line of the waiting list, with what the API's list line lacks."""
+
+    item: CaseListItem
+    organisation: str
+    facility: str | None
+
+
+def waiting_list(
+    db: Database,
+    *,
+    user: StoredUser,
+    region: str | None,
+    complexity: str | None,
+    now: datetime,
+    rulebook: Rulebook,
+) -> list[WaitingLine]:
+    """Waiting and proposed cases, highest priority first (the API's order and audit)."""
+    items: list[CaseListItem] = []
+    for status in ON_THE_LIST:
+        found = cases.list_(
+            db,
+            status=status,
+            region=region,
+            complexity=complexity,
+            limit=LIST_LIMIT,
+            offset=0,
+            user=user,
+            now=now,
+            rulebook=rulebook,
+        )
+        items.extend(found.data)
+    items.sort(key=lambda i: (-i.priority_weight, i.intake_date, i.id))
+    with db.unit() as session:
+        repo = Repository(session)
+        organisation = {
+            c.id: c.responsible_organisation for s in ON_THE_LIST for c in repo.cases(status=s)
+        }
+        names = {f.id: f.name for f in repo.facilities()}
+    return [
+        WaitingLine(
+            item=i,
+            organisation=organisation.get(i.id, ""),
+            facility=names.get(i.proposed_facility_id or "", i.proposed_facility_id),
+        )
+        for i in items
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    """A case record, its pending proposal and its placement, with facility facts."""
+
+    case: CasePublic
+    proposal: ProposalPublic | None
+    placement: Placement | None
+    facilities: dict[str, Facility]
+
+
+def case_page(
+    db: Database, *, case_id: str, user: StoredUser, now: datetime, rulebook: Rulebook
+) -> CasePage:
+    """Everything the case page shows (reading the case and its proposal is audited)."""
+    case = cases.get(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
+    proposal = (
+        proposals.get(db, proposal_id=case.proposal_id, user=user)
+        if case.proposal_id is not None
+        else None
+    )
+    with db.unit() as session:
+        repo = Repository(session)
+        placed = [p for p in repo.placements() if p.case_id == case_id]
+        facilities = {f.id: f for f in repo.facilities()}
+    placement = max(placed, key=lambda p: (p.start, p.id), default=None)
+    return CasePage(case, proposal, placement, facilities)
+
+
+def intake_values(form: FormData) -> dict[str, Any]:
+    """The intake form as it was filled in (shown again with the errors)."""
+    values: dict[str, Any] = {name: text(form, name) for name in INTAKE_DEFAULTS}
+    values["needs"] = texts(form, "needs")
+    values["preferred_regions"] = texts(form, "preferred_regions")
+    values["unaccompanied"] = text(form, "unaccompanied") == "yes"
+    return values
+
+
+def intake(form: FormData) -> tuple[CaseCreate | None, FieldErrors]:
+    """The new case the form describes, validated as ``POST /v1/cases`` validates it."""
+    errors: FieldErrors = {}
+    body: dict[str, Any] = {
+        "age": whole_number(form, "age", errors),
+        "accompanying_children": whole_number(form, "accompanying_children", errors, required=False)
+        or 0,
+        "needs": texts(form, "needs"),
+        "preferred_regions": texts(form, "preferred_regions"),
+        "unaccompanied": text(form, "unaccompanied") == "yes",
+    }
+    for name in (
+        "gender",
+        "residence_status",
+        "exploitation_type",
+        "region_signalled",
+        "region_of_exploitation",
+        "responsible_organisation",
+        "safety_risk",
+    ):
+        body[name] = text(form, name)
+        if not body[name]:
+            errors[name] = "is required"
+    for name in ("interpreter_language", "intake_date"):
+        body[name] = text(form, name) or None
+    try:
+        new = CaseCreate.model_validate({k: v for k, v in body.items() if k not in errors})
+    except ValidationError as exc:
+        return None, {**validation_errors(exc), **errors}
+    return (new, errors) if not errors else (None, errors)
+
+
+def register(
+    db: Database, *, new: CaseCreate, user: StoredUser, now: datetime, rulebook: Rulebook
+) -> tuple[CasePublic | None, FieldErrors]:
+    """Register the case through the API's service; field errors instead of a 422."""
+    try:
+        created = cases.create(db, new=new, user=user, now=now, rulebook=rulebook, idem=None)
+    except (FieldError, InvalidFieldError) as exc:
+        return None, api_errors(exc)
+    assert isinstance(created, CasePublic)  # no idempotency key: never a replayed answer
+    return created, {}

@@ -1,0 +1,231 @@
+"""Coordinators' pages: the waiting list, a case with its proposal, intake, decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from api.database import Database
+from api.deps import DatabaseDep, NowDep, RulebookDep
+from api.errors import ConflictError, FieldError
+from api.placements.schemas import PlacementPublic
+from api.proposals import service as proposals
+from api.proposals.schemas import DeclineReason, ProposalDecline, ProposalPublic
+from api.web import cases_view as view
+from api.web.csrf import Form
+from api.web.forms import FieldErrors, api_errors, text, validation_errors
+from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
+from capacity import Rulebook
+from capacity.persistence import StoredUser
+from capacity.regions import region_ids
+
+router = APIRouter()
+
+DONE = {
+    "registered": "The case is registered and on the waiting list.",
+    "accepted": "Proposal accepted: the placement is recorded.",
+    "declined": "Proposal declined: the case waits for the next matching round.",
+}
+DECLINE_REASONS = [
+    (DeclineReason.CASE_DECLINED.value, "the case (the victim or their counsel) declined"),
+    (DeclineReason.FACILITY_DECLINED.value, "the facility declined"),
+    (DeclineReason.UNSAFE.value, "unsafe for this case"),
+    (DeclineReason.OTHER.value, "other (say why below)"),
+]
+
+
+@router.get("/waiting-list")
+def waiting_list(
+    request: Request,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+    region: Annotated[str, Query()] = "",
+    complexity: Annotated[str, Query()] = "",
+) -> HTMLResponse:
+    """The national waiting list by priority, filtered by region and complexity class."""
+    classes = [c.name for c in rulebook.rules.priority.complexity.classes]
+    errors: FieldErrors = {}
+    if region and region not in region_ids():
+        errors["region"] = f"unknown region {region!r}"
+    if complexity and complexity not in classes:
+        errors["complexity"] = f"must be one of: {', '.join(classes)}"
+    lines = (
+        []
+        if errors
+        else view.waiting_list(
+            db,
+            user=user,
+            region=region or None,
+            complexity=complexity or None,
+            now=now,
+            rulebook=rulebook,
+        )
+    )
+    context = {
+        "title": "Waiting list",
+        "lines": lines,
+        "region": region,
+        "complexity": complexity,
+        "classes": classes,
+        "regions": view.INTAKE_CHOICES["regions"],
+        "errors": errors,
+        "region_name": view.region_name,
+        "today": now,
+    }
+    return render(request, "waiting_list.html", context, status_code=422 if errors else 200)
+
+
+def _intake_page(
+    request: Request, values: dict[str, Any], errors: FieldErrors, status: int
+) -> HTMLResponse:
+    context = {
+        "title": "New case (intake)",
+        "values": values,
+        "errors": errors,
+        "choices": view.INTAKE_CHOICES,
+    }
+    return render(request, "intake.html", context, status_code=status)
+
+
+@router.get("/cases/new", dependencies=COORDINATORS)
+def intake_form(request: Request) -> HTMLResponse:
+    """The uniform intake profile, empty."""
+    return _intake_page(request, dict(view.INTAKE_DEFAULTS), {}, 200)
+
+
+@router.post("/cases/new")
+def intake(
+    request: Request,
+    form: Form,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> Response:
+    """Register the case (as ``POST /v1/cases``); the form again with messages if refused."""
+    new, errors = view.intake(form)
+    created = None
+    if new is not None:
+        created, errors = view.register(db, new=new, user=user, now=now, rulebook=rulebook)
+    if created is None:
+        return _intake_page(request, view.intake_values(form), errors, 422)
+    return redirect(f"/cases/{created.id}?done=registered")
+
+
+def _case_page(
+    request: Request,
+    *,
+    case_id: str,
+    user: StoredUser,
+    db: Database,
+    now: datetime,
+    rulebook: Rulebook,
+    status: int = 200,
+    error: str | None = None,
+    errors: FieldErrors | None = None,
+    decline: dict[str, str] | None = None,
+) -> HTMLResponse:
+    page = view.case_page(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
+    context = {
+        "title": f"Case {page.case.id}",
+        "page": page,
+        "done": DONE.get(request.query_params.get("done", "")),
+        "error": error,
+        "errors": errors or {},
+        "decline": decline or {"reason": "", "text": ""},
+        "decline_reasons": DECLINE_REASONS,
+        "labels": view.LABELS,
+        "type_name": view.type_name,
+        "region_name": view.region_name,
+    }
+    return render(request, "case.html", context, status_code=status)
+
+
+@router.get("/cases/{case_id}")
+def case(
+    request: Request,
+    case_id: str,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> HTMLResponse:
+    """A case: profile, eligible placement types with reasons, proposal, placement."""
+    return _case_page(request, case_id=case_id, user=user, db=db, now=now, rulebook=rulebook)
+
+
+@router.post("/proposals/{proposal_id}/accept")
+def accept(
+    request: Request,
+    proposal_id: str,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> Response:
+    """Accept through the API's race-safe path; the 409 message when the bed went."""
+    pid = record_number(proposal_id)
+    try:
+        placement = proposals.accept(db, proposal_id=pid, user=user, now=now, idem=None)
+    except ConflictError as exc:
+        case_id = proposals.get(db, proposal_id=pid, user=user).case_id
+        return _case_page(
+            request,
+            case_id=case_id,
+            user=user,
+            db=db,
+            now=now,
+            rulebook=rulebook,
+            status=409,
+            error=exc.detail,
+        )
+    assert isinstance(placement, PlacementPublic)  # no idempotency key: never a replay
+    return redirect(f"/cases/{placement.case_id}?done=accepted")
+
+
+@router.post("/proposals/{proposal_id}/decline")
+def decline(
+    request: Request,
+    proposal_id: str,
+    form: Form,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> Response:
+    """Decline with a coded reason (as ``POST /v1/proposals/{id}/decline``)."""
+    pid = record_number(proposal_id)
+    values = {"reason": text(form, "reason"), "text": text(form, "text")}
+    status, error, errors = 422, None, {}
+    try:
+        body = ProposalDecline.model_validate(
+            {"reason": values["reason"], "text": values["text"] or None}
+        )
+        decided = proposals.decline(db, proposal_id=pid, body=body, user=user, now=now, idem=None)
+        assert isinstance(decided, ProposalPublic)
+        return redirect(f"/cases/{decided.case_id}?done=declined")
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+    except FieldError as exc:
+        errors = api_errors(exc)
+    except ConflictError as exc:
+        status, error = 409, exc.detail
+    case_id = proposals.get(db, proposal_id=pid, user=user).case_id
+    return _case_page(
+        request,
+        case_id=case_id,
+        user=user,
+        db=db,
+        now=now,
+        rulebook=rulebook,
+        status=status,
+        error=error,
+        errors=errors,
+        decline=values,
+    )

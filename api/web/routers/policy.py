@@ -1,0 +1,154 @@
+"""Policymakers' pages: the capacity overview and scenario runs (aggregates only)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.deps import DatabaseDep, NowDep, RulebookDep, SettingsDep
+from api.web import scenario_jobs as jobs
+from api.web import scenario_report as report
+from api.web.capacity_view import capacity_view
+from api.web.cases_view import type_name
+from api.web.csrf import Form
+from api.web.forms import FieldErrors, text, whole_number
+from api.web.pages import POLICYMAKERS, PageError, Policymaker, record_number, redirect, render
+from api.web.routers.login import web_settings
+from capacity.persistence import JobStatus, ScenarioSource
+from scenarios import InvalidScenarioError
+
+router = APIRouter()
+
+
+@router.get("/capacity", dependencies=POLICYMAKERS)
+def capacity(request: Request, db: DatabaseDep, now: NowDep, rulebook: RulebookDep) -> HTMLResponse:
+    """Beds and occupancy by placement type and region, the map and the capacity gaps."""
+    context = {
+        "title": "Capacity",
+        "view": capacity_view(db, now=now, rulebook=rulebook),
+        "type_name": type_name,
+    }
+    return render(request, "capacity.html", context)
+
+
+def _scenarios_page(
+    request: Request,
+    db: DatabaseDep,
+    *,
+    values: dict[str, str] | None = None,
+    errors: FieldErrors | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "title": "Scenarios",
+        "examples": jobs.EXAMPLES,
+        "jobs": jobs.recent(db),
+        "values": values or {"example": "two-houses.yaml", "compare_with": "", "replications": "1"},
+        "errors": errors or {},
+        "max_replications": web_settings(request).scenario_max_replications,
+    }
+    return render(request, "scenarios.html", context, status_code=status)
+
+
+@router.get("/scenarios", dependencies=POLICYMAKERS)
+def scenarios(request: Request, db: DatabaseDep) -> HTMLResponse:
+    """Start a scenario run; the recent runs."""
+    return _scenarios_page(request, db)
+
+
+async def _sources(form: Form, limit: int, errors: FieldErrors) -> list[ScenarioSource]:
+    """The chosen example (or the uploaded file), then the one to compare with."""
+    sources: list[ScenarioSource] = []
+    upload = form.get("upload")
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read(limit + 1)
+            sources.append(jobs.uploaded(upload.filename, data, limit=limit))
+        elif text(form, "example"):
+            sources.append(jobs.example(text(form, "example")))
+        else:
+            errors["example"] = "choose an example or upload a scenario file"
+    except InvalidScenarioError as exc:
+        errors["upload" if upload else "example"] = str(exc)
+    if text(form, "compare_with"):
+        try:
+            sources.append(jobs.example(text(form, "compare_with")))
+        except InvalidScenarioError as exc:
+            errors["compare_with"] = str(exc)
+    return sources
+
+
+@router.post("/scenarios")
+async def start_scenario(
+    request: Request, form: Form, user: Policymaker, db: DatabaseDep, settings: SettingsDep
+) -> Response:
+    """Validate the files, store the job and start it; then its page."""
+    web = web_settings(request)
+    errors: FieldErrors = {}
+    sources = await _sources(form, web.scenario_upload_bytes, errors)
+    replications = whole_number(form, "replications", errors)
+    if replications is not None and not 1 <= replications <= web.scenario_max_replications:
+        errors["replications"] = f"must be from 1 to {web.scenario_max_replications}"
+    if not errors and replications is not None:
+        try:
+            job = await run_in_threadpool(
+                jobs.create, db, user=user, sources=sources, replications=replications
+            )
+        except InvalidScenarioError as exc:
+            field = "upload" if sources and sources[0].name not in jobs.EXAMPLES else "example"
+            errors[field] = str(exc)
+        else:
+            jobs.launch(
+                db, job.id, database_url=settings.database_url, time_limit=web.scenario_time_limit
+            )
+            return redirect(f"/scenarios/jobs/{job.id}")
+    values = {k: text(form, k) for k in ("example", "compare_with", "replications")}
+    return await run_in_threadpool(
+        _scenarios_page, request, db, values=values, errors=errors, status=422
+    )
+
+
+@router.get("/scenarios/jobs/{job_id}", dependencies=POLICYMAKERS)
+def scenario_job(request: Request, job_id: str, db: DatabaseDep, now: NowDep) -> HTMLResponse:
+    """A job's progress; when it is done, the comparison with its charts."""
+    job = jobs.view(jobs.get(db, record_number(job_id)), now=now, settings=web_settings(request))
+    result = job.job.result if job.status is JobStatus.DONE else None
+    context = {
+        "title": f"Scenario run {job.job.id}",
+        "job": job,
+        "labels": result["labels"] if result else [],
+        "headline": report.headline(result["labels"], result["runs"]) if result else [],
+        "rows": report.comparison(result["runs"]) if result else [],
+        "charts": [
+            (name, report.CHART_TITLES.get(name, name)) for name in (result or {}).get("charts", {})
+        ],
+    }
+    return render(request, "scenario_job.html", context)
+
+
+@router.get("/scenarios/jobs/{job_id}/status", dependencies=POLICYMAKERS)
+def scenario_job_status(
+    request: Request, job_id: str, db: DatabaseDep, now: NowDep
+) -> JSONResponse:
+    """The job's status for the page's progress bar (polled by a little script)."""
+    job = jobs.view(jobs.get(db, record_number(job_id)), now=now, settings=web_settings(request))
+    return JSONResponse(job.as_json(), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/scenarios/jobs/{job_id}/charts/{name}", dependencies=POLICYMAKERS)
+def scenario_chart(job_id: str, name: str, db: DatabaseDep) -> Response:
+    """One comparison chart (PNG), served by the app itself."""
+    result = jobs.get(db, record_number(job_id)).result or {}
+    encoded = result.get("charts", {}).get(name)
+    if not isinstance(encoded, str):
+        raise PageError(404, f"no chart {name[:60]!r} in this run")
+    try:
+        png = base64.b64decode(encoded, validate=True)
+    except binascii.Error:
+        raise PageError(404, f"no chart {name[:60]!r} in this run") from None
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

@@ -1,0 +1,126 @@
+"""The comparison of a finished scenario job as policymakers see it: aggregates only.
+
+The KPIs are means over replications (``docs/scenarios.md``). As everywhere policymakers
+look, a count under 5 is shown as "<5" (:data:`capacity.aggregates.SMALL_CELL`), and the
+waits and shares of a group of fewer than 5 cases are not shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from capacity.aggregates import SMALL_CELL
+from scenarios import COMPLEX_CASES
+
+HIDDEN = "-"  # a value not shown (no value, or its group is a small cell)
+
+
+def count(value: float | None) -> str:
+    """A (mean) count: ``"<5"`` below five."""
+    if value is None:
+        return HIDDEN
+    return "<5" if value < SMALL_CELL else f"{value:,.1f}"
+
+
+def days(value: float | None, ci: Sequence[float] | None = None) -> str:
+    if value is None:
+        return HIDDEN
+    text = f"{value:,.1f}"
+    return text + (f" ({ci[0]:,.1f}-{ci[1]:,.1f})" if ci else "")
+
+
+def share(value: float | None, ci: Sequence[float] | None = None) -> str:
+    if value is None:
+        return HIDDEN
+    text = f"{value:.0%}"
+    return text + (f" ({ci[0]:.0%}-{ci[1]:.0%})" if ci else "")
+
+
+def euros(value: float | None) -> str:
+    return HIDDEN if value is None else f"€ {value:,.0f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    label: str
+    cells: list[str]
+
+
+def _group(doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    group: Mapping[str, Any] = doc["overall"] if key == "overall" else doc["by_class"].get(key, {})
+    return group
+
+
+def _group_rows(docs: Sequence[Mapping[str, Any]], key: str, label: str) -> list[Row]:
+    groups = [_group(d, key) for d in docs]
+    shown = [(g.get("cases") or 0) >= SMALL_CELL for g in groups]
+
+    def cells(make: Any) -> list[str]:
+        return [make(g) if ok else HIDDEN for g, ok in zip(groups, shown, strict=True)]
+
+    return [
+        Row(f"{label}: cases (mean per replication)", [count(g.get("cases")) for g in groups]),
+        Row(
+            f"{label}: mean wait in days (95% interval)",
+            cells(lambda g: days(g["wait_days"].get("mean"), g["wait_days"].get("ci95"))),
+        ),
+        Row(f"{label}: 90th percentile wait", cells(lambda g: days(g["wait_days"].get("p90")))),
+        Row(
+            f"{label}: placed within target",
+            cells(
+                lambda g: share(g.get("placed_within_target"), g.get("placed_within_target_ci95"))
+            ),
+        ),
+        Row(f"{label}: unplaced at end", [count(g.get("unplaced_at_end")) for g in groups]),
+        Row(f"{label}: capacity gaps", [count(g.get("capacity_gap_cases")) for g in groups]),
+    ]
+
+
+def comparison(docs: Sequence[Mapping[str, Any]]) -> list[Row]:
+    """The side-by-side table: one column per run (``docs`` are ``kpis.json`` documents)."""
+    settings = [d["scenario"] for d in docs]
+    rows = [
+        Row("policy", [str(s["policy"]) for s in settings]),
+        Row("rulebook", [str(s["rulebook"]) for s in settings]),
+        Row("replications", [str(s["replications"]) for s in settings]),
+        Row("days simulated", [str(s["horizon_days"]) for s in settings]),
+    ]
+    classes = [c for c in docs[0]["by_class"] if c != COMPLEX_CASES] if docs else []
+    for key in ["overall", COMPLEX_CASES, *classes]:
+        label = {"overall": "all cases", COMPLEX_CASES: "complex cases"}.get(key, key)
+        rows += _group_rows(docs, key, label.replace("_", " "))
+    rows += [
+        Row(
+            "out-of-region placements (share)",
+            [share(d["out_of_region"].get("share")) for d in docs],
+        ),
+        Row("occupancy, all beds", [share(d["occupancy"].get("overall")) for d in docs]),
+        Row("cost per year", [euros(d["cost"].get("total_per_year")) for d in docs]),
+        Row("budget overruns", [euros(d["budget_overrun"].get("total")) for d in docs]),
+    ]
+    return rows
+
+
+def headline(labels: Sequence[str], docs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Per run: the complex-case mean wait with its interval (or why it is not shown)."""
+    lines = []
+    for label, doc in zip(labels, docs, strict=True):
+        group = _group(doc, COMPLEX_CASES)
+        if (group.get("cases") or 0) < SMALL_CELL:
+            lines.append(f"{label}: fewer than 5 complex cases, so their wait is not shown")
+        else:
+            wait = group["wait_days"]
+            lines.append(
+                f"{label}: complex cases wait {days(wait.get('mean'), wait.get('ci95'))} days "
+                "on average"
+            )
+    return lines
+
+
+CHART_TITLES = {
+    "compare_mean_wait.png": "Mean wait per complexity class, with 95% intervals",
+    "compare_wait_by_class.png": "Share of cases placed within x days, per complexity class",
+    "compare_waiting.png": "Cases waiting, day by day",
+}

@@ -1,0 +1,418 @@
+"""The dashboard's pages for each role, through a test client (no browser).
+
+They call the API's services, so the rules are the API's: tests here check that the pages
+use them (the same validation, the same 409, the same ledger, the same roles) and show
+the answer where a person reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from capacity import CaseStatus
+from capacity.clock import LOCAL_TZ, local_date
+from capacity.persistence import Repository, ensure_database, session_scope
+
+FIELD_ERROR = re.compile(r'class="field-error" id="([^"]+)-error">([^<]*)<')
+
+
+def field_errors(html: str) -> dict[str, str]:
+    return dict(FIELD_ERROR.findall(html))
+
+
+def today() -> str:
+    return local_date(datetime.now(UTC)).isoformat()
+
+
+# -- every page: roles and accessibility basics ------------------------------------------
+
+PAGES = {
+    "coordinator": [
+        "/waiting-list",
+        "/waiting-list?region=amsterdam&complexity=standard",
+        "/cases/new",
+        "/cases/C-2026-0001",
+        "/matching",
+        "/matching/runs/1",
+    ],
+    "reporter-hvo": ["/availability"],
+    "policymaker": ["/capacity", "/scenarios"],
+}
+
+
+@pytest.mark.parametrize("who", sorted(PAGES))
+def test_every_page_has_a_title_one_h1_and_a_label_for_every_field(quick_client, web, who):
+    web.sign_in(quick_client, who)
+    for path in [*PAGES[who], "/login", "/no-such-page"]:
+        page = quick_client.get(path)
+        assert page.status_code in (200, 404), path
+        assert web.accessibility_problems(page.text) == [], path
+
+
+def test_the_start_page_sends_each_role_to_its_first_page(quick_app, web):
+    from fastapi.testclient import TestClient
+
+    first = {
+        "coordinator": "/waiting-list",
+        "reporter-hvo": "/availability",
+        "policymaker": "/capacity",
+        "admin": "/waiting-list",
+    }
+    for who, path in first.items():
+        with TestClient(quick_app, follow_redirects=False) as client:
+            web.sign_in(client, who)
+            assert client.get("/").headers["location"] == path, who
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("policymaker", "/cases/C-2026-0001"),
+        ("policymaker", "/waiting-list"),
+        ("policymaker", "/availability"),
+        ("reporter-hvo", "/cases/C-2026-0001"),
+        ("reporter-hvo", "/capacity"),
+        ("reporter-hvo", "/scenarios"),
+        ("coordinator", "/capacity"),
+        ("coordinator", "/availability"),
+    ],
+)
+def test_a_role_gets_a_403_page_outside_its_pages(quick_client, web, who, path):
+    web.sign_in(quick_client, who)
+    page = quick_client.get(path)
+    assert page.status_code == 403
+    assert "<h1>Not allowed</h1>" in page.text
+    assert "C-2026-0001</" not in page.text  # nothing of the case is shown
+
+
+def test_a_policymaker_opening_a_case_reads_nothing_and_the_audit_log_says_so(client, web, world):
+    web.sign_in(client, "policymaker")
+    assert client.get("/cases/C-2026-0001").status_code == 403
+    engine = ensure_database(world.url)
+    try:
+        with session_scope(engine) as session:
+            reads = Repository(session).audit_entries(record_type="case", record_id="C-2026-0001")
+    finally:
+        engine.dispose()
+    assert [e.actor for e in reads if e.action == "case.read"] == []
+
+
+def test_an_unknown_case_is_a_404_page(quick_client, web):
+    web.sign_in(quick_client, "coordinator")
+    page = quick_client.get("/cases/C-2099-9999")
+    assert page.status_code == 404
+    assert "<h1>Not found</h1>" in page.text
+    assert "unknown case" in page.text
+
+
+# -- coordinators ------------------------------------------------------------------------
+
+
+def test_the_waiting_list_is_ordered_by_priority_with_its_columns(client, web):
+    web.sign_in(client, "coordinator")
+    page = client.get("/waiting-list")
+    assert page.status_code == 200
+    ids = re.findall(r'<td><a href="/cases/(C-[^"]+)">', page.text)
+    assert ids == ["C-2026-0004", "C-2026-0003", "C-2026-0002", "C-2026-0001"]  # longest wait
+    for column in ("Complexity class", "Days waited", "Expected start date", "Responsible"):
+        assert column in page.text
+    assert "CoMensha" in page.text
+    assert today() in page.text  # the expected start date of the proposed cases
+
+
+def test_the_waiting_list_filters_by_region_and_class(quick_client, web):
+    web.sign_in(quick_client, "coordinator")
+    assert "C-2026-0001" in quick_client.get("/waiting-list?region=amsterdam").text
+    assert "C-2026-0001" not in quick_client.get("/waiting-list?region=utrecht").text
+    assert "C-2026-0001" not in quick_client.get("/waiting-list?complexity=complex").text
+    bad = quick_client.get("/waiting-list?region=atlantis&complexity=huge")
+    assert bad.status_code == 422
+    errors = field_errors(bad.text)
+    assert errors["region"] == "unknown region &#39;atlantis&#39;"
+    assert errors["complexity"].startswith("must be one of: standard")
+
+
+def test_a_case_page_shows_profile_eligibility_with_reasons_and_the_proposal(quick_client, web):
+    web.sign_in(quick_client, "coordinator")
+    page = quick_client.get("/cases/C-2026-0001").text
+    assert "EU citizen" in page
+    assert "Eligible placement types" in page
+    assert "COSM (categorical shelter) serves" in page  # a reason, not just "no"
+    assert "Meets: all criteria." in page  # the proposal's explanation
+    assert 'action="/proposals/1/accept"' in page
+    assert 'action="/proposals/1/decline"' in page
+
+
+def test_accepting_on_the_page_records_the_placement(client, web, world):
+    token = web.sign_in(client, "coordinator")
+    answer = client.post(f"/proposals/{world.proposal_ids[0]}/accept", data={"csrf_token": token})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/cases/C-2026-0001?done=accepted"
+    page = client.get(answer.headers["location"]).text
+    assert "Proposal accepted" in page
+    assert "Placed at <strong>Ws Amsterdam</strong>" in page
+    api = client.get("/v1/cases/C-2026-0001", headers=world.auth("coordinator")).json()
+    assert api["status"] == "placed"
+
+
+def test_accepting_when_the_bed_went_shows_the_409_message(client, web, world):
+    """The race-safe path of the API: the bed went in the meantime, nothing is written."""
+    report = {"beds_free": 0, "as_of": datetime.now(UTC).isoformat()}
+    put = client.put(
+        "/v1/facilities/ws-amsterdam/availability", json=report, headers=world.auth("reporter-hvo")
+    )
+    assert put.status_code == 201
+    token = web.sign_in(client, "coordinator")
+    page = client.post(f"/proposals/{world.proposal_ids[0]}/accept", data={"csrf_token": token})
+    assert page.status_code == 409
+    assert f"facility ws-amsterdam has 0 free beds on {today()}; needs 1" in page.text
+    assert 'role="alert"' in page.text
+    api = client.get("/v1/cases/C-2026-0001", headers=world.auth("coordinator")).json()
+    assert api["status"] == "proposed"
+
+
+def test_the_last_bed_accepted_twice_gives_one_placement_and_one_409(client, web, world):
+    report = {"beds_free": 1, "as_of": datetime.now(UTC).isoformat()}
+    client.put(
+        "/v1/facilities/ws-amsterdam/availability", json=report, headers=world.auth("reporter-hvo")
+    )
+    token = web.sign_in(client, "coordinator")
+    first = client.post(f"/proposals/{world.proposal_ids[0]}/accept", data={"csrf_token": token})
+    second = client.post(f"/proposals/{world.proposal_ids[1]}/accept", data={"csrf_token": token})
+    assert [first.status_code, second.status_code] == [303, 409]
+    assert "free beds on" in second.text
+
+
+def test_declining_needs_a_coded_reason_and_text_for_other(client, web, world):
+    token = web.sign_in(client, "coordinator")
+    url = f"/proposals/{world.proposal_ids[0]}/decline"
+    missing = client.post(url, data={"csrf_token": token, "reason": ""})
+    assert missing.status_code == 422
+    assert "reason" in field_errors(missing.text)
+    other = client.post(url, data={"csrf_token": token, "reason": "other", "text": ""})
+    assert other.status_code == 422
+    assert field_errors(other.text)["text"] == "is required when the reason is &#39;other&#39;"
+    done = client.post(url, data={"csrf_token": token, "reason": "facility_declined"})
+    assert done.status_code == 303
+    page = client.get(done.headers["location"]).text
+    assert "Proposal declined" in page
+    assert "No pending proposal" in page
+    again = client.post(url, data={"csrf_token": token, "reason": "unsafe"})
+    assert again.status_code == 409
+    assert "only a pending proposal can be decided" in again.text
+
+
+INTAKE = {
+    "age": "34",
+    "gender": "female",
+    "residence_status": "eu",
+    "exploitation_type": "sexual",
+    "region_signalled": "utrecht",
+    "region_of_exploitation": "amsterdam",
+    "responsible_organisation": "CoMensha",
+    "accompanying_children": "0",
+    "safety_risk": "medium",
+    "needs": ["trauma_care", "interpreter"],
+    "interpreter_language": "ro",
+}
+
+
+def test_the_intake_form_registers_a_case_as_the_api_does(client, web, world):
+    token = web.sign_in(client, "coordinator")
+    answer = client.post("/cases/new", data={**INTAKE, "csrf_token": token})
+    assert answer.status_code == 303
+    case_id = re.fullmatch(r"/cases/(C-\d{4}-\d{4})\?done=registered", answer.headers["location"])
+    assert case_id is not None
+    api = client.get(f"/v1/cases/{case_id.group(1)}", headers=world.auth("coordinator")).json()
+    assert api["needs"] == ["interpreter", "trauma_care"]
+    assert api["interpreter_language"] == "ro"
+    assert api["safety_risk"] == "medium"
+    assert "The case is registered" in client.get(answer.headers["location"]).text
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"age": "thirty"}, "age", "must be a whole number"),
+        ({"age": "121"}, "age", "less than or equal to 120"),
+        ({"gender": ""}, "gender", "is required"),
+        ({"gender": "robot"}, "gender", "Input should be"),
+        ({"region_signalled": "atlantis"}, "region_signalled", "unknown region"),
+        ({"needs": ["trauma_care"]}, "interpreter_language", "only given when the needs"),
+        ({"interpreter_language": "romanian"}, "interpreter_language", "should match pattern"),
+        ({"intake_date": "2999-01-01"}, "intake_date", "lies in the future"),
+        ({"responsible_organisation": "x" * 81}, "responsible_organisation", "at most 80"),
+        ({"unaccompanied": "yes"}, "unaccompanied", "only a minor"),
+    ],
+)
+def test_intake_errors_are_shown_next_to_their_fields(quick_client, web, change, field, words):
+    token = web.sign_in(quick_client, "coordinator")
+    page = quick_client.post("/cases/new", data={**INTAKE, **change, "csrf_token": token})
+    assert page.status_code == 422
+    errors = field_errors(page.text)
+    assert field in errors, errors
+    assert words in errors[field]
+    assert f'id="{field}"' in page.text  # the field the message belongs to is on the page
+    assert 'value="CoMensha"' in page.text or field == "responsible_organisation"  # kept
+
+
+def test_a_matching_round_from_the_page_shows_status_objective_gap_and_proposals(client, web):
+    token = web.sign_in(client, "coordinator")
+    answer = client.post("/matching", data={"csrf_token": token})
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"]).text
+    for words in ("Optimality gap", "Objective", 'class="run-status">optimal<', "Proposals"):
+        assert words in page
+    assert re.search(r'<a href="/cases/C-2026-000\d">', page)
+    assert "Matching round 2" in page
+
+
+# -- region reporters --------------------------------------------------------------------
+
+
+def test_a_reporter_sees_only_their_own_facilities(quick_client, web):
+    web.sign_in(quick_client, "reporter-hvo")
+    page = quick_client.get("/availability").text
+    assert 'name="beds_free:ws-amsterdam"' in page
+    assert "cosm-leeuwarden" not in page
+    assert "Ws Amsterdam" in page
+
+
+def test_a_report_on_the_form_goes_into_the_ledger(client, web, world):
+    token = web.sign_in(client, "reporter-hvo")
+    answer = client.post("/availability", data={"csrf_token": token, "beds_free:ws-amsterdam": "3"})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/availability?saved=1"
+    page = client.get(answer.headers["location"]).text
+    assert "1 availability report saved" in page
+    assert '<td class="num beds-free">3</td>' in page
+    history = client.get(
+        "/v1/facilities/ws-amsterdam/availability", headers=world.auth("reporter-hvo")
+    ).json()
+    assert history["count"] == 2
+    assert history["data"][0]["beds_free"] == 3
+    assert history["data"][0]["reporter"] == "reporter-hvo"
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "words"),
+    [
+        ({"beds_free:ws-amsterdam": "5"}, "beds_free:ws-amsterdam", "must be from 0 to 4"),
+        ({"beds_free:ws-amsterdam": "-1"}, "beds_free:ws-amsterdam", "greater than or equal to 0"),
+        ({"beds_free:ws-amsterdam": "two"}, "beds_free:ws-amsterdam", "must be a whole number"),
+        ({"beds_free:ws-amsterdam": "1", "as_of": "yesterday"}, "as_of", "must be a date"),
+        ({"beds_free:ws-amsterdam": "1", "as_of": "2020-01-01T10:00"}, "as_of", "is older than"),
+    ],
+)
+def test_report_errors_are_shown_next_to_their_fields(quick_client, web, form, field, words):
+    token = web.sign_in(quick_client, "reporter-hvo")
+    page = quick_client.post("/availability", data={**form, "csrf_token": token})
+    assert page.status_code == 422
+    errors = field_errors(page.text)
+    key = field.replace(":", "-")
+    assert key in errors, errors
+    assert words in errors[key]
+    assert "Nothing was saved" in page.text
+
+
+def test_a_report_in_dutch_local_time_is_stored_as_that_moment(client, web, world):
+    moment = (datetime.now(LOCAL_TZ) - timedelta(minutes=10)).replace(second=0, microsecond=0)
+    token = web.sign_in(client, "reporter-hvo")
+    form = {
+        "csrf_token": token,
+        "beds_free:ws-amsterdam": "1",
+        "as_of": moment.strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert client.post("/availability", data=form).status_code == 303
+    history = client.get(
+        "/v1/facilities/ws-amsterdam/availability", headers=world.auth("reporter-hvo")
+    ).json()
+    assert datetime.fromisoformat(history["data"][0]["as_of"]) == moment
+
+
+def test_a_reporter_cannot_report_for_another_providers_facility(quick_client, web):
+    token = web.sign_in(quick_client, "reporter-hvo")
+    page = quick_client.post(
+        "/availability", data={"csrf_token": token, "beds_free:cosm-leeuwarden": "1"}
+    )
+    assert page.status_code == 403
+    assert "may not report availability for cosm-leeuwarden" in page.text
+
+
+# -- policymakers ------------------------------------------------------------------------
+
+
+def test_the_capacity_page_has_the_map_of_35_regions_and_suppressed_tables(quick_client, web):
+    web.sign_in(quick_client, "policymaker")
+    page = quick_client.get("/capacity").text
+    assert len(re.findall(r'<circle class="region ', page)) == 35
+    assert "Women&#39;s shelter" in page
+    assert "&lt;5" in page  # 2 facilities, 10 beds: small cells everywhere
+    assert "Capacity gaps" in page
+    assert "C-2026" not in page  # aggregates only
+
+
+def test_a_region_short_of_beds_is_marked_on_the_map_and_in_the_table(client, web, world):
+    engine = ensure_database(world.url)
+    try:
+        with session_scope(engine) as session:
+            repo = Repository(session)
+            template = repo.case("C-2026-0001")
+            for i in range(6, 9):  # then 7 cases signalled in Amsterdam wait; 2 beds are free
+                repo.add_case(replace(template, id=f"C-2026-{i:04d}", status=CaseStatus.WAITING))
+    finally:
+        engine.dispose()
+    web.sign_in(client, "policymaker")
+    page = client.get("/capacity").text
+    marks = dict(re.findall(r'data-region="([a-z-]+)">\s*<circle class="([^"]+)"', page))
+    assert len(marks) == 35
+    assert "short" in marks["amsterdam"].split()
+    assert [r for r, classes in marks.items() if "short" in classes.split()] == ["amsterdam"]
+    assert re.search(r'<tr class="short">\s*<td>Amsterdam</td>', page)
+
+
+@pytest.mark.parametrize(
+    ("upload", "words"),
+    [
+        (b"base: /etc/passwd\nname: x\n", "base: must name one of the example files"),
+        (b"name: x\nrulebook: ../../secret.yaml\n", "rulebook: must name a bundled rulebook"),
+        (b"a: &x [1]\nb: *x\n", "anchors and aliases are not supported"),
+        (b"name: x\nseed: 1\nhorizon_days: 10\npolicy: fifo\nbogus: 1\n", "bogus: is not a known"),
+        (b"name: [unclosed\n", "is not valid YAML"),
+        (b"\xff\xfe not text", "is not UTF-8 text"),
+    ],
+)
+def test_an_uploaded_scenario_file_is_validated_with_clear_errors(quick_client, web, upload, words):
+    token = web.sign_in(quick_client, "policymaker")
+    page = quick_client.post(
+        "/scenarios",
+        data={"csrf_token": token, "example": "", "replications": "1"},
+        files={"upload": ("mine.yaml", upload, "text/yaml")},
+    )
+    assert page.status_code == 422
+    errors = field_errors(page.text)
+    assert "upload" in errors, errors
+    assert errors["upload"].startswith("mine.yaml")
+    assert words in errors["upload"].replace("&#39;", "'")
+
+
+def test_too_many_replications_or_a_missing_example_are_refused(quick_client, web):
+    token = web.sign_in(quick_client, "policymaker")
+    page = quick_client.post(
+        "/scenarios", data={"csrf_token": token, "example": "nope.yaml", "replications": "99"}
+    )
+    assert page.status_code == 422
+    errors = field_errors(page.text)
+    assert errors["replications"] == "must be from 1 to 5"
+    assert "is not one of the example files" in errors["example"]
+
+
+def test_an_unknown_scenario_run_and_chart_are_404_pages(quick_client, web):
+    web.sign_in(quick_client, "policymaker")
+    assert quick_client.get("/scenarios/jobs/99").status_code == 404
+    assert quick_client.get("/scenarios/jobs/abc").status_code == 404
+    assert quick_client.get("/scenarios/jobs/99/charts/x.png").status_code == 404

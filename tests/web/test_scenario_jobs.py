@@ -1,0 +1,178 @@
+"""Scenario runs from the dashboard: stored jobs, run in another process, time-bounded."""
+
+from __future__ import annotations
+
+import base64
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from api.database import Database
+from api.settings import ApiSettings
+from api.web import scenario_jobs as jobs
+from api.web import scenario_report as report
+from api.web import scenario_worker as worker
+from api.web.settings import WebSettings
+from capacity.persistence import (
+    JobStatus,
+    ScenarioJobRepository,
+    ScenarioSource,
+    StoredScenarioJob,
+    StoredUser,
+    ensure_database,
+    make_engine,
+)
+
+PM = StoredUser(1, "pm", "policymaker", None, None)
+
+
+@pytest.fixture
+def db(database_url):
+    ensure_database(database_url).dispose()
+    database = Database(ApiSettings(database_url=database_url, inline_sqlite_writes=False))
+    yield database
+    database.close()
+
+
+def _job(db: Database, job_id: int) -> StoredScenarioJob:
+    with db.unit() as session:
+        return ScenarioJobRepository(session).job(job_id)
+
+
+@pytest.mark.slow
+def test_a_job_runs_its_scenarios_and_stores_the_comparison(db, database_url):
+    sources = [jobs.example("two-houses.yaml"), jobs.example("two-houses.yaml")]
+    job = jobs.create(db, user=PM, sources=sources, replications=2)
+    assert job.progress_total == 2 * 2 * 30  # scenarios x replications x days
+    engine = make_engine(database_url)
+    try:
+        message = worker.run_job(engine, job.id)
+    finally:
+        engine.dispose()
+    done = _job(db, job.id)
+    assert done.status is JobStatus.DONE
+    assert done.message == message
+    assert done.progress_done == done.progress_total
+    assert done.result is not None
+    assert done.result["labels"] == ["two-houses (1)", "two-houses (2)"]
+    assert [r["scenario"]["replications"] for r in done.result["runs"]] == [2, 2]
+    assert "replications" not in done.result["runs"][0]  # the per-replication KPIs are left out
+    assert sorted(done.result["charts"]) == sorted(report.CHART_TITLES)
+    for png in done.result["charts"].values():
+        assert base64.b64decode(png).startswith(b"\x89PNG")
+
+
+def test_a_file_that_fails_in_the_worker_marks_the_job_failed_with_the_reason(
+    db, database_url, monkeypatch
+):
+    with db.unit() as session:  # stored without the checks create() makes
+        job = ScenarioJobRepository(session).add(
+            created_by="pm",
+            sources=[ScenarioSource("bad.yaml", "name: bad\nseed: 1\n")],
+            replications=1,
+            progress_total=1,
+        )
+    monkeypatch.setenv("OPVANG_DATABASE_URL", database_url)
+    assert worker.main([str(job.id), "60"]) == 0
+    failed = _job(db, job.id)
+    assert failed.status is JobStatus.FAILED
+    assert failed.message.startswith("bad.yaml: ")
+    assert "horizon_days" in failed.message
+    assert failed.finished_at is not None
+
+
+@pytest.mark.slow
+def test_a_job_over_its_time_limit_is_stopped_and_marked_failed(db, database_url):
+    job = jobs.create(db, user=PM, sources=[jobs.example("mmc-check.yaml")], replications=1)
+    jobs.launch(db, job.id, database_url=database_url, time_limit=1.0)
+    deadline = time.monotonic() + 60
+    while _job(db, job.id).status is not JobStatus.FAILED:
+        assert time.monotonic() < deadline, _job(db, job.id)
+        time.sleep(0.3)
+    assert _job(db, job.id).message == "stopped: the run took longer than 1 s"
+
+
+def _stored(status: JobStatus, created: datetime) -> StoredScenarioJob:
+    return StoredScenarioJob(
+        id=1,
+        created_at=created,
+        created_by="pm",
+        status=status,
+        sources=(),
+        replications=1,
+        progress_done=30,
+        progress_total=120,
+        message="simulating",
+        started_at=None,
+        finished_at=None,
+    )
+
+
+def test_a_job_silent_past_its_time_limit_counts_as_failed():
+    settings = WebSettings(scenario_time_limit=60)
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    running = jobs.view(
+        _stored(JobStatus.RUNNING, now - timedelta(seconds=30)), now=now, settings=settings
+    )
+    assert (running.status, running.percent, running.finished) == (JobStatus.RUNNING, 25, False)
+    lost = jobs.view(
+        _stored(JobStatus.RUNNING, now - timedelta(hours=1)), now=now, settings=settings
+    )
+    assert lost.status is JobStatus.FAILED
+    assert "without finishing" in lost.message
+    done = jobs.view(_stored(JobStatus.DONE, now - timedelta(hours=1)), now=now, settings=settings)
+    assert (done.status, done.percent) == (JobStatus.DONE, 100)
+
+
+def test_uploaded_file_names_are_cleaned_and_sizes_bounded():
+    assert jobs.uploaded("../../etc/x y.yaml", b"name: x", limit=100).name == "x_y.yaml"
+    assert jobs.uploaded("C:\\Users\\me\\s.yaml", b"name: x", limit=100).name == "s.yaml"
+    with pytest.raises(jobs.InvalidScenarioError, match="larger than"):
+        jobs.uploaded("big.yaml", b"x" * 2048, limit=1024)
+
+
+def test_an_upload_may_build_on_an_example_and_a_bundled_rulebook():
+    text = "base: two-houses.yaml\nname: mine\nrulebook: regional-variation-v1\n"
+    scenario = jobs.scenario(ScenarioSource("mine.yaml", text), replications=3)
+    assert scenario.name == "mine"
+    assert scenario.spec.replications == 3
+    assert scenario.rulebook.version.startswith("regional-variation")
+
+
+def _doc(cases: float, wait: float) -> dict:
+    group = {
+        "cases": cases,
+        "wait_days": {"mean": wait, "ci95": [wait - 1, wait + 1], "p90": wait * 2},
+        "placed_within_target": 0.5,
+        "unplaced_at_end": cases / 2,
+        "capacity_gap_cases": 0.0,
+    }
+    return {
+        "scenario": {
+            "policy": "fifo",
+            "rulebook": "national-v1",
+            "replications": 2,
+            "horizon_days": 30,
+        },
+        "overall": group,
+        "by_class": {"standard": group, "complex_cases": group},
+        "out_of_region": {"share": 0.1},
+        "occupancy": {"overall": 0.9},
+        "cost": {"total_per_year": 1000.0},
+        "budget_overrun": {"total": 0.0},
+    }
+
+
+def test_the_comparison_shows_small_groups_as_fewer_than_5_and_hides_their_waits():
+    rows = {r.label: r.cells for r in report.comparison([_doc(3.0, 12.0), _doc(40.0, 12.0)])}
+    assert rows["all cases: cases (mean per replication)"] == ["<5", "40.0"]
+    assert rows["all cases: mean wait in days (95% interval)"] == ["-", "12.0 (11.0-13.0)"]
+    assert rows["complex cases: unplaced at end"] == ["<5", "20.0"]
+    assert rows["standard: placed within target"] == ["-", "50%"]
+    assert rows["occupancy, all beds"] == ["90%", "90%"]
+    lines = report.headline(["a", "b"], [_doc(3.0, 12.0), _doc(40.0, 12.0)])
+    assert lines == [
+        "a: fewer than 5 complex cases, so their wait is not shown",
+        "b: complex cases wait 12.0 (11.0-13.0) days on average",
+    ]
