@@ -1,4 +1,4 @@
-"""``opvang serve``: the API on the configured database (embedded SQLite by default)."""
+"""``opvang serve``: the API and the dashboard on the configured database (SQLite by default)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy import Engine
 
 from api.cli.errors import user_errors
 from api.settings import ApiSettings
+from api.web.demo_users import DemoLogin, demo_logins
 from capacity.demo import DEMO_SEED, build_demo_dataset
 from capacity.persistence import Repository, ensure_database, session_scope
 
@@ -32,6 +34,15 @@ def load_demo(engine: Engine, *, now: datetime) -> bool:
         return True
 
 
+def print_logins(logins: list[DemoLogin], url: str) -> None:
+    """The demo users and their passwords (new at every start with ``--demo``)."""
+    table = Table("user name", "role", "password", title=f"Sign in at {url}")
+    for login in logins:
+        role = login.role.value + (f" ({login.region_id})" if login.region_id else "")
+        table.add_row(login.name, role, login.password)
+    console.print(table)
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -41,7 +52,9 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
-    """Serve the API (OPVANG_DATABASE_URL; created and migrated on first start)."""
+    """Serve the API and the dashboard (OPVANG_DATABASE_URL; created and migrated on first
+    start). With --demo: the demo dataset, and demo users whose passwords are printed."""
+    logins: list[DemoLogin] = []
     with user_errors():
         settings = ApiSettings()
         engine = ensure_database(settings.database_url)
@@ -50,10 +63,15 @@ def serve(
                 loaded = load_demo(engine, now=datetime.now(UTC))
                 what = "loaded the demo dataset" if loaded else "data present, demo not loaded"
                 console.print(f"opvang: {what}")
+                logins = demo_logins(engine)
         finally:
             engine.dispose()
     where = engine.url.render_as_string(hide_password=True)
-    console.print(f"opvang: serving {where} on http://{host}:{port} (OpenAPI at /docs)")
+    console.print(
+        f"opvang: serving {where} on http://{host}:{port} (dashboard at /, OpenAPI at /docs)"
+    )
+    if logins:
+        print_logins(logins, f"http://{host}:{port}/")
     uvicorn.run(
         "api.app:app_factory",
         factory=True,

@@ -1,0 +1,105 @@
+"""``opvang serve --demo`` gives every role a user and a password; ``users ... --password``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.app import create_app
+from api.cli import app as cli
+from api.cli import serve as serve_module
+from api.settings import ApiSettings
+from capacity.persistence import UserRepository, ensure_database, session_scope
+
+
+@pytest.fixture
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'opvang.db'}"
+    monkeypatch.setenv("OPVANG_DATABASE_URL", url)
+    monkeypatch.setenv("COLUMNS", "200")
+    return url
+
+
+@pytest.fixture
+def no_server(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """``uvicorn.run`` replaced: the command does everything up to serving."""
+    calls: list[dict] = []
+    monkeypatch.setattr(serve_module.uvicorn, "run", lambda *a, **kw: calls.append(kw))
+    return calls
+
+
+def _users(url: str) -> list[str]:
+    engine = ensure_database(url)
+    try:
+        with session_scope(engine) as session:
+            return [u.name for u in UserRepository(session).users()]
+    finally:
+        engine.dispose()
+
+
+def _sign_in(url: str, name: str, password: str) -> int:
+    with TestClient(create_app(ApiSettings(database_url=url)), follow_redirects=False) as client:
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        form = {"username": name, "password": password, "csrf_token": token}
+        return client.post("/login", data=form).status_code
+
+
+def test_serve_without_demo_creates_no_user(db_env, no_server):
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert no_server
+    assert _users(db_env) == []
+    assert "password" not in result.output
+
+
+@pytest.mark.slow
+def test_serve_demo_prints_a_password_for_each_role_that_signs_in(db_env, no_server):
+    result = CliRunner().invoke(cli, ["serve", "--demo"])
+    assert result.exit_code == 0, result.output
+    logins = dict(re.findall(r"(demo-[a-z]+)\s.*?\s([A-Za-z0-9_-]{16})\s", result.output))
+    assert sorted(logins) == ["demo-admin", "demo-coordinator", "demo-policymaker", "demo-reporter"]
+    assert "http://127.0.0.1:8000/" in result.output
+    assert _sign_in(db_env, "demo-coordinator", logins["demo-coordinator"]) == 303
+    again = CliRunner().invoke(cli, ["serve", "--demo"])
+    new = dict(re.findall(r"(demo-[a-z]+)\s.*?\s([A-Za-z0-9_-]{16})\s", again.output))
+    assert new["demo-coordinator"] != logins["demo-coordinator"]
+    assert _sign_in(db_env, "demo-coordinator", logins["demo-coordinator"]) == 401
+    assert _sign_in(db_env, "demo-coordinator", new["demo-coordinator"]) == 303
+    assert sorted(_users(db_env)) == sorted(logins)
+
+
+def test_users_add_with_a_password_read_from_standard_input(db_env):
+    result = CliRunner().invoke(
+        cli,
+        ["users", "add", "desk-2", "--role", "intake_coordinator", "--password"],
+        input="a long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1].startswith("opv_")  # the token still
+    assert _sign_in(db_env, "desk-2", "a long enough password") == 303
+    assert _sign_in(db_env, "desk-2", "another password!!") == 401
+
+
+def test_users_add_refuses_a_short_password_and_creates_nobody(db_env):
+    result = CliRunner().invoke(
+        cli, ["users", "add", "desk-3", "--role", "policymaker", "--password"], input="short\n"
+    )
+    assert result.exit_code == 2
+    assert "password: must be at least 12 characters" in result.output
+    assert _users(db_env) == []
+
+
+def test_users_password_sets_a_new_password(db_env):
+    assert CliRunner().invoke(cli, ["users", "add", "pm", "--role", "policymaker"]).exit_code == 0
+    assert _sign_in(db_env, "pm", "whatever it is now") == 401  # no password yet
+    result = CliRunner().invoke(cli, ["users", "password", "pm"], input="the new password\n")
+    assert result.exit_code == 0, result.output
+    assert _sign_in(db_env, "pm", "the new password") == 303
+    unknown = CliRunner().invoke(cli, ["users", "password", "nobody"], input="the new password\n")
+    assert unknown.exit_code == 2
+    assert "unknown user" in unknown.output
