@@ -1,0 +1,163 @@
+"""The dashboard in a real headless browser (Debian's Chromium through Playwright).
+
+Against :func:`live_server`: ``opvang serve --demo`` on 127.0.0.1 with the national demo
+dataset and its demo users. Every page a test looks at is checked for a title, one h1
+and a label for every field; if a test fails, screenshots of those pages are written to
+its temporary folder (see the ``page`` fixture).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+A11Y = """() => {
+  const skip = ["hidden", "submit", "button", "reset", "image"];
+  const fields = [...document.querySelectorAll("input, select, textarea")]
+    .filter((e) => !skip.includes(e.type));
+  return {
+    title: document.title,
+    h1: document.querySelectorAll("h1").length,
+    unlabelled: fields.filter((e) => e.labels.length === 0).map((e) => e.name || e.outerHTML),
+  };
+}"""
+
+
+def check(page: Any, visits: Any, name: str) -> None:
+    """Accessibility basics of the page shown now; its screenshot kept for a failure."""
+    visits.shots.append((name, page.screenshot()))
+    facts = page.evaluate(A11Y)
+    assert facts["title"].endswith("· Opvang"), facts
+    assert facts["h1"] == 1, facts
+    assert facts["unlabelled"] == [], facts
+
+
+def sign_in(page: Any, live_server: Any, name: str) -> None:
+    page.goto("/")
+    assert page.url.endswith("/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(live_server.passwords[name])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_a_coordinator_runs_a_round_and_accepts_a_proposal(page, live_server, visits):
+    sign_in(page, live_server, "demo-coordinator")
+    assert page.url.endswith("/waiting-list")
+    check(page, visits, "waiting-list")
+    assert page.locator("table.data tbody tr").count() > 100
+    page.get_by_label("Complexity class").select_option("highly_complex")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"complexity=highly_complex"))
+    classes = page.locator("table.data tbody td:nth-child(3)").all_inner_texts()
+    assert classes
+    assert set(classes) == {"highly complex"}
+
+    page.locator("table.data tbody a").first.click()
+    page.wait_for_url(re.compile(r"/cases/C-"))
+    check(page, visits, "case-before")
+    assert page.get_by_role("heading", name="Eligible placement types").is_visible()
+
+    page.get_by_role("link", name="Matching rounds").click()
+    check(page, visits, "matching")
+    page.get_by_role("button", name="Run a matching round now").click()
+    page.wait_for_url(re.compile(r"/matching/runs/\d+$"), timeout=90_000)
+    check(page, visits, "run")
+    assert page.locator(".run-status").inner_text() in ("optimal", "feasible")
+    assert page.locator(".run-objective").inner_text()
+    assert page.locator(".run-gap").inner_text().endswith("%")
+    proposals = page.locator("table.proposals tbody tr")
+    assert proposals.count() > 10
+
+    proposals.first.locator("a").click()
+    page.wait_for_url(re.compile(r"/cases/C-"))
+    check(page, visits, "case-proposed")
+    assert page.locator(".explanation").inner_text()
+    page.get_by_role("button", name="Accept proposal").click()
+    page.wait_for_url(re.compile(r"done=accepted"))
+    check(page, visits, "case-placed")
+    assert "Proposal accepted" in page.locator("[role=status]").inner_text()
+    assert "Placed at" in page.locator("#placement").inner_text()
+
+
+def test_a_coordinator_registers_a_case_after_fixing_the_form(page, live_server, visits):
+    sign_in(page, live_server, "demo-coordinator")
+    page.get_by_role("link", name="New case (intake)").click()
+    check(page, visits, "intake")
+    page.get_by_label("Age (years)").fill("130")
+    page.get_by_label("Gender").select_option("female")
+    page.get_by_label("Residence status").select_option("eu")
+    page.get_by_label("Exploitation type").select_option("labour")
+    page.get_by_label("Region signalled").select_option("utrecht")
+    page.get_by_label("Region of exploitation").select_option("rotterdam")
+    page.get_by_label("mental-health care").check()
+    page.get_by_label("Responsible organisation").fill("CoMensha")
+    page.get_by_role("button", name="Register case").click()
+    check(page, visits, "intake-refused")
+    assert "less than or equal to 120" in page.locator("#age-error").inner_text()
+    assert page.get_by_label("Age (years)").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("mental-health care").is_checked()  # the form kept its values
+    page.get_by_label("Age (years)").fill("34")
+    page.get_by_role("button", name="Register case").click()
+    page.wait_for_url(re.compile(r"/cases/C-\d{4}-\d{4}\?done=registered"))
+    check(page, visits, "case-registered")
+    assert "The case is registered" in page.locator("[role=status]").inner_text()
+
+
+def test_a_region_reporter_reports_beds_for_their_facilities(page, live_server, visits):
+    sign_in(page, live_server, "demo-reporter")
+    assert page.url.endswith("/availability")
+    check(page, visits, "availability")
+    rows = page.locator("table.availability tbody tr")
+    assert rows.count() == 6  # the demo's Utrecht facilities
+    first = rows.first
+    facility = first.get_attribute("data-facility")
+    first.locator("input").fill("1")
+    page.get_by_role("button", name="Save availability reports").click()
+    page.wait_for_url(re.compile(r"saved=1"))
+    check(page, visits, "availability-saved")
+    assert "1 availability report saved" in page.locator("[role=status]").inner_text()
+    row = page.locator(f'tr[data-facility="{facility}"]')
+    assert row.locator(".beds-free").inner_text() == "1"
+    assert "stale" not in row.locator(".updated").inner_text()
+
+
+def test_a_policymaker_sees_the_capacity_map_and_a_finished_scenario_report(
+    page, live_server, visits
+):
+    sign_in(page, live_server, "demo-policymaker")
+    assert page.url.endswith("/capacity")
+    check(page, visits, "capacity")
+    assert page.locator("svg.region-map").is_visible()
+    assert page.locator("svg.region-map circle.region").count() == 35
+    assert page.locator("svg.region-map circle.short").count() >= 1
+    assert "<5" in page.locator("table.regions").inner_text()
+
+    page.get_by_role("link", name="Scenarios").click()
+    check(page, visits, "scenarios")
+    page.get_by_label("Scenario file (from scenarios/examples)").select_option("two-houses.yaml")
+    page.get_by_label("Replications per scenario").fill("1")
+    page.get_by_role("button", name="Start the run").click()
+    page.wait_for_url(re.compile(r"/scenarios/jobs/\d+$"))
+    page.locator("#report").wait_for(timeout=90_000)  # the page follows the run, then reloads
+    check(page, visits, "scenario-report")
+    assert page.locator(".job-status").inner_text() == "done"
+    assert "two-houses" in page.locator("table.kpis").inner_text()
+    assert "<5" in page.locator("table.kpis").inner_text()
+    images = page.locator("figure.chart img")
+    assert images.count() == 3
+    widths = images.evaluate_all("(imgs) => imgs.map((i) => i.complete && i.naturalWidth)")
+    assert all(w > 100 for w in widths), widths
+
+
+def test_a_policymaker_cannot_open_a_case_page(page, live_server, visits):
+    sign_in(page, live_server, "demo-policymaker")
+    answer = page.goto(f"/cases/{live_server.case_id}")
+    check(page, visits, "case-forbidden")
+    assert answer.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "Not allowed"
+    assert live_server.case_id not in page.content()
