@@ -75,6 +75,7 @@ class CaseRecord:
     stays: Mapping[PlacementType, float]
     expected: Mapping[PlacementType, float]
     options: Options | None = None
+    option_stays: FloatArray | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,26 +63,27 @@ def build_round(state: SimState, now: float, horizon: int) -> Round | None:
     free = planned_free_beds(state, now, horizon)
     reach = free.max(axis=1)
     left = state.budget_left()
+    usable = [(r, _usable(state, r, reach, left)) for r in state.waiting.values()]
+    usable = [(r, u) for r, u in usable if u[0].size]
+    if not any((free[u[0], 0] >= r.case.beds).any() for r, u in usable):
+        return None
     today = state.date_of(now)
     rows: list[tuple[int, int, float, float, float]] = []  # case, facility, penalty, stay, cost
     cases: list[int] = []
     weights: list[float] = []
     beds: list[int] = []
-    startable = False
-    for record in state.waiting.values():
-        picked = _usable(state, record, reach, left)
-        if not picked:
-            continue
-        ci = len(cases)
+    for ci, (record, (facs, penalty, stay, cost)) in enumerate(usable):
         cases.append(record.index)
         weights.append(round(state.rulebook.priority(record.case, today).weight, WEIGHT_DECIMALS))
         beds.append(record.case.beds)
-        for f, penalty in picked:
-            stay = record.expected[state.type_of[f]]
-            rows.append((ci, f, penalty, stay, state.expected_cost(record, f)))
-            startable |= bool(free[f, 0] >= record.case.beds)
-    if not startable:
-        return None
+        rows += zip(
+            [ci] * facs.size,
+            facs.tolist(),
+            penalty.tolist(),
+            stay.tolist(),
+            cost.tolist(),
+            strict=True,
+        )
     rows, cases, weights, beds = _today_parts(state, free, left, rows, cases, weights, beds)
     return _assemble(state, free, left, horizon, rows, cases, weights, beds)
 
@@ -132,16 +133,27 @@ def _today_parts(
 
 def _usable(
     state: SimState, record: CaseRecord, reach: IntArray, left: FloatArray
-) -> list[tuple[int, float]]:
+) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """Options with a free bed somewhere in the horizon that fit the budget left:
+    facilities, penalties, expected stays and expected costs."""
     opts = state.options(record)
-    if opts.empty:
-        return []
+    stays = option_stays(state, record)
     ok = reach[opts.facility] >= record.case.beds
-    return [
-        (f, p)
-        for f, p in zip(opts.facility[ok].tolist(), opts.penalty[ok].tolist(), strict=True)
-        if state.affordable(record, f, left)
-    ]
+    facs = opts.facility[ok]
+    cost = state.cost_per_bed_day[facs] * record.case.beds * stays[ok]
+    limit = left[state.stream_of[facs]]
+    ok2 = np.isinf(limit) | (cost <= limit * (1 + 1e-12))
+    return facs[ok2], opts.penalty[ok][ok2], stays[ok][ok2], cost[ok2]
+
+
+def option_stays(state: SimState, record: CaseRecord) -> FloatArray:
+    """The case's expected stay at each of its options (cached on the record)."""
+    if record.option_stays is None:
+        opts = state.options(record)
+        record.option_stays = np.array(
+            [record.expected[state.type_of[f]] for f in opts.facility.tolist()], dtype=np.float64
+        )
+    return record.option_stays
 
 
 def _assemble(
