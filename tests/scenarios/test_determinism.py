@@ -79,3 +79,23 @@ def test_in_process_and_local_dask_cluster_give_identical_kpis():
     assert kpis(here) == kpis(there)
     assert all(r.executor.startswith("dask (2 workers") for r in there)
     assert here[2].kpis["rounds"]["not_optimal"] == 0  # so the optimised rounds are exact
+
+
+@pytest.mark.slow
+def test_cli_runs_on_an_existing_cluster_given_by_address(tmp_path):
+    from dask.distributed import LocalCluster
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    )
+    try:
+        spec = str(EXAMPLES_DIR / "two-houses.yaml")
+        args = ["scenario", "run", spec, "--out", str(tmp_path), "--replications", "2"]
+        result = CliRunner().invoke(app, [*args, "--scheduler", cluster.scheduler_address])
+    finally:
+        cluster.close()
+    assert result.exit_code == 0, result.output
+    assert f"1 workers at {cluster.scheduler_address}" in result.output.replace("\n", "")
