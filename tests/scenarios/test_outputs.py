@@ -143,3 +143,17 @@ def test_every_example_loads_with_its_own_name():
     names = [load_scenario(p).name for p in sorted(EXAMPLES_DIR.glob("*.yaml"))]
     assert len(names) >= 8
     assert len(set(names)) == len(names)
+
+
+def test_compare_pairs_runs_with_the_same_seed(tmp_path: Path):
+    base = load_scenario(TWO_HOUSES)
+    for policy in (Policy.FIFO, Policy.OPTIMISED):
+        spec = base.spec.model_copy(update={"name": f"two-houses-{policy}", "policy": policy})
+        sc = base.__class__(spec, base.source, base.rulebook, base.supply, base.demand)
+        write_run(run_scenario(sc), tmp_path / policy.value)
+    html = compare_runs(
+        [tmp_path / "fifo", tmp_path / "optimised"], tmp_path / "c.html"
+    ).read_text()
+    assert "Complex cases, paired by replication" in html
+    # the LVB case waits 10 days under fifo and none under optimised: -10 days, ratio 0
+    assert "<td>two-houses-optimised</td><td>-10.0</td><td>0.00</td>" in html
