@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -226,6 +227,7 @@ def column_generation(
     seed: int = 0,
     threads: int = 2,
     max_rounds: int = 60,
+    on_bound: Callable[[float], None] | None = None,
 ) -> MasterLP:
     """Solve the LP relaxation by column generation until it is complete or time is up.
 
@@ -241,6 +243,8 @@ def column_generation(
         HiGHS settings.
     max_rounds
         Master solves at most.
+    on_bound
+        Called with the best bound after every round.
 
     Returns
     -------
@@ -266,6 +270,8 @@ def column_generation(
         y = run.row_dual.copy()
         y[form.problem.n_cases :] = _valid_duals(y[form.problem.n_cases :])
         new = _price(search, form, pricer, y)
+        if on_bound is not None:
+            on_bound(search.bound)
         if new.size == 0:
             search.complete = True
             break

@@ -29,8 +29,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 WHOLE = 1e-6  # an LP value this close to 0 or 1 counts as whole
 DIVE_BATCH = 5  # variables fixed per dive step
-DIVE_STEPS = 20  # dive steps at most; the greedy fills around what is whole by then
-DIVE_SHARE = 0.2  # of the time left, at most, for the dive
+DIVE_STEPS = 20  # dive steps at most (a work limit, so runs repeat); the greedy fills the rest
 
 
 def _dive_batch(form: Formulation, xs: FloatArray) -> IntArray:
@@ -111,8 +110,7 @@ def lp_plan(
     Plan
         A feasible plan.
     """
-    until = time.perf_counter() + DIVE_SHARE * max(0.0, deadline - time.perf_counter())
-    x = dive(h, form, x_lp, deadline=until)
+    x = dive(h, form, x_lp, deadline=deadline)
     return solve_greedy(form.problem, form, start=whole_part(form, x)).plan
 
 

@@ -8,10 +8,12 @@ ageing; budget streams, several of them binding.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
+from matching.greedy import solve_greedy
 from matching.problem import NO_STAY, NO_STREAM, MatchingProblem
 
 SHORT_STAY_DAYS = 7  # days, crisis beds
@@ -38,9 +40,15 @@ class InstanceSpec:
     short_stay_share
         Share of facilities with short (crisis) stays that end inside the horizon.
     n_streams
-        Funding streams; budgets of about half of them bind.
+        Funding streams; about half of them get a budget.
     budget_tightness
-        Budget as a share of what all cases could spend on the stream (binding streams).
+        A budget as a share of its basis.
+    budget_basis
+        ``"eligible"``: what every case with an option in the stream would spend at its
+        mean option there. Each case counts in every stream it has an option in, so these
+        budgets are far above what a plan can spend (15-41 % used by the S optima): they
+        never bind. ``"greedy"``: what the per-bed greedy plan, run without budgets, spends
+        in the stream; below 1 these budgets bind.
     """
 
     n_cases: int = 300
@@ -55,6 +63,7 @@ class InstanceSpec:
     short_stay_share: float = 0.05
     n_streams: int = 8
     budget_tightness: float = 0.35
+    budget_basis: str = "eligible"
 
 
 SIZES: dict[str, InstanceSpec] = {
@@ -65,6 +74,8 @@ SIZES: dict[str, InstanceSpec] = {
     "S": InstanceSpec(),
     "M": InstanceSpec(n_cases=3_000, n_facilities=1_000, n_types=10, n_streams=20),
     "L": InstanceSpec(n_cases=20_000, n_facilities=3_000, n_types=12, n_streams=40),
+    # S with budgets that bind: 70 % of what the per-bed greedy would spend without them
+    "S-budget": InstanceSpec(budget_basis="greedy", budget_tightness=0.7),
 }
 
 
@@ -113,7 +124,7 @@ def random_problem(spec: InstanceSpec, seed: int) -> MatchingProblem:
     cost = np.round(cost_per_day[of] * nominal_stay * case_beds[oc], 0)
     stream = stream_of_fac[of].astype(np.int32)
     budget = _budgets(spec, rng, oc, stream, cost)
-    return MatchingProblem(
+    problem = MatchingProblem(
         horizon_days=h,
         unplaced_penalty_days=float(h),
         facility_ids=tuple(f"F{i}" for i in range(n_f)),
@@ -130,6 +141,20 @@ def random_problem(spec: InstanceSpec, seed: int) -> MatchingProblem:
         stream_ids=tuple(f"S{i}" for i in range(spec.n_streams)),
         budget=budget,
     )
+    return _greedy_budgets(problem, spec) if spec.budget_basis == "greedy" else problem
+
+
+def _greedy_budgets(problem: MatchingProblem, spec: InstanceSpec) -> MatchingProblem:
+    """The same problem with each budget set to a share of the per-bed greedy's spending
+    in its stream when no budget applies."""
+    free = dataclasses.replace(problem, budget=np.full(len(problem.stream_ids), np.inf))
+    spent = np.zeros(len(problem.stream_ids) + 1)  # the extra entry takes NO_STREAM
+    for k, _ in solve_greedy(free, per_bed=True).plan:
+        spent[problem.opt_stream[k]] += problem.opt_cost[k]
+    budget = np.where(
+        np.isfinite(problem.budget), np.round(spec.budget_tightness * spent[:-1], 0), np.inf
+    )
+    return dataclasses.replace(problem, budget=budget)
 
 
 def _budgets(

@@ -82,9 +82,13 @@ def solve_large(
     objective = plan_objective(problem, plan)
     tracker.update("greedy", objective=objective)
     master = column_generation(
-        form, deadline=deadline, start=plan_columns(form, plan), seed=seed, threads=threads
+        form,
+        deadline=deadline,
+        start=plan_columns(form, plan),
+        seed=seed,
+        threads=threads,
+        on_bound=lambda bound: tracker.update("colgen", bound=min(bound, objective)),
     )
-    tracker.update("colgen", bound=master.bound)
     notes = [f"column generation: {master.rounds} rounds, {master.columns.size} columns kept"]
     if not master.complete:
         notes.append("column generation stopped before the LP was complete")

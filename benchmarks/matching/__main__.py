@@ -24,8 +24,13 @@ from typing import Any
 
 from benchmarks.matching.one import METHODS
 
-DEFAULT_TIME_LIMIT = {"S": 10.0, "M": 60.0, "L": 60.0, "small": 5.0, "tiny": 5.0}
-DEFAULT_METHODS = {"S": "auto,mip-plain,cpsat", "M": "auto", "L": "auto"}
+DEFAULT_TIME_LIMIT = {"S": 10.0, "S-budget": 10.0, "M": 60.0, "L": 60.0, "small": 5.0, "tiny": 5.0}
+DEFAULT_METHODS = {
+    "S": "auto,mip-plain,cpsat",
+    "S-budget": "auto,mip-plain",
+    "M": "auto",
+    "L": "auto",
+}
 NEAR = 1e-3  # "within 0.1 %"
 
 
@@ -34,7 +39,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--size",
         action="append",
-        choices=["tiny", "small", "S", "M", "L"],
+        choices=["tiny", "small", "S", "S-budget", "M", "L"],
         help="repeatable; default S and M",
     )
     parser.add_argument("--seeds", type=int, default=3, help="seeds 1..N")
