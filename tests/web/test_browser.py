@@ -96,7 +96,8 @@ def test_a_coordinator_registers_a_case_after_fixing_the_form(page, live_server,
     page.get_by_label("Region of exploitation").select_option("rotterdam")
     page.get_by_label("mental-health care").check()
     page.get_by_label("Responsible organisation").fill("CoMensha")
-    page.get_by_role("button", name="Register case").click()
+    with page.expect_navigation():  # the same address again, with the messages
+        page.get_by_role("button", name="Register case").click()
     check(page, visits, "intake-refused")
     assert "less than or equal to 120" in page.locator("#age-error").inner_text()
     assert page.get_by_label("Age (years)").get_attribute("aria-invalid") == "true"
