@@ -11,7 +11,9 @@ import pytest
 from matching import problem_from_dict
 from matching.instances import SIZES, random_problem
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "problem.schema.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "problem.schema.json").read_text()
+)
 
 
 def test_the_schema_is_a_valid_json_schema():
@@ -26,7 +28,13 @@ def test_problems_written_by_the_code_match_the_schema(size):
 
 
 def test_the_schema_refuses_what_the_code_refuses():
-    bad = {"format": "opvang-problem/1", "horizon_days": 2, "facilities": [], "cases": [], "options": [],
-           "weigth": 1}
+    bad = {
+        "format": "opvang-problem/1",
+        "horizon_days": 2,
+        "facilities": [],
+        "cases": [],
+        "options": [],
+        "weigth": 1,
+    }
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, SCHEMA)
