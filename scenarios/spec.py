@@ -26,7 +26,7 @@ DEFAULT_TARGET_DAYS = 7  # days: "a place was almost always found within 3 days 
 DEFAULT_PLANNING_HORIZON_DAYS = 60  # days, the design's planning horizon
 DEFAULT_ROUND_TIME_LIMIT = 5.0  # seconds of wall clock per optimised round
 DEFAULT_OUT_OF_REGION_AFTER_DAYS = 14  # days a regional case waits before other regions help
-DEFAULT_HINDSIGHT_TIME_LIMIT = 300.0  # seconds for the offline model (LPs, then the MIP)
+DEFAULT_HINDSIGHT_TIME_LIMIT = 300.0  # seconds: restricted LP and MIP (the bound LP is not cut)
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegativeFloat = Annotated[float, Field(ge=0)]
