@@ -19,6 +19,9 @@ from scenarios.events import Arrived, Placed, Trace
 from scenarios.kpis import Kpis, outcomes, stays
 
 CI_LEVEL = 0.95
+# Maps whose keys a replication leaves out when the value is 0 (a stream that cost nothing,
+# a stream that did not overrun): a missing key counts as 0 in the mean, not as no value.
+ZERO_WHEN_MISSING = frozenset({"cost.by_stream", "budget_overrun.by_stream"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,23 +93,31 @@ def aggregate(per_replication: list[Kpis]) -> Kpis:
     A KPI ``k`` becomes its mean and, beside it, ``k_ci95`` (``[low, high]``); the KPI
     ``mean`` is the exception, its interval is ``ci95``, so ``overall.wait_days.mean`` and
     ``overall.wait_days.ci95`` read naturally. Replications where a KPI is ``None`` (an
-    empty group) are left out of its mean; the count used is not repeated per KPI.
+    empty group) are left out of its mean; the count used is not repeated per KPI. In the
+    maps of :data:`ZERO_WHEN_MISSING` a key a replication lacks counts as 0 there (a
+    replication lists only the streams that cost something or overran).
     """
     merged: Kpis = _merge(per_replication) or {}
     return merged
 
 
-def _merge(items: list[Any]) -> Any:
+def missing_value(metric: str) -> float | None:
+    """What a replication without the dotted KPI ``metric`` counts as: 0 or no value."""
+    return 0.0 if metric.rpartition(".")[0] in ZERO_WHEN_MISSING else None
+
+
+def _merge(items: list[Any], path: str = "") -> Any:
     dicts = [i for i in items if isinstance(i, dict)]
     if dicts:
         keys: list[str] = []
         for d in dicts:
             keys += [k for k in d if k not in keys]
+        missing = 0.0 if path in ZERO_WHEN_MISSING else None
         out: dict[str, Any] = {}
         for k in keys:
-            values = [d.get(k) for d in dicts]
+            values = [d.get(k, missing) for d in dicts]
             if any(isinstance(v, dict) for v in values):
-                out[k] = _merge(values)
+                out[k] = _merge(values, f"{path}.{k}" if path else k)
                 continue
             numbers = [float(v) for v in values if v is not None]
             out[k] = float(np.mean(numbers)) if numbers else None

@@ -138,3 +138,33 @@ def test_aggregate_puts_the_interval_beside_each_kpi():
     assert agg["w"]["ci95"] == [pytest.approx(2 - 12.706204736), pytest.approx(2 + 12.706204736)]
     assert agg["w"]["p90"] == 2.0
     assert agg["w"]["p90_ci95"] is None
+
+
+def test_aggregate_counts_a_stream_missing_from_a_replication_as_zero():
+    # a replication lists only the streams that cost something or overran
+    reps = [
+        {"cost": {"by_stream": {"x": 100.0}}, "budget_overrun": {"by_stream": {"x": 30.0}}},
+        {"cost": {"by_stream": {}}, "budget_overrun": {"by_stream": {}}},
+        {"cost": {"by_stream": {}}, "budget_overrun": {"by_stream": {}}},
+    ]
+    agg = aggregate(reps)
+    half = 4.302652729911275 * math.sqrt(100**2 / 3) / math.sqrt(3)  # t(0.975, 2) x sd / sqrt(3)
+    assert agg["cost"]["by_stream"]["x"] == pytest.approx(100 / 3)
+    low, high = agg["cost"]["by_stream"]["x_ci95"]
+    assert (low, high) == (pytest.approx(100 / 3 - half), pytest.approx(100 / 3 + half))
+    assert agg["budget_overrun"]["by_stream"]["x"] == pytest.approx(10.0)
+    assert agg["budget_overrun"]["by_stream"]["x_ci95"] is not None
+
+
+def test_aggregate_still_leaves_out_replications_without_a_value_elsewhere():
+    agg = aggregate([{"policy": {"note": 6.0}}, {"policy": {}}, {"by_class": {}}])
+    assert agg["policy"]["note"] == 6.0
+    assert agg["policy"]["note_ci95"] is None
+
+
+def test_aggregate_of_replication_kpis_is_unbiased_for_streams_that_cost_nothing():
+    # the second replication is HAND with nobody placed in the OMM house: no vws-omm cost
+    quiet = Trace(HAND.info, tuple(e for e in HAND.events if getattr(e, "case", "") != "b"))
+    agg = aggregate([replication_kpis(HAND), replication_kpis(quiet)])
+    assert "vws-omm" not in replication_kpis(quiet)["cost"]["by_stream"]
+    assert agg["cost"]["by_stream"]["vws-omm"] == pytest.approx(800.0)
