@@ -120,6 +120,12 @@ def _cell(value: float | None, fmt: str) -> str:
     return format(value, fmt)
 
 
+def _method(row: dict[str, Any]) -> str:
+    """The method asked for and, where ``auto`` chose, the one that ran."""
+    ran = row.get("method_ran")
+    return f"{row['method']} ({ran})" if ran and ran != row["method"] else str(row["method"])
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     """The rows of one size as a Markdown table."""
     best: dict[int, float] = {}
@@ -141,7 +147,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         target = best[row["seed"]]
         own_gap = 100 * _gap(row["objective"], row["bound"])
         lines.append(
-            f"| {row['seed']} | {row['method']} | {row['build_seconds']:.2f} | "
+            f"| {row['seed']} | {_method(row)} | {row['build_seconds']:.2f} | "
             f"{row['solve_seconds']:.2f} | {row['status']} | {row['objective']:,.2f} | "
             f"{_cell(row['bound'], ',.2f')} | {_cell(own_gap, '.3f')} % | "
             f"{_cell(100 * _gap(row['objective'], target), '.3f')} % | "
