@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from scenarios import plots
-from scenarios.aggregate import flatten
+from scenarios.aggregate import flatten, missing_value
 from scenarios.errors import ScenarioRunError
 from scenarios.events import event_to_dict
 from scenarios.kpis import COMPLEX_CASES
@@ -114,15 +114,21 @@ def run_plots(label: str, ser: dict[str, Any]) -> dict[str, bytes]:
 
 
 def write_csv(path: Path, result: ScenarioResult) -> Path:
-    """One row per KPI: ``metric, mean, ci95_low, ci95_high, replications, rep_0 ...``."""
+    """One row per KPI: ``metric, mean, ci95_low, ci95_high, replications, rep_0 ...``.
+
+    The rows are the KPIs of any replication (in the order first met), so a KPI one
+    replication lacks still gets its row; its cell there is empty, or 0 where a missing
+    key means 0 (:func:`scenarios.aggregate.missing_value`).
+    """
     reps = [flatten(r.kpis) for r in result.replications]
+    metrics = list(dict.fromkeys(m for r in reps for m in r))
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         head = ["metric", "mean", "ci95_low", "ci95_high", "replications"]
         w.writerow(head + [f"rep_{r.replication}" for r in result.replications])
-        for metric in reps[0] if reps else []:
+        for metric in metrics:
             mean, ci = lookup(result.kpis, metric)
-            values = [r.get(metric) for r in reps]
+            values = [r.get(metric, missing_value(metric)) for r in reps]
             low, high = ci if ci else (None, None)
             w.writerow([metric, _fmt(mean), _fmt(low), _fmt(high), len(reps), *map(_fmt, values)])
     return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -18,6 +19,8 @@ from scenarios import (
     run_scenario,
     write_run,
 )
+from scenarios.aggregate import aggregate
+from scenarios.outputs import write_csv
 
 TWO_HOUSES = EXAMPLES_DIR / "two-houses.yaml"
 
@@ -157,3 +160,28 @@ def test_compare_pairs_runs_with_the_same_seed(tmp_path: Path):
     assert "Complex cases, paired by replication" in html
     # the LVB case waits 10 days under fifo and none under optimised: -10 days, ratio 0
     assert "<td>two-houses-optimised</td><td>-10.0</td><td>0.00</td>" in html
+
+
+def test_kpis_csv_has_a_row_for_a_kpi_missing_from_the_first_replication(tmp_path: Path):
+    reps = [
+        {"overall": {"cases": 2.0}, "cost": {"by_stream": {}}},
+        {"overall": {"cases": 4.0}, "cost": {"by_stream": {"x": 90.0}}, "policy": {"n": 7.0}},
+        {"overall": {"cases": 3.0}, "cost": {"by_stream": {}}},
+    ]
+    result = SimpleNamespace(
+        replications=[SimpleNamespace(replication=i, kpis=k) for i, k in enumerate(reps)],
+        kpis=aggregate(reps),
+    )
+    with write_csv(tmp_path / "kpis.csv", result).open() as fh:
+        rows = {r["metric"]: r for r in csv.DictReader(fh)}
+    assert list(rows) == ["overall.cases", "cost.by_stream.x", "policy.n"]
+    stream = rows["cost.by_stream.x"]
+    assert (stream["mean"], stream["rep_0"], stream["rep_1"], stream["rep_2"]) == (
+        "30",
+        "0",
+        "90",
+        "0",
+    )
+    assert float(stream["ci95_low"]) < 30 < float(stream["ci95_high"])
+    note = rows["policy.n"]
+    assert (note["mean"], note["rep_0"], note["rep_1"], note["rep_2"]) == ("7", "", "7", "")
