@@ -7,6 +7,7 @@ import threading
 import time
 
 import numpy as np
+import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from matching.formulation import Formulation, build_formulation
@@ -14,7 +15,8 @@ from matching.outcome import Outcome
 from matching.problem import MatchingProblem
 
 OBJ_SCALE = 1000  # integer objective units per weighted waiting day
-COST_SCALE = 100  # cents
+COST_SCALES = (1, 10, 100, 1000, 10_000, 100_000, 1_000_000)  # integer units per euro tried
+MAX_SCALED = 2.0**53  # scaled costs of all budget rows together stay exact and far from int64
 
 
 def _variables(model: cp_model.CpModel, form: Formulation) -> list[cp_model.IntVar]:
@@ -47,16 +49,47 @@ def add_capacity(model: cp_model.CpModel, form: Formulation, x: list[cp_model.In
         )
 
 
-def add_budgets(model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]) -> None:
-    """New placements paid by a stream cost no more than its budget (costs rounded up to cents)."""
+def _whole(scaled: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Which scaled amounts are whole numbers (up to the rounding of decimal fractions)."""
+    whole: npt.NDArray[np.bool_] = np.abs(scaled - np.rint(scaled)) <= 1e-9 + 1e-12 * np.abs(scaled)
+    return whole
+
+
+def budget_scale(vals: npt.NDArray[np.float64], rhs: npt.NDArray[np.float64]) -> tuple[int, bool]:
+    """The integer units per euro for the budget rows, and whether they are exact there.
+
+    Exact: the smallest of :data:`COST_SCALES` at which every cost and budget is a whole
+    number, so the integer rows are the budget rows themselves. Otherwise the finest scale
+    that keeps the numbers small, at which costs are rounded up and budgets down: every
+    plan stays within the true budgets, but plans the true budgets allow may be cut off.
+    """
+    amounts = np.concatenate([np.asarray(vals, np.float64), np.asarray(rhs, np.float64)])
+    total = float(np.abs(amounts).sum())
+    fitting = [s for s in COST_SCALES if total * s <= MAX_SCALED] or [COST_SCALES[0]]
+    for s in fitting:
+        if bool(_whole(amounts * s).all()):
+            return s, True
+    return fitting[-1], False
+
+
+def add_budgets(model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]) -> bool:
+    """New placements paid by a stream cost no more than its budget.
+
+    Returns whether the integer rows are exact (see :func:`budget_scale`); when they are not,
+    costs are rounded up and budgets down, and the model is tighter than the problem.
+    """
     rows, cols, vals, rhs = form.budget_rows()
+    scale, exact = budget_scale(vals, rhs)
+    costs, budgets = vals * scale, rhs * scale
+    units = np.where(_whole(costs), np.rint(costs), np.ceil(costs)).astype(np.int64)
+    limits = np.where(_whole(budgets), np.rint(budgets), np.floor(budgets)).astype(np.int64)
     for r in range(rhs.size):
         sel = rows == r
-        cents = np.ceil(vals[sel] * COST_SCALE - 1e-9).astype(np.int64).tolist()
         model.add(
-            sum(v * x[i] for i, v in zip(cols[sel].tolist(), cents, strict=True))
-            <= math.floor(rhs[r] * COST_SCALE + 1e-9)
+            sum(int(v) * x[i] for i, v in zip(cols[sel].tolist(), units[sel].tolist(), strict=True))
+            <= int(limits[r])
         )
+    return exact
 
 
 def add_keep_apart(model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]) -> None:
@@ -81,7 +114,7 @@ def solve_cpsat(
     x = _variables(model, form)
     add_each_case_at_most_once(model, form, x)
     add_capacity(model, form, x)
-    add_budgets(model, form, x)
+    exact = add_budgets(model, form, x)
     add_keep_apart(model, form, x)
     scaled = np.rint(form.var_saving * OBJ_SCALE).astype(np.int64).tolist()
     model.minimize(sum(v * xi for v, xi in zip(scaled, x, strict=True)))
@@ -114,6 +147,12 @@ def solve_cpsat(
         for i, xi in enumerate(x)
         if solver.value(xi)
     ]
+    if not exact:  # the model is tighter than the problem: neither its optimum nor its bound hold
+        note = (
+            "CP-SAT: costs or budgets are not whole at any scale down to a millionth of a euro;"
+            " solved with costs rounded up and budgets down, as a heuristic without a bound"
+        )
+        return Outcome(plan, -math.inf, False, "cpsat", build, solve, (note,))
     # rounding of the objective moves it by at most half a unit per case
     slack = 0.5 * problem.n_cases / OBJ_SCALE
     bound = form.constant + solver.best_objective_bound / OBJ_SCALE - slack

@@ -7,6 +7,8 @@ Unless a test says otherwise, options are paid by the stream ``wmo``, which has 
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 import pytest
@@ -209,6 +211,54 @@ def test_options_paid_by_no_stream_are_unconstrained(method):
     for o in data["options"]:
         del o["stream"]
     assert solved(data, method) == ({"C1": ("F", 0)}, 4.0)
+
+
+def sub_cent_budget(cost: float, amount: float) -> dict[str, Any]:
+    """C1 costs 60; C2 and C3 cost ``cost`` each and the budget pays exactly for both."""
+    return problem(
+        {"F": [3, 3, 3]},
+        {"C1": (1, 10.0), "C2": (1, 10.0), "C3": (1, 10.0)},
+        [
+            opt("C1", "F", cost=60.0, stream="S"),
+            opt("C2", "F", cost=cost, stream="S"),
+            opt("C3", "F", cost=cost, stream="S"),
+        ],
+        budgets=[{"stream": "S", "amount": amount}],
+    )
+
+
+def test_budget_in_tenths_of_a_cent_is_solved_exactly(method):
+    # rounding 33.333 up to cents and 66.666 down would leave room for one cheap case only
+    data = sub_cent_budget(33.333, 66.666)
+    assert solved(data, method) == ({"C2": ("F", 0), "C3": ("F", 0)}, 60.0)
+
+
+@pytest.mark.parametrize(
+    ("cost", "amount"),
+    [(33.333, 66.666), (100 / 3, 200 / 3)],
+    ids=["tenths-of-a-cent", "thirds-of-a-euro"],
+)
+def test_budget_below_a_cent_is_never_claimed_optimal_with_a_false_bound(ref, method, cost, amount):
+    data = sub_cent_budget(cost, amount)
+    reference = ref.Reference.from_dict(data)
+    optimum, _ = ref.exhaustive_optimum(reference)
+    assert optimum == 60.0
+    result = solve(problem_from_dict(data), SolveParams(method=method))
+    plan = [(a.case, a.facility, a.start_day) for a in result.assignments]
+    assert reference.violations(plan) == []
+    assert result.bound <= optimum + 1e-9
+    if result.status is Status.OPTIMAL:
+        assert result.objective == pytest.approx(optimum)
+
+
+def test_cpsat_with_costs_whole_at_no_scale_is_a_heuristic_without_a_bound():
+    from matching.cpsat import solve_cpsat
+
+    data = sub_cent_budget(100 / 3, 200 / 3)
+    out = solve_cpsat(problem_from_dict(data), deadline=time.perf_counter() + 30.0)
+    assert not out.optimal
+    assert out.bound == -math.inf
+    assert any("heuristic" in note for note in out.notes)
 
 
 # keep-apart pairs -----------------------------------------------------------------------
