@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -16,6 +17,7 @@ from capacity import CATALOGUE, PlacementType
 
 DPI = 110  # dots per inch of the PNGs
 FIGSIZE = (8.0, 4.2)  # inches
+NO_CASES = "no cases"  # written where a group has no cases (never a 0-day bar)
 
 
 def _png(fig: Figure) -> bytes:
@@ -69,7 +71,7 @@ def wait_distribution(
         if drawn:
             ax.legend(fontsize=7, loc="lower right")
         else:
-            ax.text(0.5, 0.5, "no cases", ha="center", transform=ax.transAxes)
+            ax.text(0.5, 0.5, NO_CASES, ha="center", transform=ax.transAxes)
     axes[0][0].set_ylabel("share of cases waited at most x days")
     fig.suptitle("Waiting-time distribution by complexity class (all replications)")
     return _png(fig)
@@ -102,6 +104,50 @@ def waiting_over_time(waiting: Mapping[str, Sequence[float]]) -> bytes:
     return _png(fig)
 
 
+@dataclass(frozen=True, slots=True)
+class Bars:
+    """One run's bars: a height and interval where a bar is drawn, else the note instead.
+
+    Parameters
+    ----------
+    heights
+        Per group, the mean (``None``: no bar).
+    errors
+        Shape (2, groups): distances from the mean down and up to the interval's ends.
+    notes
+        Per group, what is written where no bar is drawn (``""`` under a bar).
+    """
+
+    heights: list[float | None]
+    errors: np.ndarray
+    notes: list[str]
+
+
+def bar_data(
+    stats: Mapping[str, tuple[float | None, Sequence[float] | None]],
+    groups: Sequence[str],
+) -> Bars:
+    """What :func:`mean_wait_bars` draws for one run.
+
+    A group without cases (mean ``None``) gets no bar and the note ``"no cases"``: never a
+    0-day bar.
+    """
+    heights: list[float | None] = []
+    notes: list[str] = []
+    err = np.zeros((2, len(groups)))
+    for i, g in enumerate(groups):
+        mean, ci = stats.get(g, (None, None))
+        if mean is None:
+            heights.append(None)
+            notes.append(NO_CASES)
+        else:
+            heights.append(float(mean))
+            notes.append("")
+            if ci is not None:
+                err[:, i] = (mean - ci[0], ci[1] - mean)
+    return Bars(heights, err, notes)
+
+
 def mean_wait_bars(
     runs: Mapping[str, Mapping[str, tuple[float | None, Sequence[float] | None]]],
     groups: Sequence[str],
@@ -119,15 +165,22 @@ def mean_wait_bars(
     width = 0.8 / max(len(runs), 1)
     x = np.arange(len(groups))
     for k, (label, stats) in enumerate(runs.items()):
-        means = np.array([stats.get(g, (None, None))[0] or 0.0 for g in groups])
-        err = np.zeros((2, len(groups)))
-        for i, g in enumerate(groups):
-            mean, ci = stats.get(g, (None, None))
-            if mean is not None and ci is not None:
-                err[:, i] = (mean - ci[0], ci[1] - mean)
+        bars = bar_data(stats, groups)
+        pos = x + (k - (len(runs) - 1) / 2) * width
+        drawn = [(i, h) for i, h in enumerate(bars.heights) if h is not None]
+        at = [i for i, _ in drawn]
         ax.bar(
-            x + (k - (len(runs) - 1) / 2) * width, means, width, yerr=err, capsize=3, label=label
+            pos[at],
+            [h for _, h in drawn],
+            width,
+            yerr=bars.errors[:, at],
+            capsize=3,
+            label=label,
         )
+        for i, note in enumerate(bars.notes):
+            if note:
+                ax.text(pos[i], 0, f" {note}", rotation=90, ha="center", va="bottom", fontsize=7)
+    ax.set_ylim(bottom=0)
     ax.set_xticks(x, [g.replace("_", " ") for g in groups])
     ax.set_ylabel("mean waiting days (95% CI)")
     ax.grid(alpha=0.3, axis="y")
