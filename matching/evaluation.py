@@ -36,12 +36,14 @@ def plan_violations(problem: MatchingProblem, plan: Plan) -> list[str]:
     use = np.zeros_like(problem.free_beds, dtype=np.int64)
     spent = np.zeros(len(problem.stream_ids))
     seen: set[int] = set()
+    facility_of: dict[int, int] = {}
     stay = problem.stay_to
     for k, day in plan:
         c, f = int(problem.opt_case[k]), int(problem.opt_facility[k])
         if c in seen:
             out.append(f"case {problem.case_ids[c]} placed twice")
         seen.add(c)
+        facility_of[c] = f
         if not 0 <= day < h:
             out.append(f"case {problem.case_ids[c]} starts on day {day}, outside the horizon")
             continue
@@ -58,6 +60,12 @@ def plan_violations(problem: MatchingProblem, plan: Plan) -> list[str]:
         out.append(
             f"stream {problem.stream_ids[s]} over budget: {spent[s]:.2f} > {problem.budget[s]:.2f}"
         )
+    for a, b in problem.keep_apart.tolist():
+        if a in facility_of and facility_of.get(b) == facility_of[a]:
+            out.append(
+                f"cases {problem.case_ids[a]} and {problem.case_ids[b]} are kept apart but both "
+                f"at facility {problem.facility_ids[facility_of[a]]}"
+            )
     return out
 
 
