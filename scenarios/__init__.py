@@ -7,7 +7,7 @@ into JSON, CSV, PNG plots and self-contained HTML reports.
 """
 
 from scenarios.aggregate import Series, aggregate, confidence_interval, series
-from scenarios.compare import compare_runs, read_run
+from scenarios.compare import compare_plots, compare_runs, read_run, small_groups
 from scenarios.distributed import dask_client
 from scenarios.engine import replication_seed, run_replication
 from scenarios.errors import InvalidScenarioError, ScenarioError, ScenarioRunError
@@ -64,6 +64,7 @@ __all__ = [
     "Series",
     "Trace",
     "aggregate",
+    "compare_plots",
     "compare_runs",
     "confidence_interval",
     "dask_client",
@@ -78,5 +79,6 @@ __all__ = [
     "run_scenario",
     "run_scenarios",
     "series",
+    "small_groups",
     "write_run",
 ]

@@ -43,12 +43,44 @@ def labels_for(docs: list[dict[str, Any]], folders: list[Path]) -> list[str]:
     ]
 
 
+def small_groups(doc: dict[str, Any], groups: list[str], min_cases: float) -> list[str]:
+    """The groups of a run with fewer than ``min_cases`` cases (mean per replication).
+
+    Parameters
+    ----------
+    doc
+        The run's ``kpis.json`` document.
+    groups
+        The complexity classes (and :data:`~scenarios.kpis.COMPLEX_CASES`) to check.
+    min_cases
+        The small-cell threshold (the dashboard: :data:`capacity.aggregates.SMALL_CELL`).
+    """
+    return [g for g in groups if (doc["by_class"].get(g, {}).get("cases") or 0) < min_cases]
+
+
 def compare_plots(
-    labels: list[str], runs: list[tuple[dict[str, Any], dict[str, Any]]]
+    labels: list[str],
+    runs: list[tuple[dict[str, Any], dict[str, Any]]],
+    *,
+    min_cases: int | None = None,
 ) -> dict[str, bytes]:
-    """The comparison PNGs: mean wait per class with intervals, distributions, waiting list."""
+    """The comparison PNGs: mean wait per class with intervals, distributions, waiting list.
+
+    With ``min_cases``, a class of a run with fewer cases than that (mean per replication,
+    as the KPI tables count them) is left out of that run's bars and distributions: its
+    waits are not even handed to the plots, and the chart says "fewer than N cases, not
+    shown" instead (the dashboard passes :data:`capacity.aggregates.SMALL_CELL`: a class of
+    1 to 4 cases would show each case's wait). Without it every class is drawn (the
+    analysts' reports of ``opvang scenario run|compare``).
+    """
     classes: list[str] = runs[0][1]["classes"]
     groups = [*classes, COMPLEX_CASES]
+    small = {
+        label: small_groups(doc, groups, min_cases) if min_cases is not None else []
+        for label, (doc, _) in zip(labels, runs, strict=True)
+    }
+    note = f"fewer than {min_cases} cases"
+    hidden = {label: dict.fromkeys(gs, note) for label, gs in small.items() if gs}
     bars = {
         label: {
             g: (
@@ -56,18 +88,19 @@ def compare_plots(
                 doc["by_class"].get(g, {}).get("wait_days", {}).get("ci95"),
             )
             for g in groups
+            if g not in small[label]
         }
         for label, (doc, _) in zip(labels, runs, strict=True)
     }
-    series = {label: ser for label, (_, ser) in zip(labels, runs, strict=True)}
+    waits = {
+        label: {c: w for c, w in ser["waits"].items() if c not in small[label]}
+        for label, (_, ser) in zip(labels, runs, strict=True)
+    }
+    waiting = {label: ser["waiting"] for label, (_, ser) in zip(labels, runs, strict=True)}
     return {
-        "compare_mean_wait.png": plots.mean_wait_bars(bars, groups),
-        "compare_wait_by_class.png": plots.wait_distribution(
-            {label: ser["waits"] for label, ser in series.items()}, classes
-        ),
-        "compare_waiting.png": plots.waiting_over_time(
-            {label: ser["waiting"] for label, ser in series.items()}
-        ),
+        "compare_mean_wait.png": plots.mean_wait_bars(bars, groups, hidden),
+        "compare_wait_by_class.png": plots.wait_distribution(waits, classes, hidden),
+        "compare_waiting.png": plots.waiting_over_time(waiting),
     }
 
 

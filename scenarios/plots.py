@@ -42,7 +42,9 @@ def ecdf(values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def wait_distribution(
-    runs: Mapping[str, Mapping[str, Sequence[float]]], classes: Sequence[str]
+    runs: Mapping[str, Mapping[str, Sequence[float]]],
+    classes: Sequence[str],
+    hidden: Mapping[str, Mapping[str, str]] | None = None,
 ) -> bytes:
     """Share of cases placed within x days, per complexity class (one panel per class).
 
@@ -53,15 +55,24 @@ def wait_distribution(
         waiting at the end count as the days waited so far).
     classes
         The complexity classes, in order.
+    hidden
+        Per run label, the classes not drawn and why (``"fewer than 5 cases"``): they are
+        named in the panel's legend instead of a line (their waits should not be in
+        ``runs`` at all).
     """
+    hidden = hidden or {}
     fig, axes = plt.subplots(
         1, len(classes), figsize=(FIGSIZE[0] * 1.4, FIGSIZE[1]), sharey=True, squeeze=False
     )
     for ax, cls in zip(axes[0], classes, strict=True):
         drawn = 0
         for label, by_class in runs.items():
+            note = hidden.get(label, {}).get(cls)
             waits = by_class.get(cls, [])
-            if waits:
+            if note:
+                ax.plot([], [], " ", label=f"{label}: {note}, not shown")
+                drawn += 1
+            elif waits:
                 x, y = ecdf(waits)
                 ax.step(x, y, where="post", label=f"{label} (n={len(waits)})")
                 drawn += 1
@@ -126,18 +137,23 @@ class Bars:
 def bar_data(
     stats: Mapping[str, tuple[float | None, Sequence[float] | None]],
     groups: Sequence[str],
+    hidden: Mapping[str, str] | None = None,
 ) -> Bars:
     """What :func:`mean_wait_bars` draws for one run.
 
     A group without cases (mean ``None``) gets no bar and the note ``"no cases"``: never a
-    0-day bar.
+    0-day bar. A group in ``hidden`` gets no bar and its note there, whatever its mean.
     """
+    hidden = hidden or {}
     heights: list[float | None] = []
     notes: list[str] = []
     err = np.zeros((2, len(groups)))
     for i, g in enumerate(groups):
         mean, ci = stats.get(g, (None, None))
-        if mean is None:
+        if g in hidden:
+            heights.append(None)
+            notes.append(hidden[g])
+        elif mean is None:
             heights.append(None)
             notes.append(NO_CASES)
         else:
@@ -151,6 +167,7 @@ def bar_data(
 def mean_wait_bars(
     runs: Mapping[str, Mapping[str, tuple[float | None, Sequence[float] | None]]],
     groups: Sequence[str],
+    hidden: Mapping[str, Mapping[str, str]] | None = None,
 ) -> bytes:
     """Mean wait per group with its 95 % interval, runs side by side.
 
@@ -160,12 +177,15 @@ def mean_wait_bars(
         Per run label, per group, (mean, [low, high] or ``None``).
     groups
         The groups to show, in order.
+    hidden
+        Per run label, the groups not drawn and the note written instead of their bar.
     """
+    hidden = hidden or {}
     fig, ax = plt.subplots(figsize=FIGSIZE)
     width = 0.8 / max(len(runs), 1)
     x = np.arange(len(groups))
     for k, (label, stats) in enumerate(runs.items()):
-        bars = bar_data(stats, groups)
+        bars = bar_data(stats, groups, hidden.get(label))
         pos = x + (k - (len(runs) - 1) / 2) * width
         drawn = [(i, h) for i, h in enumerate(bars.heights) if h is not None]
         at = [i for i, _ in drawn]

@@ -28,7 +28,8 @@ DEFINITIONS = (
     "Waits are in days, for cases arriving after the warm-up; a case still waiting at the "
     "end counts with the days waited so far. Intervals are 95 % t-intervals over "
     "replications. Complex cases: every complexity class above standard (national "
-    "rulebook). Definitions: docs/scenarios.md."
+    "rulebook). Definitions: docs/scenarios.md. For analysts: groups of any size are shown, "
+    "also under 5 cases; the dashboard's comparison leaves those out for publication."
 )
 
 

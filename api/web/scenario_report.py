@@ -2,7 +2,8 @@
 
 The KPIs are means over replications (``docs/scenarios.md``). As everywhere policymakers
 look, a count under 5 is shown as "<5" (:data:`capacity.aggregates.SMALL_CELL`), and the
-waits and shares of a group of fewer than 5 cases are not shown.
+waits and shares of a group of fewer than 5 cases are not shown: not in the table, and not
+in the charts (the worker draws them with ``min_cases=SMALL_CELL``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capacity.aggregates import SMALL_CELL
-from scenarios import COMPLEX_CASES
+from scenarios import COMPLEX_CASES, small_groups
 
 HIDDEN = "-"  # a value not shown (no value, or its group is a small cell)
 
@@ -124,3 +125,28 @@ CHART_TITLES = {
     "compare_wait_by_class.png": "Share of cases placed within x days, per complexity class",
     "compare_waiting.png": "Cases waiting, day by day",
 }
+
+# charts drawn per complexity class: a class of fewer than 5 cases is left out of them
+PER_CLASS_CHARTS = frozenset({"compare_mean_wait.png", "compare_wait_by_class.png"})
+
+
+def _group_name(key: str) -> str:
+    return "complex cases" if key == COMPLEX_CASES else key.replace("_", " ")
+
+
+def chart_caption(name: str, labels: Sequence[str], docs: Sequence[Mapping[str, Any]]) -> str:
+    """A chart's caption; for the per-class charts, which classes are not drawn and why."""
+    title = CHART_TITLES.get(name, name)
+    if name not in PER_CLASS_CHARTS:
+        return title
+    text = (
+        f"{title}. Classes of fewer than {SMALL_CELL} cases (mean per replication) are not "
+        "drawn, as their waits would show single cases"
+    )
+    left_out = []
+    for label, doc in zip(labels, docs, strict=True):
+        small = small_groups(dict(doc), list(doc["by_class"]), SMALL_CELL)
+        if small:
+            names = ", ".join(_group_name(g) for g in small)
+            left_out.append(names if len(labels) == 1 else f"{label}: {names}")
+    return text + (f" (left out: {'; '.join(left_out)})." if left_out else ".")

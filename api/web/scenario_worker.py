@@ -3,8 +3,9 @@
 Started by :func:`api.web.scenario_jobs.launch` in its own process (so the web server
 stays responsive and a run can be stopped at its time limit). It reads the job's files
 from the database (``OPVANG_DATABASE_URL``), simulates every replication in this process,
-writes progress as it goes, and stores the aggregated KPIs and the comparison charts.
-Nothing is left on disk.
+writes progress as it goes, and stores the aggregated KPIs and the comparison charts
+(without the classes of fewer than 5 cases: policymakers see aggregates only). Nothing is
+left on disk.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import Engine
 from api.cli.quiet import silence_solver_banner
 from api.web.scenario_jobs import scenario
 from capacity import CapacityError
+from capacity.aggregates import SMALL_CELL
 from capacity.persistence import (
     DatabaseSettings,
     JobStatus,
@@ -33,8 +35,7 @@ from capacity.persistence import (
     session_scope,
 )
 from matching import MatchingError
-from scenarios import ScenarioError, read_run, run_scenarios, write_run
-from scenarios.compare import compare_plots  # not in scenarios' public door (yet)
+from scenarios import ScenarioError, compare_plots, read_run, run_scenarios, write_run
 
 
 class TimeLimitError(Exception):
@@ -88,7 +89,7 @@ def run_job(engine: Engine, job_id: int) -> str:
         folders = [write_run(r, Path(tmp) / f"run-{i}").folder for i, r in enumerate(results)]
         outputs = [read_run(folder) for folder in folders]
     labels = unique_labels([doc["scenario"]["name"] for doc, _ in outputs])
-    charts = compare_plots(labels, outputs)
+    charts = compare_plots(labels, outputs, min_cases=SMALL_CELL)  # aggregates only
     result = {
         "labels": labels,
         "runs": [_without_replications(doc) for doc, _ in outputs],

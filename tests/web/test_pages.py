@@ -416,3 +416,65 @@ def test_an_unknown_scenario_run_and_chart_are_404_pages(quick_client, web):
     assert quick_client.get("/scenarios/jobs/99").status_code == 404
     assert quick_client.get("/scenarios/jobs/abc").status_code == 404
     assert quick_client.get("/scenarios/jobs/99/charts/x.png").status_code == 404
+
+
+def _finished_job(url: str, complex_cases: float) -> int:
+    """A done scenario job in the database, its result as the worker stores it."""
+    from capacity.persistence import JobStatus, ScenarioJobRepository, ScenarioSource
+
+    group = {
+        "cases": 40.0,
+        "wait_days": {"mean": 3.0, "ci95": [2.0, 4.0], "p90": 6.0},
+        "placed_within_target": 0.9,
+        "unplaced_at_end": 1.0,
+        "capacity_gap_cases": 0.0,
+    }
+    doc = {
+        "scenario": {"name": "run", "policy": "fifo", "rulebook": "national-v1"}
+        | {"replications": 2, "horizon_days": 30},
+        "overall": group,
+        "by_class": {"standard": group, "complex_cases": {**group, "cases": complex_cases}},
+        "out_of_region": {"share": 0.1},
+        "occupancy": {"overall": 0.9},
+        "cost": {"total_per_year": 1000.0},
+        "budget_overrun": {"total": 0.0},
+    }
+    png = "iVBORw0KGgo="  # the PNG signature: enough for the page
+    result = {
+        "labels": ["run"],
+        "runs": [doc],
+        "charts": dict.fromkeys(
+            ["compare_mean_wait.png", "compare_wait_by_class.png", "compare_waiting.png"], png
+        ),
+    }
+    engine = ensure_database(url)
+    try:
+        with session_scope(engine) as session:
+            jobs = ScenarioJobRepository(session)
+            job = jobs.add(
+                created_by="policymaker",
+                sources=[ScenarioSource("two-houses.yaml", "name: run\n")],
+                replications=2,
+                progress_total=60,
+            )
+            jobs.update(job.id, status=JobStatus.DONE, message="finished", result=result)
+    finally:
+        engine.dispose()
+    return job.id
+
+
+def test_a_finished_scenario_run_says_which_classes_its_charts_leave_out(
+    quick_client, quick_world, web
+):
+    job_id = _finished_job(quick_world.url, complex_cases=3.0)
+    web.sign_in(quick_client, "policymaker")
+    page = quick_client.get(f"/scenarios/jobs/{job_id}")
+    assert page.status_code == 200
+    captions = re.findall(r"<figcaption>([^<]*)</figcaption>", page.text)
+    assert len(captions) == 3
+    assert captions[0].endswith(
+        "Classes of fewer than 5 cases (mean per replication) are not drawn, as their waits "
+        "would show single cases (left out: complex cases)."
+    )
+    assert captions[1].endswith("(left out: complex cases).")
+    assert captions[2] == "Cases waiting, day by day"

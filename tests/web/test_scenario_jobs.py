@@ -23,6 +23,7 @@ from capacity.persistence import (
     ensure_database,
     make_engine,
 )
+from scenarios import plots
 
 PM = StoredUser(1, "pm", "policymaker", None, None)
 
@@ -176,3 +177,57 @@ def test_the_comparison_shows_small_groups_as_fewer_than_5_and_hides_their_waits
         "a: fewer than 5 complex cases, so their wait is not shown",
         "b: complex cases wait 12.0 (11.0-13.0) days on average",
     ]
+
+
+def test_the_worker_leaves_classes_of_fewer_than_5_cases_out_of_its_charts(
+    db, database_url, monkeypatch
+):
+    # two-houses: one standard and one complex case, so every class is a small cell
+    drawn: dict[str, tuple] = {}
+
+    def spy(name: str):
+        real = getattr(plots, name)
+
+        def record(*args: object) -> bytes:
+            drawn[name] = args
+            return real(*args)
+
+        return record
+
+    for name in ("mean_wait_bars", "wait_distribution"):
+        monkeypatch.setattr(plots, name, spy(name))
+    job = jobs.create(db, user=PM, sources=[jobs.example("two-houses.yaml")], replications=1)
+    engine = make_engine(database_url)
+    try:
+        worker.run_job(engine, job.id)
+    finally:
+        engine.dispose()
+    waits, _, hidden = drawn["wait_distribution"]
+    assert waits == {"two-houses": {}}  # no case's wait reaches the chart
+    assert hidden["two-houses"] == {
+        "standard": "fewer than 5 cases",
+        "complex": "fewer than 5 cases",
+        "highly_complex": "fewer than 5 cases",
+        "complex_cases": "fewer than 5 cases",
+    }
+    bars, _, bar_hidden = drawn["mean_wait_bars"]
+    assert bars == {"two-houses": {}}
+    assert bar_hidden == hidden
+    result = _job(db, job.id).result
+    caption = report.chart_caption("compare_wait_by_class.png", result["labels"], result["runs"])
+    assert caption.endswith(
+        "are not drawn, as their waits would show single cases (left out: standard, complex, "
+        "highly complex, complex cases)."
+    )
+
+
+def test_chart_captions_name_the_classes_left_out_per_run():
+    docs = [_doc(3.0, 12.0), _doc(40.0, 12.0)]
+    caption = report.chart_caption("compare_mean_wait.png", ["a", "b"], docs)
+    assert caption.startswith(report.CHART_TITLES["compare_mean_wait.png"])
+    assert "Classes of fewer than 5 cases (mean per replication) are not drawn" in caption
+    assert caption.endswith("(left out: a: standard, complex cases).")
+    big = report.chart_caption("compare_wait_by_class.png", ["b"], docs[1:])
+    assert big.endswith("are not drawn, as their waits would show single cases.")
+    waiting = report.chart_caption("compare_waiting.png", ["a", "b"], docs)
+    assert waiting == report.CHART_TITLES["compare_waiting.png"]

@@ -125,8 +125,15 @@ def scenario_job(request: Request, job_id: str, db: DatabaseDep, now: NowDep) ->
         "headline": report.headline(result["labels"], result["runs"]) if result else [],
         "rows": report.comparison(result["runs"]) if result else [],
         "charts": [
-            (name, report.CHART_TITLES.get(name, name)) for name in (result or {}).get("charts", {})
-        ],
+            (
+                name,
+                report.CHART_TITLES.get(name, name),
+                report.chart_caption(name, result["labels"], result["runs"]),
+            )
+            for name in (result or {}).get("charts", {})
+        ]
+        if result
+        else [],
     }
     return render(request, "scenario_job.html", context)
 
