@@ -112,7 +112,8 @@ def build_problem(
     Raises
     ------
     InvalidProblemError
-        A case listed twice, or a keep-apart pair naming an unknown case.
+        A case listed twice, or a keep-apart pair naming one case twice or a case that is
+        neither waiting nor placed now (in ``current_facility``).
     """
     today = snapshot.day0
     horizon = snapshot.horizon_days
@@ -121,7 +122,9 @@ def build_problem(
         raise InvalidProblemError("cases", "a case is listed twice")
     declined_set = frozenset(declined)
     placed_at = dict(current_facility or {})
-    banned = _banned_facilities(keep_apart, set(ids), placed_at)
+    pairs = tuple(keep_apart)  # read twice below: a generator would be empty the second time
+    kept_apart = _keep_apart_indices(pairs, ids, placed_at)
+    banned = _banned_facilities(pairs, set(ids), placed_at)
     streams = {s.id: s for s in snapshot.funding_streams}
     stream_ids = tuple(sorted(streams))
     stream_at = {s: i for i, s in enumerate(stream_ids)}
@@ -161,7 +164,7 @@ def build_problem(
         stream_ids,
         horizon,
         unplaced_penalty_days,
-        _keep_apart_indices(keep_apart, ids),
+        kept_apart,
     )
     return BuiltProblem(
         problem=problem,
@@ -191,12 +194,26 @@ def _banned_facilities(
     return banned
 
 
-def _keep_apart_indices(pairs: Iterable[tuple[str, str]], ids: list[str]) -> np.ndarray:
+def _keep_apart_indices(
+    pairs: Sequence[tuple[str, str]], ids: list[str], placed_at: Mapping[str, str]
+) -> np.ndarray:
+    """Case-index pairs of the pairs of waiting cases; every pair is checked.
+
+    A case of a pair must be waiting or placed now (in ``placed_at``): a misspelt id would
+    otherwise drop a safety constraint without a word. Pairs with a placed case become
+    banned facilities (:func:`_banned_facilities`), not rows here.
+    """
     at = {c: i for i, c in enumerate(ids)}
     out = []
     for i, (a, b) in enumerate(pairs):
+        entry = f"keep_apart[{i}] ({a}, {b})"
         if a == b:
-            raise InvalidProblemError(f"keep_apart[{i}]", "a case cannot be kept apart from itself")
+            raise InvalidProblemError(entry, "a case cannot be kept apart from itself")
+        for case_id in (a, b):
+            if case_id not in at and case_id not in placed_at:
+                raise InvalidProblemError(
+                    entry, f"unknown case {case_id!r}: neither waiting nor placed now"
+                )
         if a in at and b in at:
             out.append((at[a], at[b]))
     return np.array(out, dtype=np.int32).reshape(-1, 2)

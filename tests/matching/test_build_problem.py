@@ -175,3 +175,38 @@ def test_bad_input_is_refused():
         build_problem(
             snapshot(facility("a")), [case("C-1")], bundled_rulebook(), keep_apart=[("C-1", "C-1")]
         )
+
+
+@pytest.mark.parametrize(
+    ("pairs", "entry", "unknown"),
+    [
+        ([("C-1", "C-2"), ("C-1", "C-3")], "keep_apart[1] (C-1, C-3)", "C-3"),  # misspelt
+        ([("C-9", "C-1")], "keep_apart[0] (C-9, C-1)", "C-9"),  # placed, but not said where
+    ],
+)
+def test_a_keep_apart_pair_naming_an_unknown_case_is_refused(pairs, entry, unknown):
+    with pytest.raises(InvalidProblemError) as refused:
+        build_problem(
+            snapshot(facility("a")),
+            [case("C-1"), case("C-2")],
+            bundled_rulebook(),
+            keep_apart=pairs,
+        )
+    assert refused.value.entry == entry
+    assert repr(unknown) in refused.value.reason
+    assert "neither waiting nor placed" in refused.value.reason
+
+
+def test_keep_apart_given_as_a_generator_keeps_both_kinds_of_pair():
+    pairs = [("C-1", "C-2"), ("C-3", "C-9")]
+    built = build_problem(
+        snapshot(facility("a"), facility("b")),
+        [case("C-1"), case("C-2"), case("C-3")],
+        bundled_rulebook(),
+        keep_apart=(pair for pair in pairs),
+        current_facility={"C-9": "a"},
+    )
+    p = built.problem
+    assert p.keep_apart.tolist() == [[0, 1]]
+    c3 = {p.facility_ids[f] for c, f in zip(p.opt_case, p.opt_facility, strict=True) if c == 2}
+    assert c3 == {"b"}
