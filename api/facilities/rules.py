@@ -8,25 +8,37 @@ from datetime import datetime, timedelta
 from api.auth.roles import may_report_for
 from api.errors import FieldError, ForbiddenError
 from capacity import AvailabilityReport
-from capacity.persistence import FacilityFacts, ReportCheck, StoredUser
+from capacity.persistence import FacilityFacts, FacilityScope, ReportCheck, ScopeCheck, StoredUser
+
+
+def report_scope(user: StoredUser) -> ScopeCheck:
+    """The reporter's scope: its provider's facilities or its region's (403 otherwise).
+
+    Checked before a report's idempotency key is looked up, so a used key tells nothing
+    about a facility outside the scope.
+    """
+
+    def scope(facility: FacilityScope) -> None:
+        if not may_report_for(user, provider_id=facility.provider_id, region_id=facility.region_id):
+            raise ForbiddenError(f"{user.name} may not report availability for {facility.id}")
+
+    return scope
 
 
 def report_check(
-    user: StoredUser,
     *,
     now: datetime,
     skew: timedelta,
     locs: Mapping[int, list[str | int]],
 ) -> ReportCheck:
-    """The check for one request: scope, beds within range, not future, not older.
+    """The check of a new report (after :func:`report_scope`): beds within range, not
+    future, not older.
 
     ``locs`` maps ``id(report)`` to where the report sits in the body (``["body"]``, or
     ``["body", "reports", 3]`` in a batch), so an error names the field.
     """
 
     def check(report: AvailabilityReport, facts: FacilityFacts) -> None:
-        if not may_report_for(user, provider_id=facts.provider_id, region_id=facts.region_id):
-            raise ForbiddenError(f"{user.name} may not report availability for {facts.id}")
         loc = locs[id(report)]
         if report.beds_free > facts.beds:
             raise FieldError(

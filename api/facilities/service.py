@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth.roles import Role, may_report_for
 from api.database import Database
 from api.errors import ForbiddenError
-from api.facilities.rules import report_check
+from api.facilities.rules import report_check, report_scope
 from api.facilities.schemas import (
     AvailabilityCreate,
     AvailabilityReportPublic,
@@ -23,6 +23,7 @@ from capacity import AvailabilityReport, Facility, PlacementType
 from capacity.persistence import (
     ReportCheck,
     Repository,
+    ScopeCheck,
     StoredReport,
     StoredUser,
     WriterBusyError,
@@ -117,10 +118,14 @@ def history(
 
 
 def _append_in_session(
-    db: Database, reports: Sequence[AvailabilityReport], check: ReportCheck, actor: str
+    db: Database,
+    reports: Sequence[AvailabilityReport],
+    scope: ScopeCheck,
+    check: ReportCheck,
+    actor: str,
 ) -> list[StoredReport]:
     with db.unit(immediate=True) as session:
-        return append_checked(session, reports, check=check, actor=actor)
+        return append_checked(session, reports, scope=scope, check=check, actor=actor)
 
 
 async def report(
@@ -144,12 +149,11 @@ async def report(
         report = AvailabilityReport(facility_id, body.beds_free, body.as_of, user.name, scoped)
         reports.append(report)
         locs[id(report)] = loc
-    check = report_check(
-        user, now=now, skew=timedelta(seconds=settings.clock_skew_seconds), locs=locs
-    )
+    scope = report_scope(user)
+    check = report_check(now=now, skew=timedelta(seconds=settings.clock_skew_seconds), locs=locs)
     if db.inline is not None:
         try:
-            return db.inline.append_checked(reports, check=check, actor=user.name)
+            return db.inline.append_checked(reports, scope=scope, check=check, actor=user.name)
         except WriterBusyError:
             pass  # another process is writing: wait for it in a worker thread instead
-    return await run_in_threadpool(_append_in_session, db, reports, check, user.name)
+    return await run_in_threadpool(_append_in_session, db, reports, scope, check, user.name)

@@ -45,7 +45,9 @@ from capacity.persistence.ledger import StoredReport
 from capacity.persistence.mapping import derived_idempotency_key
 from capacity.persistence.reporting import (
     FacilityFacts,
+    FacilityScope,
     ReportCheck,
+    ScopeCheck,
     append_checked,
     report_history,
 )
@@ -69,6 +71,7 @@ __all__ = [
     "DecisionRepository",
     "DuplicateRecordError",
     "FacilityFacts",
+    "FacilityScope",
     "IdempotencyConflictError",
     "InlineLedger",
     "JobStatus",
@@ -81,6 +84,7 @@ __all__ = [
     "RunRecord",
     "ScenarioJobRepository",
     "ScenarioSource",
+    "ScopeCheck",
     "SessionRepository",
     "StoredAnswer",
     "StoredProposal",

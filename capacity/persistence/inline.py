@@ -37,7 +37,14 @@ from capacity.persistence import mapping as m
 from capacity.persistence.errors import IdempotencyConflictError, PersistenceError
 from capacity.persistence.ledger import StoredReport
 from capacity.persistence.models import KEY_LENGTH, NAME_LENGTH
-from capacity.persistence.reporting import REPORT_ACTION, FacilityFacts, ReportCheck, audit_detail
+from capacity.persistence.reporting import (
+    REPORT_ACTION,
+    FacilityFacts,
+    ReportCheck,
+    ScopeCheck,
+    audit_detail,
+    scope_of,
+)
 from capacity.persistence.users import StoredUser
 
 CHECKPOINT_EVERY_S = 0.5  # seconds between background WAL checkpoints
@@ -133,9 +140,14 @@ class InlineLedger:
         return StoredUser(row[0], row[1], row[2], row[3], row[4], True)
 
     def append_checked(
-        self, reports: Sequence[AvailabilityReport], *, check: ReportCheck, actor: str
+        self,
+        reports: Sequence[AvailabilityReport],
+        *,
+        scope: ScopeCheck,
+        check: ReportCheck,
+        actor: str,
     ) -> list[StoredReport]:
-        """Append reports after ``check`` in one transaction, all or nothing.
+        """Append reports after ``scope`` and ``check`` in one transaction, all or nothing.
 
         Same contract as :func:`capacity.persistence.reporting.append_checked`.
 
@@ -151,7 +163,7 @@ class InlineLedger:
         except sqlite3.OperationalError as exc:
             raise WriterBusyError(str(exc)) from exc
         try:
-            out = [self._append_one(report, check, actor) for report in reports]
+            out = [self._append_one(report, scope, check, actor) for report in reports]
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
@@ -159,17 +171,19 @@ class InlineLedger:
         return out
 
     def _append_one(
-        self, report: AvailabilityReport, check: ReportCheck, actor: str
+        self, report: AvailabilityReport, scope: ScopeCheck, check: ReportCheck, actor: str
     ) -> StoredReport:
         key = report.idempotency_key or None
         conn = self._conn
-        if key is not None and (earlier := conn.execute(_BY_KEY, (key,)).fetchone()) is not None:
-            return _replayed(earlier, report, key)
         fac = conn.execute(_FACILITY, (report.facility_id,)).fetchone()
         if fac is None:
             raise UnknownReferenceError("facility", report.facility_id)
         last = conn.execute(_LAST, (report.facility_id,)).fetchone()[0]
-        check(report, FacilityFacts(fac[0], fac[1], fac[2], fac[3], last and _from_db(last)))
+        facts = FacilityFacts(fac[0], fac[1], fac[2], fac[3], last and _from_db(last))
+        scope(scope_of(facts))  # before the key: a used key is no answer to an outsider
+        if key is not None and (earlier := conn.execute(_BY_KEY, (key,)).fetchone()) is not None:
+            return _replayed(earlier, report, key)
+        check(report, facts)
         _check_lengths(report.reporter, key)
         row_id, recorded = conn.execute(
             _INSERT,

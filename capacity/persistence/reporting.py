@@ -5,7 +5,9 @@ A report from a provider's system is appended only after a check the caller supp
 report), made *inside* the write transaction on the facility's current facts, so that two
 reports arriving at once cannot both pass a check that only one of them should. Each new
 report is audited in the same transaction; a retry (same idempotency key, same content)
-returns the report stored the first time and writes nothing.
+returns the report stored the first time and writes nothing. Who may report for the
+facility is checked first, before the key is looked up: a key says nothing to a reporter
+about a facility outside its scope (a 403, never a 422 for a used key).
 
 Two implementations share these rules: :func:`append_checked` on a SQLAlchemy session
 (PostgreSQL, with the facility row locked), and :class:`capacity.persistence.inline.InlineLedger`
@@ -53,8 +55,24 @@ class FacilityFacts:
     last_as_of: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class FacilityScope:
+    """Who runs a facility and where: what a reporter's scope is checked against."""
+
+    id: str
+    provider_id: str
+    region_id: str
+
+
+ScopeCheck = Callable[[FacilityScope], None]
+"""Raises (any exception) to refuse a reporter for the facility; made before anything else."""
+
 ReportCheck = Callable[[AvailabilityReport, FacilityFacts], None]
-"""Raises (any exception) to refuse a report; the whole batch is then rolled back."""
+"""Raises (any exception) to refuse a new report; the whole batch is then rolled back."""
+
+
+def scope_of(facts: FacilityFacts) -> FacilityScope:
+    return FacilityScope(facts.id, facts.provider_id, facts.region_id)
 
 
 def audit_detail(stored: StoredReport) -> dict[str, object]:
@@ -63,9 +81,15 @@ def audit_detail(stored: StoredReport) -> dict[str, object]:
 
 
 def append_checked(
-    session: Session, reports: Sequence[AvailabilityReport], *, check: ReportCheck, actor: str
+    session: Session,
+    reports: Sequence[AvailabilityReport],
+    *,
+    scope: ScopeCheck,
+    check: ReportCheck,
+    actor: str,
 ) -> list[StoredReport]:
-    """Append reports after ``check``; all or nothing (the caller owns the transaction).
+    """Append reports after ``scope`` and ``check``; all or nothing (the caller owns the
+    transaction).
 
     On PostgreSQL the facility row is locked (``SELECT ... FOR UPDATE``) before its latest
     report is read, so concurrent reports for one facility are checked one after another.
@@ -77,8 +101,11 @@ def append_checked(
         The unit of work.
     reports
         The reports, in order; a later one is checked against an earlier one of the batch.
+    scope
+        Whether the reporter may report for the facility; made for every report, a retry
+        included, before its idempotency key is looked up.
     check
-        The caller's rules; raising refuses the report (and the batch).
+        The caller's rules for a new report; raising refuses it (and the batch).
     actor
         Who reports, for the audit log.
 
@@ -96,11 +123,13 @@ def append_checked(
     """
     out = []
     for report in reports:
+        facts = _facts(session, report.facility_id)
+        scope(scope_of(facts))
         earlier = _replay(session, report)
         if earlier is not None:
             out.append(earlier)
             continue
-        check(report, _facts(session, report.facility_id))
+        check(report, facts)
         row = AvailabilityReportRow(
             **m.report_values(report, idempotency_key=report.idempotency_key or None)
         )

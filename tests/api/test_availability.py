@@ -265,3 +265,16 @@ def test_a_body_that_is_not_even_utf8_is_a_422(reporting):
     answer = client.put(f"/v1/facilities/{OWN}/availability", content=b"\x80\xff", headers=headers)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_a_key_reused_on_a_facility_outside_the_scope_is_403_not_422(reporting):
+    """The scope is checked before the key: a reporter learns nothing from a key."""
+    world, client = reporting
+    as_of = now_iso()
+    assert put(client, world, {"beds_free": 1, "as_of": as_of}, key="k").status_code == 201
+    for body in ({"beds_free": 1, "as_of": as_of}, {"beds_free": 2, "as_of": as_of}):
+        answer = put(client, world, body, key="k", facility=OTHER)
+        assert answer.status_code == 403, answer.text
+        assert OTHER in answer.json()["detail"]
+    history = client.get(f"/v1/facilities/{OTHER}/availability", headers=world.auth("admin"))
+    assert history.json()["count"] == 0
