@@ -6,11 +6,13 @@ Each replication owns its :class:`simpy.Environment` and its seeded generators, 
 wherever it runs. Processes: arrivals, discharges (one per stay), supply changes and, for
 ``daily`` cadence, one round at the start of each day after everything else that happens
 at that moment; for ``event`` cadence a round follows every arrival, discharge and change.
+With a progress callback, one more process reports every few simulated days; it touches
+no state, so the trace is the same with or without it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
@@ -40,6 +42,7 @@ from scenarios.spec import Cadence
 from scenarios.state import ActiveStay, CaseRecord, initial_state, profile_key
 
 INITIAL_CLASS = "initial"  # demand class of the cases waiting when the run starts
+DayCallback = Callable[[int], None]  # told how many more simulated days are done
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
@@ -103,9 +106,34 @@ def _model_for(models: tuple[DemandModel, ...], cls: ProfileClass) -> DemandMode
 
 
 class Simulation:
-    """One replication: the state, the policy, the SimPy processes and the trace."""
+    """One replication: the state, the policy, the SimPy processes and the trace.
 
-    def __init__(self, scenario: Scenario, replication: int) -> None:
+    Parameters
+    ----------
+    scenario, replication
+        What to simulate.
+    on_days
+        Called with the number of simulated days done since its last call: every
+        ``every_days`` days while the run goes, and once more at the end, so its calls add
+        up to ``horizon_days``. Observation only: it must not touch the simulation, and
+        the trace does not depend on whether it is given.
+    every_days
+        How often ``on_days`` is called, in simulated days (at least 1).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        replication: int,
+        *,
+        on_days: DayCallback | None = None,
+        every_days: int = 1,
+    ) -> None:
+        if every_days < 1:
+            raise ValueError("every_days must be at least 1")
+        self.on_days = on_days
+        self.every_days = every_days
+        self.days_reported = 0
         self.scenario = scenario
         self.spec = scenario.spec
         self.replication = replication
@@ -145,7 +173,12 @@ class Simulation:
         self.env.process(self._changes())
         if not self.event_cadence:
             self.env.process(self._daily_rounds())
+        if self.on_days is not None:
+            self.env.process(self._progress(self.on_days))
         self.env.run(until=self.spec.horizon_days)
+        if self.on_days is not None and self.days_reported < self.spec.horizon_days:
+            self.on_days(self.spec.horizon_days - self.days_reported)
+            self.days_reported = self.spec.horizon_days
         return Trace(self._info(), tuple(self.events))
 
     # processes -----------------------------------------------------------------------
@@ -212,6 +245,13 @@ class Simulation:
                 )
             if self.event_cadence:
                 self._round()
+
+    def _progress(self, on_days: DayCallback) -> Generator[simpy.Event, Any, None]:
+        """Report every ``every_days`` simulated days (the rest after the run)."""
+        while self.days_reported + self.every_days < self.spec.horizon_days:
+            yield self.env.timeout(self.every_days)
+            self.days_reported += self.every_days
+            on_days(self.every_days)
 
     def _daily_rounds(self) -> Generator[simpy.Event, Any, None]:
         for day in range(self.spec.horizon_days):
@@ -287,7 +327,13 @@ class Simulation:
         )
 
 
-def run_replication(scenario: Scenario, replication: int) -> Trace:
+def run_replication(
+    scenario: Scenario,
+    replication: int,
+    *,
+    on_days: DayCallback | None = None,
+    every_days: int = 1,
+) -> Trace:
     """Simulate one replication of a scenario.
 
     Parameters
@@ -296,10 +342,12 @@ def run_replication(scenario: Scenario, replication: int) -> Trace:
         The loaded scenario.
     replication
         Its index, 0-based; it selects the replication's seeds.
+    on_days, every_days
+        Optional progress callback and its interval in simulated days (:class:`Simulation`).
 
     Returns
     -------
     Trace
         Every event, in order, with the run's static facts.
     """
-    return Simulation(scenario, replication).run()
+    return Simulation(scenario, replication, on_days=on_days, every_days=every_days).run()

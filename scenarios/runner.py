@@ -8,18 +8,20 @@ which :attr:`ScenarioResult.kpis` reports under ``rounds.not_optimal``).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scenarios.aggregate import Series, aggregate, series
-from scenarios.engine import Simulation
+from scenarios.engine import DayCallback, Simulation
 from scenarios.events import RunInfo, Trace
 from scenarios.kpis import Kpis, replication_kpis
 from scenarios.loading import Scenario
 
 IN_PROCESS = "in-process"
+PROGRESS_UPDATES = 20  # progress reports per replication run in this process (about)
 
 
 class Progress(Protocol):
@@ -102,14 +104,27 @@ class ScenarioResult:
         }
 
 
-def replicate(scenario: Scenario, replication: int, keep_trace: bool = False) -> ReplicationResult:
+def progress_interval(horizon_days: int) -> int:
+    """Simulated days between progress reports: about :data:`PROGRESS_UPDATES` a run."""
+    return max(1, math.ceil(horizon_days / PROGRESS_UPDATES))
+
+
+def replicate(
+    scenario: Scenario,
+    replication: int,
+    keep_trace: bool = False,
+    on_days: DayCallback | None = None,
+) -> ReplicationResult:
     """Run one replication and compute its KPIs and series (what a Dask task does).
 
     The trace is returned only with ``keep_trace`` (event-cadence runs have hundreds of
-    thousands of events; shipping them back from workers is most of the cost).
+    thousands of events; shipping them back from workers is most of the cost). ``on_days``
+    is told the simulated days done as the replication goes (:class:`Simulation`); the
+    result does not depend on it.
     """
     t0 = time.perf_counter()
-    trace = Simulation(scenario, replication).run()
+    every = progress_interval(scenario.spec.horizon_days)
+    trace = Simulation(scenario, replication, on_days=on_days, every_days=every).run()
     kpis, ser = replication_kpis(trace), series(trace)
     return ReplicationResult(
         replication,
@@ -149,7 +164,9 @@ def run_scenarios(
         A :class:`dask.distributed.Client`; all replications of all scenarios are submitted
         at once. ``None`` runs them one after another in this process.
     progress
-        Observer; its steps are simulated days.
+        Observer; its steps are simulated days. In this process it hears every few
+        simulated days of each replication (:data:`PROGRESS_UPDATES` a replication); on
+        Dask, once per finished replication.
     keep_traces
         Keep every replication's event trace in the result.
 
@@ -181,9 +198,10 @@ def run_scenarios(
 def _local(
     scenario: Scenario, replication: int, progress: Progress, keep_trace: bool
 ) -> ReplicationResult:
-    result = replicate(scenario, replication, keep_trace)
-    progress.advance(scenario.name, scenario.spec.horizon_days)
-    return result
+    def on_days(days: int) -> None:
+        progress.advance(scenario.name, days)
+
+    return replicate(scenario, replication, keep_trace, on_days)
 
 
 def _on_dask(

@@ -231,3 +231,25 @@ def test_chart_captions_name_the_classes_left_out_per_run():
     assert big.endswith("are not drawn, as their waits would show single cases.")
     waiting = report.chart_caption("compare_waiting.png", ["a", "b"], docs)
     assert waiting == report.CHART_TITLES["compare_waiting.png"]
+
+
+def test_the_worker_reports_progress_within_a_replication(db, database_url, monkeypatch):
+    seen: list[int] = []
+    update = ScenarioJobRepository.update
+
+    def record(self, job_id, **changes):
+        done = update(self, job_id, **changes)
+        if "advance" in changes:
+            seen.append(self.job(job_id).progress_done)
+        return done
+
+    monkeypatch.setattr(ScenarioJobRepository, "update", record)
+    job = jobs.create(db, user=PM, sources=[jobs.example("two-houses.yaml")], replications=1)
+    engine = make_engine(database_url)
+    try:
+        worker.run_job(engine, job.id)
+    finally:
+        engine.dispose()
+    # one replication of 30 days, reported every 2 simulated days (not once at its end)
+    assert seen == [0, *range(2, 31, 2)]
+    assert _job(db, job.id).progress_done == 30
