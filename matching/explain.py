@@ -4,8 +4,9 @@ For a proposal: the criteria the facility meets, unmet soft preferences and up t
 alternatives (other facilities, the day each could take the case with every other
 proposal kept, and how much worse that is). For a case that waits or starts late: what
 binds — no eligible facility anywhere (a capacity gap, with the failing rules), eligible
-facilities full until day D, or a stream's budget exhausted — and whether one extra bed
-somewhere would have placed it earlier.
+facilities full until day D, a stream's budget too small for an earlier placement, or an
+earlier start at a facility whose penalty outweighs the wait — and whether one extra bed
+somewhere would have placed it earlier. A late or unplaced case always gets a reason.
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ class Alternative:
     start_day: int
     objective_difference: float  # weighted waiting days worse than the proposal
 
+    @property
+    def difference_text(self) -> str:
+        """The difference with its sign: ``+2.5`` worse, ``-1.0`` better than the proposal."""
+        return f"{self.objective_difference:+.1f}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.facility_id} day {self.start_day} ({self.difference_text})"
+
 
 @dataclass(frozen=True, slots=True)
 class ProposalExplanation:
@@ -58,14 +68,19 @@ class Binding:
 
     ``kind`` is ``capacity_gap`` (no eligible facility in the country), ``declined``
     (every eligible facility was declined or is off limits), ``full_until`` (eligible
-    facilities full until ``day``), ``full_horizon`` (full for the whole horizon) or
-    ``budget`` (the budget of ``stream`` is exhausted).
+    facilities full until ``day``), ``full_horizon`` (full for the whole horizon),
+    ``budget`` (what is left of the budget of ``stream`` does not pay for a placement at
+    ``facility`` from ``day``, which would be better), ``penalty`` (``facility`` could
+    take the case from ``day``, earlier, but its penalty for distance or preferences
+    outweighs the wait) or ``improvable`` (``facility`` could take it from ``day``, better,
+    with every other proposal kept: the solve stopped before finding that).
     """
 
     kind: str
     text: str
     day: int | None = None
     stream: str | None = None
+    facility: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,13 +245,20 @@ class _Context:
                 None,
             )
         residual, spent = self._without(c)
-        binds = self._binds(options, residual, spent, start)
+        binds = self._binds(c, options, residual, spent, start)
         return WaitExplanation(
             case_id, start, binds, self._extra_bed(c, options, residual, spent, start)
         )
 
+    def _now(self, c: int, start: int | None) -> float:
+        """The case's objective term in the plan (placed late, or unplaced)."""
+        if start is None:
+            return float(self.p.unplaced_cost[c])
+        return self._cost(c, self.chosen[c][0], start)
+
     def _binds(
         self,
+        c: int,
         options: list[int],
         residual: npt.NDArray[np.int64],
         spent: npt.NDArray[np.float64],
@@ -264,22 +286,70 @@ class _Context:
                     day=first,
                 )
             )
-        blocked = [
-            k
+        # earlier starts the other proposals leave room for, earliest and cheapest first
+        now = self._now(c, start)
+        tol = 1e-6 * max(1.0, abs(now))
+        earlier = sorted(
+            (d, self._cost(c, k, d), k)
             for k, d in fits.items()
-            if d is not None and (start is None or d < start) and not self._affordable(k, spent)
-        ]
-        for s in sorted({int(self.p.opt_stream[k]) for k in blocked}):
-            left = max(0.0, float(self.p.budget[s] - spent[s]))
-            sid = self.p.stream_ids[s]
+            if d is not None and (start is None or d < start)
+        )
+        better = [(d, cost, k) for d, cost, k in earlier if cost < now - tol]
+        blocked = [(d, cost, k) for d, cost, k in better if not self._affordable(k, spent)]
+        for s in sorted({int(self.p.opt_stream[k]) for _, _, k in blocked}):
+            d, _, k = next(b for b in blocked if int(self.p.opt_stream[b[2]]) == s)
+            binds.append(self._budget(s, k, d, spent))
+        worse = [(d, cost, k) for d, cost, k in earlier if cost >= now - tol]
+        if worse:
+            d, _, k = worse[0]
+            binds.append(self._penalty(c, k, d, start))
+        free = [(d, cost, k) for d, cost, k in better if self._affordable(k, spent)]
+        if free:
+            d, _, k = min(free, key=lambda b: (b[1], b[0]))
+            fid = self.p.facility_ids[int(self.p.opt_facility[k])]
             binds.append(
                 Binding(
-                    "budget",
-                    f"The budget of {sid} is exhausted (EUR {left:,.0f} left).",
-                    stream=sid,
+                    "improvable",
+                    f"{fid} could take it from day {d} ({self.built.day(d).isoformat()}) "
+                    "with every other proposal kept, which is better; the solve stopped "
+                    "before finding that.",
+                    day=d,
+                    facility=fid,
                 )
             )
         return tuple(binds)
+
+    def _budget(self, s: int, k: int, d: int, spent: npt.NDArray[np.float64]) -> Binding:
+        sid = self.p.stream_ids[s]
+        fid = self.p.facility_ids[int(self.p.opt_facility[k])]
+        left = max(0.0, float(self.p.budget[s] - spent[s]))
+        if left < 0.5:
+            text = f"The budget of {sid} is exhausted (EUR {left:,.0f} left)."
+        else:
+            text = (
+                f"The budget of {sid} is exhausted for this case: EUR {left:,.0f} left, less "
+                f"than the EUR {float(self.p.opt_cost[k]):,.0f} a placement at {fid} from "
+                f"day {d} costs."
+            )
+        return Binding("budget", text, day=d, stream=sid, facility=fid)
+
+    def _penalty(self, c: int, k: int, d: int, start: int | None) -> Binding:
+        fid = self.p.facility_ids[int(self.p.opt_facility[k])]
+        penalty = float(self.p.opt_penalty[k])
+        worse = self._cost(c, k, d) - self._now(c, start)
+        if start is None:
+            instead = "leaving it unplaced"
+        else:
+            waited = start - d
+            instead = f"waiting {waited} more day{'' if waited == 1 else 's'}"
+        return Binding(
+            "penalty",
+            f"{fid} could take it from day {d} ({self.built.day(d).isoformat()}), but its "
+            f"penalty for distance and preferences ({penalty:.1f} weighted days) outweighs "
+            f"{instead} (that start would be {max(worse, 0.0):.1f} weighted days worse).",
+            day=d,
+            facility=fid,
+        )
 
     def _extra_bed(
         self,
@@ -289,11 +359,7 @@ class _Context:
         spent: npt.NDArray[np.float64],
         start: int | None,
     ) -> ExtraBed | None:
-        now = (
-            self._cost(c, self.chosen[c][0], start)
-            if start is not None
-            else float(self.p.unplaced_cost[c])
-        )
+        now = self._now(c, start)
         best: ExtraBed | None = None
         for k in options:
             if not self._affordable(k, spent):

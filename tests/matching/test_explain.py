@@ -23,6 +23,8 @@ from capacity import (
 )
 from capacity.demo import DEMO_AS_OF, build_demo_dataset
 from matching import SolveParams, Status, build_problem, explain, solve
+from matching.explain import Alternative
+from matching.result import Assignment
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -75,7 +77,7 @@ def occupant(fid: str, until_day: int, n: int = 1) -> Placement:
     )
 
 
-def round_with(facs, cases, placements, budget=None):
+def round_with(facs, cases, placements, budget=None, **build):
     stream = FundingStream(
         id="wmo",
         name="Wmo",
@@ -92,7 +94,7 @@ def round_with(facs, cases, placements, budget=None):
         placements=placements,
         horizon_days=20,
     )
-    built = build_problem(snap, cases, bundled_rulebook())
+    built = build_problem(snap, cases, bundled_rulebook(), **build)
     result = solve(built.problem, SolveParams(time_limit=10))
     assert result.status is Status.OPTIMAL
     return built, result, explain(built, result)
@@ -147,6 +149,80 @@ def test_an_exhausted_budget_is_named():
     assert "The budget of wmo is exhausted" in why.waits["C-2"].text
 
 
+def test_a_partly_used_budget_says_what_is_left_and_what_the_placement_costs():
+    facs = [facility("a", 3)]
+    cost = 100.0 * 259
+    _built, result, why = round_with(facs, [case("C-1", 60), case("C-2", 0)], [], budget=cost * 1.5)
+    assert result.unplaced == ("C-2",)
+    (bind,) = why.waits["C-2"].binds
+    assert (bind.kind, bind.stream, bind.facility, bind.day) == ("budget", "wmo", "a", 0)
+    assert "EUR 12,950 left, less than the EUR 25,900 a placement at a from day 0 costs" in (
+        bind.text
+    )
+
+
+def far_and_near():
+    """a is free now but far away (a penalty); b, nearby, frees its bed on day 2."""
+    return [facility("a", 1, region_id="middelburg"), facility("b", 1)], [occupant("b", 2)]
+
+
+def test_a_case_waiting_for_a_near_facility_is_told_the_far_one_was_free_earlier():
+    facs, placements = far_and_near()
+    built, result, why = round_with(facs, [case("C-1", 0)], placements)
+    assert [(a.facility, a.start_day) for a in result.assignments] == [("b", 2)]
+    late = why.waits["C-1"]
+    assert [b.kind for b in late.binds] == ["penalty"]
+    assert (late.binds[0].facility, late.binds[0].day) == ("a", 0)
+    penalty = built.problem.opt_penalty[list(built.problem.opt_facility).index(0)]
+    assert f"penalty for distance and preferences ({penalty:.1f} weighted days)" in late.text
+    assert "outweighs waiting 2 more days" in late.text
+
+
+def test_a_plan_that_leaves_an_earlier_start_open_says_so():
+    facs, placements = far_and_near()
+    built, result, _why = round_with(facs, [case("C-1", 0)], placements)
+    later = replace(result, assignments=(Assignment("C-1", "b", 5),), status=Status.FEASIBLE)
+    late = explain(built, later).waits["C-1"]
+    assert "improvable" in [b.kind for b in late.binds]
+    improvable = next(b for b in late.binds if b.kind == "improvable")
+    assert (improvable.facility, improvable.day) == ("b", 2)
+
+
+def test_a_case_whose_every_eligible_facility_was_declined_is_told_so():
+    _built, result, why = round_with(
+        [facility("a", 1), facility("b", 1)],
+        [case("C-1", 10)],
+        [],
+        declined=[("C-1", "a"), ("C-1", "b")],
+    )
+    assert result.unplaced == ("C-1",)
+    wait = why.waits["C-1"]
+    assert [b.kind for b in wait.binds] == ["declined"]
+    assert "Every eligible facility was declined" in wait.text
+
+
+def test_a_case_kept_apart_from_the_occupant_of_the_only_facility_is_declined_there():
+    _built, result, why = round_with(
+        [facility("a", 2)],
+        [case("C-1", 10)],
+        [occupant("a", 30)],
+        keep_apart=[("C-1", "X-a-1")],
+        current_facility={"X-a-1": "a"},
+    )
+    assert result.unplaced == ("C-1",)
+    assert [b.kind for b in why.waits["C-1"].binds] == ["declined"]
+
+
+@pytest.mark.parametrize(
+    ("difference", "text"),
+    [(2.0, "b day 4 (+2.0)"), (-1.5, "b day 4 (-1.5)"), (0.0, "b day 4 (+0.0)")],
+)
+def test_an_alternative_prints_its_difference_with_one_sign(difference, text):
+    alt = Alternative("b", 4, difference)
+    assert alt.difference_text == text.split("(")[1].rstrip(")")
+    assert alt.text == text
+
+
 def test_a_capacity_gap_lists_the_failing_rules():
     _built, _result, why = round_with([facility("a", 1)], [case("C-1", 3, gender=Gender.MALE)], [])
     gap = why.waits["C-1"]
@@ -177,3 +253,5 @@ def test_on_the_demo_no_alternative_beats_an_optimal_proposal():
         assert all(a.objective_difference >= -1e-6 for a in proposal.alternatives)
     for case_id in built.gaps:
         assert why.waits[case_id].binds[0].kind == "capacity_gap"
+    for wait in why.waits.values():
+        assert wait.binds, f"{wait.case_id} waits without a reason"
