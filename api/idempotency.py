@@ -2,8 +2,9 @@
 
 Keys are scoped to the user. A service that takes an :class:`Idempotency` looks for a
 stored answer first and stores its own answer in the same transaction as its write, so a
-failed request stores neither (see :mod:`capacity.persistence.idempotency`). Availability
-reports keep their key in the ledger itself (:mod:`capacity.persistence.reporting`).
+failed request stores neither (see :mod:`capacity.persistence.idempotency`). A single
+availability report keeps its key in the ledger itself (:mod:`capacity.persistence.reporting`,
+the hot path); a batch of reports stores its answer here like every other write.
 """
 
 from __future__ import annotations

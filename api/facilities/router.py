@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request, Response, status
 
@@ -19,7 +19,7 @@ from api.facilities.schemas import (
     FacilitiesPublic,
     FacilityPublic,
 )
-from api.idempotency import REPLAYED_HEADER, KeyHeader
+from api.idempotency import REPLAYED_HEADER, KeyHeader, for_request, respond
 from api.routing import domain_router
 from api.types import MAX_OFFSET
 from capacity import PlacementType
@@ -102,31 +102,26 @@ async def report_availability(facility_id: str, request: Request) -> Response:
 @router.put(
     "/availability",
     status_code=status.HTTP_201_CREATED,
+    response_model=AvailabilityReportsPublic,
     responses=NOT_FOUND,
     dependencies=[require(Role.REGION_REPORTER)],
 )
 async def report_availability_batch(
     body: AvailabilityBatch,
+    request: Request,
     db: DatabaseDep,
     settings: SettingsDep,
     now: NowDep,
     user: CurrentUser,
-    response: Response,
     idempotency_key: KeyHeader = None,
-) -> AvailabilityReportsPublic:
-    """Report several facilities at once, all or nothing (a provider's whole set)."""
-    items: list[tuple[str, AvailabilityCreate, list[str | int]]] = [
-        (
-            item.facility_id,
-            AvailabilityCreate(beds_free=item.beds_free, as_of=item.as_of),
-            ["body", "reports", i],
-        )
-        for i, item in enumerate(body.reports)
-    ]
-    stored = await service.report(
-        db, user=user, items=items, key=idempotency_key, now=now, settings=settings
+) -> Any:
+    """Report several facilities at once, all or nothing (a provider's whole set).
+
+    A retry with the same `Idempotency-Key` and the same body gets the first answer; the
+    same key with another body is a 422. The key is the batch's own: a single report's
+    key never replays a batch, nor the other way round.
+    """
+    idem = for_request(user, idempotency_key, method="PUT", path=request.url.path, payload=body)
+    return respond(
+        await service.report_batch(db, user=user, batch=body, idem=idem, now=now, settings=settings)
     )
-    if not any(s.created for s in stored):
-        response.headers[REPLAYED_HEADER] = "true"
-    data = [service.report_public(s) for s in stored]
-    return AvailabilityReportsPublic(data=data, count=len(data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from fastapi import status
 from starlette.concurrency import run_in_threadpool
 
 from api.auth.roles import Role, may_report_for
@@ -12,22 +13,26 @@ from api.database import Database
 from api.errors import ForbiddenError
 from api.facilities.rules import report_check, report_scope
 from api.facilities.schemas import (
+    AvailabilityBatch,
     AvailabilityCreate,
     AvailabilityReportPublic,
     AvailabilityReportsPublic,
     FacilitiesPublic,
     FacilityPublic,
 )
+from api.idempotency import Idempotency, remember, replay
 from api.settings import ApiSettings
 from capacity import AvailabilityReport, Facility, PlacementType
 from capacity.persistence import (
     ReportCheck,
     Repository,
     ScopeCheck,
+    StoredAnswer,
     StoredReport,
     StoredUser,
     WriterBusyError,
     append_checked,
+    check_scope,
     report_history,
 )
 
@@ -128,6 +133,28 @@ def _append_in_session(
         return append_checked(session, reports, scope=scope, check=check, actor=actor)
 
 
+async def _append(
+    db: Database,
+    reports: Sequence[AvailabilityReport],
+    scope: ScopeCheck,
+    check: ReportCheck,
+    actor: str,
+) -> list[StoredReport]:
+    """Append all or nothing: on SQLite on the inline connection without leaving the event
+    loop; when another process holds the write lock (or on PostgreSQL) in a worker thread
+    that waits its turn."""
+    if db.inline is not None:
+        try:
+            return db.inline.append_checked(reports, scope=scope, check=check, actor=actor)
+        except WriterBusyError:
+            pass  # another process is writing: wait for it in a worker thread instead
+    return await run_in_threadpool(_append_in_session, db, reports, scope, check, actor)
+
+
+def _check(now: datetime, settings: ApiSettings, locs: dict[int, list[str | int]]) -> ReportCheck:
+    return report_check(now=now, skew=timedelta(seconds=settings.clock_skew_seconds), locs=locs)
+
+
 async def report(
     db: Database,
     *,
@@ -137,23 +164,76 @@ async def report(
     now: datetime,
     settings: ApiSettings,
 ) -> list[StoredReport]:
-    """Append reports (facility, body, where in the request) all or nothing; retries replay.
+    """Append reports (facility, body, where in the request) all or nothing.
 
-    On SQLite the write runs on the inline connection without leaving the event loop; when
-    another process holds the write lock it moves to a worker thread that waits its turn.
+    ``key`` is a single report's ``Idempotency-Key``: it is kept with the report in the
+    ledger, scoped to the user (``{user id}:{key}``), so a retry replays (``created`` is
+    False) at no cost besides the ledger's own look-up. A batch's key belongs to the whole
+    request: see :func:`report_batch`.
+
+    Raises
+    ------
+    ValueError
+        When a key comes with more than one report.
     """
+    if key is not None and len(items) != 1:
+        raise ValueError("a key with several reports is a batch's: use report_batch")
+    ledger_key = None if key is None else f"{user.id}:{key}"
     reports: list[AvailabilityReport] = []
     locs: dict[int, list[str | int]] = {}
-    for i, (facility_id, body, loc) in enumerate(items):
-        scoped = None if key is None else f"{user.id}:{key}" + (f"#{i}" if len(items) > 1 else "")
-        report = AvailabilityReport(facility_id, body.beds_free, body.as_of, user.name, scoped)
+    for facility_id, body, loc in items:
+        report = AvailabilityReport(facility_id, body.beds_free, body.as_of, user.name, ledger_key)
         reports.append(report)
         locs[id(report)] = loc
-    scope = report_scope(user)
-    check = report_check(now=now, skew=timedelta(seconds=settings.clock_skew_seconds), locs=locs)
-    if db.inline is not None:
-        try:
-            return db.inline.append_checked(reports, scope=scope, check=check, actor=user.name)
-        except WriterBusyError:
-            pass  # another process is writing: wait for it in a worker thread instead
-    return await run_in_threadpool(_append_in_session, db, reports, scope, check, user.name)
+    return await _append(db, reports, report_scope(user), _check(now, settings, locs), user.name)
+
+
+def reports_public(stored: Sequence[StoredReport]) -> AvailabilityReportsPublic:
+    return AvailabilityReportsPublic(data=[report_public(s) for s in stored], count=len(stored))
+
+
+def _append_batch_once(
+    db: Database,
+    reports: Sequence[AvailabilityReport],
+    scope: ScopeCheck,
+    check: ReportCheck,
+    actor: str,
+    idem: Idempotency,
+) -> AvailabilityReportsPublic | StoredAnswer:
+    with db.unit(immediate=True) as session:
+        check_scope(session, [r.facility_id for r in reports], scope)  # before the key
+        if (answer := replay(session, idem)) is not None:
+            return answer
+        stored = append_checked(session, reports, scope=scope, check=check, actor=actor)
+        result = reports_public(stored)
+        remember(session, idem, status.HTTP_201_CREATED, result)
+        return result
+
+
+async def report_batch(
+    db: Database,
+    *,
+    user: StoredUser,
+    batch: AvailabilityBatch,
+    idem: Idempotency | None,
+    now: datetime,
+    settings: ApiSettings,
+) -> AvailabilityReportsPublic | StoredAnswer:
+    """Append a batch all or nothing; a retry with the same key gets the first answer.
+
+    The key belongs to the whole request: its answer is stored (in the write's
+    transaction) with the fingerprint of the whole body, so a retry replays the first
+    answer and the same key with another body is refused. Its reports carry no ledger key,
+    so a single report's key never meets a batch's.
+    """
+    reports = [
+        AvailabilityReport(item.facility_id, item.beds_free, item.as_of, user.name, None)
+        for item in batch.reports
+    ]
+    locs: dict[int, list[str | int]] = {
+        id(r): ["body", "reports", i] for i, r in enumerate(reports)
+    }
+    scope, check = report_scope(user), _check(now, settings, locs)
+    if idem is None:
+        return reports_public(await _append(db, reports, scope, check, user.name))
+    return await run_in_threadpool(_append_batch_once, db, reports, scope, check, user.name, idem)

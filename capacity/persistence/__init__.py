@@ -49,6 +49,7 @@ from capacity.persistence.reporting import (
     ReportCheck,
     ScopeCheck,
     append_checked,
+    check_scope,
     report_history,
 )
 from capacity.persistence.repository import Repository
@@ -96,6 +97,7 @@ __all__ = [
     "UserRepository",
     "WriterBusyError",
     "append_checked",
+    "check_scope",
     "current_revision",
     "derived_idempotency_key",
     "downgrade",

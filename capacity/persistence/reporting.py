@@ -148,6 +148,30 @@ def append_checked(
     return out
 
 
+def check_scope(session: Session, facility_ids: Sequence[str], scope: ScopeCheck) -> None:
+    """Apply ``scope`` to each of these facilities, in order (no lock, no report read).
+
+    For a caller that must refuse an outsider before it looks anything else up (a batch's
+    stored answer, say); :func:`append_checked` checks the scope itself.
+
+    Raises
+    ------
+    UnknownReferenceError
+        When a facility does not exist.
+    """
+    wanted = list(dict.fromkeys(facility_ids))
+    f = FacilityRow
+    query = select(f.id, f.provider_id, f.region_id).where(f.id.in_(wanted))
+    found = {
+        row.id: FacilityScope(row.id, row.provider_id, row.region_id)
+        for row in session.execute(query)
+    }
+    for facility_id in wanted:
+        if facility_id not in found:
+            raise UnknownReferenceError("facility", facility_id)
+        scope(found[facility_id])
+
+
 def _replay(session: Session, report: AvailabilityReport) -> StoredReport | None:
     if not report.idempotency_key:
         return None

@@ -278,3 +278,93 @@ def test_a_key_reused_on_a_facility_outside_the_scope_is_403_not_422(reporting):
         assert OTHER in answer.json()["detail"]
     history = client.get(f"/v1/facilities/{OTHER}/availability", headers=world.auth("admin"))
     assert history.json()["count"] == 0
+
+
+def put_batch(
+    client: TestClient,
+    world: Any,
+    reports: list[dict[str, Any]],
+    *,
+    key: str | None = None,
+    user: str = "admin",
+) -> Any:
+    headers = world.auth(user)
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return client.put("/v1/availability", json={"reports": reports}, headers=headers)
+
+
+def ledger_count(client: TestClient, world: Any, facility: str) -> int:
+    history = client.get(f"/v1/facilities/{facility}/availability", headers=world.auth("admin"))
+    count: int = history.json()["count"]
+    return count
+
+
+def test_a_retried_batch_replays_the_first_answer_and_writes_nothing(reporting):
+    world, client = reporting
+    as_of = now_iso(timedelta(minutes=-1))
+    reports = [
+        {"facility_id": OWN, "beds_free": 1, "as_of": as_of},
+        {"facility_id": OTHER, "beds_free": 2, "as_of": as_of},
+    ]
+    first = put_batch(client, world, reports, key="batch-1")
+    assert first.status_code == 201, first.text
+    assert "idempotent-replayed" not in first.headers
+    put(client, world, {"beds_free": 3, "as_of": now_iso()}, user="admin")  # a newer report
+    again = put_batch(client, world, reports, key="batch-1")
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert ledger_count(client, world, OWN) == 3  # the seed's, the batch's, the newer one
+    assert ledger_count(client, world, OTHER) == 1
+
+
+def test_a_batch_key_reused_with_another_report_added_is_a_422(reporting):
+    world, client = reporting
+    as_of = now_iso(timedelta(minutes=-1))
+    reports = [
+        {"facility_id": OWN, "beds_free": 1, "as_of": as_of},
+        {"facility_id": OTHER, "beds_free": 2, "as_of": as_of},
+    ]
+    assert put_batch(client, world, reports, key="B").status_code == 201
+    more = [*reports, {"facility_id": OWN, "beds_free": 0, "as_of": now_iso()}]
+    answer = put_batch(client, world, more, key="B")
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert ledger_count(client, world, OWN) == 2  # the third report was not written
+    fewer = put_batch(client, world, reports[:1], key="B")
+    assert fewer.status_code == 422, fewer.text
+    assert ledger_count(client, world, OWN) == 2
+
+
+def test_a_single_report_and_a_batch_of_one_do_not_share_keys(reporting):
+    """The same key on the two endpoints names two requests: neither replays the other."""
+    world, client = reporting
+    as_of = now_iso(timedelta(minutes=-1))
+    body = {"beds_free": 1, "as_of": as_of}
+    single = put(client, world, body, key="k-1", user="admin")
+    assert single.status_code == 201, single.text
+    batch = put_batch(client, world, [{"facility_id": OWN, **body}], key="k-1")
+    assert batch.status_code == 201, batch.text
+    assert "idempotent-replayed" not in batch.headers
+    assert batch.json()["data"][0]["id"] != single.json()["id"]
+    # and the other way round
+    batch = put_batch(client, world, [{"facility_id": OWN, **body}], key="k-2")
+    assert batch.status_code == 201, batch.text
+    single = put(client, world, body, key="k-2", user="admin")
+    assert single.status_code == 201, single.text
+    assert "idempotent-replayed" not in single.headers
+    assert single.json()["id"] != batch.json()["data"][0]["id"]
+    assert ledger_count(client, world, OWN) == 5
+
+
+def test_a_batch_key_reused_on_a_facility_outside_the_scope_is_403_not_422(reporting):
+    world, client = reporting
+    as_of = now_iso()
+    own = [{"facility_id": OWN, "beds_free": 1, "as_of": as_of}]
+    assert put_batch(client, world, own, key="B", user="reporter-hvo").status_code == 201
+    other = [{"facility_id": OTHER, "beds_free": 1, "as_of": as_of}]
+    answer = put_batch(client, world, other, key="B", user="reporter-hvo")
+    assert answer.status_code == 403, answer.text
+    assert OTHER in answer.json()["detail"]
+    assert ledger_count(client, world, OTHER) == 0
