@@ -17,7 +17,7 @@ from matching.explain import (
 from matching.problem import FORMAT, MatchingProblem
 from matching.problem_io import problem_from_dict, problem_to_dict
 from matching.result import Assignment, MatchResult, Method, SolveParams, Status
-from matching.shadow import BedValue, bed_values
+from matching.shadow import BedValue, BedValues, bed_values
 from matching.solve import solve
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Alternative",
     "Assignment",
     "BedValue",
+    "BedValues",
     "Binding",
     "BuiltProblem",
     "Explanations",

@@ -3,22 +3,29 @@
 From the LP relaxation of the time-indexed model: one more bed at a facility for the whole
 horizon is worth the drop in the LP optimum (weighted waiting days) when its capacity rows
 get one more bed. The rows' duals say which facilities can be worth anything; those are
-re-solved. A bed added to a placement type in a region goes to its most valuable facility
-there.
+re-solved, most promising first, until a wall-clock deadline. A bed added to a placement
+type in a region goes to its most valuable facility there.
 """
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import highspy
 import numpy as np
 import numpy.typing as npt
 
 from matching.build import BuiltProblem
+from matching.errors import MatchingError
 from matching.formulation import build_formulation
-from matching.mip import load_model, new_highs
+from matching.mip import load_model, new_highs, run_guarded
 from matching.problem import MatchingProblem
+
+DEFAULT_TIME_LIMIT = 30.0  # wall-clock seconds for all the LPs of one call
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,21 +38,69 @@ class BedValue:
     value: float  # weighted waiting days saved over the horizon (LP estimate)
 
 
+@dataclass(frozen=True)
+class BedValues(Sequence[BedValue]):
+    """The bed values, most valuable first, and the facilities not valued in time.
+
+    A sequence of :class:`BedValue`. ``skipped`` names the facilities whose value was not
+    computed before the deadline (their groups may be worth more than listed, or be
+    missing); empty when every value was computed.
+    """
+
+    values: tuple[BedValue, ...]
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.skipped
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __iter__(self) -> Iterator[BedValue]:
+        return iter(self.values)
+
+    @overload
+    def __getitem__(self, index: int) -> BedValue: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[BedValue, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> BedValue | tuple[BedValue, ...]:
+        return self.values[index]
+
+
 def facility_bed_values(
-    problem: MatchingProblem, *, time_limit: float = 30.0
+    problem: MatchingProblem, *, time_limit: float = DEFAULT_TIME_LIMIT
 ) -> npt.NDArray[np.float64]:
     """Per facility, the LP value of one more bed over the whole horizon (>= 0).
 
     The duals of a facility's capacity rows bound the value from above (a degenerate LP
     has many duals, and the one a solver returns may be the value of the *last* bed
     rather than of the *next* one), so each facility with a non-zero dual is re-solved
-    with one more bed, warm-started, and the exact LP difference is reported.
+    with one more bed, warm-started, and the exact LP difference is reported. The
+    re-solves run in order of that upper bound, highest first, each with the time left.
+
+    Parameters
+    ----------
+    problem
+        The matching problem.
+    time_limit
+        Wall-clock seconds for the whole call (model building included).
+
+    Returns
+    -------
+    numpy.ndarray
+        The value per facility; ``nan`` for a facility whose re-solve did not finish
+        before the time was up (every facility when even the first LP did not).
 
     Raises
     ------
-    RuntimeError
-        When an LP is not solved to optimality in ``time_limit`` seconds.
+    MatchingError
+        When an LP ends other than optimal or out of time (it never should: the LP
+        relaxation is always feasible and bounded).
     """
+    deadline = time.perf_counter() + time_limit
     form = build_formulation(problem)
     values = np.zeros(problem.n_facilities)
     rows, cols, _, rhs = form.capacity_rows()
@@ -53,35 +108,67 @@ def facility_bed_values(
         return values
     h = new_highs(seed=0, threads=1, time_limit=time_limit, relative_gap=0.0)
     load_model(h, form, integer=False)
-    base = _run(h)
-    duals = np.asarray(h.getSolution().row_dual)
+    base = _run(h, deadline)
+    if base is None:
+        values[:] = np.nan
+        return values
+    base_value, duals = base
     first = problem.n_cases  # load_model adds the case rows first, then the capacity rows
     row_facility = np.zeros(rhs.size, dtype=np.int64)
     row_facility[rows] = form.var_facility[cols]
     upper = np.zeros(problem.n_facilities)
     np.add.at(upper, row_facility, -duals[first : first + rhs.size])
-    for f in np.flatnonzero(upper > 1e-9).tolist():
+    candidates = np.flatnonzero(upper > 1e-9)
+    order = candidates[np.argsort(-upper[candidates], kind="stable")].tolist()
+    for i, f in enumerate(order):
         own = np.flatnonzero(row_facility == f).astype(np.int32) + first
         lower = np.full(own.size, -highspy.kHighsInf)
         h.changeRowsBounds(own.size, own, lower, rhs[own - first] + 1.0)  # type: ignore[attr-defined]
-        values[f] = max(0.0, base - _run(h))
+        more = _run(h, deadline)
+        if more is None:
+            values[order[i:]] = np.nan
+            break
+        values[f] = max(0.0, base_value - more[0])
         h.changeRowsBounds(own.size, own, lower, rhs[own - first])  # type: ignore[attr-defined]
     return values
 
 
-def _run(h: highspy.Highs) -> float:
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"LP relaxation not solved: {h.modelStatusToString(h.getModelStatus())}")
-    return float(h.getInfo().objective_function_value)
+def _run(h: highspy.Highs, deadline: float) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """The LP optimum and the row duals, or ``None`` when the time ran out first."""
+    if deadline - time.perf_counter() <= 0:
+        return None
+    run = run_guarded(h, deadline, lp=True)
+    if run.optimal and run.row_dual is not None and math.isfinite(run.objective):
+        return run.objective, run.row_dual
+    if time.perf_counter() >= deadline or run.status in _OUT_OF_TIME:
+        return None
+    raise MatchingError(f"LP relaxation for the bed values not solved: {run.status}")
 
 
-def bed_values(built: BuiltProblem, *, time_limit: float = 30.0) -> list[BedValue]:
-    """One more bed per placement type x region, most valuable first (groups worth 0 left out)."""
+_OUT_OF_TIME = frozenset({"Time limit reached", "Interrupted by user"})
+
+
+def bed_values(built: BuiltProblem, *, time_limit: float = DEFAULT_TIME_LIMIT) -> BedValues:
+    """One more bed per placement type x region, most valuable first (groups worth 0 left
+    out), computed within ``time_limit`` wall-clock seconds.
+
+    When the time runs out, the values computed so far are returned and the facilities
+    not valued are named in :attr:`BedValues.skipped`.
+
+    Raises
+    ------
+    MatchingError
+        When an LP fails other than by running out of time.
+    """
     values = facility_bed_values(built.problem, time_limit=time_limit)
     best: dict[tuple[str, str], BedValue] = {}
+    skipped = []
     for fac, value in zip(built.snapshot.facilities, values.tolist(), strict=True):
+        if math.isnan(value):
+            skipped.append(fac.id)
+            continue
         key = (fac.placement_type.value, fac.region_id)
         if value > 1e-9 and (key not in best or value > best[key].value):
             best[key] = BedValue(key[0], key[1], fac.id, value)
-    return sorted(best.values(), key=lambda b: (-b.value, b.placement_type, b.region_id))
+    ordered = sorted(best.values(), key=lambda b: (-b.value, b.placement_type, b.region_id))
+    return BedValues(tuple(ordered), tuple(skipped))
