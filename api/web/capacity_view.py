@@ -1,10 +1,12 @@
 """The policymakers' capacity overview: beds and occupancy by type and region, and a map.
 
 The figures are the API's aggregates (:mod:`api.stats.service`): every count under 5 is
-shown as "<5", and an occupancy share is hidden where the occupied count is small. The
-map draws the 35 regions at their centrumgemeente's coordinates; a region is marked
-*short of beds* when at least 5 cases signalled there wait (so the count is shown
-anyway) and they outnumber the beds free there today.
+shown as "<5", and an occupancy share is hidden where the occupied count is small; the
+table by placement type and region applies the same rule to each of its cells. The map
+draws the 35 regions at their centrumgemeente's coordinates; a region is marked *short
+of beds* (``docs/glossary.md``; not a *capacity gap*, which is a case no facility is
+eligible for) when at least 5 cases signalled there wait (so the count is shown anyway)
+and they outnumber the beds free there today.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import datetime
 from api.database import Database
 from api.stats import service as stats
 from api.stats.schemas import CapacityGapStats, Cell, OccupancyGroup, WaitingGroup
-from capacity import REGIONS, CaseStatus, Region, Rulebook
+from capacity import REGIONS, Case, CaseStatus, Region, Rulebook, SupplySnapshot
 from capacity.aggregates import SMALL_CELL, occupancy_by
 from capacity.persistence import Repository
 
@@ -42,10 +44,20 @@ class RegionLine:
 
 
 @dataclass(frozen=True, slots=True)
+class TypeRegionRow:
+    """A region's beds by placement type (``None``: no facility of that type there)."""
+
+    region: Region
+    cells: list[OccupancyGroup | None]
+
+
+@dataclass(frozen=True, slots=True)
 class CapacityView:
     as_of: datetime
     by_type: list[OccupancyGroup]
     regions: list[RegionLine]
+    types: list[str]  # the placement types with facilities: columns of by_type_region
+    by_type_region: list[TypeRegionRow]  # the regions with facilities, by name
     gaps: CapacityGapStats
     width: float
     height: float
@@ -65,17 +77,31 @@ def _radius(group: OccupancyGroup | None, most_beds: int) -> float:
     return round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * share, 1)
 
 
-def _short_of_beds(db: Database, now: datetime) -> set[str]:
-    """Regions where at least 5 cases signalled there wait and outnumber the beds free."""
+def _supply_and_waiting(db: Database, now: datetime) -> tuple[SupplySnapshot, list[Case]]:
     with db.unit() as session:
         repo = Repository(session)
         snapshot = repo.supply_snapshot(as_of=now)
         waiting = [c for s in (CaseStatus.WAITING, CaseStatus.PROPOSED) for c in repo.cases(s)]
+    return snapshot, waiting
+
+
+def _short_of_beds(snapshot: SupplySnapshot, waiting: list[Case]) -> set[str]:
+    """Regions where at least 5 cases signalled there wait and outnumber the beds free."""
     free = {row.key: row.free for row in occupancy_by(snapshot, lambda f: f.region_id)}
     counts: dict[str, int] = {}
     for case in waiting:
         counts[case.region_signalled] = counts.get(case.region_signalled, 0) + 1
     return {r for r, n in counts.items() if n >= SMALL_CELL and n > free.get(r, 0)}
+
+
+def _by_type_region(snapshot: SupplySnapshot, types: list[str]) -> list[TypeRegionRow]:
+    """Beds, occupied and free per placement type in each region, suppressed as the API does."""
+    rows = occupancy_by(snapshot, lambda f: f"{f.region_id}|{f.placement_type.value}")
+    # the API's own suppression of a group (api.stats is not this package's to make public)
+    groups = {g.key: g for g in stats._occupancy_groups(rows)}
+    names = {r.id: r for r in REGIONS}
+    regions = sorted({key.split("|")[0] for key in groups}, key=lambda r: names[r].name)
+    return [TypeRegionRow(names[r], [groups.get(f"{r}|{t}") for t in types]) for r in regions]
 
 
 def capacity_view(db: Database, *, now: datetime, rulebook: Rulebook) -> CapacityView:
@@ -85,7 +111,9 @@ def capacity_view(db: Database, *, now: datetime, rulebook: Rulebook) -> Capacit
         g.key: g for g in stats.waiting(db, now=now, rulebook=rulebook).by_region
     }
     by_region = {g.key: g for g in occupancy.by_region}
-    short = _short_of_beds(db, now)
+    snapshot, waiting_cases = _supply_and_waiting(db, now)
+    short = _short_of_beds(snapshot, waiting_cases)
+    types = [g.key for g in occupancy.by_placement_type]
     most_beds = max((g.beds for g in by_region.values() if isinstance(g.beds, int)), default=0)
     west = min(r.lon for r in REGIONS)
     north = max(r.lat for r in REGIONS)
@@ -111,6 +139,8 @@ def capacity_view(db: Database, *, now: datetime, rulebook: Rulebook) -> Capacit
         as_of=now,
         by_type=occupancy.by_placement_type,
         regions=lines,
+        types=types,
+        by_type_region=_by_type_region(snapshot, types),
         gaps=stats.capacity_gaps(db, now=now, rulebook=rulebook),
         width=round(2 * MAP_MARGIN + (east - west) * shrink * MAP_SCALE + 80, 1),
         height=round(2 * MAP_MARGIN + (north - south) * MAP_SCALE, 1),

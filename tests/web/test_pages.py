@@ -7,9 +7,11 @@ the answer where a person reads it.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -354,6 +356,50 @@ def test_the_capacity_page_has_the_map_of_35_regions_and_suppressed_tables(quick
     assert "&lt;5" in page  # 2 facilities, 10 beds: small cells everywhere
     assert "Capacity gaps" in page
     assert "C-2026" not in page  # aggregates only
+
+
+def _cells(page: str, table_class: str) -> dict[str, list[str]]:
+    """Rows of a table (by their header cell) and their cells' text."""
+    body = re.search(rf'<table class="data {table_class}">(.*?)</table>', page, re.S)
+    assert body, table_class
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.group(1), re.S)
+    out = {}
+    for row in rows:
+        cells = [html.unescape(c.strip()) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        out[cells[0]] = cells[1:]
+    return out
+
+
+def test_the_capacity_page_has_beds_by_placement_type_in_each_region(quick_client, web):
+    web.sign_in(quick_client, "policymaker")
+    page = quick_client.get("/capacity").text
+    table = _cells(page, "type-region")
+    assert table["Region"] == ["COSM (categorical shelter)", "Women's shelter"]  # with facilities
+    # one facility each: Amsterdam 4 women's shelter beds (2 free), Leeuwarden 6 COSM beds
+    assert table["Amsterdam"] == ["-", "<5 / <5"]
+    by_region = _cells(page, "regions")
+    beds, free = by_region["Leeuwarden"][1], by_region["Leeuwarden"][3]
+    assert table["Leeuwarden"] == [f"{beds} / {free}", "-"]
+    assert beds == "6"
+    assert list(table) == ["Region", "Amsterdam", "Leeuwarden"]  # only regions with beds
+
+
+def test_the_map_names_its_marks_with_the_glossary_terms(quick_client, web):
+    glossary = (Path(__file__).parents[2] / "docs" / "glossary.md").read_text(encoding="utf-8")
+    terms = {
+        row.split("|")[2].strip().split(":")[0]
+        for row in glossary.splitlines()
+        if row.startswith("| ")
+    }
+    assert {"short of beds", "capacity gap"} <= terms
+    web.sign_in(quick_client, "policymaker")
+    page = quick_client.get("/capacity").text
+    legend = re.search(r'<ul class="legend">(.*?)</ul>', page, re.S)
+    assert legend
+    assert "short of beds: " in legend.group(1)
+    assert "a dark ring marks a region short of beds" in page  # the ring is dark, not red
+    assert "<h2>Capacity gaps</h2>" in page
+    assert "capacity gap" not in legend.group(1).lower()  # another thing: not on the map
 
 
 def test_a_region_short_of_beds_is_marked_on_the_map_and_in_the_table(client, web, world):
