@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -524,3 +525,98 @@ def test_a_finished_scenario_run_says_which_classes_its_charts_leave_out(
     )
     assert captions[1].endswith("(left out: complex cases).")
     assert captions[2] == "Cases waiting, day by day"
+
+
+# -- no external assets ------------------------------------------------------------------
+
+EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.I)  # http(s) or scheme-relative
+CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.I)
+ASSET_ATTRIBUTES = {"src", "href", "srcset", "poster", "data", "xlink:href", "background"}
+NOT_ASSETS = {"a", "form", "base"}  # links and form targets are not loaded with the page
+
+
+class AssetRefs(HTMLParser):
+    """Every address a page would load: attributes, inline styles and style elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "style":
+                self.refs += CSS_URL.findall(value)
+            elif name == "content" and "url=" in value.lower():  # <meta http-equiv=refresh>
+                self.refs.append(value.lower().split("url=", 1)[1])
+            elif name in ASSET_ATTRIBUTES and tag not in NOT_ASSETS:
+                self.refs += [part.split()[0] for part in value.split(",") if part.strip()]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.refs += CSS_URL.findall(data)
+
+
+def external_assets(page: str) -> list[str]:
+    parser = AssetRefs()
+    parser.feed(page)
+    return [ref for ref in parser.refs if EXTERNAL.match(ref)]
+
+
+def test_the_asset_check_finds_scripts_styles_images_and_fonts_from_elsewhere():
+    page = """<html><head>
+      <link rel="stylesheet" href="https://cdn.example/x.css">
+      <link rel="preload" as="font" href="//fonts.example/f.woff2">
+      <script src="http://cdn.example/x.js"></script>
+      <style>@font-face { src: url("https://fonts.example/f.woff2"); } @import 'http://e/x.css';</style>
+      </head><body style="background: url(https://img.example/bg.png)">
+      <img src="/static/ok.png" srcset="/static/ok.png 1x, https://img.example/2x.png 2x">
+      <svg><image href="https://img.example/i.svg"/></svg>
+      <a href="https://example.org/">a link is not an asset</a></body></html>"""
+    assert external_assets(page) == [
+        "https://cdn.example/x.css",
+        "//fonts.example/f.woff2",
+        "http://cdn.example/x.js",
+        "https://fonts.example/f.woff2",
+        "http://e/x.css",
+        "https://img.example/bg.png",
+        "https://img.example/2x.png",
+        "https://img.example/i.svg",
+    ]
+
+
+def test_no_dashboard_page_loads_anything_from_another_site(quick_client, quick_world, web):
+    job_id = _finished_job(quick_world.url, complex_cases=30.0)
+    pages = {
+        "coordinator": [*PAGES["coordinator"], "/no-such-page"],
+        "reporter-hvo": PAGES["reporter-hvo"],
+        "policymaker": [*PAGES["policymaker"], f"/scenarios/jobs/{job_id}", "/waiting-list"],
+    }
+    login = quick_client.get("/login")
+    assert external_assets(login.text) == []
+    own: set[str] = set()
+    for who, paths in pages.items():
+        web.sign_in(quick_client, who)
+        for path in paths:
+            page = quick_client.get(path).text
+            assert external_assets(page) == [], path
+            parser = AssetRefs()
+            parser.feed(page)
+            own |= {ref for ref in parser.refs if ref.startswith("/static/")}
+        quick_client.cookies.clear()
+    assert {"/static/opvang.css", "/static/opvang.js"} <= own
+    for ref in sorted(own):  # and the style sheet, script and icon load nothing either
+        text = quick_client.get(ref).text
+        if ref.endswith(".svg"):
+            assert external_assets(text) == [], ref  # its xmlns is a name, not an address
+        elif ref.endswith(".css"):
+            assert [u for u in CSS_URL.findall(text) if EXTERNAL.match(u)] == [], ref
+        else:
+            assert not re.search(r"""["'`](?:https?:)?//""", text), ref
