@@ -66,7 +66,8 @@ def waiting(db: Database, *, now: datetime, rulebook: Rulebook) -> WaitingStats:
     )
 
 
-def _occupancy_groups(rows: Sequence[OccupancyRow]) -> list[OccupancyGroup]:
+def occupancy_groups(rows: Sequence[OccupancyRow]) -> list[OccupancyGroup]:
+    """Groups of occupancy rows as the API shows them: counts under 5 as "<5", no share then."""
     out = []
     for row in rows:
         shown = row.occupied >= SMALL_CELL  # a share reveals the occupied count, with the beds
@@ -88,10 +89,10 @@ def occupancy(db: Database, *, now: datetime) -> OccupancyStats:
     snapshot = _snapshot(db, now)
     return OccupancyStats(
         as_of=now,
-        by_placement_type=_occupancy_groups(
+        by_placement_type=occupancy_groups(
             occupancy_by(snapshot, lambda f: f.placement_type.value)
         ),
-        by_region=_occupancy_groups(occupancy_by(snapshot, lambda f: f.region_id)),
+        by_region=occupancy_groups(occupancy_by(snapshot, lambda f: f.region_id)),
     )
 
 

@@ -97,8 +97,7 @@ def _short_of_beds(snapshot: SupplySnapshot, waiting: list[Case]) -> set[str]:
 def _by_type_region(snapshot: SupplySnapshot, types: list[str]) -> list[TypeRegionRow]:
     """Beds, occupied and free per placement type in each region, suppressed as the API does."""
     rows = occupancy_by(snapshot, lambda f: f"{f.region_id}|{f.placement_type.value}")
-    # the API's own suppression of a group (api.stats is not this package's to make public)
-    groups = {g.key: g for g in stats._occupancy_groups(rows)}
+    groups = {g.key: g for g in stats.occupancy_groups(rows)}
     names = {r.id: r for r in REGIONS}
     regions = sorted({key.split("|")[0] for key in groups}, key=lambda r: names[r].name)
     return [TypeRegionRow(names[r], [groups.get(f"{r}|{t}") for t in types]) for r in regions]
