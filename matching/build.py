@@ -200,11 +200,13 @@ def _keep_apart_indices(
     """Case-index pairs of the pairs of waiting cases; every pair is checked.
 
     A case of a pair must be waiting or placed now (in ``placed_at``): a misspelt id would
-    otherwise drop a safety constraint without a word. Pairs with a placed case become
+    otherwise drop a safety constraint without a word. A pair given twice (in either
+    order) is kept once. Pairs with a placed case become
     banned facilities (:func:`_banned_facilities`), not rows here.
     """
     at = {c: i for i, c in enumerate(ids)}
-    out = []
+    out: list[tuple[int, int]] = []
+    seen: set[tuple[int, int]] = set()  # a pair recorded twice, in either order, counts once
     for i, (a, b) in enumerate(pairs):
         entry = f"keep_apart[{i}] ({a}, {b})"
         if a == b:
@@ -214,7 +216,8 @@ def _keep_apart_indices(
                 raise InvalidProblemError(
                     entry, f"unknown case {case_id!r}: neither waiting nor placed now"
                 )
-        if a in at and b in at:
+        if a in at and b in at and (key := (min(at[a], at[b]), max(at[a], at[b]))) not in seen:
+            seen.add(key)
             out.append((at[a], at[b]))
     return np.array(out, dtype=np.int32).reshape(-1, 2)
 

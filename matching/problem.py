@@ -50,7 +50,7 @@ class MatchingProblem:
         Per stream, the amount available (``inf`` when the stream has no budget).
     keep_apart
         ``(m, 2)`` case-index pairs never placed at the same facility (co-victims of one
-        case, a suspected recruiter).
+        case, a suspected recruiter); each pair once, in either order.
     """
 
     horizon_days: int
@@ -218,3 +218,11 @@ def validate(p: MatchingProblem) -> None:
         raise _bad(f"keep_apart[{i}]", "unknown case")
     if (i := _first(pairs[:, 0] == pairs[:, 1])) is not None:
         raise _bad(f"keep_apart[{i}]", "a case cannot be kept apart from itself")
+    first_at: dict[tuple[int, int], int] = {}
+    for i, (a, b) in enumerate(pairs.tolist()):
+        j = first_at.setdefault((min(a, b), max(a, b)), i)
+        if j != i:
+            raise _bad(
+                f"keep_apart[{i}] ({p.case_ids[a]}, {p.case_ids[b]})",
+                f"pair listed twice (first as keep_apart[{j}], in either order)",
+            )

@@ -49,8 +49,10 @@ def _is_number(value: Any) -> bool:
 
 
 def _entries(
-    data: dict[str, Any], key: str, keys: set[str], required: set[str]
+    data: dict[str, Any], key: str, keys: set[str], required: set[str], *, optional: bool = False
 ) -> list[dict[str, Any]]:
+    if key not in data and not optional:
+        raise _bad(key, "missing key (a list, [] when there are none)")
     items = data.get(key, [])
     if not isinstance(items, list):
         raise _bad(key, "must be a list")
@@ -132,7 +134,7 @@ def problem_from_dict(data: Any) -> MatchingProblem:
         for i, c in enumerate(cases)
     ]
 
-    budgets = _entries(data, "budgets", _BUDGET_KEYS, {"stream", "amount"})
+    budgets = _entries(data, "budgets", _BUDGET_KEYS, {"stream", "amount"}, optional=True)
     stream_ids: list[str] = []
     amounts: dict[str, float] = {}
     for i, b in enumerate(budgets):
@@ -211,12 +213,21 @@ def _option_arrays(
         cols["opt_facility"][k] = fac_at[opt["facility"]]
         cols["opt_penalty"][k] = _number(entry, "penalty", opt.get("penalty", 0.0))
         cols["opt_cost"][k] = _number(entry, "cost", opt.get("cost", 0.0))
-        if opt.get("stay_days") is not None:
-            cols["opt_stay"][k] = int(
-                _number(entry, "stay_days", opt["stay_days"], integer=True, minimum=1)
-            )
-        if opt.get("stream") is not None:
-            sid = _ident(entry, opt["stream"])
+        # absent means "to the end of the horizon" and "no stream"; null is refused as the
+        # schema refuses it, so a value lost on the way is not read as one of those
+        if "stay_days" in opt:
+            stay = opt["stay_days"]
+            if stay is None:
+                raise _bad(
+                    entry,
+                    "stay_days must be a whole number of at least 1 (leave it out for a "
+                    "stay to the end of the horizon)",
+                )
+            cols["opt_stay"][k] = int(_number(entry, "stay_days", stay, integer=True, minimum=1))
+        if "stream" in opt:
+            sid = opt["stream"]
+            if not isinstance(sid, str) or not sid:
+                raise _bad(entry, "stream must be a non-empty string (leave it out for no stream)")
             if sid not in stream_at:
                 stream_at[sid] = len(stream_ids)
                 stream_ids.append(sid)

@@ -210,3 +210,13 @@ def test_keep_apart_given_as_a_generator_keeps_both_kinds_of_pair():
     assert p.keep_apart.tolist() == [[0, 1]]
     c3 = {p.facility_ids[f] for c, f in zip(p.opt_case, p.opt_facility, strict=True) if c == 2}
     assert c3 == {"b"}
+
+
+def test_a_keep_apart_pair_given_twice_in_either_order_is_kept_once():
+    built = build_problem(
+        snapshot(facility("a"), facility("b")),
+        [case("C-1"), case("C-2")],
+        bundled_rulebook(),
+        keep_apart=[("C-1", "C-2"), ("C-2", "C-1"), ("C-1", "C-2")],
+    )
+    assert built.problem.keep_apart.tolist() == [[0, 1]]

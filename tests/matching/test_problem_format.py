@@ -189,6 +189,20 @@ MALFORMED = [
     ("keep-apart-not-an-id", put("keep_apart", [[["C1"], "C2"]]), "keep_apart[0]", "unknown case"),
     ("keep-apart-itself", put("keep_apart", [["C2", "C2"]]), "keep_apart[0]",
      "cannot be kept apart from itself"),
+    ("keep-apart-twice", add("keep_apart", ["C1", "C2"]), "keep_apart[1] (C1, C2)",
+     "pair listed twice (first as keep_apart[0]"),
+    ("keep-apart-twice-reversed", add("keep_apart", ["C2", "C1"]), "keep_apart[1] (C2, C1)",
+     "pair listed twice (first as keep_apart[0]"),
+    # required lists and null values (the schema refuses them too)
+    ("facilities-missing", drop("facilities"), "facilities", "missing key"),
+    ("cases-missing", drop("cases"), "cases", "missing key"),
+    ("options-missing", drop("options"), "options", "missing key"),
+    ("option-stay-null", put("options.0.stay_days", None), "options[0] (C1 -> F1)",
+     "stay_days must be a whole number of at least 1 (leave it out"),
+    ("option-stream-null", put("options.0.stream", None), "options[0] (C1 -> F1)",
+     "stream must be a non-empty string (leave it out for no stream)"),
+    ("option-stream-not-an-id", put("options.1.stream", 7), "options[1] (C2 -> F2)",
+     "stream must be a non-empty string"),
 ]  # fmt: skip
 
 
@@ -254,6 +268,7 @@ def built() -> MatchingProblem:
         ({"budget": np.array([-1.0, np.inf])}, "budgets (S)", "amount must be"),
         ({"keep_apart": np.array([[0, 2]])}, "keep_apart[0]", "unknown case"),
         ({"keep_apart": np.array([[1, 1]])}, "keep_apart[0]", "kept apart from itself"),
+        ({"keep_apart": np.array([[0, 1], [1, 0]])}, "keep_apart[1] (C2, C1)", "listed twice"),
         ({"facility_ids": ("F1", "F1")}, "facilities[1] (F1)", "duplicate id"),
         ({"horizon_days": 0}, "horizon_days", "at least 1"),
         ({"unplaced_penalty_days": -0.5}, "unplaced_penalty_days", "at least 0"),
@@ -303,6 +318,20 @@ def test_issue_example_parses_once_its_free_beds_cover_the_horizon(fix):
     assert (float(p.opt_penalty[0]), int(p.opt_stay[0]), float(p.opt_cost[0])) == (2.0, 90, 12000)
     assert p.stream_ids[int(p.opt_stream[0])] == "wmo-utrecht"
     assert dict(zip(p.stream_ids, p.budget.tolist(), strict=True)) == {"wmo-utrecht": 50000.0}
+
+
+def test_optional_lists_may_be_left_out_and_required_ones_may_be_empty():
+    data = {"format": FORMAT, "horizon_days": 1, "facilities": [], "cases": [], "options": []}
+    p = problem_from_dict(data)
+    assert (p.n_facilities, p.n_cases, p.n_options, p.stream_ids) == (0, 0, 0, ())
+
+
+def test_a_budget_for_a_stream_no_option_names_is_allowed_and_limits_nothing():
+    data = valid()
+    data["budgets"].append({"stream": "unused", "amount": 0.0})
+    p = problem_from_dict(data)
+    assert p.budget[p.stream_ids.index("unused")] == 0.0
+    assert p.stream_ids.index("unused") not in p.opt_stream.tolist()
 
 
 def test_unplaced_penalty_days_defaults_to_horizon_days():

@@ -80,6 +80,7 @@ def problems(draw: st.DrawFn, *, max_cases: int = 6) -> dict[str, Any]:
                     lambda p: p[0] != p[1]
                 ),
                 max_size=2,
+                unique_by=frozenset,  # the format lists a pair once, in either order
             )
         )
         data["keep_apart"] = [[f"C{a}", f"C{b}"] for a, b in pairs]
