@@ -133,8 +133,7 @@ def proposals(built: BuiltProblem, result: MatchResult, why: Explanations, *, li
         alt = exp.alternatives[0] if exp.alternatives else None
         note = "; ".join(exp.criteria_met[:4])
         if alt is not None:
-            diff = alt.objective_difference
-            note += f". Next best: {alt.facility_id} day {alt.start_day} (+{diff:.1f})"
+            note += f". Next best: {alt.text}"
         table.add_row(
             a.case,
             built.priorities[a.case].complexity_class,

@@ -59,6 +59,7 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> dict[str, Any]:
                 "text": b.text,
                 "date": None if b.day is None else built.day(b.day).isoformat(),
                 "stream": b.stream,
+                "facility_id": b.facility,
             }
             for b in w.binds
         ],

@@ -26,10 +26,17 @@ class RunCreate(BaseModel):
 class BindingPublic(BaseModel):
     """One thing that keeps a case waiting."""
 
-    kind: str = Field(description="capacity_gap, declined, full_until, full_horizon or budget")
+    kind: str = Field(
+        description=(
+            "capacity_gap, declined, full_until, full_horizon, budget, penalty (an earlier "
+            "start was possible where distance or preferences cost more than the wait) or "
+            "improvable (an earlier start fits: the solve stopped before finding it)"
+        )
+    )
     text: str
     date: dt.date | None = None
     stream: str | None = None
+    facility_id: str | None = Field(None, description="The facility the reason is about.")
 
 
 class ExtraBedPublic(BaseModel):
