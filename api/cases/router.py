@@ -43,18 +43,32 @@ def list_cases(
     user: CurrentUser,
     now: NowDep,
     rulebook: RulebookDep,
-    status: CaseStatus | None = None,
+    status: Annotated[
+        CaseStatus | None,
+        Query(
+            description="`waiting`: the national waiting list, every case waiting for a "
+            "placement, with a pending proposal or not; any other status: only cases in it."
+        ),
+    ] = None,
     region: Annotated[str | None, Query(description="Region where the case was signalled.")] = None,
     complexity: Annotated[str | None, Query(description="Complexity class.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CasesPublic:
-    """The waiting list (`status=waiting`), highest priority first, with expected start."""
+    """Cases by priority, highest first, with expected start dates.
+
+    `status=waiting` is the national waiting list: every case waiting for a placement,
+    with a pending proposal (status `proposed`) or without; `status=proposed` only those
+    with one. Each line's `expected_start` is its proposal's start date or, without one,
+    the latest matching run's plan; `expected_start_basis` says which, or why it is null.
+    """
     if region is not None and region not in region_ids():
         raise FieldError(["query", "region"], f"unknown region {region!r}")
+    waiting_list = status is CaseStatus.WAITING
     return service.list_(
         db,
-        status=status,
+        status=None if waiting_list else status,
+        statuses=service.WAITING_LIST if waiting_list else None,
         region=region,
         complexity=complexity,
         limit=limit,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,6 +83,17 @@ class CasePublic(CaseBase):
     proposal_id: int | None
 
 
+class ExpectedStartBasis(StrEnum):
+    """What a waiting case's expected start date rests on, or why there is none."""
+
+    PROPOSAL = "proposal"  # the start date of its pending proposal
+    MATCHING_RUN = "matching_run"  # the latest run's plan (no proposal made of it)
+    BEYOND_HORIZON = "beyond_horizon"  # the latest run found no start within its horizon
+    CAPACITY_GAP = "capacity_gap"  # no facility in the country is eligible
+    AWAITING_RUN = "awaiting_run"  # not in the latest run's plan any more, or not yet
+    NO_RUN = "no_run"  # no matching run has been made
+
+
 class CaseListItem(BaseModel):
     """A line of the waiting list."""
 
@@ -93,7 +105,18 @@ class CaseListItem(BaseModel):
     priority_weight: float
     days_waited: int
     beds: int
-    expected_start: dt.date | None
+    expected_start: dt.date | None = Field(
+        description="When the case is expected to start: its pending proposal's start date, "
+        "else the latest matching run's planned start; null when there is none (see "
+        "expected_start_basis)."
+    )
+    expected_start_basis: ExpectedStartBasis | None = Field(
+        description="What expected_start rests on (proposal, matching_run) or why it is null: "
+        "beyond_horizon (the latest run found no start within its horizon), capacity_gap (no "
+        "facility in the country is eligible), awaiting_run (registered, declined or back on "
+        "the list since the latest run: the next run decides), no_run (no matching run yet). "
+        "Null for a case not on the waiting list (placed, discharged, withdrawn)."
+    )
     proposal_id: int | None
     proposed_facility_id: str | None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -14,6 +15,7 @@ from api.cases.schemas import (
     CaseListItem,
     CasePublic,
     CasesPublic,
+    ExpectedStartBasis,
     ReasonPublic,
     TypeVerdict,
 )
@@ -35,7 +37,9 @@ from capacity.persistence.models import CaseRow
 from capacity.persistence.queries import ids_with_prefix
 
 ID_ATTEMPTS = 5  # concurrent intakes on PostgreSQL may draw the same number; try again
-WITHDRAWABLE = (CaseStatus.WAITING, CaseStatus.PROPOSED)
+WAITING_LIST = (CaseStatus.WAITING, CaseStatus.PROPOSED)
+"""The national waiting list: cases waiting for a placement, with a proposal or not."""
+WITHDRAWABLE = WAITING_LIST
 
 
 def public(
@@ -156,6 +160,47 @@ def get(
     return public(case, rulebook=rulebook, today=local_date(now), pending=pending)
 
 
+def _expected_starts(
+    session: Session, cases: list[Case], pending: dict[str, StoredProposal]
+) -> dict[str, tuple[date | None, ExpectedStartBasis]]:
+    """Each waiting or proposed case's expected start and what it rests on.
+
+    The pending proposal's start date; without one, what the latest matching run planned
+    for the case: a start date (a plan no proposal was made of), no start within its
+    horizon, or no eligible facility at all. A case the latest run did not plan (registered
+    since), or whose proposal from that run is gone (declined), waits for the next run.
+    """
+    out: dict[str, tuple[date | None, ExpectedStartBasis]] = {}
+    unproposed = []
+    for case in cases:
+        if case.status not in WAITING_LIST:
+            continue
+        if (p := pending.get(case.id)) is not None:
+            out[case.id] = (p.start_date, ExpectedStartBasis.PROPOSAL)
+        else:
+            unproposed.append(case.id)
+    if not unproposed:
+        return out
+    decisions = DecisionRepository(session)
+    runs, _ = decisions.runs(limit=1)
+    if not runs:
+        return out | dict.fromkeys(unproposed, (None, ExpectedStartBasis.NO_RUN))
+    latest = runs[0]
+    proposed = {p.case_id for p in decisions.proposals(run_id=latest.id, case_ids=unproposed)}
+    waits = {w["case_id"]: w for w in latest.record.waits}
+    for case_id in unproposed:
+        wait = waits.get(case_id)
+        if case_id in proposed or wait is None:
+            out[case_id] = (None, ExpectedStartBasis.AWAITING_RUN)
+        elif wait.get("start_date"):
+            out[case_id] = (date.fromisoformat(wait["start_date"]), ExpectedStartBasis.MATCHING_RUN)
+        elif wait.get("capacity_gap"):
+            out[case_id] = (None, ExpectedStartBasis.CAPACITY_GAP)
+        else:
+            out[case_id] = (None, ExpectedStartBasis.BEYOND_HORIZON)
+    return out
+
+
 def list_(
     db: Database,
     *,
@@ -167,25 +212,36 @@ def list_(
     user: StoredUser,
     now: datetime,
     rulebook: Rulebook,
+    statuses: Collection[CaseStatus] | None = None,
 ) -> CasesPublic:
-    """Cases by priority (highest first), with expected start dates; every line audited."""
+    """Cases by priority (highest first), with expected start dates; every line audited.
+
+    ``status`` takes the cases of that one status; ``statuses`` (instead) those of any of
+    them: :data:`WAITING_LIST` gives the national waiting list, proposal or not.
+    """
+    if status is not None and statuses is not None:
+        raise ValueError("give status or statuses, not both")
     today = local_date(now)
     classes = [c.name for c in rulebook.rules.priority.complexity.classes]
     if complexity is not None and complexity not in classes:
         raise FieldError(["query", "complexity"], f"must be one of: {', '.join(classes)}")
     with db.unit() as session:
-        cases = [
-            c
-            for c in Repository(session).cases(status=status)
-            if region is None or c.region_signalled == region
-        ]
+        repo = Repository(session)
+        found = (
+            repo.cases(status=status)
+            if statuses is None
+            else [c for s in statuses for c in repo.cases(status=s)]
+        )
+        cases = [c for c in found if region is None or c.region_signalled == region]
         prio = {c.id: rulebook.priority(c, today) for c in cases}
         if complexity is not None:
             cases = [c for c in cases if prio[c.id].complexity_class == complexity]
         cases.sort(key=lambda c: (-prio[c.id].weight, c.intake_date, c.id))
         page = cases[offset : offset + limit]
         pending = _pending(session, [c.id for c in page])
-        detail = {"status": status, "region": region, "complexity": complexity}
+        expected = _expected_starts(session, page, pending)
+        shown = status if statuses is None else sorted(s.value for s in statuses)
+        detail = {"status": shown, "region": region, "complexity": complexity}
         record_reads(session, user, "case.list", [c.id for c in page], detail)
     data = [
         CaseListItem(
@@ -197,8 +253,9 @@ def list_(
             priority_weight=round(prio[c.id].weight, 6),
             days_waited=prio[c.id].days_waited,
             beds=c.beds,
-            expected_start=p.start_date if (p := pending.get(c.id)) else None,
-            proposal_id=p.id if p else None,
+            expected_start=expected[c.id][0] if c.id in expected else None,
+            expected_start_basis=expected[c.id][1] if c.id in expected else None,
+            proposal_id=p.id if (p := pending.get(c.id)) else None,
             proposed_facility_id=p.facility_id if p else None,
         )
         for c in page

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -162,9 +163,18 @@ def small_dataset(now: datetime) -> Dataset:
 
 
 def add_run(
-    url: str, drafts: list[ProposalDraft], *, as_of: datetime
+    url: str,
+    drafts: list[ProposalDraft],
+    *,
+    as_of: datetime,
+    waits: tuple[dict[str, Any], ...] = (),
+    case_ids: list[str] | None = None,
 ) -> tuple[int, tuple[int, ...]]:
-    """Store a run with these proposals (no solver: the tests decide what is proposed)."""
+    """Store a run with these proposals (no solver: the tests decide what is proposed).
+
+    ``waits`` as a run stores them (see :func:`wait`); ``case_ids``: the cases the run
+    considered (default: those of the drafts).
+    """
     engine = ensure_database(url)
     try:
         with session_scope(engine, immediate=True) as session:
@@ -183,13 +193,28 @@ def add_run(
                 build_seconds=0.0,
                 solve_seconds=0.0,
                 cases=len(drafts),
+                waits=waits,
             )
+            considered = [d.case_id for d in drafts] if case_ids is None else case_ids
             run, proposals = DecisionRepository(session).add_run(
-                record, drafts, case_ids=[d.case_id for d in drafts]
+                record, drafts, case_ids=considered
             )
             return run.id, tuple(p.id for p in proposals)
     finally:
         engine.dispose()
+
+
+def wait(case_id: str, start: date | None, *, capacity_gap: bool = False) -> dict[str, Any]:
+    """Why a case waits, as a run stores it (``start``: None when unplaced in the horizon)."""
+    return {
+        "case_id": case_id,
+        "start_date": None if start is None else start.isoformat(),
+        "text": "Every eligible facility is full." if start is None else "Full until then.",
+        "capacity_gap": capacity_gap,
+        "binds": [],
+        "extra_bed": None,
+        "failing_rules": [],
+    }
 
 
 def add_users(url: str) -> dict[str, str]:
@@ -244,6 +269,7 @@ def helpers() -> SimpleNamespace:
     return SimpleNamespace(
         seed=seed,
         add_run=add_run,
+        wait=wait,
         add_users=add_users,
         woman=woman,
         client_for=client_for,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from capacity.clock import local_date
+from capacity.persistence import ProposalDraft, Repository, ensure_database, session_scope
 
 
 def today():
@@ -136,20 +137,97 @@ def test_the_waiting_list_is_ordered_by_priority_with_expected_start(coord, fres
     assert {c["id"] for c in listing["data"]} == {"C-2026-0001", "C-2026-0002"}
     assert all(c["expected_start"] == today().isoformat() for c in listing["data"])
     assert all(c["proposed_facility_id"] == "ws-amsterdam" for c in listing["data"])
+    # the national waiting list: every case waiting for a placement, proposal or not
     waiting = coord.get("/v1/cases?status=waiting").json()
     assert [c["id"] for c in waiting["data"]] == [
         "C-2026-0004",
         "C-2026-0003",
+        "C-2026-0002",
+        "C-2026-0001",
     ]  # waited longer first
+    assert waiting["count"] == 4
     weights = [c["priority_weight"] for c in waiting["data"]]
     assert weights == sorted(weights, reverse=True)
-    assert waiting["data"][0]["expected_start"] is None
+    lines = {c["id"]: c for c in waiting["data"]}
+    for case_id in ("C-2026-0001", "C-2026-0002"):
+        assert lines[case_id]["status"] == "proposed"
+        assert lines[case_id]["expected_start"] == today().isoformat()
+        assert lines[case_id]["expected_start_basis"] == "proposal"
+        assert lines[case_id]["proposed_facility_id"] == "ws-amsterdam"
+    for case_id in ("C-2026-0003", "C-2026-0004"):  # the latest run did not consider them
+        assert lines[case_id]["status"] == "waiting"
+        assert lines[case_id]["expected_start"] is None
+        assert lines[case_id]["expected_start_basis"] == "awaiting_run"
     urgent = coord.post(
         "/v1/cases", json={**VALID, "age": 16, "safety_risk": "high", "needs": ["mental_health"]}
     ).json()
     first = coord.get("/v1/cases?status=waiting").json()["data"][0]
     assert first["id"] == urgent["id"]
     assert first["complexity_class"] != "standard"
+
+
+def test_the_waiting_list_takes_expected_starts_from_the_latest_run(coord, fresh_world, helpers):
+    day = today()
+    draft = ProposalDraft(
+        "C-2026-0001", "ws-amsterdam", 1, day + timedelta(days=3), "Meets: all criteria."
+    )
+    waits = (
+        helpers.wait("C-2026-0001", day + timedelta(days=3)),  # late: a proposal and a wait
+        helpers.wait("C-2026-0002", None),
+        helpers.wait("C-2026-0003", None, capacity_gap=True),
+        helpers.wait("C-2026-0004", day + timedelta(days=12)),
+    )
+    considered = [f"C-2026-{i:04d}" for i in range(1, 5)]
+    _, (proposal_id,) = helpers.add_run(
+        fresh_world.url,
+        [draft],
+        as_of=datetime.now(UTC),
+        waits=waits,
+        case_ids=considered,
+    )
+    lines = {c["id"]: c for c in coord.get("/v1/cases?status=waiting").json()["data"]}
+    assert set(lines) == set(considered)
+    expected = {
+        "C-2026-0001": ((day + timedelta(days=3)).isoformat(), "proposal"),
+        "C-2026-0002": (None, "beyond_horizon"),
+        "C-2026-0003": (None, "capacity_gap"),
+        "C-2026-0004": ((day + timedelta(days=12)).isoformat(), "matching_run"),
+    }
+    assert {i: (c["expected_start"], c["expected_start_basis"]) for i, c in lines.items()} == (
+        expected
+    )
+    assert lines["C-2026-0001"]["proposal_id"] == proposal_id
+    assert lines["C-2026-0004"]["proposal_id"] is None
+
+    # declined: the run's date is gone with the proposal, until the next run
+    declined = coord.post(f"/v1/proposals/{proposal_id}/decline", json={"reason": "unsafe"})
+    assert declined.status_code == 200, declined.text
+    new = coord.post("/v1/cases", json=VALID).json()  # registered after the run
+    lines = {c["id"]: c for c in coord.get("/v1/cases?status=waiting").json()["data"]}
+    for case_id in ("C-2026-0001", new["id"]):
+        assert lines[case_id]["status"] == "waiting"
+        assert lines[case_id]["expected_start"] is None
+        assert lines[case_id]["expected_start_basis"] == "awaiting_run"
+    placed = coord.get("/v1/cases?status=placed").json()["data"]
+    assert [(c["expected_start"], c["expected_start_basis"]) for c in placed] == [(None, None)]
+
+
+def test_without_any_matching_run_the_waiting_list_says_so(tmp_path, helpers):
+    url = f"sqlite:///{tmp_path / 'opvang.db'}"
+    engine = ensure_database(url)
+    try:
+        with session_scope(engine) as session:
+            Repository(session).save_dataset(helpers.small_dataset(datetime.now(UTC)))
+    finally:
+        engine.dispose()
+    tokens = helpers.add_users(url)
+    with helpers.client_for(url) as client:
+        headers = {"Authorization": f"Bearer {tokens['coordinator']}"}
+        waiting = client.get("/v1/cases?status=waiting", headers=headers).json()
+    assert waiting["count"] == 4
+    assert {(c["expected_start"], c["expected_start_basis"]) for c in waiting["data"]} == {
+        (None, "no_run")
+    }
 
 
 def test_the_waiting_list_filters_by_region_and_class(coord):
