@@ -1,7 +1,9 @@
 """The last bed: 20 coordinators accept 20 proposals for one remaining bed at the same moment.
 
 Against a running server (uvicorn in a subprocess on 127.0.0.1), on SQLite and on
-PostgreSQL: exactly one 201, nineteen 409s that say why, and never a double booking.
+PostgreSQL: exactly one 201, nineteen 409s that say why, and never a double booking. On
+PostgreSQL also with two worker processes (``--workers 2``, as ``opvang serve --workers``
+runs it), so the row locks must hold across processes, not only across threads.
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(url: str) -> Iterator[str]:
-    """``uvicorn`` serving the API on this database; yields its base URL."""
+def running_server(url: str, *, workers: int = 1, output: list[str] | None = None) -> Iterator[str]:
+    """``uvicorn`` serving the API on this database; yields its base URL.
+
+    With ``workers`` above 1, uvicorn runs that many worker processes on one socket (and
+    logs at level info, so that ``output``, given, receives the log of their start).
+    """
     port = free_port()
     env = {**os.environ, "OPVANG_DATABASE_URL": url}
     command = [
@@ -56,8 +62,10 @@ def running_server(url: str) -> Iterator[str]:
         str(port),
         "--no-access-log",
         "--log-level",
-        "warning",
+        "warning" if workers == 1 else "info",
     ]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -80,6 +88,8 @@ def running_server(url: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        if output is not None and server.stdout is not None:
+            output.append(server.stdout.read().decode())
 
 
 def one_bed_left(url: str, helpers) -> list[int]:
@@ -123,10 +133,10 @@ def accept_all_at_once(
     return [a for a in answers if a is not None]
 
 
-@pytest.mark.slow
-def test_accept_last_bed_twenty_times_gives_one_201_and_nineteen_409(world, helpers):
+def race_for_the_last_bed(world, helpers, *, workers: int = 1, output: list[str] | None = None):
+    """20 accepts of the last bed at once; checks one 201, nineteen 409s, one placement."""
     proposal_ids = one_bed_left(world.url, helpers)
-    with running_server(world.url) as base:
+    with running_server(world.url, workers=workers, output=output) as base:
         answers = accept_all_at_once(base, proposal_ids, world.auth("coordinator"))
     codes = sorted(a.status_code for a in answers)
     assert codes == [201] + [409] * (RACERS - 1), [a.text for a in answers]
@@ -150,3 +160,19 @@ def test_accept_last_bed_twenty_times_gives_one_201_and_nineteen_409(world, help
             assert snapshot.free(FACILITY).min() == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.slow
+def test_accept_last_bed_twenty_times_gives_one_201_and_nineteen_409(world, helpers):
+    race_for_the_last_bed(world, helpers)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_accept_last_bed_across_two_worker_processes_on_postgresql(world, helpers):
+    output: list[str] = []
+    race_for_the_last_bed(world, helpers, workers=2, output=output)
+    started = [line for line in output[0].splitlines() if "Started server process" in line]
+    assert len(started) == 2, output[0]
