@@ -34,8 +34,13 @@ class _FreeBeds:
         self.levels = max(1, int(np.floor(np.log2(h))) + 1)
         self.log2 = np.floor(np.log2(np.maximum(np.arange(h + 1), 1))).astype(np.int64)
         self.table = np.full((self.levels, n_f, h), UNREACHABLE, dtype=np.int32)
-        for f in range(n_f):
-            self._refresh(f)
+        self.table[0] = self.free
+        for j in range(1, self.levels):  # every facility at once (one row: ``_refresh``)
+            w = 1 << (j - 1)
+            n = h - 2 * w + 1
+            self.table[j, :, :n] = np.minimum(
+                self.table[j - 1, :, :n], self.table[j - 1, :, w : w + n]
+            )
 
     def _refresh(self, f: int) -> None:
         row = self.table[:, f, :]

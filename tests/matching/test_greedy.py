@@ -101,3 +101,22 @@ def test_per_bed_order_puts_two_singles_before_a_heavier_family() -> None:
     by_bed = {p.case_ids[int(p.opt_case[k])] for k, _ in solve_greedy(p, per_bed=True).plan}
     assert by_weight == {"fam"}
     assert by_bed == {"a", "b"}
+
+
+@pytest.mark.parametrize("horizon", [1, 2, 3, 7, 60, 61])
+def test_window_minima_match_a_plain_minimum_before_and_after_beds_are_taken(horizon: int):
+    from matching.greedy import _FreeBeds
+
+    rng = np.random.default_rng(horizon)
+    free = rng.integers(0, 5, size=(6, horizon)).astype(np.int32)
+    beds = _FreeBeds(free.copy())
+    for _ in range(3):
+        f = np.repeat(np.arange(6), horizon * (horizon + 1) // 2)
+        pairs = [(s, e) for s in range(horizon) for e in range(s + 1, horizon + 1)]
+        start = np.tile([s for s, _ in pairs], 6)
+        end = np.tile([e for _, e in pairs], 6)
+        expected = [free[i, s:e].min() for i, s, e in zip(f, start, end, strict=True)]
+        assert beds.query(f, start, end).tolist() == expected
+        g, s = int(rng.integers(6)), int(rng.integers(horizon))
+        beds.take(g, s, horizon, 1)
+        free[g, s:] -= 1
