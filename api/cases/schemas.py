@@ -71,18 +71,6 @@ class TypeVerdict(BaseModel):
     reasons: list[ReasonPublic]
 
 
-class CasePublic(CaseBase):
-    id: str
-    intake_date: dt.date
-    status: CaseStatus
-    complexity_class: str
-    priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
-    days_waited: int
-    eligible_types: list[TypeVerdict]
-    expected_start: dt.date | None = Field(description="Start date of the pending proposal.")
-    proposal_id: int | None
-
-
 class ExpectedStartBasis(StrEnum):
     """What a waiting case's expected start date rests on, or why there is none."""
 
@@ -92,6 +80,32 @@ class ExpectedStartBasis(StrEnum):
     CAPACITY_GAP = "capacity_gap"  # no facility in the country is eligible
     AWAITING_RUN = "awaiting_run"  # not in the latest run's plan any more, or not yet
     NO_RUN = "no_run"  # no matching run has been made
+
+
+EXPECTED_START_HELP = (
+    "When the case is expected to start: its pending proposal's start date, else the latest "
+    "matching run's planned start; null when there is none (see expected_start_basis)."
+)
+EXPECTED_BASIS_HELP = (
+    "What expected_start rests on (proposal, matching_run) or why it is null: beyond_horizon "
+    "(the latest run found no start within its horizon), capacity_gap (no facility in the "
+    "country is eligible), awaiting_run (registered, declined or back on the list since the "
+    "latest run: the next run decides), no_run (no matching run yet). Null for a case not on "
+    "the waiting list (placed, discharged, withdrawn)."
+)
+
+
+class CasePublic(CaseBase):
+    id: str
+    intake_date: dt.date
+    status: CaseStatus
+    complexity_class: str
+    priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
+    days_waited: int
+    eligible_types: list[TypeVerdict]
+    expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
+    expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    proposal_id: int | None
 
 
 class CaseListItem(BaseModel):
@@ -105,18 +119,8 @@ class CaseListItem(BaseModel):
     priority_weight: float
     days_waited: int
     beds: int
-    expected_start: dt.date | None = Field(
-        description="When the case is expected to start: its pending proposal's start date, "
-        "else the latest matching run's planned start; null when there is none (see "
-        "expected_start_basis)."
-    )
-    expected_start_basis: ExpectedStartBasis | None = Field(
-        description="What expected_start rests on (proposal, matching_run) or why it is null: "
-        "beyond_horizon (the latest run found no start within its horizon), capacity_gap (no "
-        "facility in the country is eligible), awaiting_run (registered, declined or back on "
-        "the list since the latest run: the next run decides), no_run (no matching run yet). "
-        "Null for a case not on the waiting list (placed, discharged, withdrawn)."
-    )
+    expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
+    expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
     proposal_id: int | None
     proposed_facility_id: str | None
 

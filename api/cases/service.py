@@ -42,10 +42,19 @@ WAITING_LIST = (CaseStatus.WAITING, CaseStatus.PROPOSED)
 WITHDRAWABLE = WAITING_LIST
 
 
+Expected = tuple[date | None, ExpectedStartBasis]
+
+
 def public(
-    case: Case, *, rulebook: Rulebook, today: date, pending: StoredProposal | None
+    case: Case,
+    *,
+    rulebook: Rulebook,
+    today: date,
+    pending: StoredProposal | None,
+    expected: Expected | None,
 ) -> CasePublic:
-    """The full case record with complexity class and eligible placement types."""
+    """The full case record with complexity class, eligible placement types and (on the
+    waiting list) the expected start and what it rests on."""
     prio = rulebook.priority(case, today)
     verdicts = [
         TypeVerdict(
@@ -77,7 +86,8 @@ def public(
         priority_weight=round(prio.weight, 6),
         days_waited=prio.days_waited,
         eligible_types=verdicts,
-        expected_start=pending.start_date if pending is not None else None,
+        expected_start=expected[0] if expected is not None else None,
+        expected_start_basis=expected[1] if expected is not None else None,
         proposal_id=pending.id if pending is not None else None,
     )
 
@@ -135,7 +145,10 @@ def create(
                 case = replace(draft, id=_next_id(session, today.year))
                 Repository(session).add_case(case)
                 record(session, user, "case.create", "case", case.id)
-                result = public(case, rulebook=rulebook, today=today, pending=None)
+                expected = _expected_starts(session, [case], {}).get(case.id)
+                result = public(
+                    case, rulebook=rulebook, today=today, pending=None, expected=expected
+                )
                 remember(session, idem, 201, result)
                 return result
         except (IntegrityError, DuplicateRecordError):
@@ -156,13 +169,20 @@ def get(
     with db.unit() as session:
         case = Repository(session).case(case_id)
         pending = _pending(session, [case_id]).get(case_id)
+        expected = _expected_starts(session, [case], {case_id: pending} if pending else {})
         record(session, user, "case.read", "case", case_id)
-    return public(case, rulebook=rulebook, today=local_date(now), pending=pending)
+    return public(
+        case,
+        rulebook=rulebook,
+        today=local_date(now),
+        pending=pending,
+        expected=expected.get(case_id),
+    )
 
 
 def _expected_starts(
     session: Session, cases: list[Case], pending: dict[str, StoredProposal]
-) -> dict[str, tuple[date | None, ExpectedStartBasis]]:
+) -> dict[str, Expected]:
     """Each waiting or proposed case's expected start and what it rests on.
 
     The pending proposal's start date; without one, what the latest matching run planned
@@ -170,7 +190,7 @@ def _expected_starts(
     horizon, or no eligible facility at all. A case the latest run did not plan (registered
     since), or whose proposal from that run is gone (declined), waits for the next run.
     """
-    out: dict[str, tuple[date | None, ExpectedStartBasis]] = {}
+    out: dict[str, Expected] = {}
     unproposed = []
     for case in cases:
         if case.status not in WAITING_LIST:
@@ -286,6 +306,6 @@ def withdraw(
         DecisionRepository(session).expire_pending([case_id])
         case = repo.set_case_status(case_id, status=CaseStatus.WITHDRAWN)
         record(session, user, "case.withdraw", "case", case_id)
-        result = public(case, rulebook=rulebook, today=local_date(now), pending=None)
+        result = public(case, rulebook=rulebook, today=local_date(now), pending=None, expected=None)
         remember(session, idem, 200, result)
         return result

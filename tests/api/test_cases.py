@@ -198,11 +198,15 @@ def test_the_waiting_list_takes_expected_starts_from_the_latest_run(coord, fresh
     )
     assert lines["C-2026-0001"]["proposal_id"] == proposal_id
     assert lines["C-2026-0004"]["proposal_id"] is None
+    for case_id, (start, basis) in expected.items():  # a case record says what its line says
+        record = coord.get(f"/v1/cases/{case_id}").json()
+        assert (record["expected_start"], record["expected_start_basis"]) == (start, basis)
 
     # declined: the run's date is gone with the proposal, until the next run
     declined = coord.post(f"/v1/proposals/{proposal_id}/decline", json={"reason": "unsafe"})
     assert declined.status_code == 200, declined.text
     new = coord.post("/v1/cases", json=VALID).json()  # registered after the run
+    assert (new["expected_start"], new["expected_start_basis"]) == (None, "awaiting_run")
     lines = {c["id"]: c for c in coord.get("/v1/cases?status=waiting").json()["data"]}
     for case_id in ("C-2026-0001", new["id"]):
         assert lines[case_id]["status"] == "waiting"
@@ -224,10 +228,14 @@ def test_without_any_matching_run_the_waiting_list_says_so(tmp_path, helpers):
     with helpers.client_for(url) as client:
         headers = {"Authorization": f"Bearer {tokens['coordinator']}"}
         waiting = client.get("/v1/cases?status=waiting", headers=headers).json()
+        created = client.post("/v1/cases", json=VALID, headers=headers).json()
+        record = client.get("/v1/cases/C-2026-0001", headers=headers).json()
     assert waiting["count"] == 4
     assert {(c["expected_start"], c["expected_start_basis"]) for c in waiting["data"]} == {
         (None, "no_run")
     }
+    assert (created["expected_start"], created["expected_start_basis"]) == (None, "no_run")
+    assert (record["expected_start"], record["expected_start_basis"]) == (None, "no_run")
 
 
 def test_the_waiting_list_filters_by_region_and_class(coord):
@@ -248,6 +256,7 @@ def test_a_case_record_and_an_unknown_case(coord):
     assert case["status"] == "proposed"
     assert case["proposal_id"] is not None
     assert case["expected_start"] == today().isoformat()
+    assert case["expected_start_basis"] == "proposal"
     missing = coord.get("/v1/cases/C-2026-9999")
     assert missing.status_code == 404
     assert "C-2026-9999" in missing.json()["detail"]
@@ -257,6 +266,7 @@ def test_withdraw_takes_a_case_off_the_list_and_expires_its_proposal(coord, fres
     answer = coord.post("/v1/cases/C-2026-0001/withdraw")
     assert answer.status_code == 200
     assert answer.json()["status"] == "withdrawn"
+    assert (answer.json()["expected_start"], answer.json()["expected_start_basis"]) == (None, None)
     proposal = coord.get(f"/v1/proposals/{fresh_world.proposal_ids[0]}").json()
     assert proposal["status"] == "expired"
     again = coord.post("/v1/cases/C-2026-0001/withdraw")
