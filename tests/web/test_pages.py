@@ -125,6 +125,8 @@ def test_the_waiting_list_is_ordered_by_priority_with_its_columns(client, web):
         assert column in page.text
     assert "CoMensha" in page.text
     assert today() in page.text  # the expected start date of the proposed cases
+    # the two without a proposal say why they have no date (the run did not consider them)
+    assert page.text.count('<span class="muted">next matching round</span>') == 2
 
 
 def test_the_waiting_list_filters_by_region_and_class(quick_client, web):
