@@ -31,6 +31,12 @@ def now_iso(delta: timedelta = timedelta(0)) -> str:
     return (datetime.now(UTC) + delta).isoformat()
 
 
+def _headers(world: Any, user: str, key: str | None) -> dict[str, str]:
+    """The user's bearer token and, when given, an Idempotency-Key."""
+    headers: dict[str, str] = world.auth(user)
+    return headers if key is None else {**headers, "Idempotency-Key": key}
+
+
 def put(
     client: TestClient,
     world: Any,
@@ -40,9 +46,7 @@ def put(
     key: str | None = None,
     user: str = "reporter-hvo",
 ) -> Any:
-    headers = world.auth(user)
-    if key is not None:
-        headers["Idempotency-Key"] = key
+    headers = _headers(world, user, key)
     return client.put(f"/v1/facilities/{facility}/availability", json=body, headers=headers)
 
 
@@ -288,9 +292,7 @@ def put_batch(
     key: str | None = None,
     user: str = "admin",
 ) -> Any:
-    headers = world.auth(user)
-    if key is not None:
-        headers["Idempotency-Key"] = key
+    headers = _headers(world, user, key)
     return client.put("/v1/availability", json={"reports": reports}, headers=headers)
 
 

@@ -41,16 +41,21 @@ def _job(db: Database, job_id: int) -> StoredScenarioJob:
         return ScenarioJobRepository(session).job(job_id)
 
 
+def _run(database_url: str, job_id: int) -> str:
+    """Run a job as the dashboard's worker process does, on an engine of its own."""
+    engine = make_engine(database_url)
+    try:
+        return worker.run_job(engine, job_id)
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.slow
 def test_a_job_runs_its_scenarios_and_stores_the_comparison(db, database_url):
     sources = [jobs.example("two-houses.yaml"), jobs.example("two-houses.yaml")]
     job = jobs.create(db, user=PM, sources=sources, replications=2)
     assert job.progress_total == 2 * 2 * 30  # scenarios x replications x days
-    engine = make_engine(database_url)
-    try:
-        message = worker.run_job(engine, job.id)
-    finally:
-        engine.dispose()
+    message = _run(database_url, job.id)
     done = _job(db, job.id)
     assert done.status is JobStatus.DONE
     assert done.message == message
@@ -197,11 +202,7 @@ def test_the_worker_leaves_classes_of_fewer_than_5_cases_out_of_its_charts(
     for name in ("mean_wait_bars", "wait_distribution"):
         monkeypatch.setattr(plots, name, spy(name))
     job = jobs.create(db, user=PM, sources=[jobs.example("two-houses.yaml")], replications=1)
-    engine = make_engine(database_url)
-    try:
-        worker.run_job(engine, job.id)
-    finally:
-        engine.dispose()
+    _run(database_url, job.id)
     waits, _, hidden = drawn["wait_distribution"]
     assert waits == {"two-houses": {}}  # no case's wait reaches the chart
     assert hidden["two-houses"] == {
@@ -245,11 +246,7 @@ def test_the_worker_reports_progress_within_a_replication(db, database_url, monk
 
     monkeypatch.setattr(ScenarioJobRepository, "update", record)
     job = jobs.create(db, user=PM, sources=[jobs.example("two-houses.yaml")], replications=1)
-    engine = make_engine(database_url)
-    try:
-        worker.run_job(engine, job.id)
-    finally:
-        engine.dispose()
+    _run(database_url, job.id)
     # one replication of 30 days, reported every 2 simulated days (not once at its end)
     assert seen == [0, *range(2, 31, 2)]
     assert _job(db, job.id).progress_done == 30
