@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -118,8 +120,58 @@ def parse_rulebook(text: str, *, source: str = "<string>") -> Rulebook:
         rules = RulebookFile.model_validate(data)
     except ValidationError as exc:
         raise _first_error(source, exc) from None
-    canonical = json.dumps(rules.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return Rulebook(rules, source, hashlib.sha256(canonical.encode()).hexdigest())
+    return Rulebook(rules, source, content_hash(rules))
+
+
+def canonical_json(value: Any) -> str:
+    """JSON of ``value`` that is the same in every process: keys sorted, sets as sorted lists.
+
+    ``model_dump(mode="json")`` turns a frozenset into a list in the set's iteration order,
+    which depends on the interpreter's string-hash seed (issue 10: the fingerprint differed
+    in every process), so sets are sorted here, by their own canonical JSON.
+
+    Parameters
+    ----------
+    value
+        Plain data: mappings, sequences, sets, enums, strings, numbers, dates, ``None``.
+
+    Returns
+    -------
+    str
+        Compact JSON text.
+    """
+    return json.dumps(_canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(_canonical(k)): _canonical(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Enum):
+        return _canonical(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def content_hash(rules: RulebookFile) -> str:
+    """SHA-256 of the rules' canonical JSON: equal across processes and machines.
+
+    Parameters
+    ----------
+    rules
+        Validated rulebook contents.
+
+    Returns
+    -------
+    str
+        Hex digest; formatting, comments and the order of set entries do not change it.
+    """
+    return hashlib.sha256(canonical_json(rules.model_dump(mode="python")).encode()).hexdigest()
 
 
 def _first_error(source: str, exc: ValidationError) -> InvalidRulebookError:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,3 +150,36 @@ def test_each_kind_of_broken_file_names_path_and_reason(
     assert err.value.path == path
     assert reason in err.value.reason
     assert str(file) in str(err.value)
+
+
+def _fingerprints_in_a_new_interpreter(hash_seed: str) -> str:
+    code = (
+        "from capacity.criteria.rulebook import bundled_rulebook as b; "
+        "print(b().content_hash, b('regional-variation-v1').content_hash)"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_fingerprint_is_the_same_in_interpreters_with_different_hash_seeds():
+    # issue 10: sets were dumped in iteration order, which follows the string-hash seed
+    seen = {_fingerprints_in_a_new_interpreter(seed) for seed in ("1", "2", "3", "12345")}
+    assert len(seen) == 1
+    assert seen == {
+        f"{bundled_rulebook().content_hash} "
+        f"{bundled_rulebook('regional-variation-v1').content_hash}"
+    }
+
+
+def test_fingerprint_ignores_the_order_of_set_entries(tmp_path: Path):
+    original = load_rulebook(CRITERIA_DIR / "national-v1.yaml")
+    data = yaml.safe_load((CRITERIA_DIR / "national-v1.yaml").read_text())
+    for placement_type in data["placement_types"].values():
+        if isinstance(placement_type.get("serves"), list):
+            placement_type["serves"] = list(reversed(placement_type["serves"]))
+    reordered = tmp_path / "reordered.yaml"
+    reordered.write_text(yaml.safe_dump(data))
+    assert load_rulebook(reordered).content_hash == original.content_hash
