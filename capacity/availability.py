@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from capacity.errors import InvalidSupplyError
@@ -24,6 +24,9 @@ class AvailabilityReport:
         Who reported (a user name or a system's client id).
     idempotency_key
         Client-supplied key that makes a retried report a no-op.
+    received_at
+        When the server received the report (its own clock; ``None``: not known, as for a
+        report that is not stored yet). Two reports that differ only here say the same.
     """
 
     facility_id: str
@@ -31,6 +34,21 @@ class AvailabilityReport:
     as_of: datetime
     reporter: str
     idempotency_key: str | None = None
+    received_at: datetime | None = field(default=None, compare=False)
+
+    @property
+    def counts_from(self) -> datetime:
+        """The moment the count holds for: ``as_of``, but never later than its receipt.
+
+        A provider's clock may run ahead of the server's (a tolerated skew), so a report
+        can claim to describe a moment that has not come yet. Placements recorded before
+        that moment but after the report arrived are not in its count (issue 10: such a
+        report let a second placement take the one free bed), so whatever compares a
+        report with placements, or orders reports, uses this moment.
+        """
+        if self.received_at is None or self.as_of <= self.received_at:
+            return self.as_of
+        return self.received_at
 
     def __post_init__(self) -> None:
         if (
@@ -43,6 +61,8 @@ class AvailabilityReport:
             raise InvalidSupplyError("as_of", "must carry a timezone")
         if not self.reporter.strip():
             raise InvalidSupplyError("reporter", "must not be empty")
+        if self.received_at is not None and self.received_at.tzinfo is None:
+            raise InvalidSupplyError("received_at", "must carry a timezone")
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,12 +100,15 @@ def build_snapshot(
 
     Days are Dutch calendar days (Europe/Amsterdam). Day 0 comes from the latest report at
     or before ``as_of``, corrected for placements recorded and discharges made after that
-    report; without a report it is the beds
-    minus the placements the system knows of. Later days add the beds of current
-    placements whose expected discharge falls on or before that day, and take the beds of
-    placements that start later (accepted for a future day) from their start to their
-    expected end. Placements past their expected end are assumed to stay (nobody knows
-    when they leave). Every value is clipped to ``0 .. beds``.
+    report; without a report it is the beds minus the placements the system knows of. A
+    report counts from :attr:`~capacity.availability.AvailabilityReport.counts_from` (its
+    ``as_of``, never later than its receipt), and day 0 never has more free beds than
+    the beds minus the placements active that day: a report of more is not taken at face
+    value (issue 10). Later days add the beds of current placements whose expected
+    discharge falls on or before that day, and take the beds of placements that start
+    later (accepted for a future day) from their start to their expected end. Placements
+    past their expected end are assumed to stay (nobody knows when they leave). Every
+    value is clipped to ``0 .. beds``.
 
     Parameters
     ----------
@@ -150,7 +153,7 @@ def build_snapshot(
         free_beds=free,
         funding_streams=streams,
         budget_remaining=MappingProxyType(remaining),
-        last_reported=MappingProxyType({k: r.as_of for k, r in latest.items()}),
+        last_reported=MappingProxyType({k: r.counts_from for k, r in latest.items()}),
     )
 
 
@@ -159,19 +162,25 @@ def _latest_reports(
 ) -> dict[str, AvailabilityReport]:
     latest: dict[str, AvailabilityReport] = {}
     for r in reports:
-        if r.as_of > as_of:
+        if r.counts_from > as_of:
             continue
         old = latest.get(r.facility_id)
-        if old is None or r.as_of >= old.as_of:
+        if old is None or r.counts_from >= old.counts_from:
             latest[r.facility_id] = r
     return latest
 
 
 def _after_report(p: Placement, report: AvailabilityReport) -> bool:
-    """Whether a placement was made after the report was taken (so it is not in it)."""
+    """Whether a placement was made after the report's count (so it is not in it)."""
     if p.recorded_at is not None:
-        return p.recorded_at > report.as_of
-    return p.start > local_date(report.as_of)
+        return p.recorded_at > report.counts_from
+    return p.start > local_date(report.counts_from)
+
+
+def occupied_beds(stays: Iterable[Placement], day: date) -> int:
+    """Beds that placements hold on ``day`` (the most a facility's free beds can be is its
+    beds minus these)."""
+    return sum(p.beds for p in stays if p.active_on(day))
 
 
 def _free_row(
@@ -182,10 +191,11 @@ def _free_row(
     horizon_days: int,
 ) -> npt.NDArray[np.int32]:
     active = [p for p in stays if p.active_on(day0)]
+    most = fac.beds - occupied_beds(active, day0)
     if report is None:
-        free0 = fac.beds - sum(p.beds for p in active)
+        free0 = most
     else:
-        report_day = local_date(report.as_of)
+        report_day = local_date(report.counts_from)
         taken_since = sum(p.beds for p in active if _after_report(p, report))
         freed_since = sum(
             p.beds
@@ -195,7 +205,7 @@ def _free_row(
             and p.actual_end <= day0
             and not _after_report(p, report)
         )
-        free0 = report.beds_free - taken_since + freed_since
+        free0 = min(report.beds_free - taken_since + freed_since, most)
     row = np.full(horizon_days, free0, dtype=np.int64)
     for p in active:
         offset = (p.expected_end - day0).days

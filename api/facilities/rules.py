@@ -32,7 +32,7 @@ def report_check(
     locs: Mapping[int, list[str | int]],
 ) -> ReportCheck:
     """The check of a new report (after :func:`report_scope`): beds within range, not
-    future, not older.
+    further ahead than the tolerated clock skew, not older than the last report.
 
     ``locs`` maps ``id(report)`` to where the report sits in the body (``["body"]``, or
     ``["body", "reports", 3]`` in a batch), so an error names the field.
@@ -50,11 +50,14 @@ def report_check(
                 f"lies in the future: more than {skew.total_seconds():.0f} s after the "
                 f"server's clock ({now.isoformat(timespec='seconds')})",
             )
-        if facts.last_as_of is not None and report.as_of < facts.last_as_of:
+        # Reports are ordered by the moment they count from, never later than their
+        # receipt: a report dated a little ahead never blocks a correct one (issue 10).
+        last = facts.last_counts_from
+        if last is not None and report.counts_from < last:
             raise FieldError(
                 [*loc, "as_of"],
-                "is older than the last report for "
-                f"{facts.id} ({facts.last_as_of.isoformat(timespec='seconds')})",
+                f"is older than the last report for {facts.id} "
+                f"({last.isoformat(timespec='seconds')})",
             )
 
     return check

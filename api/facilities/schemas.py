@@ -24,8 +24,17 @@ class FacilityPublic(BaseModel):
     beds_free: int | None = Field(
         description="Free beds in the latest report (HSDS `available`); null: never reported."
     )
+    beds_free_counted: int | None = Field(
+        description="Free beds the latest report counts for: its `beds_free`, at most the "
+        "beds minus the placements active when it arrived; null: never reported."
+    )
+    notice: str | None = Field(
+        description="Why the latest report counts for fewer beds than it said (null: it "
+        "counts as reported)."
+    )
     updated: datetime | None = Field(
-        description="When the latest report was taken (HSDS `updated`); null: never reported."
+        description="When the latest report's count holds (HSDS `updated`): its `as_of`, "
+        "never later than when it arrived; null: never reported."
     )
     stale: bool = Field(description="No report within the staleness threshold.")
     funding_stream_id: str
@@ -71,10 +80,17 @@ class AvailabilityBatch(BaseModel):
 class AvailabilityReportPublic(BaseModel):
     id: int
     facility_id: str
-    beds_free: int
-    as_of: datetime
+    beds_free: int = Field(description="Free beds as reported.")
+    beds_free_counted: int = Field(
+        description="Free beds the report counts for: `beds_free`, at most the facility's "
+        "beds minus the placements active when it arrived."
+    )
+    notice: str | None = Field(
+        description="Why fewer beds are counted than reported (null: counted as reported)."
+    )
+    as_of: datetime = Field(description="When the count was taken, as reported.")
     reporter: str
-    recorded_at: datetime
+    recorded_at: datetime = Field(description="When the server received the report.")
 
 
 class AvailabilityReportsPublic(BaseModel):

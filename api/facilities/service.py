@@ -37,10 +37,21 @@ from capacity.persistence import (
 )
 
 
+def capped_notice(stored: StoredReport) -> str | None:
+    """Why a report counts for fewer beds than it said (``None``: it counts as said)."""
+    if not stored.capped:
+        return None
+    return (
+        f"{stored.report.beds_free} free beds were reported, but the placements recorded in "
+        f"Opvang leave at most {stored.beds_free_counted} free, so {stored.beds_free_counted} "
+        "are counted. If cases have left, record their discharge."
+    )
+
+
 def _public(
-    fac: Facility, latest: AvailabilityReport | None, *, now: datetime, stale_after: timedelta
+    fac: Facility, latest: StoredReport | None, *, now: datetime, stale_after: timedelta
 ) -> FacilityPublic:
-    updated = latest.as_of if latest is not None else None
+    updated = latest.report.counts_from if latest is not None else None
     return FacilityPublic(
         id=fac.id,
         name=fac.name,
@@ -48,7 +59,9 @@ def _public(
         region_id=fac.region_id,
         placement_type=fac.placement_type,
         beds=fac.beds,
-        beds_free=latest.beds_free if latest is not None else None,
+        beds_free=latest.report.beds_free if latest is not None else None,
+        beds_free_counted=latest.beds_free_counted if latest is not None else None,
+        notice=capped_notice(latest) if latest is not None else None,
         updated=updated,
         stale=updated is None or now - updated > stale_after,
         funding_stream_id=fac.funding_stream_id,
@@ -75,7 +88,7 @@ def list_(
     with db.unit() as session:
         repo = Repository(session)
         facilities = repo.facilities()
-        latest = repo.latest_reports()
+        latest = repo.latest_stored_reports()
     stale_after = timedelta(hours=settings.stale_after_hours)
     data = [
         _public(f, latest.get(f.id), now=now, stale_after=stale_after)
@@ -91,8 +104,7 @@ def get(db: Database, *, facility_id: str, now: datetime, settings: ApiSettings)
     with db.unit() as session:
         repo = Repository(session)
         facility = repo.facility(facility_id)
-        reports = repo.reports(facility_id)
-    latest = max(reports, key=lambda r: r.as_of, default=None)
+        latest = repo.latest_stored_reports().get(facility_id)
     stale_after = timedelta(hours=settings.stale_after_hours)
     return _public(facility, latest, now=now, stale_after=stale_after)
 
@@ -103,6 +115,8 @@ def report_public(stored: StoredReport) -> AvailabilityReportPublic:
         id=stored.id,
         facility_id=r.facility_id,
         beds_free=r.beds_free,
+        beds_free_counted=stored.beds_free_counted,
+        notice=capped_notice(stored),
         as_of=r.as_of,
         reporter=r.reporter,
         recorded_at=stored.recorded_at,
@@ -182,7 +196,9 @@ async def report(
     reports: list[AvailabilityReport] = []
     locs: dict[int, list[str | int]] = {}
     for facility_id, body, loc in items:
-        report = AvailabilityReport(facility_id, body.beds_free, body.as_of, user.name, ledger_key)
+        report = AvailabilityReport(
+            facility_id, body.beds_free, body.as_of, user.name, ledger_key, received_at=now
+        )
         reports.append(report)
         locs[id(report)] = loc
     return await _append(db, reports, report_scope(user), _check(now, settings, locs), user.name)
@@ -227,7 +243,9 @@ async def report_batch(
     so a single report's key never meets a batch's.
     """
     reports = [
-        AvailabilityReport(item.facility_id, item.beds_free, item.as_of, user.name, None)
+        AvailabilityReport(
+            item.facility_id, item.beds_free, item.as_of, user.name, None, received_at=now
+        )
         for item in batch.reports
     ]
     locs: dict[int, list[str | int]] = {

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from capacity.availability import AvailabilityReport
+from capacity.clock import local_date
 from capacity.errors import InvalidFieldError, UnknownReferenceError
 from capacity.persistence import mapping as m
 from capacity.persistence.errors import IdempotencyConflictError, PersistenceError
@@ -51,14 +52,18 @@ CHECKPOINT_EVERY_S = 0.5  # seconds between background WAL checkpoints
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
 
 _BY_KEY = (
-    "SELECT id, facility_id, beds_free, as_of, reporter, recorded_at "
+    "SELECT id, facility_id, beds_free, as_of, reporter, recorded_at, beds_free_counted "
     "FROM availability_reports WHERE idempotency_key = ?"
 )
 _FACILITY = "SELECT id, provider_id, region_id, beds FROM facilities WHERE id = ?"
-_LAST = "SELECT max(as_of) FROM availability_reports WHERE facility_id = ?"
+_LAST = "SELECT max(effective_at) FROM availability_reports WHERE facility_id = ?"
+_OCCUPIED = (
+    "SELECT coalesce(sum(beds), 0) FROM placements WHERE facility_id = ? AND start <= ? "
+    "AND (actual_end IS NULL OR actual_end > ?)"
+)
 _INSERT = (
-    "INSERT INTO availability_reports (facility_id, beds_free, as_of, reporter, idempotency_key) "
-    "VALUES (?, ?, ?, ?, ?) RETURNING id, recorded_at"
+    "INSERT INTO availability_reports (facility_id, beds_free, as_of, reporter, idempotency_key,"
+    " recorded_at, effective_at, beds_free_counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
 _AUDIT = (
     "INSERT INTO audit_log (actor, action, record_type, record_id, detail) "
@@ -179,28 +184,40 @@ class InlineLedger:
         if fac is None:
             raise UnknownReferenceError("facility", report.facility_id)
         last = conn.execute(_LAST, (report.facility_id,)).fetchone()[0]
-        facts = FacilityFacts(fac[0], fac[1], fac[2], fac[3], last and _from_db(last))
+        received = report.received_at or datetime.now(UTC)
+        today = local_date(received).isoformat()
+        occupied = conn.execute(_OCCUPIED, (report.facility_id, today, today)).fetchone()[0]
+        facts = FacilityFacts(
+            fac[0], fac[1], fac[2], fac[3], last and _from_db(last), int(occupied)
+        )
         scope(scope_of(facts))  # before the key: a used key is no answer to an outsider
         if key is not None and (earlier := conn.execute(_BY_KEY, (key,)).fetchone()) is not None:
             return _replayed(earlier, report, key)
         check(report, facts)
         _check_lengths(report.reporter, key)
-        row_id, recorded = conn.execute(
-            _INSERT,
-            (report.facility_id, report.beds_free, _to_db(report.as_of), report.reporter, key),
-        ).fetchone()
-        stored = StoredReport(
-            row_id,
-            AvailabilityReport(
-                report.facility_id,
-                report.beds_free,
-                report.as_of.astimezone(UTC),
-                report.reporter,
-                key,
-            ),
-            _from_db(recorded),
-            created=True,
+        new = AvailabilityReport(
+            report.facility_id,
+            report.beds_free,
+            report.as_of.astimezone(UTC),
+            report.reporter,
+            key,
+            received.astimezone(UTC),
         )
+        counted = facts.counted(report.beds_free)
+        (row_id,) = conn.execute(
+            _INSERT,
+            (
+                new.facility_id,
+                new.beds_free,
+                _to_db(new.as_of),
+                new.reporter,
+                key,
+                _to_db(received),
+                _to_db(new.counts_from),
+                counted,
+            ),
+        ).fetchone()
+        stored = StoredReport(row_id, new, received.astimezone(UTC), True, counted)
         detail = json.dumps(audit_detail(stored), sort_keys=True)
         conn.execute(_AUDIT, (actor, REPORT_ACTION, report.facility_id, detail))
         return stored
@@ -219,10 +236,11 @@ def _check_lengths(reporter: str, key: str | None) -> None:
 
 
 def _replayed(row: tuple[object, ...], report: AvailabilityReport, key: str) -> StoredReport:
-    row_id, facility_id, beds_free, as_of, reporter, recorded = row
+    row_id, facility_id, beds_free, as_of, reporter, recorded, counted = row
+    received = _from_db(str(recorded))
     stored = AvailabilityReport(
-        str(facility_id), int(str(beds_free)), _from_db(str(as_of)), str(reporter), key
+        str(facility_id), int(str(beds_free)), _from_db(str(as_of)), str(reporter), key, received
     )
     if not m.same_report(stored, report):
         raise IdempotencyConflictError(key)
-    return StoredReport(int(str(row_id)), stored, _from_db(str(recorded)), created=False)
+    return StoredReport(int(str(row_id)), stored, received, False, int(str(counted)))

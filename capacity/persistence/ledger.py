@@ -33,19 +33,34 @@ class StoredReport:
     report
         The report (``as_of`` in UTC).
     recorded_at
-        When the database received it (server time, UTC).
+        When the server received it (UTC).
     created
         False when the report was a retry of one already stored (same idempotency key).
+    beds_free_counted
+        The free beds the report counts for: its ``beds_free``, at most the facility's beds
+        minus the placements active when it arrived (issue 10).
     """
 
     id: int
     report: AvailabilityReport
     recorded_at: datetime
     created: bool
+    beds_free_counted: int
+
+    @property
+    def capped(self) -> bool:
+        """Whether the report said more beds were free than the placements allow."""
+        return self.beds_free_counted < self.report.beds_free
+
+
+def stored(row: AvailabilityReportRow, *, created: bool) -> StoredReport:
+    """The stored report of a ledger row."""
+    return StoredReport(row.id, m.to_report(row), row.recorded_at, created, row.beds_free_counted)
 
 
 def reports(session: Session, facility_id: str | None = None) -> list[AvailabilityReport]:
-    """The ledger in time order (ties in order of arrival), optionally for one facility.
+    """The ledger in the order the counts hold (ties in order of arrival), optionally for
+    one facility.
 
     Parameters
     ----------
@@ -59,14 +74,20 @@ def reports(session: Session, facility_id: str | None = None) -> list[Availabili
     list of AvailabilityReport
     """
     r = AvailabilityReportRow
-    query = select(r).order_by(r.as_of, r.id)
+    query = select(r).order_by(r.effective_at, r.id)
     if facility_id is not None:
         query = query.where(r.facility_id == facility_id)
     return [m.to_report(row) for row in session.scalars(query)]
 
 
 def latest(session: Session, *, as_of: datetime | None = None) -> dict[str, AvailabilityReport]:
-    """Per facility, its latest report at or before ``as_of`` (of equal times, the last in).
+    """Per facility, its latest report (see :func:`latest_stored`)."""
+    return {k: v.report for k, v in latest_stored(session, as_of=as_of).items()}
+
+
+def latest_stored(session: Session, *, as_of: datetime | None = None) -> dict[str, StoredReport]:
+    """Per facility, its latest report counting from ``as_of`` or before (of equal times, the
+    last in); see :attr:`~capacity.availability.AvailabilityReport.counts_from`.
 
     Parameters
     ----------
@@ -78,19 +99,19 @@ def latest(session: Session, *, as_of: datetime | None = None) -> dict[str, Avai
     Returns
     -------
     dict
-        Facility id to report, for facilities that have reported, by facility id.
+        Facility id to stored report, for facilities that have reported, by facility id.
     """
     r = AvailabilityReportRow
     rank = func.row_number().over(
-        partition_by=r.facility_id, order_by=(r.as_of.desc(), r.id.desc())
+        partition_by=r.facility_id, order_by=(r.effective_at.desc(), r.id.desc())
     )
     inner = select(r.id, rank.label("rank"))
     if as_of is not None:
-        inner = inner.where(r.as_of <= as_of)
+        inner = inner.where(r.effective_at <= as_of)
     ranked = inner.subquery()
     query = select(r).join(ranked, ranked.c.id == r.id).where(ranked.c.rank == 1)
     rows = session.scalars(query.order_by(r.facility_id))
-    return {row.facility_id: m.to_report(row) for row in rows}
+    return {row.facility_id: stored(row, created=True) for row in rows}
 
 
 def append(session: Session, report: AvailabilityReport) -> StoredReport:
@@ -129,7 +150,7 @@ def append(session: Session, report: AvailabilityReport) -> StoredReport:
         if earlier is None:
             raise
         return _replayed(earlier, report)
-    return StoredReport(row.id, m.to_report(row), row.recorded_at, created=True)
+    return stored(row, created=True)
 
 
 def append_missing(session: Session, items: Iterable[AvailabilityReport]) -> int:
@@ -164,7 +185,6 @@ def _by_key(session: Session, key: str) -> AvailabilityReportRow | None:
 
 
 def _replayed(earlier: AvailabilityReportRow, report: AvailabilityReport) -> StoredReport:
-    stored = m.to_report(earlier)
-    if not m.same_report(stored, report):
+    if not m.same_report(m.to_report(earlier), report):
         raise IdempotencyConflictError(earlier.idempotency_key or "")
-    return StoredReport(earlier.id, stored, earlier.recorded_at, created=False)
+    return stored(earlier, created=False)

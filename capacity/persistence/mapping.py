@@ -295,18 +295,28 @@ def derived_idempotency_key(report: AvailabilityReport) -> str:
     return f"derived-{digest.hexdigest()}"
 
 
-def report_values(report: AvailabilityReport, *, idempotency_key: str | None) -> Values:
-    """Column values of a ledger row (the id and ``recorded_at`` are set by the database)."""
-    return checked(
-        AvailabilityReportRow,
-        {
-            "facility_id": report.facility_id,
-            "beds_free": report.beds_free,
-            "as_of": report.as_of,
-            "reporter": report.reporter,
-            "idempotency_key": idempotency_key,
-        },
-    )
+def report_values(
+    report: AvailabilityReport, *, idempotency_key: str | None, beds_free_counted: int | None = None
+) -> Values:
+    """Column values of a ledger row.
+
+    ``recorded_at`` is the report's ``received_at`` when it has one (the server's clock,
+    the one placements are recorded by), else the database's time; ``effective_at`` is
+    :attr:`~capacity.availability.AvailabilityReport.counts_from`; ``beds_free_counted``
+    defaults to ``beds_free``.
+    """
+    values: Values = {
+        "facility_id": report.facility_id,
+        "beds_free": report.beds_free,
+        "as_of": report.as_of,
+        "reporter": report.reporter,
+        "idempotency_key": idempotency_key,
+        "effective_at": report.counts_from,
+        "beds_free_counted": report.beds_free if beds_free_counted is None else beds_free_counted,
+    }
+    if report.received_at is not None:
+        values["recorded_at"] = report.received_at
+    return checked(AvailabilityReportRow, values)
 
 
 def to_report(row: AvailabilityReportRow) -> AvailabilityReport:
@@ -317,6 +327,7 @@ def to_report(row: AvailabilityReportRow) -> AvailabilityReport:
         as_of=row.as_of,
         reporter=row.reporter,
         idempotency_key=row.idempotency_key,
+        received_at=row.recorded_at,
     )
 
 

@@ -119,7 +119,10 @@ class AvailabilityReportRow(Base):
     """The append-only ledger of availability reports."""
 
     __tablename__ = "availability_reports"
-    __table_args__ = (Index("ix_availability_reports_facility_id_as_of", "facility_id", "as_of"),)
+    __table_args__ = (
+        Index("ix_availability_reports_facility_id_as_of", "facility_id", "as_of"),
+        Index("ix_availability_reports_facility_id_effective_at", "facility_id", "effective_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     facility_id: Mapped[str] = mapped_column(ForeignKey("facilities.id"))
@@ -128,6 +131,10 @@ class AvailabilityReportRow(Base):
     reporter: Mapped[str] = mapped_column(String(NAME_LENGTH))
     idempotency_key: Mapped[str | None] = mapped_column(String(KEY_LENGTH), unique=True)
     recorded_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    effective_at: Mapped[datetime]
+    """When the count holds: ``as_of``, never later than ``recorded_at`` (issue 10)."""
+    beds_free_counted: Mapped[int] = mapped_column(Integer)
+    """``beds_free``, at most the beds minus the placements active when it arrived."""
 
 
 class CaseRow(Base):

@@ -18,25 +18,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from capacity.availability import AvailabilityReport
+from capacity.clock import local_date
 from capacity.errors import UnknownReferenceError
-from capacity.persistence import audit
+from capacity.persistence import audit, ledger
 from capacity.persistence import mapping as m
 from capacity.persistence.errors import IdempotencyConflictError
 from capacity.persistence.ledger import StoredReport
-from capacity.persistence.models import AvailabilityReportRow, FacilityRow
+from capacity.persistence.models import AvailabilityReportRow, FacilityRow, PlacementRow
 
 REPORT_ACTION = "availability.report"  # audit action of a new report
 
 
 @dataclass(frozen=True, slots=True)
 class FacilityFacts:
-    """What a report is checked against: the facility and its latest report.
+    """What a report is checked against: the facility, its latest report, its placements.
 
     Parameters
     ----------
@@ -44,15 +45,24 @@ class FacilityFacts:
         The facility, who runs it and where (for the reporter's scope).
     beds
         Total beds (a report cannot have more free).
-    last_as_of
-        When the latest report was taken (``None``: never reported).
+    last_counts_from
+        The moment the latest report counts from (``None``: never reported); see
+        :attr:`~capacity.availability.AvailabilityReport.counts_from`.
+    occupied
+        Beds held by placements active on the day the report arrives.
     """
 
     id: str
     provider_id: str
     region_id: str
     beds: int
-    last_as_of: datetime | None
+    last_counts_from: datetime | None
+    occupied: int = 0
+
+    def counted(self, beds_free: int) -> int:
+        """What a report of ``beds_free`` counts for: at most the beds minus the placements
+        active now (issue 10: a report of more is flagged, never taken at face value)."""
+        return max(0, min(beds_free, self.beds - self.occupied))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +86,11 @@ def scope_of(facts: FacilityFacts) -> FacilityScope:
 
 
 def audit_detail(stored: StoredReport) -> dict[str, object]:
-    """The audit detail of a new report: its ledger id and count (no free text)."""
-    return {"report_id": stored.id, "beds_free": stored.report.beds_free}
+    """The audit detail of a new report: its ledger id and counts (no free text)."""
+    detail: dict[str, object] = {"report_id": stored.id, "beds_free": stored.report.beds_free}
+    if stored.capped:
+        detail["beds_free_counted"] = stored.beds_free_counted
+    return detail
 
 
 def append_checked(
@@ -90,6 +103,9 @@ def append_checked(
 ) -> list[StoredReport]:
     """Append reports after ``scope`` and ``check``; all or nothing (the caller owns the
     transaction).
+
+    Each report should carry ``received_at`` (the server's clock): it bounds the moment
+    the report counts from and is stored as ``recorded_at``.
 
     On PostgreSQL the facility row is locked (``SELECT ... FOR UPDATE``) before its latest
     report is read, so concurrent reports for one facility are checked one after another.
@@ -123,7 +139,7 @@ def append_checked(
     """
     out = []
     for report in reports:
-        facts = _facts(session, report.facility_id)
+        facts = _facts(session, report.facility_id, local_date(report.received_at or report.as_of))
         scope(scope_of(facts))
         earlier = _replay(session, report)
         if earlier is not None:
@@ -131,11 +147,15 @@ def append_checked(
             continue
         check(report, facts)
         row = AvailabilityReportRow(
-            **m.report_values(report, idempotency_key=report.idempotency_key or None)
+            **m.report_values(
+                report,
+                idempotency_key=report.idempotency_key or None,
+                beds_free_counted=facts.counted(report.beds_free),
+            )
         )
         session.add(row)
         session.flush()
-        stored = StoredReport(row.id, m.to_report(row), row.recorded_at, created=True)
+        stored = ledger.stored(row, created=True)
         audit.record(
             session,
             actor=actor,
@@ -179,20 +199,25 @@ def _replay(session: Session, report: AvailabilityReport) -> StoredReport | None
     row = session.scalars(select(r).where(r.idempotency_key == report.idempotency_key)).first()
     if row is None:
         return None
-    stored = m.to_report(row)
-    if not m.same_report(stored, report):
+    if not m.same_report(m.to_report(row), report):
         raise IdempotencyConflictError(report.idempotency_key)
-    return StoredReport(row.id, stored, row.recorded_at, created=False)
+    return ledger.stored(row, created=False)
 
 
-def _facts(session: Session, facility_id: str) -> FacilityFacts:
+def _facts(session: Session, facility_id: str, today: date) -> FacilityFacts:
     query = select(FacilityRow).where(FacilityRow.id == facility_id).with_for_update()
     fac = session.scalars(query).first()
     if fac is None:
         raise UnknownReferenceError("facility", facility_id)
-    r = AvailabilityReportRow
-    last = session.scalar(select(func.max(r.as_of)).where(r.facility_id == facility_id))
-    return FacilityFacts(fac.id, fac.provider_id, fac.region_id, fac.beds, last)
+    r, p = AvailabilityReportRow, PlacementRow
+    last = session.scalar(select(func.max(r.effective_at)).where(r.facility_id == facility_id))
+    active = (
+        p.facility_id == facility_id,
+        p.start <= today,
+        or_(p.actual_end.is_(None), p.actual_end > today),
+    )
+    occupied = session.scalar(select(func.coalesce(func.sum(p.beds), 0)).where(*active))
+    return FacilityFacts(fac.id, fac.provider_id, fac.region_id, fac.beds, last, int(occupied or 0))
 
 
 def report_history(
@@ -210,6 +235,12 @@ def report_history(
     r = AvailabilityReportRow
     where = r.facility_id == facility_id
     total = session.scalar(select(func.count()).select_from(r).where(where)) or 0
-    query = select(r).where(where).order_by(r.as_of.desc(), r.id.desc()).limit(limit).offset(offset)
+    query = (
+        select(r)
+        .where(where)
+        .order_by(r.effective_at.desc(), r.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     rows = session.scalars(query)
-    return [StoredReport(x.id, m.to_report(x), x.recorded_at, created=True) for x in rows], total
+    return [ledger.stored(x, created=True) for x in rows], total

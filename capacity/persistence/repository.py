@@ -231,6 +231,10 @@ class Repository:
         """
         return ledger.latest(self._session, as_of=as_of)
 
+    def latest_stored_reports(self) -> dict[str, StoredReport]:
+        """Per facility, its latest report as stored (with what it counted for)."""
+        return ledger.latest_stored(self._session)
+
     def add_report(self, report: AvailabilityReport) -> StoredReport:
         """Append an availability report to the ledger; a retry is a no-op.
 
@@ -273,7 +277,7 @@ class Repository:
             raise InvalidSupplyError("as_of", "must carry a timezone")
         latest = self.latest_reports(as_of=as_of)
         day0 = local_date(as_of)
-        cutoff = min([day0, *(local_date(r.as_of) for r in latest.values())])
+        cutoff = min([day0, *(local_date(r.counts_from) for r in latest.values())])
         p = PlacementRow
         query = select(p).where(
             or_(p.actual_end.is_(None), p.actual_end > cutoff, p.start >= date(day0.year, 1, 1))

@@ -43,13 +43,13 @@ def facility_snapshot(
     r = AvailabilityReportRow
     latest = session.scalars(
         select(r)
-        .where(r.facility_id == facility_id, r.as_of <= as_of)
-        .order_by(r.as_of.desc(), r.id.desc())
+        .where(r.facility_id == facility_id, r.effective_at <= as_of)
+        .order_by(r.effective_at.desc(), r.id.desc())
         .limit(1)
     ).first()
     reports = [m.to_report(latest)] if latest is not None else []
     day0 = local_date(as_of)
-    cutoff = min([day0, *(local_date(x.as_of) for x in reports)])
+    cutoff = min([day0, *(local_date(x.counts_from) for x in reports)])
     p = PlacementRow
     query = select(p).where(
         p.facility_id == facility_id,

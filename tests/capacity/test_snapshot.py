@@ -106,7 +106,9 @@ def test_overdue_placements_keep_their_beds_and_values_are_clipped(make_facility
         placements=[overdue],
         horizon=3,
     )
-    assert snap.free("f-test").tolist() == [2, 2, 2]
+    # issue 10: a report of more free beds than the placements leave is not taken at face
+    # value (it was: [2, 2, 2], and the overdue case's bed was proposed to someone else)
+    assert snap.free("f-test").tolist() == [1, 1, 1]
     snap = snapshot(fac, make_stream(), placements=[overdue], horizon=3)
     assert snap.free("f-test").tolist() == [1, 1, 1]
 
@@ -148,3 +150,48 @@ def test_a_placement_starting_later_takes_its_beds_from_its_start_day(make_facil
         horizon_days=14,
     )
     assert snap.free(fac.id).tolist() == [3] * 4 + [1] * 6 + [3] * 4
+
+
+def test_a_report_never_frees_more_than_the_beds_minus_active_placements(
+    make_facility, make_stream
+):
+    fac = make_facility(beds=14)
+    here = [stay(f"p{i}", start=TODAY - timedelta(30), end=TODAY + timedelta(5)) for i in range(12)]
+    snap = snapshot(
+        fac, make_stream(), reports=[report(6, NOW - timedelta(hours=1))], placements=here
+    )
+    assert snap.free("f-test")[0] == 2
+    assert snap.free("f-test")[5] == 14  # the twelve leave on day 5
+
+
+def test_a_report_dated_ahead_counts_from_its_receipt(make_facility, make_stream):
+    # issue 10: a report with as_of 30 s ahead of the server (tolerated skew) counted a
+    # placement recorded in between as already inside it: one free bed, two placements
+    fac = make_facility(beds=3)
+    received = NOW - timedelta(minutes=2)
+    ahead = AvailabilityReport(
+        "f-test", 1, received + timedelta(seconds=30), "feed", received_at=received
+    )
+    assert ahead.counts_from == received
+    taken = stay(
+        "p1",
+        start=TODAY,
+        end=TODAY + timedelta(30),
+        recorded_at=received + timedelta(seconds=1),
+    )
+    snap = snapshot(fac, make_stream(), reports=[ahead], placements=[taken])
+    assert snap.free("f-test")[0] == 0
+
+
+def test_a_report_taken_before_its_receipt_counts_from_when_it_was_taken(
+    make_facility, make_stream
+):
+    fac = make_facility(beds=3)
+    taken_at = NOW - timedelta(minutes=10)
+    late = AvailabilityReport("f-test", 1, taken_at, "feed", received_at=NOW - timedelta(minutes=1))
+    assert late.counts_from == taken_at
+    between = stay(
+        "p1", start=TODAY, end=TODAY + timedelta(30), recorded_at=taken_at + timedelta(minutes=2)
+    )
+    snap = snapshot(fac, make_stream(), reports=[late], placements=[between])
+    assert snap.free("f-test")[0] == 0

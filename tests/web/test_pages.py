@@ -324,6 +324,18 @@ def test_report_errors_are_shown_next_to_their_fields(quick_client, web, form, f
     assert "Nothing was saved" in page.text
 
 
+def test_a_report_of_more_free_beds_than_the_placements_leave_is_flagged_on_the_page(
+    client, web, world
+):
+    # issue 10: 4 beds with 1 placed there; a report of 4 free counts as 3, and says why
+    token = web.sign_in(client, "reporter-hvo")
+    answer = client.post("/availability", data={"csrf_token": token, "beds_free:ws-amsterdam": "4"})
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"]).text
+    assert '<span class="counted">counted: 3</span>' in page
+    assert "record their discharge" in page
+
+
 def test_a_report_in_dutch_local_time_is_stored_as_that_moment(client, web, world):
     moment = (datetime.now(LOCAL_TZ) - timedelta(minutes=10)).replace(second=0, microsecond=0)
     token = web.sign_in(client, "reporter-hvo")
