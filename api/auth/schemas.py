@@ -35,3 +35,27 @@ class UserCreated(BaseModel):
 
     user: UserPublic
     token: str
+
+
+class UserUpdate(BaseModel):
+    """A change to a user: ``active: false`` disables (no sign-in, no token works),
+    ``true`` enables again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool
+
+
+class UserRevoked(BaseModel):
+    """What a revoke ended: every token, every dashboard session, the password."""
+
+    user: UserPublic
+    tokens_revoked: int
+    sessions_ended: int
+
+
+class TokenIssued(BaseModel):
+    """A new bearer token for an existing user, shown this once and never again."""
+
+    user: UserPublic
+    token: str

@@ -65,6 +65,12 @@ def list_(db: Database) -> UsersPublic:
     return UsersPublic(data=[public(u) for u in users], count=len(users))
 
 
+def get(db: Database, *, name: str) -> StoredUser:
+    """One user by name (404 when unknown)."""
+    with db.unit() as session:
+        return UserRepository(session).user(name)
+
+
 def _lookup(db: Database, token_hash: str) -> StoredUser | None:
     with db.unit() as session:
         return UserRepository(session).user_for_token(token_hash)

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from api.auth import service
+from api.auth import lifecycle, service
 from api.auth.passwords import hash_password, password_problem
 from api.auth.roles import Role
 from api.auth.schemas import UserCreate
@@ -20,7 +20,6 @@ from api.cli.errors import EXIT_INPUT, err_console, user_errors
 from api.database import Database
 from api.errors import ApiError, FieldError
 from api.settings import ApiSettings
-from capacity.persistence import Repository, SessionRepository, UserRepository
 
 CLI_ACTOR = "cli"  # the audit log's actor for users made on the command line
 
@@ -110,31 +109,64 @@ def list_users() -> None:
 
 
 @app.command("revoke")
-def revoke(name: Annotated[str, typer.Argument(help="User whose tokens to revoke.")]) -> None:
-    """Revoke every token of a user and end their dashboard sessions."""
-    with _database() as db, db.unit(immediate=True) as session:
-        users = UserRepository(session)
-        user_id = users.user(name).id
-        n = users.revoke_tokens(user_id=user_id)
-        ended = SessionRepository(session).delete_for_user(user_id)
-        Repository(session).audit(
-            actor=CLI_ACTOR, action="user.revoke", record_type="user", record_id=name
-        )
-    err_console.print(f"revoked {n} token(s) of {name}; ended {ended} dashboard session(s)")
+def revoke(name: Annotated[str, typer.Argument(help="User whose access to revoke.")]) -> None:
+    """Revoke every token, end every dashboard session and clear the password.
+
+    Nothing lets the user in afterwards until an admin gives a new token (`users token`)
+    or password (`users password`).
+    """
+    with _database() as db:
+        ended = lifecycle.revoke(db, name=name, actor=CLI_ACTOR)
+    err_console.print(
+        f"revoked {ended.tokens} token(s) of {name}; ended {ended.sessions} dashboard "
+        "session(s); password cleared",
+        highlight=False,
+    )
+
+
+@app.command("disable")
+def disable(name: Annotated[str, typer.Argument(help="User to disable.")]) -> None:
+    """Disable a user: no sign-in and no token works; their dashboard sessions end.
+
+    Tokens and password are kept, so `users enable` restores access as it was.
+    """
+    with _database() as db:
+        ended = lifecycle.set_active(db, name=name, active=False, actor=CLI_ACTOR)
+    err_console.print(
+        f"{name} disabled; ended {ended.sessions} dashboard session(s)", highlight=False
+    )
+
+
+@app.command("enable")
+def enable(name: Annotated[str, typer.Argument(help="User to enable again.")]) -> None:
+    """Enable a disabled user again (their tokens and password work again)."""
+    with _database() as db:
+        lifecycle.set_active(db, name=name, active=True, actor=CLI_ACTOR)
+    err_console.print(f"{name} enabled", highlight=False)
+
+
+@app.command("token")
+def token(name: Annotated[str, typer.Argument(help="User to give a new bearer token.")]) -> None:
+    """Issue a new bearer token for an existing user (shown once; only its hash is stored)."""
+    with _database() as db:
+        issued = lifecycle.issue_token(db, name=name, actor=CLI_ACTOR)
+    err_console.print(f"new token for {name}; it is shown once, keep it safe:", highlight=False)
+    typer.echo(issued)
 
 
 @app.command("password")
 def set_password(
     name: Annotated[str, typer.Argument(help="User whose dashboard password to set.")],
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Remove the password: no dashboard sign-in.")
+    ] = False,
 ) -> None:
-    """Set (or replace) a user's dashboard password; their open sessions end."""
-    password_hash = hash_password(read_password())
-    with _database() as db, db.unit(immediate=True) as session:
-        users = UserRepository(session)
-        user_id = users.user(name).id
-        users.set_password(user_id=user_id, password_hash=password_hash)
-        SessionRepository(session).delete_for_user(user_id)
-        Repository(session).audit(
-            actor=CLI_ACTOR, action="user.password", record_type="user", record_id=name
-        )
-    err_console.print(f"password of {name} set; sign in at /login")
+    """Set (or replace, or with --clear remove) a user's dashboard password; their open
+    sessions end."""
+    password_hash = None if clear else hash_password(read_password())
+    with _database() as db:
+        lifecycle.set_password(db, name=name, password_hash=password_hash, actor=CLI_ACTOR)
+    if clear:
+        err_console.print(f"password of {name} cleared", highlight=False)
+    else:
+        err_console.print(f"password of {name} set; sign in at /login", highlight=False)

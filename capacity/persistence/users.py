@@ -124,6 +124,14 @@ class UserRepository:
         row.password_hash = password_hash
         self._session.flush()
 
+    def set_active(self, *, user_id: int, active: bool) -> None:
+        """Enable or disable a user: a disabled user neither signs in nor uses a token."""
+        row = self._session.get(UserRow, user_id)
+        if row is None:
+            raise UnknownReferenceError("user", str(user_id))
+        row.active = active
+        self._session.flush()
+
     def credentials(self, name: str) -> tuple[StoredUser, str | None] | None:
         """An active user and the hash of their password (``None``: no active user by that
         name). The caller checks the password the same way whether or not a user was found.
