@@ -15,9 +15,11 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.audit.log import record_refusal
 from capacity import InvalidFieldError, UnknownReferenceError
 from capacity.persistence import DuplicateRecordError, IdempotencyConflictError
 from matching import InvalidParamsError, InvalidProblemError
@@ -103,11 +105,27 @@ def _methods_at(request: Request) -> set[str]:
     return methods
 
 
+async def audit_refusal(request: Request) -> None:
+    """Write an ``access.refused`` entry for a signed-in user's refused request."""
+    user = getattr(request.state, "user", None)
+    db = getattr(request.app.state, "db", None)
+    if user is None or db is None:
+        return
+
+    def write() -> None:
+        with db.unit(immediate=True) as session:
+            record_refusal(session, user, request.method, request.url.path)
+
+    await run_in_threadpool(write)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the mapping of every domain error to its HTTP answer."""
 
     @app.exception_handler(ApiError)
-    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+        if exc.status_code == 403:
+            await audit_refusal(request)
         return _answer(exc)
 
     @app.exception_handler(StarletteHTTPException)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.auth.throttle import SignInThrottle
 from api.database import Database
 from api.web.gate import LOGIN_PATH, SessionGate
 from api.web.pages import STATIC_DIR, install_page_errors
@@ -28,7 +29,15 @@ def mount_web(app: FastAPI, db: Database, *, settings: WebSettings | None = None
     Call after the API's routes and error handlers; hand the gate to the authentication
     middleware (:class:`api.auth.middleware.BearerAuthMiddleware`).
     """
-    app.state.web_settings = settings or WebSettings()
+    web_settings = settings or WebSettings()
+    app.state.web_settings = web_settings
+    app.state.signin_throttle = SignInThrottle(
+        per_name=web_settings.signin_limit_per_name,
+        per_address=web_settings.signin_limit_per_address,
+        storage_uri=web_settings.rate_limit_storage,
+        checks_at_once=web_settings.password_checks_at_once,
+        checks_waiting=web_settings.password_checks_waiting,
+    )
     app.include_router(pages_router())
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     install_page_errors(app, login_path=LOGIN_PATH)

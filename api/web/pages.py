@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.auth.roles import Role
+from api.errors import audit_refusal
 from capacity.clock import LOCAL_TZ
 from capacity.persistence import StoredSession, StoredUser
 
@@ -220,6 +221,8 @@ def install_page_errors(app: FastAPI, *, login_path: str) -> None:
 
     async def page_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, PageError)
+        if exc.status_code == 403:
+            await audit_refusal(request)
         return error_page(request, exc.status_code, exc.message)
 
     for kind, original in list(app.exception_handlers.items()):

@@ -7,6 +7,7 @@ Nothing about a session lives in a worker's memory, so several workers share the
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +19,7 @@ from api.auth.passwords import verify_password
 from api.auth.tokens import hash_token
 from api.database import Database
 from api.web.settings import WebSettings
-from capacity.persistence import SessionRepository, StoredSession, UserRepository
+from capacity.persistence import Repository, SessionRepository, StoredSession, UserRepository
 
 SESSION_COOKIE = "opvang_session"
 LOGIN_CSRF_COOKIE = "opvang_login_csrf"  # the login form's CSRF token (no session yet)
@@ -62,6 +63,27 @@ def sign_in(
         )
         record(session, user, "session.sign_in", "user", user.name)
     return SignIn(token, StoredSession(hash_token(token), user, csrf, expires))
+
+
+ANONYMOUS = "anonymous"  # the audit log's actor of a failed sign-in: nobody signed in
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")  # as api.auth.schemas.UserBase
+
+
+def audit_failure(db: Database, *, name: str, address: str, reason: str) -> None:
+    """Audit a failed (``"wrong"``) or refused (``"throttled"``) sign-in.
+
+    The user name is kept only when it is a possible user name (anything else is typed by
+    someone probing, and is not worth keeping); the client address says where it came from.
+    """
+    record_id = name if _NAME.fullmatch(name) else "(not a user name)"
+    with db.unit(immediate=True) as session:
+        Repository(session).audit(
+            actor=ANONYMOUS,
+            action="session.sign_in_failed",
+            record_type="user",
+            record_id=record_id,
+            detail={"reason": reason, "client": address[:64]},
+        )
 
 
 def lookup(db: Database, token: str, *, now: datetime) -> StoredSession | None:

@@ -29,6 +29,16 @@ class WebSettings(BaseSettings):
         Most replications per scenario a dashboard user may ask for.
     scenario_upload_bytes
         Largest scenario file that may be uploaded.
+    signin_limit_per_name, signin_limit_per_address
+        Failed sign-ins allowed per user name and per client address, in the ``limits``
+        notation (``"5/minute;20/hour"``: five a minute and twenty an hour); beyond them a
+        sign-in is refused with 429 and ``Retry-After`` until the window frees.
+    rate_limit_storage
+        Where those windows are kept: ``memory://`` (per worker process) or a shared store
+        such as ``redis://127.0.0.1:6379`` for several workers or hosts.
+    password_checks_at_once, password_checks_waiting
+        Password checks (scrypt: about 16 MiB and 50-90 ms each) running at once, and
+        sign-ins that may wait for one; more are refused with 429.
     """
 
     model_config = SettingsConfigDict(env_prefix="OPVANG_WEB_", extra="ignore")
@@ -38,3 +48,8 @@ class WebSettings(BaseSettings):
     scenario_time_limit: float = Field(DEFAULT_SCENARIO_TIME_LIMIT_S, gt=0, le=24 * 3600)
     scenario_max_replications: int = Field(DEFAULT_MAX_REPLICATIONS, ge=1, le=100)
     scenario_upload_bytes: int = Field(DEFAULT_UPLOAD_BYTES, ge=1024, le=16 * 1024 * 1024)
+    signin_limit_per_name: str = "5/minute;20/hour"
+    signin_limit_per_address: str = "30/minute;200/hour"
+    rate_limit_storage: str = "memory://"
+    password_checks_at_once: int = Field(2, ge=1, le=64)
+    password_checks_waiting: int = Field(16, ge=0, le=10_000)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.auth.throttle import ChecksBusyError, SignInThrottle
 from api.deps import DatabaseDep, NowDep
 from api.web import sessions
 from api.web.csrf import Form
@@ -59,24 +61,60 @@ def login_page(
     return _login_form(request, next_path=safe_next(next_path), status=200)
 
 
+def _throttle(request: Request) -> SignInThrottle:
+    throttle: SignInThrottle = request.app.state.signin_throttle
+    return throttle
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+def _too_many(request: Request, *, next_path: str, name: str, seconds: int) -> HTMLResponse:
+    minutes = max(1, math.ceil(seconds / 60))
+    error = f"Too many failed sign-ins. Try again in {minutes} minute{'s' * (minutes > 1)}."
+    response = _login_form(request, next_path=next_path, name=name, error=error, status=429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @router.post(LOGIN_PATH)
 async def login(request: Request, form: Form, db: DatabaseDep, now: NowDep) -> Response:
-    """Check the password; on success a new session and its cookie, then the page asked for."""
+    """Check the password; on success a new session and its cookie, then the page asked for.
+
+    Failed sign-ins are counted per user name and per client address; beyond the limits
+    (:class:`api.web.settings.WebSettings`) the form answers 429 with ``Retry-After``
+    without checking the password. Every failure and refusal is audited.
+    """
     name, password = text(form, "username")[:MAX_NAME], form.get("password")
     next_path = safe_next(text(form, "next") or "/")
-    settings = web_settings(request)
+    settings, throttle, address = web_settings(request), _throttle(request), _client(request)
+    refusal = throttle.refusal(name, address)
+    if refusal is not None:
+        await run_in_threadpool(
+            sessions.audit_failure, db, name=name, address=address, reason="throttled"
+        )
+        return _too_many(request, next_path=next_path, name=name, seconds=refusal.retry_after)
     signed = None
     if name and isinstance(password, str) and password:
-        signed = await run_in_threadpool(
-            sessions.sign_in,
-            db,
-            name=name,
-            password=password,
-            now=now,
-            hours=settings.session_hours,
-        )
+        try:
+            signed = await throttle.check(
+                sessions.sign_in,
+                db,
+                name=name,
+                password=password,
+                now=now,
+                hours=settings.session_hours,
+            )
+        except ChecksBusyError:
+            return _too_many(request, next_path=next_path, name=name, seconds=1)
     if signed is None:
+        throttle.failed(name, address)
+        await run_in_threadpool(
+            sessions.audit_failure, db, name=name, address=address, reason="wrong"
+        )
         return _login_form(request, next_path=next_path, name=name, error=FAILED, status=401)
+    throttle.succeeded(name)
     response = redirect(next_path)
     sessions.set_cookie(
         response,
