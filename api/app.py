@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 
 from api.audit.router import router as audit_router
@@ -29,10 +30,12 @@ from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
 from api.settings import ApiSettings
 from api.stats.router import router as stats_router
+from api.transport import JsonOnly, RequestGuard, quiet_access_log
 from api.web import LOGIN_PATH, STATIC_PATH, mount_web
 from capacity import Rulebook, bundled_rulebook, load_rulebook
 
 API_PREFIX = "/v1"
+DOCS_ASSETS = "/docs/assets"  # Swagger UI's and ReDoc's scripts, served by the app itself
 HEALTH_PATH = "/healthz"
 PUBLIC_PATHS: tuple[str, ...] = (
     HEALTH_PATH,
@@ -40,6 +43,7 @@ PUBLIC_PATHS: tuple[str, ...] = (
     "/docs",
     "/docs/oauth2-redirect",
     "/redoc",
+    DOCS_ASSETS + "/",
     LOGIN_PATH,
     STATIC_PATH + "/",
 )
@@ -77,6 +81,7 @@ def _v1_router() -> APIRouter:
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     """The application on the configured database (created and migrated when missing)."""
     settings = settings or ApiSettings()
+    quiet_access_log()  # no query strings (tokens, filters) in uvicorn's access log
     db = Database(settings)
 
     @asynccontextmanager
@@ -85,7 +90,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         yield
         db.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # Swagger UI and ReDoc from the package's own assets, no CDN
+        static_url=DOCS_ASSETS,
         title="Opvang API",
         version="1",
         summary="National shelter-capacity matching for victims of human trafficking.",
@@ -104,9 +110,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     app.include_router(_v1_router())
     pages = mount_web(app, db)
+    app.add_middleware(JsonOnly, api_prefix=API_PREFIX)  # runs after authentication
     app.add_middleware(
         BearerAuthMiddleware, db=db, public_paths=PUBLIC_PATHS, api_prefix=API_PREFIX, pages=pages
     )
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, api_prefix=API_PREFIX)
     _document_bearer_auth(app)
     return app
 

@@ -8,9 +8,11 @@ below map the domain errors of :mod:`capacity`, :mod:`capacity.persistence` and
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -20,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.audit.log import record_refusal
+from api.types import refused_character
 from capacity import InvalidFieldError, UnknownReferenceError
 from capacity.persistence import DuplicateRecordError, IdempotencyConflictError
 from matching import InvalidParamsError, InvalidProblemError
@@ -119,6 +122,22 @@ async def audit_refusal(request: Request) -> None:
     await run_in_threadpool(write)
 
 
+def _safe_text(value: object) -> str | int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return "".join("?" if refused_character(ch) else ch for ch in text)
+
+
+def _safe_error(error: Mapping[str, Any]) -> dict[str, Any]:
+    """A validation error as ``{loc, msg, type}``: no input, every text printable."""
+    return {
+        "loc": [_safe_text(part) for part in error.get("loc", ())],
+        "msg": _safe_text(error.get("msg", "")),
+        "type": _safe_text(error.get("type", "value_error")),
+    }
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the mapping of every domain error to its HTTP answer."""
 
@@ -127,6 +146,13 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 403:
             await audit_refusal(request)
         return _answer(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer echoes each field's input: NaN, an infinity or a lone
+        # surrogate cannot be written as JSON (issue 10: a 500 instead of the 422), and a
+        # case's values have no business in an error either. Where and why is enough.
+        return JSONResponse({"detail": [_safe_error(e) for e in exc.errors()]}, 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -184,6 +210,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     401: {"model": Message, "description": "No valid bearer token"},
     403: {"model": Message, "description": "The token's role or scope does not allow this"},
+    413: {"model": Message, "description": "The request body is larger than allowed"},
+    415: {"model": Message, "description": "A request body that is not application/json"},
+    503: {
+        "model": Message,
+        "description": "The database stayed busy (SQLite's write lock); retry after Retry-After",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    },
 }
 """Answers every authenticated route may give; listed on the parent router."""
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from api.settings import DEFAULT_IDEMPOTENCY_HOURS as DEFAULT_KEPT_HOURS
+from api.settings import ApiSettings
 from capacity.persistence import StoredAnswer, StoredUser, store_answer, stored_answer
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -37,38 +40,55 @@ KeyHeader = Annotated[
 
 @dataclass(frozen=True, slots=True)
 class Idempotency:
-    """A user's key and the fingerprint of the request it was sent with."""
+    """A user's key, the fingerprint of the request it was sent with, and how long a
+    stored answer is kept (older answers are forgotten: the key is new again)."""
 
     actor: str
     key: str
     fingerprint: str
+    kept_for: timedelta = timedelta(hours=DEFAULT_KEPT_HOURS)
+
+    def since(self) -> datetime:
+        """Answers stored before this moment have expired."""
+        return datetime.now(UTC) - self.kept_for
 
 
 def for_request(
-    user: StoredUser, key: str | None, *, method: str, path: str, payload: BaseModel | None
+    request: Request, user: StoredUser, key: str | None, *, payload: BaseModel | None
 ) -> Idempotency | None:
     """The idempotency of a request (``None`` when it came without a key)."""
     if key is None:
         return None
     body = payload.model_dump(mode="json") if payload is not None else None
-    text = json.dumps([method, path, body], sort_keys=True, separators=(",", ":"))
-    return Idempotency(user.name, key, hashlib.sha256(text.encode()).hexdigest())
+    text = json.dumps(
+        [request.method, request.url.path, body], sort_keys=True, separators=(",", ":")
+    )
+    settings: ApiSettings = request.app.state.settings
+    kept_for = timedelta(hours=settings.idempotency_hours)
+    return Idempotency(user.name, key, hashlib.sha256(text.encode()).hexdigest(), kept_for)
 
 
 def replay(session: Session, idem: Idempotency | None) -> StoredAnswer | None:
-    """The stored first answer, when this is a retry."""
+    """The stored first answer, when this is a retry within the time answers are kept."""
     if idem is None:
         return None
-    return stored_answer(session, actor=idem.actor, key=idem.key, fingerprint=idem.fingerprint)
+    return stored_answer(
+        session, actor=idem.actor, key=idem.key, fingerprint=idem.fingerprint, since=idem.since()
+    )
 
 
 def remember(session: Session, idem: Idempotency | None, status_code: int, body: BaseModel) -> None:
-    """Store the answer of a first attempt (in the write's transaction)."""
+    """Store the answer of a first attempt (in the write's transaction); forget expired ones."""
     if idem is None:
         return
     answer = StoredAnswer(status_code, body.model_dump(mode="json"))
     store_answer(
-        session, actor=idem.actor, key=idem.key, fingerprint=idem.fingerprint, answer=answer
+        session,
+        actor=idem.actor,
+        key=idem.key,
+        fingerprint=idem.fingerprint,
+        answer=answer,
+        since=idem.since(),
     )
 
 

@@ -10,6 +10,8 @@ from pydantic_settings import SettingsConfigDict
 from capacity.persistence import DatabaseSettings
 
 DEFAULT_STALE_AFTER_HOURS = 24.0  # hours without a report before a facility is flagged stale
+DEFAULT_IDEMPOTENCY_HOURS = 24.0  # hours an Idempotency-Key's first answer is kept
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # 1 MiB: a batch of 500 reports is about 50 kB
 DEFAULT_CLOCK_SKEW_SECONDS = 300.0  # a report's as_of may lie this far in the future
 
 
@@ -36,6 +38,11 @@ class ApiSettings(DatabaseSettings):
         the event loop (see :mod:`capacity.persistence.inline`).
     sqlite_synchronous
         SQLite ``synchronous`` level of that connection.
+    max_body_bytes
+        Largest request body accepted (413 beyond it), dashboard uploads included.
+    idempotency_hours
+        How long the first answer to a write with an ``Idempotency-Key`` is kept for
+        retries; older answers are deleted (they may hold a case record).
     """
 
     model_config = SettingsConfigDict(env_prefix="OPVANG_", extra="ignore")
@@ -47,3 +54,5 @@ class ApiSettings(DatabaseSettings):
     max_matching_time_limit: float = Field(60.0, gt=0, le=600)
     inline_sqlite_writes: bool = True
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1024, le=1024**3)
+    idempotency_hours: float = Field(DEFAULT_IDEMPOTENCY_HOURS, gt=0, le=24 * 30)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 
 def _json_number(value: Any) -> Any:
@@ -15,17 +24,65 @@ def _json_number(value: Any) -> Any:
     return value
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+REFUSED_CHARACTERS = {
+    "Cc": "a control character",
+    "Cf": "an invisible formatting character",
+    "Cs": "a lone surrogate",
+    "Co": "a private-use character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
+"""Unicode categories no text field of the API takes (issue 10: NUL, U+202E and zero-width
+characters were stored on SQLite and refused on PostgreSQL)."""
+
+
+def refused_character(value: str) -> str | None:
+    """Why a text is refused (``"a control character (U+0000)"``), or ``None``."""
+    for char in value:
+        kind = REFUSED_CHARACTERS.get(unicodedata.category(char))
+        if kind is not None:
+            return f"{kind} (U+{ord(char):04X})"
+    return None
+
+
+def _printable(value: str) -> str:
+    problem = refused_character(value)
+    if problem is not None:
+        raise ValueError(f"must not contain {problem}")
     return value
+
+
+def _strings_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [s for v in value for s in _strings_in(v)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings_in(k), *_strings_in(v))]
+    return []
+
+
+class InputModel(BaseModel):
+    """Base of every request body: no text anywhere in it may hold a control, format or
+    surrogate character (the same answer on SQLite and PostgreSQL), whatever the field."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_refused_characters(cls, value: Any) -> Any:
+        for text in _strings_in(value):
+            _printable(text)
+        return value
+
+
+def _no_nul(value: str) -> str:
+    return _printable(value)
 
 
 Count = Annotated[int, BeforeValidator(_json_number), Field(ge=0)]
 """A whole number, zero or more (``3`` or ``3.0``); refuses true/false, strings, fractions."""
 
-Number = Annotated[float, BeforeValidator(_json_number)]
-"""A number (whole or fractional); refuses true/false and strings."""
+Number = Annotated[float, BeforeValidator(_json_number), Field(allow_inf_nan=False)]
+"""A finite number (whole or fractional); refuses true/false, strings, NaN and infinities."""
 
 Moment = AwareDatetime
 """An ISO 8601 date-time with a time zone (``2026-11-28T09:00:00+01:00``)."""

@@ -14,6 +14,7 @@ from enum import StrEnum
 from capacity.errors import InvalidCaseError
 from capacity.regions import region_ids
 
+EARLIEST_INTAKE = date(2000, 1, 1)  # no intake before this (the national desk is younger)
 MAX_AGE = 120  # years
 MAX_CHILDREN = 12  # accompanying children in one family case
 ORGANISATION_MAX_LENGTH = 80  # characters; free text is kept short on purpose (no identity data)
@@ -152,6 +153,9 @@ def _validate_case(case: Case) -> None:
         )
     if not isinstance(case.intake_date, date):
         raise _fail("intake_date", "must be a date")
+    if case.intake_date < EARLIEST_INTAKE:
+        # issue 10: 0001-01-01 was taken, and the standard class's mean wait became 4,604 days
+        raise _fail("intake_date", f"must not be before {EARLIEST_INTAKE.isoformat()}")
     if isinstance(case.age, bool) or not isinstance(case.age, int) or not 0 <= case.age <= MAX_AGE:
         raise _fail("age", f"must be a whole number from 0 to {MAX_AGE}")
     for name, enum in (

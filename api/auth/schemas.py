@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.roles import Role
+from api.types import InputModel
 
 
 class UserBase(BaseModel):
@@ -14,7 +15,7 @@ class UserBase(BaseModel):
     region_id: str | None = Field(None, max_length=100)
 
 
-class UserCreate(UserBase):
+class UserCreate(UserBase, InputModel):
     """A new user; a region reporter needs exactly one of provider_id and region_id."""
 
     model_config = ConfigDict(extra="forbid")
@@ -37,7 +38,7 @@ class UserCreated(BaseModel):
     token: str
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(InputModel):
     """A change to a user: ``active: false`` disables (no sign-in, no token works),
     ``true`` enables again."""
 

@@ -33,7 +33,7 @@ def create_case(
     idempotency_key: KeyHeader = None,
 ) -> Any:
     """Register a case; answers with its complexity class and eligible placement types."""
-    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=body)
+    idem = for_request(request, user, idempotency_key, payload=body)
     return respond(service.create(db, new=body, user=user, now=now, rulebook=rulebook, idem=idem))
 
 
@@ -98,7 +98,7 @@ def withdraw_case(
     idempotency_key: KeyHeader = None,
 ) -> Any:
     """Withdraw a waiting or proposed case (its pending proposal expires)."""
-    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=None)
+    idem = for_request(request, user, idempotency_key, payload=None)
     return respond(
         service.withdraw(db, case_id=case_id, user=user, now=now, rulebook=rulebook, idem=idem)
     )

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.types import Count
+from api.types import Count, InputModel
 from capacity import (
     CaseStatus,
     ExploitationType,
@@ -17,7 +17,7 @@ from capacity import (
     ResidenceStatus,
     SafetyRisk,
 )
-from capacity.cases import MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
+from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
 
 REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
 
@@ -47,13 +47,16 @@ class CaseBase(BaseModel):
     unaccompanied: bool = Field(False, description="Unaccompanied foreign minor (under 18).")
 
 
-class CaseCreate(CaseBase):
+class CaseCreate(CaseBase, InputModel):
     """A new case; the server assigns the id (``C-YYYY-NNNN``)."""
 
     model_config = ConfigDict(extra="forbid")
 
     intake_date: dt.date | None = Field(
-        None, description="Day of intake (default today, Dutch time); not in the future."
+        None,
+        ge=EARLIEST_INTAKE,
+        description="Day of intake (default today, Dutch time); not in the future, not "
+        f"before {EARLIEST_INTAKE.isoformat()}.",
     )
 
 

@@ -68,7 +68,8 @@ def serve(
             engine.dispose()
     where = engine.url.render_as_string(hide_password=True)
     console.print(
-        f"opvang: serving {where} on http://{host}:{port} (dashboard at /, OpenAPI at /docs)"
+        f"opvang: serving {where} on http://{host}:{port} (dashboard at /, API documents "
+        "at /docs, schema at /openapi.json)"
     )
     if logins:
         print_logins(logins, f"http://{host}:{port}/")

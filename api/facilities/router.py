@@ -121,7 +121,7 @@ async def report_availability_batch(
     same key with another body is a 422. The key is the batch's own: a single report's
     key never replays a batch, nor the other way round.
     """
-    idem = for_request(user, idempotency_key, method="PUT", path=request.url.path, payload=body)
+    idem = for_request(request, user, idempotency_key, payload=body)
     return respond(
         await service.report_batch(db, user=user, batch=body, idem=idem, now=now, settings=settings)
     )

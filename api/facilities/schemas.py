@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.types import Count, Moment
+from api.types import Count, InputModel, Moment
 from capacity import GenderPolicy, Need, PlacementType
 
 MAX_BATCH = 500  # reports in one batch: a provider's whole set, with room to spare
@@ -53,7 +53,7 @@ class FacilitiesPublic(BaseModel):
     count: int
 
 
-class AvailabilityCreate(BaseModel):
+class AvailabilityCreate(InputModel):
     """A count of free beds at one moment."""
 
     model_config = ConfigDict(extra="forbid")
@@ -69,7 +69,7 @@ class AvailabilityBatchItem(AvailabilityCreate):
     facility_id: str = Field(min_length=1, max_length=100)
 
 
-class AvailabilityBatch(BaseModel):
+class AvailabilityBatch(InputModel):
     """Reports for several facilities (a provider's whole set), taken all or none."""
 
     model_config = ConfigDict(extra="forbid")

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth.roles import Role, may_report_for
 from api.database import Database
-from api.errors import ForbiddenError
+from api.errors import FieldError, ForbiddenError
 from api.facilities.rules import report_check, report_scope
 from api.facilities.schemas import (
     AvailabilityBatch,
@@ -220,10 +220,26 @@ def _append_batch_once(
         check_scope(session, [r.facility_id for r in reports], scope)  # before the key
         if (answer := replay(session, idem)) is not None:
             return answer
+        _each_facility_once(reports)
         stored = append_checked(session, reports, scope=scope, check=check, actor=actor)
         result = reports_public(stored)
         remember(session, idem, status.HTTP_201_CREATED, result)
         return result
+
+
+def _each_facility_once(reports: Sequence[AvailabilityReport]) -> None:
+    """422 when a batch names a facility twice: two counts of one facility at once cannot
+    both be true (issue 10: both were stored with the same time). Checked after a batch's
+    key (a retry replays; a key reused for another body is that error first)."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(reports):
+        earlier = first.setdefault(item.facility_id, index)
+        if earlier != index:
+            raise FieldError(
+                ["body", "reports", index, "facility_id"],
+                f"names {item.facility_id} again (first in reports[{earlier}]); a batch "
+                "reports each facility at most once",
+            )
 
 
 async def report_batch(
@@ -253,5 +269,6 @@ async def report_batch(
     }
     scope, check = report_scope(user), _check(now, settings, locs)
     if idem is None:
+        _each_facility_once(reports)
         return reports_public(await _append(db, reports, scope, check, user.name))
     return await run_in_threadpool(_append_batch_once, db, reports, scope, check, user.name, idem)

@@ -35,7 +35,7 @@ def create_run(
 ) -> Any:
     """Run the optimiser on the waiting and proposed cases now; store run and proposals."""
     params = body or RunCreate()
-    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=params)
+    idem = for_request(request, user, idempotency_key, payload=params)
     return respond(
         service.create(
             db, params=params, user=user, now=now, rulebook=rulebook, settings=settings, idem=idem

@@ -7,12 +7,12 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.proposals.schemas import ProposalPublic
-from api.types import Count, Number
+from api.types import Count, InputModel, Number
 
 MAX_SEED = 2**31 - 1
 
 
-class RunCreate(BaseModel):
+class RunCreate(InputModel):
     """Solver parameters; both optional."""
 
     model_config = ConfigDict(extra="forbid")

@@ -58,7 +58,7 @@ def discharge_placement(
 ) -> Any:
     """Record a discharge (default today); the beds are free from that day."""
     payload = body or PlacementDischarge()
-    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=payload)
+    idem = for_request(request, user, idempotency_key, payload=payload)
     return respond(
         service.discharge(
             db, placement_id=placement_id, day=payload.day, user=user, now=now, idem=idem

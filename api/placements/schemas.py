@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.types import InputModel
+
 
 class PlacementPublic(BaseModel):
     id: str
@@ -23,7 +25,7 @@ class PlacementsPublic(BaseModel):
     count: int
 
 
-class PlacementDischarge(BaseModel):
+class PlacementDischarge(InputModel):
     """The day the case left (default today); the beds are free from that day."""
 
     model_config = ConfigDict(extra="forbid")

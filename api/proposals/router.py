@@ -42,7 +42,7 @@ def accept_proposal(
     idempotency_key: KeyHeader = None,
 ) -> Any:
     """Accept: re-checks the beds and creates the placement in one transaction; 409 if gone."""
-    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=None)
+    idem = for_request(request, user, idempotency_key, payload=None)
     return respond(service.accept(db, proposal_id=proposal_id, user=user, now=now, idem=idem))
 
 
@@ -61,7 +61,7 @@ def decline_proposal(
     idempotency_key: KeyHeader = None,
 ) -> Any:
     """Decline with a coded reason; the pair is excluded from later runs."""
-    idem = for_request(user, idempotency_key, method="POST", path=request.url.path, payload=body)
+    idem = for_request(request, user, idempotency_key, payload=body)
     return respond(
         service.decline(db, proposal_id=proposal_id, body=body, user=user, now=now, idem=idem)
     )

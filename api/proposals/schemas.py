@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.types import ShortText
+from api.types import InputModel, ShortText
 from capacity.persistence import ProposalStatus
 
 
@@ -45,7 +45,7 @@ class DeclineReason(StrEnum):
     OTHER = "other"  # explained in `text`
 
 
-class ProposalDecline(BaseModel):
+class ProposalDecline(InputModel):
     """Why a proposal is declined; `text` is short and never holds identity data."""
 
     model_config = ConfigDict(extra="forbid")

@@ -109,18 +109,45 @@ def scenario(source: ScenarioSource, *, replications: int) -> Scenario:
     return parsed.with_replications(replications)
 
 
+class TooManyJobsError(Exception):
+    """As many scenario jobs run as the setting allows; try again when one is done."""
+
+    def __init__(self, at_once: int) -> None:
+        self.at_once = at_once
+        super().__init__(
+            f"{at_once} scenario run{'s' * (at_once != 1)} in progress, the most at once; "
+            "start this one when one has finished"
+        )
+
+
 def create(
     db: Database,
     *,
     user: StoredUser,
     sources: list[ScenarioSource],
     replications: int,
+    settings: WebSettings | None = None,
+    now: datetime | None = None,
 ) -> StoredScenarioJob:
-    """Validate the files and store a queued job (start it with :func:`launch`)."""
+    """Validate the files and store a queued job (start it with :func:`launch`).
+
+    Raises
+    ------
+    TooManyJobsError
+        When ``settings.scenario_jobs_at_once`` jobs are queued or running already (issue
+        10: six requests started six worker processes); counted in the write transaction,
+        so two requests at once cannot both take the last place.
+    """
     runs = [scenario(s, replications=replications) for s in sources]
     total = sum(r.spec.replications * r.spec.horizon_days for r in runs)
-    with db.unit() as session:
-        job = ScenarioJobRepository(session).add(
+    settings = settings or WebSettings()
+    now = now or datetime.now(UTC)
+    alive_since = now - timedelta(seconds=settings.scenario_time_limit + 2 * GRACE_S)
+    with db.unit(immediate=True) as session:
+        repo = ScenarioJobRepository(session)
+        if repo.active(since=alive_since) >= settings.scenario_jobs_at_once:
+            raise TooManyJobsError(settings.scenario_jobs_at_once)
+        job = repo.add(
             created_by=user.name, sources=sources, replications=replications, progress_total=total
         )
         detail = {"files": ", ".join(s.name for s in sources), "replications": replications}

@@ -29,6 +29,9 @@ class WebSettings(BaseSettings):
         Most replications per scenario a dashboard user may ask for.
     scenario_upload_bytes
         Largest scenario file that may be uploaded.
+    scenario_jobs_at_once
+        Scenario jobs queued or running at the same time, over all workers (each is a
+        process of its own); more are refused with 429.
     signin_limit_per_name, signin_limit_per_address
         Failed sign-ins allowed per user name and per client address, in the ``limits``
         notation (``"5/minute;20/hour"``: five a minute and twenty an hour); beyond them a
@@ -48,6 +51,7 @@ class WebSettings(BaseSettings):
     scenario_time_limit: float = Field(DEFAULT_SCENARIO_TIME_LIMIT_S, gt=0, le=24 * 3600)
     scenario_max_replications: int = Field(DEFAULT_MAX_REPLICATIONS, ge=1, le=100)
     scenario_upload_bytes: int = Field(DEFAULT_UPLOAD_BYTES, ge=1024, le=16 * 1024 * 1024)
+    scenario_jobs_at_once: int = Field(2, ge=1, le=64)
     signin_limit_per_name: str = "5/minute;20/hour"
     signin_limit_per_address: str = "30/minute;200/hour"
     rate_limit_storage: str = "memory://"

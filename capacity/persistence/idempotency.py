@@ -8,8 +8,10 @@ attempts cannot both be stored (the key is the primary key).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from capacity.persistence.errors import IdempotencyConflictError
@@ -26,9 +28,19 @@ class StoredAnswer:
 
 
 def stored_answer(
-    session: Session, *, actor: str, key: str, fingerprint: str
+    session: Session, *, actor: str, key: str, fingerprint: str, since: datetime | None = None
 ) -> StoredAnswer | None:
-    """The answer stored for this user's key (``None``: first attempt).
+    """The answer stored for this user's key (``None``: first attempt, or expired).
+
+    Parameters
+    ----------
+    session
+        The unit of work of the write.
+    actor, key, fingerprint
+        Whose key, and the request it came with.
+    since
+        Answers stored before this moment have expired: such a row is deleted and the key
+        counts as new.
 
     Raises
     ------
@@ -38,15 +50,36 @@ def stored_answer(
     row = session.get(IdempotentRequestRow, (actor, key))
     if row is None:
         return None
+    if since is not None and row.created_at < since:
+        session.delete(row)
+        session.flush()
+        return None
     if row.fingerprint != fingerprint:
         raise IdempotencyConflictError(key)
     return StoredAnswer(row.status_code, row.body)
 
 
+def forget_expired(session: Session, *, since: datetime) -> int:
+    """Delete every answer stored before ``since``; how many (issue 10: answers holding
+    case records were kept for ever)."""
+    r = IdempotentRequestRow
+    done = session.execute(delete(r).where(r.created_at < since))
+    return int(getattr(done, "rowcount", 0) or 0)
+
+
 def store_answer(
-    session: Session, *, actor: str, key: str, fingerprint: str, answer: StoredAnswer
+    session: Session,
+    *,
+    actor: str,
+    key: str,
+    fingerprint: str,
+    answer: StoredAnswer,
+    since: datetime | None = None,
 ) -> None:
-    """Store the answer to a first attempt (flushes: a concurrent twin fails here)."""
+    """Store the answer to a first attempt (flushes: a concurrent twin fails here), after
+    deleting the answers stored before ``since``."""
+    if since is not None:
+        forget_expired(session, since=since)
     values = {
         "actor": actor,
         "key": key,

@@ -288,7 +288,7 @@ class IdempotentRequestRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(HASH_LENGTH))
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[Any] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW, index=True)
 
 
 class WebSessionRow(Base):

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, defer
 
 from capacity.errors import UnknownReferenceError
@@ -124,6 +124,14 @@ class ScenarioJobRepository:
         self._session.add(row)
         self._session.flush()
         return _job(row, with_result=False)
+
+    def active(self, *, since: datetime) -> int:
+        """Jobs queued or running that were created after ``since`` (older ones have
+        outlived their time limit: their process is gone)."""
+        r = ScenarioJobRow
+        unfinished = r.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
+        query = select(func.count()).select_from(r).where(unfinished, r.created_at > since)
+        return int(self._session.scalar(query) or 0)
 
     def job(self, job_id: int) -> StoredScenarioJob:
         """One job with its results.

@@ -41,7 +41,7 @@ TABLES = {
     "web_sessions",
     "scenario_jobs",
 }
-HEAD = "0004"
+HEAD = "0005"
 
 
 def _tables(engine: Engine) -> set[str]:

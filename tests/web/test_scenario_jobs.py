@@ -250,3 +250,44 @@ def test_the_worker_reports_progress_within_a_replication(db, database_url, monk
     # one replication of 30 days, reported every 2 simulated days (not once at its end)
     assert seen == [0, *range(2, 31, 2)]
     assert _job(db, job.id).progress_done == 30
+
+
+def test_no_more_jobs_than_the_setting_run_at_once(db):
+    # issue 10: six POST /scenarios started six worker processes
+    settings = WebSettings(scenario_jobs_at_once=2)
+    now = datetime.now(UTC)
+    source = [jobs.example("two-houses.yaml")]
+    for _ in range(2):
+        jobs.create(db, user=PM, sources=source, replications=1, settings=settings, now=now)
+    with pytest.raises(jobs.TooManyJobsError, match="2 scenario runs in progress"):
+        jobs.create(db, user=PM, sources=source, replications=1, settings=settings, now=now)
+    with db.unit() as session:  # one finishes: there is room again
+        ScenarioJobRepository(session).update(1, status=JobStatus.DONE, finished_at=now)
+    jobs.create(db, user=PM, sources=source, replications=1, settings=settings, now=now)
+
+
+def test_jobs_past_their_time_limit_do_not_hold_a_place(db):
+    settings = WebSettings(scenario_jobs_at_once=1, scenario_time_limit=60)
+    then = datetime.now(UTC)
+    source = [jobs.example("two-houses.yaml")]
+    jobs.create(db, user=PM, sources=source, replications=1, settings=settings, now=then)
+    later = then + timedelta(seconds=60 + 3 * jobs.GRACE_S)
+    jobs.create(db, user=PM, sources=source, replications=1, settings=settings, now=later)
+
+
+def test_the_dashboard_answers_429_beyond_the_limit(quick_world, web, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    monkeypatch.setenv("OPVANG_WEB_SCENARIO_JOBS_AT_ONCE", "1")
+    monkeypatch.setattr(jobs, "launch", lambda *a, **k: None)  # no worker process here
+    app = create_app(ApiSettings(database_url=quick_world.url))
+    with TestClient(app, follow_redirects=False) as client:
+        token = web.sign_in(client, "policymaker")
+        form = {"csrf_token": token, "example": "two-houses.yaml", "replications": "1"}
+        assert client.post("/scenarios", data=form).status_code == 303
+        refused = client.post("/scenarios", data=form)
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "60"
+        assert "1 scenario run in progress" in refused.text

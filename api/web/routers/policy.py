@@ -85,11 +85,17 @@ async def _sources(form: Form, limit: int, errors: FieldErrors) -> list[Scenario
 
 @router.post("/scenarios")
 async def start_scenario(
-    request: Request, form: Form, user: Policymaker, db: DatabaseDep, settings: SettingsDep
+    request: Request,
+    form: Form,
+    user: Policymaker,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    now: NowDep,
 ) -> Response:
     """Validate the files, store the job and start it; then its page."""
     web = web_settings(request)
     errors: FieldErrors = {}
+    status = 422
     sources = await _sources(form, web.scenario_upload_bytes, errors)
     replications = whole_number(form, "replications", errors)
     if replications is not None and not 1 <= replications <= web.scenario_max_replications:
@@ -97,20 +103,32 @@ async def start_scenario(
     if not errors and replications is not None:
         try:
             job = await run_in_threadpool(
-                jobs.create, db, user=user, sources=sources, replications=replications
+                jobs.create,
+                db,
+                user=user,
+                sources=sources,
+                replications=replications,
+                settings=web,
+                now=now,
             )
         except InvalidScenarioError as exc:
             field = "upload" if sources and sources[0].name not in jobs.EXAMPLES else "example"
             errors[field] = str(exc)
+        except jobs.TooManyJobsError as exc:
+            errors["form"] = str(exc)
+            status = 429
         else:
             jobs.launch(
                 db, job.id, database_url=settings.database_url, time_limit=web.scenario_time_limit
             )
             return redirect(f"/scenarios/jobs/{job.id}")
     values = {k: text(form, k) for k in ("example", "compare_with", "replications")}
-    return await run_in_threadpool(
-        _scenarios_page, request, db, values=values, errors=errors, status=422
+    page = await run_in_threadpool(
+        _scenarios_page, request, db, values=values, errors=errors, status=status
     )
+    if status == 429:
+        page.headers["Retry-After"] = "60"
+    return page
 
 
 @router.get("/scenarios/jobs/{job_id}", dependencies=POLICYMAKERS)
