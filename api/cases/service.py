@@ -166,7 +166,7 @@ def get(
     db: Database, *, case_id: str, user: StoredUser, now: datetime, rulebook: Rulebook
 ) -> CasePublic:
     """One case record (the read is audited)."""
-    with db.unit() as session:
+    with db.audited_read() as session:
         case = Repository(session).case(case_id)
         pending = _pending(session, [case_id]).get(case_id)
         expected = _expected_starts(session, [case], {case_id: pending} if pending else {})
@@ -245,7 +245,7 @@ def list_(
     classes = [c.name for c in rulebook.rules.priority.complexity.classes]
     if complexity is not None and complexity not in classes:
         raise FieldError(["query", "complexity"], f"must be one of: {', '.join(classes)}")
-    with db.unit() as session:
+    with db.audited_read() as session:
         repo = Repository(session)
         found = (
             repo.cases(status=status)

@@ -119,7 +119,7 @@ def create(
 
 def get(db: Database, *, run_id: int, user: StoredUser) -> RunPublic:
     """A run with its proposals and the explanations of the cases left waiting (audited)."""
-    with db.unit() as session:
+    with db.audited_read() as session:
         decisions = DecisionRepository(session)
         run = decisions.run(run_id)
         out = public(run, decisions.proposals(run_id=run_id))

@@ -39,7 +39,7 @@ def list_(
 ) -> PlacementsPublic:
     """Placements by start day, optionally only current ones or one facility's (audited)."""
     today = local_date(now)
-    with db.unit() as session:
+    with db.audited_read() as session:
         found = [
             p
             for p in Repository(session).placements()

@@ -49,7 +49,7 @@ def proposal_public(p: StoredProposal) -> ProposalPublic:
 
 def get(db: Database, *, proposal_id: int, user: StoredUser) -> ProposalPublic:
     """One proposal (it names a case: the read is audited)."""
-    with db.unit() as session:
+    with db.audited_read() as session:
         proposal = DecisionRepository(session).proposal(proposal_id)
         record(session, user, "proposal.read", "case", proposal.case_id, {"proposal": proposal_id})
     return proposal_public(proposal)

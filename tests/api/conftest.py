@@ -16,14 +16,21 @@ HVO-Querido: owns ws-amsterdam), ``reporter-fier`` (provider Fier), ``reporter-a
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -263,6 +270,77 @@ def copy_of(world: World, target: Path) -> World:
     return World(f"sqlite:///{target}", world.tokens, world.run_id, world.proposal_ids)
 
 
+START_TIMEOUT_S = 30.0  # seconds a server subprocess may take to start
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running ``uvicorn`` process and its base URL."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+
+
+@contextmanager
+def running_server(
+    url: str, *, workers: int = 1, output: list[str] | None = None
+) -> Iterator[Server]:
+    """``uvicorn`` serving the API on this database; yields it with its base URL.
+
+    With ``workers`` above 1, uvicorn runs that many worker processes on one socket (and
+    logs at level info, so that ``output``, given, receives the log of their start).
+    """
+    port = free_port()
+    env = {**os.environ, "OPVANG_DATABASE_URL": url}
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.app:app_factory",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning" if workers == 1 else "info",
+    ]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                output = server.stdout.read().decode() if server.stdout else ""
+                pytest.fail(f"server did not start: {output}")
+            time.sleep(0.1)
+        yield Server(base, server)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if output is not None and server.stdout is not None:
+            output.append(server.stdout.read().decode())
+
+
 @pytest.fixture
 def helpers() -> SimpleNamespace:
     """The module's helpers for test files (test files are not a package, so no imports)."""
@@ -275,6 +353,7 @@ def helpers() -> SimpleNamespace:
         client_for=client_for,
         copy_of=copy_of,
         small_dataset=small_dataset,
+        running_server=running_server,
         USERS=USERS,
         OWN_FACILITY=OWN_FACILITY,
         OTHER_FACILITY=OTHER_FACILITY,

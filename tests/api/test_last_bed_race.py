@@ -8,14 +8,7 @@ runs it), so the row locks must hold across processes, not only across threads.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import httpx
@@ -32,64 +25,6 @@ from capacity.persistence import (
 
 FACILITY = "ws-amsterdam"
 RACERS = 20
-START_TIMEOUT_S = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def running_server(url: str, *, workers: int = 1, output: list[str] | None = None) -> Iterator[str]:
-    """``uvicorn`` serving the API on this database; yields its base URL.
-
-    With ``workers`` above 1, uvicorn runs that many worker processes on one socket (and
-    logs at level info, so that ``output``, given, receives the log of their start).
-    """
-    port = free_port()
-    env = {**os.environ, "OPVANG_DATABASE_URL": url}
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "api.app:app_factory",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning" if workers == 1 else "info",
-    ]
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                output = server.stdout.read().decode() if server.stdout else ""
-                pytest.fail(f"server did not start: {output}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if output is not None and server.stdout is not None:
-            output.append(server.stdout.read().decode())
 
 
 def one_bed_left(url: str, helpers) -> list[int]:
@@ -136,7 +71,8 @@ def accept_all_at_once(
 def race_for_the_last_bed(world, helpers, *, workers: int = 1, output: list[str] | None = None):
     """20 accepts of the last bed at once; checks one 201, nineteen 409s, one placement."""
     proposal_ids = one_bed_left(world.url, helpers)
-    with running_server(world.url, workers=workers, output=output) as base:
+    with helpers.running_server(world.url, workers=workers, output=output) as server:
+        base = server.base
         answers = accept_all_at_once(base, proposal_ids, world.auth("coordinator"))
     codes = sorted(a.status_code for a in answers)
     assert codes == [201] + [409] * (RACERS - 1), [a.text for a in answers]
