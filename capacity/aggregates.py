@@ -11,8 +11,6 @@ from capacity.criteria import Rulebook
 from capacity.facilities import Facility
 from capacity.snapshot import SupplySnapshot
 
-SMALL_CELL = 5  # counts below this are shown as "<5" to policymakers
-
 
 @dataclass(frozen=True, slots=True)
 class OccupancyRow:
@@ -75,8 +73,3 @@ def waiting_by_complexity(
     return waiting_by(
         cases, lambda c: rulebook.priority(c, today).complexity_class, today, order=classes
     )
-
-
-def suppress_small(count: int) -> int | str:
-    """A count as policymakers see it: ``"<5"`` for every count under :data:`SMALL_CELL`."""
-    return "<5" if count < SMALL_CELL else count

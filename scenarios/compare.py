@@ -53,7 +53,7 @@ def small_groups(doc: dict[str, Any], groups: list[str], min_cases: float) -> li
     groups
         The complexity classes (and :data:`~scenarios.kpis.COMPLEX_CASES`) to check.
     min_cases
-        The small-cell threshold (the dashboard: :data:`capacity.aggregates.SMALL_CELL`).
+        The small-cell threshold (the dashboard: :data:`capacity.disclosure.SMALL_CELL`).
     """
     return [g for g in groups if (doc["by_class"].get(g, {}).get("cases") or 0) < min_cases]
 
@@ -69,7 +69,7 @@ def compare_plots(
     With ``min_cases``, a class of a run with fewer cases than that (mean per replication,
     as the KPI tables count them) is left out of that run's bars and distributions: its
     waits are not even handed to the plots, and the chart says "fewer than N cases, not
-    shown" instead (the dashboard passes :data:`capacity.aggregates.SMALL_CELL`: a class of
+    shown" instead (the dashboard passes :data:`capacity.disclosure.SMALL_CELL`: a class of
     1 to 4 cases would show each case's wait). Without it every class is drawn (the
     analysts' reports of ``opvang scenario run|compare``).
     """

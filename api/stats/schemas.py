@@ -1,38 +1,62 @@
-"""Aggregates for policymakers: every count under 5 is shown as "<5"."""
+"""Aggregates for policymakers: supply as it is, counts of cases protected.
+
+Counts of cases follow :mod:`capacity.disclosure`: a count is a number (rounded to a
+multiple of 5) with a ``suppressed`` flag, never a number in one answer and a string in
+another; supply figures (facilities, beds, occupied, free) are plain numbers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Cell = int | Literal["<5"]
-"""A count as policymakers see it: ``"<5"`` for 0 to 4 (small cells identify people)."""
+DISCLOSURE = (
+    "Counts of cases are rounded to a multiple of 5; a count of 1 to 4 is suppressed, and so "
+    "is any count that would let a suppressed one be worked out from a total (complementary "
+    "suppression). Mean waits are in whole weeks, for groups of at least 10 cases."
+)
+
+
+class CaseCount(BaseModel):
+    """A count of cases as it may be published (``docs/api.md``, *Aggregates*)."""
+
+    value: int | None = Field(
+        description="Cases, rounded to a multiple of 5; null when suppressed.", ge=0
+    )
+    suppressed: bool = Field(
+        description="Hidden: 1 to 4 cases, or hidden so that a small count cannot be derived "
+        "from a total."
+    )
 
 
 class WaitingGroup(BaseModel):
     key: str = Field(description="Complexity class or region id.")
-    cases: Cell
-    mean_days: float | None = Field(description="Mean days waited; null for a small cell.")
-    max_days: int | None = Field(description="Longest wait in days; null for a small cell.")
+    cases: CaseCount
+    mean_days: int | None = Field(
+        description="Mean days waited, in whole weeks; null when the count is suppressed or "
+        "below 10 cases."
+    )
 
 
 class WaitingStats(BaseModel):
     as_of: dt.datetime
     rulebook_version: str
-    cases: Cell = Field(description="Waiting and proposed cases (not yet placed).")
+    disclosure: str = Field(DISCLOSURE, description="How counts of cases are protected.")
+    cases: CaseCount = Field(description="Waiting and proposed cases (not yet placed).")
     by_complexity: list[WaitingGroup]
     by_region: list[WaitingGroup]
 
 
 class OccupancyGroup(BaseModel):
+    """Supply: not data about people, so never suppressed (issue 15)."""
+
     key: str = Field(description="Placement type or region id.")
-    facilities: Cell
-    beds: Cell
-    occupied: Cell
-    free: Cell
-    occupancy: float | None = Field(description="Share of beds taken; null for a small cell.")
+    facilities: int = Field(ge=0)
+    beds: int = Field(ge=0)
+    occupied: int = Field(ge=0)
+    free: int = Field(ge=0)
+    occupancy: float = Field(description="Share of beds taken (0 for a group without beds).")
 
 
 class OccupancyStats(BaseModel):
@@ -43,7 +67,9 @@ class OccupancyStats(BaseModel):
 
 class GapRule(BaseModel):
     rule: str = Field(description="Rule family that fails at the closest facilities.")
-    cases: Cell
+    cases: CaseCount = Field(
+        description="Cases this rule keeps out (a case may count under several rules)."
+    )
 
 
 class CapacityGapStats(BaseModel):
@@ -51,5 +77,6 @@ class CapacityGapStats(BaseModel):
 
     as_of: dt.datetime
     rulebook_version: str
-    cases: Cell
+    disclosure: str = Field(DISCLOSURE, description="How counts of cases are protected.")
+    cases: CaseCount
     by_rule: list[GapRule]

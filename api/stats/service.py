@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from api.database import Database
 from api.stats.schemas import (
     CapacityGapStats,
+    CaseCount,
     GapRule,
     OccupancyGroup,
     OccupancyStats,
@@ -16,17 +17,11 @@ from api.stats.schemas import (
     WaitingStats,
 )
 from capacity import Case, CaseStatus, Rulebook, SupplySnapshot
-from capacity.aggregates import (
-    SMALL_CELL,
-    OccupancyRow,
-    WaitingRow,
-    occupancy_by,
-    suppress_small,
-    waiting_by,
-    waiting_by_complexity,
-)
+from capacity.aggregates import OccupancyRow, occupancy_by
 from capacity.clock import local_date
+from capacity.disclosure import PublishedCount, mean_wait_days, protect_tables, publish
 from capacity.persistence import Repository
+from capacity.regions import region_ids
 from matching import build_problem
 
 
@@ -41,47 +36,64 @@ def _snapshot(db: Database, now: datetime) -> SupplySnapshot:
         return Repository(session).supply_snapshot(as_of=now)
 
 
-def _waiting_group(row: WaitingRow) -> WaitingGroup:
-    shown = row.cases >= SMALL_CELL
-    return WaitingGroup(
-        key=row.key,
-        cases=suppress_small(row.cases),
-        mean_days=round(row.mean_days, 1) if shown else None,
-        max_days=row.max_days if shown else None,
-    )
+def case_count(published: PublishedCount) -> CaseCount:
+    return CaseCount(value=published.value, suppressed=published.suppressed)
+
+
+def _groups(
+    cells: Mapping[str, PublishedCount], days: Mapping[str, list[int]]
+) -> list[WaitingGroup]:
+    return [
+        WaitingGroup(
+            key=key,
+            cases=case_count(cell),
+            mean_days=mean_wait_days(days.get(key, []), published=cell),
+        )
+        for key, cell in cells.items()
+    ]
 
 
 def waiting(db: Database, *, now: datetime, rulebook: Rulebook) -> WaitingStats:
-    """Waiting-list size and days waited by complexity class and by region."""
+    """Waiting-list size and days waited by complexity class and by region, protected as
+    :mod:`capacity.disclosure` says (the two tables and their total together)."""
     cases = _waiting_list(db)
     today = local_date(now)
-    by_class = waiting_by_complexity(cases, rulebook, today)
-    by_region = sorted(waiting_by(cases, lambda c: c.region_signalled, today), key=lambda r: r.key)
+    classes = [c.name for c in rulebook.rules.priority.complexity.classes]
+    group_of: dict[str, Callable[[Case], str]] = {
+        "class": lambda c: rulebook.priority(c, today).complexity_class,
+        "region": lambda c: c.region_signalled,
+    }
+    days: dict[str, dict[str, list[int]]] = {
+        "class": {k: [] for k in classes},
+        "region": {r: [] for r in sorted(region_ids())},
+    }
+    for case in cases:
+        for table, key in group_of.items():
+            days[table].setdefault(key(case), []).append(case.days_waited(today))
+    counts = {t: {k: len(v) for k, v in groups.items()} for t, groups in days.items()}
+    total, tables = protect_tables(len(cases), counts)
     return WaitingStats(
         as_of=now,
         rulebook_version=rulebook.version,
-        cases=suppress_small(len(cases)),
-        by_complexity=[_waiting_group(r) for r in by_class],
-        by_region=[_waiting_group(r) for r in by_region],
+        cases=case_count(total),
+        by_complexity=_groups(tables["class"], days["class"]),
+        by_region=_groups(tables["region"], days["region"]),
     )
 
 
 def occupancy_groups(rows: Sequence[OccupancyRow]) -> list[OccupancyGroup]:
-    """Groups of occupancy rows as the API shows them: counts under 5 as "<5", no share then."""
-    out = []
-    for row in rows:
-        shown = row.occupied >= SMALL_CELL  # a share reveals the occupied count, with the beds
-        out.append(
-            OccupancyGroup(
-                key=row.key,
-                facilities=suppress_small(row.facilities),
-                beds=suppress_small(row.beds),
-                occupied=suppress_small(row.occupied),
-                free=suppress_small(row.free),
-                occupancy=round(row.occupancy, 4) if shown else None,
-            )
+    """Groups of occupancy rows as the API shows them: supply, never suppressed."""
+    return [
+        OccupancyGroup(
+            key=row.key,
+            facilities=row.facilities,
+            beds=row.beds,
+            occupied=row.occupied,
+            free=row.free,
+            occupancy=round(row.occupancy, 4),
         )
-    return out
+        for row in rows
+    ]
 
 
 def occupancy(db: Database, *, now: datetime) -> OccupancyStats:
@@ -111,6 +123,8 @@ def capacity_gaps(db: Database, *, now: datetime, rulebook: Rulebook) -> Capacit
     return CapacityGapStats(
         as_of=now,
         rulebook_version=rulebook.version,
-        cases=suppress_small(len(built.gaps)),
-        by_rule=[GapRule(rule=r, cases=suppress_small(n)) for r, n in sorted(per_rule.items())],
+        cases=case_count(publish(len(built.gaps))),
+        by_rule=[
+            GapRule(rule=r, cases=case_count(publish(n))) for r, n in sorted(per_rule.items())
+        ],
     )

@@ -1,12 +1,11 @@
 """The policymakers' capacity overview: beds and occupancy by type and region, and a map.
 
-The figures are the API's aggregates (:mod:`api.stats.service`): every count under 5 is
-shown as "<5", and an occupancy share is hidden where the occupied count is small; the
-table by placement type and region applies the same rule to each of its cells. The map
-draws the 35 regions at their centrumgemeente's coordinates; a region is marked *short
-of beds* (``docs/glossary.md``; not a *capacity gap*, which is a case no facility is
-eligible for) when at least 5 cases signalled there wait (so the count is shown anyway)
-and they outnumber the beds free there today.
+The figures are the API's aggregates (:mod:`api.stats.service`): supply (facilities, beds,
+occupied and free beds) as it is, counts of cases protected by :mod:`capacity.disclosure`
+(rounded to 5, small and complementary cells suppressed). The map draws the 35 regions at
+their centrumgemeente's coordinates; a region is marked *short of beds*
+(``docs/glossary.md``; not a *capacity gap*, which is a case no facility is eligible for)
+when the published count of cases signalled there exceeds the beds free there today.
 """
 
 from __future__ import annotations
@@ -17,9 +16,9 @@ from datetime import datetime
 
 from api.database import Database
 from api.stats import service as stats
-from api.stats.schemas import CapacityGapStats, Cell, OccupancyGroup, WaitingGroup
-from capacity import REGIONS, Case, CaseStatus, Region, Rulebook, SupplySnapshot
-from capacity.aggregates import SMALL_CELL, occupancy_by
+from api.stats.schemas import CapacityGapStats, CaseCount, OccupancyGroup, WaitingGroup
+from capacity import REGIONS, Region, Rulebook, SupplySnapshot
+from capacity.aggregates import occupancy_by
 from capacity.persistence import Repository
 
 MAP_SCALE = 260.0  # pixels per degree of latitude
@@ -35,12 +34,12 @@ class RegionLine:
 
     region: Region
     occupancy: OccupancyGroup | None  # None: no facility in the region
-    waiting: Cell
+    waiting: CaseCount
     short: bool
     x: float
     y: float
     radius: float
-    band: str  # full, busy, room, hidden (share suppressed) or none (no facilities)
+    band: str  # full, busy, room or none (no facilities)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,36 +65,28 @@ class CapacityView:
 def _band(group: OccupancyGroup | None) -> str:
     if group is None:
         return "none"
-    if group.occupancy is None:
-        return "hidden"
     return "full" if group.occupancy >= FULL else "busy" if group.occupancy >= BUSY else "room"
 
 
 def _radius(group: OccupancyGroup | None, most_beds: int) -> float:
-    beds = group.beds if group is not None and isinstance(group.beds, int) else 0
+    beds = group.beds if group is not None else 0
     share = math.sqrt(beds / most_beds) if most_beds else 0.0
     return round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * share, 1)
 
 
-def _supply_and_waiting(db: Database, now: datetime) -> tuple[SupplySnapshot, list[Case]]:
+def _snapshot(db: Database, now: datetime) -> SupplySnapshot:
     with db.unit() as session:
-        repo = Repository(session)
-        snapshot = repo.supply_snapshot(as_of=now)
-        waiting = [c for s in (CaseStatus.WAITING, CaseStatus.PROPOSED) for c in repo.cases(s)]
-    return snapshot, waiting
+        return Repository(session).supply_snapshot(as_of=now)
 
 
-def _short_of_beds(snapshot: SupplySnapshot, waiting: list[Case]) -> set[str]:
-    """Regions where at least 5 cases signalled there wait and outnumber the beds free."""
-    free = {row.key: row.free for row in occupancy_by(snapshot, lambda f: f.region_id)}
-    counts: dict[str, int] = {}
-    for case in waiting:
-        counts[case.region_signalled] = counts.get(case.region_signalled, 0) + 1
-    return {r for r, n in counts.items() if n >= SMALL_CELL and n > free.get(r, 0)}
+def _short_of_beds(published: CaseCount, group: OccupancyGroup | None) -> bool:
+    """More cases signalled in the region wait (as published) than beds are free there."""
+    free = group.free if group is not None else 0
+    return published.value is not None and published.value > 0 and published.value > free
 
 
 def _by_type_region(snapshot: SupplySnapshot, types: list[str]) -> list[TypeRegionRow]:
-    """Beds, occupied and free per placement type in each region, suppressed as the API does."""
+    """Beds, occupied and free per placement type in each region (supply: as it is)."""
     rows = occupancy_by(snapshot, lambda f: f"{f.region_id}|{f.placement_type.value}")
     groups = {g.key: g for g in stats.occupancy_groups(rows)}
     names = {r.id: r for r in REGIONS}
@@ -110,22 +101,22 @@ def capacity_view(db: Database, *, now: datetime, rulebook: Rulebook) -> Capacit
         g.key: g for g in stats.waiting(db, now=now, rulebook=rulebook).by_region
     }
     by_region = {g.key: g for g in occupancy.by_region}
-    snapshot, waiting_cases = _supply_and_waiting(db, now)
-    short = _short_of_beds(snapshot, waiting_cases)
+    snapshot = _snapshot(db, now)
     types = [g.key for g in occupancy.by_placement_type]
-    most_beds = max((g.beds for g in by_region.values() if isinstance(g.beds, int)), default=0)
+    most_beds = max((g.beds for g in by_region.values()), default=0)
     west = min(r.lon for r in REGIONS)
     north = max(r.lat for r in REGIONS)
     shrink = math.cos(math.radians(MAP_LAT))
     lines = []
     for region in sorted(REGIONS, key=lambda r: r.name):
         group = by_region.get(region.id)
+        published = waiting[region.id].cases
         lines.append(
             RegionLine(
                 region=region,
                 occupancy=group,
-                waiting=waiting[region.id].cases if region.id in waiting else "<5",
-                short=region.id in short,
+                waiting=published,
+                short=_short_of_beds(published, group),
                 x=round(MAP_MARGIN + (region.lon - west) * shrink * MAP_SCALE, 1),
                 y=round(MAP_MARGIN + (north - region.lat) * MAP_SCALE, 1),
                 radius=_radius(group, most_beds),

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import WebSocketRequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from api.auth.roles import Role
 from api.errors import audit_refusal
@@ -83,6 +84,16 @@ class PageError(Exception):
         super().__init__(message)
 
 
+def case_count(count: Any) -> Markup:
+    """A published count of cases (:class:`api.stats.schemas.CaseCount`) as a cell."""
+    if count.suppressed:
+        return Markup(
+            '<span class="suppressed" title="Fewer than 5 cases, or hidden so that a small '
+            'count cannot be worked out from the total">suppressed</span>'
+        )
+    return Markup(f"{count.value:,}")
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -95,6 +106,7 @@ def _environment() -> jinja2.Environment:
     env.filters["fid"] = field_id
     env.filters["local_time"] = local_time
     env.filters["pct"] = lambda share: "-" if share is None else f"{share:.0%}"
+    env.filters["cases"] = case_count
     return env
 
 

@@ -1,7 +1,7 @@
 """The comparison of a finished scenario job as policymakers see it: aggregates only.
 
 The KPIs are means over replications (``docs/scenarios.md``). As everywhere policymakers
-look, a count under 5 is shown as "<5" (:data:`capacity.aggregates.SMALL_CELL`), and the
+look, a count under 5 is shown as "<5" (:data:`capacity.disclosure.SMALL_CELL`), and the
 waits and shares of a group of fewer than 5 cases are not shown: not in the table, and not
 in the charts (the worker draws them with ``min_cases=SMALL_CELL``).
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from capacity.aggregates import SMALL_CELL
+from capacity.disclosure import SMALL_CELL
 from scenarios import COMPLEX_CASES, small_groups
 
 HIDDEN = "-"  # a value not shown (no value, or its group is a small cell)

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from api.cli.quiet import silence_solver_banner
 from api.web.scenario_jobs import scenario
 from capacity import CapacityError
-from capacity.aggregates import SMALL_CELL
+from capacity.disclosure import SMALL_CELL
 from capacity.persistence import (
     DatabaseSettings,
     JobStatus,

@@ -1,8 +1,17 @@
-"""Aggregates for policymakers: small cells are "<5", and no case record leaks."""
+"""Aggregates for policymakers: supply as it is, counts of cases protected, no case record.
+
+Issue 10 undid the old suppression twice: a small region count was the total minus the
+shown regions, and a withdrawn case's region, class and wait came out of the difference
+of two snapshots. Issue 15: supply figures are not about people and were over-suppressed.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+
+from capacity.clock import local_date
 
 
 @pytest.fixture
@@ -12,35 +21,123 @@ def policy(fresh_world, helpers):
         yield client
 
 
-def test_waiting_stats_suppress_small_cells(policy):
-    stats = policy.get("/v1/stats/waiting").json()
-    assert stats["cases"] == "<5"  # 4 waiting or proposed: a small cell
-
-
-def test_counts_under_five_are_never_numbers(policy):
-    for path in ("/v1/stats/waiting", "/v1/stats/occupancy", "/v1/stats/capacity-gaps"):
-        body = policy.get(path).json()
-        for value in _counts(body):
-            assert value == "<5" or value >= 5, (path, value)
-
-
-def _counts(node):
+def _case_counts(node):
     if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("cases", "facilities", "beds", "occupied", "free"):
-                yield value
-            else:
-                yield from _counts(value)
+        if set(node) == {"value", "suppressed"}:
+            yield node
+            return
+        for value in node.values():
+            yield from _case_counts(value)
     elif isinstance(node, list):
         for item in node:
-            yield from _counts(item)
+            yield from _case_counts(item)
+
+
+def test_a_small_waiting_list_is_suppressed(policy):
+    stats = policy.get("/v1/stats/waiting").json()
+    assert stats["cases"] == {"value": None, "suppressed": True}  # 4 waiting or proposed
+    assert "rounded to a multiple of 5" in stats["disclosure"]
+
+
+def test_no_count_of_cases_is_small_or_unrounded(policy):
+    for path in ("/v1/stats/waiting", "/v1/stats/capacity-gaps"):
+        for count in _case_counts(policy.get(path).json()):
+            if count["suppressed"]:
+                assert count["value"] is None
+            else:
+                assert count["value"] % 5 == 0, (path, count)
+
+
+def test_supply_is_never_suppressed(policy):
+    stats = policy.get("/v1/stats/occupancy").json()
+    amsterdam = next(g for g in stats["by_region"] if g["key"] == "amsterdam")
+    assert amsterdam["facilities"] == 1  # a small number, but not about people
+    assert amsterdam["beds"] == 4
+    assert amsterdam["occupied"] + amsterdam["free"] == 4
+    assert 0 <= amsterdam["occupancy"] <= 1
 
 
 def test_small_groups_hide_their_waiting_days(policy):
     stats = policy.get("/v1/stats/waiting").json()
     standard = next(g for g in stats["by_complexity"] if g["key"] == "standard")
-    assert standard == {"key": "standard", "cases": "<5", "mean_days": None, "max_days": None}
+    assert standard == {
+        "key": "standard",
+        "cases": {"value": None, "suppressed": True},
+        "mean_days": None,
+    }
     assert [g["key"] for g in stats["by_complexity"]] == ["standard", "complex", "highly_complex"]
+    assert len(stats["by_region"]) == 35
+
+
+def _intake(client, world, region: str, days_ago: int) -> str:
+    body = {
+        "age": 30,
+        "gender": "female",
+        "residence_status": "eu",
+        "exploitation_type": "sexual",
+        "region_signalled": region,
+        "region_of_exploitation": "utrecht",
+        "responsible_organisation": "CoMensha",
+        "intake_date": (local_date(datetime.now(UTC)) - timedelta(days=days_ago)).isoformat(),
+    }
+    answer = client.post("/v1/cases", json=body, headers=world.auth("coordinator"))
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"]
+
+
+def test_a_small_region_cannot_be_taken_from_the_total(fresh_world, helpers):
+    # the red team: total minus the shown regions gave the suppressed one
+    with helpers.client_for(fresh_world.url) as client:
+        for i in range(12):
+            _intake(client, fresh_world, "rotterdam", 10 + i)
+        for i in range(9):
+            _intake(client, fresh_world, "den-haag", 20 + i)
+        stats = client.get("/v1/stats/waiting", headers=fresh_world.auth("policymaker")).json()
+    regions = {g["key"]: g["cases"] for g in stats["by_region"]}
+    hidden = [k for k, c in regions.items() if c["suppressed"]]
+    assert "amsterdam" in hidden  # its 4 seeded cases
+    assert len(hidden) >= 2  # and a companion, so the total does not give it away
+    assert stats["cases"]["value"] == 25  # 25 cases: rounded, and shown
+
+
+def _wait_range(before: dict, after: dict) -> tuple[float, float]:
+    """What an attacker learns of a leaver's wait from a group's two published snapshots:
+    every group size that rounds to the published counts, every mean that rounds to the
+    published whole weeks, and wait = n * mean - (n - 1) * mean'."""
+    lows, highs = [], []
+    for n in range(1, 200):
+        if (n + 2) // 5 * 5 != before["cases"]["value"]:  # rounded as published
+            continue
+        if (n - 1 + 2) // 5 * 5 != after["cases"]["value"]:
+            continue
+        m, m_after = before["mean_days"], after["mean_days"]
+        lows.append(n * (m - 3.5) - (n - 1) * (m_after + 3.5))
+        highs.append(n * (m + 3.5) - (n - 1) * (m_after - 3.5))
+    return min(lows), max(highs)
+
+
+def test_a_withdrawal_between_two_snapshots_does_not_show_its_wait(fresh_world, helpers):
+    # the red team recovered a withdrawn case's 80-day wait from two snapshots' means
+    with helpers.client_for(fresh_world.url) as client:
+        ids = [_intake(client, fresh_world, "rotterdam", 10 * (i + 1)) for i in range(11)]
+        for i in range(9):  # den-haag, smaller, is amsterdam's companion in suppression
+            _intake(client, fresh_world, "den-haag", 5 + i)
+        policy = fresh_world.auth("policymaker")
+        before = client.get("/v1/stats/waiting", headers=policy).json()
+        withdrawn = client.post(
+            f"/v1/cases/{ids[7]}/withdraw", headers=fresh_world.auth("coordinator")
+        )
+        assert withdrawn.status_code == 200, withdrawn.text
+        after = client.get("/v1/stats/waiting", headers=policy).json()
+    first, second = (
+        next(g for g in s["by_region"] if g["key"] == "rotterdam") for s in (before, after)
+    )
+    # 11 -> 10 cases: both published as 10, so the count does not move
+    assert first["cases"] == second["cases"] == {"value": 10, "suppressed": False}
+    assert "max_days" not in first  # the longest wait is one person's
+    least, most = _wait_range(first, second)
+    assert least <= 80 <= most
+    assert most - least > 8 * 7  # only "more than about two months" can be told
 
 
 def test_capacity_gaps_count_cases_by_the_rules_in_the_way(fresh_world, helpers):
@@ -57,7 +154,7 @@ def test_capacity_gaps_count_cases_by_the_rules_in_the_way(fresh_world, helpers)
         for _ in range(5):
             client.post("/v1/cases", json=man, headers=fresh_world.auth("coordinator"))
         gaps = client.get("/v1/stats/capacity-gaps", headers=fresh_world.auth("policymaker")).json()
-    assert gaps["cases"] == 5
+    assert gaps["cases"] == {"value": 5, "suppressed": False}
     rules = {r["rule"]: r["cases"] for r in gaps["by_rule"]}
-    assert rules["gender"] == 5
+    assert rules["gender"] == {"value": 5, "suppressed": False}
     assert gaps["rulebook_version"] == "national-v1"

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 
-from capacity.aggregates import SMALL_CELL
+from capacity.disclosure import SMALL_CELL
 from scenarios import compare_plots, plots, small_groups
 
 

@@ -123,7 +123,9 @@ def test_a_region_reporter_reports_beds_for_their_facilities(page, live_server, 
     check(page, visits, "availability-saved")
     assert "1 availability report saved" in page.locator("[role=status]").inner_text()
     row = page.locator(f'tr[data-facility="{facility}"]')
-    assert row.locator(".beds-free").inner_text() == "1"
+    # the demo's facilities are full by their placements: a report of 1 free bed is
+    # shown as reported and counted as what the placements leave (issue 10)
+    assert row.locator(".beds-free").inner_text().splitlines()[0] == "1"
     assert "stale" not in row.locator(".updated").inner_text()
 
 
@@ -136,7 +138,7 @@ def test_a_policymaker_sees_the_capacity_map_and_a_finished_scenario_report(
     assert page.locator("svg.region-map").is_visible()
     assert page.locator("svg.region-map circle.region").count() == 35
     assert page.locator("svg.region-map circle.short").count() >= 1
-    assert "<5" in page.locator("table.regions").inner_text()
+    assert "suppressed" in page.locator("table.regions").inner_text()  # small counts of cases
 
     page.get_by_role("link", name="Scenarios").click()
     check(page, visits, "scenarios")

@@ -368,7 +368,8 @@ def test_the_capacity_page_has_the_map_of_35_regions_and_suppressed_tables(quick
     page = quick_client.get("/capacity").text
     assert len(re.findall(r'<circle class="region ', page)) == 35
     assert "Women&#39;s shelter" in page
-    assert "&lt;5" in page  # 2 facilities, 10 beds: small cells everywhere
+    assert '<span class="suppressed"' in page  # 4 cases wait in Amsterdam: suppressed
+    assert "&lt;5" not in page  # supply is shown as it is (issue 15)
     assert "Capacity gaps" in page
     assert "C-2026" not in page  # aggregates only
 
@@ -390,8 +391,9 @@ def test_the_capacity_page_has_beds_by_placement_type_in_each_region(quick_clien
     page = quick_client.get("/capacity").text
     table = _cells(page, "type-region")
     assert table["Region"] == ["COSM (categorical shelter)", "Women's shelter"]  # with facilities
-    # one facility each: Amsterdam 4 women's shelter beds (2 free), Leeuwarden 6 COSM beds
-    assert table["Amsterdam"] == ["-", "<5 / <5"]
+    # one facility each: Amsterdam 4 women's shelter beds (2 free), Leeuwarden 6 COSM beds;
+    # supply is not about people, so small numbers are shown (issue 15)
+    assert table["Amsterdam"] == ["-", "4 / 2"]
     by_region = _cells(page, "regions")
     beds, free = by_region["Leeuwarden"][1], by_region["Leeuwarden"][3]
     assert table["Leeuwarden"] == [f"{beds} / {free}", "-"]
