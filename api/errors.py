@@ -21,9 +21,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+import flows
 from api.audit.log import record_refusal
 from api.types import refused_character
-from capacity import InvalidFieldError, UnknownReferenceError
+from capacity import InvalidFieldError, InvalidTransitionError, UnknownReferenceError
 from capacity.persistence import DuplicateRecordError, IdempotencyConflictError
 from matching import InvalidParamsError, InvalidProblemError
 
@@ -172,6 +173,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidProblemError)
     async def _problem(_: Request, exc: InvalidProblemError) -> JSONResponse:
         return _answer(FieldError(["body", exc.entry], exc.reason))
+
+    @app.exception_handler(flows.ConflictError)
+    async def _flow_conflict(_: Request, exc: flows.ConflictError) -> JSONResponse:
+        return _answer(ConflictError(str(exc)))
+
+    @app.exception_handler(InvalidTransitionError)
+    async def _transition(_: Request, exc: InvalidTransitionError) -> JSONResponse:
+        return _answer(ConflictError(str(exc)))
+
+    @app.exception_handler(flows.InvalidInputError)
+    async def _flow_input(_: Request, exc: flows.InvalidInputError) -> JSONResponse:
+        return _answer(FieldError(["body", *field_path(exc.field)], exc.reason))
 
     @app.exception_handler(UnknownReferenceError)
     async def _unknown(_: Request, exc: UnknownReferenceError) -> JSONResponse:

@@ -29,12 +29,15 @@ from capacity.errors import (
     CapacityError,
     InvalidCaseError,
     InvalidFieldError,
+    InvalidReportError,
     InvalidRulebookError,
     InvalidSupplyError,
+    InvalidTransitionError,
     UnknownReferenceError,
 )
 from capacity.facilities import Facility, GenderPolicy, Provider
 from capacity.funding import FundingStream
+from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
 from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
 from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
@@ -44,9 +47,11 @@ __all__ = [
     "DEFAULT_HORIZON_DAYS",
     "POLICE_UNITS",
     "REGIONS",
+    "WAITING_LIST",
     "AvailabilityReport",
     "CapacityError",
     "Case",
+    "CaseEvent",
     "CaseStatus",
     "Dataset",
     "Eligibility",
@@ -57,8 +62,10 @@ __all__ = [
     "GenderPolicy",
     "InvalidCaseError",
     "InvalidFieldError",
+    "InvalidReportError",
     "InvalidRulebookError",
     "InvalidSupplyError",
+    "InvalidTransitionError",
     "Need",
     "Placement",
     "PlacementType",
@@ -77,6 +84,7 @@ __all__ = [
     "bundled_rulebook",
     "distance_km",
     "load_rulebook",
+    "next_status",
     "parse_rulebook",
     "region",
 ]

@@ -67,3 +67,44 @@ class UnknownReferenceError(CapacityError, KeyError):
 
     def __str__(self) -> str:
         return f"unknown {self.kind} {self.identifier!r}"
+
+
+class InvalidTransitionError(CapacityError):
+    """A change of a case's status that the lifecycle does not allow
+    (:mod:`capacity.lifecycle`).
+
+    Parameters
+    ----------
+    case_id
+        The case.
+    status
+        Its status now.
+    reason
+        Why the change is refused, in a coordinator's words.
+    """
+
+    def __init__(self, case_id: str, status: str, reason: str) -> None:
+        self.case_id = case_id
+        self.status = status
+        self.reason = reason
+        super().__init__(f"case {case_id} is {status}; {reason}")
+
+
+class InvalidReportError(CapacityError):
+    """An availability report the rules refuse (:mod:`capacity.reporting_rules`).
+
+    Parameters
+    ----------
+    field
+        The field of the report that is wrong (``beds_free``, ``as_of``).
+    reason
+        Why, in words a reporter understands.
+    index
+        The report's position in a batch (``None``: a single report).
+    """
+
+    def __init__(self, field: str, reason: str, index: int | None = None) -> None:
+        self.field = field
+        self.reason = reason
+        self.index = index
+        super().__init__(f"{field}: {reason}")

@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import Query
 
-from api.audit.log import record
 from api.audit.schemas import AuditEntriesPublic, AuditEntryPublic
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, require
@@ -40,7 +39,14 @@ def read_audit_log(
             limit=limit,
             after_id=after_id,
         )
-        record(session, user, "audit.read", "audit_log", "*", {"entries": len(entries)})
+        audit_log.record(
+            session,
+            actor=user.name,
+            action="audit.read",
+            record_type="audit_log",
+            record_id="*",
+            detail={"entries": len(entries)},
+        )
     data = [
         AuditEntryPublic(
             id=e.id,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.auth.tokens import hash_token, new_token
 from api.database import Database
 from api.errors import FieldError
-from capacity.persistence import Repository, SessionRepository, StoredUser, UserRepository
+from capacity.persistence import SessionRepository, StoredUser, UserRepository, audit
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class Ended:
 
 
 def _audit(session: Session, actor: str, action: str, name: str) -> None:
-    Repository(session).audit(actor=actor, action=action, record_type="user", record_id=name)
+    audit.record(session, actor=actor, action=action, record_type="user", record_id=name)
 
 
 def set_active(db: Database, *, name: str, active: bool, actor: str) -> Ended:

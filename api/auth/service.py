@@ -10,7 +10,7 @@ from api.auth.tokens import hash_token, new_token
 from api.database import Database
 from api.errors import FieldError
 from capacity import UnknownReferenceError
-from capacity.persistence import Repository, StoredUser, UserRepository
+from capacity.persistence import StoredUser, UserRepository, audit
 
 
 def check_scope(*, role: Role, provider_id: str | None, region_id: str | None) -> None:
@@ -52,8 +52,8 @@ def create(
         except UnknownReferenceError as exc:
             raise FieldError(["body", f"{exc.kind}_id"], str(exc)) from None
         users.add_token(user_id=user.id, token_hash=hash_token(token))
-        Repository(session).audit(
-            actor=actor, action="user.create", record_type="user", record_id=user.name
+        audit.record(
+            session, actor=actor, action="user.create", record_type="user", record_id=user.name
         )
     return UserCreated(user=public(user), token=token)
 

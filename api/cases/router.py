@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Query, Request, status
@@ -14,7 +15,9 @@ from api.errors import CONFLICT, NOT_FOUND, FieldError
 from api.idempotency import KeyHeader, for_request, respond
 from api.routing import domain_router
 from api.types import MAX_OFFSET
-from capacity import CaseStatus
+from api.unit_of_work import write
+from capacity import WAITING_LIST, CaseStatus
+from capacity.clock import local_date
 from capacity.regions import region_ids
 
 router = domain_router(
@@ -34,7 +37,9 @@ def create_case(
 ) -> Any:
     """Register a case; answers with its complexity class and eligible placement types."""
     idem = for_request(request, user, idempotency_key, payload=body)
-    return respond(service.create(db, new=body, user=user, now=now, rulebook=rulebook, idem=idem))
+    profile = service.draft(body, local_date(now))  # every field checked before a write
+    work = partial(service.create, profile=profile, user=user, now=now, rulebook=rulebook)
+    return respond(write(db, idem, status.HTTP_201_CREATED, work, attempts=service.ID_ATTEMPTS))
 
 
 @router.get("")
@@ -68,7 +73,7 @@ def list_cases(
     return service.list_(
         db,
         status=None if waiting_list else status,
-        statuses=service.WAITING_LIST if waiting_list else None,
+        statuses=WAITING_LIST if waiting_list else None,
         region=region,
         complexity=complexity,
         limit=limit,
@@ -99,6 +104,5 @@ def withdraw_case(
 ) -> Any:
     """Withdraw a waiting or proposed case (its pending proposal expires)."""
     idem = for_request(request, user, idempotency_key, payload=None)
-    return respond(
-        service.withdraw(db, case_id=case_id, user=user, now=now, rulebook=rulebook, idem=idem)
-    )
+    work = partial(service.withdraw, case_id=case_id, user=user, now=now, rulebook=rulebook)
+    return respond(write(db, idem, status.HTTP_200_OK, work))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +17,7 @@ from capacity import (
     SafetyRisk,
 )
 from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
+from flows import ExpectedStartBasis
 
 REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
 
@@ -72,17 +72,6 @@ class TypeVerdict(BaseModel):
     eligible: bool
     met: list[str]
     reasons: list[ReasonPublic]
-
-
-class ExpectedStartBasis(StrEnum):
-    """What a waiting case's expected start date rests on, or why there is none."""
-
-    PROPOSAL = "proposal"  # the start date of its pending proposal
-    MATCHING_RUN = "matching_run"  # the latest run's plan (no proposal made of it)
-    BEYOND_HORIZON = "beyond_horizon"  # the latest run found no start within its horizon
-    CAPACITY_GAP = "capacity_gap"  # no facility in the country is eligible
-    AWAITING_RUN = "awaiting_run"  # not in the latest run's plan any more, or not yet
-    NO_RUN = "no_run"  # no matching run has been made
 
 
 EXPECTED_START_HELP = (

@@ -1,57 +1,35 @@
-"""Cases: intake, the national waiting list, reading and withdrawing a case record."""
+"""Cases: intake, the national waiting list, reading and withdrawing a case record.
+
+The decisions are the use cases' (:mod:`flows`); here a case becomes the API's record.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.audit.log import record, record_reads
+import flows
 from api.cases.schemas import (
     CaseCreate,
     CaseListItem,
     CasePublic,
     CasesPublic,
-    ExpectedStartBasis,
     ReasonPublic,
     TypeVerdict,
 )
 from api.database import Database
-from api.errors import ConflictError, FieldError
-from api.idempotency import Idempotency, remember, replay
+from api.errors import FieldError
 from capacity import Case, CaseStatus, Rulebook
 from capacity.clock import local_date
-from capacity.persistence import (
-    DecisionRepository,
-    DuplicateRecordError,
-    ProposalStatus,
-    Repository,
-    StoredAnswer,
-    StoredProposal,
-    StoredUser,
-)
-from capacity.persistence.models import CaseRow
-from capacity.persistence.queries import ids_with_prefix
+from capacity.persistence import Repository, StoredUser, audit
 
 ID_ATTEMPTS = 5  # concurrent intakes on PostgreSQL may draw the same number; try again
-WAITING_LIST = (CaseStatus.WAITING, CaseStatus.PROPOSED)
-"""The national waiting list: cases waiting for a placement, with a proposal or not."""
-WITHDRAWABLE = WAITING_LIST
-
-
-Expected = tuple[date | None, ExpectedStartBasis]
 
 
 def public(
-    case: Case,
-    *,
-    rulebook: Rulebook,
-    today: date,
-    pending: StoredProposal | None,
-    expected: Expected | None,
+    case: Case, *, rulebook: Rulebook, today: date, line: flows.WaitingLine | None
 ) -> CasePublic:
     """The full case record with complexity class, eligible placement types and (on the
     waiting list) the expected start and what it rests on."""
@@ -65,6 +43,8 @@ def public(
         )
         for t, v in rulebook.eligible_types(case).items()
     ]
+    expected = line.expected if line is not None else None
+    pending = line.pending if line is not None else None
     return CasePublic(
         id=case.id,
         intake_date=case.intake_date,
@@ -86,19 +66,17 @@ def public(
         priority_weight=round(prio.weight, 6),
         days_waited=prio.days_waited,
         eligible_types=verdicts,
-        expected_start=expected[0] if expected is not None else None,
-        expected_start_basis=expected[1] if expected is not None else None,
+        expected_start=expected.day if expected is not None else None,
+        expected_start_basis=expected.basis if expected is not None else None,
         proposal_id=pending.id if pending is not None else None,
     )
 
 
-def _draft(new: CaseCreate, today: date) -> Case:
-    intake = new.intake_date or today
-    if intake > today:
-        raise FieldError(["body", "intake_date"], f"lies in the future (today is {today})")
+def draft(new: CaseCreate, today: date) -> Case:
+    """The intake profile as a case (every field validated; the id comes at registration)."""
     return Case(
         id="C-DRAFT",
-        intake_date=intake,
+        intake_date=new.intake_date or today,
         age=new.age,
         gender=new.gender,
         residence_status=new.residence_status,
@@ -115,110 +93,32 @@ def _draft(new: CaseCreate, today: date) -> Case:
     )
 
 
-def _next_id(session: Session, year: int) -> str:
-    prefix = f"C-{year}-"
-    numbers = [
-        int(i[len(prefix) :])
-        for i in ids_with_prefix(session, CaseRow, prefix)
-        if i[len(prefix) :].isdigit()
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
-
-
 def create(
-    db: Database,
-    *,
-    new: CaseCreate,
-    user: StoredUser,
-    now: datetime,
-    rulebook: Rulebook,
-    idem: Idempotency | None,
-) -> CasePublic | StoredAnswer:
-    """Register a case under a new id; answer with its class and eligible types."""
+    session: Session, *, profile: Case, user: StoredUser, now: datetime, rulebook: Rulebook
+) -> CasePublic:
+    """Register a case under a new id (:func:`flows.register`); its class and eligible types."""
     today = local_date(now)
-    draft = _draft(new, today)  # validates every field before anything is written
-    for attempt in range(ID_ATTEMPTS):
-        try:
-            with db.unit(immediate=True) as session:
-                if (answer := replay(session, idem)) is not None:
-                    return answer
-                case = replace(draft, id=_next_id(session, today.year))
-                Repository(session).add_case(case)
-                record(session, user, "case.create", "case", case.id)
-                expected = _expected_starts(session, [case], {}).get(case.id)
-                result = public(
-                    case, rulebook=rulebook, today=today, pending=None, expected=expected
-                )
-                remember(session, idem, 201, result)
-                return result
-        except (IntegrityError, DuplicateRecordError):
-            if attempt == ID_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _pending(session: Session, case_ids: list[str]) -> dict[str, StoredProposal]:
-    found = DecisionRepository(session).proposals(case_ids=case_ids, status=ProposalStatus.PENDING)
-    return {p.case_id: p for p in found}
+    case = flows.register(session, profile, today=today, by=user.name)
+    return public(
+        case,
+        rulebook=rulebook,
+        today=today,
+        line=flows.line(session, case, rulebook=rulebook, today=today),
+    )
 
 
 def get(
     db: Database, *, case_id: str, user: StoredUser, now: datetime, rulebook: Rulebook
 ) -> CasePublic:
     """One case record (the read is audited)."""
+    today = local_date(now)
     with db.audited_read() as session:
         case = Repository(session).case(case_id)
-        pending = _pending(session, [case_id]).get(case_id)
-        expected = _expected_starts(session, [case], {case_id: pending} if pending else {})
-        record(session, user, "case.read", "case", case_id)
-    return public(
-        case,
-        rulebook=rulebook,
-        today=local_date(now),
-        pending=pending,
-        expected=expected.get(case_id),
-    )
-
-
-def _expected_starts(
-    session: Session, cases: list[Case], pending: dict[str, StoredProposal]
-) -> dict[str, Expected]:
-    """Each waiting or proposed case's expected start and what it rests on.
-
-    The pending proposal's start date; without one, what the latest matching run planned
-    for the case: a start date (a plan no proposal was made of), no start within its
-    horizon, or no eligible facility at all. A case the latest run did not plan (registered
-    since), or whose proposal from that run is gone (declined), waits for the next run.
-    """
-    out: dict[str, Expected] = {}
-    unproposed = []
-    for case in cases:
-        if case.status not in WAITING_LIST:
-            continue
-        if (p := pending.get(case.id)) is not None:
-            out[case.id] = (p.start_date, ExpectedStartBasis.PROPOSAL)
-        else:
-            unproposed.append(case.id)
-    if not unproposed:
-        return out
-    decisions = DecisionRepository(session)
-    runs, _ = decisions.runs(limit=1)
-    if not runs:
-        return out | dict.fromkeys(unproposed, (None, ExpectedStartBasis.NO_RUN))
-    latest = runs[0]
-    proposed = {p.case_id for p in decisions.proposals(run_id=latest.id, case_ids=unproposed)}
-    waits = {w["case_id"]: w for w in latest.record.waits}
-    for case_id in unproposed:
-        wait = waits.get(case_id)
-        if case_id in proposed or wait is None:
-            out[case_id] = (None, ExpectedStartBasis.AWAITING_RUN)
-        elif wait.get("start_date"):
-            out[case_id] = (date.fromisoformat(wait["start_date"]), ExpectedStartBasis.MATCHING_RUN)
-        elif wait.get("capacity_gap"):
-            out[case_id] = (None, ExpectedStartBasis.CAPACITY_GAP)
-        else:
-            out[case_id] = (None, ExpectedStartBasis.BEYOND_HORIZON)
-    return out
+        line = flows.line(session, case, rulebook=rulebook, today=today)
+        audit.record(
+            session, actor=user.name, action="case.read", record_type="case", record_id=case_id
+        )
+    return public(case, rulebook=rulebook, today=today, line=line)
 
 
 def list_(
@@ -237,7 +137,7 @@ def list_(
     """Cases by priority (highest first), with expected start dates; every line audited.
 
     ``status`` takes the cases of that one status; ``statuses`` (instead) those of any of
-    them: :data:`WAITING_LIST` gives the national waiting list, proposal or not.
+    them: :data:`capacity.WAITING_LIST` gives the national waiting list, proposal or not.
     """
     if status is not None and statuses is not None:
         raise ValueError("give status or statuses, not both")
@@ -245,67 +145,50 @@ def list_(
     classes = [c.name for c in rulebook.rules.priority.complexity.classes]
     if complexity is not None and complexity not in classes:
         raise FieldError(["query", "complexity"], f"must be one of: {', '.join(classes)}")
+    wanted = statuses if statuses is not None else (None if status is None else [status])
     with db.audited_read() as session:
-        repo = Repository(session)
-        found = (
-            repo.cases(status=status)
-            if statuses is None
-            else [c for s in statuses for c in repo.cases(status=s)]
+        page = flows.cases_by_priority(
+            session,
+            rulebook=rulebook,
+            today=today,
+            statuses=wanted,
+            region=region,
+            complexity=complexity,
+            limit=limit,
+            offset=offset,
         )
-        cases = [c for c in found if region is None or c.region_signalled == region]
-        prio = {c.id: rulebook.priority(c, today) for c in cases}
-        if complexity is not None:
-            cases = [c for c in cases if prio[c.id].complexity_class == complexity]
-        cases.sort(key=lambda c: (-prio[c.id].weight, c.intake_date, c.id))
-        page = cases[offset : offset + limit]
-        pending = _pending(session, [c.id for c in page])
-        expected = _expected_starts(session, page, pending)
         shown = status if statuses is None else sorted(s.value for s in statuses)
         detail = {"status": shown, "region": region, "complexity": complexity}
-        record_reads(session, user, "case.list", [c.id for c in page], detail)
+        audit.record_reads(
+            session,
+            actor=user.name,
+            action="case.list",
+            case_ids=[ln.case.id for ln in page.lines],
+            detail=detail,
+        )
     data = [
         CaseListItem(
-            id=c.id,
-            intake_date=c.intake_date,
-            status=c.status,
-            region_signalled=c.region_signalled,
-            complexity_class=prio[c.id].complexity_class,
-            priority_weight=round(prio[c.id].weight, 6),
-            days_waited=prio[c.id].days_waited,
-            beds=c.beds,
-            expected_start=expected[c.id][0] if c.id in expected else None,
-            expected_start_basis=expected[c.id][1] if c.id in expected else None,
-            proposal_id=p.id if (p := pending.get(c.id)) else None,
-            proposed_facility_id=p.facility_id if p else None,
+            id=ln.case.id,
+            intake_date=ln.case.intake_date,
+            status=ln.case.status,
+            region_signalled=ln.case.region_signalled,
+            complexity_class=ln.priority.complexity_class,
+            priority_weight=round(ln.priority.weight, 6),
+            days_waited=ln.priority.days_waited,
+            beds=ln.case.beds,
+            expected_start=ln.expected.day if ln.expected is not None else None,
+            expected_start_basis=ln.expected.basis if ln.expected is not None else None,
+            proposal_id=ln.pending.id if ln.pending else None,
+            proposed_facility_id=ln.pending.facility_id if ln.pending else None,
         )
-        for c in page
+        for ln in page.lines
     ]
-    return CasesPublic(data=data, count=len(cases))
+    return CasesPublic(data=data, count=page.total)
 
 
 def withdraw(
-    db: Database,
-    *,
-    case_id: str,
-    user: StoredUser,
-    now: datetime,
-    rulebook: Rulebook,
-    idem: Idempotency | None,
-) -> CasePublic | StoredAnswer:
-    """Take a waiting or proposed case off the list; its pending proposal expires."""
-    with db.unit(immediate=True) as session:
-        if (answer := replay(session, idem)) is not None:
-            return answer
-        repo = Repository(session)
-        case = repo.case(case_id)
-        if case.status not in WITHDRAWABLE:
-            raise ConflictError(
-                f"case {case_id} is {case.status.value}; only a waiting or proposed case can "
-                "be withdrawn (a placed case is discharged)"
-            )
-        DecisionRepository(session).expire_pending([case_id])
-        case = repo.set_case_status(case_id, status=CaseStatus.WITHDRAWN)
-        record(session, user, "case.withdraw", "case", case_id)
-        result = public(case, rulebook=rulebook, today=local_date(now), pending=None, expected=None)
-        remember(session, idem, 200, result)
-        return result
+    session: Session, *, case_id: str, user: StoredUser, now: datetime, rulebook: Rulebook
+) -> CasePublic:
+    """Take a waiting or proposed case off the list (:func:`flows.withdraw`)."""
+    case = flows.withdraw(session, case_id, by=user.name)
+    return public(case, rulebook=rulebook, today=local_date(now), line=None)

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+import flows
 from api.cli import render
 from api.cli.errors import user_errors
 from api.cli.quiet import silence_solver_banner
 from api.cli.scenario import DEMO_REPLICATIONS, demo_comparison, scenario_errors
-from capacity import CaseStatus, bundled_rulebook
+from capacity import bundled_rulebook
 from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
 from capacity.persistence import DatabaseSettings, Repository, ensure_database, session_scope
 from matching import (
@@ -21,7 +22,6 @@ from matching import (
     MatchingError,
     SolveParams,
     bed_values,
-    build_problem,
     explain,
 )
 from matching import solve as run_solve
@@ -53,17 +53,18 @@ def demo(
         engine = ensure_database(settings.database_url)
         rulebook = bundled_rulebook()
         with session_scope(engine) as session:
-            repo = Repository(session)
-            added = repo.save_dataset(build_demo_dataset(seed=DEMO_SEED, as_of=DEMO_AS_OF))
-            snapshot = repo.supply_snapshot(as_of=DEMO_AS_OF)
-            waiting = repo.cases(status=CaseStatus.WAITING)
+            added = Repository(session).save_dataset(
+                build_demo_dataset(seed=DEMO_SEED, as_of=DEMO_AS_OF)
+            )
+            inputs = flows.prepare_round(session, as_of=DEMO_AS_OF, rulebook=rulebook)
+        snapshot, waiting = inputs.snapshot, list(inputs.cases)
         where = engine.url.render_as_string(hide_password=True)
         console.rule("[bold]Opvang demo: the national picture")
         console.print(render.loaded(where, added, DEMO_AS_OF))
         console.print(render.occupancy_by_type(snapshot))
         console.print(render.occupancy_by_region(snapshot))
         console.print(render.waiting_by_complexity(waiting, rulebook, snapshot.day0))
-        built = build_problem(snapshot, waiting, rulebook)
+        built = inputs.build()
         console.print(render.capacity_gaps(built))
 
         console.rule("[bold]Matching round (national pool, uniform criteria)")

@@ -5,25 +5,26 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from api.audit.log import record, record_reads
+from sqlalchemy.orm import Session
+
+import flows
 from api.cli.quiet import silence_solver_banner
 from api.database import Database
-from api.idempotency import Idempotency, remember, replay
-from api.matching_runs import explained
+from api.idempotency import Idempotency
 from api.matching_runs.schemas import RunCreate, RunPublic, RunsPublic, RunSummary, WaitPublic
 from api.proposals.service import proposal_public
 from api.settings import ApiSettings
-from capacity import CaseStatus, Rulebook
+from api.unit_of_work import replayed, write
+from capacity import Rulebook
 from capacity.persistence import (
     DecisionRepository,
-    Repository,
-    RunRecord,
     StoredAnswer,
     StoredProposal,
     StoredRun,
     StoredUser,
+    audit,
 )
-from matching import SolveParams, build_problem, explain, solve
+from matching import SolveParams
 
 
 def summary(run: StoredRun) -> RunSummary:
@@ -44,7 +45,7 @@ def public(run: StoredRun, proposals: list[StoredProposal]) -> RunPublic:
         id=run.id,
         created_at=run.created_at,
         proposals=[proposal_public(p) for p in proposals],
-        waits=[WaitPublic.model_validate(w) for w in run.record.waits],
+        waits=[WaitPublic.model_validate(w.to_json()) for w in run.record.waits],
         **_fields(run),
     )
 
@@ -63,58 +64,35 @@ def create(
     settings: ApiSettings,
     idem: Idempotency | None,
 ) -> RunPublic | StoredAnswer:
-    """Build, solve and explain a round on the waiting and proposed cases; store it all."""
+    """Prepare, solve and explain the round (:mod:`flows`), then store it all.
+
+    The one write that is not a single transaction: the solve runs between a read of the
+    inputs and the write of the run, so a retry is answered from its stored answer before
+    the solve, and again (a concurrent twin) before the write.
+    """
+    if (answer := replayed(db, idem)) is not None:
+        return answer
     time_limit = min(
         params.time_limit or settings.matching_time_limit, settings.max_matching_time_limit
     )
-    seed = params.seed or 0
     with db.unit() as session:
-        if (answer := replay(session, idem)) is not None:
-            return answer
-        repo = Repository(session)
-        snapshot = repo.supply_snapshot(as_of=now)
-        open_cases = repo.cases(status=CaseStatus.WAITING) + repo.cases(status=CaseStatus.PROPOSED)
-        cases = sorted(open_cases, key=lambda c: c.id)  # a canonical order: same set, same hash
-        declined = DecisionRepository(session).declined_pairs()
-    built = build_problem(snapshot, cases, rulebook, declined=declined)
+        inputs = flows.prepare_round(session, as_of=now, rulebook=rulebook)
     silence_solver_banner()
-    result = solve(built.problem, SolveParams(time_limit=time_limit, seed=seed))
-    why = explain(built, result)
-    run_record = RunRecord(
-        created_by=user.name,
-        as_of=now,
-        inputs_hash=explained.inputs_hash(built),
-        rulebook_version=rulebook.version,
-        rulebook_hash=rulebook.content_hash,
-        parameters={
-            "time_limit": time_limit,
-            "seed": seed,
-            "horizon_days": snapshot.horizon_days,
-        },
-        status=result.status.value,
-        objective=result.objective,
-        bound=result.bound,
-        gap=result.gap,
-        method=result.method,
-        build_seconds=result.build_seconds,
-        solve_seconds=result.solve_seconds,
-        cases=len(cases),
-        notes=result.notes,
-        waits=tuple(explained.waits(built, why)),
-    )
-    drafts = explained.proposal_drafts(built, result, why)
-    with db.unit(immediate=True) as session:
-        if (answer := replay(session, idem)) is not None:
-            return answer
-        run, proposals = DecisionRepository(session).add_run(
-            run_record, drafts, case_ids=[c.id for c in cases]
-        )
+    solved = flows.solve_round(inputs, SolveParams(time_limit=time_limit, seed=params.seed or 0))
+
+    def store(session: Session) -> RunPublic:
+        run, proposals = flows.store_run(session, solved, by=user.name)
         out = public(run, proposals)
-        detail = {"proposals": len(proposals), "status": run_record.status}
-        record(session, user, "matching_run.create", "matching_run", str(run.id), detail)
-        record_reads(session, user, "matching_run.read", _listed_cases(out), {"run": run.id})
-        remember(session, idem, 201, out)
-    return out
+        audit.record_reads(
+            session,
+            actor=user.name,
+            action="matching_run.read",
+            case_ids=_listed_cases(out),
+            detail={"run": run.id},
+        )
+        return out
+
+    return write(db, idem, 201, store)
 
 
 def get(db: Database, *, run_id: int, user: StoredUser) -> RunPublic:
@@ -123,7 +101,13 @@ def get(db: Database, *, run_id: int, user: StoredUser) -> RunPublic:
         decisions = DecisionRepository(session)
         run = decisions.run(run_id)
         out = public(run, decisions.proposals(run_id=run_id))
-        record_reads(session, user, "matching_run.read", _listed_cases(out), {"run": run_id})
+        audit.record_reads(
+            session,
+            actor=user.name,
+            action="matching_run.read",
+            case_ids=_listed_cases(out),
+            detail={"run": run_id},
+        )
     return out
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Query, Request, status
 
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, NowDep, require
@@ -14,6 +15,7 @@ from api.placements import service
 from api.placements.schemas import PlacementDischarge, PlacementPublic, PlacementsPublic
 from api.routing import domain_router
 from api.types import MAX_OFFSET
+from api.unit_of_work import write
 
 router = domain_router(
     prefix="/placements", tags=["placements"], dependencies=[require(Role.INTAKE_COORDINATOR)]
@@ -59,8 +61,7 @@ def discharge_placement(
     """Record a discharge (default today); the beds are free from that day."""
     payload = body or PlacementDischarge()
     idem = for_request(request, user, idempotency_key, payload=payload)
-    return respond(
-        service.discharge(
-            db, placement_id=placement_id, day=payload.day, user=user, now=now, idem=idem
-        )
+    work = partial(
+        service.discharge, placement_id=placement_id, day=payload.day, user=user, now=now
     )
+    return respond(write(db, idem, status.HTTP_200_OK, work))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import Request, status
@@ -15,6 +16,7 @@ from api.proposals import service
 from api.proposals.schemas import ProposalDecline, ProposalPublic
 from api.routing import domain_router
 from api.types import RecordId
+from api.unit_of_work import write
 
 router = domain_router(
     prefix="/proposals", tags=["proposals"], dependencies=[require(Role.INTAKE_COORDINATOR)]
@@ -43,7 +45,8 @@ def accept_proposal(
 ) -> Any:
     """Accept: re-checks the beds and creates the placement in one transaction; 409 if gone."""
     idem = for_request(request, user, idempotency_key, payload=None)
-    return respond(service.accept(db, proposal_id=proposal_id, user=user, now=now, idem=idem))
+    work = partial(service.accept, proposal_id=proposal_id, user=user, now=now)
+    return respond(write(db, idem, status.HTTP_201_CREATED, work))
 
 
 @router.post(
@@ -62,6 +65,5 @@ def decline_proposal(
 ) -> Any:
     """Decline with a coded reason; the pair is excluded from later runs."""
     idem = for_request(request, user, idempotency_key, payload=body)
-    return respond(
-        service.decline(db, proposal_id=proposal_id, body=body, user=user, now=now, idem=idem)
-    )
+    work = partial(service.decline, proposal_id=proposal_id, body=body, user=user, now=now)
+    return respond(write(db, idem, status.HTTP_200_OK, work))

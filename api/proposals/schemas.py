@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.types import InputModel, ShortText
 from capacity.persistence import ProposalStatus
+from flows import DeclineReason
 
 
 class AlternativePublic(BaseModel):
@@ -36,13 +36,6 @@ class ProposalPublic(BaseModel):
     decline_reason: str | None
     decline_text: str | None
     placement_id: str | None
-
-
-class DeclineReason(StrEnum):
-    CASE_DECLINED = "case_declined"  # the victim (or their counsel) declined
-    FACILITY_DECLINED = "facility_declined"  # the facility refused the case
-    UNSAFE = "unsafe"  # unsafe for this case (a perpetrator nearby, a known address)
-    OTHER = "other"  # explained in `text`
 
 
 class ProposalDecline(InputModel):

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
+import flows
 from api.database import Database
 from api.stats.schemas import (
     CapacityGapStats,
@@ -16,19 +17,17 @@ from api.stats.schemas import (
     WaitingGroup,
     WaitingStats,
 )
-from capacity import Case, CaseStatus, Rulebook, SupplySnapshot
+from capacity import Case, Rulebook, SupplySnapshot
 from capacity.aggregates import OccupancyRow, occupancy_by
 from capacity.clock import local_date
 from capacity.disclosure import PublishedCount, mean_wait_days, protect_tables, publish
 from capacity.persistence import Repository
 from capacity.regions import region_ids
-from matching import build_problem
 
 
 def _waiting_list(db: Database) -> list[Case]:
     with db.unit() as session:
-        repo = Repository(session)
-        return repo.cases(status=CaseStatus.WAITING) + repo.cases(status=CaseStatus.PROPOSED)
+        return Repository(session).waiting_list()
 
 
 def _snapshot(db: Database, now: datetime) -> SupplySnapshot:
@@ -114,7 +113,8 @@ def capacity_gaps(db: Database, *, now: datetime, rulebook: Rulebook) -> Capacit
     For each such case the rules counted are those failing at its closest facilities (the
     ones with the fewest failed rules): what would have to change to give it a place.
     """
-    built = build_problem(_snapshot(db, now), _waiting_list(db), rulebook)
+    with db.unit() as session:
+        built = flows.prepare_round(session, as_of=now, rulebook=rulebook).build()
     per_rule: Counter[str] = Counter()
     for verdicts in built.gaps.values():
         fewest = min((len(v.failed) for v in verdicts), default=0)

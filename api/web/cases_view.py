@@ -9,21 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.cases import service as cases
-from api.cases.schemas import CaseCreate, CaseListItem, CasePublic, ExpectedStartBasis
+from api.cases.schemas import CaseCreate, CaseListItem, CasePublic
 from api.database import Database
 from api.errors import FieldError
 from api.proposals import service as proposals
 from api.proposals.schemas import ProposalPublic
+from api.unit_of_work import write
 from api.web.forms import FieldErrors, api_errors, text, texts, validation_errors, whole_number
 from capacity import (
     CATALOGUE,
     REGIONS,
+    WAITING_LIST,
     ExploitationType,
     Facility,
     Gender,
@@ -35,11 +38,13 @@ from capacity import (
     Rulebook,
     SafetyRisk,
 )
+from capacity.clock import local_date
 from capacity.criteria.labels import GENDER_LABELS, NEED_LABELS, RESIDENCE_LABELS
 from capacity.persistence import Repository, StoredUser
+from flows import ExpectedStartBasis, InvalidInputError
 
 LIST_LIMIT = 1000  # lines per status on one page; the national list is a few hundred
-ON_THE_LIST = cases.WAITING_LIST
+ON_THE_LIST = WAITING_LIST
 START_NOTE = {  # why a line of the waiting list has no expected start date (docs/api.md)
     ExpectedStartBasis.BEYOND_HORIZON: "beyond the planning horizon",
     ExpectedStartBasis.CAPACITY_GAP: "capacity gap",
@@ -210,8 +215,9 @@ def register(
 ) -> tuple[CasePublic | None, FieldErrors]:
     """Register the case through the API's service; field errors instead of a 422."""
     try:
-        created = cases.create(db, new=new, user=user, now=now, rulebook=rulebook, idem=None)
-    except (FieldError, InvalidFieldError) as exc:
+        profile = cases.draft(new, local_date(now))
+        work = partial(cases.create, profile=profile, user=user, now=now, rulebook=rulebook)
+        created = write(db, None, 201, work, attempts=cases.ID_ATTEMPTS)
+    except (FieldError, InvalidFieldError, InvalidInputError) as exc:
         return None, api_errors(exc)
-    assert isinstance(created, CasePublic)  # no idempotency key: never a replayed answer
     return created, {}

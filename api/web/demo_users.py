@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from api.auth.passwords import hash_password
 from api.auth.roles import Role
 from capacity import UnknownReferenceError
-from capacity.persistence import Repository, SessionRepository, UserRepository, session_scope
+from capacity.persistence import SessionRepository, UserRepository, audit, session_scope
 
 DEMO_ACTOR = "serve --demo"  # the audit log's actor for the demo users' changes
 DEMO_REPORTER_REGION = "utrecht"  # six facilities of five providers in the demo dataset
@@ -46,7 +46,7 @@ def demo_logins(engine: Engine) -> list[DemoLogin]:
         for name, role, region in DEMO_USERS
     ]
     with session_scope(engine, immediate=True) as session:
-        users, audit = UserRepository(session), Repository(session)
+        users = UserRepository(session)
         for login in logins:
             password_hash = hash_password(login.password)
             try:
@@ -63,5 +63,11 @@ def demo_logins(engine: Engine) -> list[DemoLogin]:
                 users.set_password(user_id=user.id, password_hash=password_hash)
                 SessionRepository(session).delete_for_user(user.id)
                 action = "user.password"
-            audit.audit(actor=DEMO_ACTOR, action=action, record_type="user", record_id=login.name)
+            audit.record(
+                session,
+                actor=DEMO_ACTOR,
+                action=action,
+                record_type="user",
+                record_id=login.name,
+            )
     return logins

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 
 from api.errors import FieldError
 from capacity import InvalidFieldError
+from flows import InvalidInputError
 
 FieldErrors = dict[str, str]
 WHOLE_NUMBER = re.compile(r"^-?\d{1,9}$")
@@ -62,10 +63,12 @@ def validation_errors(exc: ValidationError) -> FieldErrors:
     return out
 
 
-def api_errors(exc: FieldError | InvalidFieldError) -> FieldErrors:
-    """The field an API or domain error names, with its reason."""
+def api_errors(exc: FieldError | InvalidFieldError | InvalidInputError) -> FieldErrors:
+    """The field an API, domain or use-case error names, with its reason."""
     if isinstance(exc, FieldError):
         return {_first_name(exc.loc): exc.detail}
+    if isinstance(exc, InvalidInputError):
+        return {exc.field: exc.reason}
     name = re.split(r"[.\[]", exc.field, maxsplit=1)[0]
     return {name or "form": exc.reason}
 

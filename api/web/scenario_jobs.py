@@ -24,7 +24,6 @@ from typing import Any
 
 import yaml
 
-from api.audit.log import record
 from api.database import Database
 from api.web.settings import WebSettings
 from capacity.persistence import (
@@ -33,6 +32,7 @@ from capacity.persistence import (
     ScenarioSource,
     StoredScenarioJob,
     StoredUser,
+    audit,
 )
 from scenarios import EXAMPLES_DIR, InvalidScenarioError, Scenario, parse_scenario
 
@@ -151,7 +151,14 @@ def create(
             created_by=user.name, sources=sources, replications=replications, progress_total=total
         )
         detail = {"files": ", ".join(s.name for s in sources), "replications": replications}
-        record(session, user, "scenario_job.create", "scenario_job", str(job.id), detail)
+        audit.record(
+            session,
+            actor=user.name,
+            action="scenario_job.create",
+            record_type="scenario_job",
+            record_id=str(job.id),
+            detail=detail,
+        )
     return job
 
 

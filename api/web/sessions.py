@@ -14,12 +14,11 @@ from datetime import datetime, timedelta
 
 from fastapi import Request, Response
 
-from api.audit.log import record
 from api.auth.passwords import verify_password
 from api.auth.tokens import hash_token
 from api.database import Database
 from api.web.settings import WebSettings
-from capacity.persistence import Repository, SessionRepository, StoredSession, UserRepository
+from capacity.persistence import SessionRepository, StoredSession, UserRepository, audit
 
 SESSION_COOKIE = "opvang_session"
 LOGIN_CSRF_COOKIE = "opvang_login_csrf"  # the login form's CSRF token (no session yet)
@@ -61,7 +60,13 @@ def sign_in(
         sessions.add(
             session_hash=hash_token(token), user_id=user.id, csrf_token=csrf, expires_at=expires
         )
-        record(session, user, "session.sign_in", "user", user.name)
+        audit.record(
+            session,
+            actor=user.name,
+            action="session.sign_in",
+            record_type="user",
+            record_id=user.name,
+        )
     return SignIn(token, StoredSession(hash_token(token), user, csrf, expires))
 
 
@@ -77,7 +82,8 @@ def audit_failure(db: Database, *, name: str, address: str, reason: str) -> None
     """
     record_id = name if _NAME.fullmatch(name) else "(not a user name)"
     with db.unit(immediate=True) as session:
-        Repository(session).audit(
+        audit.record(
+            session,
             actor=ANONYMOUS,
             action="session.sign_in_failed",
             record_type="user",
@@ -96,7 +102,13 @@ def sign_out(db: Database, current: StoredSession) -> None:
     """End a session."""
     with db.unit(immediate=True) as session:
         SessionRepository(session).delete(current.id)
-        record(session, current.user, "session.sign_out", "user", current.user.name)
+        audit.record(
+            session,
+            actor=current.user.name,
+            action="session.sign_out",
+            record_type="user",
+            record_id=current.user.name,
+        )
 
 
 def secure_cookies(request: Request, settings: WebSettings) -> bool:

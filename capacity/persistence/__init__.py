@@ -10,18 +10,23 @@ Typical use::
     with session_scope(engine, immediate=True) as session:
         repo = Repository(session)
         repo.add_report(report)
-        repo.audit(actor="u-12", action="availability.report", record_type="facility",
-                   record_id=report.facility_id)
+        audit.record(session, actor="u-12", action="availability.report",
+                     record_type="facility", record_id=report.facility_id)
 """
 
+from capacity.persistence import audit
 from capacity.persistence.audit import AuditDetail, AuditEntry
 from capacity.persistence.decisions import (
+    AlternativeRecord,
+    BindRecord,
     DecisionRepository,
+    ExtraBedRecord,
     ProposalDraft,
     ProposalStatus,
     RunRecord,
     StoredProposal,
     StoredRun,
+    WaitRecord,
 )
 from capacity.persistence.engine import (
     MIGRATIONS_DIR,
@@ -66,11 +71,14 @@ from capacity.persistence.users import StoredUser, UserRepository
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "AlternativeRecord",
     "AuditDetail",
     "AuditEntry",
+    "BindRecord",
     "DatabaseSettings",
     "DecisionRepository",
     "DuplicateRecordError",
+    "ExtraBedRecord",
     "FacilityFacts",
     "FacilityScope",
     "IdempotencyConflictError",
@@ -95,8 +103,10 @@ __all__ = [
     "StoredSession",
     "StoredUser",
     "UserRepository",
+    "WaitRecord",
     "WriterBusyError",
     "append_checked",
+    "audit",
     "check_scope",
     "current_revision",
     "derived_idempotency_key",

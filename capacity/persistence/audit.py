@@ -196,3 +196,28 @@ def record_many(
     if rows:
         session.execute(insert(AuditRow), rows)
     return len(rows)
+
+
+def record_reads(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    case_ids: Sequence[str],
+    detail: AuditDetail = None,
+) -> int:
+    """One entry per case record shown (a list read), so "who has seen case X" has an answer.
+
+    Returns
+    -------
+    int
+        Entries written.
+    """
+    return record_many(
+        session,
+        actor=actor,
+        action=action,
+        record_type="case",
+        record_ids=case_ids,
+        detail=detail,
+    )

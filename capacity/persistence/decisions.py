@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from capacity.cases import CaseStatus
 from capacity.errors import UnknownReferenceError
+from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.persistence.mapping import checked
 from capacity.persistence.models import (
     CaseRow,
@@ -28,7 +29,7 @@ from capacity.persistence.models import (
     ProposalRow,
 )
 
-OPEN_STATUSES = (CaseStatus.WAITING.value, CaseStatus.PROPOSED.value)
+OPEN_STATUSES = tuple(sorted(s.value for s in WAITING_LIST))
 
 
 class ProposalStatus(StrEnum):
@@ -36,6 +37,161 @@ class ProposalStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"  # a later run replaced it, or the case left the waiting list
+
+
+@dataclass(frozen=True, slots=True)
+class BindRecord:
+    """One thing that kept a case waiting in a run (see :class:`matching.Binding`).
+
+    Parameters
+    ----------
+    kind
+        ``capacity_gap``, ``declined``, ``full_until``, ``full_horizon``, ``budget``,
+        ``penalty`` or ``improvable``.
+    text
+        The reason in a coordinator's words.
+    date
+        The day it is about (full until, or the start a budget would not pay for).
+    stream
+        The funding stream whose budget binds.
+    facility_id
+        The facility the reason is about.
+    """
+
+    kind: str
+    text: str
+    date: date | None = None
+    stream: str | None = None
+    facility_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraBedRecord:
+    """One more bed here would have placed the case from ``start_date``."""
+
+    facility_id: str
+    start_date: date
+    gain: float  # weighted waiting days saved
+
+
+@dataclass(frozen=True, slots=True)
+class WaitRecord:
+    """Why a case of a run was left waiting, as the run stores it (typed, issue 12).
+
+    Parameters
+    ----------
+    case_id
+        The case.
+    start_date
+        Its planned start when later than today; ``None``: unplaced within the horizon.
+    text
+        The whole reason in a coordinator's words.
+    capacity_gap
+        No facility in the country is eligible.
+    binds
+        What keeps it waiting.
+    extra_bed
+        Where one more bed would have placed it.
+    failing_rules
+        For a capacity gap: rule family and how many facilities it keeps out.
+    """
+
+    case_id: str
+    start_date: date | None
+    text: str
+    capacity_gap: bool = False
+    binds: tuple[BindRecord, ...] = ()
+    extra_bed: ExtraBedRecord | None = None
+    failing_rules: tuple[tuple[str, int], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON the run's row keeps."""
+        extra = self.extra_bed
+        return {
+            "case_id": self.case_id,
+            "start_date": _iso(self.start_date),
+            "text": self.text,
+            "capacity_gap": self.capacity_gap,
+            "binds": [
+                {
+                    "kind": b.kind,
+                    "text": b.text,
+                    "date": _iso(b.date),
+                    "stream": b.stream,
+                    "facility_id": b.facility_id,
+                }
+                for b in self.binds
+            ],
+            "extra_bed": None
+            if extra is None
+            else {
+                "facility_id": extra.facility_id,
+                "start_date": extra.start_date.isoformat(),
+                "gain": extra.gain,
+            },
+            "failing_rules": [{"rule": r, "facilities": n} for r, n in self.failing_rules],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> WaitRecord:
+        """A record from the JSON of :meth:`to_json`."""
+        extra = data.get("extra_bed")
+        return cls(
+            case_id=str(data["case_id"]),
+            start_date=_day(data.get("start_date")),
+            text=str(data.get("text", "")),
+            capacity_gap=bool(data.get("capacity_gap", False)),
+            binds=tuple(
+                BindRecord(
+                    kind=str(b["kind"]),
+                    text=str(b.get("text", "")),
+                    date=_day(b.get("date")),
+                    stream=b.get("stream"),
+                    facility_id=b.get("facility_id"),
+                )
+                for b in data.get("binds", ())
+            ),
+            extra_bed=None
+            if not extra
+            else ExtraBedRecord(
+                str(extra["facility_id"]), date.fromisoformat(extra["start_date"]), extra["gain"]
+            ),
+            failing_rules=tuple(
+                (str(r["rule"]), int(r["facilities"])) for r in data.get("failing_rules", ())
+            ),
+        )
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day(text: str | None) -> date | None:
+    return None if not text else date.fromisoformat(text)
+
+
+@dataclass(frozen=True, slots=True)
+class AlternativeRecord:
+    """Another facility that could take a proposed case, with every other proposal kept."""
+
+    facility_id: str
+    start_date: date
+    objective_difference: float  # weighted waiting days worse
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "facility_id": self.facility_id,
+            "start_date": self.start_date.isoformat(),
+            "objective_difference": self.objective_difference,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AlternativeRecord:
+        return cls(
+            str(data["facility_id"]),
+            date.fromisoformat(data["start_date"]),
+            float(data["objective_difference"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +213,7 @@ class RunRecord:
     solve_seconds: float
     cases: int
     notes: tuple[str, ...] = ()
-    waits: tuple[Mapping[str, Any], ...] = ()
+    waits: tuple[WaitRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +235,7 @@ class ProposalDraft:
     start_date: date
     explanation: str
     criteria: tuple[str, ...] = ()
-    alternatives: tuple[Mapping[str, Any], ...] = field(default=())
+    alternatives: tuple[AlternativeRecord, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +251,7 @@ class StoredProposal:
     status: ProposalStatus
     explanation: str
     criteria: tuple[str, ...]
-    alternatives: tuple[Mapping[str, Any], ...]
+    alternatives: tuple[AlternativeRecord, ...]
     created_at: datetime
     decided_at: datetime | None = None
     decided_by: str | None = None
@@ -108,7 +264,7 @@ def _run(row: MatchingRunRow) -> StoredRun:
     names = [f.name for f in fields(RunRecord)]
     values = {n: getattr(row, n) for n in names}
     values["notes"] = tuple(values["notes"])
-    values["waits"] = tuple(values["waits"])
+    values["waits"] = tuple(WaitRecord.from_json(w) for w in values["waits"])
     return StoredRun(row.id, row.created_at, RunRecord(**values))
 
 
@@ -122,7 +278,7 @@ def _new_proposal(run_id: int, draft: ProposalDraft) -> ProposalRow:
         status=ProposalStatus.PENDING.value,
         explanation=draft.explanation,
         criteria=list(draft.criteria),
-        alternatives=[dict(a) for a in draft.alternatives],
+        alternatives=[a.to_json() for a in draft.alternatives],
     )
 
 
@@ -137,7 +293,7 @@ def _proposal(row: ProposalRow) -> StoredProposal:
         status=ProposalStatus(row.status),
         explanation=row.explanation,
         criteria=tuple(row.criteria),
-        alternatives=tuple(row.alternatives),
+        alternatives=tuple(AlternativeRecord.from_json(a) for a in row.alternatives),
         created_at=row.created_at,
         decided_at=row.decided_at,
         decided_by=row.decided_by,
@@ -179,7 +335,7 @@ class DecisionRepository:
         values.update(
             parameters=dict(record.parameters),
             notes=list(record.notes),
-            waits=[dict(w) for w in record.waits],
+            waits=[w.to_json() for w in record.waits],
         )
         run = MatchingRunRow(**checked(MatchingRunRow, values))
         self._session.add(run)
@@ -191,9 +347,8 @@ class DecisionRepository:
         self._session.add_all(rows)
         proposed = {r.case_id for r in rows}
         for case_id, case_row in open_cases.items():
-            case_row.status = (
-                CaseStatus.PROPOSED.value if case_id in proposed else CaseStatus.WAITING.value
-            )
+            event = CaseEvent.PROPOSED if case_id in proposed else CaseEvent.PROPOSAL_ENDED
+            case_row.status = next_status(case_id, CaseStatus(case_row.status), event).value
         self._session.flush()
         return _run(run), [_proposal(r) for r in rows]
 

@@ -22,10 +22,11 @@ from capacity.dataset import Dataset
 from capacity.errors import InvalidSupplyError, UnknownReferenceError
 from capacity.facilities import Facility, Provider
 from capacity.funding import FundingStream
+from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.persistence import audit as audit_log
 from capacity.persistence import ledger
 from capacity.persistence import mapping as m
-from capacity.persistence.audit import AuditDetail, AuditEntry
+from capacity.persistence.audit import AuditEntry
 from capacity.persistence.errors import DuplicateRecordError
 from capacity.persistence.ledger import StoredReport
 from capacity.persistence.models import (
@@ -37,7 +38,7 @@ from capacity.persistence.models import (
     ProviderRow,
     RegionRow,
 )
-from capacity.persistence.queries import insert_missing
+from capacity.persistence.queries import ids_with_prefix, insert_missing
 from capacity.regions import REGIONS, Region
 from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
 
@@ -106,6 +107,15 @@ class Repository:
             query = query.where(CaseRow.status == CaseStatus(status).value)
         return [m.to_case(r) for r in self._session.scalars(query)]
 
+    def waiting_list(self) -> list[Case]:
+        """The national waiting list (:data:`capacity.WAITING_LIST`), in intake order."""
+        wanted = sorted(s.value for s in WAITING_LIST)
+        query = select(CaseRow).where(CaseRow.status.in_(wanted))
+        return [
+            m.to_case(r)
+            for r in self._session.scalars(query.order_by(CaseRow.intake_date, CaseRow.id))
+        ]
+
     def case(self, case_id: str) -> Case:
         """One case.
 
@@ -115,6 +125,16 @@ class Repository:
             When no case has that id.
         """
         return m.to_case(self._get(CaseRow, "case", case_id))
+
+    def next_case_id(self, year: int) -> str:
+        """The next free case id of a year: ``C-2026-0042`` after ``C-2026-0041``."""
+        prefix = f"C-{year}-"
+        numbers = [
+            int(i[len(prefix) :])
+            for i in ids_with_prefix(self._session, CaseRow, prefix)
+            if i[len(prefix) :].isdigit()
+        ]
+        return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
     def add_case(self, case: Case) -> Case:
         """Register a new case.
@@ -134,6 +154,19 @@ class Repository:
         self._session.add(CaseRow(**m.case_values(case)))
         self._session.flush()
         return case
+
+    def move_case(self, case_id: str, event: CaseEvent) -> Case:
+        """Apply a lifecycle event to a case (:func:`capacity.next_status`) and store it.
+
+        Raises
+        ------
+        UnknownReferenceError
+            When no case has that id.
+        InvalidTransitionError
+            When the lifecycle does not allow the event in the case's status.
+        """
+        current = CaseStatus(self._get(CaseRow, "case", case_id).status)
+        return self.set_case_status(case_id, status=next_status(case_id, current, event))
 
     def set_case_status(self, case_id: str, *, status: CaseStatus) -> Case:
         """Move a case to another status.
@@ -343,25 +376,6 @@ class Repository:
         return added
 
     # -- audit --------------------------------------------------------------------------
-
-    def audit(
-        self,
-        *,
-        actor: str,
-        action: str,
-        record_type: str,
-        record_id: str,
-        detail: AuditDetail = None,
-    ) -> AuditEntry:
-        """Append an entry to the audit log (see :func:`capacity.persistence.audit.record`)."""
-        return audit_log.record(
-            self._session,
-            actor=actor,
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            detail=detail,
-        )
 
     def audit_entries(
         self,

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import httpx
 import pytest
@@ -59,6 +58,7 @@ from capacity.persistence import (
     Repository,
     RunRecord,
     UserRepository,
+    WaitRecord,
     ensure_database,
     session_scope,
 )
@@ -174,7 +174,7 @@ def add_run(
     drafts: list[ProposalDraft],
     *,
     as_of: datetime,
-    waits: tuple[dict[str, Any], ...] = (),
+    waits: tuple[WaitRecord, ...] = (),
     case_ids: list[str] | None = None,
 ) -> tuple[int, tuple[int, ...]]:
     """Store a run with these proposals (no solver: the tests decide what is proposed).
@@ -211,17 +211,14 @@ def add_run(
         engine.dispose()
 
 
-def wait(case_id: str, start: date | None, *, capacity_gap: bool = False) -> dict[str, Any]:
+def wait(case_id: str, start: date | None, *, capacity_gap: bool = False) -> WaitRecord:
     """Why a case waits, as a run stores it (``start``: None when unplaced in the horizon)."""
-    return {
-        "case_id": case_id,
-        "start_date": None if start is None else start.isoformat(),
-        "text": "Every eligible facility is full." if start is None else "Full until then.",
-        "capacity_gap": capacity_gap,
-        "binds": [],
-        "extra_bed": None,
-        "failing_rules": [],
-    }
+    return WaitRecord(
+        case_id=case_id,
+        start_date=start,
+        text="Every eligible facility is full." if start is None else "Full until then.",
+        capacity_gap=capacity_gap,
+    )
 
 
 def add_users(url: str) -> dict[str, str]:

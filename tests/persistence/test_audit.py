@@ -7,24 +7,29 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, delete, text, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from capacity import InvalidFieldError
-from capacity.persistence import Repository, session_scope
+from capacity.persistence import Repository, audit, session_scope
 from capacity.persistence.models import AuditRow
 
 
 def _write(engine: Engine, count: int = 1) -> None:
     with session_scope(engine) as session:
-        repo = Repository(session)
         for i in range(count):
-            repo.audit(
-                actor="coordinator-7", action="case.read", record_type="case", record_id=f"C-{i}"
+            audit.record(
+                session,
+                actor="coordinator-7",
+                action="case.read",
+                record_type="case",
+                record_id=f"C-{i}",
             )
 
 
-def test_audit_returns_the_stored_entry(repo: Repository) -> None:
+def test_audit_returns_the_stored_entry(session: Session, repo: Repository) -> None:
     before = datetime.now(UTC) - timedelta(seconds=2)  # SQLite's clock has whole seconds
-    entry = repo.audit(
+    entry = audit.record(
+        session,
         actor="coordinator-7",
         action="placement.accept",
         record_type="proposal",
@@ -38,9 +43,11 @@ def test_audit_returns_the_stored_entry(repo: Repository) -> None:
     assert repo.audit_entries() == [entry]
 
 
-def test_audit_entries_filter_and_keep_order(repo: Repository) -> None:
+def test_audit_entries_filter_and_keep_order(session: Session, repo: Repository) -> None:
     for actor, record_id in (("a", "C-1"), ("b", "C-2"), ("a", "C-2")):
-        repo.audit(actor=actor, action="case.read", record_type="case", record_id=record_id)
+        audit.record(
+            session, actor=actor, action="case.read", record_type="case", record_id=record_id
+        )
     assert [e.actor for e in repo.audit_entries(record_id="C-2")] == ["b", "a"]
     assert [e.record_id for e in repo.audit_entries(actor="a")] == ["C-1", "C-2"]
     assert len(repo.audit_entries(record_type="case", limit=2)) == 2
@@ -50,8 +57,8 @@ def test_audit_entries_filter_and_keep_order(repo: Repository) -> None:
 def test_an_entry_is_kept_or_lost_with_its_unit_of_work(engine: Engine) -> None:
     def failing() -> None:
         with session_scope(engine) as session:
-            Repository(session).audit(
-                actor="x", action="case.create", record_type="case", record_id="C-1"
+            audit.record(
+                session, actor="x", action="case.create", record_type="case", record_id="C-1"
             )
             raise RuntimeError("the audited action failed")
 
@@ -64,15 +71,17 @@ def test_an_entry_is_kept_or_lost_with_its_unit_of_work(engine: Engine) -> None:
 @pytest.mark.parametrize(
     ("field", "value"), [("actor", " "), ("action", ""), ("record_id", "x" * 101)]
 )
-def test_empty_or_long_fields_are_refused(repo: Repository, field: str, value: str) -> None:
+def test_empty_or_long_fields_are_refused(session: Session, field: str, value: str) -> None:
     fields = {"actor": "a", "action": "b", "record_type": "c", "record_id": "d", field: value}
     with pytest.raises(InvalidFieldError, match=field):
-        repo.audit(**fields)
+        audit.record(session, **fields)
 
 
-def test_a_long_detail_is_refused(repo: Repository) -> None:
+def test_a_long_detail_is_refused(session: Session) -> None:
     with pytest.raises(InvalidFieldError, match="detail"):
-        repo.audit(actor="a", action="b", record_type="c", record_id="d", detail="x" * 2001)
+        audit.record(
+            session, actor="a", action="b", record_type="c", record_id="d", detail="x" * 2001
+        )
 
 
 @pytest.mark.parametrize(

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+import flows
 from api.database import Database
 from api.deps import DatabaseDep, NowDep, RulebookDep
-from api.errors import ConflictError, FieldError
-from api.placements.schemas import PlacementPublic
+from api.errors import FieldError
 from api.proposals import service as proposals
-from api.proposals.schemas import DeclineReason, ProposalDecline, ProposalPublic
+from api.proposals.schemas import ProposalDecline
+from api.unit_of_work import write
 from api.web import cases_view as view
 from api.web.csrf import Form
 from api.web.forms import FieldErrors, api_errors, text, validation_errors
 from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
-from capacity import Rulebook
+from capacity import InvalidTransitionError, Rulebook
 from capacity.persistence import StoredUser
 from capacity.regions import region_ids
+from flows import DeclineReason
 
 router = APIRouter()
 
@@ -173,8 +176,10 @@ def accept(
     """Accept through the API's race-safe path; the 409 message when the bed went."""
     pid = record_number(proposal_id)
     try:
-        placement = proposals.accept(db, proposal_id=pid, user=user, now=now, idem=None)
-    except ConflictError as exc:
+        placement = write(
+            db, None, 201, partial(proposals.accept, proposal_id=pid, user=user, now=now)
+        )
+    except (flows.ConflictError, InvalidTransitionError) as exc:
         case_id = proposals.get(db, proposal_id=pid, user=user).case_id
         return _case_page(
             request,
@@ -184,9 +189,8 @@ def accept(
             now=now,
             rulebook=rulebook,
             status=409,
-            error=exc.detail,
+            error=str(exc),
         )
-    assert isinstance(placement, PlacementPublic)  # no idempotency key: never a replay
     return redirect(f"/cases/{placement.case_id}?done=accepted")
 
 
@@ -208,15 +212,15 @@ def decline(
         body = ProposalDecline.model_validate(
             {"reason": values["reason"], "text": values["text"] or None}
         )
-        decided = proposals.decline(db, proposal_id=pid, body=body, user=user, now=now, idem=None)
-        assert isinstance(decided, ProposalPublic)
+        work = partial(proposals.decline, proposal_id=pid, body=body, user=user, now=now)
+        decided = write(db, None, 200, work)
         return redirect(f"/cases/{decided.case_id}?done=declined")
     except ValidationError as exc:
         errors = validation_errors(exc)
-    except FieldError as exc:
+    except (FieldError, flows.InvalidInputError) as exc:
         errors = api_errors(exc)
-    except ConflictError as exc:
-        status, error = 409, exc.detail
+    except (flows.ConflictError, InvalidTransitionError) as exc:
+        status, error = 409, str(exc)
     case_id = proposals.get(db, proposal_id=pid, user=user).case_id
     return _case_page(
         request,

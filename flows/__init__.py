@@ -1,0 +1,51 @@
+"""flows: the use cases (issue 12), between the store and the API.
+
+One place owns what a matching round is (:func:`prepare_round`), how a run is solved and
+stored, the waiting list and its order, and each decision that moves a case through its
+lifecycle (:mod:`capacity.lifecycle`). A flow takes a unit of work (a SQLAlchemy session:
+its caller owns the transaction), works on value objects and returns them; it raises
+domain errors (:mod:`capacity`) or its own (:mod:`flows.errors`), never HTTP ones. The API,
+the CLI and the dashboard call the flows; the flows never call them.
+"""
+
+from flows.cases import register, withdraw
+from flows.decisions import DeclineReason, accept, decline
+from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.matching_run import SolvedRound, solve_round, store_run
+from flows.placements import discharge
+from flows.round import RoundInputs, prepare_round
+from flows.waiting_list import (
+    ExpectedStart,
+    ExpectedStartBasis,
+    Page,
+    WaitingLine,
+    cases_by_priority,
+    expected_starts,
+    line,
+    pending_proposals,
+)
+
+__all__ = [
+    "ConflictError",
+    "DeclineReason",
+    "ExpectedStart",
+    "ExpectedStartBasis",
+    "FlowError",
+    "InvalidInputError",
+    "Page",
+    "RoundInputs",
+    "SolvedRound",
+    "WaitingLine",
+    "accept",
+    "cases_by_priority",
+    "decline",
+    "discharge",
+    "expected_starts",
+    "line",
+    "pending_proposals",
+    "prepare_round",
+    "register",
+    "solve_round",
+    "store_run",
+    "withdraw",
+]

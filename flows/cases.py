@@ -1,0 +1,51 @@
+"""Registering a case and taking it off the waiting list (issue 12)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from capacity import Case, CaseEvent
+from capacity.persistence import DecisionRepository, Repository, audit
+from flows.errors import InvalidInputError
+
+
+def register(session: Session, draft: Case, *, today: date, by: str) -> Case:
+    """Store a new case under the next id of the year (``C-2026-0042``), audited.
+
+    ``draft`` is the validated profile (its id is replaced). Concurrent intakes may draw
+    the same id: the caller retries on :class:`~capacity.persistence.DuplicateRecordError`
+    (or a database integrity error) in a new transaction.
+
+    Raises
+    ------
+    InvalidInputError
+        When the intake date lies in the future.
+    """
+    if draft.intake_date > today:
+        raise InvalidInputError("intake_date", f"lies in the future (today is {today})")
+    repo = Repository(session)
+    case = replace(draft, id=repo.next_case_id(today.year))
+    repo.add_case(case)
+    audit.record(session, actor=by, action="case.create", record_type="case", record_id=case.id)
+    return case
+
+
+def withdraw(session: Session, case_id: str, *, by: str) -> Case:
+    """Take a waiting or proposed case off the list; its pending proposal expires.
+
+    Raises
+    ------
+    UnknownReferenceError
+        When there is no such case.
+    InvalidTransitionError
+        When the case is not on the waiting list (a placed case is discharged).
+    """
+    repo = Repository(session)
+    repo.case(case_id)  # unknown: a 404 before anything else
+    case = repo.move_case(case_id, CaseEvent.WITHDRAWN)
+    DecisionRepository(session).expire_pending([case_id])
+    audit.record(session, actor=by, action="case.withdraw", record_type="case", record_id=case_id)
+    return case

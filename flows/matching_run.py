@@ -1,0 +1,178 @@
+"""A matching run: a round solved, explained and stored with its record (issue 12).
+
+The steps are separate so each caller takes what it needs: the API solves and stores a
+run (:func:`solve_round`, then :func:`store_run` in its write transaction); the CLI demo
+solves and prints; nothing here opens a transaction of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from capacity.persistence import (
+    AlternativeRecord,
+    BindRecord,
+    DecisionRepository,
+    ExtraBedRecord,
+    ProposalDraft,
+    RunRecord,
+    StoredProposal,
+    StoredRun,
+    WaitRecord,
+    audit,
+)
+from flows.round import RoundInputs
+from matching import (
+    BuiltProblem,
+    Explanations,
+    MatchResult,
+    SolveParams,
+    WaitExplanation,
+    explain,
+    problem_to_dict,
+    solve,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SolvedRound:
+    """A round with its problem, the solver's result and the explanations."""
+
+    inputs: RoundInputs
+    built: BuiltProblem
+    params: SolveParams
+    result: MatchResult
+    explanations: Explanations
+
+
+def solve_round(inputs: RoundInputs, params: SolveParams) -> SolvedRound:
+    """Build, solve and explain a round (no database: this is the long part).
+
+    Parameters
+    ----------
+    inputs
+        From :func:`flows.prepare_round`.
+    params
+        Solver parameters (the time limit holds for the solve).
+
+    Returns
+    -------
+    SolvedRound
+    """
+    built = inputs.build()
+    result = solve(built.problem, params)
+    return SolvedRound(inputs, built, params, result, explain(built, result))
+
+
+def inputs_hash(built: BuiltProblem) -> str:
+    """SHA-256 of the problem's canonical JSON: same inputs, same hash."""
+    text = json.dumps(problem_to_dict(built.problem), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run_record(solved: SolvedRound, *, by: str) -> RunRecord:
+    """What the run stores to account for it later: inputs, criteria, parameters, outcome
+    and why every case without a proposal waits."""
+    inputs, result = solved.inputs, solved.result
+    return RunRecord(
+        created_by=by,
+        as_of=inputs.as_of,
+        inputs_hash=inputs_hash(solved.built),
+        rulebook_version=inputs.rulebook.version,
+        rulebook_hash=inputs.rulebook.content_hash,
+        parameters={
+            "time_limit": solved.params.time_limit,
+            "seed": solved.params.seed,
+            "horizon_days": inputs.snapshot.horizon_days,
+        },
+        status=result.status.value,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        method=result.method,
+        build_seconds=result.build_seconds,
+        solve_seconds=result.solve_seconds,
+        cases=len(inputs.cases),
+        notes=result.notes,
+        waits=tuple(_wait(solved.built, w) for _, w in sorted(solved.explanations.waits.items())),
+    )
+
+
+def proposal_drafts(solved: SolvedRound) -> list[ProposalDraft]:
+    """One pending proposal per assignment, with its explanation and alternatives."""
+    built, why = solved.built, solved.explanations
+    beds = {c.id: c.beds for c in built.cases}
+    drafts = []
+    for a in solved.result.assignments:
+        exp = why.proposals[a.case]
+        drafts.append(
+            ProposalDraft(
+                case_id=a.case,
+                facility_id=a.facility,
+                beds=beds[a.case],
+                start_date=built.day(a.start_day),
+                explanation=exp.text,
+                criteria=exp.criteria_met,
+                alternatives=tuple(
+                    AlternativeRecord(
+                        alt.facility_id,
+                        built.day(alt.start_day),
+                        round(alt.objective_difference, 4),
+                    )
+                    for alt in exp.alternatives
+                ),
+            )
+        )
+    return drafts
+
+
+def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
+    extra = w.extra_bed
+    return WaitRecord(
+        case_id=w.case_id,
+        start_date=None if w.start_day is None else built.day(w.start_day),
+        text=w.text,
+        capacity_gap=w.case_id in built.gaps,
+        binds=tuple(
+            BindRecord(
+                kind=b.kind,
+                text=b.text,
+                date=None if b.day is None else built.day(b.day),
+                stream=b.stream,
+                facility_id=b.facility,
+            )
+            for b in w.binds
+        ),
+        extra_bed=None
+        if extra is None
+        else ExtraBedRecord(extra.facility_id, built.day(extra.start_day), round(extra.gain, 4)),
+        failing_rules=tuple(w.failing_rules),
+    )
+
+
+def store_run(
+    session: Session, solved: SolvedRound, *, by: str
+) -> tuple[StoredRun, list[StoredProposal]]:
+    """Store the run and its proposals (the caller owns the transaction), audited.
+
+    Earlier pending proposals of the round's cases expire; each case with a proposal
+    becomes proposed, the others wait on (see :meth:`DecisionRepository.add_run`).
+    """
+    record = run_record(solved, by=by)
+    run, proposals = DecisionRepository(session).add_run(
+        record, proposal_drafts(solved), case_ids=[c.id for c in solved.inputs.cases]
+    )
+    detail = {"proposals": len(proposals), "status": record.status}
+    audit.record(
+        session,
+        actor=by,
+        action="matching_run.create",
+        record_type="matching_run",
+        record_id=str(run.id),
+        detail=detail,
+    )
+    return run, proposals

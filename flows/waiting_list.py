@@ -1,0 +1,152 @@
+"""The national waiting list: who waits, in which order, and when each is expected to start.
+
+The order is the rulebook's priority: weight (complexity x urgency x ageing) highest first,
+then the longest wait, then the case id. The expected start is the pending proposal's
+start date or, without one, what the latest matching run planned (:class:`ExpectedStartBasis`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from capacity import WAITING_LIST, Case, CaseStatus, Priority, Rulebook
+from capacity.persistence import DecisionRepository, ProposalStatus, Repository, StoredProposal
+
+
+class ExpectedStartBasis(StrEnum):
+    """What a waiting case's expected start date rests on, or why there is none."""
+
+    PROPOSAL = "proposal"  # the start date of its pending proposal
+    MATCHING_RUN = "matching_run"  # the latest run's plan (no proposal made of it)
+    BEYOND_HORIZON = "beyond_horizon"  # the latest run found no start within its horizon
+    CAPACITY_GAP = "capacity_gap"  # no facility in the country is eligible
+    AWAITING_RUN = "awaiting_run"  # not in the latest run's plan any more, or not yet
+    NO_RUN = "no_run"  # no matching run has been made
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedStart:
+    """When a case on the waiting list is expected to start, and what that rests on."""
+
+    day: date | None
+    basis: ExpectedStartBasis
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingLine:
+    """A case on a list, with its priority, pending proposal and expected start."""
+
+    case: Case
+    priority: Priority
+    pending: StoredProposal | None
+    expected: ExpectedStart | None  # None: not on the waiting list
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of lines and how many lines there are in all."""
+
+    lines: list[WaitingLine]
+    total: int
+
+
+def pending_proposals(session: Session, case_ids: Sequence[str]) -> dict[str, StoredProposal]:
+    """Per case, its pending proposal (at most one: a run expires the earlier ones)."""
+    found = DecisionRepository(session).proposals(case_ids=case_ids, status=ProposalStatus.PENDING)
+    return {p.case_id: p for p in found}
+
+
+def expected_starts(
+    session: Session, cases: Sequence[Case], pending: Mapping[str, StoredProposal]
+) -> dict[str, ExpectedStart]:
+    """Each waiting or proposed case's expected start and what it rests on.
+
+    The pending proposal's start date; without one, what the latest matching run planned
+    for the case: a start date (a plan no proposal was made of), no start within its
+    horizon, or no eligible facility at all. A case the latest run did not plan (registered
+    since), or whose proposal from that run is gone (declined), waits for the next run.
+    """
+    out: dict[str, ExpectedStart] = {}
+    unproposed = []
+    for case in cases:
+        if case.status not in WAITING_LIST:
+            continue
+        if (p := pending.get(case.id)) is not None:
+            out[case.id] = ExpectedStart(p.start_date, ExpectedStartBasis.PROPOSAL)
+        else:
+            unproposed.append(case.id)
+    if not unproposed:
+        return out
+    decisions = DecisionRepository(session)
+    runs, _ = decisions.runs(limit=1)
+    if not runs:
+        return out | dict.fromkeys(unproposed, ExpectedStart(None, ExpectedStartBasis.NO_RUN))
+    latest = runs[0]
+    proposed = {p.case_id for p in decisions.proposals(run_id=latest.id, case_ids=unproposed)}
+    waits = {w.case_id: w for w in latest.record.waits}
+    for case_id in unproposed:
+        wait = waits.get(case_id)
+        if case_id in proposed or wait is None:
+            out[case_id] = ExpectedStart(None, ExpectedStartBasis.AWAITING_RUN)
+        elif wait.start_date is not None:
+            out[case_id] = ExpectedStart(wait.start_date, ExpectedStartBasis.MATCHING_RUN)
+        elif wait.capacity_gap:
+            out[case_id] = ExpectedStart(None, ExpectedStartBasis.CAPACITY_GAP)
+        else:
+            out[case_id] = ExpectedStart(None, ExpectedStartBasis.BEYOND_HORIZON)
+    return out
+
+
+def line(session: Session, case: Case, *, rulebook: Rulebook, today: date) -> WaitingLine:
+    """One case with its priority, pending proposal and expected start."""
+    pending = pending_proposals(session, [case.id])
+    expected = expected_starts(session, [case], pending)
+    return WaitingLine(
+        case, rulebook.priority(case, today), pending.get(case.id), expected.get(case.id)
+    )
+
+
+def cases_by_priority(
+    session: Session,
+    *,
+    rulebook: Rulebook,
+    today: date,
+    statuses: Collection[CaseStatus] | None = None,
+    region: str | None = None,
+    complexity: str | None = None,
+    limit: int,
+    offset: int = 0,
+) -> Page:
+    """Cases by priority (highest first), filtered, one page of them.
+
+    Parameters
+    ----------
+    session
+        A unit of work.
+    rulebook, today
+        What the priority is computed with.
+    statuses
+        Only cases of these statuses (``None``: every case);
+        :data:`capacity.WAITING_LIST` is the national waiting list.
+    region, complexity
+        Only cases signalled in this region, of this complexity class.
+    limit, offset
+        The page.
+    """
+    repo = Repository(session)
+    found = repo.cases() if statuses is None else [c for s in statuses for c in repo.cases(s)]
+    cases = [c for c in found if region is None or c.region_signalled == region]
+    prio = {c.id: rulebook.priority(c, today) for c in cases}
+    if complexity is not None:
+        cases = [c for c in cases if prio[c.id].complexity_class == complexity]
+    cases.sort(key=lambda c: (-prio[c.id].weight, c.intake_date, c.id))
+    page = cases[offset : offset + limit]
+    pending = pending_proposals(session, [c.id for c in page])
+    expected = expected_starts(session, page, pending)
+    lines = [WaitingLine(c, prio[c.id], pending.get(c.id), expected.get(c.id)) for c in page]
+    return Page(lines, len(cases))
