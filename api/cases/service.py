@@ -24,6 +24,7 @@ from api.errors import FieldError
 from capacity import Case, CaseStatus, Rulebook
 from capacity.clock import local_date
 from capacity.persistence import Repository, StoredUser, audit
+from capacity.records import from_plain, to_plain
 
 ID_ATTEMPTS = 5  # concurrent intakes on PostgreSQL may draw the same number; try again
 
@@ -46,22 +47,7 @@ def public(
     expected = line.expected if line is not None else None
     pending = line.pending if line is not None else None
     return CasePublic(
-        id=case.id,
-        intake_date=case.intake_date,
-        status=case.status,
-        age=case.age,
-        gender=case.gender,
-        residence_status=case.residence_status,
-        exploitation_type=case.exploitation_type,
-        region_signalled=case.region_signalled,
-        region_of_exploitation=case.region_of_exploitation,
-        responsible_organisation=case.responsible_organisation,
-        accompanying_children=case.accompanying_children,
-        needs=sorted(case.needs),
-        safety_risk=case.safety_risk,
-        interpreter_language=case.interpreter_language,
-        preferred_regions=list(case.preferred_regions),
-        unaccompanied=case.unaccompanied,
+        **to_plain(case),
         complexity_class=prio.complexity_class,
         priority_weight=round(prio.weight, 6),
         days_waited=prio.days_waited,
@@ -74,23 +60,8 @@ def public(
 
 def draft(new: CaseCreate, today: date) -> Case:
     """The intake profile as a case (every field validated; the id comes at registration)."""
-    return Case(
-        id="C-DRAFT",
-        intake_date=new.intake_date or today,
-        age=new.age,
-        gender=new.gender,
-        residence_status=new.residence_status,
-        exploitation_type=new.exploitation_type,
-        region_signalled=new.region_signalled,
-        region_of_exploitation=new.region_of_exploitation,
-        responsible_organisation=new.responsible_organisation,
-        accompanying_children=new.accompanying_children,
-        needs=frozenset(new.needs),
-        safety_risk=new.safety_risk,
-        interpreter_language=new.interpreter_language,
-        preferred_regions=tuple(new.preferred_regions),
-        unaccompanied=new.unaccompanied,
-    )
+    profile = new.model_dump(exclude={"intake_date"})
+    return from_plain(Case, {**profile, "id": "C-DRAFT", "intake_date": new.intake_date or today})
 
 
 def create(

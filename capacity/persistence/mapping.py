@@ -19,15 +19,9 @@ from sqlalchemy import String
 from capacity.availability import AvailabilityReport, Placement
 from capacity.cases import (
     Case,
-    CaseStatus,
-    ExploitationType,
-    Gender,
-    Need,
-    ResidenceStatus,
-    SafetyRisk,
 )
 from capacity.errors import InvalidFieldError, InvalidSupplyError
-from capacity.facilities import Facility, GenderPolicy, Provider
+from capacity.facilities import Facility, Provider
 from capacity.funding import FundingStream
 from capacity.persistence.models import (
     AvailabilityReportRow,
@@ -40,6 +34,7 @@ from capacity.persistence.models import (
     RegionRow,
 )
 from capacity.placement_types import PlacementType
+from capacity.records import field_names, from_plain, to_plain
 from capacity.regions import Region
 
 Values = dict[str, Any]
@@ -140,102 +135,28 @@ def to_funding_stream(row: FundingStreamRow) -> FundingStream:
     )
 
 
+FACILITY_FIELDS = field_names(Facility)
+CASE_FIELDS = field_names(Case)
+
+
 def facility_values(facility: Facility) -> Values:
-    """Column values of a facility row."""
-    return checked(
-        FacilityRow,
-        {
-            "id": facility.id,
-            "name": facility.name,
-            "provider_id": facility.provider_id,
-            "region_id": facility.region_id,
-            "placement_type": facility.placement_type.value,
-            "beds": facility.beds,
-            "funding_stream_id": facility.funding_stream_id,
-            "cost_per_bed_day": facility.cost_per_bed_day,
-            "specialisms": _codes(facility.specialisms),
-            "gender_policy": facility.gender_policy.value,
-            "min_age": facility.min_age,
-            "max_age": facility.max_age,
-            "max_children": facility.max_children,
-            "secret_address": facility.secret_address,
-            "languages": _codes(facility.languages),
-            "wheelchair_access": facility.wheelchair_access,
-            "lat": facility.lat,
-            "lon": facility.lon,
-        },
-    )
+    """Column values of a facility row: its fields as plain values (:mod:`capacity.records`)."""
+    return checked(FacilityRow, to_plain(facility))
 
 
 def to_facility(row: FacilityRow) -> Facility:
     """The facility a row describes."""
-    return Facility(
-        id=row.id,
-        name=row.name,
-        provider_id=row.provider_id,
-        region_id=row.region_id,
-        placement_type=PlacementType(row.placement_type),
-        beds=row.beds,
-        funding_stream_id=row.funding_stream_id,
-        cost_per_bed_day=row.cost_per_bed_day,
-        specialisms=frozenset(Need(code) for code in row.specialisms),
-        gender_policy=GenderPolicy(row.gender_policy),
-        min_age=row.min_age,
-        max_age=row.max_age,
-        max_children=row.max_children,
-        secret_address=row.secret_address,
-        languages=frozenset(row.languages),
-        wheelchair_access=row.wheelchair_access,
-        lat=row.lat,
-        lon=row.lon,
-    )
+    return from_plain(Facility, {name: getattr(row, name) for name in FACILITY_FIELDS})
 
 
 def case_values(case: Case) -> Values:
     """Column values of a case row (without the server-set timestamps)."""
-    return checked(
-        CaseRow,
-        {
-            "id": case.id,
-            "intake_date": case.intake_date,
-            "age": case.age,
-            "gender": case.gender.value,
-            "residence_status": case.residence_status.value,
-            "exploitation_type": case.exploitation_type.value,
-            "region_signalled": case.region_signalled,
-            "region_of_exploitation": case.region_of_exploitation,
-            "responsible_organisation": case.responsible_organisation,
-            "accompanying_children": case.accompanying_children,
-            "needs": _codes(case.needs),
-            "safety_risk": case.safety_risk.value,
-            "interpreter_language": case.interpreter_language,
-            "preferred_regions": list(case.preferred_regions),
-            "unaccompanied": case.unaccompanied,
-            "status": case.status.value,
-        },
-    )
+    return checked(CaseRow, to_plain(case))
 
 
 def to_case(row: CaseRow) -> Case:
     """The case a row describes."""
-    return Case(
-        id=row.id,
-        intake_date=row.intake_date,
-        age=row.age,
-        gender=Gender(row.gender),
-        residence_status=ResidenceStatus(row.residence_status),
-        exploitation_type=ExploitationType(row.exploitation_type),
-        region_signalled=row.region_signalled,
-        region_of_exploitation=row.region_of_exploitation,
-        responsible_organisation=row.responsible_organisation,
-        accompanying_children=row.accompanying_children,
-        needs=frozenset(Need(code) for code in row.needs),
-        safety_risk=SafetyRisk(row.safety_risk),
-        interpreter_language=row.interpreter_language,
-        preferred_regions=tuple(row.preferred_regions),
-        unaccompanied=row.unaccompanied,
-        status=CaseStatus(row.status),
-    )
+    return from_plain(Case, {name: getattr(row, name) for name in CASE_FIELDS})
 
 
 def placement_values(placement: Placement) -> Values:
