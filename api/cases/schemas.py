@@ -14,6 +14,7 @@ from capacity import (
     Need,
     PlacementType,
     ResidenceStatus,
+    Rule,
     SafetyRisk,
 )
 from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
@@ -61,7 +62,7 @@ class CaseCreate(CaseBase, InputModel):
 
 
 class ReasonPublic(BaseModel):
-    rule: str
+    rule: Rule = Field(description="The rule family that failed.")
     text: str
 
 

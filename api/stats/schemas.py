@@ -11,6 +11,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from capacity import Rule
+
 DISCLOSURE = (
     "Counts of cases are rounded to a multiple of 5; a count of 1 to 4 is suppressed, and so "
     "is any count that would let a suppressed one be worked out from a total (complementary "
@@ -66,7 +68,7 @@ class OccupancyStats(BaseModel):
 
 
 class GapRule(BaseModel):
-    rule: str = Field(description="Rule family that fails at the closest facilities.")
+    rule: Rule = Field(description="Rule family that fails at the closest facilities.")
     cases: CaseCount = Field(
         description="Cases this rule keeps out (a case may count under several rules)."
     )

@@ -1,6 +1,6 @@
 """The uniform access criteria: rulebook files, eligibility with reasons, priority."""
 
-from capacity.criteria.eligibility import Eligibility, Reason, TypeEligibility
+from capacity.criteria.eligibility import Eligibility, Reason, Rule, TypeEligibility
 from capacity.criteria.priority import Priority
 from capacity.criteria.rulebook import (
     NATIONAL,
@@ -17,6 +17,7 @@ __all__ = [
     "Eligibility",
     "Priority",
     "Reason",
+    "Rule",
     "Rulebook",
     "TypeEligibility",
     "bundled_rulebook",

@@ -8,6 +8,7 @@ first thing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from capacity.cases import Case, Gender, Need
 from capacity.criteria.labels import (
@@ -30,6 +31,21 @@ from capacity.placement_types import PlacementType, info
 from capacity.regions import distance_km, region
 
 
+class Rule(StrEnum):
+    """The rule families of the rulebook, as reasons name them."""
+
+    CATEGORY = "category"  # the placement type does not serve the case's category
+    TYPE_NEEDS = "type_needs"  # the placement type requires a need the case lacks
+    GENDER = "gender"
+    AGE = "age"
+    CHILDREN = "children"
+    SIZE = "size"  # the facility has fewer beds than the family needs
+    NEEDS = "needs"  # a hard need the facility does not cover
+    SAFETY = "safety"
+    FUNDING = "funding"
+    PREFERENCE = "preference"  # a soft need not covered (a penalty, not a refusal)
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One rule that failed (or one preference not met), in a coordinator's words.
@@ -37,13 +53,12 @@ class Reason:
     Parameters
     ----------
     rule
-        The rule family: ``category``, ``type_needs``, ``gender``, ``age``, ``children``,
-        ``size``, ``needs``, ``safety``, ``funding`` (or ``preference`` for soft needs).
+        The rule family (:class:`Rule`).
     text
         The sentence shown to the coordinator.
     """
 
-    rule: str
+    rule: Rule
     text: str
 
 
@@ -130,7 +145,7 @@ def evaluate_type(book: RulebookFile, case: Case, ptype: PlacementType) -> TypeE
         groups = "; ".join(sorted(book.case_categories[c].description for c in rule.serves))
         failed.append(
             Reason(
-                "category",
+                Rule.CATEGORY,
                 f"{label} serves: {groups}. This case ({describe_case(case)}) is none of these.",
             )
         )
@@ -142,7 +157,7 @@ def evaluate_type(book: RulebookFile, case: Case, ptype: PlacementType) -> TypeE
         else:
             failed.append(
                 Reason(
-                    "type_needs",
+                    Rule.TYPE_NEEDS,
                     f"{label} is for cases that need at least one of: "
                     f"{needs_list(rule.requires_any_need)}; this case needs none of these.",
                 )
@@ -200,14 +215,14 @@ def _gender(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
     if admitted:
         return [], [f"admits {policy}"]
     text = f"{fac.name} admits {policy}; this case is {GENDER_LABELS[case.gender]}."
-    return [Reason("gender", text)], []
+    return [Reason(Rule.GENDER, text)], []
 
 
 def _age(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
     if fac.min_age <= case.age <= fac.max_age:
         return [], [f"admits ages {fac.min_age}-{fac.max_age}"]
     text = f"{fac.name} admits ages {fac.min_age}-{fac.max_age}; this case is {case.age}."
-    return [Reason("age", text)], []
+    return [Reason(Rule.AGE, text)], []
 
 
 def _children_and_size(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
@@ -215,14 +230,16 @@ def _children_and_size(_book: RulebookFile, case: Case, fac: Facility) -> _Resul
     if case.accompanying_children > fac.max_children:
         failed.append(
             Reason(
-                "children",
+                Rule.CHILDREN,
                 f"{fac.name} admits at most {fac.max_children} accompanying children; "
                 f"this case comes with {case.accompanying_children}.",
             )
         )
     elif case.beds > fac.beds:
         failed.append(
-            Reason("size", f"{fac.name} has {fac.beds} beds in all; this family needs {case.beds}.")
+            Reason(
+                Rule.SIZE, f"{fac.name} has {fac.beds} beds in all; this family needs {case.beds}."
+            )
         )
     if failed:
         return failed, []
@@ -246,9 +263,9 @@ def _needs(
         if covered:
             met.append(f"offers {NEED_LABELS[need]}")
         elif rule.strength is NeedStrength.HARD:
-            failed.append(Reason("needs", missing_text))
+            failed.append(Reason(Rule.NEEDS, missing_text))
         else:
-            prefs.append(Reason("preference", missing_text))
+            prefs.append(Reason(Rule.PREFERENCE, missing_text))
             penalty += rule.penalty_days
     return failed, met, prefs, penalty
 
@@ -281,14 +298,16 @@ def _safety(book: RulebookFile, case: Case, fac: Facility) -> _Result:
             met.append("secret address")
         else:
             failed.append(
-                Reason("safety", f"A {risk} needs a secret address; {fac.name}'s address is known.")
+                Reason(
+                    Rule.SAFETY, f"A {risk} needs a secret address; {fac.name}'s address is known."
+                )
             )
     exploited = region(case.region_of_exploitation)
     if rule.outside_region_of_exploitation:
         if fac.region_id == exploited.id:
             failed.append(
                 Reason(
-                    "safety",
+                    Rule.SAFETY,
                     f"A {risk} needs placement outside {exploited.name}, "
                     f"the region of exploitation; {fac.name} is in it.",
                 )
@@ -301,7 +320,7 @@ def _safety(book: RulebookFile, case: Case, fac: Facility) -> _Result:
         if km < rule.min_distance_km:
             failed.append(
                 Reason(
-                    "safety",
+                    Rule.SAFETY,
                     f"A {risk} needs at least {rule.min_distance_km:.0f} km from {exploited.name}; "
                     f"{fac.name} is {km:.0f} km away.",
                 )
@@ -318,14 +337,16 @@ def _funding(
     if not rule.require_coverage:
         return [], []
     if stream is None:
-        return [Reason("funding", f"{fac.name} has no known funding stream.")], []
+        return [Reason(Rule.FUNDING, f"{fac.name} has no known funding stream.")], []
     failed: list[Reason] = []
     label = info(fac.placement_type).name
     if fac.placement_type not in stream.placement_types:
-        failed.append(Reason("funding", f"{stream.name} does not pay for {label} beds."))
+        failed.append(Reason(Rule.FUNDING, f"{stream.name} does not pay for {label} beds."))
     if not stream.case_categories & case_categories(book, case):
         failed.append(
-            Reason("funding", f"{stream.name} does not pay for this case ({describe_case(case)}).")
+            Reason(
+                Rule.FUNDING, f"{stream.name} does not pay for this case ({describe_case(case)})."
+            )
         )
     own_region_only = (
         stream.region_id is not None and rule.regional_streams is RegionalStreams.OWN_REGION
@@ -336,7 +357,7 @@ def _funding(
             home = region(case.region_signalled).name
             failed.append(
                 Reason(
-                    "funding",
+                    Rule.FUNDING,
                     f"{stream.name} pays only for cases signalled in its own region; "
                     f"this case was signalled in {home}.",
                 )
