@@ -43,6 +43,7 @@ from capacity.persistence.idempotency import StoredAnswer, store_answer, stored_
 from capacity.persistence.inline import InlineLedger, WriterBusyError
 from capacity.persistence.ledger import StoredReport
 from capacity.persistence.mapping import derived_idempotency_key
+from capacity.persistence.pg_ledger import PgLedger
 from capacity.persistence.reporting import (
     FacilityFacts,
     FacilityScope,
@@ -78,6 +79,7 @@ __all__ = [
     "JobStatus",
     "MigrationsNotFoundError",
     "PersistenceError",
+    "PgLedger",
     "ProposalDraft",
     "ProposalStatus",
     "ReportCheck",
