@@ -5,8 +5,9 @@ The same reports go to twin facilities (same beds, same placements), one through
 :class:`capacity.persistence.PgLedger`: the same answers (new, replayed, refused, a key
 used for another report), the same ledger rows and the same audit entries. Then two
 writers report on one facility at once: the second is checked only after the first
-committed, so a check only one of them should pass is passed by one. PostgreSQL only
-(``TEST_DATABASE_URL``); the options parser runs everywhere.
+committed, so a check only one of them should pass is passed by one. And the ledger's
+connections: handed to waiters in turn, a spoiled one closed, one event loop served.
+PostgreSQL only (``TEST_DATABASE_URL``); the options parser runs everywhere.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from capacity.persistence import (
     append_checked,
     session_scope,
 )
-from capacity.persistence.pg_connections import connect_arguments
+from capacity.persistence.pg_connections import PgConnections, connect_arguments
 
 ON_POSTGRES = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 pytestmark = pytest.mark.postgres
@@ -339,3 +340,47 @@ def test_options_other_than_settings_are_refused():
     url = make_url("postgresql+psycopg://root@localhost/test?options=-v")
     with pytest.raises(ValueError, match="name=value"):
         connect_arguments(url)
+
+
+@ON_POSTGRES
+def test_connections_go_to_waiters_in_turn_and_a_spoiled_one_is_replaced(database_url, engine):
+    """One connection, three users at once: served in the order they asked; a connection
+    given back inside a transaction is closed, not handed on."""
+    connections = PgConnections(connect_arguments(engine.url), size=1)
+    order: list[int] = []
+
+    async def use(n: int, leave_open: bool = False) -> int:
+        async with connections.connection() as conn:
+            order.append(n)
+            if leave_open:
+                await conn.execute("BEGIN")
+            await asyncio.sleep(0.01)
+            pid: int = conn.get_server_pid()
+            return pid
+
+    async def run() -> list[int]:
+        try:
+            first = asyncio.create_task(use(1, leave_open=True))
+            await asyncio.sleep(0)
+            rest = [asyncio.create_task(use(n)) for n in (2, 3)]
+            return [await first, *[await task for task in rest]]
+        finally:
+            connections.close()
+
+    pids = asyncio.run(run())
+    assert order == [1, 2, 3]
+    assert pids[0] != pids[1]  # the first was left in a transaction: closed
+    assert pids[1] == pids[2]  # the second was handed on
+
+
+@ON_POSTGRES
+def test_connections_serve_only_the_loop_that_took_them(database_url, engine):
+    connections = PgConnections(connect_arguments(engine.url), size=1)
+
+    async def serves() -> bool:
+        return connections.serves_this_loop()
+
+    assert asyncio.run(serves()) is True
+    assert asyncio.run(serves()) is False  # another loop: the caller takes its other path
+    connections.close()
+    assert asyncio.run(serves()) is True
