@@ -1,4 +1,5 @@
-"""The database as the API uses it: the engine, units of work and the inline ledger."""
+"""The database as the API uses it: the engine, units of work and the hot path's ledger
+(SQLite: the inline connection; PostgreSQL: asynchronous connections)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.settings import ApiSettings
-from capacity.persistence import InlineLedger, ensure_database, is_sqlite, session_scope
+from capacity.persistence import (
+    InlineLedger,
+    PgLedger,
+    ensure_database,
+    is_sqlite,
+    session_scope,
+)
 
 
 class Database:
@@ -18,22 +25,33 @@ class Database:
     Parameters
     ----------
     settings
-        Where the database is and whether to use the inline ledger.
+        Where the database is and whether to use the hot path's ledger.
     """
 
     def __init__(self, settings: ApiSettings) -> None:
         self._settings = settings
         self.engine: Engine = ensure_database(settings.database_url)
         self.inline: InlineLedger | None = None
+        self.pg: PgLedger | None = None
         self.open()
 
     def open(self) -> None:
-        """Open the inline connection (SQLite file, when enabled); again after :meth:`close`."""
+        """Open the hot path's ledger (when enabled): the inline connection on an SQLite
+        file, the asynchronous connections on PostgreSQL (opened when first used); again
+        after :meth:`close`."""
         database = self.engine.url.database or ""
         in_memory = database in ("", ":memory:") or database.startswith("file:")
         wanted = self._settings.inline_sqlite_writes and is_sqlite(self.engine) and not in_memory
         if wanted and self.inline is None:
             self.inline = InlineLedger(database, synchronous=self._settings.sqlite_synchronous)
+        postgres = self.engine.dialect.name == "postgresql"
+        if postgres and self._settings.async_postgres_writes and self.pg is None:
+            size = self._settings.async_postgres_connections
+            self.pg = PgLedger.for_engine(self.engine, size=size)
+
+    def pg_ledger(self) -> PgLedger | None:
+        """The PostgreSQL ledger when it serves the running event loop (call from one)."""
+        return self.pg if self.pg is not None and self.pg.serves_this_loop() else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -59,8 +77,11 @@ class Database:
             yield session
 
     def close(self) -> None:
-        """Close the inline connection and the engine's pool (both reopen when used)."""
+        """Close the hot path's connections and the engine's pool (they reopen when used)."""
         if self.inline is not None:
             self.inline.close()
             self.inline = None
+        if self.pg is not None:
+            self.pg.close()
+            self.pg = None
         self.engine.dispose()

@@ -13,6 +13,7 @@ DEFAULT_STALE_AFTER_HOURS = 24.0  # hours without a report before a facility is 
 DEFAULT_IDEMPOTENCY_HOURS = 24.0  # hours an Idempotency-Key's first answer is kept
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # 1 MiB: a batch of 500 reports is about 50 kB
 DEFAULT_CLOCK_SKEW_SECONDS = 300.0  # a report's as_of may lie this far in the future
+DEFAULT_ASYNC_POSTGRES_CONNECTIONS = 8  # per worker process, for tokens and reports
 
 
 class ApiSettings(DatabaseSettings):
@@ -38,6 +39,13 @@ class ApiSettings(DatabaseSettings):
         the event loop (see :mod:`capacity.persistence.inline`).
     sqlite_synchronous
         SQLite ``synchronous`` level of that connection.
+    async_postgres_writes
+        On PostgreSQL, look tokens up and write availability reports on asynchronous
+        connections without leaving the event loop (see
+        :mod:`capacity.persistence.pg_ledger`); false: through the SQLAlchemy pool in
+        worker threads.
+    async_postgres_connections
+        How many of those connections each worker process opens at most.
     max_body_bytes
         Largest request body accepted (413 beyond it), dashboard uploads included.
     idempotency_hours
@@ -54,5 +62,7 @@ class ApiSettings(DatabaseSettings):
     max_matching_time_limit: float = Field(60.0, gt=0, le=600)
     inline_sqlite_writes: bool = True
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
+    async_postgres_writes: bool = True
+    async_postgres_connections: int = Field(DEFAULT_ASYNC_POSTGRES_CONNECTIONS, ge=1, le=100)
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1024, le=1024**3)
     idempotency_hours: float = Field(DEFAULT_IDEMPOTENCY_HOURS, gt=0, le=24 * 30)

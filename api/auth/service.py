@@ -81,4 +81,6 @@ async def authenticate(db: Database, token: str) -> StoredUser | None:
     token_hash = hash_token(token)
     if db.inline is not None:
         return db.inline.user_for_token(token_hash)  # an indexed read; no thread hop needed
+    if (pg := db.pg_ledger()) is not None:
+        return await pg.user_for_token(token_hash)  # on the event loop, no thread hop
     return await run_in_threadpool(_lookup, db, token_hash)

@@ -154,14 +154,17 @@ async def _append(
     check: ReportCheck,
     actor: str,
 ) -> list[StoredReport]:
-    """Append all or nothing: on SQLite on the inline connection without leaving the event
-    loop; when another process holds the write lock (or on PostgreSQL) in a worker thread
-    that waits its turn."""
+    """Append all or nothing without leaving the event loop: on SQLite on the inline
+    connection, on PostgreSQL on an asynchronous connection. Otherwise (when another
+    process holds SQLite's write lock, or these ledgers are switched off) in a worker
+    thread that waits its turn."""
     if db.inline is not None:
         try:
             return db.inline.append_checked(reports, scope=scope, check=check, actor=actor)
         except WriterBusyError:
             pass  # another process is writing: wait for it in a worker thread instead
+    if (pg := db.pg_ledger()) is not None:
+        return await pg.append_checked(reports, scope=scope, check=check, actor=actor)
     return await run_in_threadpool(_append_in_session, db, reports, scope, check, actor)
 
 

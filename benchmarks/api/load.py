@@ -25,6 +25,7 @@ class Tally:
     sent: int = 0
     elapsed: float = 0.0
     server_cpu: float = 0.0  # seconds of CPU the server used during the phase
+    database_cpu: float | None = None  # seconds of CPU PostgreSQL's backends used (if any)
 
     @property
     def throughput(self) -> float:
@@ -34,6 +35,13 @@ class Tally:
     def cpu_ms_per_request(self) -> float:
         """Server CPU per answered request: the capacity measure a busy machine cannot blur."""
         return 1000.0 * self.server_cpu / len(self.latencies) if self.latencies else 0.0
+
+    @property
+    def database_cpu_ms_per_request(self) -> float | None:
+        """CPU of the database's backends per answered request (PostgreSQL only)."""
+        if self.database_cpu is None or not self.latencies:
+            return None
+        return 1000.0 * self.database_cpu / len(self.latencies)
 
     def percentile(self, q: float) -> float:
         """Latency at quantile ``q`` (0..1), in milliseconds."""

@@ -48,6 +48,7 @@ from capacity.persistence.idempotency import StoredAnswer, store_answer, stored_
 from capacity.persistence.inline import InlineLedger, WriterBusyError
 from capacity.persistence.ledger import StoredReport
 from capacity.persistence.mapping import derived_idempotency_key
+from capacity.persistence.pg_ledger import PgLedger
 from capacity.persistence.reporting import (
     FacilityFacts,
     FacilityScope,
@@ -86,6 +87,7 @@ __all__ = [
     "JobStatus",
     "MigrationsNotFoundError",
     "PersistenceError",
+    "PgLedger",
     "ProposalDraft",
     "ProposalStatus",
     "ReportCheck",

@@ -72,6 +72,25 @@ def _entry(row: AuditRow) -> AuditEntry:
     )
 
 
+def entry_values(
+    *, actor: str, action: str, record_type: str, record_id: str, detail: AuditDetail = None
+) -> dict[str, str | None]:
+    """The column values of a new entry (the time is the database's), checked.
+
+    For writers that do not go through a session (:mod:`capacity.persistence.pg_ledger`).
+
+    Raises
+    ------
+    InvalidFieldError
+        When a field is empty or too long.
+    """
+    fields = {"actor": actor, "action": action, "record_type": record_type, "record_id": record_id}
+    for name, value in fields.items():
+        if not value.strip():
+            raise InvalidFieldError(name, "must not be empty")
+    return checked(AuditRow, {**fields, "detail": _detail_text(detail)})
+
+
 def record(
     session: Session,
     *,
@@ -103,11 +122,10 @@ def record(
     InvalidFieldError
         When a field is empty or too long.
     """
-    fields = {"actor": actor, "action": action, "record_type": record_type, "record_id": record_id}
-    for name, value in fields.items():
-        if not value.strip():
-            raise InvalidFieldError(name, "must not be empty")
-    row = AuditRow(**checked(AuditRow, {**fields, "detail": _detail_text(detail)}))
+    values = entry_values(
+        actor=actor, action=action, record_type=record_type, record_id=record_id, detail=detail
+    )
+    row = AuditRow(**values)
     session.add(row)
     session.flush()  # fetches the id and the server time
     return _entry(row)

@@ -1,7 +1,7 @@
 """The availability feed: reports, idempotent retries, every field rule, history, batches.
 
-Runs on SQLite with the inline writer and without it, and on PostgreSQL when
-``TEST_DATABASE_URL`` is set.
+Runs on SQLite with the inline writer and without it, and on PostgreSQL (when
+``TEST_DATABASE_URL`` is set) with the asynchronous ledger and without it.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ OTHER = "cosm-leeuwarden"  # 6 beds; never reported
 
 @pytest.fixture(params=["inline", "session"])
 def reporting(request, world, helpers) -> Iterator[tuple[Any, TestClient]]:
-    """The world and a client, with the inline SQLite writer on or off."""
-    inline = request.param == "inline"
-    if inline and not world.url.startswith("sqlite"):
-        pytest.skip("the inline writer is SQLite's")
-    with helpers.client_for(world.url, inline_sqlite_writes=inline) as client:
+    """The world and a client, with the hot path's ledger (SQLite's inline writer,
+    PostgreSQL's asynchronous connections) on or off."""
+    on = request.param == "inline"
+    settings = {"inline_sqlite_writes": on, "async_postgres_writes": on}
+    with helpers.client_for(world.url, **settings) as client:
+        if not world.url.startswith("sqlite"):
+            assert (client.app.state.db.pg is not None) == on
         yield world, client
 
 
