@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-PACKAGES := capacity matching scenarios flows api
+PACKAGES := capacity matching scenarios store flows api
 
 .PHONY: demo test lint typecheck pytest bench install clean
 

@@ -10,13 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.settings import ApiSettings
-from capacity.persistence import (
-    InlineLedger,
-    PgLedger,
-    ensure_database,
-    is_sqlite,
-    session_scope,
-)
+from store import InlineLedger, PgLedger, ensure_database, is_sqlite, session_scope
 
 
 class Database:
@@ -59,7 +53,7 @@ class Database:
 
     @contextmanager
     def unit(self, *, immediate: bool = False) -> Iterator[Session]:
-        """A unit of work (see :func:`capacity.persistence.session_scope`)."""
+        """A unit of work (see :func:`store.session_scope`)."""
         with session_scope(self.engine, immediate=immediate) as session:
             yield session
 

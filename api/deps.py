@@ -12,7 +12,7 @@ from api.database import Database
 from api.errors import ForbiddenError, UnauthorizedError
 from api.settings import ApiSettings
 from capacity import Rulebook
-from capacity.persistence import StoredUser
+from store.service import StoredUser
 
 
 async def get_settings(request: Request) -> ApiSettings:

@@ -1,7 +1,7 @@
 """Errors the API answers with, and the one place domain errors become HTTP answers.
 
 Bad input is a 4xx naming the field and the reason, never a 500 (issue 4): the handlers
-below map the domain errors of :mod:`capacity`, :mod:`capacity.persistence` and
+below map the domain errors of :mod:`capacity`, :mod:`store` and
 :mod:`matching` centrally, so services raise what they mean and routers stay thin.
 """
 
@@ -25,8 +25,8 @@ import flows
 from api.audit.log import record_refusal
 from api.types import refused_character
 from capacity import InvalidFieldError, InvalidTransitionError, UnknownReferenceError
-from capacity.persistence import DuplicateRecordError, IdempotencyConflictError
 from matching import InvalidParamsError, InvalidProblemError
+from store import DuplicateRecordError, IdempotencyConflictError
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 RETRY_AFTER_SECONDS = 1  # a locked database is busy for milliseconds, not longer

@@ -2,8 +2,8 @@
 
 Keys are scoped to the user. A service that takes an :class:`Idempotency` looks for a
 stored answer first and stores its own answer in the same transaction as its write, so a
-failed request stores neither (see :mod:`capacity.persistence.idempotency`). A single
-availability report keeps its key in the ledger itself (:mod:`capacity.persistence.reporting`,
+failed request stores neither (see :mod:`store.service.idempotency`). A single
+availability report keeps its key in the ledger itself (:mod:`store.reporting`,
 the hot path); a batch of reports stores its answer here like every other write.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from api.settings import DEFAULT_IDEMPOTENCY_HOURS as DEFAULT_KEPT_HOURS
 from api.settings import ApiSettings
-from capacity.persistence import StoredAnswer, StoredUser, store_answer, stored_answer
+from store.service import StoredAnswer, StoredUser, store_answer, stored_answer
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_PATTERN = r"^[\x21-\x7e]{1,100}$"  # printable ASCII, no spaces, at most 100 characters

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from capacity.persistence import DatabaseSettings
+from store import DatabaseSettings
 
 DEFAULT_STALE_AFTER_HOURS = 24.0  # hours without a report before a facility is flagged stale
 DEFAULT_IDEMPOTENCY_HOURS = 24.0  # hours an Idempotency-Key's first answer is kept
@@ -22,7 +22,7 @@ class ApiSettings(DatabaseSettings):
     Parameters
     ----------
     database_url
-        SQLAlchemy URL (see :class:`capacity.persistence.DatabaseSettings`).
+        SQLAlchemy URL (see :class:`store.DatabaseSettings`).
     rulebook
         Name of a bundled rulebook (``national-v1``) or path of a rulebook file.
     stale_after_hours
@@ -36,13 +36,13 @@ class ApiSettings(DatabaseSettings):
         The most a client may ask for.
     inline_sqlite_writes
         On SQLite, write availability reports on one dedicated connection without leaving
-        the event loop (see :mod:`capacity.persistence.inline`).
+        the event loop (see :mod:`store.inline`).
     sqlite_synchronous
         SQLite ``synchronous`` level of that connection.
     async_postgres_writes
         On PostgreSQL, look tokens up and write availability reports on asynchronous
         connections without leaving the event loop (see
-        :mod:`capacity.persistence.pg_ledger`); false: through the SQLAlchemy pool in
+        :mod:`store.pg_ledger`); false: through the SQLAlchemy pool in
         worker threads.
     async_postgres_connections
         How many of those connections each worker process opens at most.

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from api.database import Database
 from api.idempotency import Idempotency, remember, replay
-from capacity.persistence import DuplicateRecordError, StoredAnswer
+from store import DuplicateRecordError
+from store.service import StoredAnswer
 
 Result = TypeVar("Result", bound=BaseModel)
 

@@ -1,7 +1,7 @@
 """capacity: the national supply model and the uniform access criteria.
 
 Pure domain code: frozen value objects, no database (that lives in
-:mod:`capacity.persistence`, a separate door).
+:mod:`store`, a separate door).
 """
 
 from capacity.availability import AvailabilityReport, Placement

@@ -8,15 +8,15 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from capacity import Case, CaseEvent
-from capacity.persistence import DecisionRepository, Repository, audit
 from flows.errors import InvalidInputError
+from store import DecisionRepository, Repository, audit
 
 
 def register(session: Session, draft: Case, *, today: date, by: str) -> Case:
     """Store a new case under the next id of the year (``C-2026-0042``), audited.
 
     ``draft`` is the validated profile (its id is replaced). Concurrent intakes may draw
-    the same id: the caller retries on :class:`~capacity.persistence.DuplicateRecordError`
+    the same id: the caller retries on :class:`~store.DuplicateRecordError`
     (or a database integrity error) in a new transaction.
 
     Raises

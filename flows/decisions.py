@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from capacity import CATALOGUE, CaseEvent, Placement
 from capacity.clock import local_date
 from capacity.lifecycle import allows
-from capacity.persistence import (
+from flows.errors import ConflictError, InvalidInputError
+from store import (
     DecisionRepository,
     ProposalStatus,
     Repository,
@@ -23,7 +24,6 @@ from capacity.persistence import (
     audit,
     facility_snapshot,
 )
-from flows.errors import ConflictError, InvalidInputError
 
 
 class DeclineReason(StrEnum):

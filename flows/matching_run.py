@@ -13,18 +13,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from capacity.persistence import (
-    AlternativeRecord,
-    BindRecord,
-    DecisionRepository,
-    ExtraBedRecord,
-    ProposalDraft,
-    RunRecord,
-    StoredProposal,
-    StoredRun,
-    WaitRecord,
-    audit,
-)
 from flows.round import RoundInputs
 from matching import (
     BuiltProblem,
@@ -35,6 +23,18 @@ from matching import (
     explain,
     problem_to_dict,
     solve,
+)
+from store import (
+    AlternativeRecord,
+    BindRecord,
+    DecisionRepository,
+    ExtraBedRecord,
+    ProposalDraft,
+    RunRecord,
+    StoredProposal,
+    StoredRun,
+    WaitRecord,
+    audit,
 )
 
 

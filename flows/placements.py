@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from capacity import CaseEvent, Placement, UnknownReferenceError
 from capacity.lifecycle import allows
-from capacity.persistence import Repository, audit
 from flows.errors import ConflictError, InvalidInputError
+from store import Repository, audit
 
 
 def discharge(session: Session, placement_id: str, *, day: date, today: date, by: str) -> Placement:

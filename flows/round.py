@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from capacity import DEFAULT_HORIZON_DAYS, Case, Rulebook, SupplySnapshot
-from capacity.persistence import DecisionRepository, Repository
 from matching import BuiltProblem, build_problem
+from store import DecisionRepository, Repository
 
 
 @dataclass(frozen=True, slots=True)

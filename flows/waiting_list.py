@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from capacity import WAITING_LIST, Case, CaseStatus, Priority, Rulebook
-from capacity.persistence import DecisionRepository, ProposalStatus, Repository, StoredProposal
+from store import DecisionRepository, ProposalStatus, Repository, StoredProposal
 
 
 class ExpectedStartBasis(StrEnum):

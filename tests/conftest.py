@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from capacity.persistence import Repository, ensure_database, session_scope
+from store import Repository, ensure_database, session_scope
 
 POSTGRES_SKIP_REASON = "TEST_DATABASE_URL is not set; PostgreSQL tests skipped"
 UnitOfWork = Callable[..., AbstractContextManager[Session]]

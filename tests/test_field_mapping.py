@@ -27,10 +27,10 @@ from capacity import (
     ResidenceStatus,
     SafetyRisk,
 )
-from capacity.persistence import mapping
-from capacity.persistence.models import CaseRow, FacilityRow
 from capacity.records import field_names, from_plain, to_plain
 from capacity.regions import region_ids
+from store import mapping
+from store.models import CaseRow, FacilityRow
 
 CASE = set(field_names(Case))
 FACILITY = set(field_names(Facility))

@@ -1,5 +1,5 @@
 """The audit entry of a refused request, written with the one audit writer
-(:mod:`capacity.persistence.audit`)."""
+(:mod:`store.audit`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import re
 
 from sqlalchemy.orm import Session
 
-from capacity.persistence import StoredUser, audit
+from store import audit
+from store.service import StoredUser
 
 _CASE_PATH = re.compile(r"^(?:/v1)?/cases/([^/]+)$")
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")

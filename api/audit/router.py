@@ -14,7 +14,7 @@ from api.audit.schemas import AuditEntriesPublic, AuditEntryPublic
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, require
 from api.routing import domain_router
-from capacity.persistence import audit as audit_log
+from store import audit as audit_log
 
 router = domain_router(prefix="/audit", tags=["audit"], dependencies=[require(Role.ADMIN)])
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from api.auth.tokens import hash_token, new_token
 from api.database import Database
 from api.errors import FieldError
-from capacity.persistence import SessionRepository, StoredUser, UserRepository, audit
+from store import audit
+from store.service import SessionRepository, StoredUser, UserRepository
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from capacity.persistence import StoredUser
+if TYPE_CHECKING:  # the CLI reads the roles at start-up: no database import for that
+    from store.service import StoredUser
 
 
 class Role(StrEnum):

@@ -10,7 +10,8 @@ from api.auth.tokens import hash_token, new_token
 from api.database import Database
 from api.errors import FieldError
 from capacity import UnknownReferenceError
-from capacity.persistence import StoredUser, UserRepository, audit
+from store import audit
+from store.service import StoredUser, UserRepository
 
 
 def check_scope(*, role: Role, provider_id: str | None, region_id: str | None) -> None:

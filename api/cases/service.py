@@ -23,8 +23,9 @@ from api.database import Database
 from api.errors import FieldError
 from capacity import Case, CaseStatus, Rulebook
 from capacity.clock import local_date
-from capacity.persistence import Repository, StoredUser, audit
 from capacity.records import from_plain, to_plain
+from store import Repository, audit
+from store.service import StoredUser
 
 ID_ATTEMPTS = 5  # concurrent intakes on PostgreSQL may draw the same number; try again
 

@@ -1,21 +1,96 @@
-"""The typer application and its command groups."""
+"""The typer application: its commands, each imported only when it runs (issue 12).
+
+Importing every command module made ``opvang --help`` and a small ``opvang solve`` spend
+about five seconds importing FastAPI, SQLAlchemy, matplotlib and Dask. The top-level
+group knows each command by name and one line of help (:data:`COMMANDS`), and imports a
+command's module when it is asked for.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
+from dataclasses import dataclass
+from typing import Any
 
-from api.cli import db, demo, scenario, serve, solve, users
+import typer
+from typer.core import TyperGroup
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Where a command lives: a typer sub-app or a function, and its one line of help."""
+
+    module: str
+    attribute: str
+    summary: str
+
+
+COMMANDS: dict[str, Entry] = {
+    "demo": Entry(
+        "api.cli.demo",
+        "demo",
+        "Load the demo dataset, then print the national picture, a matching round and "
+        "a simulated year.",
+    ),
+    "serve": Entry("api.cli.serve", "serve", "Serve the API and the dashboard."),
+    "solve": Entry(
+        "api.cli.solve", "solve", "Solve a matching problem file and write the result as JSON."
+    ),
+    "scenario": Entry(
+        "api.cli.scenario", "app", "Simulate placement policies over time and compare them."
+    ),
+    "users": Entry(
+        "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
+    ),
+    "db": Entry("api.cli.db", "app", "Database schema: create and migrate."),
+}
+
+
+def _load(name: str) -> Any:
+    entry = COMMANDS[name]
+    found = getattr(importlib.import_module(entry.module), entry.attribute)
+    command: Any
+    if isinstance(found, typer.Typer):
+        command = typer.main.get_group(found)
+    else:
+        single = typer.Typer()
+        single.command(name)(found)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """A group whose commands are imported when they run, not when the group is built."""
+
+    def list_commands(self, ctx: Any) -> list[str]:  # noqa: ARG002 - click's signature
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:  # noqa: ARG002 - click's signature
+        return _load(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # typer's rich help would load every command to read its help; the plain one
+        # lists them with format_commands below
+        self.rich_markup_mode = None
+        super().format_help(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:  # noqa: ARG002
+        rows = [(name, entry.summary) for name, entry in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 app = typer.Typer(
     name="opvang",
+    cls=LazyGroup,
     help="Opvang: national shelter-capacity matching and waiting-list optimiser.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(db.app, name="db")
-app.add_typer(users.app, name="users")
-app.add_typer(scenario.app, name="scenario")
-app.command("demo")(demo.demo)
-app.command("serve")(serve.serve)
-app.command("solve")(solve.solve)
+
+
+@app.callback()
+def main() -> None:
+    """Opvang: national shelter-capacity matching and waiting-list optimiser."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from capacity.persistence import DatabaseSettings, current_revision, ensure_database
+from store import DatabaseSettings, current_revision, ensure_database
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 console = Console()

@@ -11,11 +11,9 @@ from rich.console import Console
 import flows
 from api.cli import render
 from api.cli.errors import user_errors
-from api.cli.quiet import silence_solver_banner
 from api.cli.scenario import DEMO_REPLICATIONS, demo_comparison, scenario_errors
 from capacity import bundled_rulebook
 from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
-from capacity.persistence import DatabaseSettings, Repository, ensure_database, session_scope
 from matching import (
     BedValue,
     BuiltProblem,
@@ -25,6 +23,8 @@ from matching import (
     explain,
 )
 from matching import solve as run_solve
+from matching.quiet import silence_solver_banner
+from store import DatabaseSettings, Repository, ensure_database, session_scope
 
 console = Console()
 

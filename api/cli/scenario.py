@@ -14,9 +14,9 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from api.cli.errors import EXIT_INPUT, err_console
-from api.cli.quiet import silence_solver_banner
 from capacity import CapacityError
 from matching import MatchingError
+from matching.quiet import silence_solver_banner
 from scenarios import (
     COMPLEX_CASES,
     EXAMPLES_DIR,

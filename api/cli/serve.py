@@ -15,7 +15,7 @@ from api.cli.errors import user_errors
 from api.settings import ApiSettings
 from api.web.demo_users import DemoLogin, demo_logins
 from capacity.demo import DEMO_SEED, build_demo_dataset
-from capacity.persistence import Repository, ensure_database, session_scope
+from store import Repository, ensure_database, session_scope
 
 console = Console(stderr=True)
 WORKER_STARTUP_S = 60  # seconds a worker may take to start serving

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from api.cli.errors import EXIT_INPUT, err_console, user_errors
-from api.cli.quiet import silence_solver_banner
 from matching import Method, SolveParams, problem_from_dict
 from matching import solve as run_solve
+from matching.quiet import silence_solver_banner
 
 
 def solve(

@@ -20,7 +20,7 @@ from api.deps import check_role
 from api.errors import IDEMPOTENCY_HEADER, FieldError, UnauthorizedError
 from api.facilities.schemas import AvailabilityCreate
 from api.idempotency import KEY_PATTERN
-from capacity.persistence import StoredUser
+from store.service import StoredUser
 
 Model = TypeVar("Model", bound=BaseModel)
 _KEY = re.compile(KEY_PATTERN)

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from api.auth.roles import may_report_for
 from api.errors import FieldError, ForbiddenError
 from capacity import AvailabilityReport
-from capacity.persistence import FacilityFacts, FacilityScope, ReportCheck, ScopeCheck, StoredUser
+from store import FacilityFacts, FacilityScope, ReportCheck, ScopeCheck
+from store.service import StoredUser
 
 
 def report_scope(user: StoredUser) -> ScopeCheck:

@@ -23,18 +23,17 @@ from api.facilities.schemas import (
 from api.idempotency import Idempotency, remember, replay
 from api.settings import ApiSettings
 from capacity import AvailabilityReport, Facility, PlacementType
-from capacity.persistence import (
+from store import (
     ReportCheck,
     Repository,
     ScopeCheck,
-    StoredAnswer,
     StoredReport,
-    StoredUser,
     WriterBusyError,
     append_checked,
     check_scope,
     report_history,
 )
+from store.service import StoredAnswer, StoredUser
 
 
 def capped_notice(stored: StoredReport) -> str | None:

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 import flows
-from api.cli.quiet import silence_solver_banner
 from api.database import Database
 from api.idempotency import Idempotency
 from api.matching_runs.schemas import RunCreate, RunPublic, RunsPublic, RunSummary, WaitPublic
@@ -16,15 +15,10 @@ from api.proposals.service import proposal_public
 from api.settings import ApiSettings
 from api.unit_of_work import replayed, write
 from capacity import Rulebook
-from capacity.persistence import (
-    DecisionRepository,
-    StoredAnswer,
-    StoredProposal,
-    StoredRun,
-    StoredUser,
-    audit,
-)
 from matching import SolveParams
+from matching.quiet import silence_solver_banner
+from store import DecisionRepository, StoredProposal, StoredRun, audit
+from store.service import StoredAnswer, StoredUser
 
 
 def summary(run: StoredRun) -> RunSummary:

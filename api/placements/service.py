@@ -11,7 +11,8 @@ from api.database import Database
 from api.placements.schemas import PlacementPublic, PlacementsPublic
 from capacity import Placement
 from capacity.clock import local_date
-from capacity.persistence import Repository, StoredUser, audit
+from store import Repository, audit
+from store.service import StoredUser
 
 
 def placement_public(p: Placement) -> PlacementPublic:

@@ -7,8 +7,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.types import InputModel, ShortText
-from capacity.persistence import ProposalStatus
 from flows import DeclineReason
+from store import ProposalStatus
 
 
 class AlternativePublic(BaseModel):

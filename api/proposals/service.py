@@ -11,7 +11,8 @@ from api.database import Database
 from api.placements.schemas import PlacementPublic
 from api.placements.service import placement_public
 from api.proposals.schemas import AlternativePublic, ProposalDecline, ProposalPublic
-from capacity.persistence import DecisionRepository, StoredProposal, StoredUser, audit
+from store import DecisionRepository, StoredProposal, audit
+from store.service import StoredUser
 
 
 def proposal_public(p: StoredProposal) -> ProposalPublic:

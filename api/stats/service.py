@@ -21,8 +21,8 @@ from capacity import Case, Rulebook, SupplySnapshot
 from capacity.aggregates import OccupancyRow, occupancy_by
 from capacity.clock import local_date
 from capacity.disclosure import PublishedCount, mean_wait_days, protect_tables, publish
-from capacity.persistence import Repository
 from capacity.regions import region_ids
+from store import Repository
 
 
 def _waiting_list(db: Database) -> list[Case]:

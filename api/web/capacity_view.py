@@ -19,7 +19,7 @@ from api.stats import service as stats
 from api.stats.schemas import CapacityGapStats, CaseCount, OccupancyGroup, WaitingGroup
 from capacity import REGIONS, Region, Rulebook, SupplySnapshot
 from capacity.aggregates import occupancy_by
-from capacity.persistence import Repository
+from store import Repository
 
 MAP_SCALE = 260.0  # pixels per degree of latitude
 MAP_MARGIN = 30.0  # pixels around the outermost regions

@@ -40,8 +40,9 @@ from capacity import (
 )
 from capacity.clock import local_date
 from capacity.criteria.labels import GENDER_LABELS, NEED_LABELS, RESIDENCE_LABELS
-from capacity.persistence import Repository, StoredUser
 from flows import ExpectedStartBasis, InvalidInputError
+from store import Repository
+from store.service import StoredUser
 
 LIST_LIMIT = 1000  # lines per status on one page; the national list is a few hundred
 ON_THE_LIST = WAITING_LIST

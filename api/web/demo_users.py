@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 from api.auth.passwords import hash_password
 from api.auth.roles import Role
 from capacity import UnknownReferenceError
-from capacity.persistence import SessionRepository, UserRepository, audit, session_scope
+from store import audit, session_scope
+from store.service import SessionRepository, UserRepository
 
 DEMO_ACTOR = "serve --demo"  # the audit log's actor for the demo users' changes
 DEMO_REPORTER_REGION = "utrecht"  # six facilities of five providers in the demo dataset

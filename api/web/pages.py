@@ -21,7 +21,7 @@ from markupsafe import Markup
 from api.auth.roles import Role
 from api.errors import audit_refusal
 from capacity.clock import LOCAL_TZ
-from capacity.persistence import StoredSession, StoredUser
+from store.service import StoredSession, StoredUser
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"

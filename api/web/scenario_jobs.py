@@ -1,6 +1,6 @@
 """Scenario jobs of the dashboard: validate the files, store the job, run it elsewhere.
 
-A job is a row in the database (:class:`capacity.persistence.ScenarioJobRepository`):
+A job is a row in the database (:class:`store.ScenarioJobRepository`):
 its scenario files, status and progress. It runs in a separate process
 (:mod:`api.web.scenario_worker`) that writes its progress and results to that row, so
 any web worker can answer the browser, and the run can be stopped at its time limit
@@ -26,15 +26,15 @@ import yaml
 
 from api.database import Database
 from api.web.settings import WebSettings
-from capacity.persistence import (
+from scenarios import EXAMPLES_DIR, InvalidScenarioError, Scenario, parse_scenario
+from store import audit
+from store.service import (
     JobStatus,
     ScenarioJobRepository,
     ScenarioSource,
     StoredScenarioJob,
     StoredUser,
-    audit,
 )
-from scenarios import EXAMPLES_DIR, InvalidScenarioError, Scenario, parse_scenario
 
 log = logging.getLogger(__name__)
 

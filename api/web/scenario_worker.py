@@ -23,19 +23,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from api.cli.quiet import silence_solver_banner
 from api.web.scenario_jobs import scenario
 from capacity import CapacityError
 from capacity.disclosure import SMALL_CELL
-from capacity.persistence import (
-    DatabaseSettings,
-    JobStatus,
-    ScenarioJobRepository,
-    make_engine,
-    session_scope,
-)
 from matching import MatchingError
+from matching.quiet import silence_solver_banner
 from scenarios import ScenarioError, compare_plots, read_run, run_scenarios, write_run
+from store import DatabaseSettings, make_engine, session_scope
+from store.service import JobStatus, ScenarioJobRepository
 
 
 class TimeLimitError(Exception):

@@ -18,7 +18,8 @@ from api.auth.passwords import verify_password
 from api.auth.tokens import hash_token
 from api.database import Database
 from api.web.settings import WebSettings
-from capacity.persistence import SessionRepository, StoredSession, UserRepository, audit
+from store import audit
+from store.service import SessionRepository, StoredSession, UserRepository
 
 SESSION_COOKIE = "opvang_session"
 LOGIN_CSRF_COOKIE = "opvang_login_csrf"  # the login form's CSRF token (no session yet)

@@ -26,7 +26,8 @@ from sqlalchemy.engine import make_url
 from api.auth.tokens import hash_token, new_token
 from capacity import Facility
 from capacity.demo import DEMO_SEED, build_demo_dataset
-from capacity.persistence import Repository, UserRepository, ensure_database, session_scope
+from store import Repository, ensure_database, session_scope
+from store.service import UserRepository
 
 START_TIMEOUT_S = 60.0
 WORKER_HEALTHCHECK_S = 60  # a worker imports the solver stack before it answers

@@ -52,16 +52,16 @@ from capacity import (
     ResidenceStatus,
 )
 from capacity.clock import local_date
-from capacity.persistence import (
+from store import (
     DecisionRepository,
     ProposalDraft,
     Repository,
     RunRecord,
-    UserRepository,
     WaitRecord,
     ensure_database,
     session_scope,
 )
+from store.service import UserRepository
 
 OWN_FACILITY = "ws-amsterdam"  # reporter-hvo's and reporter-amsterdam's
 OTHER_FACILITY = "cosm-leeuwarden"  # reporter-fier's

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from api.app import PUBLIC_PATHS
-from capacity.persistence import ensure_database
+from store import ensure_database
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from capacity.clock import local_date
-from capacity.persistence import ProposalDraft, Repository, ensure_database, session_scope
+from store import ProposalDraft, Repository, ensure_database, session_scope
 
 
 def today():

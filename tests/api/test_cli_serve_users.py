@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.cli.serve import load_demo
-from capacity.persistence import Repository, ensure_database, session_scope
+from store import Repository, ensure_database, session_scope
 
 
 @pytest.fixture

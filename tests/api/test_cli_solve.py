@@ -80,3 +80,19 @@ def test_bad_time_limit_is_refused(tmp_path: Path):
     result = CliRunner().invoke(app, ["solve", str(write(tmp_path, EXAMPLE)), "--time-limit", "-1"])
     assert result.exit_code == 2
     assert "time_limit" in result.output
+
+
+def test_the_command_line_starts_without_the_heavy_stacks():
+    # issue 12: `opvang --help` imported FastAPI, SQLAlchemy, matplotlib and Dask (about 5 s)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from api.cli import app; "
+        "from typer.testing import CliRunner; r = CliRunner().invoke(app, ['--help']); "
+        "assert r.exit_code == 0, r.output; "
+        "heavy = [m for m in ('fastapi', 'sqlalchemy', 'matplotlib', 'dask', 'scenarios', "
+        "'store', 'matching', 'numpy', 'uvicorn') if m in sys.modules]; print(heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

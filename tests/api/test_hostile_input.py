@@ -275,7 +275,7 @@ def test_the_api_documents_load_nothing_from_another_site(api):
 def _age_answers(url: str, hours: float) -> None:
     from sqlalchemy import text
 
-    from capacity.persistence import ensure_database, session_scope
+    from store import ensure_database, session_scope
 
     engine = ensure_database(url)
     try:
@@ -289,7 +289,7 @@ def _age_answers(url: str, hours: float) -> None:
 def _answers(url: str) -> int:
     from sqlalchemy import text
 
-    from capacity.persistence import ensure_database, session_scope
+    from store import ensure_database, session_scope
 
     engine = ensure_database(url)
     try:

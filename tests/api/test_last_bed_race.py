@@ -16,12 +16,7 @@ import pytest
 
 from capacity import AvailabilityReport, CaseStatus
 from capacity.clock import local_date
-from capacity.persistence import (
-    ProposalDraft,
-    Repository,
-    ensure_database,
-    session_scope,
-)
+from store import ProposalDraft, Repository, ensure_database, session_scope
 
 FACILITY = "ws-amsterdam"
 RACERS = 20

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from capacity.persistence import Repository, ensure_database, session_scope
+from store import Repository, ensure_database, session_scope
 
 LOAD_SECONDS = float(os.environ.get("OPVANG_TEST_LOAD_SECONDS", "30"))
 READERS, WRITERS = 16, 4

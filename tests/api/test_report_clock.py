@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.deps import get_now
 from capacity import CaseStatus, Placement
 from capacity.clock import local_date
-from capacity.persistence import Repository, ensure_database, session_scope
+from store import Repository, ensure_database, session_scope
 
 OWN = "ws-amsterdam"  # 4 beds, 1 taken by a placement; proposals 1 and 2 pending there
 

@@ -44,7 +44,7 @@ def test_import_linter_contracts_hold():
 
 
 def test_matching_and_scenarios_import_no_database_web_or_persistence():
-    banned = (*DATABASE_MODULES, *WEB_MODULES, "capacity.persistence")
+    banned = (*DATABASE_MODULES, *WEB_MODULES, "store")
     assert offending("matching", banned) == []
     assert offending("scenarios", banned) == []
 

@@ -10,8 +10,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from capacity import InvalidFieldError
-from capacity.persistence import Repository, audit, session_scope
-from capacity.persistence.models import AuditRow
+from store import Repository, audit, session_scope
+from store.models import AuditRow
 
 
 def _write(engine: Engine, count: int = 1) -> None:

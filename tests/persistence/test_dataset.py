@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from capacity import Dataset, InvalidSupplyError, SupplySnapshot, build_snapshot
-from capacity.persistence import Repository, derived_idempotency_key
+from store import Repository, derived_idempotency_key
 
 KINDS = ("providers", "funding_streams", "facilities", "cases", "placements", "reports")
 

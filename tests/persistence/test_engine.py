@@ -24,14 +24,8 @@ from capacity import (
     Provider,
     ResidenceStatus,
 )
-from capacity.persistence import (
-    DatabaseSettings,
-    Repository,
-    ensure_database,
-    make_engine,
-    session_scope,
-)
-from capacity.persistence.models import CaseRow, PlacementRow
+from store import DatabaseSettings, Repository, ensure_database, make_engine, session_scope
+from store.models import CaseRow, PlacementRow
 
 HOLD_S = 0.4  # seconds the first writer keeps its transaction open
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from capacity import AvailabilityReport, Dataset, UnknownReferenceError
-from capacity.persistence import IdempotencyConflictError, Repository, session_scope
+from store import IdempotencyConflictError, Repository, session_scope
 
 CEST = timezone(timedelta(hours=2))
 

@@ -13,15 +13,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from capacity.persistence import (
-    MigrationsNotFoundError,
-    current_revision,
-    downgrade,
-    make_engine,
-    upgrade,
-)
-from capacity.persistence import engine as engine_module
-from capacity.persistence.models import Base
+from store import MigrationsNotFoundError, current_revision, downgrade, make_engine, upgrade
+from store import engine as engine_module
+from store.schema import METADATA
 
 TABLES = {
     "regions",
@@ -49,7 +43,7 @@ def _tables(engine: Engine) -> set[str]:
 
 
 def test_models_name_the_tables_the_migrations_create() -> None:
-    assert set(Base.metadata.tables) == TABLES
+    assert set(METADATA.tables) == TABLES
 
 
 def test_upgrade_from_empty_creates_every_table(database_url: str) -> None:
@@ -90,7 +84,7 @@ def test_migrations_match_the_models(engine: Engine) -> None:
     """The hand-written migrations and the models describe the same schema (no drift)."""
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diffs = compare_metadata(context, Base.metadata)
+        diffs = compare_metadata(context, METADATA)
     assert diffs == []
 
 

@@ -1,8 +1,8 @@
 """The asynchronous PostgreSQL ledger writes what ``append_checked`` writes (issue 10).
 
 The same reports go to twin facilities (same beds, same placements), one through
-:func:`capacity.persistence.append_checked` in a session, one through
-:class:`capacity.persistence.PgLedger`: the same answers (new, replayed, refused, a key
+:func:`store.append_checked` in a session, one through
+:class:`store.PgLedger`: the same answers (new, replayed, refused, a key
 used for another report), the same ledger rows and the same audit entries. Then two
 writers report on one facility at once: the second is checked only after the first
 committed, so a check only one of them should pass is passed by one. And the ledger's
@@ -24,18 +24,18 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from capacity import AvailabilityReport, Dataset, UnknownReferenceError
-from capacity.persistence import (
+from store import (
     FacilityFacts,
     FacilityScope,
     IdempotencyConflictError,
     PgLedger,
     Repository,
     StoredReport,
-    UserRepository,
     append_checked,
     session_scope,
 )
-from capacity.persistence.pg_connections import PgConnections, connect_arguments
+from store.pg_connections import PgConnections, connect_arguments
+from store.service import UserRepository
 
 ON_POSTGRES = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 pytestmark = pytest.mark.postgres

@@ -17,7 +17,7 @@ from capacity import (
     Provider,
     UnknownReferenceError,
 )
-from capacity.persistence import DuplicateRecordError, Repository
+from store import DuplicateRecordError, Repository
 
 CEST = timezone(timedelta(hours=2))  # Dutch summer time
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from capacity import UnknownReferenceError
-from capacity.persistence import JobStatus, ScenarioJobRepository, ScenarioSource
+from store.service import JobStatus, ScenarioJobRepository, ScenarioSource
 
 
 def test_a_job_is_stored_queued_and_updated_to_done_with_its_result(unit_of_work):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from capacity.persistence import SessionRepository, UserRepository
+from store.service import SessionRepository, UserRepository
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -46,7 +46,7 @@ def test_an_expired_or_unknown_session_is_not_found(unit_of_work, user_id):
 def test_an_inactive_users_session_is_not_found(unit_of_work, user_id):
     from sqlalchemy import update
 
-    from capacity.persistence.models import UserRow
+    from store.service.models import UserRow
 
     _add(unit_of_work, user_id, "a" * 64, NOW + timedelta(hours=1))
     with unit_of_work() as session:

@@ -51,15 +51,15 @@ from capacity import (
     ResidenceStatus,
 )
 from capacity.clock import local_date
-from capacity.persistence import (
+from store import (
     DecisionRepository,
     ProposalDraft,
     Repository,
     RunRecord,
-    UserRepository,
     ensure_database,
     session_scope,
 )
+from store.service import UserRepository
 
 PASSWORD = "correct horse battery staple"  # every test user's password
 USERS = {

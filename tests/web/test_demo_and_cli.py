@@ -13,7 +13,8 @@ from api.app import create_app
 from api.cli import app as cli
 from api.cli import serve as serve_module
 from api.settings import ApiSettings
-from capacity.persistence import UserRepository, ensure_database, session_scope
+from store import ensure_database, session_scope
+from store.service import UserRepository
 
 
 @pytest.fixture

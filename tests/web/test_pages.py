@@ -18,7 +18,7 @@ import pytest
 
 from capacity import CaseStatus
 from capacity.clock import LOCAL_TZ, local_date
-from capacity.persistence import Repository, ensure_database, session_scope
+from store import Repository, ensure_database, session_scope
 
 FIELD_ERROR = re.compile(r'class="field-error" id="([^"]+)-error">([^<]*)<')
 
@@ -483,7 +483,7 @@ def test_an_unknown_scenario_run_and_chart_are_404_pages(quick_client, web):
 
 def _finished_job(url: str, complex_cases: float) -> int:
     """A done scenario job in the database, its result as the worker stores it."""
-    from capacity.persistence import JobStatus, ScenarioJobRepository, ScenarioSource
+    from store.service import JobStatus, ScenarioJobRepository, ScenarioSource
 
     group = {
         "cases": 40.0,

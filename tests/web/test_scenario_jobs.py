@@ -14,16 +14,15 @@ from api.web import scenario_jobs as jobs
 from api.web import scenario_report as report
 from api.web import scenario_worker as worker
 from api.web.settings import WebSettings
-from capacity.persistence import (
+from scenarios import plots
+from store import ensure_database, make_engine
+from store.service import (
     JobStatus,
     ScenarioJobRepository,
     ScenarioSource,
     StoredScenarioJob,
     StoredUser,
-    ensure_database,
-    make_engine,
 )
-from scenarios import plots
 
 PM = StoredUser(1, "pm", "policymaker", None, None)
 

@@ -156,7 +156,7 @@ def test_the_secure_flag_can_be_forced_by_the_setting(quick_app, quick_client, w
 def test_the_session_cookie_holds_a_token_the_database_keeps_only_hashed(client, web, world):
     from sqlalchemy import text
 
-    from capacity.persistence import make_engine
+    from store import make_engine
 
     web.sign_in(client, "coordinator")
     token = client.cookies.get(sessions.SESSION_COOKIE)
@@ -206,7 +206,8 @@ def test_an_unknown_user_costs_a_password_check_too(quick_client, monkeypatch):
 
 
 def test_a_user_without_a_password_cannot_sign_in(client, world):
-    from capacity.persistence import UserRepository, ensure_database, session_scope
+    from store import ensure_database, session_scope
+    from store.service import UserRepository
 
     engine = ensure_database(world.url)
     try:
@@ -265,7 +266,7 @@ def test_signing_out_ends_the_session_on_the_server(client, web):
 def test_an_expired_session_sends_the_browser_to_the_sign_in_page(client, web, world):
     from sqlalchemy import text
 
-    from capacity.persistence import make_engine
+    from store import make_engine
 
     web.sign_in(client, "coordinator")
     assert client.get("/waiting-list").status_code == 200

@@ -19,7 +19,7 @@ from api.app import create_app
 from api.auth import passwords
 from api.auth.throttle import ChecksBusyError, SignInThrottle
 from api.settings import ApiSettings
-from capacity.persistence import Repository, ensure_database, session_scope
+from store import Repository, ensure_database, session_scope
 
 
 @pytest.fixture

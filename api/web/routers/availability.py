@@ -27,7 +27,7 @@ from api.web.csrf import Form
 from api.web.forms import FieldErrors, text, validation_errors, whole_number
 from api.web.pages import Reporter, redirect, render
 from capacity.clock import LOCAL_TZ
-from capacity.persistence import StoredUser
+from store.service import StoredUser
 
 router = APIRouter()
 FIELD_PREFIX = "beds_free:"  # one field per facility: beds_free:<facility id>

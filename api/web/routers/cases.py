@@ -22,9 +22,9 @@ from api.web.csrf import Form
 from api.web.forms import FieldErrors, api_errors, text, validation_errors
 from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
 from capacity import InvalidTransitionError, Rulebook
-from capacity.persistence import StoredUser
 from capacity.regions import region_ids
 from flows import DeclineReason
+from store.service import StoredUser
 
 router = APIRouter()
 

@@ -12,7 +12,7 @@ from api.matching_runs import service as runs
 from api.matching_runs.schemas import RunCreate, RunPublic
 from api.web.cases_view import region_name, type_name
 from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
-from capacity.persistence import Repository
+from store import Repository
 
 router = APIRouter()
 RECENT_RUNS = 20

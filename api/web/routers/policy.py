@@ -19,8 +19,8 @@ from api.web.csrf import Form
 from api.web.forms import FieldErrors, text, whole_number
 from api.web.pages import POLICYMAKERS, PageError, Policymaker, record_number, redirect, render
 from api.web.routers.login import web_settings
-from capacity.persistence import JobStatus, ScenarioSource
 from scenarios import InvalidScenarioError
+from store.service import JobStatus, ScenarioSource
 
 router = APIRouter()
 

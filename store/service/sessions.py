@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from capacity.persistence.models import UserRow, WebSessionRow
-from capacity.persistence.users import StoredUser, stored_user
+from store.service.models import UserRow, WebSessionRow
+from store.service.users import StoredUser, stored_user
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ Create Date: 2026-11-28
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -36,7 +37,7 @@ def _float(name: str) -> sa.Column[float]:
     return sa.Column(name, sa.Float(), nullable=False)
 
 
-def _created_at() -> sa.Column[sa.DateTime]:
+def _created_at() -> sa.Column[datetime]:
     return sa.Column("created_at", TZ, server_default=NOW, nullable=False)
 
 

@@ -12,7 +12,7 @@ from capacity.errors import CapacityError
 
 
 class PersistenceError(CapacityError):
-    """Base class of the errors raised by :mod:`capacity.persistence`."""
+    """Base class of the errors raised by :mod:`store`."""
 
 
 class DuplicateRecordError(PersistenceError):

@@ -2,13 +2,13 @@
 
 Providers report free beds several times a day; the API must take at least 1,000 reports
 a second on PostgreSQL with two worker processes and p99 latency under 100 ms (issue 10).
-Through :func:`capacity.persistence.reporting.append_checked` it took about 100-150: each
+Through :func:`store.reporting.append_checked` it took about 100-150: each
 report went to a worker thread, through the ORM (about 8 ms of CPU a report), and the
 threads queued for the interpreter lock at each of the report's round trips to the
 server (a pre-ping at each checkout, the lock, three reads, two inserts, the commit, and
 the token look-up in a unit of work of its own); see ``benchmarks/README.md``. So the API
 keeps a few asynchronous connections per process
-(:class:`~capacity.persistence.pg_connections.PgConnections`) and writes a report on the
+(:class:`~store.pg_connections.PgConnections`) and writes a report on the
 event loop in plain SQL, prepared once per connection:
 
 1. ``BEGIN``; the facility row locked (``SELECT ... FOR UPDATE``); then, in a statement of
@@ -20,8 +20,8 @@ event loop in plain SQL, prepared once per connection:
 
 The transaction, the lock, the checks and the rows are those of ``append_checked``: the
 same rules (the caller's ``scope`` and ``check``), the same column values
-(:func:`~capacity.persistence.mapping.report_values`,
-:func:`~capacity.persistence.audit.entry_values`) and the same durability
+(:func:`~store.mapping.report_values`,
+:func:`~store.audit.entry_values`) and the same durability
 (``synchronous_commit`` stays as the server has it). One difference: the id is drawn
 before the check, so a refused or replayed report leaves a gap in the ids (a sequence
 never promised none; the order of a facility's reports is that of their locks, as
@@ -45,12 +45,12 @@ from sqlalchemy import exc as sa_exc
 from capacity.availability import AvailabilityReport
 from capacity.clock import local_date
 from capacity.errors import UnknownReferenceError
-from capacity.persistence import audit
-from capacity.persistence import mapping as m
-from capacity.persistence.errors import IdempotencyConflictError
-from capacity.persistence.ledger import StoredReport
-from capacity.persistence.pg_connections import PgConnections, connect_arguments
-from capacity.persistence.reporting import (
+from store import audit
+from store import mapping as m
+from store.errors import IdempotencyConflictError
+from store.ledger import StoredReport
+from store.pg_connections import PgConnections, connect_arguments
+from store.reporting import (
     REPORT_ACTION,
     FacilityFacts,
     ReportCheck,
@@ -58,7 +58,7 @@ from capacity.persistence.reporting import (
     audit_detail,
     scope_of,
 )
-from capacity.persistence.users import StoredUser
+from store.service.users import StoredUser
 
 T = TypeVar("T")
 
@@ -155,13 +155,13 @@ class PgLedger:
     ) -> list[StoredReport]:
         """Append reports after ``scope`` and ``check`` in one transaction, all or nothing.
 
-        Same contract as :func:`capacity.persistence.reporting.append_checked`; call it
+        Same contract as :func:`store.reporting.append_checked`; call it
         only when :meth:`serves_this_loop`.
 
         Raises
         ------
         UnknownReferenceError, IdempotencyConflictError
-            As :func:`~capacity.persistence.reporting.append_checked`.
+            As :func:`~store.reporting.append_checked`.
         sqlalchemy.exc.DBAPIError
             An error of the database, as SQLAlchemy raises it.
         """

@@ -1,7 +1,7 @@
 """The repository: frozen value objects in, frozen value objects out.
 
 A :class:`Repository` works inside one :class:`~sqlalchemy.orm.Session`; it never
-commits. The caller owns the transaction (see :func:`capacity.persistence.session_scope`)
+commits. The caller owns the transaction (see :func:`store.session_scope`)
 so that a unit of work, its audit entries included, is kept or dropped as a whole.
 """
 
@@ -23,13 +23,15 @@ from capacity.errors import InvalidSupplyError, UnknownReferenceError
 from capacity.facilities import Facility, Provider
 from capacity.funding import FundingStream
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
-from capacity.persistence import audit as audit_log
-from capacity.persistence import ledger
-from capacity.persistence import mapping as m
-from capacity.persistence.audit import AuditEntry
-from capacity.persistence.errors import DuplicateRecordError
-from capacity.persistence.ledger import StoredReport
-from capacity.persistence.models import (
+from capacity.regions import REGIONS, Region
+from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
+from store import audit as audit_log
+from store import ledger
+from store import mapping as m
+from store.audit import AuditEntry
+from store.errors import DuplicateRecordError
+from store.ledger import StoredReport
+from store.models import (
     Base,
     CaseRow,
     FacilityRow,
@@ -38,9 +40,7 @@ from capacity.persistence.models import (
     ProviderRow,
     RegionRow,
 )
-from capacity.persistence.queries import ids_with_prefix, insert_missing
-from capacity.regions import REGIONS, Region
-from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
+from store.queries import ids_with_prefix, insert_missing
 
 
 class Repository:
@@ -260,7 +260,7 @@ class Repository:
     def latest_reports(self, *, as_of: datetime | None = None) -> dict[str, AvailabilityReport]:
         """The current view: per facility, its latest report (at or before ``as_of``).
 
-        See :func:`capacity.persistence.ledger.latest`.
+        See :func:`store.ledger.latest`.
         """
         return ledger.latest(self._session, as_of=as_of)
 
@@ -350,7 +350,7 @@ class Repository:
 
         Rows are matched by id, and reports by idempotency key; a report without a key is
         given one derived from facility, moment and beds free
-        (:func:`~capacity.persistence.mapping.derived_idempotency_key`). Saving the same
+        (:func:`~store.mapping.derived_idempotency_key`). Saving the same
         dataset twice therefore adds nothing the second time. Missing regions are added.
 
         Returns
@@ -386,7 +386,7 @@ class Repository:
         since: datetime | None = None,
         limit: int | None = None,
     ) -> list[AuditEntry]:
-        """Read the audit log (see :func:`capacity.persistence.audit.entries`)."""
+        """Read the audit log (see :func:`store.audit.entries`)."""
         return audit_log.entries(
             self._session,
             record_type=record_type,

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from capacity.persistence.errors import IdempotencyConflictError
-from capacity.persistence.mapping import checked
-from capacity.persistence.models import IdempotentRequestRow
+from store.errors import IdempotencyConflictError
+from store.mapping import checked
+from store.service.models import IdempotentRequestRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from capacity.errors import InvalidFieldError
-from capacity.persistence.mapping import checked
-from capacity.persistence.models import DETAIL_LENGTH, AuditRow
+from store.mapping import checked
+from store.models import DETAIL_LENGTH, AuditRow
 
 AuditDetail = str | Mapping[str, object] | None
 
@@ -77,7 +77,7 @@ def entry_values(
 ) -> dict[str, str | None]:
     """The column values of a new entry (the time is the database's), checked.
 
-    For writers that do not go through a session (:mod:`capacity.persistence.pg_ledger`).
+    For writers that do not go through a session (:mod:`store.pg_ledger`).
 
     Raises
     ------

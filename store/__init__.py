@@ -1,8 +1,10 @@
-"""capacity.persistence: the database behind the national picture.
+"""store: persistence, the layer between the domain and the use cases (issue 12).
 
-The only part of :mod:`capacity` that knows about SQLAlchemy and Alembic. It maps the
-frozen value objects to database rows and back; everything above it (matching,
-scenarios) keeps working on value objects.
+The only package that knows about SQLAlchemy, Alembic and the database drivers. It maps
+the frozen value objects of :mod:`capacity` (and the records of a matching run) to rows
+and back; :mod:`capacity`, :mod:`matching` and :mod:`scenarios` never import it. The
+service's own tables (users, tokens, sessions, idempotent answers, scenario jobs) are in
+:mod:`store.service`, apart from the domain's repositories here.
 
 Typical use::
 
@@ -14,9 +16,9 @@ Typical use::
                      record_type="facility", record_id=report.facility_id)
 """
 
-from capacity.persistence import audit
-from capacity.persistence.audit import AuditDetail, AuditEntry
-from capacity.persistence.decisions import (
+from store import audit
+from store.audit import AuditDetail, AuditEntry
+from store.decisions import (
     AlternativeRecord,
     BindRecord,
     DecisionRepository,
@@ -28,7 +30,7 @@ from capacity.persistence.decisions import (
     StoredRun,
     WaitRecord,
 )
-from capacity.persistence.engine import (
+from store.engine import (
     MIGRATIONS_DIR,
     current_revision,
     downgrade,
@@ -38,18 +40,17 @@ from capacity.persistence.engine import (
     session_scope,
     upgrade,
 )
-from capacity.persistence.errors import (
+from store.errors import (
     DuplicateRecordError,
     IdempotencyConflictError,
     MigrationsNotFoundError,
     PersistenceError,
 )
-from capacity.persistence.idempotency import StoredAnswer, store_answer, stored_answer
-from capacity.persistence.inline import InlineLedger, WriterBusyError
-from capacity.persistence.ledger import StoredReport
-from capacity.persistence.mapping import derived_idempotency_key
-from capacity.persistence.pg_ledger import PgLedger
-from capacity.persistence.reporting import (
+from store.inline import InlineLedger, WriterBusyError
+from store.ledger import StoredReport
+from store.mapping import derived_idempotency_key
+from store.pg_ledger import PgLedger
+from store.reporting import (
     FacilityFacts,
     FacilityScope,
     ReportCheck,
@@ -58,17 +59,9 @@ from capacity.persistence.reporting import (
     check_scope,
     report_history,
 )
-from capacity.persistence.repository import Repository
-from capacity.persistence.scenario_jobs import (
-    JobStatus,
-    ScenarioJobRepository,
-    ScenarioSource,
-    StoredScenarioJob,
-)
-from capacity.persistence.sessions import SessionRepository, StoredSession
-from capacity.persistence.settings import DatabaseSettings
-from capacity.persistence.supply import facility_snapshot
-from capacity.persistence.users import StoredUser, UserRepository
+from store.repository import Repository
+from store.settings import DatabaseSettings
+from store.supply import facility_snapshot
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -84,7 +77,6 @@ __all__ = [
     "FacilityScope",
     "IdempotencyConflictError",
     "InlineLedger",
-    "JobStatus",
     "MigrationsNotFoundError",
     "PersistenceError",
     "PgLedger",
@@ -93,18 +85,10 @@ __all__ = [
     "ReportCheck",
     "Repository",
     "RunRecord",
-    "ScenarioJobRepository",
-    "ScenarioSource",
     "ScopeCheck",
-    "SessionRepository",
-    "StoredAnswer",
     "StoredProposal",
     "StoredReport",
     "StoredRun",
-    "StoredScenarioJob",
-    "StoredSession",
-    "StoredUser",
-    "UserRepository",
     "WaitRecord",
     "WriterBusyError",
     "append_checked",
@@ -119,7 +103,5 @@ __all__ = [
     "make_engine",
     "report_history",
     "session_scope",
-    "store_answer",
-    "stored_answer",
     "upgrade",
 ]

@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from capacity.clock import local_date
 from capacity.errors import UnknownReferenceError
-from capacity.persistence import mapping as m
-from capacity.persistence.models import (
+from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
+from store import mapping as m
+from store.models import (
     AvailabilityReportRow,
     FacilityRow,
     FundingStreamRow,
     PlacementRow,
 )
-from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
 
 
 def facility_snapshot(
@@ -28,7 +28,7 @@ def facility_snapshot(
 ) -> SupplySnapshot:
     """Free beds of one facility per day, from its latest report and its placements.
 
-    The same rules as :meth:`capacity.persistence.Repository.supply_snapshot`, for one
+    The same rules as :meth:`store.Repository.supply_snapshot`, for one
     facility: read it inside the transaction that holds the facility's lock.
 
     Raises

@@ -1,7 +1,7 @@
-"""The database schema as SQLAlchemy models.
+"""The domain's tables as SQLAlchemy models (the service's own tables: :mod:`store.service.models`).
 
 The schema is not the domain model: these rows are mapped to and from the frozen value
-objects of :mod:`capacity` by :mod:`capacity.persistence.mapping`. Enumerations are stored
+objects of :mod:`capacity` by :mod:`store.mapping`. Enumerations are stored
 as their string codes and sets as sorted JSON lists, so the same schema (and the same
 migrations) work on SQLite and PostgreSQL.
 """
@@ -24,11 +24,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
-    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from capacity.persistence.types import UTCDateTime
+from store.types import UTCDateTime
 
 # Named constraints make migrations reproducible and let SQLite batch mode find them.
 NAMING_CONVENTION = {
@@ -188,33 +187,6 @@ class AuditRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
-class UserRow(Base):
-    """A person or machine client of the API; tokens in :class:`ApiTokenRow`."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
-    role: Mapped[str] = mapped_column(String(CODE_LENGTH))
-    provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"))
-    region_id: Mapped[str | None] = mapped_column(ForeignKey("regions.id"))
-    password_hash: Mapped[str | None] = mapped_column(String(KEY_LENGTH))
-    active: Mapped[bool] = mapped_column(server_default=true())
-    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
-
-
-class ApiTokenRow(Base):
-    """A bearer token, stored only as the SHA-256 of the token."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
-    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
-    revoked_at: Mapped[datetime | None]
-
-
 class MatchingRunRow(Base):
     """One matching round: its inputs, criteria, parameters and outcome."""
 
@@ -276,50 +248,3 @@ class DeclinedPairRow(Base):
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
     created_at: Mapped[datetime] = mapped_column(server_default=NOW)
-
-
-class IdempotentRequestRow(Base):
-    """The first answer to a write sent with an Idempotency-Key, replayed on a retry."""
-
-    __tablename__ = "idempotent_requests"
-
-    actor: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
-    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(HASH_LENGTH))
-    status_code: Mapped[int] = mapped_column(Integer)
-    body: Mapped[Any] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(server_default=NOW, index=True)
-
-
-class WebSessionRow(Base):
-    """A signed-in dashboard session; the cookie holds a random token, the row its SHA-256."""
-
-    __tablename__ = "web_sessions"
-
-    id: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    csrf_token: Mapped[str] = mapped_column(String(HASH_LENGTH))
-    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
-    expires_at: Mapped[datetime]
-
-
-class ScenarioJobRow(Base):
-    """A scenario run started from the dashboard: its files, progress and results."""
-
-    __tablename__ = "scenario_jobs"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
-    created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    status: Mapped[str] = mapped_column(String(CODE_LENGTH))
-    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    replications: Mapped[int] = mapped_column(Integer)
-    progress_done: Mapped[int] = mapped_column(Integer)
-    progress_total: Mapped[int] = mapped_column(Integer)
-    message: Mapped[str | None] = mapped_column(Text)
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-
-TABLES: tuple[str, ...] = tuple(Base.metadata.tables)

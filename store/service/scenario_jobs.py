@@ -16,8 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, defer
 
 from capacity.errors import UnknownReferenceError
-from capacity.persistence.mapping import checked
-from capacity.persistence.models import ScenarioJobRow
+from store.mapping import checked
+from store.service.models import ScenarioJobRow
 
 
 class JobStatus(StrEnum):

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from capacity.errors import InvalidFieldError, UnknownReferenceError
-from capacity.persistence.errors import DuplicateRecordError
-from capacity.persistence.mapping import checked
-from capacity.persistence.models import ApiTokenRow, ProviderRow, RegionRow, UserRow
+from store.errors import DuplicateRecordError
+from store.mapping import checked
+from store.models import ProviderRow, RegionRow
+from store.service.models import ApiTokenRow, UserRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from capacity.availability import AvailabilityReport
 from capacity.errors import UnknownReferenceError
-from capacity.persistence import mapping as m
-from capacity.persistence.errors import IdempotencyConflictError
-from capacity.persistence.models import AvailabilityReportRow, FacilityRow
-from capacity.persistence.queries import insert_missing
+from store import mapping as m
+from store.errors import IdempotencyConflictError
+from store.models import AvailabilityReportRow, FacilityRow
+from store.queries import insert_missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +156,7 @@ def append(session: Session, report: AvailabilityReport) -> StoredReport:
 def append_missing(session: Session, items: Iterable[AvailabilityReport]) -> int:
     """Append the reports whose key is not stored yet (an import; no checks per report).
 
-    A report without a key gets :func:`~capacity.persistence.mapping.derived_idempotency_key`.
+    A report without a key gets :func:`~store.mapping.derived_idempotency_key`.
 
     Parameters
     ----------

@@ -10,7 +10,7 @@ facility is checked first, before the key is looked up: a key says nothing to a 
 about a facility outside its scope (a 403, never a 422 for a used key).
 
 Two implementations share these rules: :func:`append_checked` on a SQLAlchemy session
-(PostgreSQL, with the facility row locked), and :class:`capacity.persistence.inline.InlineLedger`
+(PostgreSQL, with the facility row locked), and :class:`store.inline.InlineLedger`
 (SQLite, one connection used without leaving the event loop; see there why).
 """
 
@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 from capacity.availability import AvailabilityReport
 from capacity.clock import local_date
 from capacity.errors import UnknownReferenceError
-from capacity.persistence import audit, ledger
-from capacity.persistence import mapping as m
-from capacity.persistence.errors import IdempotencyConflictError
-from capacity.persistence.ledger import StoredReport
-from capacity.persistence.models import AvailabilityReportRow, FacilityRow, PlacementRow
+from store import audit, ledger
+from store import mapping as m
+from store.errors import IdempotencyConflictError
+from store.ledger import StoredReport
+from store.models import AvailabilityReportRow, FacilityRow, PlacementRow
 
 REPORT_ACTION = "availability.report"  # audit action of a new report
 

@@ -2,11 +2,11 @@
 
 Called in two ways:
 
-- programmatically by :func:`capacity.persistence.upgrade`, which passes an open
+- programmatically by :func:`store.upgrade`, which passes an open
   connection in ``config.attributes["connection"]`` and no ini file, so the application's
   logging is left as it is;
 - from the command line (``alembic upgrade head`` with ``alembic.ini``), where the URL comes
-  from ``-x url=...`` or :class:`capacity.persistence.DatabaseSettings`.
+  from ``-x url=...`` or :class:`store.DatabaseSettings`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from capacity.persistence.engine import make_engine
-from capacity.persistence.models import Base
-from capacity.persistence.settings import DatabaseSettings
+from store.engine import make_engine
+from store.schema import METADATA
+from store.settings import DatabaseSettings
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = METADATA
 
 # Only the command line configures logging from the ini file; a programmatic run has no
 # ini file and must not replace the handlers of the application that called it.

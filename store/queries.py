@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select
 from sqlalchemy.orm import Session
 
-from capacity.persistence.models import Base
+from store.models import Base
 
 IN_CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from capacity.cases import CaseStatus
 from capacity.errors import UnknownReferenceError
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
-from capacity.persistence.mapping import checked
-from capacity.persistence.models import (
+from store.mapping import checked
+from store.models import (
     CaseRow,
     DeclinedPairRow,
     FacilityRow,

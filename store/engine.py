@@ -25,11 +25,13 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from capacity.persistence.errors import MigrationsNotFoundError
-from capacity.persistence.repository import Repository
+from store.errors import MigrationsNotFoundError
+from store.repository import Repository
 
 SQLITE_BUSY_TIMEOUT_S = 15.0  # seconds a writer waits for another writer's lock
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = (
+    Path(__file__).resolve().parent / "migrations"
+)  # inside the package: a wheel has them
 MIGRATION_LOCK_KEY = 0x4F7076616E67  # PostgreSQL advisory lock id ("Opvang" in ASCII)
 
 

@@ -23,7 +23,10 @@ from capacity.cases import (
 from capacity.errors import InvalidFieldError, InvalidSupplyError
 from capacity.facilities import Facility, Provider
 from capacity.funding import FundingStream
-from capacity.persistence.models import (
+from capacity.placement_types import PlacementType
+from capacity.records import field_names, from_plain, to_plain
+from capacity.regions import Region
+from store.models import (
     AvailabilityReportRow,
     Base,
     CaseRow,
@@ -33,9 +36,6 @@ from capacity.persistence.models import (
     ProviderRow,
     RegionRow,
 )
-from capacity.placement_types import PlacementType
-from capacity.records import field_names, from_plain, to_plain
-from capacity.regions import Region
 
 Values = dict[str, Any]
 

@@ -1,6 +1,6 @@
 """A few asynchronous PostgreSQL connections, shared by the requests of one event loop.
 
-The API's hot path on PostgreSQL (:mod:`capacity.persistence.pg_ledger`) runs on the
+The API's hot path on PostgreSQL (:mod:`store.pg_ledger`) runs on the
 event loop, not in worker threads, so it needs connections that can be awaited. They are
 asyncpg's: measured on this project's machine (issue 10), a checked report cost about
 0.3 ms of client CPU on asyncpg against 0.6-0.7 ms on psycopg 3's ``AsyncConnection``

@@ -11,14 +11,14 @@ one dedicated connection and runs each report's short write transaction inline:
   transaction (last report, idempotency key) hold when the row is written;
 - the busy timeout is 0: when another process holds the write lock, the call raises
   :class:`WriterBusyError` at once instead of stalling the event loop, and the caller falls
-  back to :func:`capacity.persistence.reporting.append_checked` in a worker thread, which
+  back to :func:`store.reporting.append_checked` in a worker thread, which
   waits for the lock as usual;
 - statements are prepared once (sqlite3's statement cache) and run as plain SQL;
 - the connection never checkpoints the WAL itself (a checkpoint syncs the file and would
   stall the loop every few hundred reports): a background thread with its own connection
   runs passive checkpoints, which never block writers.
 
-It writes exactly the rows :func:`~capacity.persistence.reporting.append_checked` writes
+It writes exactly the rows :func:`~store.reporting.append_checked` writes
 (ledger row and audit entry), in the same formats, and applies the same check.
 """
 
@@ -34,11 +34,11 @@ from datetime import UTC, datetime
 from capacity.availability import AvailabilityReport
 from capacity.clock import local_date
 from capacity.errors import InvalidFieldError, UnknownReferenceError
-from capacity.persistence import mapping as m
-from capacity.persistence.errors import IdempotencyConflictError, PersistenceError
-from capacity.persistence.ledger import StoredReport
-from capacity.persistence.models import KEY_LENGTH, NAME_LENGTH
-from capacity.persistence.reporting import (
+from store import mapping as m
+from store.errors import IdempotencyConflictError, PersistenceError
+from store.ledger import StoredReport
+from store.models import KEY_LENGTH, NAME_LENGTH
+from store.reporting import (
     REPORT_ACTION,
     FacilityFacts,
     ReportCheck,
@@ -46,7 +46,7 @@ from capacity.persistence.reporting import (
     audit_detail,
     scope_of,
 )
-from capacity.persistence.users import StoredUser
+from store.service.users import StoredUser
 
 CHECKPOINT_EVERY_S = 0.5  # seconds between background WAL checkpoints
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
@@ -154,14 +154,14 @@ class InlineLedger:
     ) -> list[StoredReport]:
         """Append reports after ``scope`` and ``check`` in one transaction, all or nothing.
 
-        Same contract as :func:`capacity.persistence.reporting.append_checked`.
+        Same contract as :func:`store.reporting.append_checked`.
 
         Raises
         ------
         WriterBusyError
             When another connection holds the write lock (nothing was written).
         UnknownReferenceError, IdempotencyConflictError
-            As :func:`~capacity.persistence.reporting.append_checked`.
+            As :func:`~store.reporting.append_checked`.
         """
         try:
             self._conn.execute("BEGIN IMMEDIATE")
