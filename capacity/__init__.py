@@ -34,6 +34,7 @@ from capacity.errors import (
     InvalidRulebookError,
     InvalidSupplyError,
     InvalidTransitionError,
+    OutOfScopeError,
     UnknownReferenceError,
 )
 from capacity.facilities import Facility, GenderPolicy, Provider
@@ -41,6 +42,7 @@ from capacity.funding import FundingStream
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
 from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
+from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
 from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "Eligibility",
     "ExploitationType",
     "Facility",
+    "FacilityFacts",
     "FundingStream",
     "Gender",
     "GenderPolicy",
@@ -68,6 +71,7 @@ __all__ = [
     "InvalidSupplyError",
     "InvalidTransitionError",
     "Need",
+    "OutOfScopeError",
     "Placement",
     "PlacementType",
     "PlacementTypeInfo",
@@ -75,6 +79,8 @@ __all__ = [
     "Provider",
     "Reason",
     "Region",
+    "ReportRules",
+    "ReporterScope",
     "ResidenceStatus",
     "Rule",
     "Rulebook",

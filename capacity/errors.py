@@ -108,3 +108,13 @@ class InvalidReportError(CapacityError):
         self.reason = reason
         self.index = index
         super().__init__(f"{field}: {reason}")
+
+
+class OutOfScopeError(CapacityError):
+    """A reporter reported for a facility outside its scope
+    (:class:`capacity.reporting_rules.ReporterScope`)."""
+
+    def __init__(self, reporter: str, facility_id: str) -> None:
+        self.reporter = reporter
+        self.facility_id = facility_id
+        super().__init__(f"{reporter} may not report availability for {facility_id}")

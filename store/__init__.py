@@ -51,10 +51,6 @@ from store.ledger import StoredReport
 from store.mapping import derived_idempotency_key
 from store.pg_ledger import PgLedger
 from store.reporting import (
-    FacilityFacts,
-    FacilityScope,
-    ReportCheck,
-    ScopeCheck,
     append_checked,
     check_scope,
     report_history,
@@ -73,8 +69,6 @@ __all__ = [
     "DecisionRepository",
     "DuplicateRecordError",
     "ExtraBedRecord",
-    "FacilityFacts",
-    "FacilityScope",
     "IdempotencyConflictError",
     "InlineLedger",
     "MigrationsNotFoundError",
@@ -82,10 +76,8 @@ __all__ = [
     "PgLedger",
     "ProposalDraft",
     "ProposalStatus",
-    "ReportCheck",
     "Repository",
     "RunRecord",
-    "ScopeCheck",
     "StoredProposal",
     "StoredReport",
     "StoredRun",

@@ -34,18 +34,12 @@ from datetime import UTC, datetime
 from capacity.availability import AvailabilityReport
 from capacity.clock import local_date
 from capacity.errors import InvalidFieldError, UnknownReferenceError
+from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
 from store import mapping as m
 from store.errors import IdempotencyConflictError, PersistenceError
 from store.ledger import StoredReport
 from store.models import KEY_LENGTH, NAME_LENGTH
-from store.reporting import (
-    REPORT_ACTION,
-    FacilityFacts,
-    ReportCheck,
-    ScopeCheck,
-    audit_detail,
-    scope_of,
-)
+from store.reporting import REPORT_ACTION, audit_detail
 from store.service.users import StoredUser
 
 CHECKPOINT_EVERY_S = 0.5  # seconds between background WAL checkpoints
@@ -148,11 +142,11 @@ class InlineLedger:
         self,
         reports: Sequence[AvailabilityReport],
         *,
-        scope: ScopeCheck,
-        check: ReportCheck,
+        scope: ReporterScope,
+        rules: ReportRules,
         actor: str,
     ) -> list[StoredReport]:
-        """Append reports after ``scope`` and ``check`` in one transaction, all or nothing.
+        """Append reports that meet ``scope`` and ``rules`` in one transaction, all or nothing.
 
         Same contract as :func:`store.reporting.append_checked`.
 
@@ -168,7 +162,10 @@ class InlineLedger:
         except sqlite3.OperationalError as exc:
             raise WriterBusyError(str(exc)) from exc
         try:
-            out = [self._append_one(report, scope, check, actor) for report in reports]
+            out = [
+                self._append_one(report, scope, rules, actor, index)
+                for index, report in enumerate(reports)
+            ]
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
@@ -176,7 +173,12 @@ class InlineLedger:
         return out
 
     def _append_one(
-        self, report: AvailabilityReport, scope: ScopeCheck, check: ReportCheck, actor: str
+        self,
+        report: AvailabilityReport,
+        scope: ReporterScope,
+        rules: ReportRules,
+        actor: str,
+        index: int,
     ) -> StoredReport:
         key = report.idempotency_key or None
         conn = self._conn
@@ -190,10 +192,10 @@ class InlineLedger:
         facts = FacilityFacts(
             fac[0], fac[1], fac[2], fac[3], last and _from_db(last), int(occupied)
         )
-        scope(scope_of(facts))  # before the key: a used key is no answer to an outsider
+        scope.check(facts)  # before the key: a used key is no answer to an outsider
         if key is not None and (earlier := conn.execute(_BY_KEY, (key,)).fetchone()) is not None:
             return _replayed(earlier, report, key)
-        check(report, facts)
+        rules.check(report, facts, index=index)
         _check_lengths(report.reporter, key)
         new = AvailabilityReport(
             report.facility_id,

@@ -16,10 +16,11 @@ event loop in plain SQL, prepared once per connection:
    holder), the facility's facts and an id for the new report from the ledger's sequence;
 2. the reporter's scope is checked; only then, when the report has a key, is the key
    looked up (a used key is no answer to an outsider);
-3. the caller's check; the report and its audit entry in one statement; ``COMMIT``.
+3. the rules of :mod:`capacity.reporting_rules`; the report and its audit entry in one
+   statement; ``COMMIT``.
 
 The transaction, the lock, the checks and the rows are those of ``append_checked``: the
-same rules (the caller's ``scope`` and ``check``), the same column values
+same rules (:mod:`capacity.reporting_rules`), the same column values
 (:func:`~store.mapping.report_values`,
 :func:`~store.audit.entry_values`) and the same durability
 (``synchronous_commit`` stays as the server has it). One difference: the id is drawn
@@ -45,19 +46,13 @@ from sqlalchemy import exc as sa_exc
 from capacity.availability import AvailabilityReport
 from capacity.clock import local_date
 from capacity.errors import UnknownReferenceError
+from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
 from store import audit
 from store import mapping as m
 from store.errors import IdempotencyConflictError
 from store.ledger import StoredReport
 from store.pg_connections import PgConnections, connect_arguments
-from store.reporting import (
-    REPORT_ACTION,
-    FacilityFacts,
-    ReportCheck,
-    ScopeCheck,
-    audit_detail,
-    scope_of,
-)
+from store.reporting import REPORT_ACTION, audit_detail
 from store.service.users import StoredUser
 
 T = TypeVar("T")
@@ -149,11 +144,11 @@ class PgLedger:
         self,
         reports: Sequence[AvailabilityReport],
         *,
-        scope: ScopeCheck,
-        check: ReportCheck,
+        scope: ReporterScope,
+        rules: ReportRules,
         actor: str,
     ) -> list[StoredReport]:
-        """Append reports after ``scope`` and ``check`` in one transaction, all or nothing.
+        """Append reports that meet ``scope`` and ``rules`` in one transaction, all or nothing.
 
         Same contract as :func:`store.reporting.append_checked`; call it
         only when :meth:`serves_this_loop`.
@@ -168,7 +163,10 @@ class PgLedger:
 
         async def append(conn: Any) -> list[StoredReport]:
             async with conn.transaction():
-                return [await _append_one(conn, r, scope, check, actor) for r in reports]
+                return [
+                    await _append_one(conn, r, scope, rules, actor, i)
+                    for i, r in enumerate(reports)
+                ]
 
         return await self._run(append)
 
@@ -194,16 +192,17 @@ async def _facts(conn: Any, report: AvailabilityReport) -> tuple[FacilityFacts, 
 async def _append_one(
     conn: Any,
     report: AvailabilityReport,
-    scope: ScopeCheck,
-    check: ReportCheck,
+    scope: ReporterScope,
+    rules: ReportRules,
     actor: str,
+    index: int,
 ) -> StoredReport:
     facts, new_id = await _facts(conn, report)
-    scope(scope_of(facts))  # before the key: a used key is no answer to an outsider
+    scope.check(facts)  # before the key: a used key is no answer to an outsider
     key = report.idempotency_key or None
     if key is not None and (earlier := await conn.fetchrow(_BY_KEY, key)) is not None:
         return _replayed(earlier, report, key)
-    check(report, facts)
+    rules.check(report, facts, index=index)
     counted = facts.counted(report.beds_free)
     v = m.report_values(report, idempotency_key=key, beds_free_counted=counted)
     new = replace(report, as_of=_utc(report.as_of), idempotency_key=key)

@@ -1,31 +1,33 @@
 """Checked availability reports: the API's write path into the ledger.
 
-A report from a provider's system is appended only after a check the caller supplies
-(who may report for the facility, the bed count within range, no older than the last
-report), made *inside* the write transaction on the facility's current facts, so that two
-reports arriving at once cannot both pass a check that only one of them should. Each new
+A report from a provider's system is appended only after the rules of
+:mod:`capacity.reporting_rules` (who may report for the facility, the bed count within
+range, no older than the last report), checked *inside* the write transaction on the
+facility's current facts, so that two reports arriving at once cannot both pass a check
+that only one of them should. Each new
 report is audited in the same transaction; a retry (same idempotency key, same content)
 returns the report stored the first time and writes nothing. Who may report for the
 facility is checked first, before the key is looked up: a key says nothing to a reporter
 about a facility outside its scope (a 403, never a 422 for a used key).
 
-Two implementations share these rules: :func:`append_checked` on a SQLAlchemy session
+Three implementations share these rules: :func:`append_checked` on a SQLAlchemy session
 (PostgreSQL, with the facility row locked), and :class:`store.inline.InlineLedger`
-(SQLite, one connection used without leaving the event loop; see there why).
+(SQLite, one connection used without leaving the event loop; see there why) and
+:mod:`store.pg_ledger` (PostgreSQL on the event loop).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from capacity.availability import AvailabilityReport
 from capacity.clock import local_date
-from capacity.errors import UnknownReferenceError
+from capacity.errors import OutOfScopeError, UnknownReferenceError
+from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
 from store import audit, ledger
 from store import mapping as m
 from store.errors import IdempotencyConflictError
@@ -33,56 +35,6 @@ from store.ledger import StoredReport
 from store.models import AvailabilityReportRow, FacilityRow, PlacementRow
 
 REPORT_ACTION = "availability.report"  # audit action of a new report
-
-
-@dataclass(frozen=True, slots=True)
-class FacilityFacts:
-    """What a report is checked against: the facility, its latest report, its placements.
-
-    Parameters
-    ----------
-    id, provider_id, region_id
-        The facility, who runs it and where (for the reporter's scope).
-    beds
-        Total beds (a report cannot have more free).
-    last_counts_from
-        The moment the latest report counts from (``None``: never reported); see
-        :attr:`~capacity.availability.AvailabilityReport.counts_from`.
-    occupied
-        Beds held by placements active on the day the report arrives.
-    """
-
-    id: str
-    provider_id: str
-    region_id: str
-    beds: int
-    last_counts_from: datetime | None
-    occupied: int = 0
-
-    def counted(self, beds_free: int) -> int:
-        """What a report of ``beds_free`` counts for: at most the beds minus the placements
-        active now (issue 10: a report of more is flagged, never taken at face value)."""
-        return max(0, min(beds_free, self.beds - self.occupied))
-
-
-@dataclass(frozen=True, slots=True)
-class FacilityScope:
-    """Who runs a facility and where: what a reporter's scope is checked against."""
-
-    id: str
-    provider_id: str
-    region_id: str
-
-
-ScopeCheck = Callable[[FacilityScope], None]
-"""Raises (any exception) to refuse a reporter for the facility; made before anything else."""
-
-ReportCheck = Callable[[AvailabilityReport, FacilityFacts], None]
-"""Raises (any exception) to refuse a new report; the whole batch is then rolled back."""
-
-
-def scope_of(facts: FacilityFacts) -> FacilityScope:
-    return FacilityScope(facts.id, facts.provider_id, facts.region_id)
 
 
 def audit_detail(stored: StoredReport) -> dict[str, object]:
@@ -97,12 +49,12 @@ def append_checked(
     session: Session,
     reports: Sequence[AvailabilityReport],
     *,
-    scope: ScopeCheck,
-    check: ReportCheck,
+    scope: ReporterScope,
+    rules: ReportRules,
     actor: str,
 ) -> list[StoredReport]:
-    """Append reports after ``scope`` and ``check``; all or nothing (the caller owns the
-    transaction).
+    """Append reports that meet the rules (:mod:`capacity.reporting_rules`); all or
+    nothing (the caller owns the transaction).
 
     Each report should carry ``received_at`` (the server's clock): it bounds the moment
     the report counts from and is stored as ``recorded_at``.
@@ -118,10 +70,10 @@ def append_checked(
     reports
         The reports, in order; a later one is checked against an earlier one of the batch.
     scope
-        Whether the reporter may report for the facility; made for every report, a retry
+        The facilities the reporter may report for; checked for every report, a retry
         included, before its idempotency key is looked up.
-    check
-        The caller's rules for a new report; raising refuses it (and the batch).
+    rules
+        The rules a new report must meet (its clock and the tolerated skew).
     actor
         Who reports, for the audit log.
 
@@ -134,18 +86,22 @@ def append_checked(
     ------
     UnknownReferenceError
         When a facility does not exist.
+    OutOfScopeError
+        When a facility is outside the reporter's scope.
+    InvalidReportError
+        When a new report breaks a rule (naming the field and the report's index).
     IdempotencyConflictError
         When a key was already used for a different report.
     """
     out = []
-    for report in reports:
+    for index, report in enumerate(reports):
         facts = _facts(session, report.facility_id, local_date(report.received_at or report.as_of))
-        scope(scope_of(facts))
+        scope.check(facts)  # before the key: a used key is no answer to an outsider
         earlier = _replay(session, report)
         if earlier is not None:
             out.append(earlier)
             continue
-        check(report, facts)
+        rules.check(report, facts, index=index)
         row = AvailabilityReportRow(
             **m.report_values(
                 report,
@@ -168,28 +124,28 @@ def append_checked(
     return out
 
 
-def check_scope(session: Session, facility_ids: Sequence[str], scope: ScopeCheck) -> None:
-    """Apply ``scope`` to each of these facilities, in order (no lock, no report read).
-
-    For a caller that must refuse an outsider before it looks anything else up (a batch's
-    stored answer, say); :func:`append_checked` checks the scope itself.
+def check_scope(session: Session, facility_ids: Sequence[str], scope: ReporterScope) -> None:
+    """Check the reporter's scope on each of these facilities, in order (no lock, no report
+    read): for a caller that must refuse an outsider before it looks anything else up (a
+    batch's stored answer, say); :func:`append_checked` checks the scope itself.
 
     Raises
     ------
     UnknownReferenceError
         When a facility does not exist.
+    OutOfScopeError
+        When a facility is outside the scope.
     """
     wanted = list(dict.fromkeys(facility_ids))
     f = FacilityRow
     query = select(f.id, f.provider_id, f.region_id).where(f.id.in_(wanted))
-    found = {
-        row.id: FacilityScope(row.id, row.provider_id, row.region_id)
-        for row in session.execute(query)
-    }
+    found = {row.id: (row.provider_id, row.region_id) for row in session.execute(query)}
     for facility_id in wanted:
         if facility_id not in found:
             raise UnknownReferenceError("facility", facility_id)
-        scope(found[facility_id])
+        provider_id, region_id = found[facility_id]
+        if not scope.covers(provider_id, region_id):
+            raise OutOfScopeError(scope.reporter, facility_id)
 
 
 def _replay(session: Session, report: AvailabilityReport) -> StoredReport | None:

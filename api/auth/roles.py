@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the CLI reads the roles at start-up: no database import for that
+    from capacity.reporting_rules import ReporterScope
     from store.service import StoredUser
 
 
@@ -25,3 +26,14 @@ def may_report_for(user: StoredUser, *, provider_id: str, region_id: str) -> boo
     return (user.provider_id is not None and user.provider_id == provider_id) or (
         user.region_id is not None and user.region_id == region_id
     )
+
+
+def reporter_scope(user: StoredUser) -> ReporterScope:
+    """The facilities a user may report availability for, as the domain's rule takes it."""
+    from capacity.reporting_rules import ReporterScope
+
+    if user.role == Role.ADMIN:
+        return ReporterScope(user.name, everything=True)
+    if user.role != Role.REGION_REPORTER:
+        return ReporterScope(user.name)
+    return ReporterScope(user.name, provider_id=user.provider_id, region_id=user.region_id)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from fastapi import status
 from starlette.concurrency import run_in_threadpool
 
-from api.auth.roles import Role, may_report_for
+from api.auth.roles import Role, may_report_for, reporter_scope
 from api.database import Database
 from api.errors import FieldError, ForbiddenError
-from api.facilities.rules import report_check, report_scope
 from api.facilities.schemas import (
     AvailabilityBatch,
     AvailabilityCreate,
@@ -22,11 +22,17 @@ from api.facilities.schemas import (
 )
 from api.idempotency import Idempotency, remember, replay
 from api.settings import ApiSettings
-from capacity import AvailabilityReport, Facility, PlacementType
+from capacity import (
+    AvailabilityReport,
+    Facility,
+    InvalidReportError,
+    OutOfScopeError,
+    PlacementType,
+    ReporterScope,
+    ReportRules,
+)
 from store import (
-    ReportCheck,
     Repository,
-    ScopeCheck,
     StoredReport,
     WriterBusyError,
     append_checked,
@@ -138,19 +144,19 @@ def history(
 def _append_in_session(
     db: Database,
     reports: Sequence[AvailabilityReport],
-    scope: ScopeCheck,
-    check: ReportCheck,
+    scope: ReporterScope,
+    rules: ReportRules,
     actor: str,
 ) -> list[StoredReport]:
     with db.unit(immediate=True) as session:
-        return append_checked(session, reports, scope=scope, check=check, actor=actor)
+        return append_checked(session, reports, scope=scope, rules=rules, actor=actor)
 
 
 async def _append(
     db: Database,
     reports: Sequence[AvailabilityReport],
-    scope: ScopeCheck,
-    check: ReportCheck,
+    scope: ReporterScope,
+    rules: ReportRules,
     actor: str,
 ) -> list[StoredReport]:
     """Append all or nothing without leaving the event loop: on SQLite on the inline
@@ -159,16 +165,28 @@ async def _append(
     thread that waits its turn."""
     if db.inline is not None:
         try:
-            return db.inline.append_checked(reports, scope=scope, check=check, actor=actor)
+            return db.inline.append_checked(reports, scope=scope, rules=rules, actor=actor)
         except WriterBusyError:
             pass  # another process is writing: wait for it in a worker thread instead
     if (pg := db.pg_ledger()) is not None:
-        return await pg.append_checked(reports, scope=scope, check=check, actor=actor)
-    return await run_in_threadpool(_append_in_session, db, reports, scope, check, actor)
+        return await pg.append_checked(reports, scope=scope, rules=rules, actor=actor)
+    return await run_in_threadpool(_append_in_session, db, reports, scope, rules, actor)
 
 
-def _check(now: datetime, settings: ApiSettings, locs: dict[int, list[str | int]]) -> ReportCheck:
-    return report_check(now=now, skew=timedelta(seconds=settings.clock_skew_seconds), locs=locs)
+def _rules(now: datetime, settings: ApiSettings) -> ReportRules:
+    return ReportRules(now=now, skew=timedelta(seconds=settings.clock_skew_seconds))
+
+
+@contextmanager
+def _answers(locs: Sequence[list[str | int]]) -> Iterator[None]:
+    """The domain's refusals as the API's: 403 outside the scope, 422 naming the field
+    (``locs[i]`` says where report ``i`` sits in the request)."""
+    try:
+        yield
+    except OutOfScopeError as exc:
+        raise ForbiddenError(str(exc)) from None
+    except InvalidReportError as exc:
+        raise FieldError([*locs[exc.index or 0], exc.field], exc.reason) from None
 
 
 async def report(
@@ -195,15 +213,14 @@ async def report(
     if key is not None and len(items) != 1:
         raise ValueError("a key with several reports is a batch's: use report_batch")
     ledger_key = None if key is None else f"{user.id}:{key}"
-    reports: list[AvailabilityReport] = []
-    locs: dict[int, list[str | int]] = {}
-    for facility_id, body, loc in items:
-        report = AvailabilityReport(
+    reports = [
+        AvailabilityReport(
             facility_id, body.beds_free, body.as_of, user.name, ledger_key, received_at=now
         )
-        reports.append(report)
-        locs[id(report)] = loc
-    return await _append(db, reports, report_scope(user), _check(now, settings, locs), user.name)
+        for facility_id, body, _ in items
+    ]
+    with _answers([loc for _, _, loc in items]):
+        return await _append(db, reports, reporter_scope(user), _rules(now, settings), user.name)
 
 
 def reports_public(stored: Sequence[StoredReport]) -> AvailabilityReportsPublic:
@@ -213,8 +230,8 @@ def reports_public(stored: Sequence[StoredReport]) -> AvailabilityReportsPublic:
 def _append_batch_once(
     db: Database,
     reports: Sequence[AvailabilityReport],
-    scope: ScopeCheck,
-    check: ReportCheck,
+    scope: ReporterScope,
+    rules: ReportRules,
     actor: str,
     idem: Idempotency,
 ) -> AvailabilityReportsPublic | StoredAnswer:
@@ -223,7 +240,7 @@ def _append_batch_once(
         if (answer := replay(session, idem)) is not None:
             return answer
         _each_facility_once(reports)
-        stored = append_checked(session, reports, scope=scope, check=check, actor=actor)
+        stored = append_checked(session, reports, scope=scope, rules=rules, actor=actor)
         result = reports_public(stored)
         remember(session, idem, status.HTTP_201_CREATED, result)
         return result
@@ -266,11 +283,12 @@ async def report_batch(
         )
         for item in batch.reports
     ]
-    locs: dict[int, list[str | int]] = {
-        id(r): ["body", "reports", i] for i, r in enumerate(reports)
-    }
-    scope, check = report_scope(user), _check(now, settings, locs)
-    if idem is None:
-        _each_facility_once(reports)
-        return reports_public(await _append(db, reports, scope, check, user.name))
-    return await run_in_threadpool(_append_batch_once, db, reports, scope, check, user.name, idem)
+    locs: list[list[str | int]] = [["body", "reports", i] for i in range(len(reports))]
+    scope, rules = reporter_scope(user), _rules(now, settings)
+    with _answers(locs):
+        if idem is None:
+            _each_facility_once(reports)
+            return reports_public(await _append(db, reports, scope, rules, user.name))
+        return await run_in_threadpool(
+            _append_batch_once, db, reports, scope, rules, user.name, idem
+        )

@@ -23,10 +23,17 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from capacity import AvailabilityReport, Dataset, UnknownReferenceError
-from store import (
+from capacity import (
+    AvailabilityReport,
+    Dataset,
     FacilityFacts,
-    FacilityScope,
+    InvalidReportError,
+    OutOfScopeError,
+    ReporterScope,
+    ReportRules,
+    UnknownReferenceError,
+)
+from store import (
     IdempotencyConflictError,
     PgLedger,
     Repository,
@@ -46,24 +53,22 @@ TWIN = "cosm-leeuwarden-twin"
 Outcome = tuple[str, Any]
 
 
-class OlderError(ValueError):
-    """What the test's check raises for a report older than the last."""
+RULES = ReportRules(now=T0 + timedelta(days=1), skew=timedelta(minutes=5))
+anyone = ReporterScope("hvo", everything=True)
+nobody = ReporterScope("hvo")
 
 
-def check(report: AvailabilityReport, facts: FacilityFacts) -> None:
-    """The rules of :func:`api.facilities.rules.report_check` that concern the ledger."""
-    if report.beds_free > facts.beds:
-        raise ValueError(f"beds_free {report.beds_free} > {facts.beds}")
-    if facts.last_counts_from is not None and report.counts_from < facts.last_counts_from:
-        raise OlderError(report.counts_from)
+class HoldingRules(ReportRules):
+    """The domain's rules, with a step before them: a test holds a writer inside its
+    check (while it holds the facility's lock) or sees the facts it was checked on."""
 
+    def __init__(self, before: Callable[[FacilityFacts], None]) -> None:
+        super().__init__(now=RULES.now, skew=RULES.skew)
+        object.__setattr__(self, "_before", before)
 
-def anyone(_: FacilityScope) -> None:
-    return None
-
-
-def nobody(facility: FacilityScope) -> None:
-    raise PermissionError(facility.id)
+    def check(self, report: AvailabilityReport, facts: FacilityFacts, *, index: int) -> None:
+        self._before(facts)
+        super().check(report, facts, index=index)
 
 
 @pytest.fixture
@@ -98,7 +103,7 @@ def report(
     return AvailabilityReport(facility, beds, at(minutes), "hvo", key, received_at=arrival)
 
 
-def scenario(facility: str) -> list[tuple[list[AvailabilityReport], Callable[..., None]]]:
+def scenario(facility: str) -> list[tuple[list[AvailabilityReport], ReporterScope]]:
     """Steps (reports, scope): new and capped, retry, key reused, no key, older,
     ahead of its receipt, a batch, a batch whose second report is older, an outsider
     with a used key, an unknown facility."""
@@ -117,7 +122,7 @@ def scenario(facility: str) -> list[tuple[list[AvailabilityReport], Callable[...
     ]
 
 
-REFUSALS = (OlderError, IdempotencyConflictError, PermissionError, UnknownReferenceError)
+REFUSALS = (InvalidReportError, IdempotencyConflictError, OutOfScopeError, UnknownReferenceError)
 
 
 def outcome(call: Callable[[], Sequence[StoredReport]]) -> Outcome:
@@ -128,10 +133,10 @@ def outcome(call: Callable[[], Sequence[StoredReport]]) -> Outcome:
 
 
 def through_sessions(engine: Engine) -> list[Outcome]:
-    def step(reports: list[AvailabilityReport], scope: Callable[..., None]) -> Outcome:
+    def step(reports: list[AvailabilityReport], scope: ReporterScope) -> Outcome:
         def call() -> list[StoredReport]:
             with session_scope(engine, immediate=True) as session:
-                return append_checked(session, reports, scope=scope, check=check, actor="hvo")
+                return append_checked(session, reports, scope=scope, rules=RULES, actor="hvo")
 
         return outcome(call)
 
@@ -146,7 +151,7 @@ def through_ledger(engine: Engine) -> list[Outcome]:
             for reports, scope in scenario(TWIN):
                 try:
                     stored = await ledger.append_checked(
-                        reports, scope=scope, check=check, actor="hvo"
+                        reports, scope=scope, rules=RULES, actor="hvo"
                     )
                     out.append(("stored", stored))
                 except REFUSALS as e:
@@ -252,7 +257,7 @@ def test_tokens_are_looked_up_as_the_repository_does(database_url, engine):
 
 
 def _write_in_thread(
-    engine: Engine, writer: str, item: AvailabilityReport, checker: Callable[..., None]
+    engine: Engine, writer: str, item: AvailabilityReport, checker: ReportRules
 ) -> tuple[threading.Thread, list[Any]]:
     """Append one report on its own connection in a thread; the outcome lands in a list."""
     result: list[Any] = []
@@ -262,7 +267,7 @@ def _write_in_thread(
             if writer == "session":
                 with session_scope(engine, immediate=True) as session:
                     result.append(
-                        append_checked(session, [item], scope=anyone, check=checker, actor="x")
+                        append_checked(session, [item], scope=anyone, rules=checker, actor="x")
                     )
                 return
 
@@ -270,7 +275,7 @@ def _write_in_thread(
                 ledger = PgLedger.for_engine(engine, size=1)
                 try:
                     return await ledger.append_checked(
-                        [item], scope=anyone, check=checker, actor="x"
+                        [item], scope=anyone, rules=checker, actor="x"
                     )
                 finally:
                     ledger.close()
@@ -293,26 +298,24 @@ def test_two_reports_for_one_facility_are_checked_one_after_the_other(database_u
     inside, release = threading.Event(), threading.Event()
     seen: list[FacilityFacts] = []
 
-    def hold(item: AvailabilityReport, facts: FacilityFacts) -> None:
+    def hold(_: FacilityFacts) -> None:
         inside.set()
         assert release.wait(10)
-        check(item, facts)
-
-    def record(item: AvailabilityReport, facts: FacilityFacts) -> None:
-        seen.append(facts)
-        check(item, facts)
 
     later, earlier = report(FACILITY, 3, 10, "later"), report(FACILITY, 2, 5, "earlier")
-    first, first_result = _write_in_thread(twins, "ledger", later, hold)
+    first, first_result = _write_in_thread(twins, "ledger", later, HoldingRules(hold))
     assert inside.wait(10)
-    second_thread, second_result = _write_in_thread(twins, second, earlier, record)
+    second_thread, second_result = _write_in_thread(
+        twins, second, earlier, HoldingRules(seen.append)
+    )
     second_thread.join(0.5)
     assert seen == []  # still waiting for the lock
     release.set()
     first.join(10)
     second_thread.join(10)
     assert [s.report.beds_free for s in first_result[0]] == [3]
-    assert isinstance(second_result[0], OlderError)
+    assert isinstance(second_result[0], InvalidReportError)
+    assert second_result[0].field == "as_of"  # older than the first
     assert [f.last_counts_from for f in seen] == [later.counts_from]
 
 
