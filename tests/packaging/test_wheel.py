@@ -4,6 +4,7 @@ migrations, so ``opvang db upgrade`` failed on any install but an editable one).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,11 +13,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+IGNORED = (".venv", "build", "dist", ".git", "*.egg-info", "__pycache__", ".*_cache", "*.db*",
+           "demo-out", "benchmarks")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    source = tmp_path_factory.mktemp("source") / "opvang"
+    # a clean copy: setuptools builds in ./build, whose leftovers would end up in the wheel
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*IGNORED))
     subprocess.run(
         [
             sys.executable,
@@ -28,7 +34,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-q",
             "-w",
             str(out),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
