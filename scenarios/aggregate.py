@@ -1,24 +1,39 @@
-"""KPIs over replications: means with 95 % confidence intervals, and the series for plots.
+"""KPIs over replications: means with 95 % intervals that keep their range, and the series
+for plots.
 
-The interval of a KPI is the t-interval over replications: ``mean +- t(0.975, n-1) x sd /
-sqrt(n)``, with ``sd`` the sample standard deviation of the replications' values; it needs
-two replications or more (with one, the interval is ``null``).
+The interval of a KPI's mean is the percentile bootstrap over replications (issue 15): the
+replications' values are resampled with replacement (:data:`BOOTSTRAP_RESAMPLES` times,
+seeded, so a run's report is reproducible) and the 2.5th and 97.5th percentiles of the
+resampled means are the interval. Every resampled mean lies between the smallest and the
+largest value, so the interval never leaves the KPI's range: a wait, a count, a cost or a
+share of beds cannot get a negative end, nor a share an end above 100 % (the t-interval
+gave "-43.0 to 140.1" days and "86 % to 103 %"). With fewer than
+:data:`MIN_REPLICATIONS` replications there is no interval (``null``), and reports say so.
+With few replications the percentile bootstrap is too narrow rather than too wide
+(``docs/scenarios.md``): read intervals of 3-5 replications as indicative.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from scenarios.events import Arrived, Placed, Trace
 from scenarios.kpis import Kpis, outcomes, stays
 
 CI_LEVEL = 0.95
+MIN_REPLICATIONS = 3  # fewer: no interval, and a warning in every report
+BOOTSTRAP_RESAMPLES = 4000
+BOOTSTRAP_SEED = 20261203  # the interval of the same values is the same in every report
+NON_NEGATIVE = (0.0, math.inf)
+SHARE = (0.0, 1.0)
+UNBOUNDED = (-math.inf, math.inf)  # a paired difference
+SHARE_KPIS = frozenset({"share", "placed_within_target"})
 # Maps whose keys a replication leaves out when the value is 0 (a stream that cost nothing,
 # a stream that did not overrun): a missing key counts as 0 in the mean, not as no value.
 ZERO_WHEN_MISSING = frozenset({"cost.by_stream", "budget_overrun.by_stream"})
@@ -76,15 +91,45 @@ def series(trace: Trace) -> Series:
     return Series(dict(waits), dict(censored), occ, waiting.astype(int).tolist())
 
 
-def confidence_interval(values: list[float]) -> tuple[float, float] | None:
-    """The 95 % t-interval of the mean of the values (``None`` for fewer than two)."""
+def confidence_interval(
+    values: Sequence[float], *, bounds: tuple[float, float] = NON_NEGATIVE
+) -> tuple[float, float] | None:
+    """The 95 % percentile-bootstrap interval of the mean of the values.
+
+    Parameters
+    ----------
+    values
+        One value per replication (or per pair of replications, for paired differences).
+    bounds
+        The range the quantity cannot leave (a safety net: the percentile bootstrap stays
+        within the values' own range already).
+
+    Returns
+    -------
+    tuple of float or None
+        ``(low, high)``; ``None`` for fewer than :data:`MIN_REPLICATIONS` values.
+    """
     n = len(values)
-    if n < 2:
+    if n < MIN_REPLICATIONS:
         return None
-    mean = float(np.mean(values))
-    sd = float(np.std(values, ddof=1))
-    half = float(stats.t.ppf(0.5 + CI_LEVEL / 2, n - 1)) * sd / math.sqrt(n)
-    return (mean - half, mean + half)
+    data = np.asarray(values, dtype=np.float64)
+    if np.all(data == data[0]):
+        return (float(data[0]), float(data[0]))
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    draws = rng.integers(0, n, size=(BOOTSTRAP_RESAMPLES, n))
+    means = data[draws].mean(axis=1)
+    tail = (1 - CI_LEVEL) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return (float(max(low, bounds[0])), float(min(high, bounds[1])))
+
+
+def kpi_bounds(path: str) -> tuple[float, float]:
+    """The range of a KPI by its dotted path: a share (occupancy, a share placed) is
+    between 0 and 1; every other KPI (days, counts, euros) is at least 0."""
+    parts = path.split(".")
+    if "occupancy" in parts or parts[-1] in SHARE_KPIS:
+        return SHARE
+    return NON_NEGATIVE
 
 
 def aggregate(per_replication: list[Kpis]) -> Kpis:
@@ -121,7 +166,8 @@ def _merge(items: list[Any], path: str = "") -> Any:
                 continue
             numbers = [float(v) for v in values if v is not None]
             out[k] = float(np.mean(numbers)) if numbers else None
-            ci = confidence_interval(numbers)
+            where = f"{path}.{k}" if path else k
+            ci = confidence_interval(numbers, bounds=kpi_bounds(where))
             out["ci95" if k == "mean" else f"{k}_ci95"] = None if ci is None else list(ci)
         return out
     return None

@@ -147,7 +147,7 @@ def bar_data(
     hidden = hidden or {}
     heights: list[float | None] = []
     notes: list[str] = []
-    err = np.zeros((2, len(groups)))
+    err = np.full((2, len(groups)), np.nan)  # NaN: no interval, no whisker
     for i, g in enumerate(groups):
         mean, ci = stats.get(g, (None, None))
         if g in hidden:
@@ -189,20 +189,20 @@ def mean_wait_bars(
         pos = x + (k - (len(runs) - 1) / 2) * width
         drawn = [(i, h) for i, h in enumerate(bars.heights) if h is not None]
         at = [i for i, _ in drawn]
-        ax.bar(
-            pos[at],
-            [h for _, h in drawn],
-            width,
-            yerr=bars.errors[:, at],
-            capsize=3,
-            label=label,
-        )
+        ax.bar(pos[at], [h for _, h in drawn], width, label=label)
+        # whiskers only where there is an interval (3 replications or more)
+        whisk = [i for i in at if not np.isnan(bars.errors[0, i])]
+        if whisk:
+            heights = [float(bars.heights[i] or 0.0) for i in whisk]
+            ax.errorbar(
+                pos[whisk], heights, yerr=bars.errors[:, whisk], fmt="none", capsize=3, ecolor="k"
+            )
         for i, note in enumerate(bars.notes):
             if note:
                 ax.text(pos[i], 0, f" {note}", rotation=90, ha="center", va="bottom", fontsize=7)
     ax.set_ylim(bottom=0)
     ax.set_xticks(x, [g.replace("_", " ") for g in groups])
-    ax.set_ylabel("mean waiting days (95% CI)")
+    ax.set_ylabel("mean waiting days (95% interval, 3+ replications)")
     ax.grid(alpha=0.3, axis="y")
     ax.legend(fontsize=8)
     ax.set_title("Mean wait by complexity class")

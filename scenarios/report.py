@@ -21,15 +21,18 @@ th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:right}th{background
 td:first-child,th:first-child{text-align:left}.note{color:#57606a;font-size:.85em}
 .headline{font-size:1.1em;background:#f3f8ff;padding:.6em 1em;border-left:4px solid #0969da}
 img{max-width:100%;border:1px solid #d0d7de;margin:.5em 0}
+.warning{background:#fffaeb;border-left:4px solid #b54708;padding:.4em 1em;margin:1em 0}
 """
 
 WAIT_ROWS = (("mean", "mean"), ("median", "median"), ("p90", "p90"), ("max", "max"))
 DEFINITIONS = (
     "Waits are in days, for cases arriving after the warm-up; a case still waiting at the "
-    "end counts with the days waited so far. Intervals are 95 % t-intervals over "
-    "replications. Complex cases: every complexity class above standard (national "
-    "rulebook). Definitions: docs/scenarios.md. For analysts: groups of any size are shown, "
-    "also under 5 cases; the dashboard's comparison leaves those out for publication."
+    "end counts with the days waited so far. Intervals ('a to b') are 95 % percentile-"
+    "bootstrap intervals of the mean over replications, which never leave a KPI's range; "
+    "with fewer than 3 replications there is none. Complex cases: every complexity class "
+    "above standard (national rulebook). Definitions: docs/scenarios.md. For analysts: "
+    "groups of any size are shown, also under 5 cases; the dashboard's comparison leaves "
+    "those out for publication."
 )
 
 
@@ -38,22 +41,61 @@ def esc(value: Any) -> str:
 
 
 def fmt(value: float | None, ci: Sequence[float] | None = None, digits: int = 1) -> str:
-    """``12.3 [10.1, 14.5]``; a dash when there is no value."""
+    """``12.3 (10.1 to 14.5)``; a dash when there is no value."""
     if value is None:
         return "-"
     text = f"{value:,.{digits}f}"
     if ci:
-        text += f" [{ci[0]:,.{digits}f}, {ci[1]:,.{digits}f}]"
+        text += f" ({ci[0]:,.{digits}f} to {ci[1]:,.{digits}f})"
     return text
 
 
 def pct(value: float | None, ci: Sequence[float] | None = None) -> str:
+    """``94% (91% to 97%)``; a dash when there is no value."""
     if value is None:
         return "-"
     text = f"{value:.0%}"
     if ci:
-        text += f" [{ci[0]:.0%}, {ci[1]:.0%}]"
+        text += f" ({ci[0]:.0%} to {ci[1]:.0%})"
     return text
+
+
+def warnings(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """What a reader must know before comparing these runs (issue 15): too few
+    replications for an interval, and runs that differ in replications, seed, horizon or
+    rulebook (their differences are not paired, and some may come from the setting)."""
+    from scenarios.aggregate import MIN_REPLICATIONS
+
+    out = []
+    for label, doc in docs:
+        n = doc["scenario"]["replications"]
+        if n < MIN_REPLICATIONS:
+            out.append(
+                f"{label}: {n} replication{'s' * (n != 1)}, too few for an interval; its "
+                "figures may differ by chance alone. Run at least "
+                f"{MIN_REPLICATIONS} before drawing a conclusion."
+            )
+    for key, what in (
+        ("replications", "replications"),
+        ("seed", "seeds"),
+        ("horizon_days", "horizons"),
+        ("rulebook", "rulebooks"),
+    ):
+        values = {str(doc["scenario"].get(key)) for _, doc in docs}
+        if len(docs) > 1 and len(values) > 1:
+            out.append(
+                f"The runs have different {what} ({', '.join(sorted(values))}): they are "
+                "not paired, and part of a difference may come from that."
+            )
+    return out
+
+
+def warning_block(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    found = warnings(docs)
+    if not found:
+        return ""
+    items = "".join(f"<li>{esc(w)}</li>" for w in found)
+    return f"<div class='warning'><b>Read with care</b><ul>{items}</ul></div>"
 
 
 def img(name: str, png: bytes) -> str:
@@ -115,7 +157,11 @@ def _type_name(code: str) -> str:
 def run_report(doc: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     """The report of one run (``doc`` is the ``kpis.json`` document)."""
     s = doc["scenario"]
-    parts = [f"<p>{esc(s.get('description', ''))}</p>", _headline([(s["name"], doc)])]
+    parts = [
+        warning_block([(s["name"], doc)]),
+        f"<p>{esc(s.get('description', ''))}</p>",
+        _headline([(s["name"], doc)]),
+    ]
     parts.append(
         "<h2>Scenario</h2>"
         + table(("setting", "value"), [(k, str(v)) for k, v in s.items() if k != "description"])
@@ -259,49 +305,79 @@ def _compare_names(classes: Sequence[str]) -> list[str]:
     ]
 
 
-def _paired(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """Complex-case mean wait against the first run, replication by replication.
+PAIRED_KPIS: tuple[tuple[str, str, int], ...] = (
+    ("overall.wait_days.mean", "mean wait, all cases (days)", 1),
+    ("by_class.complex_cases.wait_days.mean", "mean wait, complex cases (days)", 1),
+    ("overall.placed_within_target", "placed within target, all cases (share)", 3),
+    ("overall.unplaced_at_end", "unplaced at end, all cases", 1),
+    ("out_of_region.share", "out-of-region placements (share)", 3),
+    ("occupancy.overall", "occupancy, all beds (share)", 3),
+    ("cost.total_per_year", "cost per year (EUR)", 0),
+    ("budget_overrun.total", "budget overruns (EUR)", 0),
+    ("weighted_wait_days", "priority-weighted waiting days", 0),
+)
+"""The KPIs of the paired comparison: dotted path, label, digits."""
 
-    Only for runs with the first run's seed, replications and horizon: their replications
-    meet the same arrivals and stays, so the per-replication difference is a paired one.
-    """
-    from scenarios.aggregate import confidence_interval
 
-    base_label, base = docs[0]
+def _path(doc: Mapping[str, Any], path: str) -> float | None:
+    node: Any = doc
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return None if node is None else float(node)
 
-    def waits(doc: Mapping[str, Any]) -> list[float | None]:
-        return [
-            r["by_class"].get("complex_cases", {}).get("wait_days", {}).get("mean")
-            for r in doc.get("replications", [])
-        ]
+
+def paired_differences(
+    base: Mapping[str, Any], other: Mapping[str, Any]
+) -> list[tuple[str, float, tuple[float, float] | None, int]]:
+    """Per KPI, the mean of ``other - base`` replication by replication, its interval and
+    the number of pairs (runs with the same seed, replications and horizon only: their
+    replications meet the same arrivals and stays)."""
+    from scenarios.aggregate import UNBOUNDED, confidence_interval
 
     key = ("seed", "replications", "horizon_days")
-    rows = []
-    for label, doc in docs[1:]:
-        if any(doc["scenario"][k] != base["scenario"][k] for k in key):
-            continue
+    if any(other["scenario"][k] != base["scenario"][k] for k in key):
+        return []
+    out = []
+    for path, label, _ in PAIRED_KPIS:
         pairs = [
-            (a, b) for a, b in zip(waits(doc), waits(base), strict=True) if a is not None and b
-        ]
-        if not pairs:
-            continue
-        diff = [a - b for a, b in pairs]
-        ratio = [a / b for a, b in pairs]
-        rows.append(
-            (
-                label,
-                fmt(sum(diff) / len(diff), confidence_interval(diff)),
-                fmt(sum(ratio) / len(ratio), confidence_interval(ratio), 2),
+            (b, a)
+            for a, b in zip(
+                (_path(r, path) for r in base.get("replications", [])),
+                (_path(r, path) for r in other.get("replications", [])),
+                strict=True,
             )
-        )
-    if not rows:
+            if a is not None and b is not None
+        ]
+        if pairs:
+            diff = [b - a for b, a in pairs]
+            mean = sum(diff) / len(diff)
+            out.append((label, mean, confidence_interval(diff, bounds=UNBOUNDED), len(diff)))
+    return out
+
+
+def _paired(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    """Every run against the first, KPI by KPI, paired by replication."""
+    base_label, base = docs[0]
+    digits = {label: d for _, label, d in PAIRED_KPIS}
+    sections = []
+    for label, doc in docs[1:]:
+        rows = [
+            (name, fmt(mean, ci, digits[name]), str(n))
+            for name, mean, ci, n in paired_differences(base, doc)
+        ]
+        if rows:
+            head = ("KPI", f"{label} minus {base_label}", "pairs")
+            sections.append(f"<h3>{esc(label)}</h3>" + table(head, rows))
+    if not sections:
         return ""
-    head = ("run", f"difference in days from {base_label}", f"ratio to {base_label}")
     note = (
         "<p class='note'>Same seed: each replication meets the same arrivals and stays under "
-        "both runs, so these paired intervals are narrower than those of the means.</p>"
+        "both runs, so these paired intervals are narrower than those of the means. Runs "
+        "with another seed, number of replications or horizon are not paired.</p>"
     )
-    return "<h2>Complex cases, paired by replication</h2>" + table(head, rows) + note
+    return "<h2>Paired differences from " + esc(base_label) + "</h2>" + "".join(sections) + note
 
 
 def compare_report(
@@ -312,7 +388,8 @@ def compare_report(
     classes = list(docs[0][1]["by_class"].keys())
     columns = [_compare_rows(doc, classes) for _, doc in docs]
     rows = [[name, *(col[i] for col in columns)] for i, name in enumerate(_compare_names(classes))]
-    body = _headline(docs) + "<h2>Side by side</h2>" + table(["KPI", *labels], rows)
+    body = warning_block(docs) + _headline(docs)
+    body += "<h2>Side by side</h2>" + table(["KPI", *labels], rows)
     body += _paired(docs)
     body += "".join(img(name, png) for name, png in images.items())
     return page("Scenario comparison: " + " vs ".join(labels), body)

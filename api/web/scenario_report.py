@@ -29,14 +29,14 @@ def days(value: float | None, ci: Sequence[float] | None = None) -> str:
     if value is None:
         return HIDDEN
     text = f"{value:,.1f}"
-    return text + (f" ({ci[0]:,.1f}-{ci[1]:,.1f})" if ci else "")
+    return text + (f" ({ci[0]:,.1f} to {ci[1]:,.1f})" if ci else "")
 
 
 def share(value: float | None, ci: Sequence[float] | None = None) -> str:
     if value is None:
         return HIDDEN
     text = f"{value:.0%}"
-    return text + (f" ({ci[0]:.0%}-{ci[1]:.0%})" if ci else "")
+    return text + (f" ({ci[0]:.0%} to {ci[1]:.0%})" if ci else "")
 
 
 def euros(value: float | None) -> str:

@@ -28,7 +28,7 @@ TWO_HOUSES = EXAMPLES_DIR / "two-houses.yaml"
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("run")
-    result = run_scenario(load_scenario(TWO_HOUSES).with_replications(2), keep_traces=True)
+    result = run_scenario(load_scenario(TWO_HOUSES).with_replications(3), keep_traces=True)
     write_run(result, out, traces=True)
     return out
 
@@ -40,15 +40,15 @@ def test_kpis_json_has_the_mean_wait_and_its_interval_overall_and_per_class(writ
     for cls in ("standard", "complex", "highly_complex", "complex_cases"):
         assert {"mean", "ci95", "median", "p90", "max"} <= set(doc["by_class"][cls]["wait_days"])
     assert doc["scenario"]["policy"] == "optimised"
-    assert doc["scenario"]["replications"] == 2
-    assert len(doc["replications"]) == 2
+    assert doc["scenario"]["replications"] == 3
+    assert len(doc["replications"]) == 3
 
 
 def test_kpis_csv_has_one_row_per_kpi_with_each_replication(written: Path):
     with (written / "kpis.csv").open() as fh:
         rows = {r["metric"]: r for r in csv.DictReader(fh)}
     row = rows["overall.wait_days.mean"]
-    assert (row["mean"], row["ci95_low"], row["replications"], row["rep_1"]) == ("0", "0", "2", "0")
+    assert (row["mean"], row["ci95_low"], row["replications"], row["rep_1"]) == ("0", "0", "3", "0")
     assert "occupancy.by_type.womens_shelter" in rows
 
 
@@ -157,9 +157,11 @@ def test_compare_pairs_runs_with_the_same_seed(tmp_path: Path):
     html = compare_runs(
         [tmp_path / "fifo", tmp_path / "optimised"], tmp_path / "c.html"
     ).read_text()
-    assert "Complex cases, paired by replication" in html
-    # the LVB case waits 10 days under fifo and none under optimised: -10 days, ratio 0
-    assert "<td>two-houses-optimised</td><td>-10.0</td><td>0.00</td>" in html
+    assert "Paired differences from two-houses-fifo" in html
+    # the LVB case waits 10 days under fifo and none under optimised: -10 days (one
+    # replication: no interval, and a warning says so)
+    assert "<td>mean wait, complex cases (days)</td><td>-10.0</td><td>1</td>" in html
+    assert "too few for an interval" in html
 
 
 def test_kpis_csv_has_a_row_for_a_kpi_missing_from_the_first_replication(tmp_path: Path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -35,7 +36,18 @@ def test_a_group_without_cases_gets_no_bar_but_a_note():
     assert bars.heights == [4.0, None, None]  # highly_complex: not in the run at all
     assert bars.notes == ["", "no cases", "no cases"]
     assert bars.errors[:, 0].tolist() == [1.0, 1.5]
-    assert bars.errors[:, 1:].tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    assert np.isnan(bars.errors[:, 1:]).all()  # no interval: no whisker (issue 15)
+
+
+def test_a_bar_without_an_interval_gets_no_whisker(figures: list[Figure]):
+    # issue 15: with 1 replication the charts still drew 95 % whiskers (of length 0)
+    plots.mean_wait_bars({"a": {"standard": (4.0, None), "complex": (6.0, [5.0, 7.0])}},
+                         ["standard", "complex"])  # fmt: skip
+    ax = figures[-1].axes[0]
+    whiskers = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]
+    assert len(whiskers) == 1
+    (segments,) = [lc.get_segments() for lc in whiskers[0].lines[2]]
+    assert len(segments) == 1  # one whisker: the bar with an interval
 
 
 def test_mean_wait_bars_draws_no_zero_day_bar_for_an_empty_group(figures: list[Figure]):

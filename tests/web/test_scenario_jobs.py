@@ -172,14 +172,14 @@ def _doc(cases: float, wait: float) -> dict:
 def test_the_comparison_shows_small_groups_as_fewer_than_5_and_hides_their_waits():
     rows = {r.label: r.cells for r in report.comparison([_doc(3.0, 12.0), _doc(40.0, 12.0)])}
     assert rows["all cases: cases (mean per replication)"] == ["<5", "40.0"]
-    assert rows["all cases: mean wait in days (95% interval)"] == ["-", "12.0 (11.0-13.0)"]
+    assert rows["all cases: mean wait in days (95% interval)"] == ["-", "12.0 (11.0 to 13.0)"]
     assert rows["complex cases: unplaced at end"] == ["<5", "20.0"]
     assert rows["standard: placed within target"] == ["-", "50%"]
     assert rows["occupancy, all beds"] == ["90%", "90%"]
     lines = report.headline(["a", "b"], [_doc(3.0, 12.0), _doc(40.0, 12.0)])
     assert lines == [
         "a: fewer than 5 complex cases, so their wait is not shown",
-        "b: complex cases wait 12.0 (11.0-13.0) days on average",
+        "b: complex cases wait 12.0 (11.0 to 13.0) days on average",
     ]
 
 

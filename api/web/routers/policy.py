@@ -20,6 +20,7 @@ from api.web.forms import FieldErrors, text, whole_number
 from api.web.pages import POLICYMAKERS, PageError, Policymaker, record_number, redirect, render
 from api.web.routers.login import web_settings
 from scenarios import InvalidScenarioError
+from scenarios.report import warnings
 from store.service import JobStatus, ScenarioSource
 
 router = APIRouter()
@@ -142,6 +143,9 @@ def scenario_job(request: Request, job_id: str, db: DatabaseDep, now: NowDep) ->
         "labels": result["labels"] if result else [],
         "headline": report.headline(result["labels"], result["runs"]) if result else [],
         "rows": report.comparison(result["runs"]) if result else [],
+        "warnings": warnings(list(zip(result["labels"], result["runs"], strict=True)))
+        if result
+        else [],
         "charts": [
             (
                 name,
