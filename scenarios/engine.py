@@ -203,6 +203,9 @@ class Simulation:
                 case.beds,
                 r.weight,
                 eligible,
+                case.exploitation_type.value,
+                case.residence_status.value,
+                case.age,
             )
         )
 

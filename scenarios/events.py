@@ -34,6 +34,8 @@ class Arrived:
         Its static priority weight under the run's rulebook (class weight x urgency).
     eligible
         Facilities it is eligible for under the run's rulebook (0: a capacity gap).
+    exploitation, residence, age
+        Its exploitation type, residence status and age, for the equity KPIs (issue 15).
     """
 
     time: float
@@ -44,6 +46,9 @@ class Arrived:
     beds: int
     weight: float
     eligible: int
+    exploitation: str = ""
+    residence: str = ""
+    age: int = -1
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -45,6 +46,9 @@ class CaseOutcome:
     region: str
     eligible: int
     wait: float
+    exploitation: str = ""
+    residence: str = ""
+    age: int = -1
 
 
 def outcomes(trace: Trace) -> list[CaseOutcome]:
@@ -67,6 +71,9 @@ def outcomes(trace: Trace) -> list[CaseOutcome]:
                 e.region,
                 e.eligible,
                 end - e.time,
+                e.exploitation,
+                e.residence,
+                e.age,
             )
         )
     return out
@@ -142,6 +149,7 @@ def replication_kpis(trace: Trace) -> Kpis:
             "not_optimal": sum(1 for r in rounds if r.status in NOT_OPTIMAL),
         },
         "weighted_wait_days": weighted_wait(trace),
+        "equity": equity(cases),
     }
     if info.policy_notes:
         kpis["policy"] = dict(info.policy_notes)
@@ -280,3 +288,59 @@ def budget_overrun(trace: Trace) -> Kpis:
             if over > 0:
                 by_stream[sid] = by_stream.get(sid, 0.0) + over
     return {"total": sum(by_stream.values()), "by_stream": dict(sorted(by_stream.items()))}
+
+
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("under 18", 0, 17),
+    ("18-22", 18, 22),  # youth care reaches to 23 by exception
+    ("23-29", 23, 29),
+    ("30-49", 30, 49),
+    ("50 and over", 50, 200),
+)
+MIN_CASES_FOR_SPREAD = 5  # a region's mean wait enters the spread from this many cases
+EQUITY_GROUPS: dict[str, Callable[[CaseOutcome], str]] = {
+    "region_signalled": lambda c: c.region,
+    "exploitation_type": lambda c: c.exploitation,
+    "residence_status": lambda c: c.residence,
+    "age_band": lambda c: age_band(c.age),
+}
+
+
+def age_band(age: int) -> str:
+    """The age band of an age (``""`` when not known)."""
+    return next((name for name, lo, hi in AGE_BANDS if lo <= age <= hi), "")
+
+
+def equity(cases: list[CaseOutcome]) -> Kpis:
+    """Who waits how long (issue 15: victims are not helped everywhere alike).
+
+    Per group of each dimension (region signalled, exploitation type, residence status,
+    age band), the cases and their mean wait; and the spread between regions: the 90th
+    and 10th percentiles of the regional mean waits (regions with at least
+    :data:`MIN_CASES_FOR_SPREAD` measured cases), their ratio and their difference in days.
+    """
+    out: Kpis = {}
+    for dimension, key in EQUITY_GROUPS.items():
+        groups: dict[str, list[float]] = defaultdict(list)
+        for c in cases:
+            if name := key(c):
+                groups[name].append(c.wait)
+        out[f"by_{dimension}"] = {
+            name: {"cases": len(w), "mean_wait_days": float(np.mean(w))}
+            for name, w in sorted(groups.items())
+        }
+    regional = [
+        g["mean_wait_days"]
+        for g in out["by_region_signalled"].values()
+        if g["cases"] >= MIN_CASES_FOR_SPREAD
+    ]
+    spread: Kpis = {"regions": len(regional)}
+    names = ("regional_mean_wait_p90", "regional_mean_wait_p10")
+    spread.update(dict.fromkeys((*names, "regional_p90_minus_p10_days", "regional_p90_p10_ratio")))
+    if len(regional) >= 3:
+        p90, p10 = (float(x) for x in np.percentile(regional, [90, 10]))
+        spread.update(dict(zip(names, (p90, p10), strict=True)))
+        spread["regional_p90_minus_p10_days"] = p90 - p10
+        spread["regional_p90_p10_ratio"] = p90 / p10 if p10 > 0 else None
+    out["spread"] = spread
+    return out

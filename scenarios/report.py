@@ -193,7 +193,49 @@ def run_report(doc: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         + "</details>"
     )
     parts.append(_money_and_rounds(doc))
+    parts.append(equity_section(doc))
     return page(f"Scenario: {s['name']}", "".join(parts))
+
+
+EQUITY_TITLES = (
+    ("by_region_signalled", "region signalled"),
+    ("by_exploitation_type", "exploitation type"),
+    ("by_residence_status", "residence status"),
+    ("by_age_band", "age band"),
+)
+
+
+def spread_text(doc: Mapping[str, Any]) -> str:
+    """The spread between regions in words: p90 and p10 of the regional mean waits."""
+    sp = doc.get("equity", {}).get("spread", {})
+    if sp.get("regional_mean_wait_p90") is None:
+        return "too few regions with 5 or more cases for a spread"
+    ratio = sp.get("regional_p90_p10_ratio")
+    times = f", {fmt(ratio, sp.get('regional_p90_p10_ratio_ci95'), 2)} times" if ratio else ""
+    return (
+        f"the 90th percentile of the regional mean waits is "
+        f"{fmt(sp.get('regional_p90_minus_p10_days'), sp.get('regional_p90_minus_p10_days_ci95'))}"
+        f" days above the 10th{times} (over {fmt(sp.get('regions'), digits=0)} regions)"
+    )
+
+
+def equity_section(doc: Mapping[str, Any]) -> str:
+    """Who waits how long: by region signalled, exploitation type, residence status and
+    age band, and the spread between regions (issue 15)."""
+    eq = doc.get("equity")
+    if not eq:
+        return ""
+    out = "<h2>Equity: who waits how long</h2>"
+    out += f"<p>Between regions: {esc(spread_text(doc))}.</p>"
+    for key, title in EQUITY_TITLES:
+        groups = {k: v for k, v in eq.get(key, {}).items() if not k.endswith("_ci95")}
+        rows = [
+            (name, fmt(g.get("cases")), fmt(g.get("mean_wait_days"), g.get("mean_wait_days_ci95")))
+            for name, g in sorted(groups.items())
+        ]
+        if rows:
+            out += table((title, "cases (mean)", "mean wait (days)"), rows)
+    return out
 
 
 def _money_and_rounds(doc: Mapping[str, Any]) -> str:
@@ -281,6 +323,7 @@ def _compare_rows(doc: Mapping[str, Any], classes: Sequence[str]) -> list[str]:
         fmt(cost.get("total_per_year"), cost.get("total_per_year_ci95"), 0),
         fmt(over.get("total"), over.get("total_ci95"), 0),
         fmt(doc.get("weighted_wait_days"), doc.get("weighted_wait_days_ci95"), 0),
+        spread_text(doc),
     ]
     return col
 
@@ -302,6 +345,7 @@ def _compare_names(classes: Sequence[str]) -> list[str]:
         "cost per year (EUR)",
         "budget overruns (EUR)",
         "priority-weighted waiting days",
+        "spread of waits between regions",
     ]
 
 
@@ -315,6 +359,7 @@ PAIRED_KPIS: tuple[tuple[str, str, int], ...] = (
     ("cost.total_per_year", "cost per year (EUR)", 0),
     ("budget_overrun.total", "budget overruns (EUR)", 0),
     ("weighted_wait_days", "priority-weighted waiting days", 0),
+    ("equity.spread.regional_p90_minus_p10_days", "regional spread, p90 - p10 (days)", 1),
 )
 """The KPIs of the paired comparison: dotted path, label, digits."""
 

@@ -100,8 +100,16 @@ def comparison(docs: Sequence[Mapping[str, Any]]) -> list[Row]:
         Row("occupancy, all beds", [share(d["occupancy"].get("overall")) for d in docs]),
         Row("cost per year", [euros(d["cost"].get("total_per_year")) for d in docs]),
         Row("budget overruns", [euros(d["budget_overrun"].get("total")) for d in docs]),
+        Row("spread of waits between regions", [spread(d) for d in docs]),
     ]
     return rows
+
+
+def spread(doc: Mapping[str, Any]) -> str:
+    """p90 - p10 of the regional mean waits (regions of 5 or more cases: no small cell)."""
+    sp = doc.get("equity", {}).get("spread", {})
+    value = sp.get("regional_p90_minus_p10_days")
+    return HIDDEN if value is None else days(value, sp.get("regional_p90_minus_p10_days_ci95"))
 
 
 def headline(labels: Sequence[str], docs: Sequence[Mapping[str, Any]]) -> list[str]:

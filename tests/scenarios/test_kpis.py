@@ -191,3 +191,37 @@ def test_aggregate_of_replication_kpis_is_unbiased_for_streams_that_cost_nothing
     agg = aggregate([replication_kpis(HAND), replication_kpis(quiet)])
     assert "vws-omm" not in replication_kpis(quiet)["cost"]["by_stream"]
     assert agg["cost"]["by_stream"]["vws-omm"] == pytest.approx(800.0)
+
+
+def test_equity_kpis_show_who_waits_how_long_by_group_and_the_spread_between_regions():
+    # issue 15: no KPI showed waiting by region signalled, exploitation type, residence
+    # status or age band, nor the spread between regions
+    events = []
+    for region, wait in (("utrecht", 5.0), ("rotterdam", 10.0), ("amsterdam", 40.0)):
+        for i in range(5):
+            case = f"{region}-{i}"
+            events.append(Arrived(20.0, case, "women", "standard", region, 1, 1.0, 1,
+                                  "labour" if i < 2 else "sexual", "eu", 17 + i * 10))  # fmt: skip
+            events.append(Placed(20.0 + wait, case, "f-utrecht", 1))
+    events.sort(key=lambda e: e.time)
+    kpis = replication_kpis(Trace(info(), tuple(events)))["equity"]
+    assert kpis["by_region_signalled"]["amsterdam"] == {"cases": 5, "mean_wait_days": 40.0}
+    assert kpis["by_exploitation_type"]["labour"]["cases"] == 6
+    # ages 17, 27, 37, 47, 57 in each region
+    assert {k: v["cases"] for k, v in kpis["by_age_band"].items()} == {
+        "under 18": 3, "23-29": 3, "30-49": 6, "50 and over": 3
+    }  # fmt: skip
+    assert kpis["by_residence_status"] == {"eu": {"cases": 15, "mean_wait_days": 55 / 3}}
+    spread = kpis["spread"]
+    assert spread["regions"] == 3
+    # regional means 5, 10, 40: the 90th percentile 34, the 10th 6
+    assert spread["regional_mean_wait_p90"] == pytest.approx(34.0)
+    assert spread["regional_mean_wait_p10"] == pytest.approx(6.0)
+    assert spread["regional_p90_p10_ratio"] == pytest.approx(34 / 6)
+    assert spread["regional_p90_minus_p10_days"] == pytest.approx(28.0)
+
+
+def test_the_spread_needs_three_regions_with_enough_cases():
+    kpis = replication_kpis(HAND)["equity"]["spread"]
+    assert kpis["regions"] == 0
+    assert kpis["regional_p90_p10_ratio"] is None
