@@ -73,3 +73,18 @@ def waiting_by_complexity(
     return waiting_by(
         cases, lambda c: rulebook.priority(c, today).complexity_class, today, order=classes
     )
+
+
+AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("under 18", 0, 17),
+    ("18-22", 18, 22),  # youth care reaches to 23 by exception
+    ("23-29", 23, 29),
+    ("30-49", 30, 49),
+    ("50 and over", 50, 200),
+)
+"""The age bands of the equity figures (issue 15): name, first and last year of age."""
+
+
+def age_band(age: int) -> str:
+    """The age band of an age (``""`` when not known, a negative age)."""
+    return next((name for name, lo, hi in AGE_BANDS if lo <= age <= hi), "")

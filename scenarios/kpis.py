@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from capacity.aggregates import age_band
 from scenarios.events import (
     Arrived,
     BedsChanged,
@@ -290,13 +291,6 @@ def budget_overrun(trace: Trace) -> Kpis:
     return {"total": sum(by_stream.values()), "by_stream": dict(sorted(by_stream.items()))}
 
 
-AGE_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("under 18", 0, 17),
-    ("18-22", 18, 22),  # youth care reaches to 23 by exception
-    ("23-29", 23, 29),
-    ("30-49", 30, 49),
-    ("50 and over", 50, 200),
-)
 MIN_CASES_FOR_SPREAD = 5  # a region's mean wait enters the spread from this many cases
 EQUITY_GROUPS: dict[str, Callable[[CaseOutcome], str]] = {
     "region_signalled": lambda c: c.region,
@@ -304,11 +298,6 @@ EQUITY_GROUPS: dict[str, Callable[[CaseOutcome], str]] = {
     "residence_status": lambda c: c.residence,
     "age_band": lambda c: age_band(c.age),
 }
-
-
-def age_band(age: int) -> str:
-    """The age band of an age (``""`` when not known)."""
-    return next((name for name, lo, hi in AGE_BANDS if lo <= age <= hi), "")
 
 
 def equity(cases: list[CaseOutcome]) -> Kpis:

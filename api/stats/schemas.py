@@ -33,12 +33,23 @@ class CaseCount(BaseModel):
 
 
 class WaitingGroup(BaseModel):
-    key: str = Field(description="Complexity class or region id.")
+    key: str = Field(
+        description="Complexity class, region id, exploitation type, residence status or age band."
+    )
     cases: CaseCount
     mean_days: int | None = Field(
         description="Mean days waited, in whole weeks; null when the count is suppressed or "
         "below 10 cases."
     )
+
+
+class RegionalSpread(BaseModel):
+    """How far apart the regions' mean waits are (issue 15: not everywhere alike)."""
+
+    regions: int = Field(description="Regions with a published mean wait (10+ cases).")
+    p90_days: float | None = Field(description="90th percentile of the regional mean waits.")
+    p10_days: float | None = Field(description="10th percentile of the regional mean waits.")
+    ratio: float | None = Field(description="p90 / p10; null when p10 is 0 or too few regions.")
 
 
 class WaitingStats(BaseModel):
@@ -47,7 +58,13 @@ class WaitingStats(BaseModel):
     disclosure: str = Field(DISCLOSURE, description="How counts of cases are protected.")
     cases: CaseCount = Field(description="Waiting and proposed cases (not yet placed).")
     by_complexity: list[WaitingGroup]
-    by_region: list[WaitingGroup]
+    by_region: list[WaitingGroup] = Field(description="By region signalled.")
+    by_exploitation_type: list[WaitingGroup]
+    by_residence_status: list[WaitingGroup]
+    by_age_band: list[WaitingGroup] = Field(
+        description="Under 18, 18-22, 23-29, 30-49, 50 and over."
+    )
+    regional_spread: RegionalSpread
 
 
 class OccupancyGroup(BaseModel):

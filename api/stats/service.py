@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
+import numpy as np
+
 import flows
 from api.database import Database
 from api.stats.schemas import (
@@ -14,15 +16,18 @@ from api.stats.schemas import (
     GapRule,
     OccupancyGroup,
     OccupancyStats,
+    RegionalSpread,
     WaitingGroup,
     WaitingStats,
 )
-from capacity import Case, Rulebook, SupplySnapshot
-from capacity.aggregates import OccupancyRow, occupancy_by
+from capacity import Case, ExploitationType, ResidenceStatus, Rulebook, SupplySnapshot
+from capacity.aggregates import AGE_BANDS, OccupancyRow, age_band, occupancy_by
 from capacity.clock import local_date
 from capacity.disclosure import PublishedCount, mean_wait_days, protect_tables, publish
 from capacity.regions import region_ids
 from store import Repository
+
+MIN_REGIONS_FOR_SPREAD = 3  # regions with a published mean wait
 
 
 def _waiting_list(db: Database) -> list[Case]:
@@ -53,30 +58,58 @@ def _groups(
 
 
 def waiting(db: Database, *, now: datetime, rulebook: Rulebook) -> WaitingStats:
-    """Waiting-list size and days waited by complexity class and by region, protected as
-    :mod:`capacity.disclosure` says (the two tables and their total together)."""
+    """Waiting-list size and days waited by complexity class, region signalled,
+    exploitation type, residence status and age band, protected as
+    :mod:`capacity.disclosure` says (every table and their total together), and the
+    spread of the published regional mean waits."""
     cases = _waiting_list(db)
     today = local_date(now)
     classes = [c.name for c in rulebook.rules.priority.complexity.classes]
     group_of: dict[str, Callable[[Case], str]] = {
         "class": lambda c: rulebook.priority(c, today).complexity_class,
         "region": lambda c: c.region_signalled,
+        "exploitation": lambda c: c.exploitation_type.value,
+        "residence": lambda c: c.residence_status.value,
+        "age": lambda c: age_band(c.age),
     }
     days: dict[str, dict[str, list[int]]] = {
         "class": {k: [] for k in classes},
         "region": {r: [] for r in sorted(region_ids())},
+        "exploitation": {e.value: [] for e in ExploitationType},
+        "residence": {r.value: [] for r in ResidenceStatus},
+        "age": {name: [] for name, _, _ in AGE_BANDS},
     }
     for case in cases:
         for table, key in group_of.items():
             days[table].setdefault(key(case), []).append(case.days_waited(today))
     counts = {t: {k: len(v) for k, v in groups.items()} for t, groups in days.items()}
     total, tables = protect_tables(len(cases), counts)
+    groups = {t: _groups(tables[t], days[t]) for t in days}
     return WaitingStats(
         as_of=now,
         rulebook_version=rulebook.version,
         cases=case_count(total),
-        by_complexity=_groups(tables["class"], days["class"]),
-        by_region=_groups(tables["region"], days["region"]),
+        by_complexity=groups["class"],
+        by_region=groups["region"],
+        by_exploitation_type=groups["exploitation"],
+        by_residence_status=groups["residence"],
+        by_age_band=groups["age"],
+        regional_spread=_spread(groups["region"]),
+    )
+
+
+def _spread(regions: list[WaitingGroup]) -> RegionalSpread:
+    """p90 and p10 of the regional mean waits that are published (whole weeks, groups of
+    10 cases or more): nothing that is not shown already goes into it."""
+    means = [g.mean_days for g in regions if g.mean_days is not None]
+    if len(means) < MIN_REGIONS_FOR_SPREAD:
+        return RegionalSpread(regions=len(means), p90_days=None, p10_days=None, ratio=None)
+    p90, p10 = (float(x) for x in np.percentile(means, [90, 10]))
+    return RegionalSpread(
+        regions=len(means),
+        p90_days=round(p90, 1),
+        p10_days=round(p10, 1),
+        ratio=round(p90 / p10, 2) if p10 > 0 else None,
     )
 
 

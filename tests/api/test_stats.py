@@ -158,3 +158,30 @@ def test_capacity_gaps_count_cases_by_the_rules_in_the_way(fresh_world, helpers)
     rules = {r["rule"]: r["cases"] for r in gaps["by_rule"]}
     assert rules["gender"] == {"value": 5, "suppressed": False}
     assert gaps["rulebook_version"] == "national-v1"
+
+
+def test_waiting_stats_show_equity_by_group_and_the_regional_spread(fresh_world, helpers):
+    # issue 15: who waits how long, by exploitation type, residence status and age band,
+    # and how far apart the regions are; every table protected together with the total
+    with helpers.client_for(fresh_world.url) as client:
+        for region, first, n in (
+            ("rotterdam", 10, 10), ("den-haag", 30, 10), ("groningen", 60, 10),
+            ("utrecht", 5, 6),  # the companion of amsterdam's 4 in complementary suppression
+        ):  # fmt: skip
+            for i in range(n):
+                _intake(client, fresh_world, region, first + i)
+        stats = client.get("/v1/stats/waiting", headers=fresh_world.auth("policymaker")).json()
+    ages = {g["key"] for g in stats["by_age_band"]}
+    assert ages == {"under 18", "18-22", "23-29", "30-49", "50 and over"}
+    residence = {g["key"]: g["cases"] for g in stats["by_residence_status"]}
+    assert residence["eu"] == {"value": 40, "suppressed": False}  # 36 + the 4 seeded (EU)
+    assert {g["key"] for g in stats["by_exploitation_type"]} == {
+        "sexual", "labour", "criminal", "other"
+    }  # fmt: skip
+    spread = stats["regional_spread"]
+    assert spread["regions"] == 3  # three regions of 10 cases: their means are published
+    assert spread["p10_days"] < spread["p90_days"]
+    for table in ("by_exploitation_type", "by_residence_status", "by_age_band"):
+        for group in stats[table]:
+            count = group["cases"]
+            assert count["suppressed"] or count["value"] % 5 == 0
