@@ -57,6 +57,7 @@ class Rulebook:
 
     @property
     def version(self) -> str:
+        """The rulebook's version label."""
         return self.rules.version
 
     def categories(self, case: Case) -> frozenset[str]:
@@ -84,6 +85,7 @@ class Rulebook:
         return placement_penalty_days(self.rules, case, facility)
 
     def safety_requires_distance(self, case: Case) -> bool:
+        """Whether the case's safety risk requires a facility outside its own region."""
         return safety_requires_distance(self.rules, case)
 
 
