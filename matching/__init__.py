@@ -8,6 +8,7 @@ from matching.errors import InvalidParamsError, InvalidProblemError, MatchingErr
 from matching.explain import (
     Alternative,
     Binding,
+    BindKind,
     Explanations,
     ExtraBed,
     ProposalExplanation,
@@ -26,6 +27,7 @@ __all__ = [
     "Assignment",
     "BedValue",
     "BedValues",
+    "BindKind",
     "Binding",
     "BuiltProblem",
     "Explanations",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
@@ -62,6 +63,18 @@ class ProposalExplanation:
         return text
 
 
+class BindKind(StrEnum):
+    """What keeps a case waiting (see :class:`Binding`)."""
+
+    CAPACITY_GAP = "capacity_gap"
+    DECLINED = "declined"
+    FULL_UNTIL = "full_until"
+    FULL_HORIZON = "full_horizon"
+    BUDGET = "budget"
+    PENALTY = "penalty"
+    IMPROVABLE = "improvable"
+
+
 @dataclass(frozen=True, slots=True)
 class Binding:
     """One thing that keeps a case waiting.
@@ -76,7 +89,7 @@ class Binding:
     with every other proposal kept: the solve stopped before finding that).
     """
 
-    kind: str
+    kind: BindKind
     text: str
     day: int | None = None
     stream: str | None = None
@@ -237,7 +250,7 @@ class _Context:
                 start,
                 (
                     Binding(
-                        "declined",
+                        BindKind.DECLINED,
                         "Every eligible facility was declined for this case "
                         "or holds a case it must be kept apart from.",
                     ),
@@ -270,7 +283,7 @@ class _Context:
         if not days:
             return (
                 Binding(
-                    "full_horizon",
+                    BindKind.FULL_HORIZON,
                     f"{_eligible(len(options))} full for the whole horizon ({h} days), "
                     "given the other proposals.",
                 ),
@@ -280,7 +293,7 @@ class _Context:
         if first > 0:
             binds.append(
                 Binding(
-                    "full_until",
+                    BindKind.FULL_UNTIL,
                     f"{_eligible(len(options))} full until day {first} "
                     f"({self.built.day(first).isoformat()}).",
                     day=first,
@@ -309,7 +322,7 @@ class _Context:
             fid = self.p.facility_ids[int(self.p.opt_facility[k])]
             binds.append(
                 Binding(
-                    "improvable",
+                    BindKind.IMPROVABLE,
                     f"{fid} could take it from day {d} ({self.built.day(d).isoformat()}) "
                     "with every other proposal kept, which is better; the solve stopped "
                     "before finding that.",
@@ -331,7 +344,7 @@ class _Context:
                 f"than the EUR {float(self.p.opt_cost[k]):,.0f} a placement at {fid} from "
                 f"day {d} costs."
             )
-        return Binding("budget", text, day=d, stream=sid, facility=fid)
+        return Binding(BindKind.BUDGET, text, day=d, stream=sid, facility=fid)
 
     def _penalty(self, c: int, k: int, d: int, start: int | None) -> Binding:
         fid = self.p.facility_ids[int(self.p.opt_facility[k])]
@@ -343,7 +356,7 @@ class _Context:
             waited = start - d
             instead = f"waiting {waited} more day{'' if waited == 1 else 's'}"
         return Binding(
-            "penalty",
+            BindKind.PENALTY,
             f"{fid} could take it from day {d} ({self.built.day(d).isoformat()}), but its "
             f"penalty for distance and preferences ({penalty:.1f} weighted days) outweighs "
             f"{instead} (that start would be {max(worse, 0.0):.1f} weighted days worse).",
@@ -389,7 +402,7 @@ def _capacity_gap(built: BuiltProblem, case_id: str) -> WaitExplanation:
     return WaitExplanation(
         case_id=case_id,
         start_day=None,
-        binds=(Binding("capacity_gap", text),),
+        binds=(Binding(BindKind.CAPACITY_GAP, text),),
         extra_bed=None,
         failing_rules=tuple(counts.most_common()),
         closest=tuple((v.facility_id, tuple(r.text for r in v.failed)) for v in closest),

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from capacity.aggregates import age_band
+from matching import Status
 from scenarios.events import (
     Arrived,
     BedsChanged,
@@ -30,7 +31,7 @@ from scenarios.events import (
 
 COMPLEX_CASES = "complex_cases"  # every complexity class above the first (standard)
 DAYS_PER_YEAR = 365  # days, to express costs per year
-NOT_OPTIMAL = frozenset({"feasible", "unknown", "infeasible"})
+NOT_OPTIMAL = frozenset(s.value for s in Status if s is not Status.OPTIMAL)
 
 Kpis = dict[str, Any]
 

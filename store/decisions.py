@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from capacity.cases import CaseStatus
 from capacity.errors import UnknownReferenceError
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
+from matching import BindKind
 from store.mapping import checked
 from store.models import (
     CaseRow,
@@ -58,7 +59,7 @@ class BindRecord:
         The facility the reason is about.
     """
 
-    kind: str
+    kind: BindKind
     text: str
     date: date | None = None
     stream: str | None = None
@@ -143,7 +144,7 @@ class WaitRecord:
             capacity_gap=bool(data.get("capacity_gap", False)),
             binds=tuple(
                 BindRecord(
-                    kind=str(b["kind"]),
+                    kind=BindKind(str(b["kind"])),
                     text=str(b.get("text", "")),
                     date=_day(b.get("date")),
                     stream=b.get("stream"),

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.proposals.schemas import ProposalPublic
 from api.types import Count, InputModel, Number
+from matching import BindKind
 
 MAX_SEED = 2**31 - 1
 
@@ -26,7 +27,7 @@ class RunCreate(InputModel):
 class BindingPublic(BaseModel):
     """One thing that keeps a case waiting."""
 
-    kind: str = Field(
+    kind: BindKind = Field(
         description=(
             "capacity_gap, declined, full_until, full_horizon, budget, penalty (an earlier "
             "start was possible where distance or preferences cost more than the wait) or "

@@ -223,4 +223,4 @@ class OptimisedPolicy:
             (case_at[a.case], fac_at[a.facility]) for a in result.assignments if a.start_day == 0
         ]
         today.sort(key=lambda p: (-state.waiting[p[0]].weight, p[0]))
-        return Decision(today, result.status.value)
+        return Decision(today, result.status)
