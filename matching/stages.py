@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from matching.outcome import Progress
+from matching.result import MatchResult
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -91,3 +92,21 @@ class StageLog:
     def stages(self) -> tuple[Stage, ...]:
         """The stages so far, in the order they ran."""
         return tuple(self._stages)
+
+    def finish(self, result: MatchResult) -> tuple[Stage, ...]:
+        """The stages of a finished solve: those observed, or, when the method reported
+        none (``flow`` and ``greedy`` run as one step), the result as its one stage.
+
+        Parameters
+        ----------
+        result
+            What the solve returned.
+
+        Returns
+        -------
+        tuple of Stage
+        """
+        if self._stages:
+            return self.stages
+        seconds = result.build_seconds + result.solve_seconds
+        return (Stage(0, 1, result.method, seconds, result.objective, result.bound),)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from matching import Progress, SolveParams, StageLog, relative_gap, solve
+from matching import Method, Progress, SolveParams, StageLog, relative_gap, solve
 from matching.instances import SIZES, random_problem
 
 
@@ -44,3 +44,14 @@ def test_a_solve_logs_its_stages_in_time_order_ending_at_its_result():
     last_of_each_part = {s.part: s for s in stages}
     assert len(last_of_each_part) == stages[0].parts
     assert all(s.seconds <= result.build_seconds + result.solve_seconds + 1e-3 for s in stages)
+
+
+def test_a_method_that_reports_no_stage_is_its_own_one_stage():
+    # greedy (and min-cost flow) run as one step and tell the observer nothing
+    problem = random_problem(SIZES["tiny"], 1)
+    log = StageLog()
+    result = solve(problem, SolveParams(time_limit=5, method=Method.GREEDY), observer=log)
+    assert log.stages == ()
+    (only,) = log.finish(result)
+    assert (only.part, only.parts, only.stage) == (0, 1, "greedy")
+    assert (only.objective, only.bound) == (result.objective, result.bound)
