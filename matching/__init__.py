@@ -15,11 +15,13 @@ from matching.explain import (
     WaitExplanation,
     explain,
 )
+from matching.outcome import Observer, Progress
 from matching.problem import FORMAT, MatchingProblem
 from matching.problem_io import problem_from_dict, problem_to_dict
 from matching.result import Assignment, MatchResult, Method, SolveParams, Status
 from matching.shadow import BedValue, BedValues, bed_values
 from matching.solve import solve
+from matching.stages import Stage, StageLog, relative_gap
 
 __all__ = [
     "FORMAT",
@@ -38,8 +40,12 @@ __all__ = [
     "MatchingError",
     "MatchingProblem",
     "Method",
+    "Observer",
+    "Progress",
     "ProposalExplanation",
     "SolveParams",
+    "Stage",
+    "StageLog",
     "Status",
     "WaitExplanation",
     "bed_values",
@@ -47,5 +53,6 @@ __all__ = [
     "explain",
     "problem_from_dict",
     "problem_to_dict",
+    "relative_gap",
     "solve",
 ]

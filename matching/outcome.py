@@ -54,6 +54,10 @@ class Progress:
         Objective of the part's best plan (``inf`` before the first).
     bound
         The part's best proven lower bound (``-inf`` before the first).
+    total_objective, total_bound
+        The whole problem's best plan value and proven bound (every part, cases without
+        options included), when the back end knows them; ``nan`` when it does not, and
+        then a reader shows the part's figures (issue 11).
     """
 
     part: int
@@ -62,6 +66,13 @@ class Progress:
     seconds: float
     objective: float
     bound: float
+    total_objective: float = math.nan
+    total_bound: float = math.nan
+
+    @property
+    def has_totals(self) -> bool:
+        """Whether the back end gave the whole problem's figures."""
+        return not (math.isnan(self.total_objective) or math.isnan(self.total_bound))
 
 
 class Observer(Protocol):

@@ -196,6 +196,64 @@ class AlternativeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StageRecord:
+    """One stage of a run's solve as it ended (see :class:`matching.Stage`, issue 11).
+
+    Parameters
+    ----------
+    part, parts
+        Which independent part of the problem (0-based) of how many.
+    stage
+        Its name (``greedy``, ``lp``, ``lp-plan``, ``polish``, ``mip``, ...).
+    seconds
+        Seconds since the solve started, when the stage last reported.
+    objective
+        The part's best plan value then; ``None`` before the first plan.
+    bound
+        The part's best proven lower bound then; ``None`` before the first.
+    gap
+        Relative gap of the two; ``None`` when one is missing.
+    """
+
+    part: int
+    parts: int
+    stage: str
+    seconds: float
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON the run's row keeps."""
+        return {
+            "part": self.part,
+            "parts": self.parts,
+            "stage": self.stage,
+            "seconds": self.seconds,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> StageRecord:
+        """A record from the JSON of :meth:`to_json`."""
+        return cls(
+            part=int(data["part"]),
+            parts=int(data["parts"]),
+            stage=str(data["stage"]),
+            seconds=float(data["seconds"]),
+            objective=_number(data.get("objective")),
+            bound=_number(data.get("bound")),
+            gap=_number(data.get("gap")),
+        )
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True, slots=True)
 class RunRecord:
     """A matching run to store (see the columns of :class:`MatchingRunRow`)."""
 
@@ -215,6 +273,7 @@ class RunRecord:
     cases: int
     notes: tuple[str, ...] = ()
     waits: tuple[WaitRecord, ...] = ()
+    stages: tuple[StageRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +325,7 @@ def _run(row: MatchingRunRow) -> StoredRun:
     values = {n: getattr(row, n) for n in names}
     values["notes"] = tuple(values["notes"])
     values["waits"] = tuple(WaitRecord.from_json(w) for w in values["waits"])
+    values["stages"] = tuple(StageRecord.from_json(s) for s in values["stages"] or ())
     return StoredRun(row.id, row.created_at, RunRecord(**values))
 
 
@@ -337,6 +397,7 @@ class DecisionRepository:
             parameters=dict(record.parameters),
             notes=list(record.notes),
             waits=[w.to_json() for w in record.waits],
+            stages=[s.to_json() for s in record.stages],
         )
         run = MatchingRunRow(**checked(MatchingRunRow, values))
         self._session.add(run)

@@ -210,6 +210,8 @@ class MatchingRunRow(Base):
     cases: Mapped[int] = mapped_column(Integer)
     notes: Mapped[list[str]] = mapped_column(JSON)
     waits: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # how the solve went, stage by stage (issue 11); runs stored before it have none
+    stages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, server_default=text("'[]'"))
 
 
 class ProposalRow(Base):

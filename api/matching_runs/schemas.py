@@ -63,6 +63,22 @@ class WaitPublic(BaseModel):
     failing_rules: list[RuleCount]
 
 
+class StagePublic(BaseModel):
+    """One stage of the run's solve, as it ended (issue 11)."""
+
+    part: int = Field(description="Independent part of the problem (0-based).")
+    parts: int = Field(description="How many independent parts the problem has.")
+    stage: str = Field(description="greedy, lp, lp-plan, polish, mip, colgen, ...")
+    seconds: float = Field(description="Seconds since the solve started, when it ended.")
+    objective: float | None = Field(
+        description="The part's best plan value then (null before the first plan)."
+    )
+    bound: float | None = Field(
+        description="The part's best proven lower bound then (null before the first)."
+    )
+    gap: float | None = Field(description="Relative gap then (null when one is missing).")
+
+
 class RunSummary(BaseModel):
     id: int
     created_at: dt.datetime
@@ -86,6 +102,9 @@ class RunSummary(BaseModel):
 class RunPublic(RunSummary):
     proposals: list[ProposalPublic]
     waits: list[WaitPublic]
+    stages: list[StagePublic] = Field(
+        description="How the solve went, stage by stage (empty for runs stored before)."
+    )
 
 
 class RunsPublic(BaseModel):
