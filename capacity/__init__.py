@@ -38,6 +38,7 @@ from capacity.errors import (
     UnknownReferenceError,
 )
 from capacity.facilities import Facility, GenderPolicy, Provider
+from capacity.forecast import ArrivalForecast, ClassRate, estimate_arrivals, profile_class
 from capacity.funding import FundingStream
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
@@ -51,11 +52,13 @@ __all__ = [
     "POLICE_UNITS",
     "REGIONS",
     "WAITING_LIST",
+    "ArrivalForecast",
     "AvailabilityReport",
     "CapacityError",
     "Case",
     "CaseEvent",
     "CaseStatus",
+    "ClassRate",
     "Dataset",
     "Eligibility",
     "ExploitationType",
@@ -91,8 +94,10 @@ __all__ = [
     "build_snapshot",
     "bundled_rulebook",
     "distance_km",
+    "estimate_arrivals",
     "load_rulebook",
     "next_status",
     "parse_rulebook",
+    "profile_class",
     "region",
 ]
