@@ -113,9 +113,11 @@ class ArrivalForecast:
 
     @property
     def window_days(self) -> float:
+        """Length of the history window the rates were estimated over."""
         return self.window_end - self.window_start
 
     def by_class(self) -> dict[str, ClassRate]:
+        """The rate of each profile class, by class name."""
         return {c.profile_class: c for c in self.classes}
 
     def total_rate(self) -> float:

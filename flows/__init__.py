@@ -8,6 +8,7 @@ domain errors (:mod:`capacity`) or its own (:mod:`flows.errors`), never HTTP one
 the CLI and the dashboard call the flows; the flows never call them.
 """
 
+from flows import waiting_words
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
@@ -23,20 +24,41 @@ from flows.waiting_list import (
     expected_starts,
     line,
     pending_proposals,
+    waiting_states,
+)
+from flows.waiting_reason import (
+    Change,
+    ChangeKind,
+    FacilityRef,
+    NextBest,
+    RunWaits,
+    WaitingReason,
+    WaitKind,
+    binding,
+    reason_of,
+    run_waits,
 )
 
 __all__ = [
+    "Change",
+    "ChangeKind",
     "ConflictError",
     "DeclineReason",
     "ExpectedStart",
     "ExpectedStartBasis",
+    "FacilityRef",
     "FlowError",
     "InvalidInputError",
+    "NextBest",
     "Page",
     "RoundInputs",
+    "RunWaits",
     "SolvedRound",
+    "WaitKind",
     "WaitingLine",
+    "WaitingReason",
     "accept",
+    "binding",
     "cases_by_priority",
     "decline",
     "discharge",
@@ -44,8 +66,12 @@ __all__ = [
     "line",
     "pending_proposals",
     "prepare_round",
+    "reason_of",
     "register",
+    "run_waits",
     "solve_round",
     "store_run",
+    "waiting_states",
+    "waiting_words",
     "withdraw",
 ]

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.cases.waiting_reason import WaitingReasonPublic
 from api.types import Count, InputModel
 from capacity import (
     CaseStatus,
@@ -81,10 +82,18 @@ EXPECTED_START_HELP = (
 )
 EXPECTED_BASIS_HELP = (
     "What expected_start rests on (proposal, matching_run) or why it is null: beyond_horizon "
-    "(the latest run found no start within its horizon), capacity_gap (no facility in the "
+    "(the latest run found no start within its horizon), budget (no start a funding "
+    "stream's budget pays for), capacity_gap (no facility in the "
     "country is eligible), awaiting_run (registered, declined or back on the list since the "
     "latest run: the next run decides), no_run (no matching run yet). Null for a case not on "
     "the waiting list (placed, discharged, withdrawn)."
+)
+
+
+WAITING_REASON_HELP = (
+    "Why the case waits, from the latest matching run: typed (kind), in words (label, "
+    "text), with the next-best facility and what would change the answer. Null for a case "
+    "with a pending proposal or not on the waiting list."
 )
 
 
@@ -94,10 +103,13 @@ class CasePublic(CaseBase):
     status: CaseStatus
     complexity_class: str
     priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
+    urgency: float = Field(description="Urgency factor of the weight (high risk, minors).")
+    ageing: float = Field(description="Ageing factor of the weight (days already waited).")
     days_waited: int
     eligible_types: list[TypeVerdict]
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
 
 
@@ -109,11 +121,14 @@ class CaseListItem(BaseModel):
     status: CaseStatus
     region_signalled: str
     complexity_class: str
-    priority_weight: float
+    priority_weight: float = Field(description="class weight x urgency x ageing.")
+    urgency: float
+    ageing: float
     days_waited: int
     beds: int
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
     proposed_facility_id: str | None
 

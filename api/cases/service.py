@@ -19,6 +19,7 @@ from api.cases.schemas import (
     ReasonPublic,
     TypeVerdict,
 )
+from api.cases.waiting_reason import reason_public
 from api.database import Database
 from api.errors import FieldError
 from capacity import Case, CaseStatus, Rulebook
@@ -51,10 +52,13 @@ def public(
         **to_plain(case),
         complexity_class=prio.complexity_class,
         priority_weight=round(prio.weight, 6),
+        urgency=round(prio.urgency, 6),
+        ageing=round(prio.ageing, 6),
         days_waited=prio.days_waited,
         eligible_types=verdicts,
         expected_start=expected.day if expected is not None else None,
         expected_start_basis=expected.basis if expected is not None else None,
+        waiting_reason=reason_public(line.reason if line is not None else None),
         proposal_id=pending.id if pending is not None else None,
     )
 
@@ -146,10 +150,13 @@ def list_(
             region_signalled=ln.case.region_signalled,
             complexity_class=ln.priority.complexity_class,
             priority_weight=round(ln.priority.weight, 6),
+            urgency=round(ln.priority.urgency, 6),
+            ageing=round(ln.priority.ageing, 6),
             days_waited=ln.priority.days_waited,
             beds=ln.case.beds,
             expected_start=ln.expected.day if ln.expected is not None else None,
             expected_start_basis=ln.expected.basis if ln.expected is not None else None,
+            waiting_reason=reason_public(ln.reason),
             proposal_id=ln.pending.id if ln.pending else None,
             proposed_facility_id=ln.pending.facility_id if ln.pending else None,
         )

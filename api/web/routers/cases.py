@@ -80,7 +80,6 @@ def waiting_list(
         "errors": errors,
         "region_name": view.region_name,
         "today": now,
-        "START_NOTE": view.START_NOTE,
     }
     return render(request, "waiting_list.html", context, status_code=422 if errors else 200)
 
