@@ -11,6 +11,7 @@ the CLI and the dashboard call the flows; the flows never call them.
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
@@ -41,6 +42,9 @@ __all__ = [
     "decline",
     "discharge",
     "expected_starts",
+    "keep_apart",
+    "kept_apart_from",
+    "lift_keep_apart",
     "line",
     "pending_proposals",
     "prepare_round",

@@ -34,8 +34,12 @@ TABLES = {
     "idempotent_requests",
     "web_sessions",
     "scenario_jobs",
+    "keep_apart_pairs",
+    "organisations",
+    "scheduler_leases",
+    "scheduled_slots",
 }
-HEAD = "0005"
+HEAD = "0006"
 
 
 def _tables(engine: Engine) -> set[str]:
