@@ -40,6 +40,7 @@ from capacity.errors import (
 from capacity.facilities import Facility, GenderPolicy, Provider
 from capacity.forecast import ArrivalForecast, ClassRate, estimate_arrivals, profile_class
 from capacity.funding import FundingStream
+from capacity.keep_apart import KEEP_APART_LABELS, KeepApart, KeepApartReason
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
 from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
@@ -49,6 +50,7 @@ from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapsh
 __all__ = [
     "CATALOGUE",
     "DEFAULT_HORIZON_DAYS",
+    "KEEP_APART_LABELS",
     "POLICE_UNITS",
     "REGIONS",
     "WAITING_LIST",
@@ -73,6 +75,8 @@ __all__ = [
     "InvalidRulebookError",
     "InvalidSupplyError",
     "InvalidTransitionError",
+    "KeepApart",
+    "KeepApartReason",
     "Need",
     "OutOfScopeError",
     "Placement",

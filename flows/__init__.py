@@ -12,6 +12,7 @@ from flows import waiting_words
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
@@ -63,6 +64,9 @@ __all__ = [
     "decline",
     "discharge",
     "expected_starts",
+    "keep_apart",
+    "kept_apart_from",
+    "lift_keep_apart",
     "line",
     "pending_proposals",
     "prepare_round",

@@ -48,6 +48,7 @@ from store.errors import (
     PersistenceError,
 )
 from store.inline import InlineLedger, WriterBusyError
+from store.keep_apart import KeepApartRepository
 from store.ledger import StoredReport
 from store.mapping import derived_idempotency_key
 from store.pg_ledger import PgLedger
@@ -72,6 +73,7 @@ __all__ = [
     "ExtraBedRecord",
     "IdempotencyConflictError",
     "InlineLedger",
+    "KeepApartRepository",
     "MigrationsNotFoundError",
     "PersistenceError",
     "PgLedger",

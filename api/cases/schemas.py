@@ -9,9 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.cases.waiting_reason import WaitingReasonPublic
 from api.types import Count, InputModel
 from capacity import (
+    KEEP_APART_LABELS,
     CaseStatus,
     ExploitationType,
     Gender,
+    KeepApartReason,
     Need,
     PlacementType,
     ResidenceStatus,
@@ -21,6 +23,7 @@ from capacity import (
 from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
 from flows import ExpectedStartBasis
 
+KEEP_APART_HELP = "Why: " + "; ".join(f"`{r.value}` ({t})" for r, t in KEEP_APART_LABELS.items())
 REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
 
 
@@ -49,10 +52,33 @@ class CaseBase(BaseModel):
     unaccompanied: bool = Field(False, description="Unaccompanied foreign minor (under 18).")
 
 
+CASE_ID_FIELD = Field(
+    min_length=3, max_length=40, pattern=r"^[A-Z][A-Z0-9-]{2,39}$", description="A case id."
+)
+MAX_KEEP_APART = 20  # pairs given at intake; more are set later on the case
+
+
+class KeepApartCreate(InputModel):
+    """A registered case the new one must never share a facility with (issue 14)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = CASE_ID_FIELD
+    reason: KeepApartReason = Field(description=KEEP_APART_HELP)
+
+
 class CaseCreate(CaseBase, InputModel):
     """A new case; the server assigns the id (``C-YYYY-NNNN``)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    keep_apart: list[KeepApartCreate] = Field(
+        default_factory=list,
+        max_length=MAX_KEEP_APART,
+        description="Registered cases never to be placed at the same facility as this one "
+        "(co-victims, a suspected recruiter); not part of the profile, never shown to "
+        "policymakers.",
+    )
 
     intake_date: dt.date | None = Field(
         None,
@@ -131,6 +157,30 @@ class CaseListItem(BaseModel):
     waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
     proposed_facility_id: str | None
+
+
+class KeepApartSet(InputModel):
+    """Keep this case apart from another registered case from now on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    other_case_id: str = CASE_ID_FIELD
+    reason: KeepApartReason = Field(description=KEEP_APART_HELP)
+
+
+class KeepApartPublic(BaseModel):
+    """A case this one is never placed with, why, who set it and when."""
+
+    case_id: str = Field(description="The case it is kept apart from.")
+    reason: KeepApartReason
+    reason_text: str
+    created_by: str
+    created_at: dt.datetime | None
+
+
+class KeepApartsPublic(BaseModel):
+    data: list[KeepApartPublic]
+    count: int
 
 
 class CasesPublic(BaseModel):
