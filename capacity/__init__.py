@@ -40,6 +40,7 @@ from capacity.errors import (
 from capacity.facilities import Facility, GenderPolicy, Provider
 from capacity.funding import FundingStream
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
+from capacity.personal_data import personal_data_in
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
 from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
 from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
@@ -94,5 +95,6 @@ __all__ = [
     "load_rulebook",
     "next_status",
     "parse_rulebook",
+    "personal_data_in",
     "region",
 ]
