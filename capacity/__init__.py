@@ -42,6 +42,7 @@ from capacity.forecast import ArrivalForecast, ClassRate, estimate_arrivals, pro
 from capacity.funding import FundingStream
 from capacity.keep_apart import KEEP_APART_LABELS, KeepApart, KeepApartReason
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
+from capacity.personal_data import personal_data_in
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
 from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
 from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
@@ -102,6 +103,7 @@ __all__ = [
     "load_rulebook",
     "next_status",
     "parse_rulebook",
+    "personal_data_in",
     "profile_class",
     "region",
 ]

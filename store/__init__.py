@@ -60,6 +60,7 @@ from store.reporting import (
 from store.repository import Repository
 from store.settings import DatabaseSettings
 from store.supply import facility_snapshot
+from store.upsert import upsert
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -100,4 +101,5 @@ __all__ = [
     "report_history",
     "session_scope",
     "upgrade",
+    "upsert",
 ]
