@@ -51,7 +51,7 @@ def _fits(p: MatchingProblem, stay: np.ndarray) -> np.ndarray:
     return out
 
 
-def reference_solve(
+def reference_solve(  # noqa: PLR0915 (the independent model, written out plainly on purpose)
     problem: MatchingProblem, time_limit: float, threads: int = 1
 ) -> ReferenceAnswer:
     """Build and solve the plain model for ``time_limit`` seconds (build not counted)."""
