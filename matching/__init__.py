@@ -4,6 +4,7 @@ Works on immutable value objects: a :class:`MatchingProblem` in, a :class:`Match
 """
 
 from matching.build import BuiltProblem, build_problem
+from matching.columns import OptionColumns, assemble_problem
 from matching.errors import InvalidParamsError, InvalidProblemError, MatchingError
 from matching.explain import (
     Alternative,
@@ -41,6 +42,7 @@ __all__ = [
     "MatchingProblem",
     "Method",
     "Observer",
+    "OptionColumns",
     "Progress",
     "ProposalExplanation",
     "SolveParams",
@@ -48,6 +50,7 @@ __all__ = [
     "StageLog",
     "Status",
     "WaitExplanation",
+    "assemble_problem",
     "bed_values",
     "build_problem",
     "explain",
