@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from matching.errors import InvalidParamsError, MatchingError
 from matching.evaluation import plan_objective, plan_to_assignments, plan_violations
 from matching.exact import solve_exact
 from matching.flow import flow_is_exact, solve_flow
+from matching.formulation import build_formulation
 from matching.greedy import solve_greedy
 from matching.large import solve_large
 from matching.outcome import Observer, Outcome, Tracker, ignore
@@ -20,7 +22,9 @@ from matching.problem import MatchingProblem
 from matching.result import MatchResult, Method, SolveParams, Status
 
 GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and reporting
-LARGE_OPTIONS = 50_000  # parts with more options go to column generation (M and L sizes)
+# parts with more (option, start day) columns go to column generation: at M and L, and at
+# S with short stays (issue 11: 220,000 columns, simplex 50 s, column generation 3 s)
+LARGE_COLUMNS = 40_000
 
 Part = tuple[np.ndarray, np.ndarray]
 Backend = Callable[[MatchingProblem, float, SolveParams, Tracker], Outcome]
@@ -69,7 +73,8 @@ def solve(
     if violations:  # never hand out a plan that breaks a rule
         raise MatchingError(f"{outcome.method} produced an infeasible plan: {violations[0]}")
     objective = plan_objective(problem, outcome.plan)
-    proven = outcome.bound if math.isfinite(outcome.bound) else single_case_bound(problem)
+    # the weak bound is always proven, and stronger while column generation starts (issue 11)
+    proven = max(outcome.bound, single_case_bound(problem))
     bound = min(objective, proven)
     closed = objective - bound <= params.relative_gap * max(abs(objective), 1e-9)
     status = Status.OPTIMAL if outcome.optimal or closed else Status.FEASIBLE
@@ -121,16 +126,20 @@ def _exact(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Track
 
 
 def _auto(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
-    if sub.n_options <= LARGE_OPTIONS:
-        return _exact(sub, deadline, params, tr)
-    return solve_large(
+    t0 = time.perf_counter()
+    form = build_formulation(sub)
+    build = time.perf_counter() - t0
+    run = solve_exact if form.n_vars <= LARGE_COLUMNS else solve_large
+    out = run(
         sub,
         deadline=deadline,
         seed=params.seed,
         threads=params.threads,
         relative_gap=params.relative_gap,
         tracker=tr,
+        form=form,
     )
+    return dataclasses.replace(out, build_seconds=out.build_seconds + build)
 
 
 def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
@@ -191,7 +200,7 @@ def _solve_parts(
         out = backend(sub, now + share, params, Tracker(observer, index, len(parts), start))
         methods.add(out.method)
         plan.extend((int(original[k]), d) for k, d in out.plan)
-        part_bound = out.bound if math.isfinite(out.bound) else single_case_bound(sub)
+        part_bound = max(out.bound, single_case_bound(sub))
         bound += part_bound - float(sub.unplaced_cost.sum())
         optimal &= out.optimal
         build += out.build_seconds
