@@ -1,7 +1,13 @@
-"""The time-indexed model in OR-Tools CP-SAT (boolean per option and start day)."""
+"""The time-indexed model in OR-Tools CP-SAT (boolean per option and start day).
+
+CP-SAT's model is built in Python, term by term; a model that cannot be built within the
+time limit is refused before it is started (:class:`TooLargeError`, issue 11: the
+short-stay shape at S took 200 s to build where the limit was 1 s).
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -10,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
+from matching.errors import InvalidParamsError
 from matching.formulation import Formulation, build_formulation
 from matching.outcome import Outcome
 from matching.problem import MatchingProblem
@@ -17,6 +24,26 @@ from matching.problem import MatchingProblem
 OBJ_SCALE = 1000  # integer objective units per weighted waiting day
 COST_SCALES = (1, 10, 100, 1000, 10_000, 100_000, 1_000_000)  # integer units per euro tried
 MAX_SCALED = 2.0**53  # scaled costs of all budget rows together stay exact and far from int64
+# terms CP-SAT's model takes per second to build (variables and capacity entries): 31,000 to
+# 36,000 on the S shapes of benchmarks/matching/shapes.py, on a shared 2-core machine
+BUILD_TERMS_PER_SECOND = 30_000
+
+
+class TooLargeError(InvalidParamsError):
+    """CP-SAT cannot build this model within the time limit (issue 11)."""
+
+    def __init__(self, n_vars: int) -> None:
+        super().__init__(
+            "method",
+            f"cpsat cannot build this round's model ({n_vars:,} placement columns) within "
+            "the time limit; use method auto or mip, or a longer time limit",
+        )
+
+
+def build_terms(form: Formulation) -> int:
+    """Terms of the CP-SAT model: a variable and each check slot its stay covers."""
+    first, last = form.var_slots
+    return int(form.n_vars + (last.astype(np.int64) - first).sum())
 
 
 def _variables(model: cp_model.CpModel, form: Formulation) -> list[cp_model.IntVar]:
@@ -34,19 +61,30 @@ def add_each_case_at_most_once(
 ) -> None:
     """A case is placed at most once: one facility, one start day."""
     rows, cols = form.case_rows()
-    for c in np.unique(rows).tolist():
-        model.add_at_most_one(x[i] for i in cols[rows == c].tolist())
+    order = np.argsort(rows, kind="stable")
+    terms = cols[order].tolist()
+    for a, b in _row_groups(rows[order], form.problem.n_cases):
+        if b > a:
+            model.add_at_most_one(x[i] for i in terms[a:b])
 
 
-def add_capacity(model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]) -> None:
+def _row_groups(rows: npt.NDArray[np.int32], n_rows: int) -> list[tuple[int, int]]:
+    """Start and end of each row's entries (``rows`` sorted)."""
+    bounds = np.searchsorted(rows, np.arange(n_rows + 1)).tolist()
+    return list(itertools.pairwise(bounds))
+
+
+def add_capacity(
+    model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar], deadline: float
+) -> None:
     """On every check day, the beds of new stays at a facility fit in its free beds."""
     rows, cols, vals, rhs = form.capacity_rows()
-    for r in range(rhs.size):
-        sel = rows == r
-        model.add(
-            sum(int(v) * x[i] for i, v in zip(cols[sel].tolist(), vals[sel].tolist(), strict=True))
-            <= int(rhs[r])
-        )
+    terms, coefs = cols.tolist(), vals.astype(np.int64).tolist()
+    for r, (a, b) in enumerate(_row_groups(rows, rhs.size)):
+        if time.perf_counter() > deadline:
+            raise TooLargeError(form.n_vars)
+        expr = cp_model.LinearExpr.weighted_sum([x[i] for i in terms[a:b]], coefs[a:b])
+        model.add(expr <= int(rhs[r]))
 
 
 def _whole(scaled: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
@@ -83,12 +121,10 @@ def add_budgets(model: cp_model.CpModel, form: Formulation, x: list[cp_model.Int
     costs, budgets = vals * scale, rhs * scale
     units = np.where(_whole(costs), np.rint(costs), np.ceil(costs)).astype(np.int64)
     limits = np.where(_whole(budgets), np.rint(budgets), np.floor(budgets)).astype(np.int64)
-    for r in range(rhs.size):
-        sel = rows == r
-        model.add(
-            sum(int(v) * x[i] for i, v in zip(cols[sel].tolist(), units[sel].tolist(), strict=True))
-            <= int(limits[r])
-        )
+    terms, coefs = cols.tolist(), units.tolist()
+    for r, (a, b) in enumerate(_row_groups(rows, rhs.size)):
+        expr = cp_model.LinearExpr.weighted_sum([x[i] for i in terms[a:b]], coefs[a:b])
+        model.add(expr <= int(limits[r]))
     return exact
 
 
@@ -110,10 +146,12 @@ def solve_cpsat(
     """Solve with CP-SAT until optimal or until the wall-clock ``deadline``."""
     t0 = time.perf_counter()
     form = build_formulation(problem)
+    if build_terms(form) / BUILD_TERMS_PER_SECOND > deadline - time.perf_counter():
+        raise TooLargeError(form.n_vars)
     model = cp_model.CpModel()
     x = _variables(model, form)
     add_each_case_at_most_once(model, form, x)
-    add_capacity(model, form, x)
+    add_capacity(model, form, x, deadline)
     exact = add_budgets(model, form, x)
     add_keep_apart(model, form, x)
     scaled = np.rint(form.var_saving * OBJ_SCALE).astype(np.int64).tolist()
