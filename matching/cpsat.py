@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from matching.errors import InvalidParamsError
+from matching.cpsat_limits import TooLargeError, check_buildable
 from matching.formulation import Formulation, build_formulation
 from matching.outcome import Outcome
 from matching.problem import MatchingProblem
@@ -24,26 +24,6 @@ from matching.problem import MatchingProblem
 OBJ_SCALE = 1000  # integer objective units per weighted waiting day
 COST_SCALES = (1, 10, 100, 1000, 10_000, 100_000, 1_000_000)  # integer units per euro tried
 MAX_SCALED = 2.0**53  # scaled costs of all budget rows together stay exact and far from int64
-# terms CP-SAT's model takes per second to build (variables and capacity entries): 31,000 to
-# 36,000 on the S shapes of benchmarks/matching/shapes.py, on a shared 2-core machine
-BUILD_TERMS_PER_SECOND = 30_000
-
-
-class TooLargeError(InvalidParamsError):
-    """CP-SAT cannot build this model within the time limit (issue 11)."""
-
-    def __init__(self, n_vars: int) -> None:
-        super().__init__(
-            "method",
-            f"cpsat cannot build this round's model ({n_vars:,} placement columns) within "
-            "the time limit; use method auto or mip, or a longer time limit",
-        )
-
-
-def build_terms(form: Formulation) -> int:
-    """Terms of the CP-SAT model: a variable and each check slot its stay covers."""
-    first, last = form.var_slots
-    return int(form.n_vars + (last.astype(np.int64) - first).sum())
 
 
 def _variables(model: cp_model.CpModel, form: Formulation) -> list[cp_model.IntVar]:
@@ -142,12 +122,18 @@ def solve_cpsat(
     seed: int = 0,
     threads: int = 2,
     hint: list[tuple[int, int]] | None = None,
+    form: Formulation | None = None,
 ) -> Outcome:
-    """Solve with CP-SAT until optimal or until the wall-clock ``deadline``."""
+    """Solve with CP-SAT until optimal or until the wall-clock ``deadline``.
+
+    Raises
+    ------
+    TooLargeError
+        When the model cannot be built by the deadline.
+    """
     t0 = time.perf_counter()
-    form = build_formulation(problem)
-    if build_terms(form) / BUILD_TERMS_PER_SECOND > deadline - time.perf_counter():
-        raise TooLargeError(form.n_vars)
+    form = build_formulation(problem) if form is None else form
+    check_buildable(form, deadline)
     model = cp_model.CpModel()
     x = _variables(model, form)
     add_each_case_at_most_once(model, form, x)

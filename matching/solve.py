@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from matching.cpsat_limits import check_buildable
 from matching.decompose import components, subproblem
 from matching.errors import InvalidParamsError, MatchingError
 from matching.evaluation import plan_objective, plan_to_assignments, plan_violations
@@ -143,10 +144,14 @@ def _auto(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracke
 
 
 def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
-    from matching.cpsat import solve_cpsat
+    form = build_formulation(sub)
+    check_buildable(form, deadline)
+    from matching.cpsat import solve_cpsat  # OR-Tools only when it will be used
 
-    hint = solve_greedy(sub, per_bed=True).plan
-    out = solve_cpsat(sub, deadline=deadline, seed=params.seed, threads=params.threads, hint=hint)
+    hint = solve_greedy(sub, form, per_bed=True).plan
+    out = solve_cpsat(
+        sub, deadline=deadline, seed=params.seed, threads=params.threads, hint=hint, form=form
+    )
     if plan_objective(sub, hint) < plan_objective(sub, out.plan) - 1e-9:
         note = "CP-SAT found no better plan in time; greedy plan kept"
         out = Outcome(
