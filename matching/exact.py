@@ -41,7 +41,10 @@ FloatArray = npt.NDArray[np.float64]
 POLISH_REDUCED_COSTS = (0.5, 1.5)
 POLISH_NODES = 300  # branch-and-bound nodes at most (a work limit, so runs repeat)
 POLISH_SHARE = 0.6  # of the time left, at most, for each (a safety net: nodes limit them)
-ARCFLOW_SHARE = 0.2  # of the time left, at most, for arc-flow graphs on restricted models
+ARCFLOW_SHARE = 0.2  # of the time left, at most, for arc-flow graphs
+# columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
+# for a busy machine): the LP stages are skipped when the model cannot be built in time
+ASSEMBLE_COLUMNS_PER_SECOND = 200_000
 
 
 @dataclass
@@ -109,12 +112,16 @@ def solve_exact(
     form = build_formulation(problem) if form is None else form
     if form.n_vars == 0:
         return Outcome([], form.constant, True, "mip", time.perf_counter() - t0)
-    arcflow_until = t0 + ARCFLOW_SHARE * (deadline - t0)
-    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True)
-    build = time.perf_counter() - t0
     state = _State(form, tracker, [], form.constant)
     for plan in greedy_plans(problem, form):
         state.offer("greedy", plan)
+    now = time.perf_counter()
+    if form.n_vars / ASSEMBLE_COLUMNS_PER_SECOND > deadline - now:
+        note = "no time left to build the LP; greedy plan kept"
+        return Outcome(state.plan, -math.inf, False, "mip", now - t0, 0.0, (note,))
+    arcflow_until = now + ARCFLOW_SHARE * (deadline - now)
+    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True)
+    build = time.perf_counter() - t0
     notes = _run_stages(state, model, deadline, seed, threads, relative_gap)
     optimal = state.closed(relative_gap)
     solve = time.perf_counter() - t0 - build
