@@ -70,6 +70,7 @@ def solve_greedy(
     start: Sequence[tuple[int, int]] = (),
     per_bed: bool = False,
     per_bed_day: bool = False,
+    guide: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
 ) -> Outcome:
     """Place cases in order of weight (ties by id) at their cheapest fitting option and day.
 
@@ -91,6 +92,11 @@ def solve_greedy(
         variables by saving per bed-day: a bed that takes a 3-day crisis stay can take
         twenty cases in a 60-day horizon, so short stays go first (issue 11: on the
         short-stay shape the other two orders stay 3 to 4 times above the LP bound).
+    guide
+        An LP's advice: per case, how much of it the LP places (cases it places most
+        go first), and per variable a key to try them by (its reduced cost, which prices
+        the beds and the budget it uses: issue 11, where the other orders spend binding
+        budgets on the first cases and stay 30 % above the optimum).
 
     Returns
     -------
@@ -123,6 +129,9 @@ def solve_greedy(
         np.minimum.at(shortest, form.var_case, bed_days)
         priority = p.case_weight / shortest
         key = form.var_saving / bed_days
+    if guide is not None:
+        placed, key = guide
+        priority = placed + 1e-9 * p.case_weight
     for c in sorted(range(p.n_cases), key=lambda c: (-priority[c], p.case_ids[c])):
         if facility_of[c] >= 0:
             continue

@@ -23,6 +23,7 @@ from matching.problem import MatchingProblem
 from matching.result import MatchResult, Method, SolveParams, Status
 
 GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and reporting
+GUARD_SECONDS = 0.2  # and at least this (HiGHS's cancel and the plan check, issue 11)
 # parts with more (option, start day) columns go to column generation: at M and L, and at
 # S with short stays (issue 11: 220,000 columns, simplex 50 s, column generation 3 s)
 LARGE_COLUMNS = 40_000
@@ -62,7 +63,7 @@ def solve(
     """
     params = params or SolveParams()
     start = time.perf_counter()
-    deadline = start + params.time_limit * (1 - GUARD_MARGIN)
+    deadline = start + params.time_limit - max(GUARD_MARGIN * params.time_limit, GUARD_SECONDS)
     if params.method is Method.FLOW and not flow_is_exact(problem):
         raise InvalidParamsError(
             "method",
