@@ -24,6 +24,7 @@ from capacity.criteria import (
     bundled_rulebook,
     load_rulebook,
     parse_rulebook,
+    rulebook_from,
 )
 from capacity.dataset import Dataset
 from capacity.errors import (
@@ -95,4 +96,5 @@ __all__ = [
     "next_status",
     "parse_rulebook",
     "region",
+    "rulebook_from",
 ]

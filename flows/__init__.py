@@ -14,6 +14,7 @@ from flows.errors import ConflictError, FlowError, InvalidInputError
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
+from flows.round_export import ExportedRound, export_round
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
@@ -30,6 +31,7 @@ __all__ = [
     "DeclineReason",
     "ExpectedStart",
     "ExpectedStartBasis",
+    "ExportedRound",
     "FlowError",
     "InvalidInputError",
     "Page",
@@ -41,6 +43,7 @@ __all__ = [
     "decline",
     "discharge",
     "expected_starts",
+    "export_round",
     "line",
     "pending_proposals",
     "prepare_round",
