@@ -313,6 +313,46 @@ def test_property_a_solve_cut_short_keeps_a_real_bound_and_the_greedy_plan(
     assert result.objective <= greedy + REL_TOL * max(1.0, greedy)
 
 
+@pytest.fixture(scope="module")
+def demo_data() -> Any:
+    from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
+
+    return build_demo_dataset(seed=DEMO_SEED, as_of=DEMO_AS_OF)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rounds_built_from_the_demo_data_are_solved_exactly(ref: ModuleType, demo_data, seed):
+    """``build_problem`` on a corner of the national demo (8 facilities, 12 waiting cases,
+    two weeks): the stays, costs, streams and budgets of real placement types."""
+    import numpy as np
+
+    from capacity import WAITING_LIST, bundled_rulebook
+    from capacity.snapshot import build_snapshot
+    from matching import build_problem, problem_to_dict
+
+    rng = np.random.default_rng(seed)
+    data = demo_data
+    picked = sorted(rng.choice(len(data.facilities), 8, replace=False).tolist())
+    facilities = [data.facilities[i] for i in picked]
+    ids = {f.id for f in facilities}
+    snapshot = build_snapshot(
+        as_of=data.as_of,
+        facilities=facilities,
+        funding_streams=data.funding_streams,
+        reports=[r for r in data.reports if r.facility_id in ids],
+        placements=[p for p in data.placements if p.facility_id in ids],
+        horizon_days=14,
+    )
+    waiting = [c for c in data.cases if c.status in WAITING_LIST]
+    cases = [waiting[i] for i in sorted(rng.choice(len(waiting), 12, replace=False).tolist())]
+    problem = build_problem(snapshot, cases, bundled_rulebook()).problem
+    assert problem.n_options >= 5, "a corner with something to choose"
+    reference = ref.Reference.from_dict(problem_to_dict(problem))
+    optimum, _ = ref.mip_optimum(reference)
+    result = solve(problem, SolveParams(time_limit=TIME_LIMIT))
+    assert disagreements(reference, result, optimum) == []
+
+
 # the wall-clock limit (issue 11) ----------------------------------------------------------
 
 LIMIT_MARGIN_S = 2.0  # seconds: generous, the machine is shared; the goal is T + 0.5 s
