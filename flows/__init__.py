@@ -8,9 +8,11 @@ domain errors (:mod:`capacity`) or its own (:mod:`flows.errors`), never HTTP one
 the CLI and the dashboard call the flows; the flows never call them.
 """
 
+from flows import waiting_words
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
@@ -24,31 +26,59 @@ from flows.waiting_list import (
     expected_starts,
     line,
     pending_proposals,
+    waiting_states,
+)
+from flows.waiting_reason import (
+    Change,
+    ChangeKind,
+    FacilityRef,
+    NextBest,
+    RunWaits,
+    WaitingReason,
+    WaitKind,
+    binding,
+    reason_of,
+    run_waits,
 )
 
 __all__ = [
+    "Change",
+    "ChangeKind",
     "ConflictError",
     "DeclineReason",
     "ExpectedStart",
     "ExpectedStartBasis",
     "ExportedRound",
+    "FacilityRef",
     "FlowError",
     "InvalidInputError",
+    "NextBest",
     "Page",
     "RoundInputs",
+    "RunWaits",
     "SolvedRound",
+    "WaitKind",
     "WaitingLine",
+    "WaitingReason",
     "accept",
+    "binding",
     "cases_by_priority",
     "decline",
     "discharge",
     "expected_starts",
     "export_round",
+    "keep_apart",
+    "kept_apart_from",
+    "lift_keep_apart",
     "line",
     "pending_proposals",
     "prepare_round",
+    "reason_of",
     "register",
+    "run_waits",
     "solve_round",
     "store_run",
+    "waiting_states",
+    "waiting_words",
     "withdraw",
 ]

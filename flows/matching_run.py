@@ -169,6 +169,8 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
                 date=None if b.day is None else built.day(b.day),
                 stream=b.stream,
                 facility_id=b.facility,
+                amount=b.amount,
+                cases=b.cases,
             )
             for b in w.binds
         ),
@@ -176,6 +178,7 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
         if extra is None
         else ExtraBedRecord(extra.facility_id, built.day(extra.start_day), round(extra.gain, 4)),
         failing_rules=tuple(w.failing_rules),
+        closest=tuple(w.closest),
     )
 
 

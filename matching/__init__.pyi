@@ -6,6 +6,7 @@ from .errors import InvalidParamsError, InvalidProblemError, MatchingError
 from .explain import (
     Alternative,
     Binding,
+    BindKind,
     Explanations,
     ExtraBed,
     ProposalExplanation,
@@ -26,6 +27,7 @@ __all__ = [
     "Assignment",
     "BedValue",
     "BedValues",
+    "BindKind",
     "Binding",
     "BuiltProblem",
     "Explanations",

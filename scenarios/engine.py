@@ -274,7 +274,7 @@ class Simulation:
         waiting = len(self.state.waiting)
         decision = self.policy.decide(self.state, now)
         placed = sum(self._place(c, f) for c, f in decision.placements)
-        self.events.append(RoundHeld(float(now), waiting, placed, decision.status))
+        self.events.append(RoundHeld(float(now), waiting, placed, str(decision.status)))
 
     def _place(self, index: int, facility: int) -> bool:
         """Carry out a placement if the case still waits and beds and budget allow it."""

@@ -48,6 +48,7 @@ from store.errors import (
     PersistenceError,
 )
 from store.inline import InlineLedger, WriterBusyError
+from store.keep_apart import KeepApartRepository
 from store.ledger import StoredReport
 from store.mapping import derived_idempotency_key
 from store.pg_ledger import PgLedger
@@ -59,6 +60,7 @@ from store.reporting import (
 from store.repository import Repository
 from store.settings import DatabaseSettings
 from store.supply import facility_snapshot
+from store.upsert import upsert
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -72,6 +74,7 @@ __all__ = [
     "ExtraBedRecord",
     "IdempotencyConflictError",
     "InlineLedger",
+    "KeepApartRepository",
     "MigrationsNotFoundError",
     "PersistenceError",
     "PgLedger",
@@ -98,4 +101,5 @@ __all__ = [
     "report_history",
     "session_scope",
     "upgrade",
+    "upsert",
 ]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from capacity.cases import CaseStatus
 from capacity.errors import UnknownReferenceError
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
+from matching import BindKind
 from store.mapping import checked
 from store.models import (
     CaseRow,
@@ -47,7 +48,7 @@ class BindRecord:
     ----------
     kind
         ``capacity_gap``, ``declined``, ``full_until``, ``full_horizon``, ``budget``,
-        ``penalty`` or ``improvable``.
+        ``outranked``, ``penalty`` or ``improvable``.
     text
         The reason in a coordinator's words.
     date
@@ -56,13 +57,19 @@ class BindRecord:
         The funding stream whose budget binds.
     facility_id
         The facility the reason is about.
+    amount
+        For a budget: the euros short of paying for the placement.
+    cases
+        For ``outranked``: the cases of the run that took the bed.
     """
 
-    kind: str
+    kind: BindKind
     text: str
     date: date | None = None
     stream: str | None = None
     facility_id: str | None = None
+    amount: float | None = None
+    cases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,8 @@ class WaitRecord:
         Where one more bed would have placed it.
     failing_rules
         For a capacity gap: rule family and how many facilities it keeps out.
+    closest
+        For a capacity gap: the facilities that fail the fewest rules, with those rules.
     """
 
     case_id: str
@@ -103,6 +112,7 @@ class WaitRecord:
     binds: tuple[BindRecord, ...] = ()
     extra_bed: ExtraBedRecord | None = None
     failing_rules: tuple[tuple[str, int], ...] = ()
+    closest: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The JSON the run's row keeps."""
@@ -119,6 +129,8 @@ class WaitRecord:
                     "date": _iso(b.date),
                     "stream": b.stream,
                     "facility_id": b.facility_id,
+                    "amount": b.amount,
+                    "cases": list(b.cases),
                 }
                 for b in self.binds
             ],
@@ -130,6 +142,7 @@ class WaitRecord:
                 "gain": extra.gain,
             },
             "failing_rules": [{"rule": r, "facilities": n} for r, n in self.failing_rules],
+            "closest": [{"facility_id": f, "reasons": list(r)} for f, r in self.closest],
         }
 
     @classmethod
@@ -143,11 +156,13 @@ class WaitRecord:
             capacity_gap=bool(data.get("capacity_gap", False)),
             binds=tuple(
                 BindRecord(
-                    kind=str(b["kind"]),
+                    kind=BindKind(str(b["kind"])),
                     text=str(b.get("text", "")),
                     date=_day(b.get("date")),
                     stream=b.get("stream"),
                     facility_id=b.get("facility_id"),
+                    amount=b.get("amount"),
+                    cases=tuple(b.get("cases") or ()),
                 )
                 for b in data.get("binds", ())
             ),
@@ -158,6 +173,10 @@ class WaitRecord:
             ),
             failing_rules=tuple(
                 (str(r["rule"]), int(r["facilities"])) for r in data.get("failing_rules", ())
+            ),
+            closest=tuple(
+                (str(c["facility_id"]), tuple(str(x) for x in c.get("reasons", ())))
+                for c in data.get("closest", ())
             ),
         )
 

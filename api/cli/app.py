@@ -48,6 +48,11 @@ COMMANDS: dict[str, Entry] = {
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),
     "db": Entry("api.cli.db", "app", "Database schema: create and migrate."),
+    "import": Entry(
+        "api.cli.imports",
+        "import_",
+        "Import facilities, cases or placements from a CSV or XLSX table (--dry-run).",
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.proposals.schemas import ProposalPublic
 from api.types import Count, InputModel, Number
+from matching import BindKind
 
 MAX_SEED = 2**31 - 1
 
@@ -26,9 +27,10 @@ class RunCreate(InputModel):
 class BindingPublic(BaseModel):
     """One thing that keeps a case waiting."""
 
-    kind: str = Field(
+    kind: BindKind = Field(
         description=(
-            "capacity_gap, declined, full_until, full_horizon, budget, penalty (an earlier "
+            "capacity_gap, declined, full_until, full_horizon, budget, outranked (a bed free "
+            "before the round went to the cases named), penalty (an earlier "
             "start was possible where distance or preferences cost more than the wait) or "
             "improvable (an earlier start fits: the solve stopped before finding it)"
         )
@@ -37,6 +39,8 @@ class BindingPublic(BaseModel):
     date: dt.date | None = None
     stream: str | None = None
     facility_id: str | None = Field(None, description="The facility the reason is about.")
+    amount: float | None = Field(None, description="budget: euros short of paying for it.")
+    cases: list[str] = Field(default_factory=list, description="outranked: who took the bed.")
 
 
 class ExtraBedPublic(BaseModel):
@@ -50,6 +54,11 @@ class RuleCount(BaseModel):
     facilities: int
 
 
+class ClosestFacility(BaseModel):
+    facility_id: str
+    reasons: list[str] = Field(description="The rules it fails for this case.")
+
+
 class WaitPublic(BaseModel):
     """Why a case is unplaced (or starts late) in this run."""
 
@@ -60,6 +69,9 @@ class WaitPublic(BaseModel):
     binds: list[BindingPublic]
     extra_bed: ExtraBedPublic | None
     failing_rules: list[RuleCount]
+    closest: list[ClosestFacility] = Field(
+        default_factory=list, description="Capacity gap: the facilities failing fewest rules."
+    )
 
 
 class StagePublic(BaseModel):

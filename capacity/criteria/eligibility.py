@@ -88,6 +88,7 @@ class Eligibility:
 
     @property
     def eligible(self) -> bool:
+        """Whether no rule failed."""
         return not self.failed
 
     def summary(self) -> str:
@@ -107,6 +108,7 @@ class TypeEligibility:
 
     @property
     def eligible(self) -> bool:
+        """Whether no rule failed."""
         return not self.failed
 
 

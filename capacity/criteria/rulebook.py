@@ -57,6 +57,7 @@ class Rulebook:
 
     @property
     def version(self) -> str:
+        """The rulebook's version label."""
         return self.rules.version
 
     def categories(self, case: Case) -> frozenset[str]:
@@ -84,6 +85,7 @@ class Rulebook:
         return placement_penalty_days(self.rules, case, facility)
 
     def safety_requires_distance(self, case: Case) -> bool:
+        """Whether the case's safety risk requires a facility outside its own region."""
         return safety_requires_distance(self.rules, case)
 
 
@@ -211,8 +213,19 @@ def bundled_rulebook(name: str = NATIONAL) -> Rulebook:
 
 
 def rulebook_from(name_or_path: str) -> Rulebook:
-    """A bundled rulebook by name (``national-v1``), or a rulebook file by path (a name
-    ending in ``.yaml`` or ``.yml``, or holding a ``/``), as settings name one.
+    """A rulebook as settings name one: bundled, or a file.
+
+    A name ending in ``.yaml`` or ``.yml``, or holding a ``/``, is a file's path;
+    any other is a bundled rulebook (``national-v1``).
+
+    Parameters
+    ----------
+    name_or_path
+        The bundled rulebook's name or the file's path.
+
+    Returns
+    -------
+    Rulebook
 
     Raises
     ------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scenarios.policies.base import IDLE, RULE, Decision, PolicyRule
+from scenarios.policies.base import IDLE, RULE, Decision, PolicyRule, RoundKind, RoundStatus
 from scenarios.policies.rules import CurrentPracticePolicy, FifoPolicy
 from scenarios.spec import Policy
 
@@ -19,6 +19,8 @@ __all__ = [
     "Decision",
     "FifoPolicy",
     "PolicyRule",
+    "RoundKind",
+    "RoundStatus",
     "make_policy",
 ]
 

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
+from matching import Status
 from scenarios.state import SimState
 
-RULE = "rule"  # status of a round decided by a rule, not a solver
-IDLE = "idle"  # status of a round with nothing to decide (no eligible bed free)
+
+class RoundKind(StrEnum):
+    """How a round without a solver's status was decided."""
+
+    RULE = "rule"  # decided by a rule, not a solver
+    IDLE = "idle"  # nothing to decide (no eligible bed free)
+    PLAN = "plan"  # carries out the hindsight policy's offline plan
+
+
+RULE = RoundKind.RULE
+IDLE = RoundKind.IDLE
+RoundStatus = Status | RoundKind  # a solver's status (matching.Status), or how else
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +28,7 @@ class Decision:
     """A round's placements, as (case index, facility index) pairs, and its status."""
 
     placements: list[tuple[int, int]] = field(default_factory=list)
-    status: str = RULE
+    status: RoundStatus = RULE
 
 
 class PolicyRule(Protocol):

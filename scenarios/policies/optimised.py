@@ -52,13 +52,14 @@ def planned_free_beds(state: SimState, now: float, horizon: int) -> IntArray:
     return out
 
 
-def build_round(state: SimState, now: float, horizon: int) -> Round | None:
+def build_round(state: SimState, now: float, horizon: int, *, ageing: bool = True) -> Round | None:
     """The round's matching problem, or ``None`` when nobody can be placed today.
 
     Cases with no option that ever has a free bed within the horizon and fits the budget
     left are left out (they are unplaced in every plan), and so are facilities no case
     can use; when no remaining option has a bed free today, no plan can place anyone today
-    and no problem is built.
+    and no problem is built. ``ageing=False``: a waiting day weighs the case's static weight
+    (class weight x urgency), as in the evaluation objective (issue 13).
     """
     free = planned_free_beds(state, now, horizon)
     reach = free.max(axis=1)
@@ -74,7 +75,8 @@ def build_round(state: SimState, now: float, horizon: int) -> Round | None:
     beds: list[int] = []
     for ci, (record, (facs, penalty, stay, cost)) in enumerate(usable):
         cases.append(record.index)
-        weights.append(round(state.rulebook.priority(record.case, today).weight, WEIGHT_DECIMALS))
+        weight = state.rulebook.priority(record.case, today).weight if ageing else record.weight
+        weights.append(round(weight, WEIGHT_DECIMALS))
         beds.append(record.case.beds)
         rows += zip(
             [ci] * facs.size,
@@ -206,6 +208,7 @@ class OptimisedPolicy:
 
     def __init__(self, spec: OptimiserSpec, seed: int = 0) -> None:
         self.horizon = spec.planning_horizon_days
+        self.ageing = spec.ageing
         self.params = SolveParams(
             time_limit=spec.time_limit_seconds, seed=seed, method=Method(spec.method), threads=1
         )
@@ -213,7 +216,7 @@ class OptimisedPolicy:
     def decide(self, state: SimState, now: float) -> Decision:
         if not state.waiting:
             return Decision([], IDLE)
-        built = build_round(state, now, self.horizon)
+        built = build_round(state, now, self.horizon, ageing=self.ageing)
         if built is None:
             return Decision([], IDLE)
         result = solve(built.problem, self.params)
@@ -223,4 +226,4 @@ class OptimisedPolicy:
             (case_at[a.case], fac_at[a.facility]) for a in result.assignments if a.start_day == 0
         ]
         today.sort(key=lambda p: (-state.waiting[p[0]].weight, p[0]))
-        return Decision(today, result.status.value)
+        return Decision(today, result.status)

@@ -104,3 +104,21 @@ def test_hindsight_keeps_the_bed_for_the_complex_case_it_knows_is_coming(build, 
     notes = dict(trace.info.policy_notes)
     # weights 1 (standard) and 2 (complex): 1 x 11 days + 2 x 0 days
     assert notes["plan_objective"] == notes["lower_bound"] == 11.0
+
+
+def test_rounds_without_ageing_weigh_a_day_by_the_static_weight(build, one_bed_two_days):
+    # issue 13: optimiser.ageing false plans on the evaluation objective's weights
+    from scenarios.engine import Simulation
+    from scenarios.policies.optimised import build_round
+
+    text = one_bed_two_days.replace("cadence: daily", "")
+    sim = Simulation(build(text, policy="optimised"), 0)
+    for record in sim.records:
+        sim._arrive(record)
+    aged = build_round(sim.state, 30.0, 60)
+    static = build_round(sim.state, 30.0, 60, ageing=False)
+    assert aged is not None
+    assert static is not None
+    weights = [sim.records[c].weight for c in static.cases]
+    assert static.problem.case_weight.tolist() == weights
+    assert (aged.problem.case_weight > static.problem.case_weight).all()  # 29-30 days waited
