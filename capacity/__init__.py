@@ -24,6 +24,7 @@ from capacity.criteria import (
     bundled_rulebook,
     load_rulebook,
     parse_rulebook,
+    rulebook_from,
 )
 from capacity.dataset import Dataset
 from capacity.errors import (
@@ -106,4 +107,5 @@ __all__ = [
     "personal_data_in",
     "profile_class",
     "region",
+    "rulebook_from",
 ]

@@ -16,6 +16,7 @@ from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
+from flows.round_export import ExportedRound, export_round
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
@@ -47,6 +48,7 @@ __all__ = [
     "DeclineReason",
     "ExpectedStart",
     "ExpectedStartBasis",
+    "ExportedRound",
     "FacilityRef",
     "FlowError",
     "InvalidInputError",
@@ -64,6 +66,7 @@ __all__ = [
     "decline",
     "discharge",
     "expected_starts",
+    "export_round",
     "keep_apart",
     "kept_apart_from",
     "lift_keep_apart",

@@ -63,7 +63,7 @@ class _FreeBeds:
         self._refresh(f)
 
 
-def solve_greedy(
+def solve_greedy(  # noqa: PLR0915 (one pass over the cases in priority order; to be split)
     problem: MatchingProblem,
     form: Formulation | None = None,
     *,

@@ -87,7 +87,14 @@ def ignore(event: Progress) -> None:
 
 @dataclass
 class Tracker:
-    """Keeps a part's best plan value and bound, and tells the observer when either moves."""
+    """Keeps a part's best plan value and bound, and tells the observer when either moves.
+
+    ``rest_objective`` and ``rest_bound``, when the dispatcher gives them, are what the
+    rest of the problem adds to the part's figures (parts done: their final plan value and
+    bound; parts to come: all their cases unplaced, and a bound that needs no solve; cases
+    without options: unplaced), so that every event also carries the whole problem's
+    totals (:attr:`Progress.total_objective`, issue 11).
+    """
 
     observer: Observer
     part: int
@@ -95,6 +102,8 @@ class Tracker:
     started: float
     objective: float = math.inf
     bound: float = -math.inf
+    rest_objective: float = math.nan
+    rest_bound: float = math.nan
 
     def update(self, stage: str, *, objective: float = math.inf, bound: float = -math.inf) -> None:
         self.objective = min(self.objective, objective)
@@ -107,5 +116,7 @@ class Tracker:
                 time.perf_counter() - self.started,
                 self.objective,
                 self.bound,
+                self.rest_objective + self.objective,
+                self.rest_bound + self.bound,
             )
         )

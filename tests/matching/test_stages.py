@@ -55,3 +55,18 @@ def test_a_method_that_reports_no_stage_is_its_own_one_stage():
     (only,) = log.finish(result)
     assert (only.part, only.parts, only.stage) == (0, 1, "greedy")
     assert (only.objective, only.bound) == (result.objective, result.bound)
+
+
+def test_a_tracker_given_the_rest_of_the_problem_reports_the_whole_problems_totals():
+    from matching.outcome import Tracker
+
+    events: list[Progress] = []
+    alone = Tracker(events.append, 0, 2, 0.0)
+    alone.update("greedy", objective=5.0)
+    assert not events[-1].has_totals  # the dispatcher did not say: part figures only
+    whole = Tracker(events.append, 1, 2, 0.0, rest_objective=10.0, rest_bound=3.0)
+    whole.update("greedy", objective=5.0)
+    assert (events[-1].total_objective, events[-1].total_bound) == (15.0, -math.inf)
+    whole.update("lp", bound=4.0)
+    assert events[-1].has_totals
+    assert (events[-1].total_objective, events[-1].total_bound) == (15.0, 7.0)

@@ -274,6 +274,9 @@ def test_a_matching_round_from_the_page_shows_status_objective_gap_and_proposals
     page = client.get(answer.headers["location"]).text
     for words in ("Optimality gap", "Objective", 'class="run-status">optimal<', "Proposals"):
         assert words in page
+    # issue 11: the stages of the solve (this small round: one step of min-cost flow)
+    assert "How the solve went" in page
+    assert re.search(r"<tr><td>flow</td><td>1 of 1</td><td>[\d.]+</td><td>[\d.]+</td>", page)
     assert re.search(r'<a href="/cases/C-2026-000\d">', page)
     assert "Matching round 2" in page
 
