@@ -20,6 +20,7 @@ import numpy as np
 from capacity.aggregates import age_band
 from scenarios.events import (
     Arrived,
+    BedKept,
     BedsChanged,
     BudgetChanged,
     Discharged,
@@ -153,6 +154,11 @@ def replication_kpis(trace: Trace) -> Kpis:
         "weighted_wait_days_by_class": weighted_wait_by_class(trace),
         "equity": equity(cases),
     }
+    if (kept := trace.of(BedKept)) or info.policy == "anticipatory":
+        kpis["anticipation"] = {
+            "beds_kept": len(kept),
+            "expected_saving_days": float(sum(k.expected_saving for k in kept)),
+        }
     if info.policy_notes:
         kpis["policy"] = dict(info.policy_notes)
     return kpis

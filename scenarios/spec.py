@@ -44,6 +44,7 @@ class Policy(StrEnum):
     FIFO = "fifo"
     CURRENT_PRACTICE = "current-practice"
     HINDSIGHT = "hindsight"
+    ANTICIPATORY = "anticipatory"
 
 
 class Cadence(StrEnum):
@@ -245,7 +246,7 @@ class RateSource(StrEnum):
     """Where the anticipatory policy's arrival rates come from (issue 13)."""
 
     ESTIMATED = "estimated"  # from the simulated history up to the round
-    TRUE = "true"  # the scenario file's demand classes (what no live system knows)
+    TRUE = "true-rates"  # the scenario file's demand classes (what no live system knows)
 
 
 class AnticipationSpec(_Strict):
