@@ -14,7 +14,9 @@ Each round (issue 13):
    candidate the samples start today in less than half of their mass);
 4. if any is proposed, the **two-stage sample-average test**: the mean objective over the
    samples with the myopic starts forced, and with the proposed ones forbidden today; the
-   beds are kept only when that **lowers the expected priority-weighted waiting**, and each
+   beds are kept only when that **lowers the expected priority-weighted waiting**; a bed is
+   kept only for arrivals expected within ``hold_days`` and from one case on at most
+   ``hold_days`` rounds (the samples' perfect recourse overrates longer waits); each
    kept bed is explained: "bed kept for expected arrivals of class X: expected saving N
    weighted days" (a :class:`~scenarios.events.BedKept` event).
 
@@ -77,6 +79,7 @@ class AnticipatoryPolicy(OptimisedPolicy):
         self.settings = spec.anticipation
         self.seed = (spec.seed, replication, ANTICIPATION_STREAM)
         self.history = History.empty()
+        self.held_rounds: dict[int, int] = {}  # per case, rounds a bed was kept from it
         self.truth: list[list[tuple[float, str, CaseRecord]]] | None = None
         if self.settings.rates is RateSource.TRUE:
             from scenarios.policies.truth import true_realisations
@@ -174,7 +177,13 @@ class AnticipatoryPolicy(OptimisedPolicy):
             [solve_lookahead(today.residual, cands + f, m, free_modes).today for f in futures],
             axis=0,
         )
-        hold = [i for i in range(m) if share[i] < HOLD_BELOW]
+        held = self.held_rounds
+        hold = [
+            i
+            for i in range(m)
+            if share[i] < HOLD_BELOW
+            and held.get(today.placements[i][0], 0) < self.settings.hold_days
+        ]
         if not hold:
             return []
         myopic_modes = [(FORCE, f) for _, f in today.placements]
@@ -193,6 +202,8 @@ class AnticipatoryPolicy(OptimisedPolicy):
                     users[cls] = users.get(cls, 0.0) + x
             label = max(sorted(users), key=lambda k: users[k]) if users else "unknown"
             out.append(KeptBed(c, f, label, saving / len(hold)))
+        for k in out:
+            held[k.case] = held.get(k.case, 0) + 1
         self.notes["beds_kept"] += len(out)
         self.notes["expected_saving"] += saving
         return out
@@ -202,6 +213,8 @@ class AnticipatoryPolicy(OptimisedPolicy):
         ident = np.arange(state.capacity.size)
         out = []
         for t, cls, record in sample:
+            if release_day(t) > self.settings.hold_days:
+                continue  # later arrivals: the round after next decides for them again
             opts = state.options(record)
             if opts.empty or not touched[opts.facility].any():
                 continue
