@@ -47,6 +47,7 @@ POLICIES: dict[str, dict[str, Any]] = {
         "policy": "anticipatory",
         "anticipation": {"rates": "true-rates"},
     },
+    "anticipatory-hold-30": {"policy": "anticipatory", "anticipation": {"hold_days": 30}},
     "hindsight": {"policy": "hindsight"},
 }
 GOAL_WEIGHTED = 1.03  # x hindsight, priority-weighted waiting
@@ -176,7 +177,12 @@ def summary(path: Path) -> None:
 def _per_class(rows: dict, mix: str) -> None:
     """Per class, anticipatory minus optimised mean wait (cases with an eligible facility),
     paired by replication, with its interval."""
-    for policy in ("anticipatory", "anticipatory-true-rates", "optimised-no-ageing"):
+    for policy in (
+        "anticipatory",
+        "anticipatory-true-rates",
+        "anticipatory-hold-30",
+        "optimised-no-ageing",
+    ):
         reps = sorted(set(rows[mix].get(policy, {})) & set(rows[mix].get("optimised", {})))
         if not reps:
             continue
