@@ -130,3 +130,20 @@ def test_same_seed_same_trace(build, profile):
     first = run_replication(scenario, 1).events  # the notes hold seconds spent
     assert run_replication(scenario, 1).events == first
     assert run_replication(scenario, 2).events != first
+
+
+def test_kpis_and_report_show_the_kept_beds_and_the_objective_by_class(
+    build, one_bed_two_days, tmp_path
+):
+    from scenarios import run_scenario, write_run
+
+    text = one_bed_two_days.replace(
+        "policy: @POLICY@", "policy: anticipatory\n    anticipation: {rates: true-rates}"
+    )
+    result = run_scenario(build(text).with_replications(3))
+    assert result.kpis["anticipation"]["beds_kept"] == 1.0
+    assert result.kpis["weighted_wait_days_by_class"]["complex"] == 0.0
+    write_run(result, tmp_path / "run")
+    html = (tmp_path / "run" / "report.html").read_text()
+    assert "Beds kept for expected arrivals (anticipatory rounds): 1.0" in html
+    assert "the evaluation objective" in html
