@@ -48,6 +48,7 @@ POLICIES: dict[str, dict[str, Any]] = {
         "anticipation": {"rates": "true-rates"},
     },
     "anticipatory-hold-30": {"policy": "anticipatory", "anticipation": {"hold_days": 30}},
+    "anticipatory-no-ageing": {"policy": "anticipatory", "optimiser": {"ageing": False}},
     "hindsight": {"policy": "hindsight"},
 }
 GOAL_WEIGHTED = 1.03  # x hindsight, priority-weighted waiting
@@ -175,38 +176,43 @@ def summary(path: Path) -> None:
 
 
 def _per_class(rows: dict, mix: str) -> None:
-    """Per class, anticipatory minus optimised mean wait (cases with an eligible facility),
-    paired by replication, with its interval."""
-    for policy in (
-        "anticipatory",
-        "anticipatory-true-rates",
-        "anticipatory-hold-30",
-        "optimised-no-ageing",
-    ):
-        reps = sorted(set(rows[mix].get(policy, {})) & set(rows[mix].get("optimised", {})))
+    """Per class, a policy's mean wait (cases with an eligible facility) minus its base's,
+    paired by replication, with its interval; and the same for the weighted total."""
+    pairs = (
+        ("anticipatory", "optimised"),
+        ("anticipatory-true-rates", "optimised"),
+        ("anticipatory-hold-30", "optimised"),
+        ("optimised-no-ageing", "optimised"),
+        ("anticipatory-no-ageing", "optimised-no-ageing"),
+        ("anticipatory-true-rates", "anticipatory"),
+    )
+    for policy, base in pairs:
+        got = rows[mix]
+        reps = sorted(set(got.get(policy, {})) & set(got.get(base, {})))
         if not reps:
             continue
-        classes = rows[mix]["optimised"][reps[0]]["class_mean_if_eligible"]
+        classes = got[base][reps[0]]["class_mean_if_eligible"]
         parts = []
         for c in classes:
             d = [
-                rows[mix][policy][r]["class_mean_if_eligible"][c]
-                - rows[mix]["optimised"][r]["class_mean_if_eligible"][c]
+                got[policy][r]["class_mean_if_eligible"][c]
+                - got[base][r]["class_mean_if_eligible"][c]
                 for r in reps
-                if rows[mix][policy][r]["class_mean_if_eligible"][c] is not None
-                and rows[mix]["optimised"][r]["class_mean_if_eligible"][c] is not None
+                if got[policy][r]["class_mean_if_eligible"][c] is not None
+                and got[base][r]["class_mean_if_eligible"][c] is not None
             ]
             if d:
                 ci = confidence_interval(d, bounds=UNBOUNDED)
                 span = f" ({ci[0]:+.1f} to {ci[1]:+.1f})" if ci else ""
                 parts.append(f"{c} {np.mean(d):+.1f}{span}")
-        w = [rows[mix][policy][r]["weighted"] - rows[mix]["optimised"][r]["weighted"] for r in reps]
+        w = [got[policy][r]["weighted"] - got[base][r]["weighted"] for r in reps]
         ci = confidence_interval(w, bounds=UNBOUNDED)
         span = f" ({ci[0]:+.0f} to {ci[1]:+.0f})" if ci else ""
+        kept = [(got[policy][r].get("anticipation") or {}).get("beds_kept", 0) for r in reps]
         print(
-            f"{policy} - optimised, days: "
+            f"{policy} - {base} [{len(reps)}], days: "
             + "; ".join(parts)
-            + f"; weighted {np.mean(w):+.0f}{span}"
+            + f"; weighted {np.mean(w):+.0f}{span}; beds kept per replication {np.mean(kept):.1f}"
         )
 
 
