@@ -11,6 +11,7 @@ the CLI and the dashboard call the flows; the flows never call them.
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.forecast import demand_forecast
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
@@ -39,6 +40,7 @@ __all__ = [
     "accept",
     "cases_by_priority",
     "decline",
+    "demand_forecast",
     "discharge",
     "expected_starts",
     "line",
