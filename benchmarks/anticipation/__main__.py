@@ -185,6 +185,8 @@ def _per_class(rows: dict, mix: str) -> None:
         ("optimised-no-ageing", "optimised"),
         ("anticipatory-no-ageing", "optimised-no-ageing"),
         ("anticipatory-true-rates", "anticipatory"),
+        ("hindsight", "optimised"),  # the value of perfect information, per class
+        ("hindsight", "optimised-no-ageing"),  # the same, the ageing rule apart
     )
     for policy, base in pairs:
         got = rows[mix]
@@ -226,7 +228,21 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--hindsight-limit", type=float, default=300.0)
     p.add_argument("--summary", action="store_true", help="only summarise --out")
+    p.add_argument(
+        "--speed",
+        choices=list(POLICIES),
+        help="only time one replication (0) of --horizon days of the national mix in this "
+        "process: wall-clock and CPU seconds",
+    )
     args = p.parse_args()
+    if args.speed:
+        r = task("national", args.speed, 0, args.horizon, args.hindsight_limit)
+        print(
+            f"{args.speed}: {args.horizon} days in {r['seconds']:.1f} s wall clock, "
+            f"{r['cpu_seconds']:.1f} s CPU; weighted {r['weighted']:.0f}, "
+            f"anticipation {r['anticipation']}, notes {r['notes']}"
+        )
+        return
     if not args.summary:
         run(args)
     summary(Path(args.out))
