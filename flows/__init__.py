@@ -12,6 +12,7 @@ from flows import waiting_words
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.forecast import demand_forecast
 from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
@@ -64,6 +65,7 @@ __all__ = [
     "binding",
     "cases_by_priority",
     "decline",
+    "demand_forecast",
     "discharge",
     "expected_starts",
     "export_round",
