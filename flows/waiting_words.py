@@ -106,10 +106,10 @@ def change_text(change: Change) -> str:
     """What would change the answer, in words."""
     if change.kind is ChangeKind.EXTRA_BED and change.facility is not None:
         f = change.facility
-        kind = type_name(f.placement_type) if f.placement_type else "bed"
+        kind = f" of type {type_name(f.placement_type)}" if f.placement_type else ""
         where = f" in {region_name(f.region_id)}" if f.region_id else ""
         return (
-            f"One more {kind} bed{where} (at {f.name}) would place the case"
+            f"One more bed{kind}{where} (at {f.name}) would place the case"
             f"{_from(change.start_date)}."
         )
     if change.kind is ChangeKind.BUDGET:
@@ -117,7 +117,7 @@ def change_text(change: Change) -> str:
             return f"More budget in {change.stream} would pay for the placement."
         return f"EUR {change.amount:,.0f} more in {change.stream} would pay for the placement."
     rules = ", ".join(f"{rule} ({n} facilities)" for rule, n in change.rules)
-    return f"A facility the rules let in: these rules keep every facility out: {rules}."
+    return f"A facility that meets these rules, which keep every facility out now: {rules}."
 
 
 __all__ = ["LABELS", "change_text", "label", "region_name", "sentence", "type_name"]

@@ -21,6 +21,8 @@ from capacity import (
 from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
 from flows import ExpectedStartBasis
 
+SEARCH_MAX_LENGTH = 20  # a case id is C-YYYY-NNNN
+SEARCH_PATTERN = r"^[A-Za-z0-9-]*$"
 REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
 
 
@@ -103,6 +105,7 @@ class CasePublic(CaseBase):
     status: CaseStatus
     complexity_class: str
     priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
+    class_weight: float = Field(description="The complexity class's weight.")
     urgency: float = Field(description="Urgency factor of the weight (high risk, minors).")
     ageing: float = Field(description="Ageing factor of the weight (days already waited).")
     days_waited: int
@@ -120,8 +123,10 @@ class CaseListItem(BaseModel):
     intake_date: dt.date
     status: CaseStatus
     region_signalled: str
+    responsible_organisation: str
     complexity_class: str
     priority_weight: float = Field(description="class weight x urgency x ageing.")
+    class_weight: float
     urgency: float
     ageing: float
     days_waited: int

@@ -52,6 +52,7 @@ def public(
         **to_plain(case),
         complexity_class=prio.complexity_class,
         priority_weight=round(prio.weight, 6),
+        class_weight=round(prio.class_weight, 6),
         urgency=round(prio.urgency, 6),
         ageing=round(prio.ageing, 6),
         days_waited=prio.days_waited,
@@ -109,6 +110,8 @@ def list_(
     now: datetime,
     rulebook: Rulebook,
     statuses: Collection[CaseStatus] | None = None,
+    search: str | None = None,
+    sort: flows.WaitingOrder = flows.WaitingOrder.PRIORITY,
 ) -> CasesPublic:
     """Cases by priority (highest first), with expected start dates; every line audited.
 
@@ -130,11 +133,15 @@ def list_(
             statuses=wanted,
             region=region,
             complexity=complexity,
+            id_contains=search or None,
+            order=sort,
             limit=limit,
             offset=offset,
         )
         shown = status if statuses is None else sorted(s.value for s in statuses)
         detail = {"status": shown, "region": region, "complexity": complexity}
+        if search:
+            detail["search"] = search
         audit.record_reads(
             session,
             actor=user.name,
@@ -148,8 +155,10 @@ def list_(
             intake_date=ln.case.intake_date,
             status=ln.case.status,
             region_signalled=ln.case.region_signalled,
+            responsible_organisation=ln.case.responsible_organisation,
             complexity_class=ln.priority.complexity_class,
             priority_weight=round(ln.priority.weight, 6),
+            class_weight=round(ln.priority.class_weight, 6),
             urgency=round(ln.priority.urgency, 6),
             ageing=round(ln.priority.ageing, 6),
             days_waited=ln.priority.days_waited,

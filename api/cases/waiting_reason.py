@@ -65,6 +65,7 @@ class WaitingReasonPublic(BaseModel):
     cases: list[str]
     next_best: NextBestPublic | None
     changes: list[ChangePublic]
+    run_text: str = Field(description="The run's own account: every binding, in its words.")
 
 
 def _next_best(best: NextBest | None) -> NextBestPublic | None:
@@ -110,4 +111,5 @@ def reason_public(reason: WaitingReason | None) -> WaitingReasonPublic | None:
         cases=list(reason.cases),
         next_best=_next_best(reason.next_best),
         changes=[_change(c) for c in reason.changes],
+        run_text=reason.run_text,
     )

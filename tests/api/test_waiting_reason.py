@@ -111,7 +111,7 @@ def test_a_budget_bound_case_names_the_stream_the_next_best_facility_and_the_cha
     assert changes["budget"]["text"] == "EUR 62,915 more in vws-omm would pay for the placement."
     bed = changes["extra_bed"]
     assert (bed["placement_type"], bed["region_id"]) == ("womens_shelter", "amsterdam")
-    assert bed["text"].startswith("One more Women's shelter bed in Amsterdam")
+    assert bed["text"].startswith("One more bed of type Women's shelter in Amsterdam")
     # a case the latest run did not consider awaits the next round
     other = coord.get("/v1/cases/C-2026-0004").json()["waiting_reason"]
     assert other["kind"] == "awaiting_run"

@@ -49,7 +49,7 @@ def test_a_coordinator_runs_a_round_and_accepts_a_proposal(page, live_server, vi
     sign_in(page, live_server, "demo-coordinator")
     assert page.url.endswith("/waiting-list")
     check(page, visits, "waiting-list")
-    assert page.locator("table.data tbody tr").count() > 100
+    assert page.locator("table.data tbody tr").count() == 50  # a page of the list (issue 14)
     page.get_by_label("Complexity class").select_option("highly_complex")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url(re.compile(r"complexity=highly_complex"))

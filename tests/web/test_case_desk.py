@@ -54,3 +54,38 @@ def test_a_waiting_case_page_says_why_it_waits_with_the_next_best_facility(clien
     assert "Why this case waits: bed kept for a higher-priority case" in page
     assert "Next-best facility: <strong>Ws Amsterdam</strong>" in page
     assert "No pending proposal" not in page
+
+
+def test_a_whole_case_id_opens_the_case_and_part_of_one_filters_the_list(quick_client, web):
+    web.sign_in(quick_client, "coordinator")
+    exact = quick_client.get("/waiting-list", params={"search": "c-2026-0005"})
+    assert exact.status_code == 303  # a placed case too: the desk finds every case
+    assert exact.headers["location"] == "/cases/C-2026-0005"
+    part = quick_client.get("/waiting-list", params={"search": "0003"}).text
+    assert re.findall(r'<td><a href="/cases/(C-[^"]+)">', part) == ["C-2026-0003"]
+    bad = quick_client.get("/waiting-list", params={"search": "<script>"})
+    assert bad.status_code == 422
+    assert "Type a case id or part of one" in bad.text
+    assert "Input should" not in bad.text
+
+
+def test_the_waiting_list_is_paged_and_sorted_on_the_server(quick_client, web, monkeypatch):
+    from api.web import cases_view
+
+    monkeypatch.setattr(cases_view, "PAGE_SIZE", 3)
+    web.sign_in(quick_client, "coordinator")
+    first = quick_client.get("/waiting-list").text
+    assert re.findall(r'<td><a href="/cases/(C-[^"]+)">', first) == [
+        "C-2026-0004",
+        "C-2026-0003",
+        "C-2026-0002",
+    ]
+    assert "4 cases on the list; 1-3 shown" in first
+    assert 'rel="next" href="/waiting-list?sort=priority&amp;page=2"' in first
+    second = quick_client.get("/waiting-list?sort=priority&page=2").text
+    assert re.findall(r'<td><a href="/cases/(C-[^"]+)">', second) == ["C-2026-0001"]
+    assert 'rel="prev"' in second
+    assert 'rel="next"' not in second
+    by_id = quick_client.get("/waiting-list?sort=case_id").text
+    assert re.findall(r'<td><a href="/cases/(C-[^"]+)">', by_id)[0] == "C-2026-0001"
+    assert "= 1.00 x 1.00 x" in first  # the weight and what makes it

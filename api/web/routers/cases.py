@@ -22,8 +22,7 @@ from api.web.csrf import Form
 from api.web.forms import FieldErrors, api_errors, text, validation_errors
 from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
 from capacity import InvalidTransitionError, Rulebook
-from capacity.regions import region_ids
-from flows import DeclineReason
+from flows import DeclineReason, WaitingOrder
 from store.service import StoredUser
 
 router = APIRouter()
@@ -50,31 +49,44 @@ def waiting_list(
     rulebook: RulebookDep,
     region: Annotated[str, Query()] = "",
     complexity: Annotated[str, Query()] = "",
-) -> HTMLResponse:
-    """The national waiting list by priority, filtered by region and complexity class."""
+    search: Annotated[str, Query()] = "",
+    sort: Annotated[str, Query()] = WaitingOrder.PRIORITY.value,
+    page: Annotated[str, Query()] = "1",
+) -> Response:
+    """The national waiting list, a page at a time: by priority (or another order),
+    filtered by region and complexity class, searched by case id."""
     classes = [c.name for c in rulebook.rules.priority.complexity.classes]
-    errors: FieldErrors = {}
-    if region and region not in region_ids():
-        errors["region"] = f"unknown region {region!r}"
-    if complexity and complexity not in classes:
-        errors["complexity"] = f"must be one of: {', '.join(classes)}"
-    lines = (
-        []
+    search = search.strip()
+    errors = view.list_errors(region=region, complexity=complexity, search=search, classes=classes)
+    if search and not errors and (exact := view.exact_case(db, search)) is not None:
+        return redirect(f"/cases/{exact}")  # a whole case id: straight to its page
+    order = WaitingOrder(sort) if sort in {o.value for o in WaitingOrder} else WaitingOrder.PRIORITY
+    number = int(page) if page.isdigit() and 0 < int(page) <= view.MAX_PAGE else 1
+    found = (
+        None
         if errors
         else view.waiting_list(
             db,
             user=user,
             region=region or None,
             complexity=complexity or None,
+            search=search or None,
+            sort=order,
+            offset=(number - 1) * view.PAGE_SIZE,
             now=now,
             rulebook=rulebook,
         )
     )
+    filters = {"region": region, "complexity": complexity, "search": search}
     context = {
         "title": "Waiting list",
-        "lines": lines,
-        "region": region,
-        "complexity": complexity,
+        "found": found,
+        **filters,
+        "sort": order.value,
+        "page": number,
+        "page_size": view.PAGE_SIZE,
+        "orders": view.ORDERS,
+        "link": partial(view.list_link, {**filters, "sort": order.value}),
         "classes": classes,
         "regions": view.INTAKE_CHOICES["regions"],
         "errors": errors,

@@ -1,0 +1,71 @@
+"""The case desk through the API (issue 14): search by case id, sort and page the list.
+
+The small world: ``C-2026-0001`` .. ``0004`` on the waiting list (0004 waited longest),
+``0005`` placed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+WAITING = ["C-2026-0004", "C-2026-0003", "C-2026-0002", "C-2026-0001"]  # by priority
+
+
+@pytest.fixture
+def coord(world, helpers):
+    with helpers.client_for(world.url) as client:
+        client.headers.update(world.auth("coordinator"))
+        yield client
+
+
+def ids(answer):
+    assert answer.status_code == 200, answer.text
+    return [line["id"] for line in answer.json()["data"]]
+
+
+def test_a_search_by_part_of_a_case_id_finds_it_in_any_status(coord):
+    assert ids(coord.get("/v1/cases", params={"search": "0003"})) == ["C-2026-0003"]
+    assert ids(coord.get("/v1/cases", params={"search": "c-2026-0005"})) == ["C-2026-0005"]
+    found = coord.get("/v1/cases", params={"search": "2026-000", "status": "waiting"}).json()
+    assert found["count"] == 4
+    assert ids(coord.get("/v1/cases", params={"search": "9999"})) == []
+
+
+@pytest.mark.parametrize("search", ["%", "C_2026", "0001;", "x" * 21])
+def test_a_search_that_is_no_part_of_a_case_id_is_a_422_naming_the_field(coord, search):
+    answer = coord.get("/v1/cases", params={"search": search})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "search"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("priority", WAITING),
+        ("longest_wait", WAITING),  # equal classes: the same order
+        ("case_id", sorted(WAITING)),
+    ],
+)
+def test_every_order_pages_through_the_whole_list_once(coord, sort, expected):
+    for size in (1, 2, 3):
+        seen = []
+        for offset in range(0, 4, size):
+            params = {"status": "waiting", "sort": sort, "limit": size, "offset": offset}
+            answer = coord.get("/v1/cases", params=params)
+            assert answer.json()["count"] == 4
+            seen += ids(answer)
+        assert seen == expected
+
+
+def test_an_unknown_order_is_a_422_naming_the_field(coord):
+    answer = coord.get("/v1/cases", params={"sort": "weight"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "sort"]
+
+
+def test_a_line_shows_the_weight_and_what_makes_it(coord):
+    (line,) = coord.get("/v1/cases", params={"search": "0004"}).json()["data"]
+    assert line["responsible_organisation"] == "CoMensha"
+    product = line["class_weight"] * line["urgency"] * line["ageing"]
+    assert line["priority_weight"] == pytest.approx(product, rel=1e-5)
+    assert line["ageing"] > 1.0  # 40 days waited
