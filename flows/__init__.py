@@ -15,6 +15,7 @@ from flows.errors import ConflictError, FlowError, InvalidInputError
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
+from flows.timeline import TimelineEvent, case_timeline
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
@@ -55,12 +56,14 @@ __all__ = [
     "RoundInputs",
     "RunWaits",
     "SolvedRound",
+    "TimelineEvent",
     "WaitKind",
     "WaitingLine",
     "WaitingOrder",
     "WaitingReason",
     "accept",
     "binding",
+    "case_timeline",
     "cases_by_priority",
     "decline",
     "discharge",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from capacity import CATALOGUE, REGIONS, PlacementType
+from capacity import CATALOGUE, REGIONS, Facility, PlacementType
 from flows.waiting_reason import Change, ChangeKind, FacilityRef, WaitingReason, WaitKind
 
 LABELS: dict[WaitKind, str] = {
@@ -44,6 +44,14 @@ def _on(day: date | None) -> str:
 
 def _from(day: date | None) -> str:
     return "" if day is None else f" from {day.isoformat()}"
+
+
+def facility_label(facility: Facility | None, facility_id: str) -> str:
+    """``Name (type, region)`` of a facility, or its id when it is unknown."""
+    if facility is None:
+        return facility_id
+    kind = type_name(facility.placement_type.value)
+    return f"{facility.name} ({kind}, {region_name(facility.region_id)})"
 
 
 def _facility(f: FacilityRef) -> str:
@@ -120,4 +128,12 @@ def change_text(change: Change) -> str:
     return f"A facility that meets these rules, which keep every facility out now: {rules}."
 
 
-__all__ = ["LABELS", "change_text", "label", "region_name", "sentence", "type_name"]
+__all__ = [
+    "LABELS",
+    "change_text",
+    "facility_label",
+    "label",
+    "region_name",
+    "sentence",
+    "type_name",
+]

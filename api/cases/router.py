@@ -16,6 +16,7 @@ from api.cases.schemas import (
     CaseCreate,
     CasePublic,
     CasesPublic,
+    TimelinePublic,
 )
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
 from api.errors import CONFLICT, NOT_FOUND, FieldError
@@ -116,6 +117,13 @@ def get_case(
 ) -> CasePublic:
     """One case record (reading it is audited)."""
     return service.get(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
+
+
+@router.get("/{case_id}/timeline", responses=NOT_FOUND)
+def get_timeline(case_id: str, db: DatabaseDep, user: CurrentUser) -> TimelinePublic:
+    """What happened to the case and who did it, oldest first: registration, who opened
+    the record, each proposal and the decision on it, placement, discharge, withdrawal."""
+    return service.timeline(db, case_id=case_id, user=user)
 
 
 @router.post("/{case_id}/withdraw", response_model=CasePublic, responses={**NOT_FOUND, **CONFLICT})

@@ -141,3 +141,21 @@ class CaseListItem(BaseModel):
 class CasesPublic(BaseModel):
     data: list[CaseListItem]
     count: int
+
+
+class TimelineEventPublic(BaseModel):
+    """One thing that happened to a case (issue 14)."""
+
+    at: dt.datetime | None = Field(description="When (null: the intake, a day).")
+    kind: str = Field(
+        description="intake, case.create, case.read, case.withdraw, proposal, accept, "
+        "decline, placement.create or placement.discharge."
+    )
+    text: str
+    actor: str | None = Field(description="Who did it (null: a matching round).")
+    run_id: int | None = Field(description="The matching round of a proposal.")
+
+
+class TimelinePublic(BaseModel):
+    data: list[TimelineEventPublic]
+    count: int

@@ -17,6 +17,8 @@ from api.cases.schemas import (
     CasePublic,
     CasesPublic,
     ReasonPublic,
+    TimelineEventPublic,
+    TimelinePublic,
     TypeVerdict,
 )
 from api.cases.waiting_reason import reason_public
@@ -180,3 +182,17 @@ def withdraw(
     """Take a waiting or proposed case off the list (:func:`flows.withdraw`)."""
     case = flows.withdraw(session, case_id, by=user.name)
     return public(case, rulebook=rulebook, today=local_date(now), line=None)
+
+
+def timeline(db: Database, *, case_id: str, user: StoredUser) -> TimelinePublic:
+    """What happened to the case and who did it, oldest first (the read is audited)."""
+    with db.audited_read() as session:
+        events = flows.case_timeline(session, case_id)
+        audit.record(
+            session, actor=user.name, action="case.timeline", record_type="case", record_id=case_id
+        )
+    data = [
+        TimelineEventPublic(at=e.at, kind=e.kind, text=e.text, actor=e.actor, run_id=e.run_id)
+        for e in events
+    ]
+    return TimelinePublic(data=data, count=len(data))

@@ -45,11 +45,12 @@ from capacity import (
     ResidenceStatus,
     Rulebook,
     SafetyRisk,
+    UnknownReferenceError,
 )
 from capacity.clock import local_date
 from capacity.criteria.labels import GENDER_LABELS, NEED_LABELS, RESIDENCE_LABELS
 from capacity.regions import region_ids
-from flows import InvalidInputError, WaitingOrder
+from flows import InvalidInputError, TimelineEvent, WaitingOrder, case_timeline
 from store import Repository, find_cases
 from store.service import StoredUser
 
@@ -200,6 +201,7 @@ class CasePage:
     proposal: ProposalPublic | None
     placement: Placement | None
     facilities: dict[str, Facility]
+    timeline: list[TimelineEvent]
 
     @property
     def unmet_preferences(self) -> str:
@@ -223,8 +225,24 @@ def case_page(
         repo = Repository(session)
         placed = [p for p in repo.placements() if p.case_id == case_id]
         facilities = {f.id: f for f in repo.facilities()}
+        timeline = case_timeline(session, case_id)  # the read above is audited
     placement = max(placed, key=lambda p: (p.start, p.id), default=None)
-    return CasePage(case, proposal, placement, facilities)
+    return CasePage(case, proposal, placement, facilities, timeline)
+
+
+def placement_case(db: Database, placement_id: str) -> str:
+    """The case of a placement.
+
+    Raises
+    ------
+    UnknownReferenceError
+        When there is no such placement (a 404 page).
+    """
+    with db.unit() as session:
+        found = [p for p in Repository(session).placements() if p.id == placement_id]
+    if not found:
+        raise UnknownReferenceError("placement", placement_id)
+    return found[0].case_id
 
 
 def intake_values(form: FormData) -> dict[str, Any]:

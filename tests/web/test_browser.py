@@ -99,7 +99,7 @@ def test_a_coordinator_registers_a_case_after_fixing_the_form(page, live_server,
     with page.expect_navigation():  # the same address again, with the messages
         page.get_by_role("button", name="Register case").click()
     check(page, visits, "intake-refused")
-    assert "less than or equal to 120" in page.locator("#age-error").inner_text()
+    assert "must be at most 120" in page.locator("#age-error").inner_text()
     assert page.get_by_label("Age (years)").get_attribute("aria-invalid") == "true"
     assert page.get_by_label("mental-health care").is_checked()  # the form kept its values
     page.get_by_label("Age (years)").fill("34")

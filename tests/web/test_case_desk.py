@@ -89,3 +89,46 @@ def test_the_waiting_list_is_paged_and_sorted_on_the_server(quick_client, web, m
     by_id = quick_client.get("/waiting-list?sort=case_id").text
     assert re.findall(r'<td><a href="/cases/(C-[^"]+)">', by_id)[0] == "C-2026-0001"
     assert "= 1.00 x 1.00 x" in first  # the weight and what makes it
+
+
+def test_the_case_page_shows_the_timeline_and_withdraws_the_case(client, web, world):
+    token = web.sign_in(client, "coordinator")
+    page = client.get("/cases/C-2026-0001").text
+    assert "class weight 1.00 x urgency 1.00 x ageing" in page
+    timeline = page[page.index('id="timeline"') :]
+    assert 'data-kind="proposal"' in timeline
+    assert "Proposed: Ws Amsterdam (Women&#39;s shelter, Amsterdam)" in timeline
+    answer = client.post("/cases/C-2026-0001/withdraw", data={"csrf_token": token})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/cases/C-2026-0001?done=withdrawn"
+    page = client.get(answer.headers["location"]).text
+    assert "The case is withdrawn" in page
+    assert "Withdrawn from the waiting list</td><td>coordinator" in page
+    assert "(expired: a later round replaced it, or the case left the list)" in page
+    assert 'action="/cases/C-2026-0001/withdraw"' not in page  # not on the list any more
+    again = client.post("/cases/C-2026-0001/withdraw", data={"csrf_token": token})
+    assert again.status_code == 409
+    api = client.get("/v1/cases/C-2026-0001", headers=world.auth("coordinator")).json()
+    assert api["status"] == "withdrawn"
+
+
+def test_the_case_page_discharges_a_placement_with_a_human_message_for_a_bad_day(client, web):
+    token = web.sign_in(client, "coordinator")
+    url = "/placements/PL-0001/discharge"
+    future = client.post(url, data={"csrf_token": token, "day": "2999-01-01"})
+    assert future.status_code == 422
+    assert "lies in the future" in future.text
+    garbled = client.post(url, data={"csrf_token": token, "day": "tomorrow"})
+    assert garbled.status_code == 422
+    assert "Input should" not in garbled.text
+    assert "enter a date as YYYY-MM-DD" in garbled.text
+    done = client.post(url, data={"csrf_token": token, "day": ""})  # today
+    assert done.status_code == 303
+    assert done.headers["location"] == "/cases/C-2026-0005?done=discharged"
+    page = client.get(done.headers["location"]).text
+    assert "The discharge is recorded" in page
+    assert "Discharged from Ws Amsterdam" in page
+    assert 'action="/placements/PL-0001/discharge"' not in page
+    assert client.post(url, data={"csrf_token": token}).status_code == 409
+    unknown = client.post("/placements/PL-9999/discharge", data={"csrf_token": token})
+    assert unknown.status_code == 404

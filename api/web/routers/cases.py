@@ -11,9 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 import flows
+from api.cases import service as cases
 from api.database import Database
 from api.deps import DatabaseDep, NowDep, RulebookDep
 from api.errors import FieldError
+from api.placements import service as placements
+from api.placements.schemas import PlacementDischarge
 from api.proposals import service as proposals
 from api.proposals.schemas import ProposalDecline
 from api.unit_of_work import write
@@ -22,6 +25,7 @@ from api.web.csrf import Form
 from api.web.forms import FieldErrors, api_errors, text, validation_errors
 from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
 from capacity import InvalidTransitionError, Rulebook
+from capacity.clock import local_date
 from flows import DeclineReason, WaitingOrder
 from store.service import StoredUser
 
@@ -31,6 +35,8 @@ DONE = {
     "registered": "The case is registered and on the waiting list.",
     "accepted": "Proposal accepted: the placement is recorded.",
     "declined": "Proposal declined: the case waits for the next matching round.",
+    "withdrawn": "The case is withdrawn from the waiting list.",
+    "discharged": "The discharge is recorded: the beds are free from that day.",
 }
 DECLINE_REASONS = [
     (DeclineReason.CASE_DECLINED.value, "the case (the victim or their counsel) declined"),
@@ -145,6 +151,7 @@ def _case_page(
     error: str | None = None,
     errors: FieldErrors | None = None,
     decline: dict[str, str] | None = None,
+    discharge: dict[str, str] | None = None,
 ) -> HTMLResponse:
     page = view.case_page(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
     context = {
@@ -154,6 +161,8 @@ def _case_page(
         "error": error,
         "errors": errors or {},
         "decline": decline or {"reason": "", "text": ""},
+        "discharge": discharge or {"day": local_date(now).isoformat()},
+        "words": flows.waiting_words,
         "decline_reasons": DECLINE_REASONS,
         "labels": view.LABELS,
         "type_name": view.type_name,
@@ -244,4 +253,72 @@ def decline(
         error=error,
         errors=errors,
         decline=values,
+    )
+
+
+@router.post("/cases/{case_id}/withdraw")
+def withdraw(
+    request: Request,
+    case_id: str,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> Response:
+    """Take the case off the waiting list (as ``POST /v1/cases/{id}/withdraw``)."""
+    work = partial(cases.withdraw, case_id=case_id, user=user, now=now, rulebook=rulebook)
+    try:
+        write(db, None, 200, work)
+    except InvalidTransitionError as exc:
+        return _case_page(
+            request,
+            case_id=case_id,
+            user=user,
+            db=db,
+            now=now,
+            rulebook=rulebook,
+            status=409,
+            error=str(exc),
+        )
+    return redirect(f"/cases/{case_id}?done=withdrawn")
+
+
+@router.post("/placements/{placement_id}/discharge")
+def discharge(
+    request: Request,
+    placement_id: str,
+    form: Form,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> Response:
+    """End the placement on the day given (as ``POST /v1/placements/{id}/discharge``)."""
+    case_id = view.placement_case(db, placement_id)  # unknown: a 404 page
+    values = {"day": text(form, "day")}
+    status, error, errors = 422, None, {}
+    try:
+        body = PlacementDischarge.model_validate({"day": values["day"] or None})
+        work = partial(
+            placements.discharge, placement_id=placement_id, day=body.day, user=user, now=now
+        )
+        write(db, None, 200, work)
+        return redirect(f"/cases/{case_id}?done=discharged")
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+    except flows.InvalidInputError as exc:
+        errors = api_errors(exc)
+    except flows.ConflictError as exc:
+        status, error = 409, str(exc)
+    return _case_page(
+        request,
+        case_id=case_id,
+        user=user,
+        db=db,
+        now=now,
+        rulebook=rulebook,
+        status=status,
+        error=error,
+        errors=errors,
+        discharge=values,
     )
