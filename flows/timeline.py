@@ -9,12 +9,12 @@ who *opened* the case record, not every list it appeared on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from flows.waiting_words import facility_label
-from store import DecisionRepository, ProposalStatus, Repository, audit
+from store import DecisionRepository, ProposalStatus, Repository, StoredProposal, audit
 
 CASE_ACTIONS = {
     "case.create": "Registered",
@@ -42,6 +42,9 @@ class TimelineEvent:
 def case_timeline(session: Session, case_id: str) -> list[TimelineEvent]:
     """The case's events, oldest first.
 
+    Times are the audit log's (the database's clock, on SQLite to the second); events of
+    the same second keep the log's order.
+
     Raises
     ------
     UnknownReferenceError
@@ -50,25 +53,14 @@ def case_timeline(session: Session, case_id: str) -> list[TimelineEvent]:
     repo = Repository(session)
     case = repo.case(case_id)
     names = {f.id: f for f in repo.facilities()}
-    events = [TimelineEvent(None, "intake", f"Intake on {case.intake_date.isoformat()}")]
+    found: list[tuple[int, TimelineEvent]] = []  # (position in the audit log, event)
     for e in audit.entries(session, record_type="case", record_id=case_id):
         if e.action in CASE_ACTIONS:
-            events.append(TimelineEvent(e.at, e.action, CASE_ACTIONS[e.action], e.actor))
+            found.append((e.id, TimelineEvent(e.at, e.action, CASE_ACTIONS[e.action], e.actor)))
     for p in DecisionRepository(session).proposals(case_ids=[case_id]):
-        where = facility_label(names.get(p.facility_id), p.facility_id)
-        text = f"Proposed: {where} from {p.start_date.isoformat()}"
-        if p.status is ProposalStatus.EXPIRED:
-            text += " (expired: a later round replaced it, or the case left the list)"
-        elif p.status is ProposalStatus.PENDING:
-            text += " (pending)"
-        events.append(TimelineEvent(p.created_at, "proposal", text, run_id=p.run_id))
-        if p.decided_at is not None and p.status is ProposalStatus.ACCEPTED:
-            events.append(TimelineEvent(p.decided_at, "accept", "Proposal accepted", p.decided_by))
-        elif p.decided_at is not None and p.status is ProposalStatus.DECLINED:
-            why = (p.decline_reason or "").replace("_", " ")
-            said = f": {p.decline_text}" if p.decline_text else ""
-            text = f"Proposal declined ({why}{said})"
-            events.append(TimelineEvent(p.decided_at, "decline", text, p.decided_by))
+        found += _proposal_events(
+            session, p, facility_label(names.get(p.facility_id), p.facility_id)
+        )
     for placement in (p for p in repo.placements() if p.case_id == case_id):
         where = facility_label(names.get(placement.facility_id), placement.facility_id)
         for e in audit.entries(session, record_type="placement", record_id=placement.id):
@@ -78,5 +70,36 @@ def case_timeline(session: Session, case_id: str) -> list[TimelineEvent]:
                 text = f"Discharged from {where} on {placement.actual_end.isoformat()}"
             else:
                 continue
-            events.append(TimelineEvent(e.at, e.action, text, e.actor))
-    return sorted(events, key=lambda e: (e.at is not None, e.at or datetime.min))
+            found.append((e.id, TimelineEvent(e.at, e.action, text, e.actor)))
+    found.sort(key=lambda x: (_utc(x[1].at), x[0]))
+    intake = TimelineEvent(None, "intake", f"Intake on {case.intake_date.isoformat()}")
+    return [intake, *(event for _, event in found)]
+
+
+def _proposal_events(
+    session: Session, p: StoredProposal, where: str
+) -> list[tuple[int, TimelineEvent]]:
+    text = f"Proposed: {where} from {p.start_date.isoformat()}"
+    if p.status is ProposalStatus.EXPIRED:
+        text += " (expired: a later round replaced it, or the case left the list)"
+    elif p.status is ProposalStatus.PENDING:
+        text += " (pending)"
+    run = audit.entries(session, record_type="matching_run", record_id=str(p.run_id), limit=1)
+    made = (run[0].id, run[0].at) if run else (-1, p.created_at)
+    out = [(made[0], TimelineEvent(made[1], "proposal", text, run_id=p.run_id))]
+    for e in audit.entries(session, record_type="proposal", record_id=str(p.id)):
+        if e.action == "proposal.accept":
+            out.append((e.id, TimelineEvent(e.at, "accept", "Proposal accepted", e.actor)))
+        elif e.action == "proposal.decline":
+            why = (p.decline_reason or "").replace("_", " ")
+            said = f": {p.decline_text}" if p.decline_text else ""
+            text = f"Proposal declined ({why}{said})"
+            out.append((e.id, TimelineEvent(e.at, "decline", text, e.actor)))
+    return out
+
+
+def _utc(moment: datetime | None) -> datetime:
+    """Moments compared alike (SQLite gives naive UTC, PostgreSQL aware)."""
+    if moment is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

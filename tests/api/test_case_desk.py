@@ -69,3 +69,25 @@ def test_a_line_shows_the_weight_and_what_makes_it(coord):
     product = line["class_weight"] * line["urgency"] * line["ageing"]
     assert line["priority_weight"] == pytest.approx(product, rel=1e-5)
     assert line["ageing"] > 1.0  # 40 days waited
+
+
+def test_the_timeline_says_what_happened_and_who_did_it(coord, world, helpers):
+    decline = {"reason": "facility_declined"}
+    pid = world.proposal_ids[0]
+    assert coord.post(f"/v1/proposals/{pid}/decline", json=decline).status_code == 200
+    coord.get("/v1/cases/C-2026-0001")  # opening the record is on the timeline
+    answer = coord.get("/v1/cases/C-2026-0001/timeline")
+    assert answer.status_code == 200
+    events = answer.json()["data"]
+    assert [e["kind"] for e in events] == ["intake", "proposal", "decline", "case.read"]
+    assert events[1]["run_id"] == world.run_id
+    assert events[1]["text"].startswith("Proposed: Ws Amsterdam (Women's shelter, Amsterdam)")
+    assert (events[2]["actor"], events[2]["text"]) == (
+        "coordinator",
+        "Proposal declined (facility declined)",
+    )
+    assert events[3]["actor"] == "coordinator"
+    assert coord.get("/v1/cases/C-2099-0001/timeline").status_code == 404
+    with helpers.client_for(world.url) as other:
+        refused = other.get("/v1/cases/C-2026-0001/timeline", headers=world.auth("policymaker"))
+        assert refused.status_code == 403
