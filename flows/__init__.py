@@ -12,6 +12,7 @@ from flows import waiting_words
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.escalations import Escalation, escalations
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
@@ -46,6 +47,7 @@ __all__ = [
     "ChangeKind",
     "ConflictError",
     "DeclineReason",
+    "Escalation",
     "ExpectedStart",
     "ExpectedStartBasis",
     "FacilityRef",
@@ -67,6 +69,7 @@ __all__ = [
     "cases_by_priority",
     "decline",
     "discharge",
+    "escalations",
     "expected_starts",
     "line",
     "pending_proposals",

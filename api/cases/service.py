@@ -151,28 +151,7 @@ def list_(
             case_ids=[ln.case.id for ln in page.lines],
             detail=detail,
         )
-    data = [
-        CaseListItem(
-            id=ln.case.id,
-            intake_date=ln.case.intake_date,
-            status=ln.case.status,
-            region_signalled=ln.case.region_signalled,
-            responsible_organisation=ln.case.responsible_organisation,
-            complexity_class=ln.priority.complexity_class,
-            priority_weight=round(ln.priority.weight, 6),
-            class_weight=round(ln.priority.class_weight, 6),
-            urgency=round(ln.priority.urgency, 6),
-            ageing=round(ln.priority.ageing, 6),
-            days_waited=ln.priority.days_waited,
-            beds=ln.case.beds,
-            expected_start=ln.expected.day if ln.expected is not None else None,
-            expected_start_basis=ln.expected.basis if ln.expected is not None else None,
-            waiting_reason=reason_public(ln.reason),
-            proposal_id=ln.pending.id if ln.pending else None,
-            proposed_facility_id=ln.pending.facility_id if ln.pending else None,
-        )
-        for ln in page.lines
-    ]
+    data = [list_item(ln) for ln in page.lines]
     return CasesPublic(data=data, count=page.total)
 
 
@@ -196,3 +175,26 @@ def timeline(db: Database, *, case_id: str, user: StoredUser) -> TimelinePublic:
         for e in events
     ]
     return TimelinePublic(data=data, count=len(data))
+
+
+def list_item(ln: flows.WaitingLine) -> CaseListItem:
+    """A line of a list of cases, with its priority, expected start and why it waits."""
+    return CaseListItem(
+        id=ln.case.id,
+        intake_date=ln.case.intake_date,
+        status=ln.case.status,
+        region_signalled=ln.case.region_signalled,
+        responsible_organisation=ln.case.responsible_organisation,
+        complexity_class=ln.priority.complexity_class,
+        priority_weight=round(ln.priority.weight, 6),
+        class_weight=round(ln.priority.class_weight, 6),
+        urgency=round(ln.priority.urgency, 6),
+        ageing=round(ln.priority.ageing, 6),
+        days_waited=ln.priority.days_waited,
+        beds=ln.case.beds,
+        expected_start=ln.expected.day if ln.expected is not None else None,
+        expected_start_basis=ln.expected.basis if ln.expected is not None else None,
+        waiting_reason=reason_public(ln.reason),
+        proposal_id=ln.pending.id if ln.pending else None,
+        proposed_facility_id=ln.pending.facility_id if ln.pending else None,
+    )

@@ -19,6 +19,7 @@ RULEBOOK_FORMAT = "opvang-rulebook/1"
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegativeFloat = Annotated[float, Field(ge=0)]
+PositiveInt = Annotated[int, Field(gt=0)]
 Age = Annotated[int, Field(ge=0, le=120)]
 
 
@@ -112,6 +113,8 @@ class ComplexityClass(_Strict):
     min_points: NonNegativeFloat
     weight: PositiveFloat
     description: str = ""
+    # days a case of this class may wait before it is escalated (issue 14); none: never
+    target_days: PositiveInt | None = None
 
 
 class Complexity(_Strict):

@@ -6,7 +6,11 @@ The small world: ``C-2026-0001`` .. ``0004`` on the waiting list (0004 waited lo
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+
+from capacity.clock import local_date
 
 WAITING = ["C-2026-0004", "C-2026-0003", "C-2026-0002", "C-2026-0001"]  # by priority
 
@@ -91,3 +95,37 @@ def test_the_timeline_says_what_happened_and_who_did_it(coord, world, helpers):
     with helpers.client_for(world.url) as other:
         refused = other.get("/v1/cases/C-2026-0001/timeline", headers=world.auth("policymaker"))
         assert refused.status_code == 403
+
+
+def test_cases_over_their_class_target_are_escalated_to_their_organisation_and_the_desk(
+    coord, world, helpers
+):
+    # the small world's women are of the standard class (target 56 days); they waited
+    # 10 to 40 days, so a case registered 70 days ago is the one escalated
+    today = local_date(datetime.now(UTC))
+    old = {
+        "age": 30,
+        "gender": "female",
+        "residence_status": "eu",
+        "exploitation_type": "sexual",
+        "region_signalled": "amsterdam",
+        "region_of_exploitation": "utrecht",
+        "responsible_organisation": "Fier",
+        "intake_date": (today - timedelta(days=70)).isoformat(),
+    }
+    case = coord.post("/v1/cases", json=old).json()
+    desk = coord.get("/v1/escalations").json()
+    assert desk["count"] == 1
+    (line,) = desk["data"]
+    assert line["case"]["id"] == case["id"]
+    assert (line["target_days"], line["days_over"]) == (56, 14)
+    assert line["case"]["waiting_reason"]["kind"] == "awaiting_run"
+    assert desk["organisations"] == [{"organisation": "Fier", "count": 1}]
+    mine = coord.get("/v1/escalations", params={"organisation": "Fier"}).json()
+    assert mine["count"] == 1
+    others = coord.get("/v1/escalations", params={"organisation": "CoMensha"}).json()
+    assert others["count"] == 0
+    assert coord.get("/v1/escalations", params={"organisation": ""}).status_code == 422
+    withdrawn = coord.post(f"/v1/cases/{case['id']}/withdraw")
+    assert withdrawn.status_code == 200
+    assert coord.get("/v1/escalations").json()["count"] == 0  # off the list: not escalated

@@ -7,6 +7,7 @@ four adult women wait, so a round proposes two and leaves two waiting.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 MAN = {
     "age": "40",
@@ -132,3 +133,28 @@ def test_the_case_page_discharges_a_placement_with_a_human_message_for_a_bad_day
     assert client.post(url, data={"csrf_token": token}).status_code == 409
     unknown = client.post("/placements/PL-9999/discharge", data={"csrf_token": token})
     assert unknown.status_code == 404
+
+
+def test_the_escalations_page_lists_cases_over_their_target_per_organisation(quick_client, web):
+    token = web.sign_in(quick_client, "coordinator")
+    old = {
+        **MAN,
+        "gender": "female",
+        "residence_status": "eu",
+        "exploitation_type": "sexual",
+        "responsible_organisation": "Fier",
+        "intake_date": (date.today() - timedelta(days=70)).isoformat(),
+        "csrf_token": token,
+    }
+    created = quick_client.post("/cases/new", data=old)
+    assert created.status_code == 303
+    case_id = created.headers["location"].split("/")[2].split("?")[0]
+    page = quick_client.get("/escalations").text
+    assert "standard: 56 days" in page
+    assert f'<tr data-case="{case_id}">' in page
+    assert '<option value="Fier">Fier (1)</option>' in page
+    assert "1 escalated case; 1 in the country." in page
+    none = quick_client.get("/escalations", params={"organisation": "CoMensha"}).text
+    assert "No case is over its target." in none
+    web.sign_in(quick_client, "policymaker")
+    assert quick_client.get("/escalations").status_code == 403
