@@ -60,6 +60,8 @@ class PlacementTypeRule(_Strict):
 
     serves: frozenset[str] = Field(min_length=1)
     requires_any_need: frozenset[Need] = frozenset()
+    # only for these genders (women's and men's shelters, issue 14); none: any gender
+    genders: frozenset[Gender] | None = None
     note: str = ""
 
 
