@@ -65,6 +65,8 @@ def label(reason: WaitingReason) -> str:
     text = LABELS[reason.kind]
     if reason.kind is WaitKind.BUDGET and reason.stream:
         return f"budget of {reason.stream} exhausted"
+    if reason.kind is WaitKind.KEPT_FOR_HIGHER_PRIORITY and not reason.higher_priority:
+        return "bed given to other cases of the round"
     if reason.kind is WaitKind.FULL_UNTIL and reason.date is not None:
         return f"{text} until {reason.date.isoformat()}"
     return text
@@ -100,7 +102,15 @@ def sentence(reason: WaitingReason) -> str:
     if kind is WaitKind.KEPT_FOR_HIGHER_PRIORITY:
         where = "" if best is None else f" at {_facility(best.facility)}"
         who = ", ".join(reason.cases) or "other cases"
-        return f"A bed{where} was free{_from(reason.date)}, but {run} gave it to {who}."
+        if reason.higher_priority:
+            return (
+                f"A bed{where} was free{_from(reason.date)}, but {run} kept it for "
+                f"{who}, of higher priority."
+            )
+        return (
+            f"A bed{where} was free{_from(reason.date)}, but {run} gave it to {who}: "
+            "that saves more weighted waiting days in all."
+        )
     if kind is WaitKind.FULL_UNTIL:
         where = "" if best is None else f" The first to free a bed: {_facility(best.facility)}."
         return f"In {run}, the eligible facilities were full until {reason.date}.{where}"

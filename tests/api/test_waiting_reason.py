@@ -56,7 +56,9 @@ def test_each_case_without_a_proposal_carries_the_runs_binding_reason(coord):
     assert kept["kind"] == "kept_for_higher_priority"
     assert set(kept["cases"]) == proposed  # the two who waited longest took the beds
     assert kept["next_best"]["facility_id"] == "ws-amsterdam"
-    assert "gave it to" in kept["text"]
+    assert kept["higher_priority"] is True
+    assert "kept it for" in kept["text"]
+    assert kept["text"].endswith("of higher priority.")
     listed = coord.get("/v1/cases", params={"status": "waiting"}).json()["data"]
     by_id = {line["id"]: line for line in listed}
     assert by_id["C-2026-0001"]["waiting_reason"] == kept
