@@ -51,7 +51,7 @@ class ExpectedStart:
 @dataclass(frozen=True, slots=True)
 class WaitingLine:
     """A case on a list, with its priority, pending proposal, expected start and why it
-    waits (``reason``: on the waiting list without a pending proposal, else ``None``)."""
+    waits (``reason``: see :func:`waiting_states`; ``None`` off the list)."""
 
     case: Case
     priority: Priority
@@ -99,20 +99,36 @@ _BASIS = {
 def waiting_states(
     session: Session, cases: Sequence[Case], pending: Mapping[str, StoredProposal]
 ) -> dict[str, tuple[ExpectedStart, WaitingReason | None]]:
-    """Each waiting or proposed case's expected start and, without a pending proposal,
-    why it waits (:mod:`flows.waiting_reason`), both from the latest matching run."""
+    """Each waiting or proposed case's expected start and why it waits
+    (:mod:`flows.waiting_reason`).
+
+    Without a pending proposal: the latest matching run's reason (or awaiting the next
+    run). With one that starts later than its round's day: why not earlier, from the
+    proposal's run; with one from the round's day: no reason (``None``).
+    """
     out: dict[str, tuple[ExpectedStart, WaitingReason | None]] = {}
     unproposed = []
+    proposed_late: dict[int, list[str]] = {}  # run id -> its cases with a pending proposal
     for case in cases:
         if case.status not in WAITING_LIST:
             continue
         if (p := pending.get(case.id)) is not None:
             out[case.id] = (ExpectedStart(p.start_date, ExpectedStartBasis.PROPOSAL), None)
+            proposed_late.setdefault(p.run_id, []).append(case.id)
         else:
             unproposed.append(case.id)
-    if not unproposed:
+    if not unproposed and not proposed_late:
         return out
     decisions = DecisionRepository(session)
+    facilities = {f.id: f for f in Repository(session).facilities()}
+    for run_id, case_ids in proposed_late.items():
+        waits = {w.case_id: w for w in decisions.run(run_id).record.waits}
+        for case_id in case_ids:
+            if (wait := waits.get(case_id)) is not None:
+                late = reason_of(wait, run_id=run_id, facilities=facilities)
+                out[case_id] = (out[case_id][0], late)
+    if not unproposed:
+        return out
     runs, _ = decisions.runs(limit=1)
     if not runs:
         none = (ExpectedStart(None, ExpectedStartBasis.NO_RUN), WaitingReason(WaitKind.NO_RUN))
@@ -120,7 +136,6 @@ def waiting_states(
     latest = runs[0]
     proposed = {p.case_id for p in decisions.proposals(run_id=latest.id, case_ids=unproposed)}
     waits = {w.case_id: w for w in latest.record.waits}
-    facilities = {f.id: f for f in Repository(session).facilities()}
     for case_id in unproposed:
         wait = waits.get(case_id)
         if case_id in proposed or wait is None:

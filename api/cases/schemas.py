@@ -94,8 +94,9 @@ EXPECTED_BASIS_HELP = (
 
 WAITING_REASON_HELP = (
     "Why the case waits, from the latest matching run: typed (kind), in words (label, "
-    "text), with the next-best facility and what would change the answer. Null for a case "
-    "with a pending proposal or not on the waiting list."
+    "text), with the next-best facility and what would change the answer. For a case with "
+    "a pending proposal that starts later than its round's day: why not earlier. Null for "
+    "a proposal from the round's day, and for a case not on the waiting list."
 )
 
 
