@@ -25,6 +25,7 @@ from api.database import Database
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.facilities.router import router as facilities_router
 from api.matching_runs.router import router as runs_router
+from api.organisations.router import router as organisations_router
 from api.placements.router import router as placements_router
 from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
@@ -67,6 +68,7 @@ def _v1_router() -> APIRouter:
         regions_router,
         facilities_router,
         cases_router,
+        organisations_router,
         runs_router,
         proposals_router,
         placements_router,

@@ -50,6 +50,7 @@ from store.inline import InlineLedger, WriterBusyError
 from store.keep_apart import KeepApartRepository
 from store.ledger import StoredReport
 from store.mapping import derived_idempotency_key
+from store.organisations import OrganisationRepository, StoredOrganisation
 from store.pg_ledger import PgLedger
 from store.reporting import (
     append_checked,
@@ -74,12 +75,14 @@ __all__ = [
     "InlineLedger",
     "KeepApartRepository",
     "MigrationsNotFoundError",
+    "OrganisationRepository",
     "PersistenceError",
     "PgLedger",
     "ProposalDraft",
     "ProposalStatus",
     "Repository",
     "RunRecord",
+    "StoredOrganisation",
     "StoredProposal",
     "StoredReport",
     "StoredRun",

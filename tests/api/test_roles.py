@@ -97,6 +97,8 @@ ENDPOINTS = [
         {"other_case_id": "C-2026-0002", "reason": "threat"},
         True,
     ),
+    Endpoint("GET", "/v1/organisations", COORD),
+    Endpoint("POST", "/v1/organisations", ADMIN, {"name": "Fier"}, True),
     Endpoint("POST", "/v1/matching-runs", COORD, {"time_limit": 5}, True),
     Endpoint("GET", "/v1/matching-runs", COORD),
     Endpoint("GET", "/v1/matching-runs/{run}", COORD),

@@ -248,7 +248,16 @@ def test_the_intake_form_registers_a_case_as_the_api_does(client, web, world):
         ({"gender": "robot"}, "gender", "Input should be"),
         ({"region_signalled": "atlantis"}, "region_signalled", "unknown region"),
         ({"needs": ["trauma_care"]}, "interpreter_language", "only given when the needs"),
-        ({"interpreter_language": "romanian"}, "interpreter_language", "should match pattern"),
+        (
+            {"interpreter_language": "romanian"},
+            "interpreter_language",
+            "not an ISO 639 language code; Romanian is",
+        ),
+        (
+            {"responsible_organisation": "Jan de Vries 06-12345678"},
+            "responsible_organisation",
+            "is not on the list of organisations",
+        ),
         ({"intake_date": "2999-01-01"}, "intake_date", "lies in the future"),
         ({"responsible_organisation": "x" * 81}, "responsible_organisation", "at most 80"),
         ({"unaccompanied": "yes"}, "unaccompanied", "only a minor"),
