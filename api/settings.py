@@ -14,6 +14,8 @@ DEFAULT_IDEMPOTENCY_HOURS = 24.0  # hours an Idempotency-Key's first answer is k
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # 1 MiB: a batch of 500 reports is about 50 kB
 DEFAULT_CLOCK_SKEW_SECONDS = 300.0  # a report's as_of may lie this far in the future
 DEFAULT_ASYNC_POSTGRES_CONNECTIONS = 8  # per worker process, for tokens and reports
+DEFAULT_RESPOND_WITHIN_HOURS = 48.0  # hours a proposal waits for an answer before it lapses
+DEFAULT_REMIND_WITHIN_HOURS = 12.0  # hours before its deadline a proposal is on the reminders
 
 
 class ApiSettings(DatabaseSettings):
@@ -51,6 +53,10 @@ class ApiSettings(DatabaseSettings):
     idempotency_hours
         How long the first answer to a write with an ``Idempotency-Key`` is kept for
         retries; older answers are deleted (they may hold a case record).
+    respond_within_hours
+        A proposal not answered this long after its round lapses (issue 14).
+    remind_within_hours
+        A pending proposal whose deadline is this close is on the reminder list.
     """
 
     model_config = SettingsConfigDict(env_prefix="OPVANG_", extra="ignore")
@@ -66,3 +72,5 @@ class ApiSettings(DatabaseSettings):
     async_postgres_connections: int = Field(DEFAULT_ASYNC_POSTGRES_CONNECTIONS, ge=1, le=100)
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1024, le=1024**3)
     idempotency_hours: float = Field(DEFAULT_IDEMPOTENCY_HOURS, gt=0, le=24 * 30)
+    respond_within_hours: float = Field(DEFAULT_RESPOND_WITHIN_HOURS, gt=0, le=24 * 30)
+    remind_within_hours: float = Field(DEFAULT_REMIND_WITHIN_HOURS, gt=0, le=24 * 30)

@@ -9,6 +9,14 @@ the CLI and the dashboard call the flows; the flows never call them.
 """
 
 from flows.cases import register, withdraw
+from flows.deadlines import (
+    DEFAULT_REMIND_WITHIN,
+    DEFAULT_RESPOND_WITHIN,
+    due_soon,
+    is_overdue,
+    lapse_overdue,
+    recently_lapsed,
+)
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
 from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
@@ -27,6 +35,8 @@ from flows.waiting_list import (
 )
 
 __all__ = [
+    "DEFAULT_REMIND_WITHIN",
+    "DEFAULT_RESPOND_WITHIN",
     "ConflictError",
     "DeclineReason",
     "ExpectedStart",
@@ -41,13 +51,17 @@ __all__ = [
     "cases_by_priority",
     "decline",
     "discharge",
+    "due_soon",
     "expected_starts",
+    "is_overdue",
     "keep_apart",
     "kept_apart_from",
+    "lapse_overdue",
     "lift_keep_apart",
     "line",
     "pending_proposals",
     "prepare_round",
+    "recently_lapsed",
     "register",
     "solve_round",
     "store_run",

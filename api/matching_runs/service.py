@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -75,7 +75,12 @@ def create(
     solved = flows.solve_round(inputs, SolveParams(time_limit=time_limit, seed=params.seed or 0))
 
     def store(session: Session) -> RunPublic:
-        run, proposals = flows.store_run(session, solved, by=user.name)
+        # overdue proposals lapse first, so they are recorded as lapsed, not as replaced
+        flows.lapse_overdue(session, now=now, by=user.name)
+        respond_within = timedelta(hours=settings.respond_within_hours)
+        run, proposals = flows.store_run(
+            session, solved, by=user.name, respond_within=respond_within
+        )
         out = public(run, proposals)
         audit.record_reads(
             session,

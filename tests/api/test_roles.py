@@ -103,6 +103,8 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/matching-runs", COORD),
     Endpoint("GET", "/v1/matching-runs/{run}", COORD),
     Endpoint("GET", "/v1/proposals/{p0}", COORD),
+    Endpoint("GET", "/v1/proposals/reminders", COORD),
+    Endpoint("POST", "/v1/proposals/lapse", COORD, None, True),
     Endpoint("POST", "/v1/proposals/{p0}/accept", COORD, None, True),
     Endpoint("POST", "/v1/proposals/{p1}/decline", COORD, {"reason": "unsafe"}, True),
     Endpoint("GET", "/v1/placements", COORD),
