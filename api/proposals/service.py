@@ -102,3 +102,17 @@ def lapse(session: Session, *, user: StoredUser, now: datetime) -> ProposalsPubl
     """Lapse every pending proposal past its deadline now (:func:`flows.lapse_overdue`)."""
     lapsed = flows.lapse_overdue(session, now=now, by=user.name)
     return ProposalsPublic(data=[proposal_public(p) for p in lapsed], count=len(lapsed))
+
+
+def lapsed(db: Database, *, user: StoredUser, now: datetime, days: int) -> ProposalsPublic:
+    """Proposals that lapsed in the last ``days`` days, latest first (reads audited)."""
+    with db.audited_read() as session:
+        found = flows.recently_lapsed(session, now=now, days=days)
+        audit.record_reads(
+            session,
+            actor=user.name,
+            action="proposal.lapsed_list",
+            case_ids=[p.case_id for p in found],
+            detail={"days": days},
+        )
+    return ProposalsPublic(data=[proposal_public(p) for p in found], count=len(found))

@@ -41,6 +41,7 @@ PAGES = {
         "/cases/C-2026-0001",
         "/matching",
         "/matching/runs/1",
+        "/deadlines",
     ],
     "reporter-hvo": ["/availability"],
     "policymaker": ["/capacity", "/scenarios"],
