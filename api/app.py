@@ -87,9 +87,16 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     db = Database(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db.open()
+        stop = None
+        if settings.scheduler:  # issue 14: the service runs its own rounds
+            from api.scheduler import Jobs, start
+
+            stop = start(Jobs(db, settings, app.state.rulebook))
         yield
+        if stop is not None:
+            stop()
         db.close()
 
     app = FastAPIOffline(  # Swagger UI and ReDoc from the package's own assets, no CDN

@@ -48,7 +48,7 @@ from store.errors import (
 )
 from store.inline import InlineLedger, WriterBusyError
 from store.keep_apart import KeepApartRepository
-from store.ledger import StoredReport
+from store.ledger import StoredReport, free_beds_reported_since
 from store.mapping import derived_idempotency_key
 from store.organisations import OrganisationRepository, StoredOrganisation
 from store.pg_ledger import PgLedger
@@ -96,6 +96,7 @@ __all__ = [
     "downgrade",
     "ensure_database",
     "facility_snapshot",
+    "free_beds_reported_since",
     "is_sqlite",
     "make_engine",
     "report_history",
