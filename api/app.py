@@ -25,6 +25,7 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.escalations.router import router as escalations_router
 from api.facilities.router import router as facilities_router
 from api.matching_runs.router import router as runs_router
+from api.organisations.router import router as organisations_router
 from api.placements.router import router as placements_router
 from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
@@ -63,6 +64,7 @@ def _v1_router() -> APIRouter:
         facilities_router,
         cases_router,
         escalations_router,
+        organisations_router,
         runs_router,
         rounds_router,
         proposals_router,
@@ -82,9 +84,16 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     db = Database(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db.open()
+        stop = None
+        if settings.scheduler:  # issue 14: the service runs its own rounds
+            from api.scheduler import Jobs, start
+
+            stop = start(Jobs(db, settings, app.state.rulebook))
         yield
+        if stop is not None:
+            stop()
         db.close()
 
     app = FastAPIOffline(  # Swagger UI and ReDoc from the package's own assets, no CDN

@@ -10,6 +10,14 @@ the CLI and the dashboard call the flows; the flows never call them.
 
 from flows import waiting_words
 from flows.cases import register, withdraw
+from flows.deadlines import (
+    DEFAULT_REMIND_WITHIN,
+    DEFAULT_RESPOND_WITHIN,
+    due_soon,
+    is_overdue,
+    lapse_overdue,
+    recently_lapsed,
+)
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
 from flows.escalations import Escalation, escalations
@@ -48,6 +56,8 @@ from flows.waiting_reason import (
 __all__ = [
     "Change",
     "ChangeKind",
+    "DEFAULT_REMIND_WITHIN",
+    "DEFAULT_RESPOND_WITHIN",
     "ConflictError",
     "DeclineReason",
     "Escalation",
@@ -77,13 +87,17 @@ __all__ = [
     "escalations",
     "expected_starts",
     "export_round",
+    "due_soon",
+    "is_overdue",
     "keep_apart",
     "kept_apart_from",
+    "lapse_overdue",
     "lift_keep_apart",
     "line",
     "pending_proposals",
     "prepare_round",
     "reason_of",
+    "recently_lapsed",
     "register",
     "run_waits",
     "solve_round",

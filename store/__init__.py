@@ -50,8 +50,9 @@ from store.errors import (
 )
 from store.inline import InlineLedger, WriterBusyError
 from store.keep_apart import KeepApartRepository
-from store.ledger import StoredReport
+from store.ledger import StoredReport, free_beds_reported_since
 from store.mapping import derived_idempotency_key
+from store.organisations import OrganisationRepository, StoredOrganisation
 from store.pg_ledger import PgLedger
 from store.reporting import (
     append_checked,
@@ -78,6 +79,7 @@ __all__ = [
     "InlineLedger",
     "KeepApartRepository",
     "MigrationsNotFoundError",
+    "OrganisationRepository",
     "PersistenceError",
     "PgLedger",
     "ProposalDraft",
@@ -85,6 +87,7 @@ __all__ = [
     "Repository",
     "RunRecord",
     "StageRecord",
+    "StoredOrganisation",
     "StoredProposal",
     "StoredReport",
     "StoredRun",
@@ -99,6 +102,7 @@ __all__ = [
     "ensure_database",
     "facility_snapshot",
     "find_cases",
+    "free_beds_reported_since",
     "is_sqlite",
     "make_engine",
     "report_history",

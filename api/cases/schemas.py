@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.cases.waiting_reason import WaitingReasonPublic
 from api.types import Count, InputModel
@@ -13,6 +13,7 @@ from capacity import (
     CaseStatus,
     ExploitationType,
     Gender,
+    InvalidFieldError,
     KeepApartReason,
     Need,
     PlacementType,
@@ -21,6 +22,7 @@ from capacity import (
     SafetyRisk,
 )
 from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
+from capacity.languages import language_code
 from flows import ExpectedStartBasis
 
 KEEP_APART_HELP = "Why: " + "; ".join(f"`{r.value}` ({t})" for r, t in KEEP_APART_LABELS.items())
@@ -48,7 +50,10 @@ class CaseBase(BaseModel):
     needs: list[Need] = Field(default_factory=list, max_length=len(Need))
     safety_risk: SafetyRisk = SafetyRisk.LOW
     interpreter_language: str | None = Field(
-        None, pattern=r"^[a-z]{2,3}$", description="ISO 639 code; only with need interpreter."
+        None,
+        max_length=40,
+        description="ISO 639 code (`ro`; `ron` is taken as `ro`); only with need interpreter. "
+        "A language's name is refused.",
     )
     preferred_regions: list[str] = Field(default_factory=list, max_length=35)
     unaccompanied: bool = Field(False, description="Unaccompanied foreign minor (under 18).")
@@ -73,6 +78,17 @@ class CaseCreate(CaseBase, InputModel):
     """A new case; the server assigns the id (``C-YYYY-NNNN``)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("interpreter_language")
+    @classmethod
+    def _iso_639(cls, value: str | None) -> str | None:
+        # issue 14: "romanian" was cut to "rom" (Romany) by the form and stored silently
+        if value is None:
+            return None
+        try:
+            return language_code(value)
+        except InvalidFieldError as exc:
+            raise ValueError(exc.reason) from None
 
     keep_apart: list[KeepApartCreate] = Field(
         default_factory=list,

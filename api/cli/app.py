@@ -47,6 +47,11 @@ COMMANDS: dict[str, Entry] = {
     "users": Entry(
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),
+    "organisations": Entry(
+        "api.cli.organisations",
+        "app",
+        "Organisations that may hold cases: add, list, remove (admins).",
+    ),
     "db": Entry("api.cli.db", "app", "Database schema: create and migrate."),
     "import": Entry(
         "api.cli.imports",

@@ -63,6 +63,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/cases/new", "New case (intake)", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/matching", "Matching rounds", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/escalations", "Escalations", frozenset({Role.INTAKE_COORDINATOR})),
+    NavItem("/deadlines", "Deadlines", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/availability", "Availability reports", frozenset({Role.REGION_REPORTER})),
     NavItem("/capacity", "Capacity", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),

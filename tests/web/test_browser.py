@@ -95,7 +95,7 @@ def test_a_coordinator_registers_a_case_after_fixing_the_form(page, live_server,
     page.get_by_label("Region signalled").select_option("utrecht")
     page.get_by_label("Region of exploitation").select_option("rotterdam")
     page.get_by_label("mental-health care").check()
-    page.get_by_label("Responsible organisation").fill("CoMensha")
+    page.get_by_label("Responsible organisation").select_option("CoMensha")  # a list (issue 14)
     with page.expect_navigation():  # the same address again, with the messages
         page.get_by_role("button", name="Register case").click()
     check(page, visits, "intake-refused")

@@ -18,6 +18,7 @@ from api.deps import DatabaseDep, NowDep, RulebookDep
 from api.errors import FieldError
 from api.placements import service as placements
 from api.placements.schemas import PlacementDischarge
+from api.organisations import service as organisations
 from api.proposals import service as proposals
 from api.proposals.schemas import ProposalDecline
 from api.unit_of_work import write
@@ -28,6 +29,9 @@ from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, re
 from capacity import KEEP_APART_LABELS, InvalidTransitionError, Rulebook
 from capacity.clock import local_date
 from flows import DeclineReason, WaitingOrder
+from capacity.languages import pick_list
+from capacity.regions import region_ids
+from flows import DeclineReason
 from store import DuplicateRecordError
 from store.service import StoredUser
 
@@ -108,21 +112,24 @@ def waiting_list(
 
 
 def _intake_page(
-    request: Request, values: dict[str, Any], errors: FieldErrors, status: int
+    request: Request, db: Database, values: dict[str, Any], errors: FieldErrors, status: int
 ) -> HTMLResponse:
+    names = [o.name for o in organisations.list_(db).data]
     context = {
         "title": "New case (intake)",
         "values": values,
         "errors": errors,
         "choices": view.INTAKE_CHOICES,
+        "languages": [(code, f"{name} ({code})") for code, name in pick_list()],
+        "organisations": [(n, n) for n in names],
     }
     return render(request, "intake.html", context, status_code=status)
 
 
 @router.get("/cases/new", dependencies=COORDINATORS)
-def intake_form(request: Request) -> HTMLResponse:
+def intake_form(request: Request, db: DatabaseDep) -> HTMLResponse:
     """The uniform intake profile, empty."""
-    return _intake_page(request, dict(view.INTAKE_DEFAULTS), {}, 200)
+    return _intake_page(request, db, dict(view.INTAKE_DEFAULTS), {}, 200)
 
 
 @router.post("/cases/new")
@@ -140,7 +147,7 @@ def intake(
     if new is not None:
         created, errors = view.register(db, new=new, user=user, now=now, rulebook=rulebook)
     if created is None:
-        return _intake_page(request, view.intake_values(form), errors, 422)
+        return _intake_page(request, db, view.intake_values(form), errors, 422)
     return redirect(f"/cases/{created.id}?done=registered")
 
 
