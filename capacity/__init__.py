@@ -22,6 +22,7 @@ from capacity.criteria import (
     Rulebook,
     TypeEligibility,
     bundled_rulebook,
+    complexity_label,
     load_rulebook,
     parse_rulebook,
 )
@@ -41,7 +42,15 @@ from capacity.facilities import Facility, GenderPolicy, Provider
 from capacity.funding import FundingStream
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
-from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
+from capacity.regions import (
+    POLICE_UNITS,
+    REGIONS,
+    Region,
+    distance_km,
+    dutch_sort_key,
+    region,
+    sorted_regions,
+)
 from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
 from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
 
@@ -90,9 +99,12 @@ __all__ = [
     "UnknownReferenceError",
     "build_snapshot",
     "bundled_rulebook",
+    "complexity_label",
     "distance_km",
+    "dutch_sort_key",
     "load_rulebook",
     "next_status",
     "parse_rulebook",
     "region",
+    "sorted_regions",
 ]
