@@ -142,7 +142,18 @@ def test_a_policymaker_sees_the_capacity_map_and_a_finished_scenario_report(
 
     page.get_by_role("link", name="Scenarios").click()
     check(page, visits, "scenarios")
-    page.get_by_label("Scenario file (from scenarios/examples)").select_option("two-houses.yaml")
+    # issue 17: the national demo scenario first, every file with what it is
+    choice = page.get_by_label("Scenario file (from scenarios/examples)")
+    assert choice.input_value() == "national-demo.yaml"
+    assert page.get_by_label("Compare with (optional)").input_value() == (
+        "national-demo-current-practice.yaml"
+    )
+    page.locator("details.examples summary").click()
+    assert (
+        "CoMensha places COSM and OMM nationally" in page.locator("details.examples").inner_text()
+    )
+    choice.select_option("two-houses.yaml")
+    page.get_by_label("Compare with (optional)").select_option("")
     page.get_by_label("Replications per scenario").fill("1")
     page.get_by_role("button", name="Start the run").click()
     page.wait_for_url(re.compile(r"/scenarios/jobs/\d+$"))
