@@ -105,8 +105,8 @@ def binding_counts(waits: Sequence[WaitExplanation]) -> Table:
     for w in waits:
         counts.update({_binding_label(b) for b in w.binds})
     tab = table(
-        f"{len(waits)} more cases cannot start within the horizon (a case can be held "
-        "back by several limits)"
+        f"{len(waits)} cases besides the capacity gaps cannot start within the horizon "
+        "(a case can be held back by several limits)"
     )
     column(tab, "what keeps them waiting")
     column(tab, "cases", right=True)
