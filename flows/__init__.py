@@ -54,10 +54,10 @@ from flows.waiting_reason import (
 )
 
 __all__ = [
-    "Change",
-    "ChangeKind",
     "DEFAULT_REMIND_WITHIN",
     "DEFAULT_RESPOND_WITHIN",
+    "Change",
+    "ChangeKind",
     "ConflictError",
     "DeclineReason",
     "Escalation",
@@ -84,10 +84,10 @@ __all__ = [
     "decline",
     "demand_forecast",
     "discharge",
+    "due_soon",
     "escalations",
     "expected_starts",
     "export_round",
-    "due_soon",
     "is_overdue",
     "keep_apart",
     "kept_apart_from",

@@ -42,7 +42,11 @@ class Alternative:
 
     @property
     def text(self) -> str:
-        return f"{self.facility_id} day {self.start_day} ({self.difference_text})"
+        # issue 17: a bare "(+423.0)" did not say what it counts
+        return (
+            f"{self.facility_id} from day {self.start_day} "
+            f"({self.difference_text} weighted waiting days)"
+        )
 
 
 @dataclass(frozen=True, slots=True)

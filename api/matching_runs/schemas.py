@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.proposals.schemas import ProposalPublic
 from api.types import Count, InputModel, Number
 from matching import BindKind
+from api.types import InputModel, json_number
 
 MAX_SEED = 2**31 - 1
 
@@ -18,10 +20,13 @@ class RunCreate(InputModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    time_limit: Number | None = Field(
-        None, gt=0, le=600, description="Wall-clock seconds (default and maximum: settings)."
+    time_limit: (
+        Annotated[float, Field(gt=0, le=600, allow_inf_nan=False), BeforeValidator(json_number)]
+        | None
+    ) = Field(None, description="Wall-clock seconds (default and maximum: settings).")
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), BeforeValidator(json_number)] | None = Field(
+        None, description="Solver seed (default 0)."
     )
-    seed: Count | None = Field(None, le=MAX_SEED, description="Solver seed (default 0).")
 
 
 class BindingPublic(BaseModel):

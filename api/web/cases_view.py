@@ -46,6 +46,7 @@ from capacity import (
     Rulebook,
     SafetyRisk,
     UnknownReferenceError,
+    sorted_regions,
 )
 from capacity.clock import local_date
 from capacity.criteria.labels import GENDER_LABELS, NEED_LABELS, RESIDENCE_LABELS
@@ -63,7 +64,7 @@ INTAKE_CHOICES: dict[str, list[tuple[str, str]]] = {
     "exploitation_type": [(e.value, e.value) for e in ExploitationType],
     "safety_risk": [(s.value, s.value) for s in SafetyRisk],
     "needs": [(n.value, NEED_LABELS[n]) for n in Need],
-    "regions": [(r.id, r.name) for r in sorted(REGIONS, key=lambda r: r.name)],
+    "regions": [(r.id, r.name) for r in sorted_regions()],
 }
 LABELS: dict[str, dict[str, str]] = {
     name: dict(INTAKE_CHOICES[name]) for name in ("gender", "residence_status", "needs")

@@ -15,6 +15,8 @@ from capacity.criteria.labels import (
     GENDER_LABELS,
     GENDER_POLICY_LABELS,
     NEED_LABELS,
+    age_range,
+    children,
     describe_case,
     needs_list,
 )
@@ -236,8 +238,8 @@ def _gender(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
 
 def _age(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
     if fac.min_age <= case.age <= fac.max_age:
-        return [], [f"admits ages {fac.min_age}-{fac.max_age}"]
-    text = f"{fac.name} admits ages {fac.min_age}-{fac.max_age}; this case is {case.age}."
+        return [], [f"admits {age_range(fac.min_age, fac.max_age)}"]
+    text = f"{fac.name} admits {age_range(fac.min_age, fac.max_age)}; this case is {case.age}."
     return [Reason(Rule.AGE, text)], []
 
 
@@ -247,8 +249,9 @@ def _children_and_size(_book: RulebookFile, case: Case, fac: Facility) -> _Resul
         failed.append(
             Reason(
                 Rule.CHILDREN,
-                f"{fac.name} admits at most {fac.max_children} accompanying children; "
-                f"this case comes with {case.accompanying_children}.",
+                f"{fac.name} admits "
+                + (f"at most {children(fac.max_children)}" if fac.max_children else children(0))
+                + f"; this case comes with {case.accompanying_children}.",
             )
         )
     elif case.beds > fac.beds:

@@ -75,6 +75,10 @@ def test_age_rule(national, make_case, make_facility, make_stream):
     assert national.evaluate(make_case(age=25), fac, make_stream()).eligible
     verdict = national.evaluate(make_case(age=26), fac, make_stream())
     assert verdict.failed[0].text == "Test House admits ages 18-25; this case is 26."
+    # issue 17: no upper limit reads as one, not as "ages 18-120"
+    older = make_facility(min_age=30, max_age=120)
+    verdict = national.evaluate(make_case(age=26), older, make_stream())
+    assert verdict.failed[0].text == "Test House admits ages 30 and over; this case is 26."
 
 
 def test_children_rule_and_family_size(national, make_case, make_facility, make_stream):
@@ -83,6 +87,17 @@ def test_children_rule_and_family_size(national, make_case, make_facility, make_
     too_many = national.evaluate(make_case(accompanying_children=3), fac, make_stream())
     assert too_many.failed[0].text == (
         "Test House admits at most 2 accompanying children; this case comes with 3."
+    )
+    # issue 17: "at most 1 accompanying children" read wrongly
+    one = make_facility(max_children=1, beds=3)
+    verdict = national.evaluate(make_case(accompanying_children=2), one, make_stream())
+    assert verdict.failed[0].text == (
+        "Test House admits at most 1 accompanying child; this case comes with 2."
+    )
+    none = make_facility(max_children=0, beds=3)
+    verdict = national.evaluate(make_case(accompanying_children=1), none, make_stream())
+    assert verdict.failed[0].text == (
+        "Test House admits no accompanying children; this case comes with 1."
     )
     small = make_facility(max_children=4, beds=2)
     verdict = national.evaluate(make_case(accompanying_children=2), small, make_stream())

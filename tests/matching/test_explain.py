@@ -222,12 +222,12 @@ def test_a_case_kept_apart_from_the_occupant_of_the_only_facility_is_declined_th
 
 @pytest.mark.parametrize(
     ("difference", "text"),
-    [(2.0, "b day 4 (+2.0)"), (-1.5, "b day 4 (-1.5)"), (0.0, "b day 4 (+0.0)")],
+    [(2.0, "+2.0"), (-1.5, "-1.5"), (0.0, "+0.0")],
 )
-def test_an_alternative_prints_its_difference_with_one_sign(difference, text):
+def test_an_alternative_prints_its_difference_with_one_sign_and_its_unit(difference, text):
     alt = Alternative("b", 4, difference)
-    assert alt.difference_text == text.split("(")[1].rstrip(")")
-    assert alt.text == text
+    assert alt.difference_text == text
+    assert alt.text == f"b from day 4 ({text} weighted waiting days)"
 
 
 def test_a_capacity_gap_lists_the_failing_rules():

@@ -142,7 +142,18 @@ def test_a_policymaker_sees_the_capacity_map_and_a_finished_scenario_report(
 
     page.get_by_role("link", name="Scenarios").click()
     check(page, visits, "scenarios")
-    page.get_by_label("Scenario file (from scenarios/examples)").select_option("two-houses.yaml")
+    # issue 17: the national demo scenario first, every file with what it is
+    choice = page.get_by_label("Scenario file (from scenarios/examples)")
+    assert choice.input_value() == "national-demo.yaml"
+    assert page.get_by_label("Compare with (optional)").input_value() == (
+        "national-demo-current-practice.yaml"
+    )
+    page.locator("details.examples summary").click()
+    assert (
+        "CoMensha places COSM and OMM nationally" in page.locator("details.examples").inner_text()
+    )
+    choice.select_option("two-houses.yaml")
+    page.get_by_label("Compare with (optional)").select_option("")
     page.get_by_label("Replications per scenario").fill("1")
     page.get_by_role("button", name="Start the run").click()
     page.wait_for_url(re.compile(r"/scenarios/jobs/\d+$"))
@@ -207,3 +218,38 @@ def test_after_a_round_a_waiting_case_says_why_it_waits(page, live_server, visit
     assert reason.get_attribute("data-kind") == kind
     assert "Why this case waits" in reason.inner_text()
     assert reason.locator(".reason").inner_text()
+
+
+def test_an_admin_adds_a_user_and_finds_it_in_the_audit_log(page, live_server, visits):
+    # issue 17: user management and the audit log on the dashboard, not only CLI and API
+    sign_in(page, live_server, "demo-admin")
+    page.get_by_role("link", name="Users").click()
+    check(page, visits, "admin-users")
+    page.get_by_label("User name (never a person's real name is needed)").fill("desk-browser")
+    page.get_by_label("Role").select_option("policymaker")
+    page.get_by_label("Dashboard password (at least 12 characters)").fill("a long passphrase")
+    page.get_by_role("button", name="Add user").click()
+    assert "User desk-browser added" in page.locator(".alert.ok").inner_text()
+    page.get_by_role("button", name="Disable desk-browser").click()
+    page.wait_for_url(re.compile(r"changed=desk-browser"))
+    assert page.locator('tr[data-user="desk-browser"] .status').inner_text() == "disabled"
+
+    page.get_by_role("link", name="Audit log", exact=True).click()
+    check(page, visits, "audit")
+    page.get_by_label("Record id").fill("desk-browser")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"record_id=desk-browser"))
+    actions = page.locator("table.audit tbody td:nth-child(4)").all_inner_texts()
+    assert actions == ["user.create", "user.disable"]
+
+
+def test_a_reporter_sees_occupied_beds_and_their_reports(page, live_server, visits):
+    sign_in(page, live_server, "demo-reporter")
+    assert page.url.endswith("/availability")
+    check(page, visits, "availability")
+    occupied = page.locator("td.occupied").all_inner_texts()
+    assert occupied
+    assert sum(int(n) for n in occupied) > 0
+    assert page.get_by_role("heading", name="Expected discharges").is_visible()
+    assert page.get_by_role("heading", name="Your reports").is_visible()
+    assert page.locator("table.report-history tbody tr").count() > 0

@@ -45,6 +45,7 @@ PAGES = {
     ],
     "reporter-hvo": ["/availability"],
     "policymaker": ["/capacity", "/scenarios"],
+    "admin": ["/admin/users", "/admin/audit", "/admin/audit?record_type=user&actor=admin"],
 }
 
 
@@ -83,6 +84,9 @@ def test_the_start_page_sends_each_role_to_its_first_page(quick_app, web):
         ("reporter-hvo", "/scenarios"),
         ("coordinator", "/capacity"),
         ("coordinator", "/availability"),
+        ("coordinator", "/admin/users"),
+        ("policymaker", "/admin/audit"),
+        ("reporter-hvo", "/admin/users"),
     ],
 )
 def test_a_role_gets_a_403_page_outside_its_pages(quick_client, web, who, path):

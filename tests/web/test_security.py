@@ -40,6 +40,9 @@ def concrete(path: str) -> str:
 def test_every_form_route_of_the_dashboard_is_known_here(quick_app):
     """If a form route is added, the CSRF tests below cover it (this list catches omissions)."""
     assert page_routes(quick_app, "POST") == [
+        "/admin/users",
+        "/admin/users/{name}/active",
+        "/admin/users/{name}/password",
         "/availability",
         "/cases/new",
         "/cases/{case_id}/keep-apart",

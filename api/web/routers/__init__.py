@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from api.web.csrf import csrf_guard
 from api.web.routers import (
+    admin,
     availability,
     cases,
     deadlines,
@@ -19,6 +20,6 @@ from api.web.routers import (
 def pages_router() -> APIRouter:
     """Every page, left out of the OpenAPI document (it describes the API only)."""
     router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
-    for part in (login, cases, escalations, matching, deadlines, availability, policy):
+    for part in (login, cases, escalations, matching, deadlines, availability, policy, admin):
         router.include_router(part.router)
     return router

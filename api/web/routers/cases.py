@@ -16,9 +16,9 @@ from api.cases.schemas import KeepApartSet
 from api.database import Database
 from api.deps import DatabaseDep, NowDep, RulebookDep
 from api.errors import FieldError
+from api.organisations import service as organisations
 from api.placements import service as placements
 from api.placements.schemas import PlacementDischarge
-from api.organisations import service as organisations
 from api.proposals import service as proposals
 from api.proposals.schemas import ProposalDecline
 from api.unit_of_work import write
@@ -28,10 +28,8 @@ from api.web.forms import FieldErrors, api_errors, text, validation_errors
 from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
 from capacity import KEEP_APART_LABELS, InvalidTransitionError, Rulebook
 from capacity.clock import local_date
-from flows import DeclineReason, WaitingOrder
 from capacity.languages import pick_list
-from capacity.regions import region_ids
-from flows import DeclineReason
+from flows import DeclineReason, WaitingOrder
 from store import DuplicateRecordError
 from store.service import StoredUser
 
