@@ -65,6 +65,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/availability", "Availability reports", frozenset({Role.REGION_REPORTER})),
     NavItem("/capacity", "Capacity", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),
+    NavItem("/import", "Import", frozenset()),  # admins only (issue 16)
 )
 
 
@@ -197,8 +198,10 @@ def require_role(*roles: Role) -> Any:
 Coordinator = Annotated[StoredUser, require_role(Role.INTAKE_COORDINATOR)]
 Reporter = Annotated[StoredUser, require_role(Role.REGION_REPORTER)]
 Policymaker = Annotated[StoredUser, require_role(Role.POLICYMAKER)]
+Admin = Annotated[StoredUser, require_role()]
 COORDINATORS = [require_role(Role.INTAKE_COORDINATOR)]  # for routes that need no user object
 POLICYMAKERS = [require_role(Role.POLICYMAKER)]
+ADMINS = [require_role()]
 AnyUser = Annotated[
     StoredUser,
     require_role(Role.INTAKE_COORDINATOR, Role.REGION_REPORTER, Role.POLICYMAKER),

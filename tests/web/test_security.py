@@ -42,6 +42,7 @@ def test_every_form_route_of_the_dashboard_is_known_here(quick_app):
     assert page_routes(quick_app, "POST") == [
         "/availability",
         "/cases/new",
+        "/import",
         "/login",
         "/logout",
         "/matching",
