@@ -18,6 +18,7 @@ Typical use::
 
 from store import audit
 from store.audit import AuditDetail, AuditEntry
+from store.backup import PG_DUMP_RECIPE, BackupInfo, backup, restore
 from store.decisions import (
     AlternativeRecord,
     BindRecord,
@@ -41,6 +42,7 @@ from store.engine import (
     upgrade,
 )
 from store.errors import (
+    BackupError,
     DuplicateRecordError,
     IdempotencyConflictError,
     MigrationsNotFoundError,
@@ -62,9 +64,12 @@ from store.upsert import upsert
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "PG_DUMP_RECIPE",
     "AlternativeRecord",
     "AuditDetail",
     "AuditEntry",
+    "BackupError",
+    "BackupInfo",
     "BindRecord",
     "DatabaseSettings",
     "DecisionRepository",
@@ -86,6 +91,7 @@ __all__ = [
     "WriterBusyError",
     "append_checked",
     "audit",
+    "backup",
     "check_scope",
     "current_revision",
     "derived_idempotency_key",
@@ -95,6 +101,7 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "report_history",
+    "restore",
     "session_scope",
     "upgrade",
     "upsert",

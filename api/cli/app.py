@@ -42,7 +42,7 @@ COMMANDS: dict[str, Entry] = {
     "users": Entry(
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),
-    "db": Entry("api.cli.db", "app", "Database schema: create and migrate."),
+    "db": Entry("api.cli.db", "app", "Database: migrate, back up, restore."),
     "import": Entry(
         "api.cli.imports",
         "import_",
