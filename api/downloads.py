@@ -7,14 +7,16 @@ downloads and import templates alike.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 from pydantic import BaseModel
 
 from api.errors import FieldError
+from capacity.records import plain
 from flows.spreadsheets import Cell, csv_bytes, xlsx_bytes
 
 CSV_TYPE = "text/csv"
@@ -76,3 +78,60 @@ def table_response(
         raise FieldError(["query", "format"], "must be csv or xlsx here")
     disposition = f'attachment; filename="{name}.{fmt.value}"'
     return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})
+
+
+def _nested(annotation: Any) -> type[BaseModel] | None:
+    """The record type a field holds (``CaseCount`` for ``CaseCount | None``), or None."""
+    options = typing.get_args(annotation) if typing.get_origin(annotation) else (annotation,)
+    found = [a for a in options if isinstance(a, type) and issubclass(a, BaseModel)]
+    return found[0] if found else None
+
+
+def flat_header(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """The columns of a record type as one table: a nested record's fields become
+    ``field_sub`` columns, its ``value`` keeps the parent's name (a count
+    ``{value, suppressed}`` is ``cases`` and ``cases_suppressed``)."""
+    header: list[str] = []
+    for name, info in model.model_fields.items():
+        column = prefix if name == "value" and prefix else "_".join(p for p in (prefix, name) if p)
+        inner = _nested(info.annotation)
+        header.extend(flat_header(inner, column) if inner is not None else [column])
+    return header
+
+
+def _cells(model: type[BaseModel], item: BaseModel | None) -> list[Cell]:
+    row: list[Cell] = []
+    for name, info in model.model_fields.items():
+        value = getattr(item, name) if item is not None else None
+        inner = _nested(info.annotation)
+        if inner is not None:
+            row.extend(_cells(inner, value))
+        elif isinstance(value, list):
+            row.append("; ".join(str(plain(v)) for v in value) or None)
+        else:
+            row.append(plain(value))
+    return row
+
+
+def flat_rows(
+    model: type[BaseModel], items: Sequence[BaseModel]
+) -> tuple[list[str], list[list[Cell]]]:
+    """Records of one type as a table (:func:`flat_header`): enumerations as their
+    codes, lists as ``a; b``, a missing nested record as empty cells."""
+    return flat_header(model), [_cells(model, item) for item in items]
+
+
+FORMAT_HELP = (
+    "`json` (the default), `csv` or `xlsx`; `Accept: text/csv` or the XLSX media type asks "
+    "for a file as well. A file holds every line unless `limit` is given."
+)
+FormatQuery = typing.Annotated[TableFormat | None, Query(description=FORMAT_HELP)]
+LIMIT_HELP = "Lines per page: default 100 for JSON; a CSV or XLSX file holds every line."
+EXPORT_LIMIT = 1_000_000  # lines in one file: everything there is
+
+
+def page_limit(limit: int | None, fmt: TableFormat, *, default: int = 100) -> int:
+    """The page size: as given, else the JSON default, or everything in a file."""
+    if limit is not None:
+        return limit
+    return default if fmt == TableFormat.JSON else EXPORT_LIMIT

@@ -31,10 +31,16 @@ class ExpectedStartBasis(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ExpectedStart:
-    """When a case on the waiting list is expected to start, and what that rests on."""
+    """When a case on the waiting list is expected to start, what that rests on, and why
+    it waits in a coordinator's words (issue 16: the exported waiting list says it)."""
 
     day: date | None
     basis: ExpectedStartBasis
+    reason: str | None = None
+
+
+AWAITING_RUN_REASON = "Waits for the next matching round (registered, declined or back since)."
+NO_RUN_REASON = "No matching round has been run yet."
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +83,8 @@ def expected_starts(
         if case.status not in WAITING_LIST:
             continue
         if (p := pending.get(case.id)) is not None:
-            out[case.id] = ExpectedStart(p.start_date, ExpectedStartBasis.PROPOSAL)
+            reason = f"Proposed at {p.facility_id} from {p.start_date}; awaiting a decision."
+            out[case.id] = ExpectedStart(p.start_date, ExpectedStartBasis.PROPOSAL, reason)
         else:
             unproposed.append(case.id)
     if not unproposed:
@@ -85,20 +92,23 @@ def expected_starts(
     decisions = DecisionRepository(session)
     runs, _ = decisions.runs(limit=1)
     if not runs:
-        return out | dict.fromkeys(unproposed, ExpectedStart(None, ExpectedStartBasis.NO_RUN))
+        none = ExpectedStart(None, ExpectedStartBasis.NO_RUN, NO_RUN_REASON)
+        return out | dict.fromkeys(unproposed, none)
     latest = runs[0]
     proposed = {p.case_id for p in decisions.proposals(run_id=latest.id, case_ids=unproposed)}
     waits = {w.case_id: w for w in latest.record.waits}
     for case_id in unproposed:
         wait = waits.get(case_id)
         if case_id in proposed or wait is None:
-            out[case_id] = ExpectedStart(None, ExpectedStartBasis.AWAITING_RUN)
+            out[case_id] = ExpectedStart(None, ExpectedStartBasis.AWAITING_RUN, AWAITING_RUN_REASON)
         elif wait.start_date is not None:
-            out[case_id] = ExpectedStart(wait.start_date, ExpectedStartBasis.MATCHING_RUN)
+            out[case_id] = ExpectedStart(
+                wait.start_date, ExpectedStartBasis.MATCHING_RUN, wait.text
+            )
         elif wait.capacity_gap:
-            out[case_id] = ExpectedStart(None, ExpectedStartBasis.CAPACITY_GAP)
+            out[case_id] = ExpectedStart(None, ExpectedStartBasis.CAPACITY_GAP, wait.text)
         else:
-            out[case_id] = ExpectedStart(None, ExpectedStartBasis.BEYOND_HORIZON)
+            out[case_id] = ExpectedStart(None, ExpectedStartBasis.BEYOND_HORIZON, wait.text)
     return out
 
 

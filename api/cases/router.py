@@ -9,8 +9,18 @@ from fastapi import Query, Request, status
 
 from api.auth.roles import Role
 from api.cases import service
-from api.cases.schemas import CaseCreate, CasePublic, CasesPublic
+from api.cases.schemas import CaseCreate, CaseListItem, CasePublic, CasesPublic
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
+from api.downloads import (
+    LIMIT_HELP,
+    FormatQuery,
+    TableFormat,
+    flat_rows,
+    page_limit,
+    table_response,
+    table_responses,
+    wanted_format,
+)
 from api.errors import CONFLICT, NOT_FOUND, FieldError
 from api.idempotency import KeyHeader, for_request, respond
 from api.routing import domain_router
@@ -42,8 +52,9 @@ def create_case(
     return respond(write(db, idem, status.HTTP_201_CREATED, work, attempts=service.ID_ATTEMPTS))
 
 
-@router.get("")
+@router.get("", response_model=CasesPublic, responses=table_responses(CasesPublic))
 def list_cases(
+    request: Request,
     db: DatabaseDep,
     user: CurrentUser,
     now: NowDep,
@@ -57,31 +68,39 @@ def list_cases(
     ] = None,
     region: Annotated[str | None, Query(description="Region where the case was signalled.")] = None,
     complexity: Annotated[str | None, Query(description="Complexity class.")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int | None, Query(ge=1, le=1000, description=LIMIT_HELP)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> CasesPublic:
+    format: FormatQuery = None,
+) -> Any:
     """Cases by priority, highest first, with expected start dates.
 
     `status=waiting` is the national waiting list: every case waiting for a placement,
     with a pending proposal (status `proposed`) or without; `status=proposed` only those
     with one. Each line's `expected_start` is its proposal's start date or, without one,
-    the latest matching run's plan; `expected_start_basis` says which, or why it is null.
+    the latest matching run's plan; `expected_start_basis` says which, or why it is null,
+    and `waiting_reason` says why the case waits. `?format=csv|xlsx` (or `Accept:
+    text/csv`) answers the same lines as a file to take to a meeting (issue 16).
     """
     if region is not None and region not in region_ids():
         raise FieldError(["query", "region"], f"unknown region {region!r}")
     waiting_list = status is CaseStatus.WAITING
-    return service.list_(
+    fmt = wanted_format(request, format)
+    page = service.list_(
         db,
         status=None if waiting_list else status,
         statuses=WAITING_LIST if waiting_list else None,
         region=region,
         complexity=complexity,
-        limit=limit,
+        limit=page_limit(limit, fmt),
         offset=offset,
         user=user,
         now=now,
         rulebook=rulebook,
     )
+    if fmt == TableFormat.JSON:
+        return page
+    name = "waiting-list" if waiting_list else "cases"
+    return table_response(fmt, *flat_rows(CaseListItem, page.data), name=name)
 
 
 @router.get("/{case_id}", responses=NOT_FOUND)

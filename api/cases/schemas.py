@@ -114,6 +114,10 @@ class CaseListItem(BaseModel):
     beds: int
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    waiting_reason: str | None = Field(
+        description="Why the case waits, in words: its pending proposal, the latest matching "
+        "run's explanation, or the next run; null for a case not on the waiting list."
+    )
     proposal_id: int | None
     proposed_facility_id: str | None
 

@@ -150,6 +150,7 @@ def list_(
             beds=ln.case.beds,
             expected_start=ln.expected.day if ln.expected is not None else None,
             expected_start_basis=ln.expected.basis if ln.expected is not None else None,
+            waiting_reason=ln.expected.reason if ln.expected is not None else None,
             proposal_id=ln.pending.id if ln.pending else None,
             proposed_facility_id=ln.pending.facility_id if ln.pending else None,
         )
