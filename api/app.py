@@ -24,6 +24,7 @@ from api.cases.router import router as cases_router
 from api.database import Database
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.facilities.router import router as facilities_router
+from api.feeds.router import router as feeds_router
 from api.imports.router import router as imports_router
 from api.matching_runs.router import router as runs_router
 from api.placements.router import router as placements_router
@@ -75,6 +76,7 @@ def _v1_router() -> APIRouter:
         audit_router,
         users_router,
         imports_router,
+        feeds_router,
     ):
         v1.include_router(router)
     return v1

@@ -109,6 +109,11 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/users", ADMIN, {"name": "new-user", "role": "policymaker"}, True),
     Endpoint("POST", "/v1/imports/cases?dry_run=true", ADMIN, IMPORT, True),
     Endpoint("GET", "/v1/imports/cases/template", ADMIN),
+    Endpoint("GET", "/v1/hsds/service_capacity", ALL),
+    Endpoint("GET", f"/v1/hsds/service_capacity/{OWN_FACILITY}", ALL),
+    Endpoint("GET", "/v1/fhir/Location", ALL),
+    Endpoint("GET", f"/v1/fhir/Location/{OTHER_FACILITY}", ALL),
+    Endpoint("GET", f"/v1/fhir/Slot?location={OWN_FACILITY}", ALL),
 ]
 
 
