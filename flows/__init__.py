@@ -13,6 +13,12 @@ from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
+from flows.retention import (
+    RetentionPolicy,
+    RetentionReport,
+    RetentionSettings,
+    apply_retention,
+)
 from flows.round import RoundInputs, prepare_round
 from flows.waiting_list import (
     ExpectedStart,
@@ -33,10 +39,14 @@ __all__ = [
     "FlowError",
     "InvalidInputError",
     "Page",
+    "RetentionPolicy",
+    "RetentionReport",
+    "RetentionSettings",
     "RoundInputs",
     "SolvedRound",
     "WaitingLine",
     "accept",
+    "apply_retention",
     "cases_by_priority",
     "decline",
     "discharge",

@@ -16,7 +16,7 @@ Typical use::
                      record_type="facility", record_id=report.facility_id)
 """
 
-from store import audit
+from store import audit, retention
 from store.audit import AuditDetail, AuditEntry
 from store.backup import PG_DUMP_RECIPE, BackupInfo, backup, restore
 from store.decisions import (
@@ -102,6 +102,7 @@ __all__ = [
     "make_engine",
     "report_history",
     "restore",
+    "retention",
     "session_scope",
     "upgrade",
     "upsert",

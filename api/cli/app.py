@@ -43,6 +43,11 @@ COMMANDS: dict[str, Entry] = {
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),
     "db": Entry("api.cli.db", "app", "Database: migrate, back up, restore."),
+    "retention": Entry(
+        "api.cli.retention",
+        "app",
+        "Erase cases, proposals and audit entries past their retention term (--dry-run).",
+    ),
     "import": Entry(
         "api.cli.imports",
         "import_",

@@ -34,8 +34,10 @@ TABLES = {
     "idempotent_requests",
     "web_sessions",
     "scenario_jobs",
+    "erased_case_counts",  # issue 16: retention
+    "audit_log_erasure",
 }
-HEAD = "0005"
+HEAD = "0007"
 
 
 def _tables(engine: Engine) -> set[str]:
