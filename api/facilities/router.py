@@ -88,7 +88,8 @@ async def report_availability(facility_id: str, request: Request) -> Response:
     # about as much as the SQLite write itself (benchmarks/README.md).
     user = hot_path.user_with_role(request, ALLOWED_REPORTERS)
     state = request.app.state
-    if hsds.is_hsds(await request.body()):  # issue 16: an HSDS system's own shape
+    is_hsds = hsds.is_hsds(await request.body())
+    if is_hsds:  # issue 16: an HSDS system's own shape
         update = await hot_path.body(request, hsds.HsdsCapacityUpdate)
         if update.maximum is not None:
             facility = await run_in_threadpool(
@@ -104,14 +105,19 @@ async def report_availability(facility_id: str, request: Request) -> Response:
         body = update.as_report()
     else:
         body = await hot_path.body(request, AvailabilityCreate)
-    (stored,) = await service.report(
-        state.db,
-        user=user,
-        items=[(facility_id, body, ["body"])],
-        key=hot_path.idempotency_key(request),
-        now=datetime.now(UTC),
-        settings=state.settings,
-    )
+    try:
+        (stored,) = await service.report(
+            state.db,
+            user=user,
+            items=[(facility_id, body, ["body"])],
+            key=hot_path.idempotency_key(request),
+            now=datetime.now(UTC),
+            settings=state.settings,
+        )
+    except FieldError as exc:
+        if is_hsds:  # name the field as the HSDS body has it
+            exc.loc = [hsds.FIELD_NAMES.get(str(part), part) for part in exc.loc]
+        raise
     headers = None if stored.created else {REPLAYED_HEADER: "true"}
     content = service.report_public(stored).model_dump_json()
     return Response(content, status.HTTP_201_CREATED, headers, media_type="application/json")

@@ -17,6 +17,8 @@ from api.facilities.schemas import AvailabilityCreate, FacilityPublic
 from api.types import Count, InputModel, Moment
 
 UNIT_ID = "bed"
+FIELD_NAMES = {"beds_free": "available", "as_of": "updated"}
+"""A report's fields as an HSDS body names them (for the 422 of an HSDS update)."""
 
 
 class HsdsUnit(BaseModel):

@@ -60,7 +60,7 @@ def test_an_hsds_shaped_update_is_an_availability_report(client, world):
         url, json={**body, "available": 5, "maximum": None}, headers=world.auth("reporter-hvo")
     )
     assert too_many.status_code == 422
-    assert too_many.json()["detail"][0]["loc"][-1] == "beds_free"
+    assert too_many.json()["detail"][0]["loc"] == ["body", "available"]
     other = client.put(
         "/v1/facilities/cosm-leeuwarden/availability",
         json={**body, "maximum": None},

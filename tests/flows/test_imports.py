@@ -3,6 +3,7 @@ Dutch or English headers, and the demo dataset exported and imported again uncha
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -339,3 +340,12 @@ def test_any_case_survives_its_template_row_in_either_format_and_language(case, 
     parsed, problems = parse(Kind.CASES, read_table(data, f"cases.{fmt}"))
     assert problems == []
     assert [p.record for p in parsed] == [case]
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_field_of_a_record_has_a_template_column(kind):
+    """A new field on Facility, Case or Placement needs its import column (issue 16)."""
+    from flows.imports.rows import RECORD_TYPES
+
+    fields = {f.name for f in dataclasses.fields(RECORD_TYPES[kind])}
+    assert fields <= set(headers(kind))
