@@ -24,6 +24,8 @@ from api.database import Database
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.escalations.router import router as escalations_router
 from api.facilities.router import router as facilities_router
+from api.feeds.router import router as feeds_router
+from api.imports.router import router as imports_router
 from api.matching_runs.router import router as runs_router
 from api.organisations.router import router as organisations_router
 from api.placements.router import router as placements_router
@@ -72,6 +74,8 @@ def _v1_router() -> APIRouter:
         stats_router,
         audit_router,
         users_router,
+        imports_router,
+        feeds_router,
     ):
         v1.include_router(router)
     return v1

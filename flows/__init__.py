@@ -25,6 +25,12 @@ from flows.forecast import demand_forecast
 from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
+from flows.retention import (
+    RetentionPolicy,
+    RetentionReport,
+    RetentionSettings,
+    apply_retention,
+)
 from flows.round import RoundInputs, prepare_round
 from flows.round_export import ExportedRound, export_round
 from flows.timeline import TimelineEvent, case_timeline
@@ -69,6 +75,9 @@ __all__ = [
     "InvalidInputError",
     "NextBest",
     "Page",
+    "RetentionPolicy",
+    "RetentionReport",
+    "RetentionSettings",
     "RoundInputs",
     "RunWaits",
     "SolvedRound",
@@ -78,6 +87,7 @@ __all__ = [
     "WaitingOrder",
     "WaitingReason",
     "accept",
+    "apply_retention",
     "binding",
     "case_timeline",
     "cases_by_priority",

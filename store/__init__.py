@@ -16,8 +16,9 @@ Typical use::
                      record_type="facility", record_id=report.facility_id)
 """
 
-from store import audit
+from store import audit, retention
 from store.audit import AuditDetail, AuditEntry
+from store.backup import PG_DUMP_RECIPE, BackupInfo, backup, restore
 from store.case_search import CaseOrder, find_cases
 from store.decisions import (
     AlternativeRecord,
@@ -43,6 +44,7 @@ from store.engine import (
     upgrade,
 )
 from store.errors import (
+    BackupError,
     DuplicateRecordError,
     IdempotencyConflictError,
     MigrationsNotFoundError,
@@ -66,9 +68,12 @@ from store.upsert import upsert
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "PG_DUMP_RECIPE",
     "AlternativeRecord",
     "AuditDetail",
     "AuditEntry",
+    "BackupError",
+    "BackupInfo",
     "BindRecord",
     "CaseOrder",
     "DatabaseSettings",
@@ -95,6 +100,7 @@ __all__ = [
     "WriterBusyError",
     "append_checked",
     "audit",
+    "backup",
     "check_scope",
     "current_revision",
     "derived_idempotency_key",
@@ -106,6 +112,8 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "report_history",
+    "restore",
+    "retention",
     "session_scope",
     "upgrade",
     "upsert",

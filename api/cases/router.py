@@ -14,6 +14,7 @@ from api.cases.schemas import (
     SEARCH_MAX_LENGTH,
     SEARCH_PATTERN,
     CaseCreate,
+    CaseListItem,
     CasePublic,
     CasesPublic,
     KeepApartPublic,
@@ -22,6 +23,16 @@ from api.cases.schemas import (
     TimelinePublic,
 )
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
+from api.downloads import (
+    LIMIT_HELP,
+    FormatQuery,
+    TableFormat,
+    flat_rows,
+    page_limit,
+    table_response,
+    table_responses,
+    wanted_format,
+)
 from api.errors import CONFLICT, NOT_FOUND, FieldError
 from api.idempotency import KeyHeader, for_request, respond
 from api.routing import domain_router
@@ -60,8 +71,9 @@ def create_case(
     return respond(write(db, idem, status.HTTP_201_CREATED, work, attempts=service.ID_ATTEMPTS))
 
 
-@router.get("")
+@router.get("", response_model=CasesPublic, responses=table_responses(CasesPublic))
 def list_cases(
+    request: Request,
     db: DatabaseDep,
     user: CurrentUser,
     now: NowDep,
@@ -90,9 +102,10 @@ def list_cases(
             "wait), `longest_wait` (intake date, oldest first) or `case_id`."
         ),
     ] = flows.WaitingOrder.PRIORITY,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int | None, Query(ge=1, le=1000, description=LIMIT_HELP)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> CasesPublic:
+    format: FormatQuery = None,
+) -> Any:
     """Cases by priority (or `sort`), with expected start dates and why each waits.
 
     `status=waiting` is the national waiting list: every case waiting for a placement,
@@ -100,12 +113,14 @@ def list_cases(
     with one. Each line's `expected_start` is its proposal's start date or, without one,
     the latest matching run's plan; `expected_start_basis` says which, or why it is null;
     `waiting_reason` says why a case without a proposal waits. `count` is the number of
-    cases that match; `limit` and `offset` page through them.
+    cases that match; `limit` and `offset` page through them. `?format=csv|xlsx` (or
+    `Accept: text/csv`) answers the same lines as a file to take to a meeting (issue 16).
     """
     if region is not None and region not in region_ids():
         raise FieldError(["query", "region"], f"unknown region {region!r}")
     waiting_list = status is CaseStatus.WAITING
-    return service.list_(
+    fmt = wanted_format(request, format)
+    page = service.list_(
         db,
         status=None if waiting_list else status,
         statuses=WAITING_LIST if waiting_list else None,
@@ -113,12 +128,16 @@ def list_cases(
         complexity=complexity,
         search=search,
         sort=sort,
-        limit=limit,
+        limit=page_limit(limit, fmt),
         offset=offset,
         user=user,
         now=now,
         rulebook=rulebook,
     )
+    if fmt == TableFormat.JSON:
+        return page
+    name = "waiting-list" if waiting_list else "cases"
+    return table_response(fmt, *flat_rows(CaseListItem, page.data), name=name)
 
 
 @router.get("/{case_id}", responses=NOT_FOUND)

@@ -52,7 +52,12 @@ COMMANDS: dict[str, Entry] = {
         "app",
         "Organisations that may hold cases: add, list, remove (admins).",
     ),
-    "db": Entry("api.cli.db", "app", "Database schema: create and migrate."),
+    "db": Entry("api.cli.db", "app", "Database: migrate, back up, restore."),
+    "retention": Entry(
+        "api.cli.retention",
+        "app",
+        "Erase cases, proposals and audit entries past their retention term (--dry-run).",
+    ),
     "import": Entry(
         "api.cli.imports",
         "import_",

@@ -38,7 +38,7 @@ console = Console()
 WAITING_SHOWN = 3  # cases left waiting listed in the terminal: about four lines each
 
 
-def demo(
+def demo(  # noqa: PLR0915 (the demo script: one section after another)
     time_limit: Annotated[
         float,
         typer.Option(

@@ -8,9 +8,8 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.proposals.schemas import ProposalPublic
-from api.types import Count, InputModel, Number
-from matching import BindKind
 from api.types import InputModel, json_number
+from matching import BindKind
 
 MAX_SEED = 2**31 - 1
 

@@ -69,6 +69,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),
     NavItem("/admin/users", "Users", frozenset()),  # admins only (issue 17)
     NavItem("/admin/audit", "Audit log", frozenset()),
+    NavItem("/import", "Import", frozenset()),  # admins only (issue 16)
 )
 
 
@@ -201,8 +202,10 @@ def require_role(*roles: Role) -> Any:
 Coordinator = Annotated[StoredUser, require_role(Role.INTAKE_COORDINATOR)]
 Reporter = Annotated[StoredUser, require_role(Role.REGION_REPORTER)]
 Policymaker = Annotated[StoredUser, require_role(Role.POLICYMAKER)]
+Admin = Annotated[StoredUser, require_role()]
 COORDINATORS = [require_role(Role.INTAKE_COORDINATOR)]  # for routes that need no user object
 POLICYMAKERS = [require_role(Role.POLICYMAKER)]
+ADMINS = [require_role()]
 AnyUser = Annotated[
     StoredUser,
     require_role(Role.INTAKE_COORDINATOR, Role.REGION_REPORTER, Role.POLICYMAKER),

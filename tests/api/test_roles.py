@@ -7,6 +7,7 @@ refused call must change nothing, which is why the refused calls may share a wor
 
 from __future__ import annotations
 
+import base64
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -49,6 +50,9 @@ CASE = {
     "region_of_exploitation": "utrecht",
     "responsible_organisation": "CoMensha",
 }
+
+
+IMPORT = {"filename": "cases.csv", "content": base64.b64encode(b"id,age\n").decode()}
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,13 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/audit", ADMIN),
     Endpoint("GET", "/v1/users", ADMIN),
     Endpoint("POST", "/v1/users", ADMIN, {"name": "new-user", "role": "policymaker"}, True),
+    Endpoint("POST", "/v1/imports/cases?dry_run=true", ADMIN, IMPORT, True),
+    Endpoint("GET", "/v1/imports/cases/template", ADMIN),
+    Endpoint("GET", "/v1/hsds/service_capacity", ALL),
+    Endpoint("GET", f"/v1/hsds/service_capacity/{OWN_FACILITY}", ALL),
+    Endpoint("GET", "/v1/fhir/Location", ALL),
+    Endpoint("GET", f"/v1/fhir/Location/{OTHER_FACILITY}", ALL),
+    Endpoint("GET", f"/v1/fhir/Slot?location={OWN_FACILITY}", ALL),
 ]
 
 

@@ -48,6 +48,7 @@ def test_every_form_route_of_the_dashboard_is_known_here(quick_app):
         "/cases/{case_id}/keep-apart",
         "/cases/{case_id}/keep-apart/{other_case_id}/lift",
         "/cases/{case_id}/withdraw",
+        "/import",
         "/login",
         "/logout",
         "/matching",

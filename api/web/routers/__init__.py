@@ -11,6 +11,8 @@ from api.web.routers import (
     cases,
     deadlines,
     escalations,
+    exports,
+    imports,
     login,
     matching,
     policy,
@@ -20,6 +22,17 @@ from api.web.routers import (
 def pages_router() -> APIRouter:
     """Every page, left out of the OpenAPI document (it describes the API only)."""
     router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
-    for part in (login, cases, escalations, matching, deadlines, availability, policy, admin):
+    for part in (
+        login,
+        cases,
+        escalations,
+        matching,
+        deadlines,
+        availability,
+        policy,
+        admin,
+        imports,
+        exports,
+    ):
         router.include_router(part.router)
     return router
