@@ -8,6 +8,12 @@ domain errors (:mod:`capacity`) or its own (:mod:`flows.errors`), never HTTP one
 the CLI and the dashboard call the flows; the flows never call them.
 """
 
+from flows.bed_values import (
+    DEFAULT_BED_VALUE_SECONDS,
+    MAX_BED_VALUE_SECONDS,
+    BedValueReport,
+    extra_bed_values,
+)
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
@@ -26,6 +32,9 @@ from flows.waiting_list import (
 )
 
 __all__ = [
+    "DEFAULT_BED_VALUE_SECONDS",
+    "MAX_BED_VALUE_SECONDS",
+    "BedValueReport",
     "ConflictError",
     "DeclineReason",
     "ExpectedStart",
@@ -41,6 +50,7 @@ __all__ = [
     "decline",
     "discharge",
     "expected_starts",
+    "extra_bed_values",
     "line",
     "pending_proposals",
     "prepare_round",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -14,14 +13,7 @@ from api.cli.errors import user_errors
 from api.cli.scenario import DEMO_REPLICATIONS, demo_comparison, scenario_errors
 from capacity import bundled_rulebook
 from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
-from matching import (
-    BedValue,
-    BuiltProblem,
-    MatchingError,
-    SolveParams,
-    bed_values,
-    explain,
-)
+from matching import SolveParams, explain
 from matching import solve as run_solve
 from matching.quiet import silence_solver_banner
 from store import DatabaseSettings, Repository, ensure_database, session_scope
@@ -72,33 +64,16 @@ def demo(
         with console.status("solving..."):
             result = run_solve(built.problem, SolveParams(time_limit=time_limit))
             explanations = explain(built, result)
-            values, values_note = _bed_values(built, time_limit)
+            values = flows.extra_bed_values(built, time_limit=time_limit)
         console.print(render.round_summary(built, result))
         console.print(render.proposals(built, result, explanations, limit=show))
         console.print(render.waiting(built, explanations, limit=show))
-        console.print(render.extra_beds(values[:5]))
-        if values_note:
-            console.print(values_note, style="yellow", highlight=False)
+        console.print(render.extra_beds(values.values[:5]))
+        if values.note:
+            console.print(values.note, style="yellow", highlight=False)
 
     # Issue 5: the national demo scenario simulated for a year under today's practice and
     # under national optimisation; writes demo-out/report.html and prints the headline.
     if scenario_replications > 0:
         with scenario_errors():
             demo_comparison(scenario_replications)
-
-
-def _bed_values(built: BuiltProblem, time_limit: float) -> tuple[Sequence[BedValue], str | None]:
-    """The extra-bed values and, when some or all could not be computed, a note saying so."""
-    try:
-        values = bed_values(built, time_limit=time_limit)
-    except MatchingError as exc:
-        return (), f"Extra-bed values skipped: {exc}"
-    if not values.skipped:
-        return values, None
-    n = len(values.skipped)
-    shown = ", ".join(values.skipped[:5]) + (", ..." if n > 5 else "")
-    rest = "none was valued" if n == built.problem.n_facilities else "the table ranks the others"
-    return values, (
-        f"Extra-bed values not computed within {time_limit:g} s for {n} "
-        f"{'facility' if n == 1 else 'facilities'} ({shown}); {rest}."
-    )

@@ -64,6 +64,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/matching", "Matching rounds", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/availability", "Availability reports", frozenset({Role.REGION_REPORTER})),
     NavItem("/capacity", "Capacity", frozenset({Role.POLICYMAKER})),
+    NavItem("/bed-values", "Bed values", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),
 )
 
