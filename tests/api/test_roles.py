@@ -100,6 +100,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/stats/waiting", POLICY),
     Endpoint("GET", "/v1/stats/occupancy", POLICY),
     Endpoint("GET", "/v1/stats/capacity-gaps", POLICY),
+    Endpoint("GET", "/v1/stats/bed-values", POLICY),
     Endpoint("GET", "/v1/audit", ADMIN),
     Endpoint("GET", "/v1/users", ADMIN),
     Endpoint("POST", "/v1/users", ADMIN, {"name": "new-user", "role": "policymaker"}, True),
