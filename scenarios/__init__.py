@@ -10,7 +10,12 @@ from scenarios.aggregate import Series, aggregate, confidence_interval, series
 from scenarios.compare import compare_plots, compare_runs, read_run, small_groups
 from scenarios.distributed import dask_client
 from scenarios.engine import replication_seed, run_replication
-from scenarios.errors import InvalidScenarioError, ScenarioError, ScenarioRunError
+from scenarios.errors import (
+    InvalidPlanError,
+    InvalidScenarioError,
+    ScenarioError,
+    ScenarioRunError,
+)
 from scenarios.events import (
     Arrived,
     BedsChanged,
@@ -25,6 +30,15 @@ from scenarios.events import (
 from scenarios.kpis import COMPLEX_CASES, replication_kpis
 from scenarios.loading import Scenario, load_scenario, parse_scenario
 from scenarios.outputs import RunFiles, headline, write_run
+from scenarios.planner import (
+    Addition,
+    BedPlan,
+    Candidates,
+    PlanMethod,
+    candidates,
+    plan_beds,
+    with_beds,
+)
 from scenarios.runner import (
     NoProgress,
     Progress,
@@ -41,15 +55,20 @@ EXAMPLES_DIR = __import__("pathlib").Path(__file__).parent / "examples"
 __all__ = [
     "COMPLEX_CASES",
     "EXAMPLES_DIR",
+    "Addition",
     "Arrived",
+    "BedPlan",
     "BedsChanged",
     "BudgetChanged",
     "Cadence",
+    "Candidates",
     "Discharged",
     "Event",
+    "InvalidPlanError",
     "InvalidScenarioError",
     "NoProgress",
     "Placed",
+    "PlanMethod",
     "Policy",
     "Progress",
     "ReplicationResult",
@@ -64,6 +83,7 @@ __all__ = [
     "Series",
     "Trace",
     "aggregate",
+    "candidates",
     "compare_plots",
     "compare_runs",
     "confidence_interval",
@@ -71,6 +91,7 @@ __all__ = [
     "headline",
     "load_scenario",
     "parse_scenario",
+    "plan_beds",
     "read_run",
     "replicate",
     "replication_kpis",
@@ -80,5 +101,6 @@ __all__ = [
     "run_scenarios",
     "series",
     "small_groups",
+    "with_beds",
     "write_run",
 ]
