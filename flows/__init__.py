@@ -19,6 +19,7 @@ from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
+from flows.planning import RoundPlan, plan_round
 from flows.round import RoundInputs, prepare_round
 from flows.waiting_list import (
     ExpectedStart,
@@ -43,6 +44,7 @@ __all__ = [
     "InvalidInputError",
     "Page",
     "RoundInputs",
+    "RoundPlan",
     "SolvedRound",
     "WaitingLine",
     "accept",
@@ -53,6 +55,7 @@ __all__ = [
     "extra_bed_values",
     "line",
     "pending_proposals",
+    "plan_round",
     "prepare_round",
     "register",
     "solve_round",
