@@ -123,9 +123,12 @@ def plan(
 
 def plan_table(planned: flows.RoundPlan) -> Table:
     p = planned.plan
-    asked = f"{p.beds_asked} beds" if p.beds_asked is not None else f"EUR {p.budget:,.0f} a year"
+    if p.beds_asked is not None:
+        asked = f"{p.beds_asked} bed does" if p.beds_asked == 1 else f"{p.beds_asked} beds do"
+    else:
+        asked = f"EUR {p.budget:,.0f} a year does"
     table = Table(
-        title=f"Where {asked} do most good ({planned.method} values; "
+        title=f"Where {asked} most good ({planned.method} values; "
         f"{STOPPED.get(p.stopped, p.stopped)})",
         title_justify="left",
     )
