@@ -36,6 +36,7 @@ from scenarios.planner import (
     Candidates,
     PlanMethod,
     candidates,
+    check_request,
     plan_beds,
     with_beds,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "Trace",
     "aggregate",
     "candidates",
+    "check_request",
     "compare_plots",
     "compare_runs",
     "confidence_interval",

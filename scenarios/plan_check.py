@@ -19,7 +19,7 @@ import yaml
 
 from scenarios.loading import Scenario
 from scenarios.outputs import kpis_document
-from scenarios.planner import DAYS_PER_YEAR, BedPlan
+from scenarios.planner import DAYS_PER_YEAR, Addition, BedPlan
 from scenarios.report import paired_differences
 from scenarios.runner import Progress, ScenarioResult, run_scenarios
 
@@ -81,7 +81,6 @@ def planned_scenario_text(base: Scenario, base_ref: str, plan: BedPlan) -> str:
         Scenario YAML (``opvang-scenario/1``).
     """
     spec = base.spec
-    facilities = {f.id for f in base.supply.facilities}
     changes: list[dict[str, Any]] = [
         c.model_dump(mode="json", exclude_none=True) for c in spec.supply.changes
     ]
@@ -90,9 +89,8 @@ def planned_scenario_text(base: Scenario, base_ref: str, plan: BedPlan) -> str:
             "placement_type": a.placement_type,
             "region": a.region_id,
             "add": a.beds,
+            **_where(base, a),
         }
-        if a.facility_id in facilities:
-            beds["facility"] = a.facility_id
         changes.append({"day": 0, "beds": beds})
     for stream, per_year in _raised_budgets(base, plan).items():
         changes.append({"day": 0, "budget": {"stream": stream, "per_year": per_year}})
@@ -105,6 +103,19 @@ def planned_scenario_text(base: Scenario, base_ref: str, plan: BedPlan) -> str:
         "supply": {"changes": changes},
     }
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def _where(base: Scenario, a: Addition) -> dict[str, str]:
+    """Where in the scenario the plan's beds go: the planned facility when the scenario
+    has it; else the largest facility of the type in the region (no key); else a new
+    facility there, a copy of one of the type elsewhere (``like``)."""
+    facilities = base.supply.facilities
+    if any(f.id == a.facility_id for f in facilities):
+        return {"facility": a.facility_id}
+    same_type = [f for f in facilities if f.placement_type.value == a.placement_type]
+    if any(f.region_id == a.region_id for f in same_type) or not same_type:
+        return {}  # the scenario's own rule; with no facility of the type it names the problem
+    return {"like": min(same_type, key=lambda f: f.id).id}
 
 
 def _raised_budgets(base: Scenario, plan: BedPlan) -> dict[str, float]:

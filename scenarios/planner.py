@@ -39,7 +39,14 @@ DAYS_PER_YEAR = 365  # days a bed is paid for in a year
 DEFAULT_PLAN_SECONDS = 60.0  # wall-clock seconds for all the LPs of one plan
 MAX_PLAN_BEDS = 500  # beds one plan may add, whatever the budget
 EXACT_SOLVE_SECONDS = 20.0  # the most one exact solve of the "exact" method may take
-MIN_VALUE = 1e-6  # weighted waiting days: below this a bed is worth nothing
+MIN_VALUE = 1e-6
+STOPPED = {  # why a plan ended, in words (BedPlan.stopped)
+    "beds": "all beds placed",
+    "budget": "no candidate bed affordable with what is left",
+    "no value": "no candidate bed shortens waiting any further",
+    "time": "the time for planning ran out; the rest was not planned",
+    "limit": "the most beds one plan may add",
+}  # weighted waiting days: below this a bed is worth nothing
 
 
 PlanMethod = Literal["lp", "exact"]
@@ -233,7 +240,7 @@ def plan_beds(
     MatchingError
         When an LP fails other than by running out of time.
     """
-    _check(beds, budget, batch, time_limit)
+    check_request(beds=beds, budget=budget, batch=batch, time_limit=time_limit)
     allowed = allowed or Candidates()
     value_of = _lp_values if method == "lp" else _exact_values
     start = time.perf_counter()
@@ -320,7 +327,16 @@ def _optimum(built: BuiltProblem, deadline: float) -> float | None:
     return solve(built.problem, SolveParams(time_limit=seconds, threads=1)).objective
 
 
-def _check(beds: int | None, budget: float | None, batch: int, time_limit: float) -> None:
+def check_request(
+    *, beds: int | None, budget: float | None, batch: int = 1, time_limit: float = 1.0
+) -> None:
+    """Refuse a plan request that :func:`plan_beds` cannot carry out.
+
+    Raises
+    ------
+    InvalidPlanError
+        Naming the field and the reason.
+    """
     if (beds is None) == (budget is None):
         raise InvalidPlanError("beds", "give either a number of beds or a budget, not both")
     if beds is not None and not 1 <= beds <= MAX_PLAN_BEDS:

@@ -23,16 +23,10 @@ from capacity import CATALOGUE, PlacementType, bundled_rulebook, region
 from matching.quiet import silence_solver_banner
 from scenarios import EXAMPLES_DIR, compare_runs, load_scenario, parse_scenario, write_run
 from scenarios.plan_check import paired_check, planned_scenario_text
+from scenarios.planner import STOPPED
 from store import DatabaseSettings, ensure_database, session_scope
 
 console = Console()
-STOPPED = {
-    "beds": "all beds placed",
-    "budget": "no candidate bed affordable with what is left",
-    "no value": "no candidate bed shortens waiting any further",
-    "time": "the time limit ran out; the rest was not planned",
-    "limit": "the most beds one plan may add",
-}
 
 
 def plan(

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
@@ -128,8 +129,11 @@ def create(
     replications: int,
     settings: WebSettings | None = None,
     now: datetime | None = None,
+    plan: Mapping[str, Any] | None = None,
 ) -> StoredScenarioJob:
-    """Validate the files and store a queued job (start it with :func:`launch`).
+    """Validate the files and store a queued job (start it with :func:`launch`); with
+    ``plan``, a capacity-plan job (:mod:`api.web.plan_jobs`) whose second scenario the
+    worker plans.
 
     Raises
     ------
@@ -140,6 +144,8 @@ def create(
     """
     runs = [scenario(s, replications=replications) for s in sources]
     total = sum(r.spec.replications * r.spec.horizon_days for r in runs)
+    if plan is not None:
+        total *= 2  # the planned scenario has the base's horizon and replications
     settings = settings or WebSettings()
     now = now or datetime.now(UTC)
     alive_since = now - timedelta(seconds=settings.scenario_time_limit + 2 * GRACE_S)
@@ -148,9 +154,18 @@ def create(
         if repo.active(since=alive_since) >= settings.scenario_jobs_at_once:
             raise TooManyJobsError(settings.scenario_jobs_at_once)
         job = repo.add(
-            created_by=user.name, sources=sources, replications=replications, progress_total=total
+            created_by=user.name,
+            sources=sources,
+            replications=replications,
+            progress_total=total,
+            plan=plan,
         )
-        detail = {"files": ", ".join(s.name for s in sources), "replications": replications}
+        detail: dict[str, Any] = {
+            "files": ", ".join(s.name for s in sources),
+            "replications": replications,
+        }
+        if plan is not None:
+            detail["plan"] = dict(plan)
         audit.record(
             session,
             actor=user.name,

@@ -93,3 +93,4 @@ class ScenarioJobRow(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a capacity-plan job's request

@@ -35,7 +35,7 @@ TABLES = {
     "web_sessions",
     "scenario_jobs",
 }
-HEAD = "0005"
+HEAD = "0011"
 
 
 def _tables(engine: Engine) -> set[str]:
