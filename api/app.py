@@ -26,6 +26,7 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.facilities.router import router as facilities_router
 from api.matching_runs.router import router as runs_router
 from api.placements.router import router as placements_router
+from api.plans.router import router as plans_router
 from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
 from api.settings import ApiSettings
@@ -71,6 +72,7 @@ def _v1_router() -> APIRouter:
         proposals_router,
         placements_router,
         stats_router,
+        plans_router,
         audit_router,
         users_router,
     ):
