@@ -13,7 +13,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-SUITES = ("matching", "api", "scenarios", "planning")
+SUITES = ("matching", "api", "scenarios", "planning", "calibration")
 
 
 def main() -> None:
