@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -29,11 +28,12 @@ from api.placements.router import router as placements_router
 from api.plans.router import router as plans_router
 from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
+from api.rounds.router import router as rounds_router
 from api.settings import ApiSettings
 from api.stats.router import router as stats_router
 from api.transport import JsonOnly, RequestGuard, quiet_access_log
 from api.web import LOGIN_PATH, STATIC_PATH, mount_web
-from capacity import Rulebook, bundled_rulebook, load_rulebook
+from capacity import rulebook_from
 
 API_PREFIX = "/v1"
 DOCS_ASSETS = "/docs/assets"  # Swagger UI's and ReDoc's scripts, served by the app itself
@@ -55,12 +55,6 @@ class Health(BaseModel):
     status: str
 
 
-def _rulebook(name_or_path: str) -> Rulebook:
-    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
-        return load_rulebook(Path(name_or_path))
-    return bundled_rulebook(name_or_path)
-
-
 def _v1_router() -> APIRouter:
     """Every domain router under one parent (the middleware demands the token)."""
     v1 = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
@@ -69,6 +63,7 @@ def _v1_router() -> APIRouter:
         facilities_router,
         cases_router,
         runs_router,
+        rounds_router,
         proposals_router,
         placements_router,
         stats_router,
@@ -102,7 +97,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.rulebook = _rulebook(settings.rulebook)
+    app.state.rulebook = rulebook_from(settings.rulebook)
     install_error_handlers(app)
 
     @app.get(HEALTH_PATH, tags=["health"])

@@ -24,6 +24,7 @@ from capacity.criteria import (
     bundled_rulebook,
     load_rulebook,
     parse_rulebook,
+    rulebook_from,
 )
 from capacity.dataset import Dataset
 from capacity.errors import (
@@ -38,8 +39,11 @@ from capacity.errors import (
     UnknownReferenceError,
 )
 from capacity.facilities import Facility, GenderPolicy, Provider
+from capacity.forecast import ArrivalForecast, ClassRate, estimate_arrivals, profile_class
 from capacity.funding import FundingStream
+from capacity.keep_apart import KEEP_APART_LABELS, KeepApart, KeepApartReason
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
+from capacity.personal_data import personal_data_in
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
 from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
 from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
@@ -48,14 +52,17 @@ from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapsh
 __all__ = [
     "CATALOGUE",
     "DEFAULT_HORIZON_DAYS",
+    "KEEP_APART_LABELS",
     "POLICE_UNITS",
     "REGIONS",
     "WAITING_LIST",
+    "ArrivalForecast",
     "AvailabilityReport",
     "CapacityError",
     "Case",
     "CaseEvent",
     "CaseStatus",
+    "ClassRate",
     "Dataset",
     "Eligibility",
     "ExploitationType",
@@ -70,6 +77,8 @@ __all__ = [
     "InvalidRulebookError",
     "InvalidSupplyError",
     "InvalidTransitionError",
+    "KeepApart",
+    "KeepApartReason",
     "Need",
     "OutOfScopeError",
     "Placement",
@@ -91,8 +100,12 @@ __all__ = [
     "build_snapshot",
     "bundled_rulebook",
     "distance_km",
+    "estimate_arrivals",
     "load_rulebook",
     "next_status",
     "parse_rulebook",
+    "personal_data_in",
+    "profile_class",
     "region",
+    "rulebook_from",
 ]

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from capacity.errors import InvalidCaseError
+from capacity.personal_data import personal_data_in
 from capacity.regions import region_ids
 
 EARLIEST_INTAKE = date(2000, 1, 1)  # no intake before this (the national desk is younger)
@@ -215,3 +216,5 @@ def _validate_case(case: Case) -> None:  # noqa: C901, PLR0912 (a flat list of f
     org = case.responsible_organisation
     if not isinstance(org, str) or not org.strip() or len(org) > ORGANISATION_MAX_LENGTH:
         raise _fail("responsible_organisation", f"must be 1-{ORGANISATION_MAX_LENGTH} characters")
+    if (found := personal_data_in(org)) is not None:  # issue 16: never a person's details
+        raise _fail("responsible_organisation", found)

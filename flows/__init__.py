@@ -8,6 +8,7 @@ domain errors (:mod:`capacity`) or its own (:mod:`flows.errors`), never HTTP one
 the CLI and the dashboard call the flows; the flows never call them.
 """
 
+from flows import waiting_words
 from flows.bed_values import (
     DEFAULT_BED_VALUE_SECONDS,
     MAX_BED_VALUE_SECONDS,
@@ -17,10 +18,13 @@ from flows.bed_values import (
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.forecast import demand_forecast
+from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.planning import RoundPlan, plan_round
 from flows.round import RoundInputs, prepare_round
+from flows.round_export import ExportedRound, export_round
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
@@ -30,35 +34,66 @@ from flows.waiting_list import (
     expected_starts,
     line,
     pending_proposals,
+    waiting_states,
+)
+from flows.waiting_reason import (
+    Change,
+    ChangeKind,
+    FacilityRef,
+    NextBest,
+    RunWaits,
+    WaitingReason,
+    WaitKind,
+    binding,
+    reason_of,
+    run_waits,
 )
 
 __all__ = [
     "DEFAULT_BED_VALUE_SECONDS",
     "MAX_BED_VALUE_SECONDS",
     "BedValueReport",
+    "Change",
+    "ChangeKind",
     "ConflictError",
     "DeclineReason",
     "ExpectedStart",
     "ExpectedStartBasis",
+    "ExportedRound",
+    "FacilityRef",
     "FlowError",
     "InvalidInputError",
+    "NextBest",
     "Page",
     "RoundInputs",
     "RoundPlan",
+    "RunWaits",
     "SolvedRound",
+    "WaitKind",
     "WaitingLine",
+    "WaitingReason",
     "accept",
+    "binding",
     "cases_by_priority",
     "decline",
+    "demand_forecast",
     "discharge",
     "expected_starts",
+    "export_round",
     "extra_bed_values",
+    "keep_apart",
+    "kept_apart_from",
+    "lift_keep_apart",
     "line",
     "pending_proposals",
     "plan_round",
     "prepare_round",
+    "reason_of",
     "register",
+    "run_waits",
     "solve_round",
     "store_run",
+    "waiting_states",
+    "waiting_words",
     "withdraw",
 ]

@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from capacity import WAITING_LIST, Case, CaseStatus, Priority, Rulebook
+from flows.waiting_reason import WaitingReason, WaitKind, reason_of
 from store import DecisionRepository, ProposalStatus, Repository, StoredProposal
 
 
@@ -24,6 +25,7 @@ class ExpectedStartBasis(StrEnum):
     PROPOSAL = "proposal"  # the start date of its pending proposal
     MATCHING_RUN = "matching_run"  # the latest run's plan (no proposal made of it)
     BEYOND_HORIZON = "beyond_horizon"  # the latest run found no start within its horizon
+    BUDGET = "budget"  # the latest run found no start a funding stream's budget pays for
     CAPACITY_GAP = "capacity_gap"  # no facility in the country is eligible
     AWAITING_RUN = "awaiting_run"  # not in the latest run's plan any more, or not yet
     NO_RUN = "no_run"  # no matching run has been made
@@ -39,12 +41,14 @@ class ExpectedStart:
 
 @dataclass(frozen=True, slots=True)
 class WaitingLine:
-    """A case on a list, with its priority, pending proposal and expected start."""
+    """A case on a list, with its priority, pending proposal, expected start and why it
+    waits (``reason``: on the waiting list without a pending proposal, else ``None``)."""
 
     case: Case
     priority: Priority
     pending: StoredProposal | None
     expected: ExpectedStart | None  # None: not on the waiting list
+    reason: WaitingReason | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +72,33 @@ def expected_starts(
 
     The pending proposal's start date; without one, what the latest matching run planned
     for the case: a start date (a plan no proposal was made of), no start within its
-    horizon, or no eligible facility at all. A case the latest run did not plan (registered
-    since), or whose proposal from that run is gone (declined), waits for the next run.
+    horizon or that a budget pays for, or no eligible facility at all. A case the latest
+    run did not plan (registered since), or whose proposal from that run is gone
+    (declined), waits for the next run.
     """
-    out: dict[str, ExpectedStart] = {}
+    return {k: v[0] for k, v in waiting_states(session, cases, pending).items()}
+
+
+_BASIS = {
+    WaitKind.CAPACITY_GAP: ExpectedStartBasis.CAPACITY_GAP,
+    WaitKind.BUDGET: ExpectedStartBasis.BUDGET,
+    WaitKind.AWAITING_RUN: ExpectedStartBasis.AWAITING_RUN,
+    WaitKind.NO_RUN: ExpectedStartBasis.NO_RUN,
+}
+
+
+def waiting_states(
+    session: Session, cases: Sequence[Case], pending: Mapping[str, StoredProposal]
+) -> dict[str, tuple[ExpectedStart, WaitingReason | None]]:
+    """Each waiting or proposed case's expected start and, without a pending proposal,
+    why it waits (:mod:`flows.waiting_reason`), both from the latest matching run."""
+    out: dict[str, tuple[ExpectedStart, WaitingReason | None]] = {}
     unproposed = []
     for case in cases:
         if case.status not in WAITING_LIST:
             continue
         if (p := pending.get(case.id)) is not None:
-            out[case.id] = ExpectedStart(p.start_date, ExpectedStartBasis.PROPOSAL)
+            out[case.id] = (ExpectedStart(p.start_date, ExpectedStartBasis.PROPOSAL), None)
         else:
             unproposed.append(case.id)
     if not unproposed:
@@ -85,30 +106,32 @@ def expected_starts(
     decisions = DecisionRepository(session)
     runs, _ = decisions.runs(limit=1)
     if not runs:
-        return out | dict.fromkeys(unproposed, ExpectedStart(None, ExpectedStartBasis.NO_RUN))
+        none = (ExpectedStart(None, ExpectedStartBasis.NO_RUN), WaitingReason(WaitKind.NO_RUN))
+        return out | dict.fromkeys(unproposed, none)
     latest = runs[0]
     proposed = {p.case_id for p in decisions.proposals(run_id=latest.id, case_ids=unproposed)}
     waits = {w.case_id: w for w in latest.record.waits}
+    facilities = {f.id: f for f in Repository(session).facilities()}
     for case_id in unproposed:
         wait = waits.get(case_id)
         if case_id in proposed or wait is None:
-            out[case_id] = ExpectedStart(None, ExpectedStartBasis.AWAITING_RUN)
-        elif wait.start_date is not None:
-            out[case_id] = ExpectedStart(wait.start_date, ExpectedStartBasis.MATCHING_RUN)
-        elif wait.capacity_gap:
-            out[case_id] = ExpectedStart(None, ExpectedStartBasis.CAPACITY_GAP)
+            reason = WaitingReason(WaitKind.AWAITING_RUN, run_id=latest.id)
         else:
-            out[case_id] = ExpectedStart(None, ExpectedStartBasis.BEYOND_HORIZON)
+            reason = reason_of(wait, run_id=latest.id, facilities=facilities)
+        if wait is not None and reason.kind is not WaitKind.AWAITING_RUN and wait.start_date:
+            expected = ExpectedStart(wait.start_date, ExpectedStartBasis.MATCHING_RUN)
+        else:
+            basis = _BASIS.get(reason.kind, ExpectedStartBasis.BEYOND_HORIZON)
+            expected = ExpectedStart(None, basis)
+        out[case_id] = (expected, reason)
     return out
 
 
 def line(session: Session, case: Case, *, rulebook: Rulebook, today: date) -> WaitingLine:
     """One case with its priority, pending proposal and expected start."""
     pending = pending_proposals(session, [case.id])
-    expected = expected_starts(session, [case], pending)
-    return WaitingLine(
-        case, rulebook.priority(case, today), pending.get(case.id), expected.get(case.id)
-    )
+    expected, reason = waiting_states(session, [case], pending).get(case.id, (None, None))
+    return WaitingLine(case, rulebook.priority(case, today), pending.get(case.id), expected, reason)
 
 
 def cases_by_priority(
@@ -147,6 +170,8 @@ def cases_by_priority(
     cases.sort(key=lambda c: (-prio[c.id].weight, c.intake_date, c.id))
     page = cases[offset : offset + limit]
     pending = pending_proposals(session, [c.id for c in page])
-    expected = expected_starts(session, page, pending)
-    lines = [WaitingLine(c, prio[c.id], pending.get(c.id), expected.get(c.id)) for c in page]
+    states = waiting_states(session, page, pending)
+    lines = [
+        WaitingLine(c, prio[c.id], pending.get(c.id), *states.get(c.id, (None, None))) for c in page
+    ]
     return Page(lines, len(cases))

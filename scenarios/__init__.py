@@ -18,6 +18,7 @@ from scenarios.errors import (
 )
 from scenarios.events import (
     Arrived,
+    BedKept,
     BedsChanged,
     BudgetChanged,
     Discharged,
@@ -58,6 +59,7 @@ __all__ = [
     "EXAMPLES_DIR",
     "Addition",
     "Arrived",
+    "BedKept",
     "BedPlan",
     "BedsChanged",
     "BudgetChanged",

@@ -26,6 +26,7 @@ from store.decisions import (
     ProposalDraft,
     ProposalStatus,
     RunRecord,
+    StageRecord,
     StoredProposal,
     StoredRun,
     WaitRecord,
@@ -47,6 +48,7 @@ from store.errors import (
     PersistenceError,
 )
 from store.inline import InlineLedger, WriterBusyError
+from store.keep_apart import KeepApartRepository
 from store.ledger import StoredReport
 from store.mapping import derived_idempotency_key
 from store.pg_ledger import PgLedger
@@ -58,6 +60,7 @@ from store.reporting import (
 from store.repository import Repository
 from store.settings import DatabaseSettings
 from store.supply import facility_snapshot
+from store.upsert import upsert
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -71,6 +74,7 @@ __all__ = [
     "ExtraBedRecord",
     "IdempotencyConflictError",
     "InlineLedger",
+    "KeepApartRepository",
     "MigrationsNotFoundError",
     "PersistenceError",
     "PgLedger",
@@ -78,6 +82,7 @@ __all__ = [
     "ProposalStatus",
     "Repository",
     "RunRecord",
+    "StageRecord",
     "StoredProposal",
     "StoredReport",
     "StoredRun",
@@ -96,4 +101,5 @@ __all__ = [
     "report_history",
     "session_scope",
     "upgrade",
+    "upsert",
 ]

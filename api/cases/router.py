@@ -9,7 +9,14 @@ from fastapi import Query, Request, status
 
 from api.auth.roles import Role
 from api.cases import service
-from api.cases.schemas import CaseCreate, CasePublic, CasesPublic
+from api.cases.schemas import (
+    CaseCreate,
+    CasePublic,
+    CasesPublic,
+    KeepApartPublic,
+    KeepApartSet,
+    KeepApartsPublic,
+)
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
 from api.errors import CONFLICT, NOT_FOUND, FieldError
 from api.idempotency import KeyHeader, for_request, respond
@@ -38,7 +45,14 @@ def create_case(
     """Register a case; answers with its complexity class and eligible placement types."""
     idem = for_request(request, user, idempotency_key, payload=body)
     profile = service.draft(body, local_date(now))  # every field checked before a write
-    work = partial(service.create, profile=profile, user=user, now=now, rulebook=rulebook)
+    work = partial(
+        service.create,
+        profile=profile,
+        user=user,
+        now=now,
+        rulebook=rulebook,
+        keep_apart=body.keep_apart,
+    )
     return respond(write(db, idem, status.HTTP_201_CREATED, work, attempts=service.ID_ATTEMPTS))
 
 
@@ -105,4 +119,51 @@ def withdraw_case(
     """Withdraw a waiting or proposed case (its pending proposal expires)."""
     idem = for_request(request, user, idempotency_key, payload=None)
     work = partial(service.withdraw, case_id=case_id, user=user, now=now, rulebook=rulebook)
+    return respond(write(db, idem, status.HTTP_200_OK, work))
+
+
+@router.get("/{case_id}/keep-apart", responses=NOT_FOUND)
+def list_keep_apart(case_id: str, db: DatabaseDep, user: CurrentUser) -> KeepApartsPublic:
+    """The cases this case is never placed with at one facility (reading it is audited)."""
+    return service.list_keep_apart(db, case_id=case_id, user=user)
+
+
+@router.post(
+    "/{case_id}/keep-apart",
+    status_code=status.HTTP_201_CREATED,
+    response_model=KeepApartPublic,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+def add_keep_apart(
+    case_id: str,
+    body: KeepApartSet,
+    request: Request,
+    db: DatabaseDep,
+    user: CurrentUser,
+    idempotency_key: KeyHeader = None,
+) -> Any:
+    """Keep this case and another apart from now on: every round respects it (audited)."""
+    idem = for_request(request, user, idempotency_key, payload=body)
+    work = partial(service.add_keep_apart, case_id=case_id, body=body, user=user)
+    return respond(write(db, idem, status.HTTP_201_CREATED, work))
+
+
+@router.delete(
+    "/{case_id}/keep-apart/{other_case_id}",
+    response_model=KeepApartsPublic,
+    responses=NOT_FOUND,
+)
+def remove_keep_apart(
+    case_id: str,
+    other_case_id: str,
+    request: Request,
+    db: DatabaseDep,
+    user: CurrentUser,
+    idempotency_key: KeyHeader = None,
+) -> Any:
+    """Lift a keep-apart pair (audited); answers with the pairs left."""
+    idem = for_request(request, user, idempotency_key, payload=None)
+    work = partial(
+        service.remove_keep_apart, case_id=case_id, other_case_id=other_case_id, user=user
+    )
     return respond(write(db, idem, status.HTTP_200_OK, work))

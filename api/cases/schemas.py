@@ -6,11 +6,14 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.cases.waiting_reason import WaitingReasonPublic
 from api.types import Count, InputModel
 from capacity import (
+    KEEP_APART_LABELS,
     CaseStatus,
     ExploitationType,
     Gender,
+    KeepApartReason,
     Need,
     PlacementType,
     ResidenceStatus,
@@ -20,6 +23,7 @@ from capacity import (
 from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
 from flows import ExpectedStartBasis
 
+KEEP_APART_HELP = "Why: " + "; ".join(f"`{r.value}` ({t})" for r, t in KEEP_APART_LABELS.items())
 REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
 
 
@@ -48,10 +52,33 @@ class CaseBase(BaseModel):
     unaccompanied: bool = Field(False, description="Unaccompanied foreign minor (under 18).")
 
 
+CASE_ID_FIELD = Field(
+    min_length=3, max_length=40, pattern=r"^[A-Z][A-Z0-9-]{2,39}$", description="A case id."
+)
+MAX_KEEP_APART = 20  # pairs given at intake; more are set later on the case
+
+
+class KeepApartCreate(InputModel):
+    """A registered case the new one must never share a facility with (issue 14)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = CASE_ID_FIELD
+    reason: KeepApartReason = Field(description=KEEP_APART_HELP)
+
+
 class CaseCreate(CaseBase, InputModel):
     """A new case; the server assigns the id (``C-YYYY-NNNN``)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    keep_apart: list[KeepApartCreate] = Field(
+        default_factory=list,
+        max_length=MAX_KEEP_APART,
+        description="Registered cases never to be placed at the same facility as this one "
+        "(co-victims, a suspected recruiter); not part of the profile, never shown to "
+        "policymakers.",
+    )
 
     intake_date: dt.date | None = Field(
         None,
@@ -81,10 +108,18 @@ EXPECTED_START_HELP = (
 )
 EXPECTED_BASIS_HELP = (
     "What expected_start rests on (proposal, matching_run) or why it is null: beyond_horizon "
-    "(the latest run found no start within its horizon), capacity_gap (no facility in the "
+    "(the latest run found no start within its horizon), budget (no start a funding "
+    "stream's budget pays for), capacity_gap (no facility in the "
     "country is eligible), awaiting_run (registered, declined or back on the list since the "
     "latest run: the next run decides), no_run (no matching run yet). Null for a case not on "
     "the waiting list (placed, discharged, withdrawn)."
+)
+
+
+WAITING_REASON_HELP = (
+    "Why the case waits, from the latest matching run: typed (kind), in words (label, "
+    "text), with the next-best facility and what would change the answer. Null for a case "
+    "with a pending proposal or not on the waiting list."
 )
 
 
@@ -94,10 +129,13 @@ class CasePublic(CaseBase):
     status: CaseStatus
     complexity_class: str
     priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
+    urgency: float = Field(description="Urgency factor of the weight (high risk, minors).")
+    ageing: float = Field(description="Ageing factor of the weight (days already waited).")
     days_waited: int
     eligible_types: list[TypeVerdict]
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
 
 
@@ -109,13 +147,40 @@ class CaseListItem(BaseModel):
     status: CaseStatus
     region_signalled: str
     complexity_class: str
-    priority_weight: float
+    priority_weight: float = Field(description="class weight x urgency x ageing.")
+    urgency: float
+    ageing: float
     days_waited: int
     beds: int
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
     proposed_facility_id: str | None
+
+
+class KeepApartSet(InputModel):
+    """Keep this case apart from another registered case from now on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    other_case_id: str = CASE_ID_FIELD
+    reason: KeepApartReason = Field(description=KEEP_APART_HELP)
+
+
+class KeepApartPublic(BaseModel):
+    """A case this one is never placed with, why, who set it and when."""
+
+    case_id: str = Field(description="The case it is kept apart from.")
+    reason: KeepApartReason
+    reason_text: str
+    created_by: str
+    created_at: dt.datetime | None
+
+
+class KeepApartsPublic(BaseModel):
+    data: list[KeepApartPublic]
+    count: int
 
 
 class CasesPublic(BaseModel):

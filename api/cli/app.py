@@ -36,6 +36,11 @@ COMMANDS: dict[str, Entry] = {
     "solve": Entry(
         "api.cli.solve", "solve", "Solve a matching problem file and write the result as JSON."
     ),
+    "round": Entry(
+        "api.cli.rounds",
+        "app",
+        "The live matching round: export it as a problem file for opvang solve.",
+    ),
     "scenario": Entry(
         "api.cli.scenario", "app", "Simulate placement policies over time and compare them."
     ),
@@ -48,6 +53,11 @@ COMMANDS: dict[str, Entry] = {
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),
     "db": Entry("api.cli.db", "app", "Database schema: create and migrate."),
+    "import": Entry(
+        "api.cli.imports",
+        "import_",
+        "Import facilities, cases or placements from a CSV or XLSX table (--dry-run).",
+    ),
 }
 
 

@@ -40,19 +40,12 @@ from capacity import (
 )
 from capacity.clock import local_date
 from capacity.criteria.labels import GENDER_LABELS, NEED_LABELS, RESIDENCE_LABELS
-from flows import ExpectedStartBasis, InvalidInputError
+from flows import InvalidInputError
 from store import Repository
 from store.service import StoredUser
 
 LIST_LIMIT = 1000  # lines per status on one page; the national list is a few hundred
 ON_THE_LIST = WAITING_LIST
-START_NOTE = {  # why a line of the waiting list has no expected start date (docs/api.md)
-    ExpectedStartBasis.BEYOND_HORIZON: "beyond the planning horizon",
-    ExpectedStartBasis.CAPACITY_GAP: "capacity gap",
-    ExpectedStartBasis.AWAITING_RUN: "next matching round",
-    ExpectedStartBasis.NO_RUN: "no matching round yet",
-}
-
 INTAKE_CHOICES: dict[str, list[tuple[str, str]]] = {
     "gender": [(g.value, GENDER_LABELS[g]) for g in Gender],
     "residence_status": [(r.value, RESIDENCE_LABELS[r]) for r in ResidenceStatus],
@@ -150,6 +143,13 @@ class CasePage:
     proposal: ProposalPublic | None
     placement: Placement | None
     facilities: dict[str, Facility]
+
+    @property
+    def unmet_preferences(self) -> str:
+        """The proposal's unmet preferences (its criteria are listed apart: shown once)."""
+        if self.proposal is None:
+            return ""
+        return self.proposal.explanation.partition("Not met (preferences): ")[2]
 
 
 def case_page(

@@ -9,6 +9,7 @@ from capacity.criteria.rulebook import (
     bundled_rulebook,
     load_rulebook,
     parse_rulebook,
+    rulebook_from,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "bundled_rulebook",
     "load_rulebook",
     "parse_rulebook",
+    "rulebook_from",
 ]

@@ -210,3 +210,28 @@ def _format_loc(loc: tuple[int | str, ...]) -> str:
 def bundled_rulebook(name: str = NATIONAL) -> Rulebook:
     """A rulebook shipped in ``capacity/criteria`` (``national-v1``, ``regional-variation-v1``)."""
     return load_rulebook(CRITERIA_DIR / f"{name}.yaml")
+
+
+def rulebook_from(name_or_path: str) -> Rulebook:
+    """A rulebook as settings name one: bundled, or a file.
+
+    A name ending in ``.yaml`` or ``.yml``, or holding a ``/``, is a file's path;
+    any other is a bundled rulebook (``national-v1``).
+
+    Parameters
+    ----------
+    name_or_path
+        The bundled rulebook's name or the file's path.
+
+    Returns
+    -------
+    Rulebook
+
+    Raises
+    ------
+    InvalidRulebookError
+        When the file is missing or invalid, or no bundled rulebook has that name.
+    """
+    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
+        return load_rulebook(Path(name_or_path))
+    return bundled_rulebook(name_or_path)

@@ -110,8 +110,12 @@ def test_a_late_case_is_told_until_when_beds_are_full_and_where_a_bed_would_help
     assert starts == {"C-1": 0, "C-2": 5}
     assert result.unplaced == ("C-3",)
     late = why.waits["C-2"]
-    assert [b.kind for b in late.binds] == ["full_until"]
-    assert late.binds[0].day == 5
+    assert [b.kind for b in late.binds] == ["full_until", "outranked"]
+    assert (late.binds[0].day, late.binds[0].facility) == (5, "a")
+    # the bed free today went to C-1, who waited longer (issue 14)
+    kept = late.binds[1]
+    assert (kept.facility, kept.day, kept.cases) == ("a", 0, ("C-1",))
+    assert "this round gave it to higher-priority case C-1" in kept.text
     assert "The only eligible facility is full until day 5 (2026-12-05)" in late.text
     assert late.extra_bed is not None
     assert (
@@ -120,7 +124,8 @@ def test_a_late_case_is_told_until_when_beds_are_full_and_where_a_bed_would_help
     ) == ("a", 0)
     unplaced = why.waits["C-3"]
     assert unplaced.start_day is None
-    assert unplaced.binds[0].kind == "full_horizon"
+    assert [b.kind for b in unplaced.binds] == ["full_horizon", "outranked"]
+    assert unplaced.binds[1].cases == ("C-1", "C-2")
     proposal = why.proposals["C-1"]
     assert proposal.facility_id == "a"
     assert proposal.start_day == 0
@@ -156,6 +161,7 @@ def test_a_partly_used_budget_says_what_is_left_and_what_the_placement_costs():
     assert result.unplaced == ("C-2",)
     (bind,) = why.waits["C-2"].binds
     assert (bind.kind, bind.stream, bind.facility, bind.day) == ("budget", "wmo", "a", 0)
+    assert bind.amount == pytest.approx(25_900 - 12_950)  # what more would pay for it
     assert "EUR 12,950 left, less than the EUR 25,900 a placement at a from day 0 costs" in (
         bind.text
     )

@@ -128,7 +128,7 @@ def test_the_waiting_list_is_ordered_by_priority_with_its_columns(client, web):
     assert "CoMensha" in page.text
     assert today() in page.text  # the expected start date of the proposed cases
     # the two without a proposal say why they have no date (the run did not consider them)
-    assert page.text.count('<span class="muted">next matching round</span>') == 2
+    assert page.text.count('<span class="muted why">awaiting the next matching round</span>') == 2
 
 
 def test_the_waiting_list_filters_by_region_and_class(quick_client, web):
@@ -149,7 +149,9 @@ def test_a_case_page_shows_profile_eligibility_with_reasons_and_the_proposal(qui
     assert "EU citizen" in page
     assert "Eligible placement types" in page
     assert "COSM (categorical shelter) serves" in page  # a reason, not just "no"
-    assert "Meets: all criteria." in page  # the proposal's explanation
+    proposal = page[page.index('id="proposal"') : page.index("Eligible placement types")]
+    assert "<li>women</li>" in proposal  # the proposal's criteria, shown once (issue 14)
+    assert proposal.count("women") == 1
     assert 'action="/proposals/1/accept"' in page
     assert 'action="/proposals/1/decline"' in page
 
@@ -207,7 +209,7 @@ def test_declining_needs_a_coded_reason_and_text_for_other(client, web, world):
     assert done.status_code == 303
     page = client.get(done.headers["location"]).text
     assert "Proposal declined" in page
-    assert "No pending proposal" in page
+    assert "Why this case waits: awaiting the next matching round" in page
     again = client.post(url, data={"csrf_token": token, "reason": "unsafe"})
     assert again.status_code == 409
     assert "only a pending proposal can be decided" in again.text
@@ -274,6 +276,9 @@ def test_a_matching_round_from_the_page_shows_status_objective_gap_and_proposals
     page = client.get(answer.headers["location"]).text
     for words in ("Optimality gap", "Objective", 'class="run-status">optimal<', "Proposals"):
         assert words in page
+    # issue 11: the stages of the solve (this small round: one step of min-cost flow)
+    assert "How the solve went" in page
+    assert re.search(r"<tr><td>flow</td><td>1 of 1</td><td>[\d.]+</td><td>[\d.]+</td>", page)
     assert re.search(r'<a href="/cases/C-2026-000\d">', page)
     assert "Matching round 2" in page
 

@@ -42,6 +42,8 @@ def test_every_form_route_of_the_dashboard_is_known_here(quick_app):
     assert page_routes(quick_app, "POST") == [
         "/availability",
         "/cases/new",
+        "/cases/{case_id}/keep-apart",
+        "/cases/{case_id}/keep-apart/{other_case_id}/lift",
         "/login",
         "/logout",
         "/matching",

@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 import flows
+from api.cases import service as cases_service
+from api.cases.schemas import KeepApartSet
 from api.database import Database
 from api.deps import DatabaseDep, NowDep, RulebookDep
 from api.errors import FieldError
@@ -21,9 +23,10 @@ from api.web import cases_view as view
 from api.web.csrf import Form
 from api.web.forms import FieldErrors, api_errors, text, validation_errors
 from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
-from capacity import InvalidTransitionError, Rulebook
+from capacity import KEEP_APART_LABELS, InvalidTransitionError, Rulebook
 from capacity.regions import region_ids
 from flows import DeclineReason
+from store import DuplicateRecordError
 from store.service import StoredUser
 
 router = APIRouter()
@@ -32,7 +35,10 @@ DONE = {
     "registered": "The case is registered and on the waiting list.",
     "accepted": "Proposal accepted: the placement is recorded.",
     "declined": "Proposal declined: the case waits for the next matching round.",
+    "kept_apart": "Recorded: no matching round places these two cases at one facility.",
+    "apart_lifted": "Keep-apart pair lifted.",
 }
+KEEP_APART_REASONS = [(r.value, text) for r, text in KEEP_APART_LABELS.items()]
 DECLINE_REASONS = [
     (DeclineReason.CASE_DECLINED.value, "the case (the victim or their counsel) declined"),
     (DeclineReason.FACILITY_DECLINED.value, "the facility declined"),
@@ -80,7 +86,6 @@ def waiting_list(
         "errors": errors,
         "region_name": view.region_name,
         "today": now,
-        "START_NOTE": view.START_NOTE,
     }
     return render(request, "waiting_list.html", context, status_code=422 if errors else 200)
 
@@ -134,8 +139,10 @@ def _case_page(
     error: str | None = None,
     errors: FieldErrors | None = None,
     decline: dict[str, str] | None = None,
+    apart: dict[str, str] | None = None,
 ) -> HTMLResponse:
     page = view.case_page(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
+    kept_apart = cases_service.list_keep_apart(db, case_id=case_id, user=user).data
     context = {
         "title": f"Case {page.case.id}",
         "page": page,
@@ -144,6 +151,9 @@ def _case_page(
         "errors": errors or {},
         "decline": decline or {"reason": "", "text": ""},
         "decline_reasons": DECLINE_REASONS,
+        "kept_apart": kept_apart,
+        "apart": apart or {"other_case_id": "", "reason": ""},
+        "keep_apart_reasons": KEEP_APART_REASONS,
         "labels": view.LABELS,
         "type_name": view.type_name,
         "region_name": view.region_name,
@@ -234,3 +244,53 @@ def decline(
         errors=errors,
         decline=values,
     )
+
+
+@router.post("/cases/{case_id}/keep-apart")
+def keep_apart(
+    request: Request,
+    case_id: str,
+    form: Form,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> Response:
+    """Keep this case apart from another (as ``POST /v1/cases/{id}/keep-apart``)."""
+    values = {"other_case_id": text(form, "other_case_id"), "reason": text(form, "reason")}
+    status, error, errors = 422, None, {}
+    try:
+        body = KeepApartSet.model_validate(values)
+        work = partial(cases_service.add_keep_apart, case_id=case_id, body=body, user=user)
+        write(db, None, 201, work)
+        return redirect(f"/cases/{case_id}?done=kept_apart#keep-apart")
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+    except (FieldError, flows.InvalidInputError) as exc:
+        errors = api_errors(exc)
+    except DuplicateRecordError:
+        status, error = 409, "These two cases are already kept apart."
+    return _case_page(
+        request,
+        case_id=case_id,
+        user=user,
+        db=db,
+        now=now,
+        rulebook=rulebook,
+        status=status,
+        error=error,
+        errors=errors,
+        apart=values,
+    )
+
+
+@router.post("/cases/{case_id}/keep-apart/{other_case_id}/lift")
+def lift_keep_apart(
+    case_id: str, other_case_id: str, user: Coordinator, db: DatabaseDep
+) -> Response:
+    """Lift a keep-apart pair (as ``DELETE /v1/cases/{id}/keep-apart/{other}``)."""
+    work = partial(
+        cases_service.remove_keep_apart, case_id=case_id, other_case_id=other_case_id, user=user
+    )
+    write(db, None, 200, work)
+    return redirect(f"/cases/{case_id}?done=apart_lifted#keep-apart")
