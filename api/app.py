@@ -29,6 +29,7 @@ from api.imports.router import router as imports_router
 from api.matching_runs.router import router as runs_router
 from api.organisations.router import router as organisations_router
 from api.placements.router import router as placements_router
+from api.plans.router import router as plans_router
 from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
 from api.rounds.router import router as rounds_router
@@ -72,6 +73,7 @@ def _v1_router() -> APIRouter:
         proposals_router,
         placements_router,
         stats_router,
+        plans_router,
         audit_router,
         users_router,
         imports_router,

@@ -4,7 +4,8 @@
 - ``python -m benchmarks matching [options]``: the solver (``--size L`` for EU scale,
   see ``python -m benchmarks matching --help``);
 - ``python -m benchmarks api [options]``, ``python -m benchmarks scenarios [options]``:
-  the API and scenario benchmarks.
+  the API and scenario benchmarks;
+- ``python -m benchmarks planning``: the capacity planner against brute force.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import runpy
 import sys
 
-SUITES = ("matching", "api", "scenarios")
+SUITES = ("matching", "api", "scenarios", "planning", "calibration")
 
 
 def main() -> None:

@@ -9,6 +9,12 @@ the CLI and the dashboard call the flows; the flows never call them.
 """
 
 from flows import waiting_words
+from flows.bed_values import (
+    DEFAULT_BED_VALUE_SECONDS,
+    MAX_BED_VALUE_SECONDS,
+    BedValueReport,
+    extra_bed_values,
+)
 from flows.cases import register, withdraw
 from flows.deadlines import (
     DEFAULT_REMIND_WITHIN,
@@ -25,6 +31,7 @@ from flows.forecast import demand_forecast
 from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
+from flows.planning import RoundPlan, plan_round
 from flows.retention import (
     RetentionPolicy,
     RetentionReport,
@@ -60,8 +67,11 @@ from flows.waiting_reason import (
 )
 
 __all__ = [
+    "DEFAULT_BED_VALUE_SECONDS",
     "DEFAULT_REMIND_WITHIN",
     "DEFAULT_RESPOND_WITHIN",
+    "MAX_BED_VALUE_SECONDS",
+    "BedValueReport",
     "Change",
     "ChangeKind",
     "ConflictError",
@@ -79,6 +89,7 @@ __all__ = [
     "RetentionReport",
     "RetentionSettings",
     "RoundInputs",
+    "RoundPlan",
     "RunWaits",
     "SolvedRound",
     "TimelineEvent",
@@ -98,6 +109,7 @@ __all__ = [
     "escalations",
     "expected_starts",
     "export_round",
+    "extra_bed_values",
     "is_overdue",
     "keep_apart",
     "kept_apart_from",
@@ -105,6 +117,7 @@ __all__ = [
     "lift_keep_apart",
     "line",
     "pending_proposals",
+    "plan_round",
     "prepare_round",
     "reason_of",
     "recently_lapsed",

@@ -10,7 +10,12 @@ from scenarios.aggregate import Series, aggregate, confidence_interval, series
 from scenarios.compare import compare_plots, compare_runs, read_run, small_groups
 from scenarios.distributed import dask_client
 from scenarios.engine import replication_seed, run_replication
-from scenarios.errors import InvalidScenarioError, ScenarioError, ScenarioRunError
+from scenarios.errors import (
+    InvalidPlanError,
+    InvalidScenarioError,
+    ScenarioError,
+    ScenarioRunError,
+)
 from scenarios.events import (
     Arrived,
     BedKept,
@@ -26,6 +31,16 @@ from scenarios.events import (
 from scenarios.kpis import COMPLEX_CASES, replication_kpis
 from scenarios.loading import Scenario, load_scenario, parse_scenario
 from scenarios.outputs import RunFiles, headline, write_run
+from scenarios.planner import (
+    Addition,
+    BedPlan,
+    Candidates,
+    PlanMethod,
+    candidates,
+    check_request,
+    plan_beds,
+    with_beds,
+)
 from scenarios.runner import (
     NoProgress,
     Progress,
@@ -42,16 +57,21 @@ EXAMPLES_DIR = __import__("pathlib").Path(__file__).parent / "examples"
 __all__ = [
     "COMPLEX_CASES",
     "EXAMPLES_DIR",
+    "Addition",
     "Arrived",
     "BedKept",
+    "BedPlan",
     "BedsChanged",
     "BudgetChanged",
     "Cadence",
+    "Candidates",
     "Discharged",
     "Event",
+    "InvalidPlanError",
     "InvalidScenarioError",
     "NoProgress",
     "Placed",
+    "PlanMethod",
     "Policy",
     "Progress",
     "ReplicationResult",
@@ -66,6 +86,8 @@ __all__ = [
     "Series",
     "Trace",
     "aggregate",
+    "candidates",
+    "check_request",
     "compare_plots",
     "compare_runs",
     "confidence_interval",
@@ -73,6 +95,7 @@ __all__ = [
     "headline",
     "load_scenario",
     "parse_scenario",
+    "plan_beds",
     "read_run",
     "replicate",
     "replication_kpis",
@@ -82,5 +105,6 @@ __all__ = [
     "run_scenarios",
     "series",
     "small_groups",
+    "with_beds",
     "write_run",
 ]

@@ -35,3 +35,20 @@ class InvalidScenarioError(ScenarioError, ValueError):
 class ScenarioRunError(ScenarioError):
     """A run could not be carried out (a cluster that cannot be reached, an output folder
     that cannot be written, results that do not belong together)."""
+
+
+class InvalidPlanError(ScenarioError, ValueError):
+    """A capacity plan was asked for with a value it refuses.
+
+    Parameters
+    ----------
+    field
+        The request's field (``beds``, ``budget``, ``types``, ``regions``).
+    reason
+        Why, in a user's words.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")

@@ -44,6 +44,11 @@ COMMANDS: dict[str, Entry] = {
     "scenario": Entry(
         "api.cli.scenario", "app", "Simulate placement policies over time and compare them."
     ),
+    "plan": Entry(
+        "api.cli.plan",
+        "plan",
+        "Choose where more beds (or a budget for beds) do most good, then check by simulation.",
+    ),
     "users": Entry(
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),

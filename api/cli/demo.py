@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -22,14 +21,7 @@ from api.cli.errors import user_errors
 from api.cli.scenario import scenario_errors
 from capacity import bundled_rulebook
 from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
-from matching import (
-    BedValue,
-    BuiltProblem,
-    MatchingError,
-    SolveParams,
-    bed_values,
-    explain,
-)
+from matching import SolveParams, explain
 from matching import solve as run_solve
 from matching.quiet import silence_solver_banner
 from store import DatabaseSettings, Repository, ensure_database, session_scope
@@ -115,7 +107,7 @@ def demo(  # noqa: PLR0915 (the demo script: one section after another)
         with console.status("solving..."):
             result = run_solve(built.problem, SolveParams(time_limit=time_limit))
             explanations = explain(built, result)
-            values, values_note = _bed_values(built, time_limit)
+            values = flows.extra_bed_values(built, time_limit=time_limit)
         console.print(render_round.round_summary(built, result))
         console.print(render_round.proposals(built, result, limit=show))
         first = render_round.why_first(built, result, explanations)
@@ -132,9 +124,9 @@ def demo(  # noqa: PLR0915 (the demo script: one section after another)
         _full_list("All of them with what keeps each waiting", path)
 
         console.rule("[bold]Where one more bed helps most")
-        console.print(render_round.extra_beds(built, values[:5]))
-        if values_note:
-            console.print(values_note, style="yellow", highlight=False)
+        console.print(render_round.extra_beds(built, values.values[:5]))
+        if values.note:
+            console.print(values.note, style="yellow", highlight=False)
 
     # Issue 5: the national demo scenario under today's practice and under national
     # optimisation; issue 17: a short period by default, the full year with --full-year.
@@ -149,20 +141,3 @@ def demo(  # noqa: PLR0915 (the demo script: one section after another)
 
 def _full_list(what: str, path: Path) -> None:
     console.print(f"{what}: {path}", highlight=False)
-
-
-def _bed_values(built: BuiltProblem, time_limit: float) -> tuple[Sequence[BedValue], str | None]:
-    """The extra-bed values and, when some or all could not be computed, a note saying so."""
-    try:
-        values = bed_values(built, time_limit=time_limit)
-    except MatchingError as exc:
-        return (), f"Extra-bed values skipped: {exc}"
-    if not values.skipped:
-        return values, None
-    n = len(values.skipped)
-    shown = ", ".join(values.skipped[:5]) + (", ..." if n > 5 else "")
-    rest = "none was valued" if n == built.problem.n_facilities else "the table ranks the others"
-    return values, (
-        f"Extra-bed values not computed within {time_limit:g} s for {n} "
-        f"{'facility' if n == 1 else 'facilities'} ({shown}); {rest}."
-    )

@@ -6,10 +6,11 @@ figures as a table (:mod:`api.stats.tables`), suppression applied as in the JSON
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 
+import flows
 from api.auth.roles import Role
 from api.deps import DatabaseDep, NowDep, RulebookDep, require
 from api.downloads import (
@@ -22,7 +23,7 @@ from api.downloads import (
 )
 from api.routing import domain_router
 from api.stats import service, tables
-from api.stats.schemas import CapacityGapStats, OccupancyStats, WaitingStats
+from api.stats.schemas import BedValueStats, CapacityGapStats, OccupancyStats, WaitingStats
 
 router = domain_router(prefix="/stats", tags=["stats"], dependencies=[require(Role.POLICYMAKER)])
 
@@ -76,3 +77,21 @@ def capacity_gap_stats(
         return stats
     rows = flat_rows(tables.GapRow, tables.gap_rows(stats))
     return table_response(fmt, *rows, name="capacity-gaps")
+
+
+@router.get("/bed-values")
+def bed_value_stats(
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+    time_limit: Annotated[
+        float,
+        Query(
+            gt=0,
+            le=flows.MAX_BED_VALUE_SECONDS,
+            description="Wall-clock seconds for the LPs; what is not valued by then is named.",
+        ),
+    ] = flows.DEFAULT_BED_VALUE_SECONDS,
+) -> BedValueStats:
+    """The value of one more bed per placement type and region (LP of today's round)."""
+    return service.bed_values(db, now=now, rulebook=rulebook, time_limit=time_limit)

@@ -99,3 +99,34 @@ class CapacityGapStats(BaseModel):
     disclosure: str = Field(DISCLOSURE, description="How counts of cases are protected.")
     cases: CaseCount
     by_rule: list[GapRule]
+
+
+class BedValueGroup(BaseModel):
+    """One more bed of a placement type in a region: supply, never suppressed."""
+
+    placement_type: str
+    region_id: str
+    facility_id: str = Field(description="The facility of the group where the bed is worth most.")
+    value: float = Field(
+        ge=0,
+        description="Priority-weighted waiting days saved over the planning horizon (LP "
+        "relaxation of the matching round).",
+    )
+
+
+class BedValueStats(BaseModel):
+    """The value of one more bed per placement type and region (issue 15)."""
+
+    as_of: dt.datetime
+    rulebook_version: str
+    horizon_days: int = Field(description="Days the round plans; values are over these days.")
+    time_limit_seconds: float
+    complete: bool = Field(
+        description="Every facility was valued within the time limit; when false, groups "
+        "may be missing or worth more than listed (see note and skipped_facilities)."
+    )
+    note: str | None = Field(description="Why the values are incomplete; null when complete.")
+    skipped_facilities: list[str] = Field(description="Facilities not valued in time.")
+    values: list[BedValueGroup] = Field(
+        description="Groups worth more than 0, most valuable first."
+    )

@@ -11,6 +11,8 @@ import numpy as np
 import flows
 from api.database import Database
 from api.stats.schemas import (
+    BedValueGroup,
+    BedValueStats,
     CapacityGapStats,
     CaseCount,
     GapRule,
@@ -25,6 +27,7 @@ from capacity.aggregates import AGE_BANDS, OccupancyRow, age_band, occupancy_by
 from capacity.clock import local_date
 from capacity.disclosure import PublishedCount, mean_wait_days, protect_tables, publish
 from capacity.regions import sorted_regions
+from matching.quiet import silence_solver_banner
 from store import Repository
 
 MIN_REGIONS_FOR_SPREAD = 3  # regions with a published mean wait
@@ -159,5 +162,34 @@ def capacity_gaps(db: Database, *, now: datetime, rulebook: Rulebook) -> Capacit
         cases=case_count(publish(len(built.gaps))),
         by_rule=[
             GapRule(rule=r, cases=case_count(publish(n))) for r, n in sorted(per_rule.items())
+        ],
+    )
+
+
+def bed_values(
+    db: Database, *, now: datetime, rulebook: Rulebook, time_limit: float
+) -> BedValueStats:
+    """The value of one more bed per placement type and region, from the LP, within
+    ``time_limit`` seconds (the round is read first; no transaction is held while solving)."""
+    with db.unit() as session:
+        inputs = flows.prepare_round(session, as_of=now, rulebook=rulebook)
+    silence_solver_banner()
+    report = flows.extra_bed_values(inputs.build(), time_limit=time_limit)
+    return BedValueStats(
+        as_of=report.as_of,
+        rulebook_version=report.rulebook_version,
+        horizon_days=report.horizon_days,
+        time_limit_seconds=report.time_limit,
+        complete=report.complete,
+        note=report.note,
+        skipped_facilities=list(report.skipped),
+        values=[
+            BedValueGroup(
+                placement_type=v.placement_type,
+                region_id=v.region_id,
+                facility_id=v.facility_id,
+                value=round(v.value, 2),
+            )
+            for v in report.values
         ],
     )

@@ -18,12 +18,14 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
 import yaml
+from sqlalchemy.orm import Session
 
 from api.database import Database
 from api.web.settings import WebSettings
@@ -145,8 +147,11 @@ def create(
     replications: int,
     settings: WebSettings | None = None,
     now: datetime | None = None,
+    plan: Mapping[str, Any] | None = None,
 ) -> StoredScenarioJob:
-    """Validate the files and store a queued job (start it with :func:`launch`).
+    """Validate the files and store a queued job (start it with :func:`launch`); with
+    ``plan``, a capacity-plan job (:mod:`api.web.plan_jobs`) whose second scenario the
+    worker plans.
 
     Raises
     ------
@@ -155,27 +160,60 @@ def create(
         10: six requests started six worker processes); counted in the write transaction,
         so two requests at once cannot both take the last place.
     """
+    with db.unit(immediate=True) as session:
+        return add(
+            session,
+            user=user,
+            sources=sources,
+            replications=replications,
+            settings=settings,
+            now=now,
+            plan=plan,
+        )
+
+
+def add(
+    session: Session,
+    *,
+    user: StoredUser,
+    sources: list[ScenarioSource],
+    replications: int,
+    settings: WebSettings | None = None,
+    now: datetime | None = None,
+    plan: Mapping[str, Any] | None = None,
+) -> StoredScenarioJob:
+    """:func:`create` in the caller's write transaction (the API's unit of work)."""
     runs = [scenario(s, replications=replications) for s in sources]
     total = sum(r.spec.replications * r.spec.horizon_days for r in runs)
+    if plan is not None:
+        total *= 2  # the planned scenario has the base's horizon and replications
     settings = settings or WebSettings()
     now = now or datetime.now(UTC)
     alive_since = now - timedelta(seconds=settings.scenario_time_limit + 2 * GRACE_S)
-    with db.unit(immediate=True) as session:
-        repo = ScenarioJobRepository(session)
-        if repo.active(since=alive_since) >= settings.scenario_jobs_at_once:
-            raise TooManyJobsError(settings.scenario_jobs_at_once)
-        job = repo.add(
-            created_by=user.name, sources=sources, replications=replications, progress_total=total
-        )
-        detail = {"files": ", ".join(s.name for s in sources), "replications": replications}
-        audit.record(
-            session,
-            actor=user.name,
-            action="scenario_job.create",
-            record_type="scenario_job",
-            record_id=str(job.id),
-            detail=detail,
-        )
+    repo = ScenarioJobRepository(session)
+    if repo.active(since=alive_since) >= settings.scenario_jobs_at_once:
+        raise TooManyJobsError(settings.scenario_jobs_at_once)
+    job = repo.add(
+        created_by=user.name,
+        sources=sources,
+        replications=replications,
+        progress_total=total,
+        plan=plan,
+    )
+    detail: dict[str, Any] = {
+        "files": ", ".join(s.name for s in sources),
+        "replications": replications,
+    }
+    if plan is not None:
+        detail["plan"] = dict(plan)
+    audit.record(
+        session,
+        actor=user.name,
+        action="scenario_job.create",
+        record_type="scenario_job",
+        record_id=str(job.id),
+        detail=detail,
+    )
     return job
 
 

@@ -23,12 +23,21 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from api.web.plan_jobs import plan_sources
 from api.web.scenario_jobs import scenario
 from capacity import CapacityError
 from capacity.disclosure import SMALL_CELL
 from matching import MatchingError
 from matching.quiet import silence_solver_banner
-from scenarios import ScenarioError, compare_plots, read_run, run_scenarios, write_run
+from scenarios import (
+    ScenarioError,
+    ScenarioResult,
+    compare_plots,
+    read_run,
+    run_scenarios,
+    write_run,
+)
+from scenarios.plan_check import paired_check
 from store import DatabaseSettings, make_engine, session_scope
 from store.service import JobStatus, ScenarioJobRepository
 
@@ -65,7 +74,7 @@ def _without_replications(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k != "replications"}
 
 
-def run_job(engine: Engine, job_id: int) -> str:
+def run_job(engine: Engine, job_id: int, time_limit: float = 3600.0) -> str:
     """Simulate the job's scenarios and store the results; returns the closing message."""
     t0 = time.perf_counter()
     with session_scope(engine) as session:
@@ -77,8 +86,14 @@ def run_job(engine: Engine, job_id: int) -> str:
             message="loading the scenarios",
             started_at=datetime.now(UTC),
         )
-    runs = [scenario(s, replications=job.replications) for s in job.sources]
     silence_solver_banner()
+    sources, plan = list(job.sources), None
+    if job.plan is not None:  # a capacity-plan job: plan the second scenario first
+        _set_message(engine, job_id, "planning the beds on today's round")
+        sources, plan = plan_sources(engine, job, time_limit=time_limit)
+        with session_scope(engine) as session:
+            ScenarioJobRepository(session).update(job_id, sources=sources)
+    runs = [scenario(s, replications=job.replications) for s in sources]
     results = run_scenarios(runs, progress=JobProgress(engine, job_id))
     with tempfile.TemporaryDirectory(prefix="opvang-job-") as tmp:
         folders = [write_run(r, Path(tmp) / f"run-{i}").folder for i, r in enumerate(results)]
@@ -90,6 +105,8 @@ def run_job(engine: Engine, job_id: int) -> str:
         "runs": [_without_replications(doc) for doc, _ in outputs],
         "charts": {name: base64.b64encode(png).decode("ascii") for name, png in charts.items()},
     }
+    if plan is not None:
+        result["plan"] = {**plan, "waits": _paired_waits(results)}
     message = f"finished in {time.perf_counter() - t0:.0f} s"
     with session_scope(engine) as session:
         ScenarioJobRepository(session).update(
@@ -100,6 +117,22 @@ def run_job(engine: Engine, job_id: int) -> str:
             result=result,
         )
     return message
+
+
+def _set_message(engine: Engine, job_id: int, message: str) -> None:
+    with session_scope(engine) as session:
+        ScenarioJobRepository(session).update(job_id, message=message)
+
+
+def _paired_waits(results: Sequence[ScenarioResult]) -> dict[str, Any]:
+    """The planned minus the base run's mean waits, paired by replication."""
+    check = paired_check(results[0], results[1])
+    return {
+        name: None
+        if change is None
+        else {"mean": change.mean, "ci95": change.ci95, "pairs": change.pairs}
+        for name, change in (("all_cases", check.all_cases), ("complex_cases", check.complex_cases))
+    }
 
 
 def _fail(engine: Engine, job_id: int, reason: str) -> None:
@@ -121,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        run_job(engine, job_id)
+        run_job(engine, job_id, time_limit)
     except TimeLimitError:
         _fail(engine, job_id, f"stopped: the run took longer than {time_limit:.0f} s")
     except (ScenarioError, CapacityError, MatchingError) as exc:

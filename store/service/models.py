@@ -93,6 +93,7 @@ class ScenarioJobRow(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a capacity-plan job's request
 
 
 class SchedulerLeaseRow(Base):

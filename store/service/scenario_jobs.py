@@ -59,6 +59,10 @@ class StoredScenarioJob:
         When the run began and ended.
     result
         The aggregated results (``None`` until done, and in job lists).
+    plan
+        A capacity-plan job's request (beds or budget, candidates, method; issue 15):
+        the job plans first and adds the planned scenario to ``sources``. ``None`` for a
+        plain scenario job.
     """
 
     id: int
@@ -73,6 +77,7 @@ class StoredScenarioJob:
     started_at: datetime | None
     finished_at: datetime | None
     result: Mapping[str, Any] | None = None
+    plan: Mapping[str, Any] | None = None
 
 
 def _job(row: ScenarioJobRow, *, with_result: bool) -> StoredScenarioJob:
@@ -89,6 +94,7 @@ def _job(row: ScenarioJobRow, *, with_result: bool) -> StoredScenarioJob:
         started_at=row.started_at,
         finished_at=row.finished_at,
         result=row.result if with_result else None,
+        plan=row.plan,
     )
 
 
@@ -111,8 +117,9 @@ class ScenarioJobRepository:
         sources: Sequence[ScenarioSource],
         replications: int,
         progress_total: int,
+        plan: Mapping[str, Any] | None = None,
     ) -> StoredScenarioJob:
-        """Store a new queued job."""
+        """Store a new queued job (with ``plan``: a capacity-plan job)."""
         values = {"created_by": created_by, "status": JobStatus.QUEUED.value}
         row = ScenarioJobRow(
             **checked(ScenarioJobRow, values),
@@ -120,6 +127,7 @@ class ScenarioJobRepository:
             replications=replications,
             progress_done=0,
             progress_total=progress_total,
+            plan=None if plan is None else dict(plan),
         )
         self._session.add(row)
         self._session.flush()
@@ -166,6 +174,8 @@ class ScenarioJobRepository:
         started_at: datetime | None = None,
         finished_at: datetime | None = None,
         result: Mapping[str, Any] | None = None,
+        sources: Sequence[ScenarioSource] | None = None,
+        progress_total: int | None = None,
     ) -> None:
         """Change a job: what is given is set, ``advance`` is added to the progress."""
         values: dict[str, Any] = {}
@@ -181,6 +191,10 @@ class ScenarioJobRepository:
             values["finished_at"] = finished_at
         if result is not None:
             values["result"] = dict(result)
+        if sources is not None:
+            values["sources"] = [{"name": s.name, "text": s.text} for s in sources]
+        if progress_total is not None:
+            values["progress_total"] = progress_total
         if values:
             self._session.execute(
                 update(ScenarioJobRow).where(ScenarioJobRow.id == job_id).values(**values)

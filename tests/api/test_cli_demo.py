@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app, demo
-from matching import MatchingError
-from matching.shadow import BedValues
+from api.cli import app
 
 
 @pytest.fixture
@@ -89,35 +87,3 @@ def test_demo_prints_the_national_picture_and_a_matching_round(in_tmp: Path):
     )
     assert second.exit_code == 0, second.output
     assert "demo dataset already loaded (nothing added)" in second.output
-
-
-class _Built:
-    """Just enough of a BuiltProblem for the demo's bed-value note."""
-
-    class problem:  # noqa: N801 - mimics the attribute
-        n_facilities = 3
-
-
-def test_demo_says_which_bed_values_were_not_computed(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(demo, "bed_values", lambda built, time_limit: BedValues((), ("F2",)))
-    values, note = demo._bed_values(_Built(), 2.0)  # type: ignore[arg-type]
-    assert list(values) == []
-    assert note == (
-        "Extra-bed values not computed within 2 s for 1 facility (F2); the table ranks the others."
-    )
-    every = BedValues((), ("F1", "F2", "F3"))
-    monkeypatch.setattr(demo, "bed_values", lambda built, time_limit: every)
-    _, note = demo._bed_values(_Built(), 2.0)  # type: ignore[arg-type]
-    assert note == (
-        "Extra-bed values not computed within 2 s for 3 facilities (F1, F2, F3); none was valued."
-    )
-
-
-def test_demo_goes_on_when_bed_values_fail(monkeypatch: pytest.MonkeyPatch):
-    def fail(built: object, time_limit: float) -> BedValues:
-        raise MatchingError("the LP relaxation could not be solved")
-
-    monkeypatch.setattr(demo, "bed_values", fail)
-    values, note = demo._bed_values(_Built(), 2.0)  # type: ignore[arg-type]
-    assert list(values) == []
-    assert note == "Extra-bed values skipped: the LP relaxation could not be solved"

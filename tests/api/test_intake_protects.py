@@ -72,6 +72,13 @@ def test_a_person_and_a_phone_number_is_refused_as_organisation(coord):
     message = _refused(
         coord, {"responsible_organisation": "Jan de Vries 06-12345678"}, "responsible_organisation"
     )
+    assert "looks like a phone number" in message  # the domain's personal-data check
+
+
+def test_an_organisation_not_on_the_list_is_refused(coord):
+    message = _refused(
+        coord, {"responsible_organisation": "Stichting Onbekend"}, "responsible_organisation"
+    )
     assert "is not on the list of organisations" in message
 
 

@@ -45,6 +45,14 @@ _app = create_app(ApiSettings(database_url=_world.url, max_matching_time_limit=1
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 
 
+@pytest.fixture(autouse=True)
+def no_job_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan job accepted here is stored, not run: no simulation process per example."""
+    from api.web import scenario_jobs
+
+    monkeypatch.setattr(scenario_jobs, "launch", lambda *args, **kwargs: None)
+
+
 @pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

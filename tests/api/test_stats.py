@@ -185,3 +185,56 @@ def test_waiting_stats_show_equity_by_group_and_the_regional_spread(fresh_world,
         for group in stats[table]:
             count = group["cases"]
             assert count["suppressed"] or count["value"] % 5 == 0
+
+
+# -- bed values (issue 15): supply, from the LP, never a case ----------------------------
+
+
+def test_bed_values_rank_the_binding_group(policy):
+    stats = policy.get("/v1/stats/bed-values").json()
+    assert stats["complete"] is True
+    assert stats["note"] is None
+    assert stats["skipped_facilities"] == []
+    assert stats["horizon_days"] == 60
+    # four adult EU women wait, ws-amsterdam has room for fewer: a bed there saves waiting;
+    # cosm-leeuwarden takes none of them, so it is worth nothing and left out
+    assert [(v["placement_type"], v["region_id"], v["facility_id"]) for v in stats["values"]] == [
+        ("womens_shelter", "amsterdam", "ws-amsterdam")
+    ]
+    assert stats["values"][0]["value"] > 0
+
+
+def test_bed_values_name_no_case(policy, fresh_world):
+    text = policy.get("/v1/stats/bed-values").text
+    assert "C-2026-" not in text
+
+
+def test_bed_values_refuse_a_time_limit_out_of_range(policy):
+    for bad in ("0", "61", "soon"):
+        answer = policy.get(f"/v1/stats/bed-values?time_limit={bad}")
+        assert answer.status_code == 422, bad
+        assert answer.json()["detail"][0]["loc"] == ["query", "time_limit"]
+
+
+def test_bed_values_say_when_they_are_incomplete(policy, monkeypatch):
+    import numpy as np
+
+    import matching.shadow
+
+    def out_of_time(problem, *, time_limit):  # no LP finished before the deadline
+        return np.full(problem.n_facilities, np.nan)
+
+    monkeypatch.setattr(matching.shadow, "facility_bed_values", out_of_time)
+    stats = policy.get("/v1/stats/bed-values?time_limit=1").json()
+    assert stats["complete"] is False
+    assert stats["values"] == []
+    assert sorted(stats["skipped_facilities"]) == ["cosm-leeuwarden", "ws-amsterdam"]
+    assert stats["note"].startswith("Extra-bed values not computed within 1 s for 2 facilities (")
+    assert stats["note"].endswith("); none was valued.")
+
+
+def test_bed_values_are_for_policymakers_and_admins(fresh_world, helpers):
+    with helpers.client_for(fresh_world.url) as client:
+        for who, status in (("coordinator", 403), ("reporter-hvo", 403), ("admin", 200)):
+            client.headers.update(fresh_world.auth(who))
+            assert client.get("/v1/stats/bed-values").status_code == status, who

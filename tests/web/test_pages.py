@@ -44,7 +44,7 @@ PAGES = {
         "/deadlines",
     ],
     "reporter-hvo": ["/availability"],
-    "policymaker": ["/capacity", "/scenarios"],
+    "policymaker": ["/capacity", "/bed-values", "/scenarios"],
     "admin": ["/admin/users", "/admin/audit", "/admin/audit?record_type=user&actor=admin"],
 }
 
@@ -83,6 +83,8 @@ def test_the_start_page_sends_each_role_to_its_first_page(quick_app, web):
         ("reporter-hvo", "/capacity"),
         ("reporter-hvo", "/scenarios"),
         ("coordinator", "/capacity"),
+        ("coordinator", "/bed-values"),
+        ("reporter-hvo", "/bed-values"),
         ("coordinator", "/availability"),
         ("coordinator", "/admin/users"),
         ("policymaker", "/admin/audit"),
@@ -263,6 +265,11 @@ def test_the_intake_form_registers_a_case_as_the_api_does(client, web, world):
         (
             {"responsible_organisation": "Jan de Vries 06-12345678"},
             "responsible_organisation",
+            "looks like a phone number",
+        ),
+        (
+            {"responsible_organisation": "Stichting Onbekend"},
+            "responsible_organisation",
             "is not on the list of organisations",
         ),
         ({"intake_date": "2999-01-01"}, "intake_date", "lies in the future"),
@@ -418,6 +425,26 @@ def test_the_capacity_page_has_beds_by_placement_type_in_each_region(quick_clien
     assert table["Leeuwarden"] == [f"{beds} / {free}", "-"]
     assert beds == "6"
     assert list(table) == ["Region", "Amsterdam", "Leeuwarden"]  # only regions with beds
+
+
+def test_the_bed_values_page_ranks_one_more_bed_per_type_and_region(quick_client, web):
+    web.sign_in(quick_client, "policymaker")
+    capacity = quick_client.get("/capacity").text
+    assert 'href="/bed-values"' in capacity  # in the navigation and in the capacity page
+    page = quick_client.get("/bed-values").text
+    table = _cells(page, "bed-values")
+    assert list(table) == ["Rank", "1"]
+    assert table["1"][:3] == ["Women's shelter", "Amsterdam", "ws-amsterdam"]
+    assert float(table["1"][3].replace(",", "")) > 0
+    assert "Incomplete" not in page
+    assert "C-2026-" not in page  # supply figures only, never a case
+
+
+def test_the_bed_values_page_refuses_a_bad_time_limit(quick_client, web):
+    web.sign_in(quick_client, "policymaker")
+    page = quick_client.get("/bed-values?time_limit=600")
+    assert page.status_code == 422
+    assert "time_limit: must be a whole number of seconds from 1 to 60" in page.text
 
 
 def test_the_map_names_its_marks_with_the_glossary_terms(quick_client, web):

@@ -53,6 +53,7 @@ def test_every_form_route_of_the_dashboard_is_known_here(quick_app):
         "/logout",
         "/matching",
         "/placements/{placement_id}/discharge",
+        "/plans",
         "/proposals/{proposal_id}/accept",
         "/proposals/{proposal_id}/decline",
         "/scenarios",

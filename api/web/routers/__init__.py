@@ -15,6 +15,7 @@ from api.web.routers import (
     imports,
     login,
     matching,
+    planning,
     policy,
 )
 
@@ -33,6 +34,7 @@ def pages_router() -> APIRouter:
         admin,
         imports,
         exports,
+        planning,
     ):
         router.include_router(part.router)
     return router

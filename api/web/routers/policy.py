@@ -18,6 +18,7 @@ from api.web.cases_view import type_name
 from api.web.csrf import Form
 from api.web.forms import FieldErrors, text, whole_number
 from api.web.pages import POLICYMAKERS, PageError, Policymaker, record_number, redirect, render
+from api.web.plan_view import plan_view
 from api.web.routers.login import web_settings
 from scenarios import InvalidScenarioError
 from scenarios.report import warnings
@@ -146,6 +147,7 @@ def scenario_job(request: Request, job_id: str, db: DatabaseDep, now: NowDep) ->
         "title": f"Scenario run {job.job.id}",
         "job": job,
         "labels": result["labels"] if result else [],
+        "plan": plan_view(result.get("plan")) if result else None,
         "headline": report.headline(result["labels"], result["runs"]) if result else [],
         "rows": report.comparison(result["runs"]) if result else [],
         "warnings": warnings(list(zip(result["labels"], result["runs"], strict=True)))

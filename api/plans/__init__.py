@@ -1,0 +1,1 @@
+"""``/v1/plans``: capacity-plan jobs for policymakers (issue 15)."""

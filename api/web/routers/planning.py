@@ -1,0 +1,161 @@
+"""Policymakers' planning pages (issue 15): the value of one more bed, and the form that
+starts a capacity-plan job (where N beds or EUR X a year do most good, checked by a
+paired simulation; the job's page is the scenario job page)."""
+
+from __future__ import annotations
+
+import math
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+import flows
+from api.deps import DatabaseDep, NowDep, RulebookDep, SettingsDep
+from api.stats import service as stats
+from api.web import plan_jobs
+from api.web import scenario_jobs as jobs
+from api.web.cases_view import region_name, type_name
+from api.web.csrf import Form
+from api.web.forms import FieldErrors, text, texts, whole_number
+from api.web.pages import POLICYMAKERS, PageError, Policymaker, redirect, render
+from api.web.routers.login import web_settings
+from capacity import CATALOGUE, REGIONS
+from scenarios import InvalidPlanError, InvalidScenarioError
+
+router = APIRouter()
+
+
+def _seconds(raw: str | None) -> float:
+    """The page's time limit: a whole number of seconds, 1 to the API's most."""
+    if raw is None or raw == "":
+        return flows.DEFAULT_BED_VALUE_SECONDS
+    most = int(flows.MAX_BED_VALUE_SECONDS)
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise PageError(422, f"time_limit: must be a whole number of seconds from 1 to {most}")
+    return float(raw)
+
+
+@router.get("/bed-values", dependencies=POLICYMAKERS)
+def bed_values(
+    request: Request,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+    time_limit: str | None = None,
+) -> HTMLResponse:
+    """The value of one more bed per placement type and region (the API's figures)."""
+    seconds = _seconds(time_limit)
+    context = {
+        "title": "Bed values",
+        "stats": stats.bed_values(db, now=now, rulebook=rulebook, time_limit=seconds),
+        "max_seconds": flows.MAX_BED_VALUE_SECONDS,
+        **_plan_form(request),
+    }
+    return render(request, "bed_values.html", context)
+
+
+PLAN_DEFAULTS = {
+    "beds": "10",
+    "budget": "",
+    "method": "lp",
+    "base": "national-demo.yaml",
+    "replications": "3",
+}
+
+
+def _plan_form(
+    request: Request,
+    values: dict[str, str] | None = None,
+    chosen: dict[str, list[str]] | None = None,
+    errors: FieldErrors | None = None,
+) -> dict[str, object]:
+    return {
+        "type_name": type_name,
+        "region_name": region_name,
+        "all_types": [(t.value, CATALOGUE[t].name) for t in CATALOGUE],
+        "all_regions": sorted(((r.id, r.name) for r in REGIONS), key=lambda r: r[1]),
+        "examples": jobs.EXAMPLES,
+        "values": values or PLAN_DEFAULTS,
+        "chosen": chosen or {"types": [], "regions": []},
+        "errors": errors or {},
+        "max_replications": web_settings(request).scenario_max_replications,
+    }
+
+
+def _budget(form: Form, errors: FieldErrors) -> float | None:
+    raw = text(form, "budget").replace(",", "").replace("_", "")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        errors["budget"] = "must be a number of euros a year"
+        return None
+    return value
+
+
+@router.post("/plans")
+async def start_plan(
+    request: Request,
+    form: Form,
+    user: Policymaker,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Check the request, store the plan job and start it; then its page."""
+    web = web_settings(request)
+    errors: FieldErrors = {}
+    status = 422
+    beds = whole_number(form, "beds", errors, required=False)
+    budget = _budget(form, errors)
+    replications = whole_number(form, "replications", errors)
+    if replications is not None and not 1 <= replications <= web.scenario_max_replications:
+        errors["replications"] = f"must be from 1 to {web.scenario_max_replications}"
+    plan = None
+    if not errors:
+        try:
+            plan = plan_jobs.request(
+                beds=beds,
+                budget=budget,
+                types=texts(form, "types"),
+                regions=texts(form, "regions"),
+                method=text(form, "method"),
+            )
+        except InvalidPlanError as exc:
+            errors[exc.field] = exc.reason
+    if plan is not None and replications is not None:
+        try:
+            job = await run_in_threadpool(
+                plan_jobs.create,
+                db,
+                user=user,
+                base=text(form, "base"),
+                plan=plan,
+                replications=replications,
+                settings=web,
+                now=now,
+            )
+        except InvalidScenarioError as exc:
+            errors["base"] = exc.reason
+        except jobs.TooManyJobsError as exc:
+            errors["form"] = str(exc)
+            status = 429
+        else:
+            jobs.launch(
+                db, job.id, database_url=settings.database_url, time_limit=web.scenario_time_limit
+            )
+            return redirect(f"/scenarios/jobs/{job.id}")
+    values = {k: text(form, k) for k in PLAN_DEFAULTS}
+    chosen = {k: texts(form, k) for k in ("types", "regions")}
+    context = {
+        "title": "Plan beds",
+        **_plan_form(request, values, chosen, errors),
+    }
+    page = render(request, "plan_form.html", context, status_code=status)
+    if status == 429:
+        page.headers["Retry-After"] = "60"
+    return page
