@@ -158,3 +158,12 @@ def test_the_escalations_page_lists_cases_over_their_target_per_organisation(qui
     assert "No case is over its target." in none
     web.sign_in(quick_client, "policymaker")
     assert quick_client.get("/escalations").status_code == 403
+
+
+def test_an_error_page_for_a_bad_address_speaks_in_words(quick_client, web):
+    web.sign_in(quick_client, "coordinator")
+    page = quick_client.get("/escalations", params={"organisation": "x" * 201})
+    assert page.status_code == 422
+    assert "<h1>Invalid input</h1>" in page.text
+    assert "Input should" not in page.text
+    assert "organisation: " in page.text
