@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from capacity import WAITING_LIST, Case, CaseStatus, Priority, Rulebook
-from flows.waiting_reason import WaitingReason, WaitKind, reason_of
+from flows.waiting_reason import WaitingReason, WaitKind, facility_ids, reason_of
 from store import (
     CaseOrder,
     DecisionRepository,
     ProposalStatus,
     Repository,
     StoredProposal,
+    WaitRecord,
     find_cases,
 )
 
@@ -126,24 +127,29 @@ def waiting_states(
     if not unproposed and not proposed_late:
         return out
     decisions = DecisionRepository(session)
-    facilities = {f.id: f for f in Repository(session).facilities()}
+    runs, _ = decisions.runs(limit=1)
+    latest = runs[0] if runs else None
+    late_waits: dict[str, tuple[int, WaitRecord]] = {}
     for run_id, case_ids in proposed_late.items():
-        waits = {w.case_id: w for w in decisions.run(run_id).record.waits}
-        for case_id in case_ids:
-            if (wait := waits.get(case_id)) is not None:
-                late = reason_of(wait, run_id=run_id, facilities=facilities)
-                out[case_id] = (out[case_id][0], late)
+        run = latest if latest is not None and latest.id == run_id else decisions.run(run_id)
+        waits = {w.case_id: w for w in run.record.waits}
+        late_waits |= {c: (run_id, waits[c]) for c in case_ids if c in waits}
+    own = {w.case_id: w for w in latest.record.waits} if latest is not None else {}
+    named = facility_ids(
+        [w for _, w in late_waits.values()] + [own[c] for c in unproposed if c in own]
+    )
+    facilities = {f.id: f for f in Repository(session).facilities(named)} if named else {}
+    for case_id, (run_id, late_wait) in late_waits.items():
+        late = reason_of(late_wait, run_id=run_id, facilities=facilities)
+        out[case_id] = (out[case_id][0], late)
     if not unproposed:
         return out
-    runs, _ = decisions.runs(limit=1)
-    if not runs:
+    if latest is None:
         none = (ExpectedStart(None, ExpectedStartBasis.NO_RUN), WaitingReason(WaitKind.NO_RUN))
         return out | dict.fromkeys(unproposed, none)
-    latest = runs[0]
     proposed = {p.case_id for p in decisions.proposals(run_id=latest.id, case_ids=unproposed)}
-    waits = {w.case_id: w for w in latest.record.waits}
     for case_id in unproposed:
-        wait = waits.get(case_id)
+        wait = own.get(case_id)
         if case_id in proposed or wait is None:
             reason = WaitingReason(WaitKind.AWAITING_RUN, run_id=latest.id)
         else:

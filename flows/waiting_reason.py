@@ -14,7 +14,7 @@ the facilities free up on day 55, and then the budget cannot pay): the first of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -133,6 +133,17 @@ class WaitingReason:
     run_text: str = ""
 
 
+def facility_ids(waits: Iterable[WaitRecord]) -> set[str]:
+    """The facilities these wait records name (all a reason may need to look up)."""
+    named: set[str] = set()
+    for w in waits:
+        named.update(b.facility_id for b in w.binds if b.facility_id is not None)
+        named.update(f for f, _ in w.closest[:1])
+        if w.extra_bed is not None:
+            named.add(w.extra_bed.facility_id)
+    return named
+
+
 def binding(wait: WaitRecord) -> tuple[WaitKind, BindRecord | None]:
     """The binding reason of a run's wait record, and the binding it rests on."""
     if wait.capacity_gap:
@@ -231,7 +242,8 @@ def run_waits(session: Session, run_id: int) -> RunWaits:
     decisions = DecisionRepository(session)
     run = decisions.run(run_id)
     proposed = {p.case_id for p in decisions.proposals(run_id=run_id)}
-    facilities = {f.id: f for f in Repository(session).facilities()}
+    named = facility_ids(run.record.waits)
+    facilities = {f.id: f for f in Repository(session).facilities(named)}
     found: dict[WaitKind, list[tuple[str, WaitingReason]]] = {}
     for wait in run.record.waits:
         if wait.case_id in proposed:

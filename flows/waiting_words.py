@@ -95,10 +95,8 @@ def sentence(reason: WaitingReason) -> str:
         )
     if kind is WaitKind.BUDGET:
         where = "" if best is None else f" at {_facility(best.facility)}{_from(reason.date)}"
-        return (
-            f"The budget of {reason.stream} is exhausted: in {run} it could not pay for a "
-            f"placement{where}."
-        )
+        stream = f"The budget of {reason.stream}" if reason.stream else "A funding budget"
+        return f"{stream} is exhausted: in {run} it could not pay for a placement{where}."
     if kind is WaitKind.KEPT_FOR_HIGHER_PRIORITY:
         where = "" if best is None else f" at {_facility(best.facility)}"
         who = ", ".join(reason.cases) or "other cases"
@@ -113,7 +111,8 @@ def sentence(reason: WaitingReason) -> str:
         )
     if kind is WaitKind.FULL_UNTIL:
         where = "" if best is None else f" The first to free a bed: {_facility(best.facility)}."
-        return f"In {run}, the eligible facilities were full until {reason.date}.{where}"
+        until = "" if reason.date is None else f" until {reason.date.isoformat()}"
+        return f"In {run}, the eligible facilities were full{until}.{where}"
     if kind is WaitKind.SOLVE_STOPPED:
         where = "" if best is None else f" at {_facility(best.facility)}{_from(reason.date)}"
         return f"A start fits{where}; {run} stopped before finding it: the next round will."
@@ -131,9 +130,10 @@ def change_text(change: Change) -> str:
             f"{_from(change.start_date)}."
         )
     if change.kind is ChangeKind.BUDGET:
+        stream = change.stream or "its funding stream"
         if change.amount is None:
-            return f"More budget in {change.stream} would pay for the placement."
-        return f"EUR {change.amount:,.0f} more in {change.stream} would pay for the placement."
+            return f"More budget in {stream} would pay for the placement."
+        return f"EUR {change.amount:,.0f} more in {stream} would pay for the placement."
     rules = ", ".join(f"{rule} ({n} facilities)" for rule, n in change.rules)
     return f"A facility that meets these rules, which keep every facility out now: {rules}."
 

@@ -7,7 +7,7 @@ so that a unit of work, its audit entries included, is kept or dropped as a whol
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -84,10 +84,12 @@ class Repository:
         rows = self._session.scalars(select(FundingStreamRow).order_by(FundingStreamRow.id))
         return [m.to_funding_stream(r) for r in rows]
 
-    def facilities(self) -> list[Facility]:
-        """All facilities, by id."""
-        rows = self._session.scalars(select(FacilityRow).order_by(FacilityRow.id))
-        return [m.to_facility(r) for r in rows]
+    def facilities(self, ids: Collection[str] | None = None) -> list[Facility]:
+        """All facilities (or those of ``ids``), by id."""
+        query = select(FacilityRow).order_by(FacilityRow.id)
+        if ids is not None:
+            query = query.where(FacilityRow.id.in_(sorted(ids)))
+        return [m.to_facility(r) for r in self._session.scalars(query)]
 
     def facility(self, facility_id: str) -> Facility:
         """One facility.

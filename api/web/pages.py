@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from api.auth.roles import Role
 from api.errors import audit_refusal
+from api.web.forms import human_message
 from capacity.clock import LOCAL_TZ
 from store.service import StoredSession, StoredUser
 
@@ -224,7 +225,8 @@ def _message(response: Response) -> str:
     if isinstance(detail, list) and detail:
         first = detail[0]
         where = " ".join(str(x) for x in first.get("loc", ())[1:])
-        return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+        said = human_message(first)  # in words, never "Input should be ..." (issue 14)
+        return f"{where}: {said}" if where else said
     return str(detail) if detail else "The request could not be served."
 
 

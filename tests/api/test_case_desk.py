@@ -110,20 +110,22 @@ def test_cases_over_their_class_target_are_escalated_to_their_organisation_and_t
         "exploitation_type": "sexual",
         "region_signalled": "amsterdam",
         "region_of_exploitation": "utrecht",
-        "responsible_organisation": "Fier",
+        "responsible_organisation": "CoMensha",
         "intake_date": (today - timedelta(days=70)).isoformat(),
     }
-    case = coord.post("/v1/cases", json=old).json()
+    created = coord.post("/v1/cases", json=old)
+    assert created.status_code == 201, created.text
+    case = created.json()
     desk = coord.get("/v1/escalations").json()
     assert desk["count"] == 1
     (line,) = desk["data"]
     assert line["case"]["id"] == case["id"]
     assert (line["target_days"], line["days_over"]) == (56, 14)
     assert line["case"]["waiting_reason"]["kind"] == "awaiting_run"
-    assert desk["organisations"] == [{"organisation": "Fier", "count": 1}]
-    mine = coord.get("/v1/escalations", params={"organisation": "Fier"}).json()
+    assert desk["organisations"] == [{"organisation": "CoMensha", "count": 1}]
+    mine = coord.get("/v1/escalations", params={"organisation": "CoMensha"}).json()
     assert mine["count"] == 1
-    others = coord.get("/v1/escalations", params={"organisation": "CoMensha"}).json()
+    others = coord.get("/v1/escalations", params={"organisation": "Fier"}).json()
     assert others["count"] == 0
     assert coord.get("/v1/escalations", params={"organisation": ""}).status_code == 422
     withdrawn = coord.post(f"/v1/cases/{case['id']}/withdraw")

@@ -10,9 +10,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capacity.clock import local_date
-from flows import WaitKind, binding
+from flows import WaitKind, binding, reason_of
+from flows.waiting_reason import BINDING_ORDER
+from flows.waiting_words import change_text, label, sentence
 from store import BindRecord, ExtraBedRecord, ProposalDraft, WaitRecord
 
 MAN = {
@@ -152,3 +156,56 @@ def test_a_proposal_that_starts_later_says_why_not_earlier(world, helpers, coord
     assert case["waiting_reason"]["date"] == later.isoformat()
     on_time = coord.get("/v1/cases/C-2026-0001").json()  # proposed from today: nothing kept it
     assert on_time["waiting_reason"] is None
+
+
+BIND_KINDS = ["capacity_gap", "declined", "full_until", "full_horizon", "budget", "outranked"]
+BIND_KINDS += ["penalty", "improvable"]
+
+
+@st.composite
+def wait_records(draw):
+    """Any wait record a run could store (facilities known or not)."""
+    day = st.one_of(st.none(), st.dates())
+    binds = draw(
+        st.lists(
+            st.builds(
+                BindRecord,
+                kind=st.sampled_from(BIND_KINDS),
+                text=st.just("..."),
+                date=day,
+                stream=st.one_of(st.none(), st.just("vws-omm")),
+                facility_id=st.one_of(st.none(), st.sampled_from(["ws-amsterdam", "gone"])),
+                amount=st.one_of(st.none(), st.floats(0, 1e6)),
+                cases=st.lists(st.just("C-2026-0001"), max_size=2).map(tuple),
+                higher_priority=st.booleans(),
+            ),
+            max_size=4,
+        )
+    )
+    gap = draw(st.booleans())
+    return WaitRecord(
+        "C-1",
+        draw(day),
+        "run text",
+        capacity_gap=gap,
+        binds=tuple(binds),
+        extra_bed=draw(
+            st.one_of(
+                st.none(), st.builds(ExtraBedRecord, st.just("gone"), st.dates(), st.floats(0, 9))
+            )
+        ),
+        failing_rules=(("gender", 3),) if gap else (),
+        closest=(("ws-amsterdam", ("admits women only",)),) if gap and draw(st.booleans()) else (),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(wait_records())
+def test_every_wait_record_gets_one_reason_in_words_that_never_say_none(wait):
+    reason = reason_of(wait, run_id=7, facilities={})
+    kinds = [b.kind for b in wait.binds]
+    expected = next((k for b, k in BINDING_ORDER if b in kinds), WaitKind.BEYOND_HORIZON)
+    assert reason.kind is (WaitKind.CAPACITY_GAP if wait.capacity_gap else expected)
+    for text in (label(reason), sentence(reason), *(change_text(c) for c in reason.changes)):
+        assert text
+        assert "None" not in text

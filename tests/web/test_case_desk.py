@@ -142,19 +142,28 @@ def test_the_escalations_page_lists_cases_over_their_target_per_organisation(qui
         "gender": "female",
         "residence_status": "eu",
         "exploitation_type": "sexual",
-        "responsible_organisation": "Fier",
+        "responsible_organisation": "CoMensha",
         "intake_date": (date.today() - timedelta(days=70)).isoformat(),
         "csrf_token": token,
     }
     created = quick_client.post("/cases/new", data=old)
-    assert created.status_code == 303
+    assert created.status_code == 303, created.text
     case_id = created.headers["location"].split("/")[2].split("?")[0]
     page = quick_client.get("/escalations").text
     assert "standard: 56 days" in page
     assert f'<tr data-case="{case_id}">' in page
-    assert '<option value="Fier">Fier (1)</option>' in page
+    assert '<option value="CoMensha">CoMensha (1)</option>' in page
     assert "1 escalated case; 1 in the country." in page
-    none = quick_client.get("/escalations", params={"organisation": "CoMensha"}).text
+    none = quick_client.get("/escalations", params={"organisation": "Fier"}).text
     assert "No case is over its target." in none
     web.sign_in(quick_client, "policymaker")
     assert quick_client.get("/escalations").status_code == 403
+
+
+def test_an_error_page_for_a_bad_address_speaks_in_words(quick_client, web):
+    web.sign_in(quick_client, "coordinator")
+    page = quick_client.get("/escalations", params={"organisation": "x" * 201})
+    assert page.status_code == 422
+    assert "<h1>Invalid input</h1>" in page.text
+    assert "Input should" not in page.text
+    assert "organisation: " in page.text
