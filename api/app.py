@@ -22,6 +22,7 @@ from api.auth.router import router as users_router
 from api.cases.router import router as cases_router
 from api.database import Database
 from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.escalations.router import router as escalations_router
 from api.facilities.router import router as facilities_router
 from api.matching_runs.router import router as runs_router
 from api.placements.router import router as placements_router
@@ -61,6 +62,7 @@ def _v1_router() -> APIRouter:
         regions_router,
         facilities_router,
         cases_router,
+        escalations_router,
         runs_router,
         rounds_router,
         proposals_router,

@@ -12,16 +12,20 @@ from flows import waiting_words
 from flows.cases import register, withdraw
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.escalations import Escalation, escalations
+from flows.forecast import demand_forecast
 from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.round import RoundInputs, prepare_round
 from flows.round_export import ExportedRound, export_round
+from flows.timeline import TimelineEvent, case_timeline
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
     Page,
     WaitingLine,
+    WaitingOrder,
     cases_by_priority,
     expected_starts,
     line,
@@ -46,6 +50,7 @@ __all__ = [
     "ChangeKind",
     "ConflictError",
     "DeclineReason",
+    "Escalation",
     "ExpectedStart",
     "ExpectedStartBasis",
     "ExportedRound",
@@ -57,14 +62,19 @@ __all__ = [
     "RoundInputs",
     "RunWaits",
     "SolvedRound",
+    "TimelineEvent",
     "WaitKind",
     "WaitingLine",
+    "WaitingOrder",
     "WaitingReason",
     "accept",
     "binding",
+    "case_timeline",
     "cases_by_priority",
     "decline",
+    "demand_forecast",
     "discharge",
+    "escalations",
     "expected_starts",
     "export_round",
     "keep_apart",

@@ -171,6 +171,7 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
                 facility_id=b.facility,
                 amount=b.amount,
                 cases=b.cases,
+                higher_priority=b.higher_priority,
             )
             for b in w.binds
         ),

@@ -111,6 +111,9 @@ class WaitingReason:
         The funding stream whose budget binds.
     cases
         Kept for a higher-priority case: the cases the round gave the bed to.
+    higher_priority
+        Each of ``cases`` weighs at least as much (else the round gave the bed to them
+        because that saves more weighted waiting days in all).
     next_best
         The facility that came closest.
     changes
@@ -124,6 +127,7 @@ class WaitingReason:
     date: date | None = None
     stream: str | None = None
     cases: tuple[str, ...] = ()
+    higher_priority: bool = False
     next_best: NextBest | None = None
     changes: tuple[Change, ...] = ()
     run_text: str = ""
@@ -191,6 +195,7 @@ def reason_of(
         date=None if bind is None else bind.date,
         stream=None if bind is None else bind.stream,
         cases=() if bind is None else bind.cases,
+        higher_priority=bind is not None and bind.higher_priority,
         next_best=next_best,
         changes=tuple(changes),
         run_text=wait.text,

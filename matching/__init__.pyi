@@ -2,6 +2,7 @@
 # loads each name when it is first used (issue 17: `opvang solve` started in 3.9 s).
 
 from .build import BuiltProblem, build_problem
+from .columns import OptionColumns, assemble_problem
 from .errors import InvalidParamsError, InvalidProblemError, MatchingError
 from .explain import (
     Alternative,
@@ -39,6 +40,7 @@ __all__ = [
     "MatchingProblem",
     "Method",
     "Observer",
+    "OptionColumns",
     "Progress",
     "ProposalExplanation",
     "SolveParams",
@@ -46,6 +48,7 @@ __all__ = [
     "StageLog",
     "Status",
     "WaitExplanation",
+    "assemble_problem",
     "bed_values",
     "build_problem",
     "explain",

@@ -99,6 +99,7 @@ class Binding:
     facility: str | None = None
     amount: float | None = None  # budget: euros short of paying for the placement
     cases: tuple[str, ...] = ()  # outranked: the cases of this round that took the bed
+    higher_priority: bool = False  # outranked: each of them weighs at least as much
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +387,11 @@ class _Context:
             if higher
             else f"{_cases(len(takers))} {named}: that saves more weighted waiting days in all."
         )
-        return [Binding(BindKind.OUTRANKED, text, day=d, facility=fid, cases=ids)]
+        return [
+            Binding(
+                BindKind.OUTRANKED, text, day=d, facility=fid, cases=ids, higher_priority=higher
+            )
+        ]
 
     def _budget(self, s: int, k: int, d: int, spent: npt.NDArray[np.float64]) -> Binding:
         sid = self.p.stream_ids[s]

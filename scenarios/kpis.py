@@ -21,6 +21,7 @@ from capacity.aggregates import age_band
 from matching import Status
 from scenarios.events import (
     Arrived,
+    BedKept,
     BedsChanged,
     BudgetChanged,
     Discharged,
@@ -154,6 +155,11 @@ def replication_kpis(trace: Trace) -> Kpis:
         "weighted_wait_days_by_class": weighted_wait_by_class(trace),
         "equity": equity(cases),
     }
+    if (kept := trace.of(BedKept)) or info.policy == "anticipatory":
+        kpis["anticipation"] = {
+            "beds_kept": len(kept),
+            "expected_saving_days": float(sum(k.expected_saving for k in kept)),
+        }
     if info.policy_notes:
         kpis["policy"] = dict(info.policy_notes)
     return kpis

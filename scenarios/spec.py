@@ -28,6 +28,7 @@ DEFAULT_ROUND_TIME_LIMIT = 5.0  # seconds of wall clock per optimised round
 DEFAULT_OUT_OF_REGION_AFTER_DAYS = 14  # days a regional case waits before other regions help
 DEFAULT_ANTICIPATION_SAMPLES = 8  # sampled futures per anticipatory round
 DEFAULT_FORECAST_WINDOW_DAYS = 365  # days of intake history the forecast looks back over
+DEFAULT_HOLD_DAYS = 7  # days: a bed is kept only for arrivals expected this soon
 DEFAULT_MIN_HISTORY_DAYS = 14  # days of history before a round anticipates at all
 DEFAULT_HINDSIGHT_TIME_LIMIT = 300.0  # seconds: restricted LP and MIP (the bound LP is not cut)
 
@@ -44,6 +45,7 @@ class Policy(StrEnum):
     FIFO = "fifo"
     CURRENT_PRACTICE = "current-practice"
     HINDSIGHT = "hindsight"
+    ANTICIPATORY = "anticipatory"
 
 
 class Cadence(StrEnum):
@@ -245,7 +247,7 @@ class RateSource(StrEnum):
     """Where the anticipatory policy's arrival rates come from (issue 13)."""
 
     ESTIMATED = "estimated"  # from the simulated history up to the round
-    TRUE = "true"  # the scenario file's demand classes (what no live system knows)
+    TRUE = "true-rates"  # the scenario file's demand classes (what no live system knows)
 
 
 class AnticipationSpec(_Strict):
@@ -255,6 +257,7 @@ class AnticipationSpec(_Strict):
     rates: RateSource = RateSource.ESTIMATED
     window_days: PositiveInt = DEFAULT_FORECAST_WINDOW_DAYS
     min_history_days: NonNegativeInt = DEFAULT_MIN_HISTORY_DAYS
+    hold_days: PositiveInt = DEFAULT_HOLD_DAYS
     scale: NonNegativeFloat = 1.0
 
 

@@ -18,6 +18,7 @@ Typical use::
 
 from store import audit
 from store.audit import AuditDetail, AuditEntry
+from store.case_search import CaseOrder, find_cases
 from store.decisions import (
     AlternativeRecord,
     BindRecord,
@@ -68,6 +69,7 @@ __all__ = [
     "AuditDetail",
     "AuditEntry",
     "BindRecord",
+    "CaseOrder",
     "DatabaseSettings",
     "DecisionRepository",
     "DuplicateRecordError",
@@ -96,6 +98,7 @@ __all__ = [
     "downgrade",
     "ensure_database",
     "facility_snapshot",
+    "find_cases",
     "is_sqlite",
     "make_engine",
     "report_history",

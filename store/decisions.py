@@ -61,6 +61,8 @@ class BindRecord:
         For a budget: the euros short of paying for the placement.
     cases
         For ``outranked``: the cases of the run that took the bed.
+    higher_priority
+        For ``outranked``: each of those cases weighs at least as much as this one.
     """
 
     kind: BindKind
@@ -70,6 +72,7 @@ class BindRecord:
     facility_id: str | None = None
     amount: float | None = None
     cases: tuple[str, ...] = ()
+    higher_priority: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ class WaitRecord:
                     "facility_id": b.facility_id,
                     "amount": b.amount,
                     "cases": list(b.cases),
+                    "higher_priority": b.higher_priority,
                 }
                 for b in self.binds
             ],
@@ -163,6 +167,7 @@ class WaitRecord:
                     facility_id=b.get("facility_id"),
                     amount=b.get("amount"),
                     cases=tuple(b.get("cases") or ()),
+                    higher_priority=bool(b.get("higher_priority", False)),
                 )
                 for b in data.get("binds", ())
             ),

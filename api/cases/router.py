@@ -7,15 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request, status
 
+import flows
 from api.auth.roles import Role
 from api.cases import service
 from api.cases.schemas import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_PATTERN,
     CaseCreate,
     CasePublic,
     CasesPublic,
     KeepApartPublic,
     KeepApartSet,
     KeepApartsPublic,
+    TimelinePublic,
 )
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
 from api.errors import CONFLICT, NOT_FOUND, FieldError
@@ -71,15 +75,32 @@ def list_cases(
     ] = None,
     region: Annotated[str | None, Query(description="Region where the case was signalled.")] = None,
     complexity: Annotated[str | None, Query(description="Complexity class.")] = None,
+    search: Annotated[
+        str | None,
+        Query(
+            max_length=SEARCH_MAX_LENGTH,
+            pattern=SEARCH_PATTERN,
+            description="Part of a case id (letters, digits, hyphens), e.g. `0157`.",
+        ),
+    ] = None,
+    sort: Annotated[
+        flows.WaitingOrder,
+        Query(
+            description="`priority` (the rulebook's: weight highest first, then longest "
+            "wait), `longest_wait` (intake date, oldest first) or `case_id`."
+        ),
+    ] = flows.WaitingOrder.PRIORITY,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CasesPublic:
-    """Cases by priority, highest first, with expected start dates.
+    """Cases by priority (or `sort`), with expected start dates and why each waits.
 
     `status=waiting` is the national waiting list: every case waiting for a placement,
     with a pending proposal (status `proposed`) or without; `status=proposed` only those
     with one. Each line's `expected_start` is its proposal's start date or, without one,
-    the latest matching run's plan; `expected_start_basis` says which, or why it is null.
+    the latest matching run's plan; `expected_start_basis` says which, or why it is null;
+    `waiting_reason` says why a case without a proposal waits. `count` is the number of
+    cases that match; `limit` and `offset` page through them.
     """
     if region is not None and region not in region_ids():
         raise FieldError(["query", "region"], f"unknown region {region!r}")
@@ -90,6 +111,8 @@ def list_cases(
         statuses=WAITING_LIST if waiting_list else None,
         region=region,
         complexity=complexity,
+        search=search,
+        sort=sort,
         limit=limit,
         offset=offset,
         user=user,
@@ -104,6 +127,13 @@ def get_case(
 ) -> CasePublic:
     """One case record (reading it is audited)."""
     return service.get(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
+
+
+@router.get("/{case_id}/timeline", responses=NOT_FOUND)
+def get_timeline(case_id: str, db: DatabaseDep, user: CurrentUser) -> TimelinePublic:
+    """What happened to the case and who did it, oldest first: registration, who opened
+    the record, each proposal and the decision on it, placement, discharge, withdrawal."""
+    return service.timeline(db, case_id=case_id, user=user)
 
 
 @router.post("/{case_id}/withdraw", response_model=CasePublic, responses={**NOT_FOUND, **CONFLICT})

@@ -41,6 +41,9 @@ class BindingPublic(BaseModel):
     facility_id: str | None = Field(None, description="The facility the reason is about.")
     amount: float | None = Field(None, description="budget: euros short of paying for it.")
     cases: list[str] = Field(default_factory=list, description="outranked: who took the bed.")
+    higher_priority: bool = Field(
+        False, description="outranked: each case that took the bed weighs at least as much."
+    )
 
 
 class ExtraBedPublic(BaseModel):

@@ -62,6 +62,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/waiting-list", "Waiting list", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/cases/new", "New case (intake)", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/matching", "Matching rounds", frozenset({Role.INTAKE_COORDINATOR})),
+    NavItem("/escalations", "Escalations", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/availability", "Availability reports", frozenset({Role.REGION_REPORTER})),
     NavItem("/capacity", "Capacity", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),

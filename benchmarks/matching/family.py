@@ -59,13 +59,17 @@ def _gap(objective: float, bound: float) -> float:
 def _totals(row: dict[str, Any]) -> list[tuple[float, float, float]]:
     """(seconds, objective, bound) of the whole problem after each event, once every
     independent part has reported (each event is one part's best plan and bound)."""
+    events = row.get("part_events", [])
+    final: dict[int, float] = {part: objective for part, _, _, objective, _ in events}
+    # cases with no option are in no part: their waiting is in the result's objective only
+    offset = row.get("objective", 0.0) - sum(final.values()) if final else 0.0
     latest: dict[int, tuple[float, float]] = {}
     out = []
-    for part, parts, seconds, objective, bound in row.get("part_events", []):
+    for part, parts, seconds, objective, bound in events:
         latest[part] = (objective, bound)
         if len(latest) == parts:
             total = sum(o for o, _ in latest.values()), sum(b for _, b in latest.values())
-            out.append((float(seconds), *total))
+            out.append((float(seconds), total[0] + offset, total[1] + offset))
     return out
 
 

@@ -24,11 +24,35 @@ RoundStatus = Status | RoundKind  # a solver's status (matching.Status), or how 
 
 
 @dataclass(frozen=True, slots=True)
+class KeptBed:
+    """A bed the round keeps for expected arrivals instead of placing a case in it.
+
+    Parameters
+    ----------
+    case
+        Index of the case the bed was not given to (it keeps waiting).
+    facility
+        Index of the facility.
+    profile_class
+        The profile class of the expected arrivals that would use the bed most.
+    expected_saving
+        Expected priority-weighted waiting days saved by keeping it.
+    """
+
+    case: int
+    facility: int
+    profile_class: str
+    expected_saving: float
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
-    """A round's placements, as (case index, facility index) pairs, and its status."""
+    """A round's placements, as (case index, facility index) pairs, its status and the
+    beds it keeps for expected arrivals."""
 
     placements: list[tuple[int, int]] = field(default_factory=list)
     status: RoundStatus = RULE
+    kept: tuple[KeptBed, ...] = ()
 
 
 class PolicyRule(Protocol):

@@ -88,6 +88,8 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/cases", COORD, CASE, True),
     Endpoint("GET", "/v1/cases?status=waiting", COORD),
     Endpoint("GET", "/v1/cases/C-2026-0001", COORD),
+    Endpoint("GET", "/v1/cases/C-2026-0001/timeline", COORD),
+    Endpoint("GET", "/v1/escalations", COORD),
     Endpoint("POST", "/v1/cases/C-2026-0003/withdraw", COORD, None, True),
     Endpoint("GET", "/v1/cases/C-2026-0001/keep-apart", COORD),
     Endpoint(
@@ -178,6 +180,8 @@ def test_policymakers_never_see_a_case_record_or_a_proposal(shared):
     for path in (
         "/v1/cases",
         "/v1/cases/C-2026-0001",
+        "/v1/cases/C-2026-0001/timeline",
+        "/v1/escalations",
         f"/v1/proposals/{world.proposal_ids[0]}",
         f"/v1/matching-runs/{world.run_id}",
         "/v1/placements",

@@ -13,7 +13,7 @@ import pytest
 
 from capacity.clock import local_date
 from flows import WaitKind, binding
-from store import BindRecord, ExtraBedRecord, WaitRecord
+from store import BindRecord, ExtraBedRecord, ProposalDraft, WaitRecord
 
 MAN = {
     "age": 40,
@@ -56,7 +56,9 @@ def test_each_case_without_a_proposal_carries_the_runs_binding_reason(coord):
     assert kept["kind"] == "kept_for_higher_priority"
     assert set(kept["cases"]) == proposed  # the two who waited longest took the beds
     assert kept["next_best"]["facility_id"] == "ws-amsterdam"
-    assert "gave it to" in kept["text"]
+    assert kept["higher_priority"] is True
+    assert "kept it for" in kept["text"]
+    assert kept["text"].endswith("of higher priority.")
     listed = coord.get("/v1/cases", params={"status": "waiting"}).json()["data"]
     by_id = {line["id"]: line for line in listed}
     assert by_id["C-2026-0001"]["waiting_reason"] == kept
@@ -111,7 +113,7 @@ def test_a_budget_bound_case_names_the_stream_the_next_best_facility_and_the_cha
     assert changes["budget"]["text"] == "EUR 62,915 more in vws-omm would pay for the placement."
     bed = changes["extra_bed"]
     assert (bed["placement_type"], bed["region_id"]) == ("womens_shelter", "amsterdam")
-    assert bed["text"].startswith("One more Women's shelter bed in Amsterdam")
+    assert bed["text"].startswith("One more bed of type Women's shelter in Amsterdam")
     # a case the latest run did not consider awaits the next round
     other = coord.get("/v1/cases/C-2026-0004").json()["waiting_reason"]
     assert other["kind"] == "awaiting_run"
@@ -133,3 +135,20 @@ def test_a_budget_bound_case_names_the_stream_the_next_best_facility_and_the_cha
 def test_the_binding_reason_is_the_first_binding_in_the_order(kinds, expected):
     wait = WaitRecord("C-1", None, "", binds=tuple(BindRecord(k, k) for k in kinds))
     assert binding(wait)[0] is expected
+
+
+def test_a_proposal_that_starts_later_says_why_not_earlier(world, helpers, coord):
+    now = datetime.now(UTC)
+    today = local_date(now)
+    later = today + timedelta(days=5)
+    draft = ProposalDraft("C-2026-0003", helpers.OWN_FACILITY, 1, later, "Meets: all criteria.")
+    full = BindRecord("full_until", "full", date=later, facility_id=helpers.OWN_FACILITY)
+    wait = WaitRecord("C-2026-0003", later, "Full until then.", binds=(full,))
+    helpers.add_run(world.url, [draft], as_of=now, waits=(wait,))
+    case = coord.get("/v1/cases/C-2026-0003").json()
+    assert (case["status"], case["expected_start"]) == ("proposed", later.isoformat())
+    assert case["expected_start_basis"] == "proposal"
+    assert case["waiting_reason"]["kind"] == "full_until"
+    assert case["waiting_reason"]["date"] == later.isoformat()
+    on_time = coord.get("/v1/cases/C-2026-0001").json()  # proposed from today: nothing kept it
+    assert on_time["waiting_reason"] is None

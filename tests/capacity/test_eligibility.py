@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capacity import Gender, GenderPolicy, Need, PlacementType, ResidenceStatus, SafetyRisk
+from capacity import Gender, GenderPolicy, Need, PlacementType, ResidenceStatus, Rule, SafetyRisk
 
 
 def rules_failed(verdict) -> list[str]:
@@ -209,3 +209,19 @@ def test_eligible_types_for_an_unaccompanied_minor(national, make_case):
     case = make_case(age=15, residence_status=ResidenceStatus.ASYLUM, unaccompanied=True)
     eligible = {t for t, v in national.eligible_types(case).items() if v.eligible}
     assert eligible == {PlacementType.PROTECTED_RECEPTION}
+
+
+def test_a_woman_is_not_for_a_mens_shelter_nor_a_man_for_a_womens_shelter(national, make_case):
+    # issue 14: the case page said "Men's shelter: yes" for a woman
+    woman = national.eligible_types(make_case(gender=Gender.FEMALE))
+    assert woman[PlacementType.WOMENS_SHELTER].eligible
+    mens = woman[PlacementType.MENS_SHELTER]
+    assert not mens.eligible
+    assert [r.rule for r in mens.failed] == [Rule.GENDER]
+    assert mens.failed[0].text == "Men's shelter is for male cases; this case is female."
+    man = national.eligible_types(make_case(gender=Gender.MALE))
+    assert man[PlacementType.MENS_SHELTER].eligible
+    assert not man[PlacementType.WOMENS_SHELTER].eligible
+    x = national.eligible_types(make_case(gender=Gender.X))
+    assert not x[PlacementType.MENS_SHELTER].eligible
+    assert not x[PlacementType.WOMENS_SHELTER].eligible

@@ -58,3 +58,18 @@ def test_the_reference_and_solve_agree_on_small_cuts(name):
     assert res.status is Status.OPTIMAL
     assert res.objective == pytest.approx(ref.objective, rel=1e-6)
     assert res.bound <= ref.objective + 1e-6
+
+
+def test_cpsat_refuses_a_round_it_cannot_build_in_time_and_says_why():
+    import time
+
+    from matching import InvalidParamsError, Method
+
+    p = generate(SHAPES["issue-11"], "S", 1)
+    started = time.perf_counter()
+    with pytest.raises(InvalidParamsError) as refused:
+        solve(p, SolveParams(time_limit=1, method=Method.CPSAT))
+    assert time.perf_counter() - started < 1.5
+    assert refused.value.field == "method"
+    assert "cannot build" in refused.value.reason
+    assert "auto" in refused.value.reason

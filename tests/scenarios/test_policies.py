@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from scenarios import Arrived, Discharged, Placed, RoundHeld, Trace, run_replication
 
 
@@ -122,3 +124,23 @@ def test_rounds_without_ageing_weigh_a_day_by_the_static_weight(build, one_bed_t
     weights = [sim.records[c].weight for c in static.cases]
     assert static.problem.case_weight.tolist() == weights
     assert (aged.problem.case_weight > static.problem.case_weight).all()  # 29-30 days waited
+
+
+def test_a_scenario_round_is_assembled_as_build_problem_assembles_one(build, one_bed_two_days):
+    # issue 12: the scenario engine rounded weights and penalties by a copy of build_problem's
+    # rule and left costs unrounded; both now go through matching.assemble_problem
+    from scenarios.engine import Simulation
+    from scenarios.policies.optimised import build_round
+
+    cents, weight_decimals = 2, 6  # matching.columns.COST_DECIMALS, WEIGHT_DECIMALS
+    sim = Simulation(build(one_bed_two_days, policy="optimised"), 0)
+    sim.state.cost_per_bed_day = sim.state.cost_per_bed_day / 3 + 0.001  # not whole cents
+    for record in sim.records:
+        sim._arrive(record)
+    built = build_round(sim.state, 30.0, 60)
+    assert built is not None
+    p = built.problem
+    assert p.opt_cost.size
+    assert np.array_equal(p.opt_cost, np.round(p.opt_cost, cents))
+    assert np.array_equal(p.opt_penalty, np.round(p.opt_penalty, weight_decimals))
+    assert p.case_weight.tolist() == [round(w, weight_decimals) for w in p.case_weight.tolist()]
