@@ -176,7 +176,9 @@ def _run_stages(
         return ()
     rc = reduced_costs(model, y)
     n_cases = form.problem.n_cases
-    placed = np.bincount(form.var_case, lp.col_value[: form.n_vars], minlength=n_cases)
+    placed: FloatArray = np.bincount(
+        form.var_case, lp.col_value[: form.n_vars], minlength=n_cases
+    ).astype(np.float64)
     guided = solve_greedy(form.problem, form, guide=(placed, rc[: form.n_vars])).plan
     state.offer("lp-greedy", guided)
     dive_until = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
