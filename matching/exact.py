@@ -30,7 +30,7 @@ from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
 from matching.heuristics import best_plan, lp_plan
 from matching.lpmodel import LinearModel, assemble, lagrangian_bound, reduced_costs
-from matching.mip import Plan, new_highs, pass_model, plan_of, run_guarded, values_of
+from matching.mip import Plan, Run, new_highs, pass_model, plan_of, run_guarded, values_of
 from matching.outcome import Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 
@@ -42,6 +42,9 @@ POLISH_REDUCED_COSTS = (0.5, 1.5)
 POLISH_NODES = 300  # branch-and-bound nodes at most (a work limit, so runs repeat)
 POLISH_SHARE = 0.6  # of the time left, at most, for each (a safety net: nodes limit them)
 ARCFLOW_SHARE = 0.2  # of the time left, at most, for arc-flow graphs
+# models this small go from the LP straight to the MIP: the dive's and polish's many small
+# runs cost more than they save (scenario rounds of 90-200 cases, issue 11)
+SMALL_COLUMNS = 5_000
 DIVE_SHARE = 0.6  # of the time left, at most, for the dive (7 s of 10 with binding budgets)
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
@@ -176,11 +179,15 @@ def _run_stages(
         return ()
     rc = reduced_costs(model, y)
     n_cases = form.problem.n_cases
-    placed = np.bincount(form.var_case, lp.col_value[: form.n_vars], minlength=n_cases).astype(
-        np.float64
-    )
+    placed: FloatArray = np.bincount(
+        form.var_case, lp.col_value[: form.n_vars], minlength=n_cases
+    ).astype(np.float64)
     guided = solve_greedy(form.problem, form, guide=(placed, rc[: form.n_vars])).plan
     state.offer("lp-greedy", guided)
+    if state.closed(relative_gap):
+        return ()
+    if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP proves these fastest on its own
+        return _prove(state, model, rc, deadline, seed, threads, relative_gap)
     dive_until = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
     state.offer("lp-plan", lp_plan(h, form, lp.col_value, deadline=dive_until))
     if state.closed(relative_gap) or time.perf_counter() >= deadline:
@@ -249,6 +256,13 @@ def _prove(
     start = model.complete(values_of(form, state.plan, model.n_cols))
     h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
     run = run_guarded(h, deadline)
+    if _stale(model, run) and time.perf_counter() < deadline:
+        # HiGHS 1.16 can report a better optimum yet hand back the start's values (seen when
+        # presolve solves the MIP outright): solve again without a start to get the plan
+        h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
+        h.setOptionValue("mip_allow_restart", False)
+        pass_model(h, model.with_bounds(lower, upper), integer=True)
+        run = run_guarded(h, deadline)
     if run.col_value is not None:
         state.offer(
             "mip", solve_greedy(form.problem, form, start=plan_of(form, run.col_value)).plan
@@ -257,6 +271,14 @@ def _prove(
         state.prove("mip", min(incumbent, run.dual_bound))
     notes = [] if run.optimal else [f"HiGHS stopped: {run.status}"]
     return (*notes, *_gap_note(state))
+
+
+def _stale(model: LinearModel, run: Run) -> bool:
+    """Whether the values HiGHS returned are worse than the objective it reported."""
+    if run.col_value is None or not math.isfinite(run.objective):
+        return False
+    value = model.offset + float(model.cost @ run.col_value)
+    return value > run.objective + 1e-6 * max(1.0, abs(run.objective))
 
 
 def _gap_note(state: _State) -> tuple[str, ...]:

@@ -84,7 +84,7 @@ def summarise(
     shape: str, size: str, seed: int, run: dict[str, Any], ref: dict[str, Any]
 ) -> dict[str, Any]:
     """One table row: the run's figures against the best bound known and the goals."""
-    bounds = [r["bound"] for r in (run, ref) if r.get("status") not in (None, "error")]
+    bounds = [r["bound"] for r in (run, ref) if r.get("status") not in (None, "error", "skipped")]
     best = max([b for b in bounds if math.isfinite(b)], default=-math.inf)
     near = _first(run, lambda o, _b: o - best <= NEAR * abs(o))
     gap_at = _first(run, lambda o, b: _gap(o, b) <= GAP_GOAL[size])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.matching.reference import reference_solve
 from benchmarks.matching.shapes import SHAPES, generate
@@ -73,3 +75,22 @@ def test_cpsat_refuses_a_round_it_cannot_build_in_time_and_says_why():
     assert refused.value.field == "method"
     assert "cannot build" in refused.value.reason
     assert "auto" in refused.value.reason
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    name=st.sampled_from(sorted(SHAPES)),
+    seed=st.integers(min_value=1, max_value=10_000),
+    limit=st.sampled_from([1.0, 5.0]),
+)
+def test_bound_below_objective_and_never_worse_than_any_greedy(name, seed, limit):
+    from matching.evaluation import plan_objective
+    from matching.formulation import build_formulation
+    from matching.greedy import greedy_plans
+
+    p = _small(name, seed)
+    res = solve(p, SolveParams(time_limit=limit))
+    assert res.bound <= res.objective + 1e-6
+    form = build_formulation(p)
+    best_greedy = min(plan_objective(p, plan) for plan in greedy_plans(p, form))
+    assert res.objective <= best_greedy + 1e-6
