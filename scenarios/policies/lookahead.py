@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from scenarios.errors import ScenarioRunError
 from scenarios.state import FloatArray, IntArray
 
 FINE_DAYS = 14  # days after release with a start every day
@@ -141,6 +142,9 @@ def solve_lookahead(
         val[order],
     )
     h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    if n and status != "Optimal":
+        raise ScenarioRunError(f"look-ahead LP not solved ({status})")
     x = np.array(h.getSolution().col_value[:n]) if n else np.zeros(0)
     constant = sum(c.weight * (2 * horizon - c.release) for c in cases)
     objective = float(h.getInfo().objective_function_value) + constant if n else constant
@@ -175,10 +179,10 @@ def _columns(
         mode, forced = modes[i] if i < candidates else (FREE, -1)
         for f, stay in zip(c.facilities.tolist(), c.stays.tolist(), strict=True):
             s = days[free[f, days] >= c.beds]
-            if mode == FORBID or (mode == FORCE and f != forced):
+            if mode == FORBID:
                 s = s[s > 0]
             elif mode == FORCE:
-                s = s[s == 0]
+                s = s[s == 0] if f == forced else s[:0]
             if s.size == 0:
                 continue
             k = s.size

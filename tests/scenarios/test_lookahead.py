@@ -1,0 +1,83 @@
+"""The look-ahead LP of an anticipatory round (issue 13): what each mode may and may not do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scenarios.policies.lookahead import (
+    FORBID,
+    FORCE,
+    FREE,
+    LookaheadCase,
+    solve_lookahead,
+    start_days,
+)
+
+HORIZON = 20
+
+
+def case(release: int, weight: float, facilities, stays, label="x") -> LookaheadCase:
+    return LookaheadCase(
+        release, weight, 1, np.array(facilities, dtype=np.int64), np.array(stays), label
+    )
+
+
+def test_one_scarce_bed_standard_now_complex_tomorrow():
+    # the hand instance: keeping the bed saves 2 x 9 - 1 x 11 = 7 weighted days
+    free = np.ones((1, HORIZON), dtype=np.int64)
+    cases = [case(0, 1.0, [0], [10], "standard"), case(1, 2.0, [0], [10], "complex")]
+    forced = solve_lookahead(free, cases, 1, [(FORCE, 0)])
+    kept = solve_lookahead(free, cases, 1, [(FORBID, -1)])
+    free_ = solve_lookahead(free, cases, 1, [(FREE, -1)])
+    assert forced.objective == pytest.approx(18.0)
+    assert kept.objective == pytest.approx(11.0)
+    assert free_.today.tolist() == [0.0]  # the sample's own choice: wait
+    assert kept.users == {0: {"complex": 1.0}}
+
+
+def test_start_days_are_daily_then_weekly():
+    assert start_days(3, 40).tolist() == [*range(3, 17), 17, 24, 31, 38]
+
+
+instances = st.lists(
+    st.tuples(
+        st.integers(0, 5),  # release (the first one is made a candidate at 0)
+        st.sampled_from([1.0, 2.0, 3.0]),
+        st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True),
+        st.integers(1, 25),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances, st.lists(st.integers(0, 2), min_size=3, max_size=3))
+def test_free_start_is_never_worse_than_forcing_or_forbidding(raw, beds):
+    free = np.tile(np.array(beds, dtype=np.int64)[:, None], (1, HORIZON))
+    cases = [
+        case(0 if i == 0 else r, w, facs, [stay] * len(facs))
+        for i, (r, w, facs, stay) in enumerate(raw)
+    ]
+    target = int(cases[0].facilities[0])
+    free[target] = np.maximum(free[target], 1)  # its myopic placement fits, as in a round
+    loose = solve_lookahead(free, cases, 1, [(FREE, -1)])
+    forced = solve_lookahead(free, cases, 1, [(FORCE, target)])
+    kept = solve_lookahead(free, cases, 1, [(FORBID, -1)])
+    assert loose.objective <= forced.objective + 1e-6
+    assert loose.objective <= kept.objective + 1e-6
+    assert forced.today[0] == pytest.approx(1.0)
+    assert kept.today[0] == pytest.approx(0.0)
+    assert 0.0 <= loose.today[0] <= 1.0 + 1e-9
+
+
+def test_an_infeasible_look_ahead_is_an_error_not_a_plan():
+    from scenarios.errors import ScenarioRunError
+
+    free = np.zeros((1, HORIZON), dtype=np.int64)
+    free[0, 0] = 1  # free today only: a 10-day stay cannot start
+    with pytest.raises(ScenarioRunError, match="look-ahead"):
+        solve_lookahead(free, [case(0, 1.0, [0], [10])], 1, [(FORCE, 0)])
