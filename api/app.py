@@ -55,7 +55,8 @@ class Health(BaseModel):
     status: str
 
 
-def _rulebook(name_or_path: str) -> Rulebook:
+def load_rulebook_setting(name_or_path: str) -> Rulebook:
+    """The rulebook of ``OPVANG_RULEBOOK``: a bundled name or a file."""
     if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
         return load_rulebook(Path(name_or_path))
     return bundled_rulebook(name_or_path)
@@ -109,7 +110,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.rulebook = _rulebook(settings.rulebook)
+    app.state.rulebook = load_rulebook_setting(settings.rulebook)
     install_error_handlers(app)
 
     @app.get(HEALTH_PATH, tags=["health"])

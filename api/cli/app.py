@@ -42,6 +42,9 @@ COMMANDS: dict[str, Entry] = {
     "users": Entry(
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),
+    "rounds": Entry(
+        "api.cli.rounds", "app", "Matching rounds from cron, and the lapse of overdue proposals."
+    ),
     "organisations": Entry(
         "api.cli.organisations",
         "app",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from store import Repository, ensure_database, session_scope
 
 console = Console(stderr=True)
 WORKER_STARTUP_S = 60  # seconds a worker may take to start serving
+SCHEDULER_VARIABLE = "OPVANG_SCHEDULER"  # api.settings.ApiSettings.scheduler
 
 
 def load_demo(engine: Engine, *, now: datetime) -> bool:
@@ -51,6 +53,14 @@ def serve(
     ] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            help="Run the service's own jobs: the daily round (OPVANG_DAILY_ROUND_AT), the "
+            "round after reports of free beds (OPVANG_ROUND_AFTER_REPORT), the lapse of "
+            "proposals past their deadline; one worker at a time runs them."
+        ),
+    ] = True,
 ) -> None:
     """Serve the API and the dashboard (OPVANG_DATABASE_URL; created and migrated on first
     start). With --demo: the demo dataset, and demo users whose passwords are printed."""
@@ -73,6 +83,8 @@ def serve(
     )
     if logins:
         print_logins(logins, f"http://{host}:{port}/")
+    # the workers read their settings from the environment (api.app.app_factory)
+    os.environ[SCHEDULER_VARIABLE] = "true" if scheduler else "false"
     uvicorn.run(
         "api.app:app_factory",
         factory=True,
