@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from capacity import DEFAULT_HORIZON_DAYS, Case, KeepApart, Rulebook, SupplySnapshot
 from capacity.clock import local_date
+from capacity.staleness import StaleFacility, StalenessRule
 from matching import BuiltProblem, build_problem
 from store import DecisionRepository, KeepApartRepository, Repository
 
@@ -43,6 +44,10 @@ class RoundInputs:
         the waiting list and the other waiting or placed now.
     current_facility
         Where each case of ``keep_apart`` that is placed now stays.
+    staleness
+        The rule that planned stale capacity (issue 14), if any.
+    stale
+        Per facility whose report was stale, what was planned for it today.
     """
 
     as_of: datetime
@@ -52,6 +57,15 @@ class RoundInputs:
     rulebook: Rulebook
     keep_apart: tuple[tuple[str, str], ...] = ()
     current_facility: Mapping[str, str] = field(default_factory=dict)
+    staleness: StalenessRule | None = None
+    stale: Mapping[str, StaleFacility] = field(default_factory=dict)
+
+    def stale_note(self, facility_id: str) -> str | None:
+        """Why a facility's capacity was discounted in this round, or ``None``."""
+        found = self.stale.get(facility_id)
+        if found is None or self.staleness is None:
+            return None
+        return found.text(self.staleness.stale_after)
 
     def build(self) -> BuiltProblem:
         """The round's matching problem, with the domain facts behind it."""
@@ -71,6 +85,7 @@ def prepare_round(
     as_of: datetime,
     rulebook: Rulebook,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
+    staleness: StalenessRule | None = None,
 ) -> RoundInputs:
     """Read a round's inputs (the caller owns the transaction).
 
@@ -84,6 +99,8 @@ def prepare_round(
         The access criteria.
     horizon_days
         Days planned, day 0 included.
+    staleness
+        How facilities with an old capacity report are planned (None: as reported).
 
     Returns
     -------
@@ -91,6 +108,9 @@ def prepare_round(
     """
     repo = Repository(session)
     snapshot = repo.supply_snapshot(as_of=as_of, horizon_days=horizon_days)
+    stale: dict[str, StaleFacility] = {}
+    if staleness is not None:
+        snapshot, stale = staleness.apply(snapshot)
     cases = tuple(sorted(repo.waiting_list(), key=lambda c: c.id))
     declined = tuple(DecisionRepository(session).declined_pairs())
     waiting = {c.id for c in cases}
@@ -102,7 +122,7 @@ def prepare_round(
     pairs = _round_pairs(KeepApartRepository(session).pairs(), waiting, placed_at)
     involved = {c for pair in pairs for c in pair}
     current = {c: f for c, f in placed_at.items() if c in involved}
-    return RoundInputs(as_of, snapshot, cases, declined, rulebook, pairs, current)
+    return RoundInputs(as_of, snapshot, cases, declined, rulebook, pairs, current, staleness, stale)
 
 
 def _round_pairs(
