@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from capacity import DEFAULT_HORIZON_DAYS, Case, KeepApart, Rulebook, SupplySnapshot
+from capacity.bridging import is_bridge
 from capacity.clock import local_date
 from capacity.staleness import StaleFacility, StalenessRule
 from matching import BuiltProblem, build_problem
@@ -48,6 +49,8 @@ class RoundInputs:
         The rule that planned stale capacity (issue 14), if any.
     stale
         Per facility whose report was stale, what was planned for it today.
+    bridged
+        Waiting cases in a bridge bed now (issue 14): offered no other bridge.
     """
 
     as_of: datetime
@@ -59,6 +62,7 @@ class RoundInputs:
     current_facility: Mapping[str, str] = field(default_factory=dict)
     staleness: StalenessRule | None = None
     stale: Mapping[str, StaleFacility] = field(default_factory=dict)
+    bridged: tuple[str, ...] = ()
 
     def stale_note(self, facility_id: str) -> str | None:
         """Why a facility's capacity was discounted in this round, or ``None``."""
@@ -76,6 +80,8 @@ class RoundInputs:
             declined=self.declined,
             keep_apart=self.keep_apart,
             current_facility=self.current_facility,
+            bridges=True,
+            bridged=self.bridged,
         )
 
 
@@ -114,15 +120,18 @@ def prepare_round(
     cases = tuple(sorted(repo.waiting_list(), key=lambda c: c.id))
     declined = tuple(DecisionRepository(session).declined_pairs())
     waiting = {c.id for c in cases}
-    placed_at = {
-        p.case_id: p.facility_id
-        for p in repo.placements(active_on=local_date(as_of))
-        if p.case_id not in waiting
-    }
+    active = repo.placements(active_on=local_date(as_of))
+    placed_at = {p.case_id: p.facility_id for p in active if p.case_id not in waiting}
+    bridge_beds = {f.id for f in snapshot.facilities if is_bridge(f.placement_type)}
+    bridged = tuple(
+        sorted({p.case_id for p in active if p.case_id in waiting and p.facility_id in bridge_beds})
+    )
     pairs = _round_pairs(KeepApartRepository(session).pairs(), waiting, placed_at)
     involved = {c for pair in pairs for c in pair}
     current = {c: f for c, f in placed_at.items() if c in involved}
-    return RoundInputs(as_of, snapshot, cases, declined, rulebook, pairs, current, staleness, stale)
+    return RoundInputs(
+        as_of, snapshot, cases, declined, rulebook, pairs, current, staleness, stale, bridged
+    )
 
 
 def _round_pairs(
