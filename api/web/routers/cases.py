@@ -149,6 +149,7 @@ def _case_page(
 ) -> HTMLResponse:
     page = view.case_page(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
     kept_apart = cases_service.list_keep_apart(db, case_id=case_id, user=user).data
+    pathway = cases_service.pathway(db, case_id=case_id, user=user, now=now)
     context = {
         "title": f"Case {page.case.id}",
         "page": page,
@@ -158,6 +159,7 @@ def _case_page(
         "decline": decline or {"reason": "", "text": ""},
         "decline_reasons": DECLINE_REASONS,
         "kept_apart": kept_apart,
+        "pathway": pathway,
         "apart": apart or {"other_case_id": "", "reason": ""},
         "keep_apart_reasons": KEEP_APART_REASONS,
         "labels": view.LABELS,
