@@ -1,5 +1,4 @@
-"""Bridging beds (issue 14): crisis / 72-hour beds are a stop-gap for now, not a placement
-to plan weeks ahead.
+"""Bridging beds (issue 14): crisis / 72-hour beds bridge to a placement, never are one.
 
 A new case got "ACM 72-hour places" starting 40 days out. A bridge bed is now offered
 only from today, as a bridge while a residential placement is sought: a case in a bridge

@@ -99,4 +99,5 @@ class KeepApart:
 
     @property
     def pair(self) -> tuple[str, str]:
+        """The two case ids, in stored order."""
         return (self.case_a, self.case_b)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,8 @@ from matching import (
     Explanations,
     MatchResult,
     SolveParams,
+    Stage,
+    StageLog,
     WaitExplanation,
     explain,
     problem_to_dict,
@@ -33,6 +36,7 @@ from store import (
     ExtraBedRecord,
     ProposalDraft,
     RunRecord,
+    StageRecord,
     StoredProposal,
     StoredRun,
     WaitRecord,
@@ -42,13 +46,15 @@ from store import (
 
 @dataclass(frozen=True, slots=True)
 class SolvedRound:
-    """A round with its problem, the solver's result and the explanations."""
+    """A round with its problem, the solver's result, the explanations and the stages the
+    solve went through."""
 
     inputs: RoundInputs
     built: BuiltProblem
     params: SolveParams
     result: MatchResult
     explanations: Explanations
+    stages: tuple[Stage, ...] = ()
 
 
 def solve_round(inputs: RoundInputs, params: SolveParams) -> SolvedRound:
@@ -66,8 +72,9 @@ def solve_round(inputs: RoundInputs, params: SolveParams) -> SolvedRound:
     SolvedRound
     """
     built = inputs.build()
-    result = solve(built.problem, params)
-    return SolvedRound(inputs, built, params, result, explain(built, result))
+    log = StageLog()
+    result = solve(built.problem, params, observer=log)
+    return SolvedRound(inputs, built, params, result, explain(built, result), log.finish(result))
 
 
 def inputs_hash(built: BuiltProblem) -> str:
@@ -101,6 +108,24 @@ def run_record(solved: SolvedRound, *, by: str) -> RunRecord:
         cases=len(inputs.cases),
         notes=result.notes,
         waits=tuple(_wait(solved.built, w) for _, w in sorted(solved.explanations.waits.items())),
+        stages=tuple(_stage(s) for s in solved.stages),
+    )
+
+
+def _finite(x: float) -> float | None:
+    """JSON has no infinity: a figure not there yet (no plan, no bound) is stored as null."""
+    return x if math.isfinite(x) else None
+
+
+def _stage(stage: Stage) -> StageRecord:
+    return StageRecord(
+        part=stage.part,
+        parts=stage.parts,
+        stage=stage.stage,
+        seconds=round(stage.seconds, 4),
+        objective=_finite(stage.objective),
+        bound=_finite(stage.bound),
+        gap=_finite(stage.gap),
     )
 
 
@@ -147,6 +172,9 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
                 date=None if b.day is None else built.day(b.day),
                 stream=b.stream,
                 facility_id=b.facility,
+                amount=b.amount,
+                cases=b.cases,
+                higher_priority=b.higher_priority,
             )
             for b in w.binds
         ),
@@ -154,6 +182,7 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
         if extra is None
         else ExtraBedRecord(extra.facility_id, built.day(extra.start_day), round(extra.gain, 4)),
         failing_rules=tuple(w.failing_rules),
+        closest=tuple(w.closest),
     )
 
 

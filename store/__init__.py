@@ -16,8 +16,10 @@ Typical use::
                      record_type="facility", record_id=report.facility_id)
 """
 
-from store import audit
+from store import audit, retention
 from store.audit import AuditDetail, AuditEntry
+from store.backup import PG_DUMP_RECIPE, BackupInfo, backup, restore
+from store.case_search import CaseOrder, find_cases
 from store.decisions import (
     AlternativeRecord,
     BindRecord,
@@ -26,6 +28,7 @@ from store.decisions import (
     ProposalDraft,
     ProposalStatus,
     RunRecord,
+    StageRecord,
     StoredProposal,
     StoredRun,
     WaitRecord,
@@ -41,6 +44,7 @@ from store.engine import (
     upgrade,
 )
 from store.errors import (
+    BackupError,
     DuplicateRecordError,
     IdempotencyConflictError,
     MigrationsNotFoundError,
@@ -60,13 +64,18 @@ from store.reporting import (
 from store.repository import Repository
 from store.settings import DatabaseSettings
 from store.supply import facility_snapshot
+from store.upsert import upsert
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "PG_DUMP_RECIPE",
     "AlternativeRecord",
     "AuditDetail",
     "AuditEntry",
+    "BackupError",
+    "BackupInfo",
     "BindRecord",
+    "CaseOrder",
     "DatabaseSettings",
     "DecisionRepository",
     "DuplicateRecordError",
@@ -82,6 +91,7 @@ __all__ = [
     "ProposalStatus",
     "Repository",
     "RunRecord",
+    "StageRecord",
     "StoredOrganisation",
     "StoredProposal",
     "StoredReport",
@@ -90,16 +100,21 @@ __all__ = [
     "WriterBusyError",
     "append_checked",
     "audit",
+    "backup",
     "check_scope",
     "current_revision",
     "derived_idempotency_key",
     "downgrade",
     "ensure_database",
     "facility_snapshot",
+    "find_cases",
     "free_beds_reported_since",
     "is_sqlite",
     "make_engine",
     "report_history",
+    "restore",
+    "retention",
     "session_scope",
     "upgrade",
+    "upsert",
 ]

@@ -310,13 +310,7 @@ class Repository:
         if as_of.tzinfo is None:
             raise InvalidSupplyError("as_of", "must carry a timezone")
         latest = self.latest_reports(as_of=as_of)
-        day0 = local_date(as_of)
-        cutoff = min([day0, *(local_date(r.counts_from) for r in latest.values())])
-        p = PlacementRow
-        query = select(p).where(
-            or_(p.actual_end.is_(None), p.actual_end > cutoff, p.start >= date(day0.year, 1, 1))
-        )
-        placements = [m.to_placement(r) for r in self._session.scalars(query.order_by(p.id))]
+        placements = self._snapshot_placements(as_of, latest.values())
         return build_snapshot(
             as_of=as_of,
             facilities=self.facilities(),
@@ -325,6 +319,22 @@ class Repository:
             placements=placements,
             horizon_days=horizon_days,
         )
+
+    def snapshot_placements(self, *, as_of: datetime) -> list[Placement]:
+        """The placements a supply snapshot at ``as_of`` counts (see :meth:`supply_snapshot`):
+        a retention run must not erase them (issue 16)."""
+        return self._snapshot_placements(as_of, self.latest_reports(as_of=as_of).values())
+
+    def _snapshot_placements(
+        self, as_of: datetime, latest: Iterable[AvailabilityReport]
+    ) -> list[Placement]:
+        day0 = local_date(as_of)
+        cutoff = min([day0, *(local_date(r.counts_from) for r in latest)])
+        p = PlacementRow
+        query = select(p).where(
+            or_(p.actual_end.is_(None), p.actual_end > cutoff, p.start >= date(day0.year, 1, 1))
+        )
+        return [m.to_placement(r) for r in self._session.scalars(query.order_by(p.id))]
 
     def load_dataset(self, as_of: datetime) -> Dataset:
         """Everything stored, as one :class:`~capacity.dataset.Dataset`.

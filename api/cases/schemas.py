@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.cases.waiting_reason import WaitingReasonPublic
 from api.types import Count, InputModel
 from capacity import (
     KEEP_APART_LABELS,
@@ -25,6 +26,8 @@ from capacity.languages import language_code
 from flows import ExpectedStartBasis
 
 KEEP_APART_HELP = "Why: " + "; ".join(f"`{r.value}` ({t})" for r, t in KEEP_APART_LABELS.items())
+SEARCH_MAX_LENGTH = 20  # a case id is C-YYYY-NNNN
+SEARCH_PATTERN = r"^[A-Za-z0-9-]*$"
 REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
 
 
@@ -123,10 +126,19 @@ EXPECTED_START_HELP = (
 )
 EXPECTED_BASIS_HELP = (
     "What expected_start rests on (proposal, matching_run) or why it is null: beyond_horizon "
-    "(the latest run found no start within its horizon), capacity_gap (no facility in the "
+    "(the latest run found no start within its horizon), budget (no start a funding "
+    "stream's budget pays for), capacity_gap (no facility in the "
     "country is eligible), awaiting_run (registered, declined or back on the list since the "
     "latest run: the next run decides), no_run (no matching run yet). Null for a case not on "
     "the waiting list (placed, discharged, withdrawn)."
+)
+
+
+WAITING_REASON_HELP = (
+    "Why the case waits, from the latest matching run: typed (kind), in words (label, "
+    "text), with the next-best facility and what would change the answer. For a case with "
+    "a pending proposal that starts later than its round's day: why not earlier. Null for "
+    "a proposal from the round's day, and for a case not on the waiting list."
 )
 
 
@@ -136,10 +148,14 @@ class CasePublic(CaseBase):
     status: CaseStatus
     complexity_class: str
     priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
+    class_weight: float = Field(description="The complexity class's weight.")
+    urgency: float = Field(description="Urgency factor of the weight (high risk, minors).")
+    ageing: float = Field(description="Ageing factor of the weight (days already waited).")
     days_waited: int
     eligible_types: list[TypeVerdict]
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
 
 
@@ -150,12 +166,17 @@ class CaseListItem(BaseModel):
     intake_date: dt.date
     status: CaseStatus
     region_signalled: str
+    responsible_organisation: str
     complexity_class: str
-    priority_weight: float
+    priority_weight: float = Field(description="class weight x urgency x ageing.")
+    class_weight: float
+    urgency: float
+    ageing: float
     days_waited: int
     beds: int
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
     proposed_facility_id: str | None
 
@@ -210,4 +231,22 @@ class PathwayPublic(BaseModel):
 
 class CasesPublic(BaseModel):
     data: list[CaseListItem]
+    count: int
+
+
+class TimelineEventPublic(BaseModel):
+    """One thing that happened to a case (issue 14)."""
+
+    at: dt.datetime | None = Field(description="When (null: the intake, a day).")
+    kind: str = Field(
+        description="intake, case.create, case.read, case.withdraw, proposal, accept, "
+        "decline, placement.create or placement.discharge."
+    )
+    text: str
+    actor: str | None = Field(description="Who did it (null: a matching round).")
+    run_id: int | None = Field(description="The matching round of a proposal.")
+
+
+class TimelinePublic(BaseModel):
+    data: list[TimelineEventPublic]
     count: int

@@ -1,88 +1,94 @@
-"""``opvang rounds``: a matching round from cron, and the lapse sweep (issue 14).
+"""``opvang round export PATH``: the live matching round as a problem file (issue 11).
 
-The service runs its own daily round (``opvang serve``); where a site prefers cron,
-``opvang rounds run --daily`` runs the same round and claims the same daily slot, so the
-service and cron never both run it on one day.
+The round a matching run would solve now (or as of ``--as-of``), read from the configured
+database (``OPVANG_DATABASE_URL``) with the API's rulebook (``OPVANG_RULEBOOK``), written
+in the ``opvang-problem/1`` format that ``opvang solve`` reads, so a real round can be
+shared and benchmarked. Case ids stay as in the live data (pseudonymous); the export is
+audited (actor ``cli``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import json
+import os
+import tempfile
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from api.cli.errors import err_console, user_errors
-from api.database import Database
-from api.settings import ApiSettings
+from api.cli.errors import EXIT_INPUT, err_console, user_errors
 
-if TYPE_CHECKING:  # the solver stack is imported when a command runs, not for --help
-    from api.scheduler import Jobs
+CLI_ACTOR = "cli"  # the audit log's actor for exports made on the command line
 
-app = typer.Typer(help="Matching rounds from cron, and the lapse of overdue proposals.")
+app = typer.Typer(help="The live matching round.", no_args_is_help=True)
 
 
-@contextmanager
-def _jobs() -> Iterator[Jobs]:
-    from api.app import load_rulebook_setting
-    from api.scheduler import Jobs
+def _moment(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        err_console.print(
+            f"[bold red]error:[/] --as-of: {text!r} is not an ISO 8601 moment with a "
+            "timezone (for example 2026-12-03T09:00+01:00)",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_INPUT)
+    return moment
 
+
+def _write(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a temporary file beside it, then renamed."""
+    try:
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        err_console.print(f"[bold red]error:[/] {path}: cannot be written ({exc.strerror})")
+        raise typer.Exit(EXIT_INPUT) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@app.command("export")
+def export(
+    path: Annotated[Path, typer.Argument(help="Write the problem file here.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The round's moment, ISO 8601 with timezone (default: now)."),
+    ] = None,
+) -> None:
+    """Write the live round as a problem file that `opvang solve` reads (audited)."""
+    import flows
+    from api.database import Database
+    from api.settings import ApiSettings
+    from capacity import rulebook_from
+
+    moment = _moment(as_of)
     with user_errors():
         settings = ApiSettings(inline_sqlite_writes=False)
+        rulebook = rulebook_from(settings.rulebook)
         db = Database(settings)
         try:
-            yield Jobs(db, settings, load_rulebook_setting(settings.rulebook), holder="cron")
+            with db.audited_read() as session:
+                exported = flows.export_round(
+                    session, as_of=moment, rulebook=rulebook, by=CLI_ACTOR
+                )
+                _write(path, json.dumps(exported.problem) + "\n")
         finally:
             db.close()
-
-
-@app.command("run")
-def run(
-    daily: Annotated[
-        bool,
-        typer.Option(
-            "--daily",
-            help="Today's daily round: skipped when it ran already (by the service or cron).",
-        ),
-    ] = False,
-) -> None:
-    """Lapse overdue proposals, then run a matching round now, recorded by 'scheduler'."""
-    from api.matching_runs.schemas import RunPublic
-    from api.matching_runs.service import run_round
-    from api.scheduler import DAILY_ROUND, SCHEDULER_ACTOR
-    from capacity.clock import local_date
-    from store.service import SchedulerRepository
-
-    now = datetime.now(UTC)
-    with _jobs() as jobs:
-        lapsed = jobs.sweep(now)
-        if daily:
-            slot = local_date(now).isoformat()
-            with jobs.db.unit(immediate=True) as session:
-                claimed = SchedulerRepository(session).claim(DAILY_ROUND, slot, holder="cron")
-            if not claimed:
-                err_console.print(f"today's daily round ({slot}) already ran", highlight=False)
-                return
-        result = run_round(
-            jobs.db, by=SCHEDULER_ACTOR, now=now, rulebook=jobs.rulebook, settings=jobs.settings
-        )
-        assert isinstance(result, RunPublic)  # no idempotency key: never a replay
-        if daily:
-            with jobs.db.unit(immediate=True) as session:
-                SchedulerRepository(session).finish(DAILY_ROUND, slot, outcome=f"run {result.id}")
+    problem = exported.problem
     err_console.print(
-        f"{lapsed} proposals lapsed; matching run {result.id}: {result.status}, "
-        f"{len(result.proposals)} proposals, {len(result.waits)} cases wait",
+        f"round as of {moment.isoformat()}: {len(problem['cases'])} cases x "
+        f"{len(problem['facilities'])} facilities, {len(problem['options'])} eligible pairs "
+        f"-> {path}",
         highlight=False,
     )
-    typer.echo(result.id)
-
-
-@app.command("lapse")
-def lapse() -> None:
-    """Lapse every pending proposal past its deadline now."""
-    with _jobs() as jobs:
-        lapsed = jobs.sweep(datetime.now(UTC))
-    err_console.print(f"{lapsed} proposals lapsed", highlight=False)

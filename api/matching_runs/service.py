@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 import flows
 from api.database import Database
 from api.idempotency import Idempotency
-from api.matching_runs.schemas import RunCreate, RunPublic, RunsPublic, RunSummary, WaitPublic
+from api.matching_runs.schemas import (
+    RunCreate,
+    RunPublic,
+    RunsPublic,
+    RunSummary,
+    StagePublic,
+    WaitPublic,
+)
 from api.proposals.service import proposal_public
 from api.settings import ApiSettings
 from api.unit_of_work import replayed, write
@@ -29,6 +36,7 @@ def summary(run: StoredRun) -> RunSummary:
 def _fields(run: StoredRun) -> dict[str, object]:
     values = asdict(run.record)
     values.pop("waits")
+    values.pop("stages")
     values["notes"] = list(run.record.notes)
     values["parameters"] = dict(run.record.parameters)
     return values
@@ -41,6 +49,7 @@ def public(run: StoredRun, proposals: list[StoredProposal]) -> RunPublic:
         created_at=run.created_at,
         proposals=[proposal_public(p) for p in proposals],
         waits=[WaitPublic.model_validate(w.to_json()) for w in run.record.waits],
+        stages=[StagePublic.model_validate(s.to_json()) for s in run.record.stages],
         **_fields(run),
     )
 

@@ -62,10 +62,14 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/waiting-list", "Waiting list", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/cases/new", "New case (intake)", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/matching", "Matching rounds", frozenset({Role.INTAKE_COORDINATOR})),
+    NavItem("/escalations", "Escalations", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/deadlines", "Deadlines", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/availability", "Availability reports", frozenset({Role.REGION_REPORTER})),
     NavItem("/capacity", "Capacity", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),
+    NavItem("/admin/users", "Users", frozenset()),  # admins only (issue 17)
+    NavItem("/admin/audit", "Audit log", frozenset()),
+    NavItem("/import", "Import", frozenset()),  # admins only (issue 16)
 )
 
 
@@ -198,8 +202,10 @@ def require_role(*roles: Role) -> Any:
 Coordinator = Annotated[StoredUser, require_role(Role.INTAKE_COORDINATOR)]
 Reporter = Annotated[StoredUser, require_role(Role.REGION_REPORTER)]
 Policymaker = Annotated[StoredUser, require_role(Role.POLICYMAKER)]
+Admin = Annotated[StoredUser, require_role()]
 COORDINATORS = [require_role(Role.INTAKE_COORDINATOR)]  # for routes that need no user object
 POLICYMAKERS = [require_role(Role.POLICYMAKER)]
+ADMINS = [require_role()]
 AnyUser = Annotated[
     StoredUser,
     require_role(Role.INTAKE_COORDINATOR, Role.REGION_REPORTER, Role.POLICYMAKER),

@@ -57,6 +57,7 @@ from store import (
     ProposalDraft,
     Repository,
     RunRecord,
+    StageRecord,
     WaitRecord,
     ensure_database,
     session_scope,
@@ -176,6 +177,7 @@ def add_run(
     as_of: datetime,
     waits: tuple[WaitRecord, ...] = (),
     case_ids: list[str] | None = None,
+    stages: tuple[StageRecord, ...] = (),
 ) -> tuple[int, tuple[int, ...]]:
     """Store a run with these proposals (no solver: the tests decide what is proposed).
 
@@ -201,6 +203,7 @@ def add_run(
                 solve_seconds=0.0,
                 cases=len(drafts),
                 waits=waits,
+                stages=stages,
             )
             considered = [d.case_id for d in drafts] if case_ids is None else case_ids
             run, proposals = DecisionRepository(session).add_run(

@@ -38,8 +38,10 @@ TABLES = {
     "organisations",
     "scheduler_leases",
     "scheduled_slots",
+    "erased_case_counts",  # issue 16: retention
+    "audit_log_erasure",
 }
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _tables(engine: Engine) -> set[str]:

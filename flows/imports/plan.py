@@ -1,0 +1,219 @@
+"""What an import would change: each valid row compared with what is stored (issue 16).
+
+A row whose record is stored as it is changes nothing; a new id is a creation; a stored id
+with other values is an update, listing the fields that change. Rows that refer to what
+does not exist (a provider, a funding stream, a case, a facility) or would move a case
+through its lifecycle are problems, found here before anything is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from capacity import Case, Facility, Placement, Provider
+from flows.imports.columns import PROVIDER_NAME, Kind
+from flows.imports.rows import ParsedRow, Problem, Record
+from flows.imports.stays import stay_problems
+from store import Repository
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A row that creates or updates a record.
+
+    Parameters
+    ----------
+    row
+        Its row number.
+    id
+        The record's id.
+    action
+        Create or update.
+    fields
+        The fields an update changes (empty for a creation).
+    """
+
+    row: int
+    id: str
+    action: Action
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The changes of an import, the records to store, and the problems found."""
+
+    changes: tuple[Change, ...]
+    records: tuple[Provider | Record, ...]
+    problems: tuple[Problem, ...]
+    unchanged: int
+
+
+def _differing(old: object, new: object, *, ignore: frozenset[str] = frozenset()) -> list[str]:
+    return [
+        f.name
+        for f in dataclasses.fields(old)  # type: ignore[arg-type]
+        if f.name not in ignore and getattr(old, f.name) != getattr(new, f.name)
+    ]
+
+
+def plan(
+    session: Session,
+    kind: Kind,
+    rows: list[ParsedRow],
+    *,
+    headers: dict[str, str],
+    today: date,
+) -> Plan:
+    """Compare each row with what is stored.
+
+    Parameters
+    ----------
+    session
+        Where to read (nothing is written).
+    kind
+        What the rows hold.
+    rows
+        The rows that were valid on their own (:func:`flows.imports.rows.parse`).
+    headers
+        The file's header of each field (for the problems' column).
+    today
+        No case's intake lies after it.
+
+    Returns
+    -------
+    Plan
+    """
+    repo = Repository(session)
+    if kind == Kind.CASES:
+        return _cases(repo, rows, headers, today)
+    planner = {Kind.FACILITIES: _facilities, Kind.PLACEMENTS: _placements}
+    return planner[kind](repo, rows, headers)
+
+
+class _Collector:
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
+        self.changes: list[Change] = []
+        self.records: list[Provider | Record] = []
+        self.problems: list[Problem] = []
+        self.unchanged = 0
+
+    def problem(self, row: int, field: str, value: object, reason: str) -> None:
+        self.problems.append(Problem(row, self.headers.get(field, field), str(value), reason))
+
+    def compare(self, row: int, old: Record | None, new: Record, ignore: frozenset[str]) -> None:
+        if old is None:
+            self.changes.append(Change(row, new.id, Action.CREATE))
+            self.records.append(new)
+            return
+        fields = _differing(old, new, ignore=ignore)
+        if fields:
+            self.changes.append(Change(row, new.id, Action.UPDATE, tuple(fields)))
+            self.records.append(new)
+        else:
+            self.unchanged += 1
+
+    def plan(self) -> Plan:
+        return Plan(tuple(self.changes), tuple(self.records), tuple(self.problems), self.unchanged)
+
+
+def _facilities(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]) -> Plan:
+    out = _Collector(headers)
+    stored = {f.id: f for f in repo.facilities()}
+    providers = {p.id: p for p in repo.providers()}
+    streams = {s.id for s in repo.funding_streams()}
+    named: dict[str, str] = {}
+    for parsed in rows:
+        facility = parsed.record
+        assert isinstance(facility, Facility)
+        pid = facility.provider_id
+        if parsed.provider_name is not None:
+            if named.setdefault(pid, parsed.provider_name) != parsed.provider_name:
+                reason = f"provider {pid!r} is named {named[pid]!r} on another row"
+                out.problem(parsed.row, PROVIDER_NAME, parsed.provider_name, reason)
+                continue
+        elif pid not in providers:
+            reason = f"unknown provider {pid!r}; give its name in {PROVIDER_NAME} to add it"
+            out.problem(parsed.row, "provider_id", pid, reason)
+            continue
+        if facility.funding_stream_id not in streams:
+            known = ", ".join(sorted(streams)) or "none stored"
+            reason = f"unknown funding stream {facility.funding_stream_id!r} (known: {known})"
+            out.problem(parsed.row, "funding_stream_id", facility.funding_stream_id, reason)
+            continue
+        out.compare(parsed.row, stored.get(facility.id), facility, frozenset())
+    for pid, name in named.items():  # providers first: the facilities refer to them
+        if pid not in providers or providers[pid].name != name:
+            out.records.insert(0, Provider(pid, name))
+    return out.plan()
+
+
+def _cases(repo: Repository, rows: list[ParsedRow], headers: dict[str, str], today: date) -> Plan:
+    out = _Collector(headers)
+    stored = {c.id: c for c in repo.cases()}
+    for parsed in rows:
+        case = parsed.record
+        assert isinstance(case, Case)
+        if case.intake_date > today:
+            reason = f"lies in the future (today is {today})"
+            out.problem(parsed.row, "intake_date", case.intake_date.isoformat(), reason)
+            continue
+        old = stored.get(case.id)
+        if old is not None and old.status != case.status:
+            reason = (
+                f"the case is {old.status} in the database; an import does not move a case "
+                "through its lifecycle (withdraw, accept or discharge it in the service)"
+            )
+            out.problem(parsed.row, "status", case.status, reason)
+            continue
+        out.compare(parsed.row, old, case, frozenset())
+    return out.plan()
+
+
+def _placements(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]) -> Plan:
+    out = _Collector(headers)
+    stored = {p.id: p for p in repo.placements()}
+    cases = {c.id: c for c in repo.cases()}
+    beds = {f.id: f.beds for f in repo.facilities()}
+    facilities = set(beds)
+    valid: dict[str, tuple[int, Placement]] = {}
+    for parsed in rows:
+        placement = parsed.record
+        assert isinstance(placement, Placement)
+        case = cases.get(placement.case_id)
+        if case is None:
+            reason = f"unknown case {placement.case_id!r} (import the cases first)"
+            out.problem(parsed.row, "case_id", placement.case_id, reason)
+            continue
+        if placement.facility_id not in facilities:
+            reason = f"unknown facility {placement.facility_id!r} (import the facilities first)"
+            out.problem(parsed.row, "facility_id", placement.facility_id, reason)
+            continue
+        if placement.beds != case.beds:
+            reason = (
+                f"must be the case's beds, {case.beds} (1 + accompanying children): "
+                "a family is one case and is never split"
+            )
+            out.problem(parsed.row, "beds", placement.beds, reason)
+            continue
+        valid[placement.id] = (parsed.row, placement)
+    refused = set()
+    for row, field, value, reason in stay_problems(stored, valid, beds):
+        out.problem(row, field, value, reason)
+        refused.add(row)
+    for placement_id, (row, placement) in valid.items():
+        if row not in refused:
+            ignore = frozenset({"recorded_at"}) if placement.recorded_at is None else frozenset()
+            out.compare(row, stored.get(placement_id), placement, ignore)
+    return out.plan()
