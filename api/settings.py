@@ -28,7 +28,11 @@ class ApiSettings(DatabaseSettings):
     rulebook
         Name of a bundled rulebook (``national-v1``) or path of a rulebook file.
     stale_after_hours
-        A facility whose latest availability report is older than this is flagged stale.
+        A facility whose latest availability report is older than this is flagged stale,
+        and matching rounds plan it with ``stale_free_beds_share`` of its free beds today.
+    stale_free_beds_share
+        Share of a stale facility's free beds a round plans today (0: none; expected
+        discharges still count), issue 14.
     clock_skew_seconds
         How far in the future a report's ``as_of`` may lie (clocks of providers' systems
         differ); further is refused.
@@ -79,6 +83,7 @@ class ApiSettings(DatabaseSettings):
 
     rulebook: str = "national-v1"
     stale_after_hours: float = Field(DEFAULT_STALE_AFTER_HOURS, gt=0)
+    stale_free_beds_share: float = Field(0.0, ge=0, le=1)
     clock_skew_seconds: float = Field(DEFAULT_CLOCK_SKEW_SECONDS, ge=0)
     matching_time_limit: float = Field(10.0, gt=0, le=600)
     max_matching_time_limit: float = Field(60.0, gt=0, le=600)

@@ -7,6 +7,8 @@
        +--proposal_ended-----+          (declined, expired, or a later run left it out)
        +--proposal_lapsed----+          (no answer by its deadline, issue 14)
     waiting / proposed --withdrawn--> withdrawn
+    proposed --bridged--> waiting       (in a bridge bed, still waiting for a residential
+                                         placement, issue 14)
 
 Every change of a case's status goes through :func:`next_status`; a change the lifecycle
 does not allow is an :class:`~capacity.errors.InvalidTransitionError` saying why, in a
@@ -32,6 +34,8 @@ class CaseEvent(StrEnum):
     PROPOSAL_LAPSED = "proposal_lapsed"  # no answer by the proposal's deadline: it waits on,
     # with its place and priority (issue 14)
     PLACED = "placed"  # a coordinator accepted its proposal
+    BRIDGED = "bridged"  # a coordinator accepted a bridge bed: it waits on for a residential
+    # placement, its waiting time running (issue 14)
     WITHDRAWN = "withdrawn"  # taken off the waiting list
     DISCHARGED = "discharged"  # its placement ended
 
@@ -43,6 +47,7 @@ _NEXT: dict[tuple[CaseStatus, CaseEvent], CaseStatus] = {
     (CaseStatus.PROPOSED, CaseEvent.PROPOSAL_ENDED): CaseStatus.WAITING,
     (CaseStatus.PROPOSED, CaseEvent.PROPOSAL_LAPSED): CaseStatus.WAITING,
     (CaseStatus.PROPOSED, CaseEvent.PLACED): CaseStatus.PLACED,
+    (CaseStatus.PROPOSED, CaseEvent.BRIDGED): CaseStatus.WAITING,
     (CaseStatus.WAITING, CaseEvent.WITHDRAWN): CaseStatus.WITHDRAWN,
     (CaseStatus.PROPOSED, CaseEvent.WITHDRAWN): CaseStatus.WITHDRAWN,
     (CaseStatus.PLACED, CaseEvent.DISCHARGED): CaseStatus.DISCHARGED,
@@ -53,6 +58,7 @@ _REFUSALS: dict[CaseEvent, str] = {
     CaseEvent.PROPOSAL_ENDED: "only a case on the waiting list has a proposal to end",
     CaseEvent.PROPOSAL_LAPSED: "only a proposed case has a proposal that can lapse",
     CaseEvent.PLACED: "not proposed",
+    CaseEvent.BRIDGED: "not proposed",
     CaseEvent.WITHDRAWN: (
         "only a waiting or proposed case can be withdrawn (a placed case is discharged)"
     ),

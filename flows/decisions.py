@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from capacity import CATALOGUE, CaseEvent, Placement
+from capacity.bridging import is_bridge
 from capacity.clock import local_date
 from capacity.lifecycle import allows
 from flows.deadlines import is_overdue
@@ -86,7 +87,11 @@ def accept(session: Session, proposal_id: int, *, by: str, now: datetime) -> Pla
     facility = repo.facility(facility_id)
     stay = CATALOGUE[facility.placement_type].typical_stay_days
     start = max(proposal.start_date, local_date(now))
-    repo.move_case(case.id, CaseEvent.PLACED)  # refuses a case that is not proposed
+    bridge = is_bridge(facility.placement_type)
+    # a bridge bed keeps the case on the waiting list, its waiting time running (issue 14)
+    repo.move_case(case.id, CaseEvent.BRIDGED if bridge else CaseEvent.PLACED)
+    if not bridge:
+        _end_bridge(session, case.id, day=start, by=by)
     _check_beds(session, facility_id=facility_id, beds=case.beds, start=start, stay=stay, now=now)
     placement = repo.add_placement(
         Placement(
@@ -118,6 +123,23 @@ def accept(session: Session, proposal_id: int, *, by: str, now: datetime) -> Pla
         detail={"case": case.id},
     )
     return placement
+
+
+def _end_bridge(session: Session, case_id: str, *, day: date, by: str) -> None:
+    """The case leaves its bridge bed on the day its residential placement starts."""
+    repo = Repository(session)
+    bridge_beds = {f.id for f in repo.facilities() if is_bridge(f.placement_type)}
+    for p in repo.placements(active_on=day):
+        if p.case_id == case_id and p.facility_id in bridge_beds:
+            repo.end_placement(p.id, day=max(day, p.start))
+            audit.record(
+                session,
+                actor=by,
+                action="placement.bridge_end",
+                record_type="placement",
+                record_id=p.id,
+                detail={"case": case_id, "day": day.isoformat()},
+            )
 
 
 def decline(

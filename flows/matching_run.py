@@ -136,13 +136,14 @@ def proposal_drafts(solved: SolvedRound) -> list[ProposalDraft]:
     drafts = []
     for a in solved.result.assignments:
         exp = why.proposals[a.case]
+        note = solved.inputs.stale_note(a.facility)
         drafts.append(
             ProposalDraft(
                 case_id=a.case,
                 facility_id=a.facility,
                 beds=beds[a.case],
                 start_date=built.day(a.start_day),
-                explanation=exp.text,
+                explanation=exp.text if note is None else f"{exp.text} {note}",
                 criteria=exp.criteria_met,
                 alternatives=tuple(
                     AlternativeRecord(

@@ -17,7 +17,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from capacity import DEFAULT_HORIZON_DAYS, Case, KeepApart, Rulebook, SupplySnapshot
+from capacity.bridging import is_bridge
 from capacity.clock import local_date
+from capacity.staleness import StaleFacility, StalenessRule
 from matching import BuiltProblem, build_problem
 from store import DecisionRepository, KeepApartRepository, Repository
 
@@ -43,6 +45,12 @@ class RoundInputs:
         the waiting list and the other waiting or placed now.
     current_facility
         Where each case of ``keep_apart`` that is placed now stays.
+    staleness
+        The rule that planned stale capacity (issue 14), if any.
+    stale
+        Per facility whose report was stale, what was planned for it today.
+    bridged
+        Waiting cases in a bridge bed now (issue 14): offered no other bridge.
     """
 
     as_of: datetime
@@ -52,6 +60,16 @@ class RoundInputs:
     rulebook: Rulebook
     keep_apart: tuple[tuple[str, str], ...] = ()
     current_facility: Mapping[str, str] = field(default_factory=dict)
+    staleness: StalenessRule | None = None
+    stale: Mapping[str, StaleFacility] = field(default_factory=dict)
+    bridged: tuple[str, ...] = ()
+
+    def stale_note(self, facility_id: str) -> str | None:
+        """Why a facility's capacity was discounted in this round, or ``None``."""
+        found = self.stale.get(facility_id)
+        if found is None or self.staleness is None:
+            return None
+        return found.text(self.staleness.stale_after)
 
     def build(self) -> BuiltProblem:
         """The round's matching problem, with the domain facts behind it."""
@@ -62,6 +80,8 @@ class RoundInputs:
             declined=self.declined,
             keep_apart=self.keep_apart,
             current_facility=self.current_facility,
+            bridges=True,
+            bridged=self.bridged,
         )
 
 
@@ -71,6 +91,7 @@ def prepare_round(
     as_of: datetime,
     rulebook: Rulebook,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
+    staleness: StalenessRule | None = None,
 ) -> RoundInputs:
     """Read a round's inputs (the caller owns the transaction).
 
@@ -84,6 +105,8 @@ def prepare_round(
         The access criteria.
     horizon_days
         Days planned, day 0 included.
+    staleness
+        How facilities with an old capacity report are planned (None: as reported).
 
     Returns
     -------
@@ -91,18 +114,24 @@ def prepare_round(
     """
     repo = Repository(session)
     snapshot = repo.supply_snapshot(as_of=as_of, horizon_days=horizon_days)
+    stale: dict[str, StaleFacility] = {}
+    if staleness is not None:
+        snapshot, stale = staleness.apply(snapshot)
     cases = tuple(sorted(repo.waiting_list(), key=lambda c: c.id))
     declined = tuple(DecisionRepository(session).declined_pairs())
     waiting = {c.id for c in cases}
-    placed_at = {
-        p.case_id: p.facility_id
-        for p in repo.placements(active_on=local_date(as_of))
-        if p.case_id not in waiting
-    }
+    active = repo.placements(active_on=local_date(as_of))
+    placed_at = {p.case_id: p.facility_id for p in active if p.case_id not in waiting}
+    bridge_beds = {f.id for f in snapshot.facilities if is_bridge(f.placement_type)}
+    bridged = tuple(
+        sorted({p.case_id for p in active if p.case_id in waiting and p.facility_id in bridge_beds})
+    )
     pairs = _round_pairs(KeepApartRepository(session).pairs(), waiting, placed_at)
     involved = {c for pair in pairs for c in pair}
     current = {c: f for c, f in placed_at.items() if c in involved}
-    return RoundInputs(as_of, snapshot, cases, declined, rulebook, pairs, current)
+    return RoundInputs(
+        as_of, snapshot, cases, declined, rulebook, pairs, current, staleness, stale, bridged
+    )
 
 
 def _round_pairs(

@@ -9,8 +9,8 @@ reasons behind capacity gaps) travels with the problem for the explanations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -25,6 +25,7 @@ from capacity import (
     Rulebook,
     SupplySnapshot,
 )
+from capacity.bridging import BRIDGE_PENALTY_DAYS, BRIDGE_PLANNED_DAYS, is_bridge
 from matching.columns import OptionColumns, assemble_problem
 from matching.errors import InvalidProblemError
 from matching.problem import NO_STREAM, MatchingProblem
@@ -84,6 +85,8 @@ def build_problem(
     keep_apart: Iterable[tuple[str, str]] = (),
     current_facility: Mapping[str, str] | None = None,
     unplaced_penalty_days: float | None = None,
+    bridges: bool = False,
+    bridged: Collection[str] = (),
 ) -> BuiltProblem:
     """Apply the rulebook to every case x facility pair and assemble the problem.
 
@@ -105,6 +108,12 @@ def build_problem(
         Facility of each case that is placed now, for ``keep_apart``.
     unplaced_penalty_days
         Extra waiting days counted for a case left unplaced (default: the horizon).
+    bridges
+        Offer bridge beds (:data:`capacity.bridging.BRIDGE_TYPES`) only from today, for
+        one planned day, counted as :data:`~capacity.bridging.BRIDGE_PENALTY_DAYS` of
+        waiting (issue 14: the wait for a residential placement goes on).
+    bridged
+        Cases in a bridge bed now: never offered another.
 
     Returns
     -------
@@ -122,6 +131,7 @@ def build_problem(
     if len(set(ids)) != len(ids):
         raise InvalidProblemError("cases", "a case is listed twice")
     declined_set = frozenset(declined)
+    bridged_set = frozenset(bridged)
     placed_at = dict(current_facility or {})
     pairs = tuple(keep_apart)  # read twice below: a generator would be empty the second time
     kept_apart = _keep_apart_indices(pairs, ids, placed_at)
@@ -147,8 +157,12 @@ def build_problem(
             found += 1
             if (case.id, fac.id) in declined_set or fac.id in banned.get(case.id, ()):
                 continue
-            stay = _stay_days(fac.placement_type)
+            bridge = bridges and is_bridge(fac.placement_type)
+            if bridge and case.id in bridged_set:
+                continue
+            stay = BRIDGE_PLANNED_DAYS if bridge else _stay_days(fac.placement_type)
             penalty = verdict.soft_penalty_days + rulebook.penalty_days(case, fac)
+            penalty += BRIDGE_PENALTY_DAYS if bridge else 0.0
             cost = fac.cost_per_bed_day * case.beds * stay
             stream = stream_at.get(fac.funding_stream_id, NO_STREAM)
             rows.append((ci, fi, penalty, stay, cost, stream))
@@ -158,6 +172,8 @@ def build_problem(
                 rulebook.evaluate(case, fac, streams.get(fac.funding_stream_id))
                 for fac in snapshot.facilities
             )
+    if bridges:
+        snapshot = _bridges_today_only(snapshot)
     problem = _assemble(
         snapshot,
         cases,
@@ -179,6 +195,16 @@ def build_problem(
         gaps=gaps,
         excluded=declined_set,
     )
+
+
+def _bridges_today_only(snapshot: SupplySnapshot) -> SupplySnapshot:
+    """The snapshot with no free bridge beds after today: a bridge starts today or not."""
+    free = np.array(snapshot.free_beds, copy=True)
+    for row, fac in enumerate(snapshot.facilities):
+        if is_bridge(fac.placement_type):
+            free[row, 1:] = 0
+    free.setflags(write=False)
+    return replace(snapshot, free_beds=free)
 
 
 def _stay_days(placement_type: PlacementType) -> int:

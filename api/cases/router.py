@@ -20,6 +20,7 @@ from api.cases.schemas import (
     KeepApartPublic,
     KeepApartSet,
     KeepApartsPublic,
+    PathwayPublic,
     TimelinePublic,
 )
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
@@ -169,6 +170,12 @@ def withdraw_case(
     idem = for_request(request, user, idempotency_key, payload=None)
     work = partial(service.withdraw, case_id=case_id, user=user, now=now, rulebook=rulebook)
     return respond(write(db, idem, status.HTTP_200_OK, work))
+
+
+@router.get("/{case_id}/pathway", responses=NOT_FOUND)
+def get_pathway(case_id: str, db: DatabaseDep, user: CurrentUser, now: NowDep) -> PathwayPublic:
+    """The case's placements in order: bridge beds (crisis / 72-hour) and residential ones."""
+    return service.pathway(db, case_id=case_id, user=user, now=now)
 
 
 @router.get("/{case_id}/keep-apart", responses=NOT_FOUND)

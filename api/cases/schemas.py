@@ -205,6 +205,30 @@ class KeepApartsPublic(BaseModel):
     count: int
 
 
+class PathwayStep(BaseModel):
+    """A placement on the case's pathway: a bridge bed or the residential placement."""
+
+    placement_id: str
+    facility_id: str
+    facility_name: str
+    placement_type: PlacementType
+    bridge: bool = Field(description="A crisis / 72-hour bed bridging to a residential one.")
+    start: dt.date
+    expected_end: dt.date
+    actual_end: dt.date | None
+
+
+class PathwayPublic(BaseModel):
+    """Bridge -> residential: the case's placements in order (issue 14)."""
+
+    case_id: str
+    steps: list[PathwayStep]
+    in_bridge: bool = Field(description="In a bridge bed now.")
+    seeking_residential: bool = Field(
+        description="On the waiting list for a residential placement (in a bridge bed or not)."
+    )
+
+
 class CasesPublic(BaseModel):
     data: list[CaseListItem]
     count: int

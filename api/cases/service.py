@@ -20,6 +20,8 @@ from api.cases.schemas import (
     KeepApartPublic,
     KeepApartSet,
     KeepApartsPublic,
+    PathwayPublic,
+    PathwayStep,
     ReasonPublic,
     TimelineEventPublic,
     TimelinePublic,
@@ -28,7 +30,8 @@ from api.cases.schemas import (
 from api.cases.waiting_reason import reason_public
 from api.database import Database
 from api.errors import FieldError
-from capacity import KEEP_APART_LABELS, Case, CaseStatus, KeepApart, Rulebook
+from capacity import KEEP_APART_LABELS, WAITING_LIST, Case, CaseStatus, KeepApart, Rulebook
+from capacity.bridging import is_bridge
 from capacity.clock import local_date
 from capacity.records import from_plain, to_plain
 from store import Repository, audit
@@ -217,6 +220,42 @@ def remove_keep_apart(
     flows.lift_keep_apart(session, case_id, other=other_case_id, by=user.name)
     data = [_kept_apart(case_id, p) for p in flows.kept_apart_from(session, case_id)]
     return KeepApartsPublic(data=data, count=len(data))
+
+
+def pathway(db: Database, *, case_id: str, user: StoredUser, now: datetime) -> PathwayPublic:
+    """A case's placements in order, bridge beds marked (the read is audited)."""
+    today = local_date(now)
+    with db.audited_read() as session:
+        repo = Repository(session)
+        case = repo.case(case_id)  # unknown: a 404
+        facilities = {f.id: f for f in repo.facilities()}
+        placements = [p for p in repo.placements() if p.case_id == case_id]
+        audit.record(
+            session, actor=user.name, action="case.pathway", record_type="case", record_id=case_id
+        )
+    steps = [
+        PathwayStep(
+            placement_id=p.id,
+            facility_id=p.facility_id,
+            facility_name=facilities[p.facility_id].name,
+            placement_type=facilities[p.facility_id].placement_type,
+            bridge=is_bridge(facilities[p.facility_id].placement_type),
+            start=p.start,
+            expected_end=p.expected_end,
+            actual_end=p.actual_end,
+        )
+        for p in placements
+    ]
+    in_bridge = any(
+        s.bridge and s.start <= today and (s.actual_end is None or s.actual_end > today)
+        for s in steps
+    )
+    return PathwayPublic(
+        case_id=case_id,
+        steps=steps,
+        in_bridge=in_bridge,
+        seeking_residential=case.status in WAITING_LIST,
+    )
 
 
 def timeline(db: Database, *, case_id: str, user: StoredUser) -> TimelinePublic:

@@ -52,6 +52,11 @@ COMMANDS: dict[str, Entry] = {
     "users": Entry(
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),
+    "rounds": Entry(
+        "api.cli.scheduled_rounds",
+        "app",
+        "Matching rounds from cron, and the lapse of overdue proposals.",
+    ),
     "organisations": Entry(
         "api.cli.organisations",
         "app",

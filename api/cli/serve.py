@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from store.service import UserRepository
 
 console = Console(stderr=True)
 WORKER_STARTUP_S = 60  # seconds a worker may take to start serving
+SCHEDULER_VARIABLE = "OPVANG_SCHEDULER"  # api.settings.ApiSettings.scheduler
 # The same words as the README's command table (issue 17: the two pointed to different pages)
 WHERE_TO_LOOK = (
     "dashboard at /, API under /v1, API documents at /docs, OpenAPI schema at /openapi.json"
@@ -77,6 +79,14 @@ def serve(
     ] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            help="Run the service's own jobs: the daily round (OPVANG_DAILY_ROUND_AT), the "
+            "round after reports of free beds (OPVANG_ROUND_AFTER_REPORT), the lapse of "
+            "proposals past their deadline; one worker at a time runs them."
+        ),
+    ] = True,
 ) -> None:
     """Serve the API and the dashboard (OPVANG_DATABASE_URL; created and migrated on first
     start). With --demo: the demo dataset, and demo users whose passwords are printed."""
@@ -101,6 +111,8 @@ def serve(
     console.print(f"opvang: serving {where} on http://{host}:{port} ({WHERE_TO_LOOK})")
     if logins:
         print_logins(logins, f"http://{host}:{port}/")
+    # the workers read their settings from the environment (api.app.app_factory)
+    os.environ[SCHEDULER_VARIABLE] = "true" if scheduler else "false"
     uvicorn.run(
         "api.app:app_factory",
         factory=True,

@@ -22,6 +22,7 @@ from api.proposals.service import proposal_public
 from api.settings import ApiSettings
 from api.unit_of_work import replayed, write
 from capacity import Rulebook
+from capacity.staleness import StalenessRule
 from matching import SolveParams
 from matching.quiet import silence_solver_banner
 from store import DecisionRepository, StoredProposal, StoredRun, audit
@@ -101,8 +102,11 @@ def run_round(
     """A matching round recorded by ``by`` (a user, or ``scheduler`` for the service's own
     rounds, issue 14): overdue proposals lapse, then the run and its proposals are stored."""
     limit = min(time_limit or settings.matching_time_limit, settings.max_matching_time_limit)
+    staleness = StalenessRule(
+        timedelta(hours=settings.stale_after_hours), settings.stale_free_beds_share
+    )
     with db.unit() as session:
-        inputs = flows.prepare_round(session, as_of=now, rulebook=rulebook)
+        inputs = flows.prepare_round(session, as_of=now, rulebook=rulebook, staleness=staleness)
     silence_solver_banner()
     solved = flows.solve_round(inputs, SolveParams(time_limit=limit, seed=seed))
 

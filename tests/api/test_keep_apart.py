@@ -151,3 +151,45 @@ def test_policymakers_never_see_a_pair(world, helpers):
             json={"other_case_id": "C-2026-0002", "reason": "threat"},
         )
         assert denied.status_code == 403
+
+
+def test_no_round_places_a_kept_apart_pair_together(fresh_world):
+    """Property (issue 14): whatever the pairs, no pair of them shares a facility."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    import flows
+    from capacity import bundled_rulebook
+    from matching import SolveParams
+    from store import ensure_database, session_scope
+
+    engine = ensure_database(fresh_world.url)
+    try:
+        with session_scope(engine) as session:
+            inputs = flows.prepare_round(
+                session, as_of=datetime.now(UTC), rulebook=bundled_rulebook("national-v1")
+            )
+    finally:
+        engine.dispose()
+    waiting = [c.id for c in inputs.cases]
+    pairs = st.lists(
+        st.tuples(st.sampled_from(waiting), st.sampled_from(waiting)).filter(
+            lambda p: p[0] != p[1]
+        ),
+        max_size=4,
+    )
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(pairs)
+    def check(kept_apart):
+        solved = flows.solve_round(
+            replace(inputs, keep_apart=tuple(kept_apart)), SolveParams(time_limit=2, seed=0)
+        )
+        at = {a.case: a.facility for a in solved.result.assignments}
+        for one, other in kept_apart:
+            assert one not in at or other not in at or at[one] != at[other]
+
+    check()

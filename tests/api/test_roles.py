@@ -96,6 +96,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/escalations", COORD),
     Endpoint("POST", "/v1/cases/C-2026-0003/withdraw", COORD, None, True),
     Endpoint("GET", "/v1/cases/C-2026-0001/keep-apart", COORD),
+    Endpoint("GET", "/v1/cases/C-2026-0005/pathway", COORD),
     Endpoint(
         "POST",
         "/v1/cases/C-2026-0001/keep-apart",

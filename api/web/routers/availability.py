@@ -65,6 +65,8 @@ def _page(
         "saved": int(saved) if saved.isdigit() and len(saved) < 6 else None,
         "type_name": type_name,
         "region_name": region_name,
+        "stale_after_hours": request.app.state.settings.stale_after_hours,
+        "stale_share": request.app.state.settings.stale_free_beds_share,
         "view": view,
         "names": {f.id: f.name for f in rows},
     }

@@ -166,6 +166,7 @@ def _case_page(
 ) -> HTMLResponse:
     page = view.case_page(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
     kept_apart = cases.list_keep_apart(db, case_id=case_id, user=user).data
+    pathway = cases.pathway(db, case_id=case_id, user=user, now=now)
     context = {
         "title": f"Case {page.case.id}",
         "page": page,
@@ -177,6 +178,7 @@ def _case_page(
         "words": flows.waiting_words,
         "decline_reasons": DECLINE_REASONS,
         "kept_apart": kept_apart,
+        "pathway": pathway,
         "apart": apart or {"other_case_id": "", "reason": ""},
         "keep_apart_reasons": KEEP_APART_REASONS,
         "labels": view.LABELS,
