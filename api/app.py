@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -23,18 +22,21 @@ from api.auth.router import router as users_router
 from api.cases.router import router as cases_router
 from api.database import Database
 from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.escalations.router import router as escalations_router
 from api.facilities.router import router as facilities_router
 from api.feeds.router import router as feeds_router
 from api.imports.router import router as imports_router
 from api.matching_runs.router import router as runs_router
+from api.organisations.router import router as organisations_router
 from api.placements.router import router as placements_router
 from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
+from api.rounds.router import router as rounds_router
 from api.settings import ApiSettings
 from api.stats.router import router as stats_router
 from api.transport import JsonOnly, RequestGuard, quiet_access_log
 from api.web import LOGIN_PATH, STATIC_PATH, mount_web
-from capacity import Rulebook, bundled_rulebook, load_rulebook
+from capacity import rulebook_from
 
 API_PREFIX = "/v1"
 DOCS_ASSETS = "/docs/assets"  # Swagger UI's and ReDoc's scripts, served by the app itself
@@ -56,12 +58,6 @@ class Health(BaseModel):
     status: str
 
 
-def _rulebook(name_or_path: str) -> Rulebook:
-    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
-        return load_rulebook(Path(name_or_path))
-    return bundled_rulebook(name_or_path)
-
-
 def _v1_router() -> APIRouter:
     """Every domain router under one parent (the middleware demands the token)."""
     v1 = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
@@ -69,7 +65,10 @@ def _v1_router() -> APIRouter:
         regions_router,
         facilities_router,
         cases_router,
+        escalations_router,
+        organisations_router,
         runs_router,
+        rounds_router,
         proposals_router,
         placements_router,
         stats_router,
@@ -89,9 +88,16 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     db = Database(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db.open()
+        stop = None
+        if settings.scheduler:  # issue 14: the service runs its own rounds
+            from api.scheduler import Jobs, start
+
+            stop = start(Jobs(db, settings, app.state.rulebook))
         yield
+        if stop is not None:
+            stop()
         db.close()
 
     app = FastAPIOffline(  # Swagger UI and ReDoc from the package's own assets, no CDN
@@ -104,7 +110,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.rulebook = _rulebook(settings.rulebook)
+    app.state.rulebook = rulebook_from(settings.rulebook)
     install_error_handlers(app)
 
     @app.get(HEALTH_PATH, tags=["health"])

@@ -7,8 +7,6 @@ downloads and import templates alike.
 
 from __future__ import annotations
 
-import json
-import types
 import typing
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
@@ -84,13 +82,7 @@ def table_response(
 
 def _nested(annotation: Any) -> type[BaseModel] | None:
     """The record type a field holds (``CaseCount`` for ``CaseCount | None``), or None."""
-    origin = typing.get_origin(annotation)
-    if origin is None:
-        options: tuple[Any, ...] = (annotation,)
-    elif origin in (typing.Union, types.UnionType):
-        options = typing.get_args(annotation)
-    else:  # a list or a mapping of records is one cell (JSON), not columns
-        return None
+    options = typing.get_args(annotation) if typing.get_origin(annotation) else (annotation,)
     found = [a for a in options if isinstance(a, type) and issubclass(a, BaseModel)]
     return found[0] if found else None
 
@@ -112,36 +104,27 @@ def _cells(model: type[BaseModel], item: BaseModel | None) -> list[Cell]:
     for name, info in model.model_fields.items():
         value = getattr(item, name) if item is not None else None
         inner = _nested(info.annotation)
-        if inner is not None:
+        if inner is not None and isinstance(value, list | tuple):  # records: one column each
+            parts = [_cells(inner, v) for v in value]
+            width = len(flat_header(inner))
+            row.extend(
+                "; ".join(str(p[j]) for p in parts if p[j] is not None) or None
+                for j in range(width)
+            )
+        elif inner is not None:
             row.extend(_cells(inner, value))
-        elif isinstance(value, list | dict):
-            row.append(_text(value))
+        elif isinstance(value, list):
+            row.append("; ".join(str(plain(v)) for v in value) or None)
         else:
             row.append(plain(value))
     return row
-
-
-def _text(value: list[Any] | dict[str, Any]) -> Cell:
-    """A list of plain values as ``a; b``; anything deeper (records in a list, a mapping)
-    as compact JSON, as the API's JSON has it."""
-    if isinstance(value, list) and all(not isinstance(v, BaseModel | list | dict) for v in value):
-        return "; ".join(str(plain(v)) for v in value) or None
-    if isinstance(value, list) and not value:
-        return None
-    encoded = (
-        [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
-        if isinstance(value, list)
-        else value
-    )
-    return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def flat_rows(
     model: type[BaseModel], items: Sequence[BaseModel]
 ) -> tuple[list[str], list[list[Cell]]]:
     """Records of one type as a table (:func:`flat_header`): enumerations as their
-    codes, lists of values as ``a; b`` (records in a list as JSON), a missing nested
-    record as empty cells."""
+    codes, lists as ``a; b``, a missing nested record as empty cells."""
     return flat_header(model), [_cells(model, item) for item in items]
 
 

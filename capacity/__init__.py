@@ -22,8 +22,10 @@ from capacity.criteria import (
     Rulebook,
     TypeEligibility,
     bundled_rulebook,
+    complexity_label,
     load_rulebook,
     parse_rulebook,
+    rulebook_from,
 )
 from capacity.dataset import Dataset
 from capacity.errors import (
@@ -38,25 +40,38 @@ from capacity.errors import (
     UnknownReferenceError,
 )
 from capacity.facilities import Facility, GenderPolicy, Provider
+from capacity.forecast import ArrivalForecast, ClassRate, estimate_arrivals, profile_class
 from capacity.funding import FundingStream
+from capacity.keep_apart import KEEP_APART_LABELS, KeepApart, KeepApartReason
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.personal_data import personal_data_in
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
-from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
+from capacity.regions import (
+    POLICE_UNITS,
+    REGIONS,
+    Region,
+    distance_km,
+    dutch_sort_key,
+    region,
+    sorted_regions,
+)
 from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
 from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
 
 __all__ = [
     "CATALOGUE",
     "DEFAULT_HORIZON_DAYS",
+    "KEEP_APART_LABELS",
     "POLICE_UNITS",
     "REGIONS",
     "WAITING_LIST",
+    "ArrivalForecast",
     "AvailabilityReport",
     "CapacityError",
     "Case",
     "CaseEvent",
     "CaseStatus",
+    "ClassRate",
     "Dataset",
     "Eligibility",
     "ExploitationType",
@@ -71,6 +86,8 @@ __all__ = [
     "InvalidRulebookError",
     "InvalidSupplyError",
     "InvalidTransitionError",
+    "KeepApart",
+    "KeepApartReason",
     "Need",
     "OutOfScopeError",
     "Placement",
@@ -91,10 +108,16 @@ __all__ = [
     "UnknownReferenceError",
     "build_snapshot",
     "bundled_rulebook",
+    "complexity_label",
     "distance_km",
+    "dutch_sort_key",
+    "estimate_arrivals",
     "load_rulebook",
     "next_status",
     "parse_rulebook",
     "personal_data_in",
+    "profile_class",
     "region",
+    "rulebook_from",
+    "sorted_regions",
 ]

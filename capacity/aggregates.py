@@ -23,6 +23,7 @@ class OccupancyRow:
 
     @property
     def occupied(self) -> int:
+        """Beds in use: the beds minus the free beds."""
         return self.beds - self.free
 
     @property

@@ -24,12 +24,16 @@ LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}$")  # ISO 639-1 or -3 code
 
 
 class Gender(StrEnum):
+    """A case's gender as the intake records it (``x``: non-binary or not stated)."""
+
     FEMALE = "female"
     MALE = "male"
     X = "x"  # non-binary or not stated
 
 
 class ResidenceStatus(StrEnum):
+    """Residence status, which decides the funding and the B8 reflection period."""
+
     NL = "nl"
     EU = "eu"
     THIRD_COUNTRY_B8 = "third_country_b8"  # in the B8 reflection period (bedenktijd)
@@ -38,6 +42,8 @@ class ResidenceStatus(StrEnum):
 
 
 class ExploitationType(StrEnum):
+    """The form of exploitation the case was signalled for."""
+
     SEXUAL = "sexual"
     LABOUR = "labour"
     CRIMINAL = "criminal"
@@ -45,6 +51,8 @@ class ExploitationType(StrEnum):
 
 
 class Need(StrEnum):
+    """A care need that a facility's specialisms may cover."""
+
     TRAUMA_CARE = "trauma_care"
     MENTAL_HEALTH = "mental_health"
     ADDICTION = "addiction"
@@ -56,12 +64,16 @@ class Need(StrEnum):
 
 
 class SafetyRisk(StrEnum):
+    """The safety risk assessed at intake; high risk may require distance from the region."""
+
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
 
 
 class CaseStatus(StrEnum):
+    """Where a case is in its lifecycle (:mod:`capacity.lifecycle` holds the transitions)."""
+
     WAITING = "waiting"
     PROPOSED = "proposed"
     PLACED = "placed"
@@ -131,6 +143,7 @@ class Case:
 
     @property
     def is_minor(self) -> bool:
+        """Whether the case is under 18."""
         return self.age < 18
 
     @property
@@ -147,7 +160,7 @@ def _fail(name: str, reason: str) -> InvalidCaseError:
     return InvalidCaseError(name, reason)
 
 
-def _validate_case(case: Case) -> None:
+def _validate_case(case: Case) -> None:  # noqa: C901, PLR0912 (a flat list of field checks)
     if not isinstance(case.id, str) or not CASE_ID_PATTERN.match(case.id):
         raise _fail(
             "id", "must be 3-40 upper-case letters, digits or dashes, starting with a letter"

@@ -141,15 +141,20 @@ def protect_tables(
 
 
 def protect(total: int, cells: Mapping[str, int]) -> ProtectedTable:
-    """Publish one table of cases whose cells add up to ``total`` (see
-    :func:`protect_tables`)."""
+    """Publish one table of cases whose cells add up to ``total``.
+
+    See :func:`protect_tables`.
+    """
     published_total, tables = protect_tables(total, {"table": cells})
     return ProtectedTable(published_total, tables["table"])
 
 
 def mean_wait_days(days: list[int], *, published: PublishedCount) -> int | None:
-    """The mean wait of a group to publish: whole weeks (in days), only for groups of at
-    least :data:`MIN_CASES_FOR_MEAN` whose count is published; ``None`` otherwise."""
+    """The mean wait of a group to publish, in whole weeks (given in days).
+
+    Only for groups of at least :data:`MIN_CASES_FOR_MEAN` whose count is published;
+    ``None`` otherwise.
+    """
     if published.suppressed or len(days) < MIN_CASES_FOR_MEAN:
         return None
     weeks = round(sum(days) / len(days) / DAYS_PER_WEEK)

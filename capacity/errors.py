@@ -70,8 +70,9 @@ class UnknownReferenceError(CapacityError, KeyError):
 
 
 class InvalidTransitionError(CapacityError):
-    """A change of a case's status that the lifecycle does not allow
-    (:mod:`capacity.lifecycle`).
+    """A change of a case's status that the lifecycle does not allow.
+
+    The transitions are in :mod:`capacity.lifecycle`.
 
     Parameters
     ----------
@@ -111,8 +112,10 @@ class InvalidReportError(CapacityError):
 
 
 class OutOfScopeError(CapacityError):
-    """A reporter reported for a facility outside its scope
-    (:class:`capacity.reporting_rules.ReporterScope`)."""
+    """A reporter reported for a facility outside its scope.
+
+    The scope is a :class:`capacity.reporting_rules.ReporterScope`.
+    """
 
     def __init__(self, reporter: str, facility_id: str) -> None:
         self.reporter = reporter

@@ -14,6 +14,8 @@ MAX_BEDS = 10_000  # beds at one facility; a sanity bound against typing errors
 
 
 class GenderPolicy(StrEnum):
+    """Which genders a facility admits."""
+
     FEMALE_ONLY = "female_only"
     MALE_ONLY = "male_only"
     MIXED = "mixed"

@@ -65,4 +65,5 @@ class FundingStream:
 
     @property
     def is_regional(self) -> bool:
+        """Whether the stream belongs to one region."""
         return self.region_id is not None

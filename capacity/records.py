@@ -86,8 +86,10 @@ def _convert(hint: Any, value: Any) -> Any:
 
 
 def from_plain(cls: type[Record], values: Mapping[str, Any]) -> Record:
-    """A dataclass instance from plain values (fields absent from ``values`` take their
-    defaults); the dataclass validates them as always.
+    """A dataclass instance from plain values.
+
+    Fields absent from ``values`` take their defaults; the dataclass validates them as
+    always.
 
     Parameters
     ----------

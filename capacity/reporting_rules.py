@@ -50,9 +50,11 @@ class FacilityFacts:
     occupied: int = 0
 
     def counted(self, beds_free: int) -> int:
-        """What a report of ``beds_free`` counts for: at most the beds minus the
-        placements active now (issue 10: a report of more is flagged, never taken at face
-        value)."""
+        """What a report of ``beds_free`` counts for.
+
+        At most the beds minus the placements active now (issue 10: a report of more is
+        flagged, never taken at face value).
+        """
         return max(0, min(beds_free, self.beds - self.occupied))
 
 

@@ -58,6 +58,7 @@ class SupplySnapshot:
 
     @property
     def horizon_days(self) -> int:
+        """Days in the planning horizon."""
         return int(self.free_beds.shape[1])
 
     @property
@@ -73,6 +74,7 @@ class SupplySnapshot:
             raise UnknownReferenceError("facility", facility_id) from None
 
     def facility(self, facility_id: str) -> Facility:
+        """The facility with this id."""
         return self.facilities[self.index_of(facility_id)]
 
     def free(self, facility_id: str) -> npt.NDArray[np.int32]:
@@ -81,6 +83,7 @@ class SupplySnapshot:
         return row
 
     def stream(self, stream_id: str) -> FundingStream:
+        """The funding stream with this id; :class:`UnknownReferenceError` when none has it."""
         for s in self.funding_streams:
             if s.id == stream_id:
                 return s
@@ -178,8 +181,10 @@ def _after_report(p: Placement, report: AvailabilityReport) -> bool:
 
 
 def occupied_beds(stays: Iterable[Placement], day: date) -> int:
-    """Beds that placements hold on ``day`` (the most a facility's free beds can be is its
-    beds minus these)."""
+    """Beds that placements hold on ``day``.
+
+    The most a facility's free beds can be is its beds minus these.
+    """
     return sum(p.beds for p in stays if p.active_on(day))
 
 

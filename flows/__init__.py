@@ -8,9 +8,21 @@ domain errors (:mod:`capacity`) or its own (:mod:`flows.errors`), never HTTP one
 the CLI and the dashboard call the flows; the flows never call them.
 """
 
+from flows import waiting_words
 from flows.cases import register, withdraw
+from flows.deadlines import (
+    DEFAULT_REMIND_WITHIN,
+    DEFAULT_RESPOND_WITHIN,
+    due_soon,
+    is_overdue,
+    lapse_overdue,
+    recently_lapsed,
+)
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.escalations import Escalation, escalations
+from flows.forecast import demand_forecast
+from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.retention import (
@@ -20,42 +32,87 @@ from flows.retention import (
     apply_retention,
 )
 from flows.round import RoundInputs, prepare_round
+from flows.round_export import ExportedRound, export_round
+from flows.timeline import TimelineEvent, case_timeline
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
     Page,
     WaitingLine,
+    WaitingOrder,
     cases_by_priority,
     expected_starts,
     line,
     pending_proposals,
+    waiting_states,
+)
+from flows.waiting_reason import (
+    Change,
+    ChangeKind,
+    FacilityRef,
+    NextBest,
+    RunWaits,
+    WaitingReason,
+    WaitKind,
+    binding,
+    reason_of,
+    run_waits,
 )
 
 __all__ = [
+    "DEFAULT_REMIND_WITHIN",
+    "DEFAULT_RESPOND_WITHIN",
+    "Change",
+    "ChangeKind",
     "ConflictError",
     "DeclineReason",
+    "Escalation",
     "ExpectedStart",
     "ExpectedStartBasis",
+    "ExportedRound",
+    "FacilityRef",
     "FlowError",
     "InvalidInputError",
+    "NextBest",
     "Page",
     "RetentionPolicy",
     "RetentionReport",
     "RetentionSettings",
     "RoundInputs",
+    "RunWaits",
     "SolvedRound",
+    "TimelineEvent",
+    "WaitKind",
     "WaitingLine",
+    "WaitingOrder",
+    "WaitingReason",
     "accept",
     "apply_retention",
+    "binding",
+    "case_timeline",
     "cases_by_priority",
     "decline",
+    "demand_forecast",
     "discharge",
+    "due_soon",
+    "escalations",
     "expected_starts",
+    "export_round",
+    "is_overdue",
+    "keep_apart",
+    "kept_apart_from",
+    "lapse_overdue",
+    "lift_keep_apart",
     "line",
     "pending_proposals",
     "prepare_round",
+    "reason_of",
+    "recently_lapsed",
     "register",
+    "run_waits",
     "solve_round",
     "store_run",
+    "waiting_states",
+    "waiting_words",
     "withdraw",
 ]

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from flows.deadlines import DEFAULT_RESPOND_WITHIN, respond_by
 from flows.round import RoundInputs
 from matching import (
     BuiltProblem,
     Explanations,
     MatchResult,
     SolveParams,
+    Stage,
+    StageLog,
     WaitExplanation,
     explain,
     problem_to_dict,
@@ -31,6 +36,7 @@ from store import (
     ExtraBedRecord,
     ProposalDraft,
     RunRecord,
+    StageRecord,
     StoredProposal,
     StoredRun,
     WaitRecord,
@@ -40,13 +46,15 @@ from store import (
 
 @dataclass(frozen=True, slots=True)
 class SolvedRound:
-    """A round with its problem, the solver's result and the explanations."""
+    """A round with its problem, the solver's result, the explanations and the stages the
+    solve went through."""
 
     inputs: RoundInputs
     built: BuiltProblem
     params: SolveParams
     result: MatchResult
     explanations: Explanations
+    stages: tuple[Stage, ...] = ()
 
 
 def solve_round(inputs: RoundInputs, params: SolveParams) -> SolvedRound:
@@ -64,8 +72,9 @@ def solve_round(inputs: RoundInputs, params: SolveParams) -> SolvedRound:
     SolvedRound
     """
     built = inputs.build()
-    result = solve(built.problem, params)
-    return SolvedRound(inputs, built, params, result, explain(built, result))
+    log = StageLog()
+    result = solve(built.problem, params, observer=log)
+    return SolvedRound(inputs, built, params, result, explain(built, result), log.finish(result))
 
 
 def inputs_hash(built: BuiltProblem) -> str:
@@ -99,6 +108,24 @@ def run_record(solved: SolvedRound, *, by: str) -> RunRecord:
         cases=len(inputs.cases),
         notes=result.notes,
         waits=tuple(_wait(solved.built, w) for _, w in sorted(solved.explanations.waits.items())),
+        stages=tuple(_stage(s) for s in solved.stages),
+    )
+
+
+def _finite(x: float) -> float | None:
+    """JSON has no infinity: a figure not there yet (no plan, no bound) is stored as null."""
+    return x if math.isfinite(x) else None
+
+
+def _stage(stage: Stage) -> StageRecord:
+    return StageRecord(
+        part=stage.part,
+        parts=stage.parts,
+        stage=stage.stage,
+        seconds=round(stage.seconds, 4),
+        objective=_finite(stage.objective),
+        bound=_finite(stage.bound),
+        gap=_finite(stage.gap),
     )
 
 
@@ -144,6 +171,9 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
                 date=None if b.day is None else built.day(b.day),
                 stream=b.stream,
                 facility_id=b.facility,
+                amount=b.amount,
+                cases=b.cases,
+                higher_priority=b.higher_priority,
             )
             for b in w.binds
         ),
@@ -151,20 +181,30 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
         if extra is None
         else ExtraBedRecord(extra.facility_id, built.day(extra.start_day), round(extra.gain, 4)),
         failing_rules=tuple(w.failing_rules),
+        closest=tuple(w.closest),
     )
 
 
 def store_run(
-    session: Session, solved: SolvedRound, *, by: str
+    session: Session,
+    solved: SolvedRound,
+    *,
+    by: str,
+    respond_within: timedelta = DEFAULT_RESPOND_WITHIN,
 ) -> tuple[StoredRun, list[StoredProposal]]:
     """Store the run and its proposals (the caller owns the transaction), audited.
 
     Earlier pending proposals of the round's cases expire; each case with a proposal
-    becomes proposed, the others wait on (see :meth:`DecisionRepository.add_run`).
+    becomes proposed, the others wait on (see :meth:`DecisionRepository.add_run`). Each
+    proposal must be answered within ``respond_within`` of the round's moment, or it
+    lapses (:mod:`flows.deadlines`).
     """
     record = run_record(solved, by=by)
     run, proposals = DecisionRepository(session).add_run(
-        record, proposal_drafts(solved), case_ids=[c.id for c in solved.inputs.cases]
+        record,
+        proposal_drafts(solved),
+        case_ids=[c.id for c in solved.inputs.cases],
+        respond_by=respond_by(solved.inputs.as_of, respond_within),
     )
     detail = {"proposals": len(proposals), "status": record.status}
     audit.record(

@@ -1,49 +1,13 @@
 """matching: the waiting-list optimiser.
 
 Works on immutable value objects: a :class:`MatchingProblem` in, a :class:`MatchResult` out.
+
+The names are loaded on first use (:mod:`lazy_loader`, from ``__init__.pyi``, which lists
+them once): ``from matching import solve`` imports the solver, not the rulebook
+machinery of :func:`build_problem` nor the explanations (issue 17: a small
+``opvang solve`` spent more than a second importing what it never used).
 """
 
-from matching.build import BuiltProblem, build_problem
-from matching.errors import InvalidParamsError, InvalidProblemError, MatchingError
-from matching.explain import (
-    Alternative,
-    Binding,
-    Explanations,
-    ExtraBed,
-    ProposalExplanation,
-    WaitExplanation,
-    explain,
-)
-from matching.problem import FORMAT, MatchingProblem
-from matching.problem_io import problem_from_dict, problem_to_dict
-from matching.result import Assignment, MatchResult, Method, SolveParams, Status
-from matching.shadow import BedValue, BedValues, bed_values
-from matching.solve import solve
+import lazy_loader
 
-__all__ = [
-    "FORMAT",
-    "Alternative",
-    "Assignment",
-    "BedValue",
-    "BedValues",
-    "Binding",
-    "BuiltProblem",
-    "Explanations",
-    "ExtraBed",
-    "InvalidParamsError",
-    "InvalidProblemError",
-    "MatchResult",
-    "MatchingError",
-    "MatchingProblem",
-    "Method",
-    "ProposalExplanation",
-    "SolveParams",
-    "Status",
-    "WaitExplanation",
-    "bed_values",
-    "build_problem",
-    "explain",
-    "problem_from_dict",
-    "problem_to_dict",
-    "solve",
-]
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

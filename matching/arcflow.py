@@ -39,6 +39,9 @@ IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
 
 MAX_ARCS_PER_FACILITY = 4_000  # larger graphs are skipped: plain capacity rows remain
+# facilities with more layers are skipped before their graph is tried: with short stays
+# (issue 11) most such graphs pass MAX_ARCS_PER_FACILITY after 50-90 ms each, 4 to 6 s in all
+MAX_LAYERS = 80
 
 Profile = tuple[int, ...]
 
@@ -202,6 +205,8 @@ def build_arcflow(
             continue
         first, last, beds = _kinds(form, vars_f)
         layers = _layers(first, last, beds)
+        if len(layers) > MAX_LAYERS:
+            continue
         cap = p.free_beds[f, form.check_days[f]].astype(np.int64)
         graph = _build_graph(cap, layers, max_arcs)
         if graph is None:

@@ -25,6 +25,7 @@ from capacity import (
     Rulebook,
     SupplySnapshot,
 )
+from matching.columns import OptionColumns, assemble_problem
 from matching.errors import InvalidProblemError
 from matching.problem import NO_STREAM, MatchingProblem
 
@@ -134,7 +135,8 @@ def build_problem(
     verdicts: list[Eligibility] = []
     gaps: dict[str, tuple[Eligibility, ...]] = {}
     for ci, case in enumerate(cases):
-        open_types = {t for t, v in rulebook.eligible_types(case).items() if v.eligible}
+        verdicts_by_type = rulebook.eligible_types(case, genders=False)  # facilities decide
+        open_types = {t for t, v in verdicts_by_type.items() if v.eligible}
         found = 0
         for fi, fac in enumerate(snapshot.facilities):
             if fac.placement_type not in open_types:
@@ -236,7 +238,7 @@ def _assemble(
         [snapshot.budget_remaining.get(s, np.inf) for s in stream_ids], dtype=np.float64
     )
     cols = np.array(rows, dtype=np.float64).reshape(-1, 6)
-    return MatchingProblem(
+    return assemble_problem(
         horizon_days=horizon,
         unplaced_penalty_days=float(
             horizon if unplaced_penalty_days is None else unplaced_penalty_days
@@ -245,14 +247,16 @@ def _assemble(
         free_beds=snapshot.free_beds,
         case_ids=tuple(c.id for c in cases),
         case_beds=np.array([c.beds for c in cases], dtype=np.int32),
-        case_weight=np.array([round(priorities[c.id].weight, 6) for c in cases], dtype=np.float64),
-        opt_case=cols[:, 0].astype(np.int32),
-        opt_facility=cols[:, 1].astype(np.int32),
-        opt_penalty=np.round(cols[:, 2], 6),
-        opt_stay=cols[:, 3].astype(np.int32),
-        opt_cost=np.round(cols[:, 4], 2),
-        opt_stream=cols[:, 5].astype(np.int32),
+        case_weight=[priorities[c.id].weight for c in cases],
+        options=OptionColumns(
+            case=cols[:, 0].astype(np.int32),
+            facility=cols[:, 1].astype(np.int32),
+            penalty=cols[:, 2],
+            stay=cols[:, 3].astype(np.int32),
+            cost=cols[:, 4],
+            stream=cols[:, 5].astype(np.int32),
+        ),
         stream_ids=stream_ids,
-        budget=np.maximum(budgets, 0.0),
+        budget=budgets,
         keep_apart=keep_apart,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -56,6 +56,10 @@ class MasterLP:
         No column priced out: the master's LP is the whole LP.
     rounds
         Master solves.
+    reduced
+        Per variable, what placing it would add to ``bound`` at the duals that proved it
+        (its priced value less its case's cheapest, or less 0): a plan using variable
+        ``j`` costs at least ``bound + reduced[j]`` (empty before the first round).
     """
 
     columns: IntArray
@@ -66,6 +70,7 @@ class MasterLP:
     lp_value: float
     complete: bool
     rounds: int
+    reduced: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 class Groups:
@@ -208,13 +213,18 @@ class _Search:
     lp_value: float = math.inf
     complete: bool = False
     rounds: int = 0
+    reduced: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) -> IntArray:
     """Price every column at the master's duals, keep the bound if it is the best so far,
     and return the columns to add (none: the master's LP is the whole LP)."""
     priced = pricer.priced(y)
-    search.bound = max(search.bound, pricer.bound(y, priced, form.constant))
+    bound = pricer.bound(y, priced, form.constant)
+    if bound > search.bound:
+        search.bound = bound
+        cheapest = np.minimum(pricer.groups.minimum(priced), 0.0)
+        search.reduced = priced - cheapest[form.var_case]
     rc = priced - np.minimum(y[: form.problem.n_cases], 0.0)[form.var_case]
     return _most_negative(pricer.groups, pricer.by_slot, rc, search.inside)
 
@@ -282,5 +292,13 @@ def column_generation(
     x = np.concatenate([x, np.zeros(columns.size - x.size)])  # columns added after the last solve
     model = assemble(form, columns=columns)
     return MasterLP(
-        columns, model, h, x, search.bound, search.lp_value, search.complete, search.rounds
+        columns,
+        model,
+        h,
+        x,
+        search.bound,
+        search.lp_value,
+        search.complete,
+        search.rounds,
+        search.reduced,
     )

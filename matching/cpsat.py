@@ -1,7 +1,13 @@
-"""The time-indexed model in OR-Tools CP-SAT (boolean per option and start day)."""
+"""The time-indexed model in OR-Tools CP-SAT (boolean per option and start day).
+
+CP-SAT's model is built in Python, term by term; a model that cannot be built within the
+time limit is refused before it is started (:class:`TooLargeError`, issue 11: the
+short-stay shape at S took 200 s to build where the limit was 1 s).
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -10,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
+from matching.cpsat_limits import TooLargeError, check_buildable
 from matching.formulation import Formulation, build_formulation
 from matching.outcome import Outcome
 from matching.problem import MatchingProblem
@@ -34,19 +41,30 @@ def add_each_case_at_most_once(
 ) -> None:
     """A case is placed at most once: one facility, one start day."""
     rows, cols = form.case_rows()
-    for c in np.unique(rows).tolist():
-        model.add_at_most_one(x[i] for i in cols[rows == c].tolist())
+    order = np.argsort(rows, kind="stable")
+    terms = cols[order].tolist()
+    for a, b in _row_groups(rows[order], form.problem.n_cases):
+        if b > a:
+            model.add_at_most_one(x[i] for i in terms[a:b])
 
 
-def add_capacity(model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar]) -> None:
+def _row_groups(rows: npt.NDArray[np.int32], n_rows: int) -> list[tuple[int, int]]:
+    """Start and end of each row's entries (``rows`` sorted)."""
+    bounds = np.searchsorted(rows, np.arange(n_rows + 1)).tolist()
+    return list(itertools.pairwise(bounds))
+
+
+def add_capacity(
+    model: cp_model.CpModel, form: Formulation, x: list[cp_model.IntVar], deadline: float
+) -> None:
     """On every check day, the beds of new stays at a facility fit in its free beds."""
     rows, cols, vals, rhs = form.capacity_rows()
-    for r in range(rhs.size):
-        sel = rows == r
-        model.add(
-            sum(int(v) * x[i] for i, v in zip(cols[sel].tolist(), vals[sel].tolist(), strict=True))
-            <= int(rhs[r])
-        )
+    terms, coefs = cols.tolist(), vals.astype(np.int64).tolist()
+    for r, (a, b) in enumerate(_row_groups(rows, rhs.size)):
+        if time.perf_counter() > deadline:
+            raise TooLargeError(form.n_vars)
+        expr = cp_model.LinearExpr.weighted_sum([x[i] for i in terms[a:b]], coefs[a:b])
+        model.add(expr <= int(rhs[r]))
 
 
 def _whole(scaled: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
@@ -83,12 +101,10 @@ def add_budgets(model: cp_model.CpModel, form: Formulation, x: list[cp_model.Int
     costs, budgets = vals * scale, rhs * scale
     units = np.where(_whole(costs), np.rint(costs), np.ceil(costs)).astype(np.int64)
     limits = np.where(_whole(budgets), np.rint(budgets), np.floor(budgets)).astype(np.int64)
-    for r in range(rhs.size):
-        sel = rows == r
-        model.add(
-            sum(int(v) * x[i] for i, v in zip(cols[sel].tolist(), units[sel].tolist(), strict=True))
-            <= int(limits[r])
-        )
+    terms, coefs = cols.tolist(), units.tolist()
+    for r, (a, b) in enumerate(_row_groups(rows, rhs.size)):
+        expr = cp_model.LinearExpr.weighted_sum([x[i] for i in terms[a:b]], coefs[a:b])
+        model.add(expr <= int(limits[r]))
     return exact
 
 
@@ -106,14 +122,22 @@ def solve_cpsat(
     seed: int = 0,
     threads: int = 2,
     hint: list[tuple[int, int]] | None = None,
+    form: Formulation | None = None,
 ) -> Outcome:
-    """Solve with CP-SAT until optimal or until the wall-clock ``deadline``."""
+    """Solve with CP-SAT until optimal or until the wall-clock ``deadline``.
+
+    Raises
+    ------
+    TooLargeError
+        When the model cannot be built by the deadline.
+    """
     t0 = time.perf_counter()
-    form = build_formulation(problem)
+    form = build_formulation(problem) if form is None else form
+    check_buildable(form, deadline)
     model = cp_model.CpModel()
     x = _variables(model, form)
     add_each_case_at_most_once(model, form, x)
-    add_capacity(model, form, x)
+    add_capacity(model, form, x, deadline)
     exact = add_budgets(model, form, x)
     add_keep_apart(model, form, x)
     scaled = np.rint(form.var_saving * OBJ_SCALE).astype(np.int64).tolist()

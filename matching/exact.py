@@ -27,7 +27,7 @@ import numpy.typing as npt
 from matching.arcflow import build_arcflow
 from matching.evaluation import plan_objective
 from matching.formulation import Formulation, build_formulation
-from matching.greedy import solve_greedy
+from matching.greedy import greedy_plans, solve_greedy
 from matching.heuristics import best_plan, lp_plan
 from matching.lpmodel import LinearModel, assemble, lagrangian_bound, reduced_costs
 from matching.mip import Plan, new_highs, pass_model, plan_of, run_guarded, values_of
@@ -41,7 +41,11 @@ FloatArray = npt.NDArray[np.float64]
 POLISH_REDUCED_COSTS = (0.5, 1.5)
 POLISH_NODES = 300  # branch-and-bound nodes at most (a work limit, so runs repeat)
 POLISH_SHARE = 0.6  # of the time left, at most, for each (a safety net: nodes limit them)
-ARCFLOW_SHARE = 0.2  # of the time left, at most, for arc-flow graphs on restricted models
+ARCFLOW_SHARE = 0.2  # of the time left, at most, for arc-flow graphs
+DIVE_SHARE = 0.6  # of the time left, at most, for the dive (7 s of 10 with binding budgets)
+# columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
+# for a busy machine): the LP stages are skipped when the model cannot be built in time
+ASSEMBLE_COLUMNS_PER_SECOND = 200_000
 
 
 @dataclass
@@ -82,6 +86,7 @@ def solve_exact(
     threads: int = 2,
     relative_gap: float = 1e-6,
     tracker: Tracker | None = None,
+    form: Formulation | None = None,
 ) -> Outcome:
     """Solve one part exactly: LP bound, LP-based plan, then the MIP until proven or time.
 
@@ -95,6 +100,8 @@ def solve_exact(
         HiGHS settings; the run stops once the gap is below ``relative_gap``.
     tracker
         Receives the best plan value and bound as they improve.
+    form
+        The formulation, when already built.
 
     Returns
     -------
@@ -103,14 +110,19 @@ def solve_exact(
     """
     t0 = time.perf_counter()
     tracker = tracker or Tracker(ignore, 0, 1, t0)
-    form = build_formulation(problem)
+    form = build_formulation(problem) if form is None else form
     if form.n_vars == 0:
         return Outcome([], form.constant, True, "mip", time.perf_counter() - t0)
-    model = assemble(form, build_arcflow(form))
-    build = time.perf_counter() - t0
     state = _State(form, tracker, [], form.constant)
-    state.offer("greedy", solve_greedy(problem, form).plan)
-    state.offer("greedy", solve_greedy(problem, form, per_bed=True).plan)
+    for plan in greedy_plans(problem, form):
+        state.offer("greedy", plan)
+    now = time.perf_counter()
+    if form.n_vars / ASSEMBLE_COLUMNS_PER_SECOND > deadline - now:
+        note = "no time left to build the LP; greedy plan kept"
+        return Outcome(state.plan, -math.inf, False, "mip", now - t0, 0.0, (note,))
+    arcflow_until = now + ARCFLOW_SHARE * (deadline - now)
+    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True)
+    build = time.perf_counter() - t0
     notes = _run_stages(state, model, deadline, seed, threads, relative_gap)
     optimal = state.closed(relative_gap)
     solve = time.perf_counter() - t0 - build
@@ -125,17 +137,20 @@ def improve(
     seed: int = 0,
     threads: int = 2,
     tracker: Tracker | None = None,
-) -> Plan:
-    """The LP, dive and polishing stages on a restricted formulation (the columns column
-    generation kept): a better plan, if one is found by the deadline; no bound, no proof."""
+    prove: bool = False,
+) -> tuple[Plan, float]:
+    """The LP, dive and polishing stages (and, with ``prove``, the MIP) on a restricted
+    formulation: a better plan, if one is found by the deadline, and the restricted
+    model's bound (``-inf`` without a proof). The bound holds for the restricted columns
+    only; the caller decides what it proves (see :mod:`matching.large`)."""
     tracker = tracker or Tracker(ignore, 0, 1, time.perf_counter())
     if form.n_vars == 0:
-        return plan
+        return plan, form.constant if prove else -math.inf
     state = _State(form, tracker, plan, plan_objective(form.problem, plan), proves=False)
     arcflow_until = time.perf_counter() + ARCFLOW_SHARE * (deadline - time.perf_counter())
-    model = assemble(form, build_arcflow(form, deadline=arcflow_until))
-    _run_stages(state, model, deadline, seed, threads, 1e-6, prove=False)
-    return state.plan
+    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True)
+    _run_stages(state, model, deadline, seed, threads, 1e-6, prove=prove)
+    return state.plan, state.bound if prove else -math.inf
 
 
 def _run_stages(
@@ -159,8 +174,15 @@ def _run_stages(
     state.prove("lp", lagrangian_bound(model, y))
     if state.closed(relative_gap):
         return ()
-    state.offer("lp-plan", lp_plan(h, form, lp.col_value, deadline=deadline))
     rc = reduced_costs(model, y)
+    n_cases = form.problem.n_cases
+    placed = np.bincount(form.var_case, lp.col_value[: form.n_vars], minlength=n_cases).astype(
+        np.float64
+    )
+    guided = solve_greedy(form.problem, form, guide=(placed, rc[: form.n_vars])).plan
+    state.offer("lp-greedy", guided)
+    dive_until = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
+    state.offer("lp-plan", lp_plan(h, form, lp.col_value, deadline=dive_until))
     if state.closed(relative_gap) or time.perf_counter() >= deadline:
         return _gap_note(state)
     for reach in POLISH_REDUCED_COSTS:
@@ -186,7 +208,7 @@ def _polish(
     threads: int,
 ) -> Plan:
     """A MIP on the columns with small reduced cost (and the plan's), started from the plan."""
-    start = values_of(form, plan, model.n_cols)
+    start = model.complete(values_of(form, plan, model.n_cols))
     upper = model.col_upper.copy()
     drop = (rc > reach) & (start < 0.5) & model.integer
     upper[drop] = 0.0
@@ -224,7 +246,7 @@ def _prove(
     # in about half the simplex iterations (19,000 against 35,000 on seed 2)
     h.setOptionValue("mip_allow_restart", False)
     pass_model(h, model.with_bounds(lower, upper), integer=True)
-    start = values_of(form, state.plan, model.n_cols)
+    start = model.complete(values_of(form, state.plan, model.n_cols))
     h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
     run = run_guarded(h, deadline)
     if run.col_value is not None:

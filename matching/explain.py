@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +42,11 @@ class Alternative:
 
     @property
     def text(self) -> str:
-        return f"{self.facility_id} day {self.start_day} ({self.difference_text})"
+        # issue 17: a bare "(+423.0)" did not say what it counts
+        return (
+            f"{self.facility_id} from day {self.start_day} "
+            f"({self.difference_text} weighted waiting days)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,19 @@ class ProposalExplanation:
         return text
 
 
+class BindKind(StrEnum):
+    """What keeps a case waiting (see :class:`Binding`)."""
+
+    CAPACITY_GAP = "capacity_gap"
+    DECLINED = "declined"
+    FULL_UNTIL = "full_until"
+    FULL_HORIZON = "full_horizon"
+    BUDGET = "budget"
+    PENALTY = "penalty"
+    IMPROVABLE = "improvable"
+    OUTRANKED = "outranked"
+
+
 @dataclass(frozen=True, slots=True)
 class Binding:
     """One thing that keeps a case waiting.
@@ -70,17 +88,22 @@ class Binding:
     (every eligible facility was declined or is off limits), ``full_until`` (eligible
     facilities full until ``day``), ``full_horizon`` (full for the whole horizon),
     ``budget`` (what is left of the budget of ``stream`` does not pay for a placement at
-    ``facility`` from ``day``, which would be better), ``penalty`` (``facility`` could
+    ``facility`` from ``day``, which would be better: ``amount`` more would), ``outranked``
+    (a bed at ``facility`` from ``day`` was free before this round, but the round gave it
+    to ``cases``), ``penalty`` (``facility`` could
     take the case from ``day``, earlier, but its penalty for distance or preferences
     outweighs the wait) or ``improvable`` (``facility`` could take it from ``day``, better,
     with every other proposal kept: the solve stopped before finding that).
     """
 
-    kind: str
+    kind: BindKind
     text: str
     day: int | None = None
     stream: str | None = None
     facility: str | None = None
+    amount: float | None = None  # budget: euros short of paying for the placement
+    cases: tuple[str, ...] = ()  # outranked: the cases of this round that took the bed
+    higher_priority: bool = False  # outranked: each of them weighs at least as much
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +260,7 @@ class _Context:
                 start,
                 (
                     Binding(
-                        "declined",
+                        BindKind.DECLINED,
                         "Every eligible facility was declined for this case "
                         "or holds a case it must be kept apart from.",
                     ),
@@ -268,27 +291,33 @@ class _Context:
         days = [d for d in fits.values() if d is not None]
         h = self.p.horizon_days
         if not days:
-            return (
-                Binding(
-                    "full_horizon",
-                    f"{_eligible(len(options))} full for the whole horizon ({h} days), "
-                    "given the other proposals.",
-                ),
+            now = self._now(c, start)
+            full = Binding(
+                BindKind.FULL_HORIZON,
+                f"{_eligible(len(options))} full for the whole horizon ({h} days), "
+                "given the other proposals.",
             )
+            tol = 1e-6 * max(1.0, abs(now))
+            return (full, *self._outranked(c, options, fits, spent, start, now - tol))
         first = min(days)
         binds = []
+        now = self._now(c, start)
+        tol = 1e-6 * max(1.0, abs(now))
         if first > 0:
+            k = min(
+                (k for k, d in fits.items() if d == first), key=lambda k: self._cost(c, k, first)
+            )
             binds.append(
                 Binding(
-                    "full_until",
+                    BindKind.FULL_UNTIL,
                     f"{_eligible(len(options))} full until day {first} "
                     f"({self.built.day(first).isoformat()}).",
                     day=first,
+                    facility=self.p.facility_ids[int(self.p.opt_facility[k])],
                 )
             )
+        binds += self._outranked(c, options, fits, spent, start, now - tol)
         # earlier starts the other proposals leave room for, earliest and cheapest first
-        now = self._now(c, start)
-        tol = 1e-6 * max(1.0, abs(now))
         earlier = sorted(
             (d, self._cost(c, k, d), k)
             for k, d in fits.items()
@@ -309,7 +338,7 @@ class _Context:
             fid = self.p.facility_ids[int(self.p.opt_facility[k])]
             binds.append(
                 Binding(
-                    "improvable",
+                    BindKind.IMPROVABLE,
                     f"{fid} could take it from day {d} ({self.built.day(d).isoformat()}) "
                     "with every other proposal kept, which is better; the solve stopped "
                     "before finding that.",
@@ -318,6 +347,55 @@ class _Context:
                 )
             )
         return tuple(binds)
+
+    def _outranked(
+        self,
+        c: int,
+        options: list[int],
+        fits: dict[int, int | None],
+        spent: npt.NDArray[np.float64],
+        start: int | None,
+        below: float,
+    ) -> list[Binding]:
+        """A bed free before this round (earlier and better than the plan) that the round
+        gave to other cases (issue 14: "kept for a higher-priority case")."""
+        raw = self.p.free_beds.astype(np.int64)
+        found = []
+        for k in options:
+            d = self._earliest(k, raw)
+            fit = fits.get(k)
+            if d is None or not self._affordable(k, spent) or (fit is not None and fit <= d):
+                continue
+            if (start is None or d < start) and self._cost(c, k, d) < below:
+                found.append((self._cost(c, k, d), d, k))
+        if not found:
+            return []
+        _, d, k = min(found)
+        f = int(self.p.opt_facility[k])
+        end = d + int(self.stay[k])
+        takers = sorted(
+            (
+                o
+                for o, (ko, do) in self.chosen.items()
+                if o != c and self.facility_of[o] == f and do < end and d < do + int(self.stay[ko])
+            ),
+            key=lambda o: (-float(self.p.case_weight[o]), self.p.case_ids[o]),
+        )
+        ids = tuple(self.p.case_ids[o] for o in takers[:MAX_CLOSEST])
+        fid = self.p.facility_ids[f]
+        when = f"day {d} ({self.built.day(d).isoformat()})"
+        higher = all(self.p.case_weight[o] >= self.p.case_weight[c] for o in takers)
+        named = ", ".join(ids) + (" and others" if len(takers) > len(ids) else "")
+        text = f"A bed at {fid} was free from {when}, but this round gave it to " + (
+            f"higher-priority {_cases(len(takers))} {named}."
+            if higher
+            else f"{_cases(len(takers))} {named}: that saves more weighted waiting days in all."
+        )
+        return [
+            Binding(
+                BindKind.OUTRANKED, text, day=d, facility=fid, cases=ids, higher_priority=higher
+            )
+        ]
 
     def _budget(self, s: int, k: int, d: int, spent: npt.NDArray[np.float64]) -> Binding:
         sid = self.p.stream_ids[s]
@@ -331,7 +409,10 @@ class _Context:
                 f"than the EUR {float(self.p.opt_cost[k]):,.0f} a placement at {fid} from "
                 f"day {d} costs."
             )
-        return Binding("budget", text, day=d, stream=sid, facility=fid)
+        short = max(0.0, float(self.p.opt_cost[k]) - left)
+        return Binding(
+            BindKind.BUDGET, text, day=d, stream=sid, facility=fid, amount=round(short, 2)
+        )
 
     def _penalty(self, c: int, k: int, d: int, start: int | None) -> Binding:
         fid = self.p.facility_ids[int(self.p.opt_facility[k])]
@@ -343,7 +424,7 @@ class _Context:
             waited = start - d
             instead = f"waiting {waited} more day{'' if waited == 1 else 's'}"
         return Binding(
-            "penalty",
+            BindKind.PENALTY,
             f"{fid} could take it from day {d} ({self.built.day(d).isoformat()}), but its "
             f"penalty for distance and preferences ({penalty:.1f} weighted days) outweighs "
             f"{instead} (that start would be {max(worse, 0.0):.1f} weighted days worse).",
@@ -377,6 +458,10 @@ def _eligible(n: int) -> str:
     return "The only eligible facility is" if n == 1 else f"All {n} eligible facilities are"
 
 
+def _cases(n: int) -> str:
+    return "case" if n == 1 else "cases"
+
+
 def _capacity_gap(built: BuiltProblem, case_id: str) -> WaitExplanation:
     verdicts = built.gaps[case_id]
     counts = Counter(r.rule for v in verdicts for r in {x.rule: x for x in v.failed}.values())
@@ -389,7 +474,7 @@ def _capacity_gap(built: BuiltProblem, case_id: str) -> WaitExplanation:
     return WaitExplanation(
         case_id=case_id,
         start_day=None,
-        binds=(Binding("capacity_gap", text),),
+        binds=(Binding(BindKind.CAPACITY_GAP, text),),
         extra_bed=None,
         failing_rules=tuple(counts.most_common()),
         closest=tuple((v.facility_id, tuple(r.text for r in v.failed)) for v in closest),

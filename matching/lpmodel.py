@@ -43,6 +43,9 @@ class LinearModel:
         Row bounds (``-inf`` below on ``<=`` rows).
     n_x
         The first ``n_x`` columns are the formulation's variables.
+    derived
+        With a capacity chain, :func:`chain_start`: beds in use as a function of the
+        placements (arc flows are left to the solver).
     """
 
     cost: FloatArray
@@ -54,6 +57,7 @@ class LinearModel:
     row_lower: FloatArray
     row_upper: FloatArray
     n_x: int
+    derived: tuple[csr_matrix, IntArray] | None = None
 
     @property
     def n_cols(self) -> int:
@@ -67,9 +71,24 @@ class LinearModel:
         """The same model with other column bounds (to fix variables)."""
         return replace(self, col_lower=lower, col_upper=upper)
 
+    def complete(self, x: FloatArray) -> FloatArray:
+        """Every column's value from the first ``n_x`` (a start for the MIP)."""
+        out = np.zeros(self.n_cols)
+        out[: self.n_x] = x[: self.n_x]
+        if self.derived is not None:
+            diff, head = self.derived
+            total = np.concatenate([[0.0], np.cumsum(diff @ x[: self.n_x])])
+            use = total[1:] - total[head]
+            out[self.n_cols - use.size :] = use
+        return out
+
 
 def assemble(
-    form: Formulation, arcflow: ArcFlow | None = None, *, columns: Index | None = None
+    form: Formulation,
+    arcflow: ArcFlow | None = None,
+    *,
+    columns: Index | None = None,
+    chain: bool = False,
 ) -> LinearModel:
     """The formulation (and optional arc-flow rows) as one sparse model.
 
@@ -82,41 +101,117 @@ def assemble(
     columns
         Only these of the formulation's variables, in this order (column generation); the
         rows stay those of the whole formulation.
+    chain
+        Capacity as a chain of beds-in-use columns (:func:`capacity_chain`, only with
+        every variable): the same LP, with two entries per variable instead of one per
+        check day of its stay (issue 11: 4.4 million entries on the short-stay shape at S).
 
     Returns
     -------
     LinearModel
-        Rows in the order cases, capacity, budgets, keep-apart, arc flow.
+        Rows in the order cases, capacity, budgets, keep-apart, arc flow; columns in the
+        order placements, arc flows, beds in use.
     """
-    if columns is not None and arcflow is not None:
-        raise ValueError("arc-flow rows need every variable of the formulation")
+    if columns is not None and (arcflow is not None or chain):
+        raise ValueError("arc-flow and chain rows need every variable of the formulation")
     cols = np.arange(form.n_vars) if columns is None else np.asarray(columns, dtype=np.int64)
     n_arcs = arcflow.n_arcs if arcflow is not None else 0
-    blocks = [_x_rows(form, cols)]
+    n_use = int(form.capacity_slots.size) if chain else 0
+    blocks = [_x_rows(form, cols, chain=chain, use0=cols.size + n_arcs)]
     if arcflow is not None:
         blocks.append((arcflow.rows, arcflow.cols, arcflow.vals, arcflow.rhs, arcflow.rhs))
     rows, cols_, vals, lower, upper = _stack(blocks)
-    matrix = csr_matrix((vals, (rows, cols_)), shape=(lower.size, cols.size + n_arcs))
-    integer = np.zeros(cols.size + n_arcs, dtype=bool)
+    n_cols = cols.size + n_arcs + n_use
+    matrix = csr_matrix((vals, (rows, cols_)), shape=(lower.size, n_cols))
+    integer = np.zeros(n_cols, dtype=bool)
     integer[: cols.size] = True
+    col_upper = np.ones(n_cols)
+    derived = None
+    if chain:
+        col_upper[cols.size + n_arcs :] = form.check_free[form.capacity_slots]
+        derived = chain_start(form)
     return LinearModel(
-        cost=np.concatenate([form.var_saving[cols], np.zeros(n_arcs)]),
+        cost=np.concatenate([form.var_saving[cols], np.zeros(n_arcs + n_use)]),
         offset=form.constant,
-        col_lower=np.zeros(integer.size),
-        col_upper=np.ones(integer.size),
+        col_lower=np.zeros(n_cols),
+        col_upper=col_upper,
         integer=integer,
         matrix=matrix,
         row_lower=lower,
         row_upper=upper,
         n_x=int(cols.size),
+        derived=derived,
     )
+
+
+def _chain_ends(form: Formulation) -> tuple[IntArray, IntArray, BoolArray, BoolArray]:
+    """Per variable: the capacity row (binding check slot) where its beds come into use and
+    where they are free again, and whether each exists at its facility.
+
+    Between two binding slots capacity cannot bind, so a stay counts from the first binding
+    slot on or after its start and ends at the first on or after its end; one whose two
+    are the same slot covers none.
+    """
+    slots = form.capacity_slots.astype(np.int64)
+    n = slots.size
+    first, last = (s.astype(np.int64) for s in form.var_slots)
+    fac_of_slot = np.searchsorted(form.check_offset, slots, side="right") - 1
+    fac = form.var_facility.astype(np.int64)
+    a = np.searchsorted(slots, first)
+    b = np.searchsorted(slots, last)
+    a_ok = (a < n) & (fac_of_slot[np.minimum(a, max(n - 1, 0))] == fac) if n else a < 0
+    b_ok = (b < n) & (fac_of_slot[np.minimum(b, max(n - 1, 0))] == fac) if n else b < 0
+    covers = a_ok & ~(b_ok & (b == a))
+    return a.astype(np.int32), b.astype(np.int32), covers, covers & b_ok
+
+
+def chain_start(form: Formulation) -> tuple[csr_matrix, IntArray]:
+    """How beds in use follow from the placements: ``(binding slots, variables)`` beds
+    coming into use (+) and freed (-) on each binding slot, and each slot's first slot at
+    its facility (beds in use are the sum of the changes from there)."""
+    a, b, covers, ends = _chain_ends(form)
+    slots = form.capacity_slots.astype(np.int64)
+    n = slots.size
+    beds = form.var_beds.astype(np.float64)
+    var = np.arange(form.n_vars)
+    diff = csr_matrix(
+        (
+            np.concatenate([beds[covers], -beds[ends]]),
+            (np.concatenate([a[covers], b[ends]]), np.concatenate([var[covers], var[ends]])),
+        ),
+        shape=(n, form.n_vars),
+    )
+    fac_of_slot = np.searchsorted(form.check_offset, slots, side="right") - 1
+    head = np.searchsorted(fac_of_slot, fac_of_slot).astype(np.int32)
+    return diff, head
+
+
+def capacity_chain(form: Formulation, use0: int) -> Block:
+    """ "Beds in use fit on every binding check slot" as a chain: one row per binding slot,
+    ``use[j] - use[j-1] - beds coming into use on j + beds freed on j = 0`` (``use[j-1]``
+    the facility's previous binding slot), ``0 <= use[j] <= free beds`` as column bounds.
+    """
+    a, b, covers, ends = _chain_ends(form)
+    slots = form.capacity_slots.astype(np.int64)
+    n = slots.size
+    beds = form.var_beds.astype(np.float64)
+    var = np.arange(form.n_vars)
+    fac_of_slot = np.searchsorted(form.check_offset, slots, side="right") - 1
+    chained = np.flatnonzero(fac_of_slot[1:] == fac_of_slot[:-1]) + 1 if n else np.zeros(0, int)
+    rows = np.concatenate([a[covers], b[ends], np.arange(n), chained])
+    cols = np.concatenate([var[covers], var[ends], use0 + np.arange(n), use0 + chained - 1])
+    vals = np.concatenate([-beds[covers], beds[ends], np.ones(n), -np.ones(chained.size)])
+    return rows, cols, vals, np.zeros(n), np.zeros(n)
 
 
 Block = tuple[npt.NDArray[np.integer], npt.NDArray[np.integer], FloatArray, FloatArray, FloatArray]
 
 
-def _x_rows(form: Formulation, cols: npt.NDArray[np.int64]) -> Block:
-    """The four constraint families on the columns ``cols`` (entries use column positions)."""
+def _x_rows(
+    form: Formulation, cols: npt.NDArray[np.int64], *, chain: bool = False, use0: int = 0
+) -> Block:
+    """The four constraint families on the columns ``cols`` (entries use column positions;
+    with ``chain`` the capacity rows are :func:`capacity_chain` on columns from ``use0``)."""
     p = form.problem
     position = np.full(form.n_vars, -1, dtype=np.int64)
     position[cols] = np.arange(cols.size)
@@ -125,8 +220,11 @@ def _x_rows(form: Formulation, cols: npt.NDArray[np.int64]) -> Block:
     parts.append(
         (case, np.arange(cols.size), np.ones(cols.size), _le(p.n_cases), np.ones(p.n_cases))
     )
-    r, c, v, rhs = form.capacity_rows(cols)
-    parts.append((r, position[c], v, _le(rhs.size), rhs))
+    if chain:
+        parts.append(capacity_chain(form, use0))
+    else:
+        r, c, v, rhs = form.capacity_rows(cols)
+        parts.append((r, position[c], v, _le(rhs.size), rhs))
     r, c, v, rhs = form.budget_rows(cols)
     scale = budget_scale(form)  # euros to "largest cost" units, for HiGHS's numerics
     parts.append((r, position[c], v / scale[r], _le(rhs.size), rhs / scale))

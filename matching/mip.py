@@ -25,7 +25,7 @@ from matching.problem import MatchingProblem
 
 FloatArray = npt.NDArray[np.float64]
 Plan = list[tuple[int, int]]
-GUARD_GRACE = 0.5  # seconds HiGHS may overrun its own limit before it is cancelled
+GUARD_GRACE = 0.1  # seconds HiGHS may overrun its own limit before it is cancelled
 
 # HiGHS keeps one thread pool per process, sized by the first run; a later run asking for
 # another number of threads fails with status "Not Set". The pool is reset when it changes.

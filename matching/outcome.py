@@ -54,6 +54,10 @@ class Progress:
         Objective of the part's best plan (``inf`` before the first).
     bound
         The part's best proven lower bound (``-inf`` before the first).
+    total_objective, total_bound
+        The whole problem's best plan value and proven bound (every part, cases without
+        options included), when the back end knows them; ``nan`` when it does not, and
+        then a reader shows the part's figures (issue 11).
     """
 
     part: int
@@ -62,6 +66,13 @@ class Progress:
     seconds: float
     objective: float
     bound: float
+    total_objective: float = math.nan
+    total_bound: float = math.nan
+
+    @property
+    def has_totals(self) -> bool:
+        """Whether the back end gave the whole problem's figures."""
+        return not (math.isnan(self.total_objective) or math.isnan(self.total_bound))
 
 
 class Observer(Protocol):
@@ -76,7 +87,14 @@ def ignore(event: Progress) -> None:
 
 @dataclass
 class Tracker:
-    """Keeps a part's best plan value and bound, and tells the observer when either moves."""
+    """Keeps a part's best plan value and bound, and tells the observer when either moves.
+
+    ``rest_objective`` and ``rest_bound``, when the dispatcher gives them, are what the
+    rest of the problem adds to the part's figures (parts done: their final plan value and
+    bound; parts to come: all their cases unplaced, and a bound that needs no solve; cases
+    without options: unplaced), so that every event also carries the whole problem's
+    totals (:attr:`Progress.total_objective`, issue 11).
+    """
 
     observer: Observer
     part: int
@@ -84,6 +102,8 @@ class Tracker:
     started: float
     objective: float = math.inf
     bound: float = -math.inf
+    rest_objective: float = math.nan
+    rest_bound: float = math.nan
 
     def update(self, stage: str, *, objective: float = math.inf, bound: float = -math.inf) -> None:
         self.objective = min(self.objective, objective)
@@ -96,5 +116,7 @@ class Tracker:
                 time.perf_counter() - self.started,
                 self.objective,
                 self.bound,
+                self.rest_objective + self.objective,
+                self.rest_bound + self.bound,
             )
         )

@@ -162,7 +162,7 @@ def _first(mask: npt.ArrayLike) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def validate(p: MatchingProblem) -> None:
+def validate(p: MatchingProblem) -> None:  # noqa: C901, PLR0912, PLR0915 (flat list of checks)
     """Check every rule of the format; raise :class:`InvalidProblemError` naming the entry."""
     if (
         isinstance(p.horizon_days, bool)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
 
 import numpy as np
 
+from matching.cpsat_limits import check_buildable
 from matching.decompose import components, subproblem
 from matching.errors import InvalidParamsError, MatchingError
 from matching.evaluation import plan_objective, plan_to_assignments, plan_violations
 from matching.exact import solve_exact
 from matching.flow import flow_is_exact, solve_flow
+from matching.formulation import build_formulation
 from matching.greedy import solve_greedy
 from matching.large import solve_large
 from matching.outcome import Observer, Outcome, Tracker, ignore
@@ -20,7 +23,10 @@ from matching.problem import MatchingProblem
 from matching.result import MatchResult, Method, SolveParams, Status
 
 GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and reporting
-LARGE_OPTIONS = 50_000  # parts with more options go to column generation (M and L sizes)
+GUARD_SECONDS = 0.2  # and at least this (HiGHS's cancel and the plan check, issue 11)
+# parts with more (option, start day) columns go to column generation: at M and L, and at
+# S with short stays (issue 11: 220,000 columns, simplex 50 s, column generation 3 s)
+LARGE_COLUMNS = 40_000
 
 Part = tuple[np.ndarray, np.ndarray]
 Backend = Callable[[MatchingProblem, float, SolveParams, Tracker], Outcome]
@@ -57,7 +63,7 @@ def solve(
     """
     params = params or SolveParams()
     start = time.perf_counter()
-    deadline = start + params.time_limit * (1 - GUARD_MARGIN)
+    deadline = start + params.time_limit - max(GUARD_MARGIN * params.time_limit, GUARD_SECONDS)
     if params.method is Method.FLOW and not flow_is_exact(problem):
         raise InvalidParamsError(
             "method",
@@ -69,7 +75,8 @@ def solve(
     if violations:  # never hand out a plan that breaks a rule
         raise MatchingError(f"{outcome.method} produced an infeasible plan: {violations[0]}")
     objective = plan_objective(problem, outcome.plan)
-    proven = outcome.bound if math.isfinite(outcome.bound) else single_case_bound(problem)
+    # the weak bound is always proven, and stronger while column generation starts (issue 11)
+    proven = max(outcome.bound, single_case_bound(problem))
     bound = min(objective, proven)
     closed = objective - bound <= params.relative_gap * max(abs(objective), 1e-9)
     status = Status.OPTIMAL if outcome.optimal or closed else Status.FEASIBLE
@@ -121,23 +128,31 @@ def _exact(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Track
 
 
 def _auto(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
-    if sub.n_options <= LARGE_OPTIONS:
-        return _exact(sub, deadline, params, tr)
-    return solve_large(
+    t0 = time.perf_counter()
+    form = build_formulation(sub)
+    build = time.perf_counter() - t0
+    run = solve_exact if form.n_vars <= LARGE_COLUMNS else solve_large
+    out = run(
         sub,
         deadline=deadline,
         seed=params.seed,
         threads=params.threads,
         relative_gap=params.relative_gap,
         tracker=tr,
+        form=form,
     )
+    return dataclasses.replace(out, build_seconds=out.build_seconds + build)
 
 
 def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
-    from matching.cpsat import solve_cpsat
+    form = build_formulation(sub)
+    check_buildable(form, deadline)
+    from matching.cpsat import solve_cpsat  # OR-Tools only when it will be used
 
-    hint = solve_greedy(sub, per_bed=True).plan
-    out = solve_cpsat(sub, deadline=deadline, seed=params.seed, threads=params.threads, hint=hint)
+    hint = solve_greedy(sub, form, per_bed=True).plan
+    out = solve_cpsat(
+        sub, deadline=deadline, seed=params.seed, threads=params.threads, hint=hint, form=form
+    )
     if plan_objective(sub, hint) < plan_objective(sub, out.plan) - 1e-9:
         note = "CP-SAT found no better plan in time; greedy plan kept"
         out = Outcome(
@@ -191,7 +206,7 @@ def _solve_parts(
         out = backend(sub, now + share, params, Tracker(observer, index, len(parts), start))
         methods.add(out.method)
         plan.extend((int(original[k]), d) for k, d in out.plan)
-        part_bound = out.bound if math.isfinite(out.bound) else single_case_bound(sub)
+        part_bound = max(out.bound, single_case_bound(sub))
         bound += part_bound - float(sub.unplaced_cost.sum())
         optimal &= out.optimal
         build += out.build_seconds

@@ -13,6 +13,7 @@ from scenarios.engine import replication_seed, run_replication
 from scenarios.errors import InvalidScenarioError, ScenarioError, ScenarioRunError
 from scenarios.events import (
     Arrived,
+    BedKept,
     BedsChanged,
     BudgetChanged,
     Discharged,
@@ -42,6 +43,7 @@ __all__ = [
     "COMPLEX_CASES",
     "EXAMPLES_DIR",
     "Arrived",
+    "BedKept",
     "BedsChanged",
     "BudgetChanged",
     "Cadence",

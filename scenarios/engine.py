@@ -24,6 +24,7 @@ from capacity.demo import ProfileClass, profile_class
 from scenarios.demand import DemandModel, catalogue_stays, draw_arrivals, draw_stays
 from scenarios.events import (
     Arrived,
+    BedKept,
     BedsChanged,
     BudgetChanged,
     Discharged,
@@ -139,7 +140,7 @@ class Simulation:
         self.replication = replication
         self.records = case_records(scenario, replication)
         self.state = initial_state(scenario.supply, scenario.rulebook)
-        self.policy: PolicyRule = make_policy(scenario, self.records)
+        self.policy: PolicyRule = make_policy(scenario, self.records, replication)
         self.env = simpy.Environment()
         self.events: list[Event] = []
         self.event_cadence = self.spec.cadence is Cadence.EVENT
@@ -274,7 +275,18 @@ class Simulation:
         waiting = len(self.state.waiting)
         decision = self.policy.decide(self.state, now)
         placed = sum(self._place(c, f) for c, f in decision.placements)
-        self.events.append(RoundHeld(float(now), waiting, placed, decision.status))
+        facilities = self.scenario.supply.facilities
+        for kept in decision.kept:
+            self.events.append(
+                BedKept(
+                    float(now),
+                    facilities[kept.facility].id,
+                    self.records[kept.case].case.id,
+                    kept.profile_class,
+                    kept.expected_saving,
+                )
+            )
+        self.events.append(RoundHeld(float(now), waiting, placed, str(decision.status)))
 
     def _place(self, index: int, facility: int) -> bool:
         """Carry out a placement if the case still waits and beds and budget allow it."""

@@ -96,6 +96,38 @@ class RoundHeld:
 
 
 @dataclass(frozen=True, slots=True)
+class BedKept:
+    """An anticipatory round kept a free bed for expected arrivals (issue 13).
+
+    Parameters
+    ----------
+    time
+        When.
+    facility
+        The facility whose bed stays free.
+    case
+        The case the myopic plan would have placed there today (it keeps waiting).
+    profile_class
+        The profile class of the expected arrivals that would use the bed most.
+    expected_saving
+        Expected priority-weighted waiting days saved, over the sampled futures.
+    """
+
+    time: float
+    facility: str
+    case: str
+    profile_class: str
+    expected_saving: float
+
+    def explain(self) -> str:
+        """The round's explanation, in words."""
+        return (
+            f"bed kept for expected arrivals of class {self.profile_class}: "
+            f"expected saving {self.expected_saving:.1f} weighted days"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class BedsChanged:
     """A facility's beds changed (a scenario change took effect)."""
 
@@ -113,11 +145,11 @@ class BudgetChanged:
     per_year: float | None
 
 
-Event = Arrived | Placed | Discharged | RoundHeld | BedsChanged | BudgetChanged
+Event = Arrived | Placed | Discharged | RoundHeld | BedKept | BedsChanged | BudgetChanged
 
 EVENT_KINDS: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (Arrived, Placed, Discharged, RoundHeld, BedsChanged, BudgetChanged)
+    for cls in (Arrived, Placed, Discharged, RoundHeld, BedKept, BedsChanged, BudgetChanged)
 }
 
 

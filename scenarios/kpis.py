@@ -18,8 +18,10 @@ from typing import Any
 import numpy as np
 
 from capacity.aggregates import age_band
+from matching import Status
 from scenarios.events import (
     Arrived,
+    BedKept,
     BedsChanged,
     BudgetChanged,
     Discharged,
@@ -30,7 +32,7 @@ from scenarios.events import (
 
 COMPLEX_CASES = "complex_cases"  # every complexity class above the first (standard)
 DAYS_PER_YEAR = 365  # days, to express costs per year
-NOT_OPTIMAL = frozenset({"feasible", "unknown", "infeasible"})
+NOT_OPTIMAL = frozenset(s.value for s in Status if s is not Status.OPTIMAL)
 
 Kpis = dict[str, Any]
 
@@ -150,8 +152,14 @@ def replication_kpis(trace: Trace) -> Kpis:
             "not_optimal": sum(1 for r in rounds if r.status in NOT_OPTIMAL),
         },
         "weighted_wait_days": weighted_wait(trace),
+        "weighted_wait_days_by_class": weighted_wait_by_class(trace),
         "equity": equity(cases),
     }
+    if (kept := trace.of(BedKept)) or info.policy == "anticipatory":
+        kpis["anticipation"] = {
+            "beds_kept": len(kept),
+            "expected_saving_days": float(sum(k.expected_saving for k in kept)),
+        }
     if info.policy_notes:
         kpis["policy"] = dict(info.policy_notes)
     return kpis
@@ -165,7 +173,10 @@ def _out_of_region(trace: Trace, cases: list[CaseOutcome]) -> Kpis:
 
 
 def weighted_wait(trace: Trace) -> float:
-    """Priority-weighted waiting days of *every* case of the run (the hindsight objective).
+    """Priority-weighted waiting days of *every* case of the run: the evaluation objective.
+
+    Every policy and the hindsight plan are judged on it (issue 13, ``docs/scenarios.md``,
+    *The evaluation objective*): static weights (class weight x urgency), no ageing.
 
     Each case counts ``weight x (placement or end of run - arrival)``, cases waiting at the
     start included (from their intake), whatever the warm-up.
@@ -179,6 +190,23 @@ def weighted_wait(trace: Trace) -> float:
             if isinstance(e, Arrived)
         )
     )
+
+
+def weighted_wait_by_class(trace: Trace) -> dict[str, float]:
+    """The evaluation objective (:func:`weighted_wait`) split by complexity class.
+
+    Every class of the run is a key (0 when none of its cases arrived), so the parts add up
+    to the total and replications average class by class (issue 13).
+    """
+    h = float(trace.info.horizon_days)
+    placed = {e.case: e.time for e in trace.events if isinstance(e, Placed) and not e.initial}
+    out = dict.fromkeys(trace.info.classes, 0.0)
+    for e in trace.events:
+        if isinstance(e, Arrived):
+            out[e.complexity] = out.get(e.complexity, 0.0) + e.weight * (
+                placed.get(e.case, h) - e.time
+            )
+    return out
 
 
 def stays(trace: Trace) -> list[tuple[str, int, float, float]]:

@@ -276,8 +276,23 @@ def _money_and_rounds(doc: Mapping[str, Any]) -> str:
     weighted = fmt(doc.get("weighted_wait_days"), doc.get("weighted_wait_days_ci95"), 0)
     out += (
         f"<p>Rounds held: {held}; not proven optimal: {not_optimal}. "
-        f"Priority-weighted waiting days (all cases): {weighted}.</p>"
+        f"Priority-weighted waiting days (all cases, the evaluation objective): {weighted}.</p>"
     )
+    parts = [
+        (cls.replace("_", " "), fmt(v, doc["weighted_wait_days_by_class"].get(f"{cls}_ci95"), 0))
+        for cls, v in doc.get("weighted_wait_days_by_class", {}).items()
+        if not cls.endswith("_ci95")
+    ]
+    if parts:
+        out += table(("complexity class", "priority-weighted waiting days"), parts)
+    if "anticipation" in doc:
+        a = doc["anticipation"]
+        kept = fmt(a.get("beds_kept"), a.get("beds_kept_ci95"), 1)
+        saving = fmt(a.get("expected_saving_days"), a.get("expected_saving_days_ci95"), 0)
+        out += (
+            f"<p>Beds kept for expected arrivals (anticipatory rounds): {kept}; their expected "
+            f"saving: {saving} weighted days.</p>"
+        )
     if "policy" in doc:
         notes = [(k, fmt(v, digits=3)) for k, v in doc["policy"].items() if not k.endswith("_ci95")]
         out += "<h2>Policy notes</h2>" + table(("note", "mean"), notes)

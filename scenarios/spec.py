@@ -26,6 +26,10 @@ DEFAULT_TARGET_DAYS = 7  # days: "a place was almost always found within 3 days 
 DEFAULT_PLANNING_HORIZON_DAYS = 60  # days, the design's planning horizon
 DEFAULT_ROUND_TIME_LIMIT = 5.0  # seconds of wall clock per optimised round
 DEFAULT_OUT_OF_REGION_AFTER_DAYS = 14  # days a regional case waits before other regions help
+DEFAULT_ANTICIPATION_SAMPLES = 8  # sampled futures per anticipatory round
+DEFAULT_FORECAST_WINDOW_DAYS = 365  # days of intake history the forecast looks back over
+DEFAULT_HOLD_DAYS = 7  # days: a bed is kept only for arrivals expected this soon
+DEFAULT_MIN_HISTORY_DAYS = 14  # days of history before a round anticipates at all
 DEFAULT_HINDSIGHT_TIME_LIMIT = 300.0  # seconds: restricted LP and MIP (the bound LP is not cut)
 
 PositiveFloat = Annotated[float, Field(gt=0)]
@@ -41,6 +45,7 @@ class Policy(StrEnum):
     FIFO = "fifo"
     CURRENT_PRACTICE = "current-practice"
     HINDSIGHT = "hindsight"
+    ANTICIPATORY = "anticipatory"
 
 
 class Cadence(StrEnum):
@@ -235,6 +240,25 @@ class OptimiserSpec(_Strict):
     planning_horizon_days: Annotated[int, Field(ge=1, le=365)] = DEFAULT_PLANNING_HORIZON_DAYS
     time_limit_seconds: PositiveFloat = DEFAULT_ROUND_TIME_LIMIT
     method: Literal["auto", "mip", "cpsat", "flow", "greedy"] = "auto"
+    ageing: bool = True  # false: rounds weigh a waiting day without the rulebook's ageing
+
+
+class RateSource(StrEnum):
+    """Where the anticipatory policy's arrival rates come from (issue 13)."""
+
+    ESTIMATED = "estimated"  # from the simulated history up to the round
+    TRUE = "true-rates"  # the scenario file's demand classes (what no live system knows)
+
+
+class AnticipationSpec(_Strict):
+    """Settings of the ``anticipatory`` policy (``docs/scenarios.md``, *anticipatory*)."""
+
+    samples: Annotated[int, Field(ge=1, le=200)] = DEFAULT_ANTICIPATION_SAMPLES
+    rates: RateSource = RateSource.ESTIMATED
+    window_days: PositiveInt = DEFAULT_FORECAST_WINDOW_DAYS
+    min_history_days: NonNegativeInt = DEFAULT_MIN_HISTORY_DAYS
+    hold_days: PositiveInt = DEFAULT_HOLD_DAYS
+    scale: NonNegativeFloat = 1.0
 
 
 class CurrentPracticeSpec(_Strict):
@@ -272,6 +296,7 @@ class ScenarioSpec(_Strict):
     optimiser: OptimiserSpec = OptimiserSpec()
     current_practice: CurrentPracticeSpec = CurrentPracticeSpec()
     hindsight: HindsightSpec = HindsightSpec()
+    anticipation: AnticipationSpec = AnticipationSpec()
     kpi: KpiSpec = KpiSpec()
 
     @model_validator(mode="after")

@@ -19,6 +19,7 @@ Typical use::
 from store import audit, retention
 from store.audit import AuditDetail, AuditEntry
 from store.backup import PG_DUMP_RECIPE, BackupInfo, backup, restore
+from store.case_search import CaseOrder, find_cases
 from store.decisions import (
     AlternativeRecord,
     BindRecord,
@@ -27,6 +28,7 @@ from store.decisions import (
     ProposalDraft,
     ProposalStatus,
     RunRecord,
+    StageRecord,
     StoredProposal,
     StoredRun,
     WaitRecord,
@@ -49,8 +51,10 @@ from store.errors import (
     PersistenceError,
 )
 from store.inline import InlineLedger, WriterBusyError
-from store.ledger import StoredReport
+from store.keep_apart import KeepApartRepository
+from store.ledger import StoredReport, free_beds_reported_since
 from store.mapping import derived_idempotency_key
+from store.organisations import OrganisationRepository, StoredOrganisation
 from store.pg_ledger import PgLedger
 from store.reporting import (
     append_checked,
@@ -71,19 +75,24 @@ __all__ = [
     "BackupError",
     "BackupInfo",
     "BindRecord",
+    "CaseOrder",
     "DatabaseSettings",
     "DecisionRepository",
     "DuplicateRecordError",
     "ExtraBedRecord",
     "IdempotencyConflictError",
     "InlineLedger",
+    "KeepApartRepository",
     "MigrationsNotFoundError",
+    "OrganisationRepository",
     "PersistenceError",
     "PgLedger",
     "ProposalDraft",
     "ProposalStatus",
     "Repository",
     "RunRecord",
+    "StageRecord",
+    "StoredOrganisation",
     "StoredProposal",
     "StoredReport",
     "StoredRun",
@@ -98,6 +107,8 @@ __all__ = [
     "downgrade",
     "ensure_database",
     "facility_snapshot",
+    "find_cases",
+    "free_beds_reported_since",
     "is_sqlite",
     "make_engine",
     "report_history",

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from capacity.cases import CaseStatus
 from capacity.errors import UnknownReferenceError
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
+from matching import BindKind
 from store.mapping import checked
 from store.models import (
     CaseRow,
@@ -37,6 +38,7 @@ class ProposalStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"  # a later run replaced it, or the case left the waiting list
+    LAPSED = "lapsed"  # no answer by its deadline (respond_by): its beds return (issue 14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class BindRecord:
     ----------
     kind
         ``capacity_gap``, ``declined``, ``full_until``, ``full_horizon``, ``budget``,
-        ``penalty`` or ``improvable``.
+        ``outranked``, ``penalty`` or ``improvable``.
     text
         The reason in a coordinator's words.
     date
@@ -56,13 +58,22 @@ class BindRecord:
         The funding stream whose budget binds.
     facility_id
         The facility the reason is about.
+    amount
+        For a budget: the euros short of paying for the placement.
+    cases
+        For ``outranked``: the cases of the run that took the bed.
+    higher_priority
+        For ``outranked``: each of those cases weighs at least as much as this one.
     """
 
-    kind: str
+    kind: BindKind
     text: str
     date: date | None = None
     stream: str | None = None
     facility_id: str | None = None
+    amount: float | None = None
+    cases: tuple[str, ...] = ()
+    higher_priority: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,8 @@ class WaitRecord:
         Where one more bed would have placed it.
     failing_rules
         For a capacity gap: rule family and how many facilities it keeps out.
+    closest
+        For a capacity gap: the facilities that fail the fewest rules, with those rules.
     """
 
     case_id: str
@@ -103,6 +116,7 @@ class WaitRecord:
     binds: tuple[BindRecord, ...] = ()
     extra_bed: ExtraBedRecord | None = None
     failing_rules: tuple[tuple[str, int], ...] = ()
+    closest: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The JSON the run's row keeps."""
@@ -119,6 +133,9 @@ class WaitRecord:
                     "date": _iso(b.date),
                     "stream": b.stream,
                     "facility_id": b.facility_id,
+                    "amount": b.amount,
+                    "cases": list(b.cases),
+                    "higher_priority": b.higher_priority,
                 }
                 for b in self.binds
             ],
@@ -130,6 +147,7 @@ class WaitRecord:
                 "gain": extra.gain,
             },
             "failing_rules": [{"rule": r, "facilities": n} for r, n in self.failing_rules],
+            "closest": [{"facility_id": f, "reasons": list(r)} for f, r in self.closest],
         }
 
     @classmethod
@@ -143,11 +161,14 @@ class WaitRecord:
             capacity_gap=bool(data.get("capacity_gap", False)),
             binds=tuple(
                 BindRecord(
-                    kind=str(b["kind"]),
+                    kind=BindKind(str(b["kind"])),
                     text=str(b.get("text", "")),
                     date=_day(b.get("date")),
                     stream=b.get("stream"),
                     facility_id=b.get("facility_id"),
+                    amount=b.get("amount"),
+                    cases=tuple(b.get("cases") or ()),
+                    higher_priority=bool(b.get("higher_priority", False)),
                 )
                 for b in data.get("binds", ())
             ),
@@ -158,6 +179,10 @@ class WaitRecord:
             ),
             failing_rules=tuple(
                 (str(r["rule"]), int(r["facilities"])) for r in data.get("failing_rules", ())
+            ),
+            closest=tuple(
+                (str(c["facility_id"]), tuple(str(x) for x in c.get("reasons", ())))
+                for c in data.get("closest", ())
             ),
         )
 
@@ -195,6 +220,64 @@ class AlternativeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StageRecord:
+    """One stage of a run's solve as it ended (see :class:`matching.Stage`, issue 11).
+
+    Parameters
+    ----------
+    part, parts
+        Which independent part of the problem (0-based) of how many.
+    stage
+        Its name (``greedy``, ``lp``, ``lp-plan``, ``polish``, ``mip``, ...).
+    seconds
+        Seconds since the solve started, when the stage last reported.
+    objective
+        The part's best plan value then; ``None`` before the first plan.
+    bound
+        The part's best proven lower bound then; ``None`` before the first.
+    gap
+        Relative gap of the two; ``None`` when one is missing.
+    """
+
+    part: int
+    parts: int
+    stage: str
+    seconds: float
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON the run's row keeps."""
+        return {
+            "part": self.part,
+            "parts": self.parts,
+            "stage": self.stage,
+            "seconds": self.seconds,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> StageRecord:
+        """A record from the JSON of :meth:`to_json`."""
+        return cls(
+            part=int(data["part"]),
+            parts=int(data["parts"]),
+            stage=str(data["stage"]),
+            seconds=float(data["seconds"]),
+            objective=_number(data.get("objective")),
+            bound=_number(data.get("bound")),
+            gap=_number(data.get("gap")),
+        )
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True, slots=True)
 class RunRecord:
     """A matching run to store (see the columns of :class:`MatchingRunRow`)."""
 
@@ -214,6 +297,7 @@ class RunRecord:
     cases: int
     notes: tuple[str, ...] = ()
     waits: tuple[WaitRecord, ...] = ()
+    stages: tuple[StageRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +342,7 @@ class StoredProposal:
     decline_reason: str | None = None
     decline_text: str | None = None
     placement_id: str | None = None
+    respond_by: datetime | None = None
 
 
 def _run(row: MatchingRunRow) -> StoredRun:
@@ -265,11 +350,13 @@ def _run(row: MatchingRunRow) -> StoredRun:
     values = {n: getattr(row, n) for n in names}
     values["notes"] = tuple(values["notes"])
     values["waits"] = tuple(WaitRecord.from_json(w) for w in values["waits"])
+    values["stages"] = tuple(StageRecord.from_json(s) for s in values["stages"] or ())
     return StoredRun(row.id, row.created_at, RunRecord(**values))
 
 
-def _new_proposal(run_id: int, draft: ProposalDraft) -> ProposalRow:
+def _new_proposal(run_id: int, draft: ProposalDraft, respond_by: datetime | None) -> ProposalRow:
     return ProposalRow(
+        respond_by=respond_by,
         run_id=run_id,
         case_id=draft.case_id,
         facility_id=draft.facility_id,
@@ -300,6 +387,7 @@ def _proposal(row: ProposalRow) -> StoredProposal:
         decline_reason=row.decline_reason,
         decline_text=row.decline_text,
         placement_id=row.placement_id,
+        respond_by=row.respond_by,
     )
 
 
@@ -316,9 +404,16 @@ class DecisionRepository:
         self._session = session
 
     def add_run(
-        self, record: RunRecord, proposals: Sequence[ProposalDraft], *, case_ids: Iterable[str]
+        self,
+        record: RunRecord,
+        proposals: Sequence[ProposalDraft],
+        *,
+        case_ids: Iterable[str],
+        respond_by: datetime | None = None,
     ) -> tuple[StoredRun, list[StoredProposal]]:
         """Store a run; it replaces the pending proposals of the cases it considered.
+
+        ``respond_by``: the deadline of its proposals (issue 14); ``None``: none.
 
         Earlier pending proposals of ``case_ids`` expire. Each proposal whose case is still
         waiting or proposed is stored as pending and its case becomes ``proposed``; a case
@@ -336,6 +431,7 @@ class DecisionRepository:
             parameters=dict(record.parameters),
             notes=list(record.notes),
             waits=[w.to_json() for w in record.waits],
+            stages=[s.to_json() for s in record.stages],
         )
         run = MatchingRunRow(**checked(MatchingRunRow, values))
         self._session.add(run)
@@ -343,7 +439,7 @@ class DecisionRepository:
         considered = sorted(set(case_ids))
         self.expire_pending(considered)
         open_cases = self._open_cases(considered)
-        rows = [_new_proposal(run.id, d) for d in proposals if d.case_id in open_cases]
+        rows = [_new_proposal(run.id, d, respond_by) for d in proposals if d.case_id in open_cases]
         self._session.add_all(rows)
         proposed = {r.case_id for r in rows}
         for case_id, case_row in open_cases.items():
@@ -405,6 +501,31 @@ class DecisionRepository:
             query = query.where(ProposalRow.status == ProposalStatus(status).value)
         return [_proposal(r) for r in self._session.scalars(query)]
 
+    def pending_due(self, by: datetime) -> list[StoredProposal]:
+        """Pending proposals whose deadline is at or before ``by``, soonest first."""
+        query = (
+            select(ProposalRow)
+            .where(
+                ProposalRow.status == ProposalStatus.PENDING.value,
+                ProposalRow.respond_by.is_not(None),
+                ProposalRow.respond_by <= by,
+            )
+            .order_by(ProposalRow.respond_by, ProposalRow.id)
+        )
+        return [_proposal(r) for r in self._session.scalars(query)]
+
+    def lapsed_since(self, since: datetime) -> list[StoredProposal]:
+        """Proposals that lapsed at or after ``since``, latest first."""
+        query = (
+            select(ProposalRow)
+            .where(
+                ProposalRow.status == ProposalStatus.LAPSED.value,
+                ProposalRow.decided_at >= since,
+            )
+            .order_by(ProposalRow.decided_at.desc(), ProposalRow.id.desc())
+        )
+        return [_proposal(r) for r in self._session.scalars(query)]
+
     def proposal(self, proposal_id: int, *, lock: bool = False) -> StoredProposal:
         """One proposal; ``lock`` takes its row lock (PostgreSQL) until the transaction ends.
 
@@ -442,7 +563,7 @@ class DecisionRepository:
         decline_text: str | None = None,
         placement_id: str | None = None,
     ) -> StoredProposal:
-        """Record the decision on a proposal (accepted or declined)."""
+        """Record the decision on a proposal (accepted, declined or lapsed)."""
         row = self._session.get(ProposalRow, proposal_id)
         if row is None:
             raise UnknownReferenceError("proposal", str(proposal_id))

@@ -210,6 +210,8 @@ class MatchingRunRow(Base):
     cases: Mapped[int] = mapped_column(Integer)
     notes: Mapped[list[str]] = mapped_column(JSON)
     waits: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # how the solve went, stage by stage (issue 11); runs stored before it have none
+    stages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, server_default=text("'[]'"))
 
 
 class ProposalRow(Base):
@@ -233,6 +235,8 @@ class ProposalRow(Base):
     decline_reason: Mapped[str | None] = mapped_column(String(CODE_LENGTH))
     decline_text: Mapped[str | None] = mapped_column(String(SHORT_TEXT_LENGTH))
     placement_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    respond_by: Mapped[datetime | None] = mapped_column(index=True)
+    """Past this moment a pending proposal lapses (issue 14); ``None`` for older rows."""
 
 
 class DeclinedPairRow(Base):
@@ -247,6 +251,32 @@ class DeclinedPairRow(Base):
     reason: Mapped[str] = mapped_column(String(CODE_LENGTH))
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+
+class KeepApartRow(Base):
+    """Two cases never placed at one facility (issue 14): co-victims who must not meet, a
+    suspected recruiter. Stored once per pair, ``case_a < case_b``; never shown to
+    policymakers."""
+
+    __tablename__ = "keep_apart_pairs"
+    __table_args__ = (UniqueConstraint("case_a", "case_b"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_a: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_b: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+
+class OrganisationRow(Base):
+    """An organisation that may hold cases (issue 14: never free text, never a person)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=NOW)
 
 

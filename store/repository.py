@@ -40,6 +40,7 @@ from store.models import (
     ProviderRow,
     RegionRow,
 )
+from store.organisations import OrganisationRepository
 from store.queries import ids_with_prefix, insert_missing
 
 
@@ -367,7 +368,7 @@ class Repository:
         -------
         dict
             Rows added per kind: ``providers``, ``funding_streams``, ``facilities``,
-            ``cases``, ``placements``, ``reports``.
+            ``cases``, ``placements``, ``reports``, ``organisations``.
         """
         self.ensure_regions()
         added = {
@@ -382,6 +383,10 @@ class Repository:
             ),
         }
         added["reports"] = ledger.append_missing(self._session, dataset.reports)
+        # the organisations holding the dataset's cases go on the managed list (issue 14)
+        added["organisations"] = OrganisationRepository(self._session).ensure(
+            c.responsible_organisation for c in dataset.cases
+        )
         self._session.flush()
         return added
 

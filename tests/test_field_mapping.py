@@ -46,8 +46,9 @@ def test_the_facility_table_has_a_column_for_each_field_and_no_other():
 
 
 def test_the_intake_takes_every_profile_field():
-    # id and status are the server's; the intake date defaults to today
-    assert set(CaseCreate.model_fields) == CASE - {"id", "status"}
+    # id and status are the server's; the intake date defaults to today; keep-apart pairs
+    # are given at intake but stored apart from the profile (issue 14)
+    assert set(CaseCreate.model_fields) - {"keep_apart"} == CASE - {"id", "status"}
     assert set(CaseBase.model_fields) == CASE - {"id", "status", "intake_date"}
 
 
@@ -99,10 +100,14 @@ def test_a_case_survives_the_round_trip_through_its_row_and_its_record(case):
             **to_plain(case),
             "complexity_class": "standard",
             "priority_weight": 1.0,
+            "class_weight": 1.0,
+            "urgency": 1.0,
+            "ageing": 1.0,
             "days_waited": 0,
             "eligible_types": [],
             "expected_start": None,
             "expected_start_basis": None,
+            "waiting_reason": None,
             "proposal_id": None,
         }
     )

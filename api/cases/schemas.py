@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.cases.waiting_reason import WaitingReasonPublic
 from api.types import Count, InputModel
 from capacity import (
+    KEEP_APART_LABELS,
     CaseStatus,
     ExploitationType,
     Gender,
+    InvalidFieldError,
+    KeepApartReason,
     Need,
     PlacementType,
     ResidenceStatus,
@@ -18,8 +22,12 @@ from capacity import (
     SafetyRisk,
 )
 from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
+from capacity.languages import language_code
 from flows import ExpectedStartBasis
 
+KEEP_APART_HELP = "Why: " + "; ".join(f"`{r.value}` ({t})" for r, t in KEEP_APART_LABELS.items())
+SEARCH_MAX_LENGTH = 20  # a case id is C-YYYY-NNNN
+SEARCH_PATTERN = r"^[A-Za-z0-9-]*$"
 REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
 
 
@@ -42,16 +50,53 @@ class CaseBase(BaseModel):
     needs: list[Need] = Field(default_factory=list, max_length=len(Need))
     safety_risk: SafetyRisk = SafetyRisk.LOW
     interpreter_language: str | None = Field(
-        None, pattern=r"^[a-z]{2,3}$", description="ISO 639 code; only with need interpreter."
+        None,
+        max_length=40,
+        description="ISO 639 code (`ro`; `ron` is taken as `ro`); only with need interpreter. "
+        "A language's name is refused.",
     )
     preferred_regions: list[str] = Field(default_factory=list, max_length=35)
     unaccompanied: bool = Field(False, description="Unaccompanied foreign minor (under 18).")
+
+
+CASE_ID_FIELD = Field(
+    min_length=3, max_length=40, pattern=r"^[A-Z][A-Z0-9-]{2,39}$", description="A case id."
+)
+MAX_KEEP_APART = 20  # pairs given at intake; more are set later on the case
+
+
+class KeepApartCreate(InputModel):
+    """A registered case the new one must never share a facility with (issue 14)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = CASE_ID_FIELD
+    reason: KeepApartReason = Field(description=KEEP_APART_HELP)
 
 
 class CaseCreate(CaseBase, InputModel):
     """A new case; the server assigns the id (``C-YYYY-NNNN``)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("interpreter_language")
+    @classmethod
+    def _iso_639(cls, value: str | None) -> str | None:
+        # issue 14: "romanian" was cut to "rom" (Romany) by the form and stored silently
+        if value is None:
+            return None
+        try:
+            return language_code(value)
+        except InvalidFieldError as exc:
+            raise ValueError(exc.reason) from None
+
+    keep_apart: list[KeepApartCreate] = Field(
+        default_factory=list,
+        max_length=MAX_KEEP_APART,
+        description="Registered cases never to be placed at the same facility as this one "
+        "(co-victims, a suspected recruiter); not part of the profile, never shown to "
+        "policymakers.",
+    )
 
     intake_date: dt.date | None = Field(
         None,
@@ -81,10 +126,19 @@ EXPECTED_START_HELP = (
 )
 EXPECTED_BASIS_HELP = (
     "What expected_start rests on (proposal, matching_run) or why it is null: beyond_horizon "
-    "(the latest run found no start within its horizon), capacity_gap (no facility in the "
+    "(the latest run found no start within its horizon), budget (no start a funding "
+    "stream's budget pays for), capacity_gap (no facility in the "
     "country is eligible), awaiting_run (registered, declined or back on the list since the "
     "latest run: the next run decides), no_run (no matching run yet). Null for a case not on "
     "the waiting list (placed, discharged, withdrawn)."
+)
+
+
+WAITING_REASON_HELP = (
+    "Why the case waits, from the latest matching run: typed (kind), in words (label, "
+    "text), with the next-best facility and what would change the answer. For a case with "
+    "a pending proposal that starts later than its round's day: why not earlier. Null for "
+    "a proposal from the round's day, and for a case not on the waiting list."
 )
 
 
@@ -94,10 +148,14 @@ class CasePublic(CaseBase):
     status: CaseStatus
     complexity_class: str
     priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
+    class_weight: float = Field(description="The complexity class's weight.")
+    urgency: float = Field(description="Urgency factor of the weight (high risk, minors).")
+    ageing: float = Field(description="Ageing factor of the weight (days already waited).")
     days_waited: int
     eligible_types: list[TypeVerdict]
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
+    waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
 
 
@@ -108,20 +166,63 @@ class CaseListItem(BaseModel):
     intake_date: dt.date
     status: CaseStatus
     region_signalled: str
+    responsible_organisation: str
     complexity_class: str
-    priority_weight: float
+    priority_weight: float = Field(description="class weight x urgency x ageing.")
+    class_weight: float
+    urgency: float
+    ageing: float
     days_waited: int
     beds: int
     expected_start: dt.date | None = Field(description=EXPECTED_START_HELP)
     expected_start_basis: ExpectedStartBasis | None = Field(description=EXPECTED_BASIS_HELP)
-    waiting_reason: str | None = Field(
-        description="Why the case waits, in words: its pending proposal, the latest matching "
-        "run's explanation, or the next run; null for a case not on the waiting list."
-    )
+    waiting_reason: WaitingReasonPublic | None = Field(description=WAITING_REASON_HELP)
     proposal_id: int | None
     proposed_facility_id: str | None
 
 
+class KeepApartSet(InputModel):
+    """Keep this case apart from another registered case from now on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    other_case_id: str = CASE_ID_FIELD
+    reason: KeepApartReason = Field(description=KEEP_APART_HELP)
+
+
+class KeepApartPublic(BaseModel):
+    """A case this one is never placed with, why, who set it and when."""
+
+    case_id: str = Field(description="The case it is kept apart from.")
+    reason: KeepApartReason
+    reason_text: str
+    created_by: str
+    created_at: dt.datetime | None
+
+
+class KeepApartsPublic(BaseModel):
+    data: list[KeepApartPublic]
+    count: int
+
+
 class CasesPublic(BaseModel):
     data: list[CaseListItem]
+    count: int
+
+
+class TimelineEventPublic(BaseModel):
+    """One thing that happened to a case (issue 14)."""
+
+    at: dt.datetime | None = Field(description="When (null: the intake, a day).")
+    kind: str = Field(
+        description="intake, case.create, case.read, case.withdraw, proposal, accept, "
+        "decline, placement.create or placement.discharge."
+    )
+    text: str
+    actor: str | None = Field(description="Who did it (null: a matching round).")
+    run_id: int | None = Field(description="The matching round of a proposal.")
+
+
+class TimelinePublic(BaseModel):
+    data: list[TimelineEventPublic]
     count: int

@@ -5,7 +5,7 @@ The decisions are the use cases' (:mod:`flows`); here a case becomes the API's r
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -16,12 +16,19 @@ from api.cases.schemas import (
     CaseListItem,
     CasePublic,
     CasesPublic,
+    KeepApartCreate,
+    KeepApartPublic,
+    KeepApartSet,
+    KeepApartsPublic,
     ReasonPublic,
+    TimelineEventPublic,
+    TimelinePublic,
     TypeVerdict,
 )
+from api.cases.waiting_reason import reason_public
 from api.database import Database
 from api.errors import FieldError
-from capacity import Case, CaseStatus, Rulebook
+from capacity import KEEP_APART_LABELS, Case, CaseStatus, KeepApart, Rulebook
 from capacity.clock import local_date
 from capacity.records import from_plain, to_plain
 from store import Repository, audit
@@ -51,26 +58,37 @@ def public(
         **to_plain(case),
         complexity_class=prio.complexity_class,
         priority_weight=round(prio.weight, 6),
+        class_weight=round(prio.class_weight, 6),
+        urgency=round(prio.urgency, 6),
+        ageing=round(prio.ageing, 6),
         days_waited=prio.days_waited,
         eligible_types=verdicts,
         expected_start=expected.day if expected is not None else None,
         expected_start_basis=expected.basis if expected is not None else None,
+        waiting_reason=reason_public(line.reason if line is not None else None),
         proposal_id=pending.id if pending is not None else None,
     )
 
 
 def draft(new: CaseCreate, today: date) -> Case:
     """The intake profile as a case (every field validated; the id comes at registration)."""
-    profile = new.model_dump(exclude={"intake_date"})
+    profile = new.model_dump(exclude={"intake_date", "keep_apart"})
     return from_plain(Case, {**profile, "id": "C-DRAFT", "intake_date": new.intake_date or today})
 
 
 def create(
-    session: Session, *, profile: Case, user: StoredUser, now: datetime, rulebook: Rulebook
+    session: Session,
+    *,
+    profile: Case,
+    user: StoredUser,
+    now: datetime,
+    rulebook: Rulebook,
+    keep_apart: Sequence[KeepApartCreate] = (),
 ) -> CasePublic:
     """Register a case under a new id (:func:`flows.register`); its class and eligible types."""
     today = local_date(now)
-    case = flows.register(session, profile, today=today, by=user.name)
+    pairs = [(k.case_id, k.reason) for k in keep_apart]
+    case = flows.register(session, profile, today=today, by=user.name, keep_apart=pairs)
     return public(
         case,
         rulebook=rulebook,
@@ -105,6 +123,8 @@ def list_(
     now: datetime,
     rulebook: Rulebook,
     statuses: Collection[CaseStatus] | None = None,
+    search: str | None = None,
+    sort: flows.WaitingOrder = flows.WaitingOrder.PRIORITY,
 ) -> CasesPublic:
     """Cases by priority (highest first), with expected start dates; every line audited.
 
@@ -126,11 +146,15 @@ def list_(
             statuses=wanted,
             region=region,
             complexity=complexity,
+            id_contains=search or None,
+            order=sort,
             limit=limit,
             offset=offset,
         )
         shown = status if statuses is None else sorted(s.value for s in statuses)
         detail = {"status": shown, "region": region, "complexity": complexity}
+        if search:
+            detail["search"] = search
         audit.record_reads(
             session,
             actor=user.name,
@@ -138,24 +162,7 @@ def list_(
             case_ids=[ln.case.id for ln in page.lines],
             detail=detail,
         )
-    data = [
-        CaseListItem(
-            id=ln.case.id,
-            intake_date=ln.case.intake_date,
-            status=ln.case.status,
-            region_signalled=ln.case.region_signalled,
-            complexity_class=ln.priority.complexity_class,
-            priority_weight=round(ln.priority.weight, 6),
-            days_waited=ln.priority.days_waited,
-            beds=ln.case.beds,
-            expected_start=ln.expected.day if ln.expected is not None else None,
-            expected_start_basis=ln.expected.basis if ln.expected is not None else None,
-            waiting_reason=ln.expected.reason if ln.expected is not None else None,
-            proposal_id=ln.pending.id if ln.pending else None,
-            proposed_facility_id=ln.pending.facility_id if ln.pending else None,
-        )
-        for ln in page.lines
-    ]
+    data = [list_item(ln) for ln in page.lines]
     return CasesPublic(data=data, count=page.total)
 
 
@@ -165,3 +172,85 @@ def withdraw(
     """Take a waiting or proposed case off the list (:func:`flows.withdraw`)."""
     case = flows.withdraw(session, case_id, by=user.name)
     return public(case, rulebook=rulebook, today=local_date(now), line=None)
+
+
+def _kept_apart(case_id: str, pair: KeepApart) -> KeepApartPublic:
+    return KeepApartPublic(
+        case_id=pair.other(case_id),
+        reason=pair.reason,
+        reason_text=KEEP_APART_LABELS[pair.reason],
+        created_by=pair.created_by,
+        created_at=pair.created_at,
+    )
+
+
+def list_keep_apart(db: Database, *, case_id: str, user: StoredUser) -> KeepApartsPublic:
+    """The cases one case is kept apart from (the read is audited)."""
+    with db.audited_read() as session:
+        Repository(session).case(case_id)  # unknown: a 404
+        pairs = flows.kept_apart_from(session, case_id)
+        audit.record(
+            session,
+            actor=user.name,
+            action="case.keep_apart_read",
+            record_type="case",
+            record_id=case_id,
+        )
+    data = [_kept_apart(case_id, p) for p in pairs]
+    return KeepApartsPublic(data=data, count=len(data))
+
+
+def add_keep_apart(
+    session: Session, *, case_id: str, body: KeepApartSet, user: StoredUser
+) -> KeepApartPublic:
+    """Keep a case apart from another from now on (:func:`flows.keep_apart`)."""
+    pair = flows.keep_apart(
+        session, case_id, other=body.other_case_id, reason=body.reason, by=user.name
+    )
+    return _kept_apart(case_id, pair)
+
+
+def remove_keep_apart(
+    session: Session, *, case_id: str, other_case_id: str, user: StoredUser
+) -> KeepApartsPublic:
+    """Lift a keep-apart pair (:func:`flows.lift_keep_apart`); the pairs left."""
+    flows.lift_keep_apart(session, case_id, other=other_case_id, by=user.name)
+    data = [_kept_apart(case_id, p) for p in flows.kept_apart_from(session, case_id)]
+    return KeepApartsPublic(data=data, count=len(data))
+
+
+def timeline(db: Database, *, case_id: str, user: StoredUser) -> TimelinePublic:
+    """What happened to the case and who did it, oldest first (the read is audited)."""
+    with db.audited_read() as session:
+        events = flows.case_timeline(session, case_id)
+        audit.record(
+            session, actor=user.name, action="case.timeline", record_type="case", record_id=case_id
+        )
+    data = [
+        TimelineEventPublic(at=e.at, kind=e.kind, text=e.text, actor=e.actor, run_id=e.run_id)
+        for e in events
+    ]
+    return TimelinePublic(data=data, count=len(data))
+
+
+def list_item(ln: flows.WaitingLine) -> CaseListItem:
+    """A line of a list of cases, with its priority, expected start and why it waits."""
+    return CaseListItem(
+        id=ln.case.id,
+        intake_date=ln.case.intake_date,
+        status=ln.case.status,
+        region_signalled=ln.case.region_signalled,
+        responsible_organisation=ln.case.responsible_organisation,
+        complexity_class=ln.priority.complexity_class,
+        priority_weight=round(ln.priority.weight, 6),
+        class_weight=round(ln.priority.class_weight, 6),
+        urgency=round(ln.priority.urgency, 6),
+        ageing=round(ln.priority.ageing, 6),
+        days_waited=ln.priority.days_waited,
+        beds=ln.case.beds,
+        expected_start=ln.expected.day if ln.expected is not None else None,
+        expected_start_basis=ln.expected.basis if ln.expected is not None else None,
+        waiting_reason=reason_public(ln.reason),
+        proposal_id=ln.pending.id if ln.pending else None,
+        proposed_facility_id=ln.pending.facility_id if ln.pending else None,
+    )

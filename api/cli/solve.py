@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from api.cli.errors import EXIT_INPUT, err_console, user_errors
+from api.cli.progress import progress_line, wanted
 from matching import Method, SolveParams, problem_from_dict
 from matching import solve as run_solve
 from matching.quiet import silence_solver_banner
@@ -24,6 +26,14 @@ def solve(
     ] = None,
     method: Annotated[Method, typer.Option("--method", help="Solution method.")] = Method.AUTO,
     seed: Annotated[int, typer.Option("--seed", help="Solver seed.")] = 0,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No progress line (it is shown only when standard output is a terminal).",
+        ),
+    ] = False,
 ) -> None:
     """Solve a matching problem file and write the result as JSON."""
     try:
@@ -40,7 +50,9 @@ def solve(
         problem = problem_from_dict(data)
         params = SolveParams(time_limit=time_limit, method=method, seed=seed)
         silence_solver_banner()
-        result = run_solve(problem, params)
+        show = wanted(quiet=quiet, stdout=_stdout())
+        with progress_line(err_console, time_limit, show=show) as observer:
+            result = run_solve(problem, params, observer=observer)
     text = json.dumps(result.to_dict(), indent=2)
     if out is None:
         typer.echo(text)
@@ -50,3 +62,8 @@ def solve(
             f"{result.status.value}: objective {result.objective:.2f}, "
             f"gap {result.gap:.4%} -> {out}"
         )
+
+
+def _stdout() -> Console:
+    """Standard output as rich sees it (a function, so a test can stand in a terminal)."""
+    return Console()

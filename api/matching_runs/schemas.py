@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.proposals.schemas import ProposalPublic
-from api.types import Count, InputModel, Number
+from api.types import InputModel, json_number
+from matching import BindKind
 
 MAX_SEED = 2**31 - 1
 
@@ -17,18 +19,22 @@ class RunCreate(InputModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    time_limit: Number | None = Field(
-        None, gt=0, le=600, description="Wall-clock seconds (default and maximum: settings)."
+    time_limit: (
+        Annotated[float, Field(gt=0, le=600, allow_inf_nan=False), BeforeValidator(json_number)]
+        | None
+    ) = Field(None, description="Wall-clock seconds (default and maximum: settings).")
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), BeforeValidator(json_number)] | None = Field(
+        None, description="Solver seed (default 0)."
     )
-    seed: Count | None = Field(None, le=MAX_SEED, description="Solver seed (default 0).")
 
 
 class BindingPublic(BaseModel):
     """One thing that keeps a case waiting."""
 
-    kind: str = Field(
+    kind: BindKind = Field(
         description=(
-            "capacity_gap, declined, full_until, full_horizon, budget, penalty (an earlier "
+            "capacity_gap, declined, full_until, full_horizon, budget, outranked (a bed free "
+            "before the round went to the cases named), penalty (an earlier "
             "start was possible where distance or preferences cost more than the wait) or "
             "improvable (an earlier start fits: the solve stopped before finding it)"
         )
@@ -37,6 +43,11 @@ class BindingPublic(BaseModel):
     date: dt.date | None = None
     stream: str | None = None
     facility_id: str | None = Field(None, description="The facility the reason is about.")
+    amount: float | None = Field(None, description="budget: euros short of paying for it.")
+    cases: list[str] = Field(default_factory=list, description="outranked: who took the bed.")
+    higher_priority: bool = Field(
+        False, description="outranked: each case that took the bed weighs at least as much."
+    )
 
 
 class ExtraBedPublic(BaseModel):
@@ -50,6 +61,11 @@ class RuleCount(BaseModel):
     facilities: int
 
 
+class ClosestFacility(BaseModel):
+    facility_id: str
+    reasons: list[str] = Field(description="The rules it fails for this case.")
+
+
 class WaitPublic(BaseModel):
     """Why a case is unplaced (or starts late) in this run."""
 
@@ -60,6 +76,25 @@ class WaitPublic(BaseModel):
     binds: list[BindingPublic]
     extra_bed: ExtraBedPublic | None
     failing_rules: list[RuleCount]
+    closest: list[ClosestFacility] = Field(
+        default_factory=list, description="Capacity gap: the facilities failing fewest rules."
+    )
+
+
+class StagePublic(BaseModel):
+    """One stage of the run's solve, as it ended (issue 11)."""
+
+    part: int = Field(description="Independent part of the problem (0-based).")
+    parts: int = Field(description="How many independent parts the problem has.")
+    stage: str = Field(description="greedy, lp, lp-plan, polish, mip, colgen, ...")
+    seconds: float = Field(description="Seconds since the solve started, when it ended.")
+    objective: float | None = Field(
+        description="The part's best plan value then (null before the first plan)."
+    )
+    bound: float | None = Field(
+        description="The part's best proven lower bound then (null before the first)."
+    )
+    gap: float | None = Field(description="Relative gap then (null when one is missing).")
 
 
 class RunSummary(BaseModel):
@@ -85,6 +120,9 @@ class RunSummary(BaseModel):
 class RunPublic(RunSummary):
     proposals: list[ProposalPublic]
     waits: list[WaitPublic]
+    stages: list[StagePublic] = Field(
+        description="How the solve went, stage by stage (empty for runs stored before)."
+    )
 
 
 class RunsPublic(BaseModel):

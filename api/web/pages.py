@@ -62,9 +62,13 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/waiting-list", "Waiting list", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/cases/new", "New case (intake)", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/matching", "Matching rounds", frozenset({Role.INTAKE_COORDINATOR})),
+    NavItem("/escalations", "Escalations", frozenset({Role.INTAKE_COORDINATOR})),
+    NavItem("/deadlines", "Deadlines", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/availability", "Availability reports", frozenset({Role.REGION_REPORTER})),
     NavItem("/capacity", "Capacity", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),
+    NavItem("/admin/users", "Users", frozenset()),  # admins only (issue 17)
+    NavItem("/admin/audit", "Audit log", frozenset()),
     NavItem("/import", "Import", frozenset()),  # admins only (issue 16)
 )
 

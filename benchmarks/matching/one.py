@@ -1,8 +1,10 @@
 """One benchmark run: one instance, one method, in a process of its own.
 
 ``python -m benchmarks.matching.one --size S --seed 1 --method auto --time-limit 10``
-prints one JSON object. Each run gets a fresh process, so its memory peak and HiGHS's
-thread pool are its own.
+prints one JSON object. With ``--shape`` the instance is that shape of the benchmark
+family (:mod:`benchmarks.matching.shapes`) at ``--size`` S, M or L, and ``--method
+reference`` runs the independent plain MIP (:mod:`benchmarks.matching.reference`). Each
+run gets a fresh process, so its memory peak and HiGHS's thread pool are its own.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from matching.problem import MatchingProblem
 from matching.result import Method, SolveParams
 from matching.solve import solve
 
-METHODS = ("auto", "mip-plain", "cpsat", "greedy")
+METHODS = ("auto", "mip", "mip-plain", "cpsat", "greedy", "reference")
 
 
 def _plain_mip(problem: MatchingProblem, time_limit: float, seed: int) -> dict[str, Any]:
@@ -51,11 +53,29 @@ def _plain_mip(problem: MatchingProblem, time_limit: float, seed: int) -> dict[s
     }
 
 
+def _reference(problem: MatchingProblem, time_limit: float) -> dict[str, Any]:
+    from benchmarks.matching.reference import reference_solve
+
+    answer = reference_solve(problem, time_limit)
+    return {
+        "status": "optimal" if answer.optimal else "feasible",
+        "objective": answer.objective,
+        "bound": answer.bound,
+        "build_seconds": answer.build_seconds,
+        "solve_seconds": answer.solve_seconds,
+        "violations": 0,
+        "events": [],
+    }
+
+
 def _solve(problem: MatchingProblem, method: str, time_limit: float, seed: int) -> dict[str, Any]:
     events: list[Progress] = []
     params = SolveParams(time_limit=time_limit, seed=seed, method=Method(method))
+    t0 = time.perf_counter()
     result = solve(problem, params, observer=events.append)
+    wall = time.perf_counter() - t0
     return {
+        "wall_seconds": wall,
         "status": result.status.value,
         "objective": result.objective,
         "bound": result.bound,
@@ -65,13 +85,21 @@ def _solve(problem: MatchingProblem, method: str, time_limit: float, seed: int) 
         "notes": list(result.notes),
         "violations": 0,  # solve() refuses to return a plan that breaks a rule
         "events": [[e.stage, e.seconds, e.objective, e.bound] for e in events],
+        "part_events": [[e.part, e.parts, e.seconds, e.objective, e.bound] for e in events],
     }
 
 
-def run(size: str, seed: int, method: str, time_limit: float) -> dict[str, Any]:
+def run(
+    size: str, seed: int, method: str, time_limit: float, shape: str | None = None
+) -> dict[str, Any]:
     """Generate the instance, run the method, and report figures (generation not timed)."""
     t0 = time.perf_counter()
-    problem = random_problem(SIZES[size], seed)
+    if shape is None:
+        problem = random_problem(SIZES[size], seed)
+    else:
+        from benchmarks.matching.shapes import shape_problem
+
+        problem = shape_problem(shape, size, seed)
     generate = time.perf_counter() - t0
     t0 = time.perf_counter()
     greedy_plan = solve_greedy(problem).plan
@@ -81,10 +109,13 @@ def run(size: str, seed: int, method: str, time_limit: float) -> dict[str, Any]:
     }
     if method == "mip-plain":
         row = _plain_mip(problem, time_limit, seed)
+    elif method == "reference":
+        row = _reference(problem, time_limit)
     else:
         row = _solve(problem, method, time_limit, seed)
     row.update(
         size=size,
+        shape=shape,
         seed=seed,
         method=method,
         time_limit=time_limit,
@@ -101,12 +132,13 @@ def run(size: str, seed: int, method: str, time_limit: float) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.matching.one")
-    parser.add_argument("--size", choices=sorted(SIZES), required=True)
+    parser.add_argument("--size", choices=sorted({*SIZES, "S", "M", "L"}), required=True)
+    parser.add_argument("--shape", help="a shape of benchmarks.matching.shapes")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--method", choices=METHODS, required=True)
     parser.add_argument("--time-limit", type=float, required=True)
     args = parser.parse_args()
-    row = run(args.size, args.seed, args.method, args.time_limit)
+    row = run(args.size, args.seed, args.method, args.time_limit, args.shape)
     print(json.dumps(row, allow_nan=True))
 
 

@@ -57,6 +57,7 @@ class Rulebook:
 
     @property
     def version(self) -> str:
+        """The rulebook's version label."""
         return self.rules.version
 
     def categories(self, case: Case) -> frozenset[str]:
@@ -71,9 +72,15 @@ class Rulebook:
         """Whether the case belongs to the placement type's target group, with reasons."""
         return evaluate_type(self.rules, case, placement_type)
 
-    def eligible_types(self, case: Case) -> dict[PlacementType, TypeEligibility]:
-        """The verdict for every placement type of the catalogue."""
-        return {t: evaluate_type(self.rules, case, t) for t in PlacementType}
+    def eligible_types(
+        self, case: Case, *, genders: bool = True
+    ) -> dict[PlacementType, TypeEligibility]:
+        """The verdict for every placement type of the catalogue.
+
+        ``genders=False`` leaves the types' genders out: a pre-filter before the pairs,
+        where each facility's own gender policy decides.
+        """
+        return {t: evaluate_type(self.rules, case, t, genders=genders) for t in PlacementType}
 
     def priority(self, case: Case, today: date) -> Priority:
         """Complexity class, urgency and ageing of the case on ``today``."""
@@ -84,6 +91,7 @@ class Rulebook:
         return placement_penalty_days(self.rules, case, facility)
 
     def safety_requires_distance(self, case: Case) -> bool:
+        """Whether the case's safety risk requires a facility outside its own region."""
         return safety_requires_distance(self.rules, case)
 
 
@@ -208,3 +216,28 @@ def _format_loc(loc: tuple[int | str, ...]) -> str:
 def bundled_rulebook(name: str = NATIONAL) -> Rulebook:
     """A rulebook shipped in ``capacity/criteria`` (``national-v1``, ``regional-variation-v1``)."""
     return load_rulebook(CRITERIA_DIR / f"{name}.yaml")
+
+
+def rulebook_from(name_or_path: str) -> Rulebook:
+    """A rulebook as settings name one: bundled, or a file.
+
+    A name ending in ``.yaml`` or ``.yml``, or holding a ``/``, is a file's path;
+    any other is a bundled rulebook (``national-v1``).
+
+    Parameters
+    ----------
+    name_or_path
+        The bundled rulebook's name or the file's path.
+
+    Returns
+    -------
+    Rulebook
+
+    Raises
+    ------
+    InvalidRulebookError
+        When the file is missing or invalid, or no bundled rulebook has that name.
+    """
+    if name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path:
+        return load_rulebook(Path(name_or_path))
+    return bundled_rulebook(name_or_path)

@@ -19,6 +19,7 @@ RULEBOOK_FORMAT = "opvang-rulebook/1"
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegativeFloat = Annotated[float, Field(ge=0)]
+PositiveInt = Annotated[int, Field(gt=0)]
 Age = Annotated[int, Field(ge=0, le=120)]
 
 
@@ -59,15 +60,21 @@ class PlacementTypeRule(_Strict):
 
     serves: frozenset[str] = Field(min_length=1)
     requires_any_need: frozenset[Need] = frozenset()
+    # only for these genders (women's and men's shelters, issue 14); none: any gender
+    genders: frozenset[Gender] | None = None
     note: str = ""
 
 
 class NeedStrength(StrEnum):
+    """Whether a need decides eligibility (hard) or only costs penalty days (soft)."""
+
     HARD = "hard"  # the facility must cover it or the pair is not eligible
     SOFT = "soft"  # a preference: not covering it costs penalty_days
 
 
 class NeedSource(StrEnum):
+    """Which facility attribute covers a need."""
+
     SPECIALISM = "specialism"
     LANGUAGE = "language"
     WHEELCHAIR_ACCESS = "wheelchair_access"
@@ -90,17 +97,23 @@ class SafetyRule(_Strict):
 
 
 class RegionalStreams(StrEnum):
+    """Which cases a regional funding stream pays for."""
+
     ANY_REGION = "any_region"  # a regional stream pays for any case placed in its region
     OWN_REGION = "own_region"  # only for cases signalled in its own region
 
 
 class FundingRule(_Strict):
+    """How funding streams decide which placements they pay for."""
+
     require_coverage: bool = True
     regional_streams: RegionalStreams = RegionalStreams.ANY_REGION
     out_of_region_when_unsafe: bool = True
 
 
 class ComplexityPoints(_Strict):
+    """Points per need, safety risk, child and minority that add up to a case's complexity."""
+
     needs: dict[Need, NonNegativeFloat] = Field(default_factory=dict)
     safety_risk: dict[SafetyRisk, NonNegativeFloat] = Field(default_factory=dict)
     accompanying_children: NonNegativeFloat = 0.0
@@ -108,13 +121,19 @@ class ComplexityPoints(_Strict):
 
 
 class ComplexityClass(_Strict):
+    """A named complexity class: its lowest points and its priority weight."""
+
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     min_points: NonNegativeFloat
     weight: PositiveFloat
     description: str = ""
+    # days a case of this class may wait before it is escalated (issue 14); none: never
+    target_days: PositiveInt | None = None
 
 
 class Complexity(_Strict):
+    """The points and the classes (at least three, ordered by points)."""
+
     points: ComplexityPoints
     classes: tuple[ComplexityClass, ...] = Field(min_length=3)
 
@@ -134,17 +153,23 @@ class Complexity(_Strict):
 
 
 class Urgency(_Strict):
+    """Urgency factors on the weight for high safety risk and for minors, and how they combine."""
+
     high_risk: Annotated[float, Field(ge=1)] = 1.0
     minor: Annotated[float, Field(ge=1)] = 1.0
     combine: Literal["max", "product"] = "max"
 
 
 class Ageing(_Strict):
+    """How the weight grows with days waited, up to a maximum factor."""
+
     per_day: NonNegativeFloat = 0.0  # weight grows by this fraction per day waited
     max_factor: Annotated[float, Field(ge=1)] = 1.0
 
 
 class Priority(_Strict):
+    """A case's priority weight: complexity class, urgency and ageing."""
+
     complexity: Complexity
     urgency: Urgency = Urgency()
     ageing: Ageing = Ageing()

@@ -51,10 +51,12 @@ class DemoSummary:
 
     @property
     def facilities(self) -> int:
+        """Facilities of every type."""
         return sum(self.facilities_by_type.values())
 
     @property
     def beds(self) -> int:
+        """Beds of every type."""
         return sum(self.beds_by_type.values())
 
 

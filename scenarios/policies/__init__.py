@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scenarios.policies.base import IDLE, RULE, Decision, PolicyRule
+from scenarios.policies.base import (
+    IDLE,
+    RULE,
+    Decision,
+    KeptBed,
+    PolicyRule,
+    RoundKind,
+    RoundStatus,
+)
 from scenarios.policies.rules import CurrentPracticePolicy, FifoPolicy
 from scenarios.spec import Policy
 
@@ -18,12 +26,15 @@ __all__ = [
     "CurrentPracticePolicy",
     "Decision",
     "FifoPolicy",
+    "KeptBed",
     "PolicyRule",
+    "RoundKind",
+    "RoundStatus",
     "make_policy",
 ]
 
 
-def make_policy(scenario: Scenario, records: list[CaseRecord]) -> PolicyRule:
+def make_policy(scenario: Scenario, records: list[CaseRecord], replication: int = 0) -> PolicyRule:
     """The policy object of a run.
 
     Parameters
@@ -32,6 +43,8 @@ def make_policy(scenario: Scenario, records: list[CaseRecord]) -> PolicyRule:
         The scenario (its ``policy`` and the policy's settings).
     records
         Every case of the replication (the hindsight policy plans with all of them).
+    replication
+        Its index (seeds the anticipatory policy's sampled futures).
     """
     spec = scenario.spec
     if spec.policy is Policy.FIFO:
@@ -43,6 +56,10 @@ def make_policy(scenario: Scenario, records: list[CaseRecord]) -> PolicyRule:
         from scenarios.policies.optimised import OptimisedPolicy
 
         return OptimisedPolicy(spec.optimiser, seed=0)
+    if spec.policy is Policy.ANTICIPATORY:
+        from scenarios.policies.anticipatory import AnticipatoryPolicy
+
+        return AnticipatoryPolicy(scenario, replication)
     from scenarios.policies.hindsight import HindsightPolicy
 
     return HindsightPolicy(scenario, records)

@@ -3,20 +3,56 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
+from matching import Status
 from scenarios.state import SimState
 
-RULE = "rule"  # status of a round decided by a rule, not a solver
-IDLE = "idle"  # status of a round with nothing to decide (no eligible bed free)
+
+class RoundKind(StrEnum):
+    """How a round without a solver's status was decided."""
+
+    RULE = "rule"  # decided by a rule, not a solver
+    IDLE = "idle"  # nothing to decide (no eligible bed free)
+    PLAN = "plan"  # carries out the hindsight policy's offline plan
+
+
+RULE = RoundKind.RULE
+IDLE = RoundKind.IDLE
+RoundStatus = Status | RoundKind  # a solver's status (matching.Status), or how else
+
+
+@dataclass(frozen=True, slots=True)
+class KeptBed:
+    """A bed the round keeps for expected arrivals instead of placing a case in it.
+
+    Parameters
+    ----------
+    case
+        Index of the case the bed was not given to (it keeps waiting).
+    facility
+        Index of the facility.
+    profile_class
+        The profile class of the expected arrivals that would use the bed most.
+    expected_saving
+        Expected priority-weighted waiting days saved by keeping it.
+    """
+
+    case: int
+    facility: int
+    profile_class: str
+    expected_saving: float
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A round's placements, as (case index, facility index) pairs, and its status."""
+    """A round's placements, as (case index, facility index) pairs, its status and the
+    beds it keeps for expected arrivals."""
 
     placements: list[tuple[int, int]] = field(default_factory=list)
-    status: str = RULE
+    status: RoundStatus = RULE
+    kept: tuple[KeptBed, ...] = ()
 
 
 class PolicyRule(Protocol):

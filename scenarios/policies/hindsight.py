@@ -29,7 +29,7 @@ import highspy
 import numpy as np
 
 from scenarios.errors import ScenarioRunError
-from scenarios.policies.base import Decision
+from scenarios.policies.base import Decision, RoundKind
 from scenarios.policies.offline import Columns, available_beds, build_columns, build_rows
 from scenarios.policies.rounding import round_plan
 from scenarios.state import CaseRecord, FloatArray, IntArray, SimState, initial_state
@@ -37,7 +37,7 @@ from scenarios.state import CaseRecord, FloatArray, IntArray, SimState, initial_
 if TYPE_CHECKING:
     from scenarios.loading import Scenario
 
-PLAN = "plan"  # status of a round that carries out the offline plan
+PLAN = RoundKind.PLAN  # status of a round that carries out the offline plan
 MIN_MIP_SECONDS = 5.0  # seconds: below this, the rounded LP plan is kept without a MIP
 
 

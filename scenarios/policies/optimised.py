@@ -1,9 +1,11 @@
 """``optimised``: the matching engine every round, on the national pool.
 
-Each round builds a :class:`matching.MatchingProblem` straight from the simulated state and
-the eligibility cached per case (not with ``build_problem``, which would re-apply the
-rulebook to every pair each round), solves it, and carries out only the placements that
-start today; the rest of the plan is made again at the next round with what is known then.
+Each round builds a :class:`matching.MatchingProblem` from the simulated state and the
+eligibility cached per case (not with ``build_problem``, which would re-apply the rulebook
+to every pair each round) through the same assembler as ``build_problem``
+(:func:`matching.assemble_problem`, which rounds weights, penalties and costs), solves it,
+and carries out only the placements that start today; the rest of the plan is made again
+at the next round with what is known then.
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from matching import MatchingProblem, Method, SolveParams, solve
+from matching import MatchingProblem, Method, OptionColumns, SolveParams, assemble_problem, solve
 from scenarios.policies.base import IDLE, Decision
 from scenarios.spec import OptimiserSpec
 from scenarios.state import CaseRecord, FloatArray, IntArray, SimState
-
-WEIGHT_DECIMALS = 6  # as matching.build_problem rounds weights and penalties
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +52,14 @@ def planned_free_beds(state: SimState, now: float, horizon: int) -> IntArray:
     return out
 
 
-def build_round(state: SimState, now: float, horizon: int) -> Round | None:
+def build_round(state: SimState, now: float, horizon: int, *, ageing: bool = True) -> Round | None:
     """The round's matching problem, or ``None`` when nobody can be placed today.
 
     Cases with no option that ever has a free bed within the horizon and fits the budget
     left are left out (they are unplaced in every plan), and so are facilities no case
     can use; when no remaining option has a bed free today, no plan can place anyone today
-    and no problem is built.
+    and no problem is built. ``ageing=False``: a waiting day weighs the case's static weight
+    (class weight x urgency), as in the evaluation objective (issue 13).
     """
     free = planned_free_beds(state, now, horizon)
     reach = free.max(axis=1)
@@ -74,7 +75,8 @@ def build_round(state: SimState, now: float, horizon: int) -> Round | None:
     beds: list[int] = []
     for ci, (record, (facs, penalty, stay, cost)) in enumerate(usable):
         cases.append(record.index)
-        weights.append(round(state.rulebook.priority(record.case, today).weight, WEIGHT_DECIMALS))
+        weight = state.rulebook.priority(record.case, today).weight if ageing else record.weight
+        weights.append(weight)
         beds.append(record.case.beds)
         rows += zip(
             [ci] * facs.size,
@@ -173,22 +175,24 @@ def _assemble(
     streams = state.stream_of[cols[:, 1].astype(np.int64)]
     used_s = np.unique(streams)
     s_at = {int(s): i for i, s in enumerate(used_s.tolist())}
-    problem = MatchingProblem(
+    problem = assemble_problem(
         horizon_days=horizon,
         unplaced_penalty_days=float(horizon),
         facility_ids=tuple(state.supply.facilities[f].id for f in used_f.tolist()),
         free_beds=free[used_f].astype(np.int32),
         case_ids=tuple(state.waiting[c].case.id for c in cases),
         case_beds=np.array(beds, dtype=np.int32),
-        case_weight=np.array(weights, dtype=np.float64),
-        opt_case=cols[:, 0].astype(np.int32),
-        opt_facility=f_at[cols[:, 1].astype(np.int64)].astype(np.int32),
-        opt_penalty=np.round(cols[:, 2], WEIGHT_DECIMALS),
-        opt_stay=np.maximum(1, np.rint(cols[:, 3])).astype(np.int32),
-        opt_cost=cols[:, 4],
-        opt_stream=np.array([s_at[int(s)] for s in streams.tolist()], dtype=np.int32),
+        case_weight=weights,
+        options=OptionColumns(
+            case=cols[:, 0].astype(np.int32),
+            facility=f_at[cols[:, 1].astype(np.int64)].astype(np.int32),
+            penalty=cols[:, 2],
+            stay=np.maximum(1, np.rint(cols[:, 3])).astype(np.int32),
+            cost=cols[:, 4],
+            stream=np.array([s_at[int(s)] for s in streams.tolist()], dtype=np.int32),
+        ),
         stream_ids=tuple(state.supply.streams[s].id for s in used_s.tolist()),
-        budget=np.where(np.isfinite(left[used_s]), left[used_s], np.inf),
+        budget=left[used_s],
     )
     return Round(problem, cases, used_f)
 
@@ -206,6 +210,7 @@ class OptimisedPolicy:
 
     def __init__(self, spec: OptimiserSpec, seed: int = 0) -> None:
         self.horizon = spec.planning_horizon_days
+        self.ageing = spec.ageing
         self.params = SolveParams(
             time_limit=spec.time_limit_seconds, seed=seed, method=Method(spec.method), threads=1
         )
@@ -213,7 +218,7 @@ class OptimisedPolicy:
     def decide(self, state: SimState, now: float) -> Decision:
         if not state.waiting:
             return Decision([], IDLE)
-        built = build_round(state, now, self.horizon)
+        built = build_round(state, now, self.horizon, ageing=self.ageing)
         if built is None:
             return Decision([], IDLE)
         result = solve(built.problem, self.params)
@@ -223,4 +228,4 @@ class OptimisedPolicy:
             (case_at[a.case], fac_at[a.facility]) for a in result.assignments if a.start_day == 0
         ]
         today.sort(key=lambda p: (-state.waiting[p[0]].weight, p[0]))
-        return Decision(today, result.status.value)
+        return Decision(today, result.status)

@@ -93,3 +93,27 @@ class ScenarioJobRow(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SchedulerLeaseRow(Base):
+    """Who runs the scheduled jobs now (issue 14): one holder across workers and hosts,
+    until ``expires_at``; a holder renews it while it lives, another takes it after."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    expires_at: Mapped[datetime]
+
+
+class ScheduledSlotRow(Base):
+    """A scheduled job's slot taken (``daily-round`` on ``2026-12-03``): each runs once,
+    whichever worker claims it first."""
+
+    __tablename__ = "scheduled_slots"
+
+    job: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
+    slot: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    claimed_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    outcome: Mapped[str | None] = mapped_column(String(NAME_LENGTH))

@@ -57,6 +57,7 @@ from store import (
     ProposalDraft,
     Repository,
     RunRecord,
+    StageRecord,
     WaitRecord,
     ensure_database,
     session_scope,
@@ -176,6 +177,7 @@ def add_run(
     as_of: datetime,
     waits: tuple[WaitRecord, ...] = (),
     case_ids: list[str] | None = None,
+    stages: tuple[StageRecord, ...] = (),
 ) -> tuple[int, tuple[int, ...]]:
     """Store a run with these proposals (no solver: the tests decide what is proposed).
 
@@ -201,6 +203,7 @@ def add_run(
                 solve_seconds=0.0,
                 cases=len(drafts),
                 waits=waits,
+                stages=stages,
             )
             considered = [d.case_id for d in drafts] if case_ids is None else case_ids
             run, proposals = DecisionRepository(session).add_run(
@@ -286,7 +289,11 @@ class Server:
 
 @contextmanager
 def running_server(
-    url: str, *, workers: int = 1, output: list[str] | None = None
+    url: str,
+    *,
+    workers: int = 1,
+    output: list[str] | None = None,
+    start_timeout: float = START_TIMEOUT_S,
 ) -> Iterator[Server]:
     """``uvicorn`` serving the API on this database; yields it with its base URL.
 
@@ -310,11 +317,13 @@ def running_server(
         "warning" if workers == 1 else "info",
     ]
     if workers > 1:
-        command += ["--workers", str(workers)]
+        # a worker imports the solver stack before it answers; on a busy machine that takes
+        # longer than uvicorn's 5 s health check, which restarts it in a loop (as serve.py)
+        command += ["--workers", str(workers), "--timeout-worker-healthcheck", "60"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
@@ -322,8 +331,9 @@ def running_server(
             except httpx.TransportError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                output = server.stdout.read().decode() if server.stdout else ""
-                pytest.fail(f"server did not start: {output}")
+                server.kill()  # its workers hold the pipe open: reading first would hang
+                server.wait()
+                pytest.fail("server did not start")
             time.sleep(0.1)
         yield Server(base, server)
     finally:

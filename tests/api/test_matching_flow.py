@@ -192,3 +192,66 @@ def test_run_parameters_are_checked(coord, body):
     answer = coord.post("/v1/matching-runs", json=body)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"][:2] == ["body", next(iter(body))]
+
+
+def test_a_run_records_its_solve_stage_by_stage(coord, world):
+    # issue 11: the record says how the solve went, not only where it ended
+    first = run(coord)
+    stages = first["stages"]
+    # the small world is solved exactly by min-cost flow, in one step: one stage
+    assert stages == [
+        {
+            "part": 0,
+            "parts": 1,
+            "stage": "flow",
+            "seconds": pytest.approx(first["build_seconds"] + first["solve_seconds"], abs=1e-3),
+            "objective": pytest.approx(first["objective"]),
+            "bound": pytest.approx(first["bound"]),
+            "gap": pytest.approx(0.0, abs=1e-6),
+        }
+    ]
+    assert coord.get(f"/v1/matching-runs/{first['id']}").json()["stages"] == stages
+    # a run stored without stages (before issue 11) reads as an empty list
+    assert coord.get(f"/v1/matching-runs/{world.run_id}").json()["stages"] == []
+    assert "stages" not in coord.get("/v1/matching-runs").json()["data"][0]
+
+
+def test_stages_are_stored_and_read_back_with_missing_figures_as_null(world, helpers, coord):
+    from store import StageRecord
+
+    stages = (
+        StageRecord(0, 2, "greedy", 0.01, 120.5),
+        StageRecord(0, 2, "lp", 0.2, 120.5, 110.0, 0.0871),
+        StageRecord(1, 2, "colgen", 1.5, None, 3.0),
+    )
+    run_id, _ = helpers.add_run(world.url, [], as_of=datetime.now(UTC), stages=stages)
+    read = coord.get(f"/v1/matching-runs/{run_id}").json()["stages"]
+    assert read == [
+        {
+            "part": 0,
+            "parts": 2,
+            "stage": "greedy",
+            "seconds": 0.01,
+            "objective": 120.5,
+            "bound": None,
+            "gap": None,
+        },
+        {
+            "part": 0,
+            "parts": 2,
+            "stage": "lp",
+            "seconds": 0.2,
+            "objective": 120.5,
+            "bound": 110.0,
+            "gap": 0.0871,
+        },
+        {
+            "part": 1,
+            "parts": 2,
+            "stage": "colgen",
+            "seconds": 1.5,
+            "objective": None,
+            "bound": 3.0,
+            "gap": None,
+        },
+    ]

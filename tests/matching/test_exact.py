@@ -57,7 +57,8 @@ def test_progress_only_improves() -> None:
     problem = random_problem(SIZES["S"], 3)
     events: list[Progress] = []
     solve_exact(problem, deadline=time.perf_counter() + 10, tracker=Tracker(events.append, 0, 1, 0))
-    assert [e.stage for e in events][:3] == ["greedy", "greedy", "lp"]
+    stages = [e.stage for e in events]
+    assert stages[: stages.index("lp")] in (["greedy"] * 2, ["greedy"] * 3)  # 3 with short stays
     for before, after in itertools.pairwise(events):
         assert after.objective <= before.objective
         assert after.bound >= before.bound

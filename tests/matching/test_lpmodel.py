@@ -63,3 +63,39 @@ def test_columns_subset_keeps_the_whole_row_set(ref: ModuleType) -> None:
     part = assemble(form, columns=np.arange(0, form.n_vars, 2))
     assert part.n_rows == whole.n_rows
     assert np.allclose(part.matrix.toarray(), whole.matrix.toarray()[:, ::2])
+
+
+def _lp_value(model) -> float:
+    h = new_highs(seed=0, threads=1, time_limit=10, relative_gap=0)
+    pass_model(h, model, integer=False)
+    run = run_guarded(h, time.perf_counter() + 10, lp=True)
+    assert run.optimal
+    assert run.row_dual is not None
+    assert lagrangian_bound(model, run.row_dual) == pytest.approx(run.objective, abs=1e-6)
+    return run.objective
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_capacity_chain_is_the_same_lp_with_far_fewer_entries(ref: ModuleType, seed: int):
+    data = ref.random_instance(seed, n_cases=12, n_facilities=3, horizon=10, n_keep_apart=1)
+    form = build_formulation(problem_from_dict(data))
+    plain, chain = assemble(form), assemble(form, chain=True)
+    assert _lp_value(chain) == pytest.approx(_lp_value(plain), abs=1e-6)
+    assert chain.matrix.nnz <= plain.matrix.nnz + 3 * chain.n_rows
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_plan_completed_on_the_chain_satisfies_every_row(ref: ModuleType, seed: int):
+    from matching.greedy import solve_greedy
+    from matching.mip import values_of
+
+    data = ref.random_instance(seed, n_cases=12, n_facilities=3, horizon=10, n_keep_apart=1)
+    form = build_formulation(problem_from_dict(data))
+    model = assemble(form, chain=True)
+    plan = solve_greedy(form.problem, form, per_bed_day=True).plan
+    x = model.complete(values_of(form, plan, model.n_cols))
+    ax = model.matrix @ x
+    assert (ax <= model.row_upper + 1e-9).all()
+    assert (ax >= model.row_lower - 1e-9).all()
+    assert (x >= model.col_lower - 1e-9).all()
+    assert (x <= model.col_upper + 1e-9).all()

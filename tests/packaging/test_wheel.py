@@ -57,6 +57,7 @@ def test_the_wheel_holds_the_migrations_rulebooks_examples_and_templates(wheel):
     assert "capacity/criteria/national-v1.yaml" in names
     assert "scenarios/examples/national-demo.yaml" in names
     assert "api/web/templates/base.html" in names
+    assert "matching/__init__.pyi" in names  # lazy_loader reads the public door from it
     assert not any(n.startswith("tests/") for n in names)
 
 

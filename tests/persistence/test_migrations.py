@@ -34,6 +34,10 @@ TABLES = {
     "idempotent_requests",
     "web_sessions",
     "scenario_jobs",
+    "keep_apart_pairs",
+    "organisations",
+    "scheduler_leases",
+    "scheduled_slots",
     "erased_case_counts",  # issue 16: retention
     "audit_log_erasure",
 }

@@ -126,6 +126,16 @@ def test_weighted_wait_counts_every_case_of_the_run():
     assert replication_kpis(HAND)["weighted_wait_days"] == 52.0
 
 
+def test_weighted_wait_by_class_splits_the_evaluation_objective():
+    # issue 13: per complexity class, every class listed, parts adding up to the total
+    kpis = replication_kpis(HAND)
+    by_class = kpis["weighted_wait_days_by_class"]
+    assert set(by_class) == {"standard", "complex", "highly_complex"}
+    assert by_class["complex"] == 12.0
+    assert by_class["standard"] == 0.0  # early and a were placed on arrival
+    assert sum(by_class.values()) == kpis["weighted_wait_days"]
+
+
 def test_confidence_interval_is_a_bootstrap_interval_within_the_values():
     # issue 15: the t-interval of [1, 2, 3, 4] reached below 0 for quantities near 0
     low, high = confidence_interval([1.0, 2.0, 3.0, 4.0])

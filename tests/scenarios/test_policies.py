@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from scenarios import Arrived, Discharged, Placed, RoundHeld, Trace, run_replication
 
 
@@ -104,3 +106,41 @@ def test_hindsight_keeps_the_bed_for_the_complex_case_it_knows_is_coming(build, 
     notes = dict(trace.info.policy_notes)
     # weights 1 (standard) and 2 (complex): 1 x 11 days + 2 x 0 days
     assert notes["plan_objective"] == notes["lower_bound"] == 11.0
+
+
+def test_rounds_without_ageing_weigh_a_day_by_the_static_weight(build, one_bed_two_days):
+    # issue 13: optimiser.ageing false plans on the evaluation objective's weights
+    from scenarios.engine import Simulation
+    from scenarios.policies.optimised import build_round
+
+    text = one_bed_two_days.replace("cadence: daily", "")
+    sim = Simulation(build(text, policy="optimised"), 0)
+    for record in sim.records:
+        sim._arrive(record)
+    aged = build_round(sim.state, 30.0, 60)
+    static = build_round(sim.state, 30.0, 60, ageing=False)
+    assert aged is not None
+    assert static is not None
+    weights = [sim.records[c].weight for c in static.cases]
+    assert static.problem.case_weight.tolist() == weights
+    assert (aged.problem.case_weight > static.problem.case_weight).all()  # 29-30 days waited
+
+
+def test_a_scenario_round_is_assembled_as_build_problem_assembles_one(build, one_bed_two_days):
+    # issue 12: the scenario engine rounded weights and penalties by a copy of build_problem's
+    # rule and left costs unrounded; both now go through matching.assemble_problem
+    from scenarios.engine import Simulation
+    from scenarios.policies.optimised import build_round
+
+    cents, weight_decimals = 2, 6  # matching.columns.COST_DECIMALS, WEIGHT_DECIMALS
+    sim = Simulation(build(one_bed_two_days, policy="optimised"), 0)
+    sim.state.cost_per_bed_day = sim.state.cost_per_bed_day / 3 + 0.001  # not whole cents
+    for record in sim.records:
+        sim._arrive(record)
+    built = build_round(sim.state, 30.0, 60)
+    assert built is not None
+    p = built.problem
+    assert p.opt_cost.size
+    assert np.array_equal(p.opt_cost, np.round(p.opt_cost, cents))
+    assert np.array_equal(p.opt_penalty, np.round(p.opt_penalty, weight_decimals))
+    assert p.case_weight.tolist() == [round(w, weight_decimals) for w in p.case_weight.tolist()]

@@ -41,9 +41,11 @@ PAGES = {
         "/cases/C-2026-0001",
         "/matching",
         "/matching/runs/1",
+        "/deadlines",
     ],
     "reporter-hvo": ["/availability"],
     "policymaker": ["/capacity", "/scenarios"],
+    "admin": ["/admin/users", "/admin/audit", "/admin/audit?record_type=user&actor=admin"],
 }
 
 
@@ -82,6 +84,9 @@ def test_the_start_page_sends_each_role_to_its_first_page(quick_app, web):
         ("reporter-hvo", "/scenarios"),
         ("coordinator", "/capacity"),
         ("coordinator", "/availability"),
+        ("coordinator", "/admin/users"),
+        ("policymaker", "/admin/audit"),
+        ("reporter-hvo", "/admin/users"),
     ],
 )
 def test_a_role_gets_a_403_page_outside_its_pages(quick_client, web, who, path):
@@ -126,7 +131,7 @@ def test_the_waiting_list_is_ordered_by_priority_with_its_columns(client, web):
     assert "CoMensha" in page.text
     assert today() in page.text  # the expected start date of the proposed cases
     # the two without a proposal say why they have no date (the run did not consider them)
-    assert page.text.count('<span class="muted">next matching round</span>') == 2
+    assert page.text.count('<span class="muted why">awaiting the next matching round</span>') == 2
 
 
 def test_the_waiting_list_filters_by_region_and_class(quick_client, web):
@@ -147,7 +152,9 @@ def test_a_case_page_shows_profile_eligibility_with_reasons_and_the_proposal(qui
     assert "EU citizen" in page
     assert "Eligible placement types" in page
     assert "COSM (categorical shelter) serves" in page  # a reason, not just "no"
-    assert "Meets: all criteria." in page  # the proposal's explanation
+    proposal = page[page.index('id="proposal"') : page.index("Eligible placement types")]
+    assert "<li>women</li>" in proposal  # the proposal's criteria, shown once (issue 14)
+    assert proposal.count("women") == 1
     assert 'action="/proposals/1/accept"' in page
     assert 'action="/proposals/1/decline"' in page
 
@@ -205,7 +212,7 @@ def test_declining_needs_a_coded_reason_and_text_for_other(client, web, world):
     assert done.status_code == 303
     page = client.get(done.headers["location"]).text
     assert "Proposal declined" in page
-    assert "No pending proposal" in page
+    assert "Why this case waits: awaiting the next matching round" in page
     again = client.post(url, data={"csrf_token": token, "reason": "unsafe"})
     assert again.status_code == 409
     assert "only a pending proposal can be decided" in again.text
@@ -243,12 +250,21 @@ def test_the_intake_form_registers_a_case_as_the_api_does(client, web, world):
     ("change", "field", "words"),
     [
         ({"age": "thirty"}, "age", "must be a whole number"),
-        ({"age": "121"}, "age", "less than or equal to 120"),
+        ({"age": "121"}, "age", "must be at most 120"),
         ({"gender": ""}, "gender", "is required"),
-        ({"gender": "robot"}, "gender", "Input should be"),
+        ({"gender": "robot"}, "gender", "choose one of the options in the list"),
         ({"region_signalled": "atlantis"}, "region_signalled", "unknown region"),
         ({"needs": ["trauma_care"]}, "interpreter_language", "only given when the needs"),
-        ({"interpreter_language": "romanian"}, "interpreter_language", "should match pattern"),
+        (
+            {"interpreter_language": "romanian"},
+            "interpreter_language",
+            "not an ISO 639 language code; Romanian is",
+        ),
+        (
+            {"responsible_organisation": "Jan de Vries 06-12345678"},
+            "responsible_organisation",
+            "is not on the list of organisations",
+        ),
         ({"intake_date": "2999-01-01"}, "intake_date", "lies in the future"),
         ({"responsible_organisation": "x" * 81}, "responsible_organisation", "at most 80"),
         ({"unaccompanied": "yes"}, "unaccompanied", "only a minor"),
@@ -272,6 +288,9 @@ def test_a_matching_round_from_the_page_shows_status_objective_gap_and_proposals
     page = client.get(answer.headers["location"]).text
     for words in ("Optimality gap", "Objective", 'class="run-status">optimal<', "Proposals"):
         assert words in page
+    # issue 11: the stages of the solve (this small round: one step of min-cost flow)
+    assert "How the solve went" in page
+    assert re.search(r"<tr><td>flow</td><td>1 of 1</td><td>[\d.]+</td><td>[\d.]+</td>", page)
     assert re.search(r'<a href="/cases/C-2026-000\d">', page)
     assert "Matching round 2" in page
 
@@ -307,7 +326,7 @@ def test_a_report_on_the_form_goes_into_the_ledger(client, web, world):
     ("form", "field", "words"),
     [
         ({"beds_free:ws-amsterdam": "5"}, "beds_free:ws-amsterdam", "must be from 0 to 4"),
-        ({"beds_free:ws-amsterdam": "-1"}, "beds_free:ws-amsterdam", "greater than or equal to 0"),
+        ({"beds_free:ws-amsterdam": "-1"}, "beds_free:ws-amsterdam", "must be at least 0"),
         ({"beds_free:ws-amsterdam": "two"}, "beds_free:ws-amsterdam", "must be a whole number"),
         ({"beds_free:ws-amsterdam": "1", "as_of": "yesterday"}, "as_of", "must be a date"),
         ({"beds_free:ws-amsterdam": "1", "as_of": "2020-01-01T10:00"}, "as_of", "is older than"),

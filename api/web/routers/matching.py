@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+import flows
 from api.deps import DatabaseDep, NowDep, RulebookDep, SettingsDep
 from api.matching_runs import service as runs
 from api.matching_runs.schemas import RunCreate, RunPublic
@@ -44,18 +43,16 @@ def run_round(
 @router.get("/matching/runs/{run_id}")
 def matching_run(request: Request, run_id: str, user: Coordinator, db: DatabaseDep) -> HTMLResponse:
     """One round: its record, the proposals it made and why the other cases wait."""
-    run = runs.get(db, run_id=record_number(run_id), user=user)
+    run = runs.get(db, run_id=record_number(run_id), user=user)  # audited: it lists cases
     with db.unit() as session:
         facilities = {f.id: f for f in Repository(session).facilities()}
-    waits = Counter(
-        "capacity gap" if w.capacity_gap else (w.binds[0].kind if w.binds else "other")
-        for w in run.waits
-    )
+        waits = flows.run_waits(session, run.id)
     context = {
         "title": f"Matching round {run.id}",
         "run": run,
         "facilities": facilities,
-        "waits": sorted(waits.items()),
+        "waits": waits,
+        "words": flows.waiting_words,
         "type_name": type_name,
         "region_name": region_name,
     }

@@ -1,0 +1,224 @@
+"""``anticipatory``: the optimised round, then keep a bed when expected arrivals need it more.
+
+Each round (issue 13):
+
+1. the **myopic plan**: the ``optimised`` round (:func:`matching.solve` over the waiting
+   cases and the planning horizon);
+2. if it places anyone today, ``samples`` **sampled futures** over the horizon
+   (``scenarios.policies.futures``: from the forecast of the history seen so far, or from
+   the scenario's true demand when ``anticipation.rates: true``);
+3. for each sample, the **look-ahead LP** (``scenarios.policies.lookahead``) of today's
+   candidates (the cases the myopic plan places today) and the sampled arrivals that
+   could use the same facilities, on the beds the rest of the myopic plan leaves; first
+   with the candidates' starts today free, which proposes the candidates to hold back (a
+   candidate the samples start today in less than half of their mass);
+4. if any is proposed, the **two-stage sample-average test**: the mean objective over the
+   samples with the myopic starts forced, and with the proposed ones forbidden today; the
+   beds are kept only when that **lowers the expected priority-weighted waiting**; a bed is
+   kept only for arrivals expected within ``hold_days`` and from one case on at most
+   ``hold_days`` rounds (the samples' perfect recourse overrates longer waits); each
+   kept bed is explained: "bed kept for expected arrivals of class X: expected saving N
+   weighted days" (a :class:`~scenarios.events.BedKept` event).
+
+Only today's placements are carried out; the rest is planned again at the next round.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matching import MatchResult, solve
+from scenarios.policies.base import IDLE, Decision, KeptBed
+from scenarios.policies.futures import (
+    History,
+    lookahead_case,
+    release_day,
+    sample_from_forecast,
+)
+from scenarios.policies.lookahead import FORBID, FORCE, FREE, LookaheadCase, solve_lookahead
+from scenarios.policies.optimised import OptimisedPolicy, Round, build_round, planned_free_beds
+from scenarios.spec import RateSource
+from scenarios.state import CaseRecord, IntArray, SimState
+
+if TYPE_CHECKING:
+    from scenarios.loading import Scenario
+
+HOLD_BELOW = 0.5  # a candidate the samples start today less than this is proposed to wait
+ANTICIPATION_STREAM = 13  # spawn key of the policy's random draws (issue 13)
+
+Sample = list[tuple[float, str, CaseRecord]]  # (time from the round, class, case)
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    """The myopic plan's placements today and the beds its later starts use."""
+
+    placements: list[tuple[int, int]]  # (case index, facility index of the run)
+    residual: IntArray  # free beds per facility of the run and day after its later starts
+
+
+class AnticipatoryPolicy(OptimisedPolicy):
+    """The optimised round with sampled futures and a two-stage test for keeping beds.
+
+    Parameters
+    ----------
+    scenario
+        Planner settings (``optimiser``), ``anticipation`` and, for ``rates: true``, the
+        demand classes.
+    replication
+        The replication (seeds its draws).
+    """
+
+    def __init__(self, scenario: Scenario, replication: int) -> None:
+        spec = scenario.spec
+        super().__init__(spec.optimiser, seed=0)
+        self.settings = spec.anticipation
+        self.seed = (spec.seed, replication, ANTICIPATION_STREAM)
+        self.history = History.empty()
+        self.held_rounds: dict[int, int] = {}  # per case, rounds a bed was kept from it
+        self.truth: list[list[tuple[float, str, CaseRecord]]] | None = None
+        if self.settings.rates is RateSource.TRUE:
+            from scenarios.policies.truth import true_realisations
+
+            self.truth = true_realisations(
+                scenario, replication, self.settings.samples, self.horizon
+            )
+        self.notes: dict[str, float] = {
+            "rounds_anticipated": 0.0,
+            "beds_kept": 0.0,
+            "expected_saving": 0.0,
+            "lookahead_seconds": 0.0,
+        }
+
+    def decide(self, state: SimState, now: float) -> Decision:
+        self.history.observe(list(state.waiting.values()))
+        if not state.waiting:
+            return Decision([], IDLE)
+        built = build_round(state, now, self.horizon, ageing=self.ageing)
+        if built is None:
+            return Decision([], IDLE)
+        result = solve(built.problem, self.params)
+        today = self._today(state, now, built, result)
+        status = result.status
+        samples = self._samples(now) if today.placements else []
+        if not samples:
+            return Decision(self._order(state, today.placements), status)
+        t0 = time.perf_counter()
+        kept = self._keep(state, today, samples)
+        self.notes["lookahead_seconds"] += time.perf_counter() - t0
+        self.notes["rounds_anticipated"] += 1
+        held = {k.case for k in kept}
+        placements = [p for p in today.placements if p[0] not in held]
+        return Decision(self._order(state, placements), status, tuple(kept))
+
+    # the myopic plan -------------------------------------------------------------------
+    def _today(self, state: SimState, now: float, built: Round, result: MatchResult) -> Today:
+        p = built.problem
+        case_at = {state.waiting[c].case.id: c for c in built.cases}
+        fac_at = {fid: int(built.facilities[i]) for i, fid in enumerate(p.facility_ids)}
+        stay_of = {
+            (int(c), int(f)): int(s)
+            for c, f, s in zip(p.opt_case, p.opt_facility, p.stay_to, strict=True)
+        }
+        row_of = p.case_index()
+        frow_of = p.facility_index()
+        residual = planned_free_beds(state, now, self.horizon).copy()
+        placements = []
+        for a in result.assignments:
+            c, f = case_at[a.case], fac_at[a.facility]
+            if a.start_day == 0:
+                placements.append((c, f))
+                continue
+            stay = stay_of[(row_of[a.case], frow_of[a.facility])]
+            residual[f, a.start_day : a.start_day + stay] -= state.waiting[c].case.beds
+        np.maximum(residual, 0, out=residual)
+        return Today(placements, residual)
+
+    @staticmethod
+    def _order(state: SimState, placements: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return sorted(placements, key=lambda p: (-state.waiting[p[0]].weight, p[0]))
+
+    # sampled futures -------------------------------------------------------------------
+    def _samples(self, now: float) -> list[Sample]:
+        if self.truth is not None:
+            return [
+                [(t - now, c, r) for t, c, r in k if now < t <= now + self.horizon]
+                for k in self.truth
+            ]
+        if now < self.settings.min_history_days:
+            return []
+        forecast = self.history.forecast(now, self.settings.window_days)
+        pool = self.history.by_class(forecast.window_start)
+        rng = np.random.default_rng((*self.seed, int(now)))
+        return [
+            sample_from_forecast(rng, forecast, pool, self.horizon, self.settings.scale)
+            for _ in range(self.settings.samples)
+        ]
+
+    # the two-stage test ----------------------------------------------------------------
+    def _keep(self, state: SimState, today: Today, samples: list[Sample]) -> list[KeptBed]:
+        ident = np.arange(state.capacity.size)
+        cands: list[LookaheadCase] = []
+        for c, _ in today.placements:
+            case = lookahead_case(state, state.waiting[c], 0, state.waiting[c].case.id, ident)
+            assert case is not None  # the myopic plan placed it
+            cands.append(case)
+        touched = np.zeros(state.capacity.size, dtype=bool)
+        for case in cands:
+            touched[case.facilities] = True
+        futures = [self._futures(state, s, touched) for s in samples]
+        m = len(cands)
+        free_modes = [(FREE, -1)] * m
+        share = np.mean(
+            [solve_lookahead(today.residual, cands + f, m, free_modes).today for f in futures],
+            axis=0,
+        )
+        held = self.held_rounds
+        hold = [
+            i
+            for i in range(m)
+            if share[i] < HOLD_BELOW
+            and held.get(today.placements[i][0], 0) < self.settings.hold_days
+        ]
+        if not hold:
+            return []
+        myopic_modes = [(FORCE, f) for _, f in today.placements]
+        hold_modes = [(FORBID, -1) if i in hold else myopic_modes[i] for i in range(m)]
+        mine = [solve_lookahead(today.residual, cands + f, m, myopic_modes) for f in futures]
+        kept = [solve_lookahead(today.residual, cands + f, m, hold_modes) for f in futures]
+        saving = float(np.mean([a.objective for a in mine]) - np.mean([b.objective for b in kept]))
+        if saving <= 1e-9:
+            return []
+        out = []
+        for i in hold:
+            c, f = today.placements[i]
+            users: dict[str, float] = {}
+            for o in kept:
+                for cls, x in o.users.get(f, {}).items():
+                    users[cls] = users.get(cls, 0.0) + x
+            label = max(sorted(users), key=lambda k: users[k]) if users else "unknown"
+            out.append(KeptBed(c, f, label, saving / len(hold)))
+        for k in out:
+            held[k.case] = held.get(k.case, 0) + 1
+        self.notes["beds_kept"] += len(out)
+        self.notes["expected_saving"] += saving
+        return out
+
+    def _futures(self, state: SimState, sample: Sample, touched: np.ndarray) -> list[LookaheadCase]:
+        """The sampled arrivals that could use a facility of today's candidates."""
+        ident = np.arange(state.capacity.size)
+        out = []
+        for t, cls, record in sample:
+            if release_day(t) > self.settings.hold_days:
+                continue  # later arrivals: the round after next decides for them again
+            opts = state.options(record)
+            if opts.empty or not touched[opts.facility].any():
+                continue
+            case = lookahead_case(state, record, release_day(t), cls, ident)
+            if case is not None:
+                out.append(case)
+        return out
