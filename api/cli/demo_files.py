@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from api.cli.render import profile
-from api.cli.render_round import alternative, proposal_order, unplaced
+from api.cli.render_round import alternative, proposal_order, unplaced, wait_text
 from capacity import SupplySnapshot, complexity_label, sorted_regions
 from capacity.aggregates import occupancy_by
 from matching import BuiltProblem, Explanations, MatchResult
@@ -75,7 +75,7 @@ def unplaced_csv(out: Path, built: BuiltProblem, why: Explanations) -> Path:
             w.case_id,
             complexity_label(built.priorities[w.case_id].complexity_class),
             "; ".join(b.kind for b in w.binds),
-            w.text,
+            wait_text(built, w),
         )
         for w in unplaced(built, why)
     ]

@@ -129,8 +129,20 @@ def waiting(built: BuiltProblem, waits: Sequence[WaitExplanation], *, limit: int
     column(tab, "what keeps it waiting")
     for w in waits[:limit]:
         cls = complexity_label(built.priorities[w.case_id].complexity_class)
-        tab.add_row(w.case_id, cls, w.text)
+        tab.add_row(w.case_id, cls, wait_text(built, w))
     return tab
+
+
+def wait_text(built: BuiltProblem, w: WaitExplanation) -> str:
+    """What keeps a case waiting; the extra bed that would help named by facility and date
+    (the explanation's own text says ``womens-shelter-utrecht`` and ``day 0``)."""
+    parts = [b.text for b in w.binds]
+    if w.extra_bed is not None:
+        fac = built.facility(w.extra_bed.facility_id)
+        parts.append(
+            f"One extra bed at {fac.name} would place it from {built.day(w.extra_bed.start_day)}."
+        )
+    return " ".join(parts)
 
 
 def extra_beds(built: BuiltProblem, values: Sequence[BedValue]) -> Table:

@@ -69,7 +69,8 @@ def progress_bar() -> Progress:
         TextColumn("{task.description}"),
         BarColumn(bar_width=12),
         TextColumn(
-            "{task.fields[replications]} x {task.fields[days]} days, {task.percentage:>3.0f}% done"
+            "{task.fields[replications]} runs of {task.fields[days]} days,"
+            " {task.percentage:>3.0f}% done"
         ),
         TimeElapsedColumn(),
         console=console,

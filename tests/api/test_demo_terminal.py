@@ -75,6 +75,7 @@ def test_demo_fits_80_columns_one_screen_a_section_without_banners_or_warnings(
     for wrong in ("highly_complex", "1 accompanying children", "ages 18-120", "simulated days 0:"):
         assert wrong not in run.stdout
     assert not re.search(r"\(\+\d+\.\d\)", run.stdout)  # a difference without its unit
+    assert "3 runs of 10 days, 100% done" in run.stdout  # not "30/30 simulated days"
     # rich drops the last columns of a table that cannot fit: every column is there
     assert re.search(r"^region +beds +free +region +beds +free$", run.stdout, re.M)
     assert re.search(r"^placement type .*occupancy$", run.stdout, re.M)

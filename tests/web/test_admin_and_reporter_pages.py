@@ -107,3 +107,24 @@ def test_a_reporter_without_discharges_ahead_is_told_so(client, web):
     web.sign_in(client, "reporter-hvo")
     page = client.get("/availability")
     assert "No discharge is expected before" in page.text
+
+
+def _order(html: str, pattern: str) -> list[str]:
+    import re
+
+    return re.findall(pattern, html)
+
+
+def test_dashboard_region_lists_are_in_dutch_order(client, web):
+    # issue 17: 's-Hertogenbosch sorted first in every region list
+    web.sign_in(client, "admin")
+    intake = client.get("/cases/new").text
+    ids = _order(intake, r'<option value="([a-z-]+)"[^>]*>[^<]+</option>')
+    regions = [i for i in ids if i in ("helmond", "s-hertogenbosch", "hilversum", "alkmaar")]
+    assert regions[:4] == ["alkmaar", "helmond", "s-hertogenbosch", "hilversum"]
+    capacity = client.get("/capacity").text
+    table = capacity.split('class="data regions"')[1].split("</table>")[0]
+    names = _order(table, r"<tr[^>]*>\s*<td>([^<]+)</td>")
+    assert len(names) == 35
+    h = names.index("&#39;s-Hertogenbosch")
+    assert names[h - 1 : h + 2] == ["Helmond", "&#39;s-Hertogenbosch", "Hilversum"]
