@@ -22,8 +22,12 @@ from api.auth.router import router as users_router
 from api.cases.router import router as cases_router
 from api.database import Database
 from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.escalations.router import router as escalations_router
 from api.facilities.router import router as facilities_router
+from api.feeds.router import router as feeds_router
+from api.imports.router import router as imports_router
 from api.matching_runs.router import router as runs_router
+from api.organisations.router import router as organisations_router
 from api.placements.router import router as placements_router
 from api.plans.router import router as plans_router
 from api.proposals.router import router as proposals_router
@@ -62,6 +66,8 @@ def _v1_router() -> APIRouter:
         regions_router,
         facilities_router,
         cases_router,
+        escalations_router,
+        organisations_router,
         runs_router,
         rounds_router,
         proposals_router,
@@ -70,6 +76,8 @@ def _v1_router() -> APIRouter:
         plans_router,
         audit_router,
         users_router,
+        imports_router,
+        feeds_router,
     ):
         v1.include_router(router)
     return v1
@@ -82,9 +90,16 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     db = Database(settings)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db.open()
+        stop = None
+        if settings.scheduler:  # issue 14: the service runs its own rounds
+            from api.scheduler import Jobs, start
+
+            stop = start(Jobs(db, settings, app.state.rulebook))
         yield
+        if stop is not None:
+            stop()
         db.close()
 
     app = FastAPIOffline(  # Swagger UI and ReDoc from the package's own assets, no CDN

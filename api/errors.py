@@ -38,6 +38,20 @@ class Message(BaseModel):
     detail: str
 
 
+class ValidationItem(BaseModel):
+    """One refused field: where (``["query", "regoin"]``), why, and the kind of error."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrors(BaseModel):
+    """A 422 answer, shaped like FastAPI's own validation errors."""
+
+    detail: list[ValidationItem]
+
+
 class ApiError(Exception):
     """An answer other than success, raised by a service or a dependency."""
 
@@ -225,6 +239,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": Message, "description": "The token's role or scope does not allow this"},
     413: {"model": Message, "description": "The request body is larger than allowed"},
     415: {"model": Message, "description": "A request body that is not application/json"},
+    # every route refuses an unknown or repeated query parameter (api.routing), also those
+    # that take none: a typo in a filter must not silently filter nothing (issue 17)
+    422: {
+        "model": ValidationErrors,
+        "description": "A field, path or query parameter refused (an unknown query "
+        "parameter too), with where and why",
+    },
     503: {
         "model": Message,
         "description": "The database stayed busy (SQLite's write lock); retry after Retry-After",

@@ -14,6 +14,8 @@ DEFAULT_IDEMPOTENCY_HOURS = 24.0  # hours an Idempotency-Key's first answer is k
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024  # 1 MiB: a batch of 500 reports is about 50 kB
 DEFAULT_CLOCK_SKEW_SECONDS = 300.0  # a report's as_of may lie this far in the future
 DEFAULT_ASYNC_POSTGRES_CONNECTIONS = 8  # per worker process, for tokens and reports
+DEFAULT_RESPOND_WITHIN_HOURS = 48.0  # hours a proposal waits for an answer before it lapses
+DEFAULT_REMIND_WITHIN_HOURS = 12.0  # hours before its deadline a proposal is on the reminders
 
 
 class ApiSettings(DatabaseSettings):
@@ -51,6 +53,26 @@ class ApiSettings(DatabaseSettings):
     idempotency_hours
         How long the first answer to a write with an ``Idempotency-Key`` is kept for
         retries; older answers are deleted (they may hold a case record).
+    respond_within_hours
+        A proposal not answered this long after its round lapses (issue 14).
+    remind_within_hours
+        A pending proposal whose deadline is this close is on the reminder list.
+    scheduler
+        Run the scheduled jobs in this process (``opvang serve`` turns it on): the daily
+        round, the round after reports of free beds, the lapse sweep. Across workers and
+        hosts one runs them at a time (a lease in the database).
+    daily_round_at
+        Dutch time (``HH:MM``) of the daily round; empty: no daily round.
+    round_after_report
+        Also run a round once reports of free beds have come in and then none for
+        ``round_after_report_quiet_seconds`` (debounced).
+    round_after_report_quiet_seconds
+        The quiet time after the last report of free beds before that round.
+    scheduler_tick_seconds
+        How often the scheduler looks for due jobs.
+    scheduler_lease_seconds
+        How long a runner's lease lasts without renewal (its worker died: another takes
+        over after this).
     """
 
     model_config = SettingsConfigDict(env_prefix="OPVANG_", extra="ignore")
@@ -66,3 +88,11 @@ class ApiSettings(DatabaseSettings):
     async_postgres_connections: int = Field(DEFAULT_ASYNC_POSTGRES_CONNECTIONS, ge=1, le=100)
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1024, le=1024**3)
     idempotency_hours: float = Field(DEFAULT_IDEMPOTENCY_HOURS, gt=0, le=24 * 30)
+    respond_within_hours: float = Field(DEFAULT_RESPOND_WITHIN_HOURS, gt=0, le=24 * 30)
+    remind_within_hours: float = Field(DEFAULT_REMIND_WITHIN_HOURS, gt=0, le=24 * 30)
+    scheduler: bool = False
+    daily_round_at: str = Field("07:00", pattern=r"^(|([01]\d|2[0-3]):[0-5]\d)$")
+    round_after_report: bool = False
+    round_after_report_quiet_seconds: float = Field(300.0, ge=0, le=24 * 3600)
+    scheduler_tick_seconds: float = Field(30.0, gt=0, le=3600)
+    scheduler_lease_seconds: float = Field(90.0, gt=0, le=24 * 3600)

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 
-def _json_number(value: Any) -> Any:
+def json_number(value: Any) -> Any:
     # pydantic would read true/false as 1/0 and "5" as 5 (TOOLCHAIN.md); JSON has numbers.
     if isinstance(value, bool | str):
         raise ValueError("must be a JSON number")
@@ -78,10 +78,13 @@ def _no_nul(value: str) -> str:
     return _printable(value)
 
 
-Count = Annotated[int, BeforeValidator(_json_number), Field(ge=0)]
+# The bounds come before the validator: after it pydantic cannot apply them to the type
+# and writes them to the schema as "ge"/"gt", which is no JSON Schema keyword (client
+# generators drop them; issue 17); before it they become "minimum"/"exclusiveMinimum".
+Count = Annotated[int, Field(ge=0), BeforeValidator(json_number)]
 """A whole number, zero or more (``3`` or ``3.0``); refuses true/false, strings, fractions."""
 
-Number = Annotated[float, BeforeValidator(_json_number), Field(allow_inf_nan=False)]
+Number = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(json_number)]
 """A finite number (whole or fractional); refuses true/false, strings, NaN and infinities."""
 
 Moment = AwareDatetime

@@ -22,6 +22,7 @@ from capacity.criteria import (
     Rulebook,
     TypeEligibility,
     bundled_rulebook,
+    complexity_label,
     load_rulebook,
     parse_rulebook,
     rulebook_from,
@@ -45,7 +46,15 @@ from capacity.keep_apart import KEEP_APART_LABELS, KeepApart, KeepApartReason
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
 from capacity.personal_data import personal_data_in
 from capacity.placement_types import CATALOGUE, PlacementType, PlacementTypeInfo
-from capacity.regions import POLICE_UNITS, REGIONS, Region, distance_km, region
+from capacity.regions import (
+    POLICE_UNITS,
+    REGIONS,
+    Region,
+    distance_km,
+    dutch_sort_key,
+    region,
+    sorted_regions,
+)
 from capacity.reporting_rules import FacilityFacts, ReporterScope, ReportRules
 from capacity.snapshot import DEFAULT_HORIZON_DAYS, SupplySnapshot, build_snapshot
 
@@ -99,7 +108,9 @@ __all__ = [
     "UnknownReferenceError",
     "build_snapshot",
     "bundled_rulebook",
+    "complexity_label",
     "distance_km",
+    "dutch_sort_key",
     "estimate_arrivals",
     "load_rulebook",
     "next_status",
@@ -108,4 +119,5 @@ __all__ = [
     "profile_class",
     "region",
     "rulebook_from",
+    "sorted_regions",
 ]

@@ -5,6 +5,7 @@
     waiting --proposed--> proposed --placed--> placed --discharged--> discharged
        ^                     |
        +--proposal_ended-----+          (declined, expired, or a later run left it out)
+       +--proposal_lapsed----+          (no answer by its deadline, issue 14)
     waiting / proposed --withdrawn--> withdrawn
 
 Every change of a case's status goes through :func:`next_status`; a change the lifecycle
@@ -28,6 +29,8 @@ class CaseEvent(StrEnum):
 
     PROPOSED = "proposed"  # a matching run proposed a placement
     PROPOSAL_ENDED = "proposal_ended"  # its proposal was declined or expired: it waits on
+    PROPOSAL_LAPSED = "proposal_lapsed"  # no answer by the proposal's deadline: it waits on,
+    # with its place and priority (issue 14)
     PLACED = "placed"  # a coordinator accepted its proposal
     WITHDRAWN = "withdrawn"  # taken off the waiting list
     DISCHARGED = "discharged"  # its placement ended
@@ -38,6 +41,7 @@ _NEXT: dict[tuple[CaseStatus, CaseEvent], CaseStatus] = {
     (CaseStatus.PROPOSED, CaseEvent.PROPOSED): CaseStatus.PROPOSED,
     (CaseStatus.WAITING, CaseEvent.PROPOSAL_ENDED): CaseStatus.WAITING,
     (CaseStatus.PROPOSED, CaseEvent.PROPOSAL_ENDED): CaseStatus.WAITING,
+    (CaseStatus.PROPOSED, CaseEvent.PROPOSAL_LAPSED): CaseStatus.WAITING,
     (CaseStatus.PROPOSED, CaseEvent.PLACED): CaseStatus.PLACED,
     (CaseStatus.WAITING, CaseEvent.WITHDRAWN): CaseStatus.WITHDRAWN,
     (CaseStatus.PROPOSED, CaseEvent.WITHDRAWN): CaseStatus.WITHDRAWN,
@@ -47,6 +51,7 @@ _NEXT: dict[tuple[CaseStatus, CaseEvent], CaseStatus] = {
 _REFUSALS: dict[CaseEvent, str] = {
     CaseEvent.PROPOSED: "only a case on the waiting list can get a proposal",
     CaseEvent.PROPOSAL_ENDED: "only a case on the waiting list has a proposal to end",
+    CaseEvent.PROPOSAL_LAPSED: "only a proposed case has a proposal that can lapse",
     CaseEvent.PLACED: "not proposed",
     CaseEvent.WITHDRAWN: (
         "only a waiting or proposed case can be withdrawn (a placed case is discharged)"

@@ -8,6 +8,9 @@ most cases are signalled. Coordinates are approximate city centres (see
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from capacity.errors import InvalidSupplyError, UnknownReferenceError
@@ -141,3 +144,34 @@ def region(region_id: str) -> Region:
 def region_ids() -> frozenset[str]:
     """Ids of all 35 regions."""
     return frozenset(_BY_ID)
+
+
+# Dutch place names that begin with an elided article ('s-Hertogenbosch, 't Zandt) are
+# sorted under the word that follows it (issue 17: 's-Hertogenbosch sorted first).
+_ELIDED_ARTICLE = re.compile(r"^['\u2019](s|t)[-\s]+", re.IGNORECASE)
+
+
+def dutch_sort_key(name: str) -> str:
+    """The key that sorts a Dutch place name as a Dutch reader expects.
+
+    The elided article of ``'s-Hertogenbosch`` or ``'t Harde`` is skipped, accents are
+    ignored (``Ä`` sorts as ``A``) and case does not matter.
+
+    Parameters
+    ----------
+    name
+        A place name.
+
+    Returns
+    -------
+    str
+        A key for :func:`sorted`.
+    """
+    bare = _ELIDED_ARTICLE.sub("", name.strip())
+    folded = unicodedata.normalize("NFKD", bare)
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+
+
+def sorted_regions(regions: Iterable[Region] = REGIONS) -> list[Region]:
+    """Regions in the order of their names under :func:`dutch_sort_key` (every region list)."""
+    return sorted(regions, key=lambda r: (dutch_sort_key(r.name), r.id))

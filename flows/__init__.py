@@ -16,20 +16,37 @@ from flows.bed_values import (
     extra_bed_values,
 )
 from flows.cases import register, withdraw
+from flows.deadlines import (
+    DEFAULT_REMIND_WITHIN,
+    DEFAULT_RESPOND_WITHIN,
+    due_soon,
+    is_overdue,
+    lapse_overdue,
+    recently_lapsed,
+)
 from flows.decisions import DeclineReason, accept, decline
 from flows.errors import ConflictError, FlowError, InvalidInputError
+from flows.escalations import Escalation, escalations
 from flows.forecast import demand_forecast
 from flows.keep_apart import keep_apart, kept_apart_from, lift_keep_apart
 from flows.matching_run import SolvedRound, solve_round, store_run
 from flows.placements import discharge
 from flows.planning import RoundPlan, plan_round
+from flows.retention import (
+    RetentionPolicy,
+    RetentionReport,
+    RetentionSettings,
+    apply_retention,
+)
 from flows.round import RoundInputs, prepare_round
 from flows.round_export import ExportedRound, export_round
+from flows.timeline import TimelineEvent, case_timeline
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
     Page,
     WaitingLine,
+    WaitingOrder,
     cases_by_priority,
     expected_starts,
     line,
@@ -51,12 +68,15 @@ from flows.waiting_reason import (
 
 __all__ = [
     "DEFAULT_BED_VALUE_SECONDS",
+    "DEFAULT_REMIND_WITHIN",
+    "DEFAULT_RESPOND_WITHIN",
     "MAX_BED_VALUE_SECONDS",
     "BedValueReport",
     "Change",
     "ChangeKind",
     "ConflictError",
     "DeclineReason",
+    "Escalation",
     "ExpectedStart",
     "ExpectedStartBasis",
     "ExportedRound",
@@ -65,30 +85,42 @@ __all__ = [
     "InvalidInputError",
     "NextBest",
     "Page",
+    "RetentionPolicy",
+    "RetentionReport",
+    "RetentionSettings",
     "RoundInputs",
     "RoundPlan",
     "RunWaits",
     "SolvedRound",
+    "TimelineEvent",
     "WaitKind",
     "WaitingLine",
+    "WaitingOrder",
     "WaitingReason",
     "accept",
+    "apply_retention",
     "binding",
+    "case_timeline",
     "cases_by_priority",
     "decline",
     "demand_forecast",
     "discharge",
+    "due_soon",
+    "escalations",
     "expected_starts",
     "export_round",
     "extra_bed_values",
+    "is_overdue",
     "keep_apart",
     "kept_apart_from",
+    "lapse_overdue",
     "lift_keep_apart",
     "line",
     "pending_proposals",
     "plan_round",
     "prepare_round",
     "reason_of",
+    "recently_lapsed",
     "register",
     "run_waits",
     "solve_round",

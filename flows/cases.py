@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from capacity import Case, CaseEvent, KeepApartReason
 from flows.errors import InvalidInputError
 from flows.keep_apart import keep_apart_at_intake
-from store import DecisionRepository, Repository, audit
+from store import DecisionRepository, OrganisationRepository, Repository, audit
 
 
 def register(
@@ -32,10 +32,18 @@ def register(
     Raises
     ------
     InvalidInputError
-        When the intake date lies in the future, or a keep-apart case is not registered.
+        When the intake date lies in the future, the responsible organisation is not on
+        the managed list, or a keep-apart case is not registered.
     """
     if draft.intake_date > today:
         raise InvalidInputError("intake_date", f"lies in the future (today is {today})")
+    if OrganisationRepository(session).find(draft.responsible_organisation) is None:
+        # issue 14: "Jan de Vries 06-12345678" (a person and a phone number) was accepted
+        raise InvalidInputError(
+            "responsible_organisation",
+            "is not on the list of organisations (GET /v1/organisations); "
+            "an organisation, never a person: an admin adds a missing one",
+        )
     repo = Repository(session)
     case = replace(draft, id=repo.next_case_id(today.year))
     repo.add_case(case)

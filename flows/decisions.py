@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from capacity import CATALOGUE, CaseEvent, Placement
 from capacity.clock import local_date
 from capacity.lifecycle import allows
+from flows.deadlines import is_overdue
 from flows.errors import ConflictError, InvalidInputError
 from store import (
     DecisionRepository,
@@ -66,7 +67,7 @@ def accept(session: Session, proposal_id: int, *, by: str, now: datetime) -> Pla
     UnknownReferenceError
         When there is no such proposal.
     ConflictError
-        When the proposal is not pending or the beds are gone.
+        When the proposal is not pending, is past its deadline, or the beds are gone.
     InvalidTransitionError
         When the case is no longer proposed.
     """
@@ -75,6 +76,12 @@ def accept(session: Session, proposal_id: int, *, by: str, now: datetime) -> Pla
     decisions.lock_facility(facility_id)  # always facility first, then proposal
     proposal = decisions.proposal(proposal_id, lock=True)
     _pending_or_conflict(proposal)
+    if is_overdue(proposal, now):  # its beds are free for others since (issue 14)
+        assert proposal.respond_by is not None
+        raise ConflictError(
+            f"proposal {proposal.id} lapsed at {proposal.respond_by.isoformat()}: it was not "
+            "answered by its deadline; the case keeps its place for the next round"
+        )
     case = repo.case(proposal.case_id)
     facility = repo.facility(facility_id)
     stay = CATALOGUE[facility.placement_type].typical_stay_days

@@ -11,9 +11,11 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from flows.deadlines import DEFAULT_RESPOND_WITHIN, respond_by
 from flows.round import RoundInputs
 from matching import (
     BuiltProblem,
@@ -171,6 +173,7 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
                 facility_id=b.facility,
                 amount=b.amount,
                 cases=b.cases,
+                higher_priority=b.higher_priority,
             )
             for b in w.binds
         ),
@@ -183,16 +186,25 @@ def _wait(built: BuiltProblem, w: WaitExplanation) -> WaitRecord:
 
 
 def store_run(
-    session: Session, solved: SolvedRound, *, by: str
+    session: Session,
+    solved: SolvedRound,
+    *,
+    by: str,
+    respond_within: timedelta = DEFAULT_RESPOND_WITHIN,
 ) -> tuple[StoredRun, list[StoredProposal]]:
     """Store the run and its proposals (the caller owns the transaction), audited.
 
     Earlier pending proposals of the round's cases expire; each case with a proposal
-    becomes proposed, the others wait on (see :meth:`DecisionRepository.add_run`).
+    becomes proposed, the others wait on (see :meth:`DecisionRepository.add_run`). Each
+    proposal must be answered within ``respond_within`` of the round's moment, or it
+    lapses (:mod:`flows.deadlines`).
     """
     record = run_record(solved, by=by)
     run, proposals = DecisionRepository(session).add_run(
-        record, proposal_drafts(solved), case_ids=[c.id for c in solved.inputs.cases]
+        record,
+        proposal_drafts(solved),
+        case_ids=[c.id for c in solved.inputs.cases],
+        respond_by=respond_by(solved.inputs.as_of, respond_within),
     )
     detail = {"proposals": len(proposals), "status": record.status}
     audit.record(

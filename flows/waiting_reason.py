@@ -14,7 +14,7 @@ the facilities free up on day 55, and then the budget cannot pay): the first of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -111,6 +111,9 @@ class WaitingReason:
         The funding stream whose budget binds.
     cases
         Kept for a higher-priority case: the cases the round gave the bed to.
+    higher_priority
+        Each of ``cases`` weighs at least as much (else the round gave the bed to them
+        because that saves more weighted waiting days in all).
     next_best
         The facility that came closest.
     changes
@@ -124,9 +127,21 @@ class WaitingReason:
     date: date | None = None
     stream: str | None = None
     cases: tuple[str, ...] = ()
+    higher_priority: bool = False
     next_best: NextBest | None = None
     changes: tuple[Change, ...] = ()
     run_text: str = ""
+
+
+def facility_ids(waits: Iterable[WaitRecord]) -> set[str]:
+    """The facilities these wait records name (all a reason may need to look up)."""
+    named: set[str] = set()
+    for w in waits:
+        named.update(b.facility_id for b in w.binds if b.facility_id is not None)
+        named.update(f for f, _ in w.closest[:1])
+        if w.extra_bed is not None:
+            named.add(w.extra_bed.facility_id)
+    return named
 
 
 def binding(wait: WaitRecord) -> tuple[WaitKind, BindRecord | None]:
@@ -191,6 +206,7 @@ def reason_of(
         date=None if bind is None else bind.date,
         stream=None if bind is None else bind.stream,
         cases=() if bind is None else bind.cases,
+        higher_priority=bind is not None and bind.higher_priority,
         next_best=next_best,
         changes=tuple(changes),
         run_text=wait.text,
@@ -226,7 +242,8 @@ def run_waits(session: Session, run_id: int) -> RunWaits:
     decisions = DecisionRepository(session)
     run = decisions.run(run_id)
     proposed = {p.case_id for p in decisions.proposals(run_id=run_id)}
-    facilities = {f.id: f for f in Repository(session).facilities()}
+    named = facility_ids(run.record.waits)
+    facilities = {f.id: f for f in Repository(session).facilities(named)}
     found: dict[WaitKind, list[tuple[str, WaitingReason]]] = {}
     for wait in run.record.waits:
         if wait.case_id in proposed:

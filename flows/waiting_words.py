@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from capacity import CATALOGUE, REGIONS, PlacementType
+from capacity import CATALOGUE, REGIONS, Facility, PlacementType
 from flows.waiting_reason import Change, ChangeKind, FacilityRef, WaitingReason, WaitKind
 
 LABELS: dict[WaitKind, str] = {
@@ -46,6 +46,14 @@ def _from(day: date | None) -> str:
     return "" if day is None else f" from {day.isoformat()}"
 
 
+def facility_label(facility: Facility | None, facility_id: str) -> str:
+    """``Name (type, region)`` of a facility, or its id when it is unknown."""
+    if facility is None:
+        return facility_id
+    kind = type_name(facility.placement_type.value)
+    return f"{facility.name} ({kind}, {region_name(facility.region_id)})"
+
+
 def _facility(f: FacilityRef) -> str:
     if not f.placement_type:
         return f.name
@@ -57,6 +65,8 @@ def label(reason: WaitingReason) -> str:
     text = LABELS[reason.kind]
     if reason.kind is WaitKind.BUDGET and reason.stream:
         return f"budget of {reason.stream} exhausted"
+    if reason.kind is WaitKind.KEPT_FOR_HIGHER_PRIORITY and not reason.higher_priority:
+        return "bed given to other cases of the round"
     if reason.kind is WaitKind.FULL_UNTIL and reason.date is not None:
         return f"{text} until {reason.date.isoformat()}"
     return text
@@ -85,17 +95,24 @@ def sentence(reason: WaitingReason) -> str:
         )
     if kind is WaitKind.BUDGET:
         where = "" if best is None else f" at {_facility(best.facility)}{_from(reason.date)}"
-        return (
-            f"The budget of {reason.stream} is exhausted: in {run} it could not pay for a "
-            f"placement{where}."
-        )
+        stream = f"The budget of {reason.stream}" if reason.stream else "A funding budget"
+        return f"{stream} is exhausted: in {run} it could not pay for a placement{where}."
     if kind is WaitKind.KEPT_FOR_HIGHER_PRIORITY:
         where = "" if best is None else f" at {_facility(best.facility)}"
         who = ", ".join(reason.cases) or "other cases"
-        return f"A bed{where} was free{_from(reason.date)}, but {run} gave it to {who}."
+        if reason.higher_priority:
+            return (
+                f"A bed{where} was free{_from(reason.date)}, but {run} kept it for "
+                f"{who}, of higher priority."
+            )
+        return (
+            f"A bed{where} was free{_from(reason.date)}, but {run} gave it to {who}: "
+            "that saves more weighted waiting days in all."
+        )
     if kind is WaitKind.FULL_UNTIL:
         where = "" if best is None else f" The first to free a bed: {_facility(best.facility)}."
-        return f"In {run}, the eligible facilities were full until {reason.date}.{where}"
+        until = "" if reason.date is None else f" until {reason.date.isoformat()}"
+        return f"In {run}, the eligible facilities were full{until}.{where}"
     if kind is WaitKind.SOLVE_STOPPED:
         where = "" if best is None else f" at {_facility(best.facility)}{_from(reason.date)}"
         return f"A start fits{where}; {run} stopped before finding it: the next round will."
@@ -106,18 +123,27 @@ def change_text(change: Change) -> str:
     """What would change the answer, in words."""
     if change.kind is ChangeKind.EXTRA_BED and change.facility is not None:
         f = change.facility
-        kind = type_name(f.placement_type) if f.placement_type else "bed"
+        kind = f" of type {type_name(f.placement_type)}" if f.placement_type else ""
         where = f" in {region_name(f.region_id)}" if f.region_id else ""
         return (
-            f"One more {kind} bed{where} (at {f.name}) would place the case"
+            f"One more bed{kind}{where} (at {f.name}) would place the case"
             f"{_from(change.start_date)}."
         )
     if change.kind is ChangeKind.BUDGET:
+        stream = change.stream or "its funding stream"
         if change.amount is None:
-            return f"More budget in {change.stream} would pay for the placement."
-        return f"EUR {change.amount:,.0f} more in {change.stream} would pay for the placement."
+            return f"More budget in {stream} would pay for the placement."
+        return f"EUR {change.amount:,.0f} more in {stream} would pay for the placement."
     rules = ", ".join(f"{rule} ({n} facilities)" for rule, n in change.rules)
-    return f"A facility the rules let in: these rules keep every facility out: {rules}."
+    return f"A facility that meets these rules, which keep every facility out now: {rules}."
 
 
-__all__ = ["LABELS", "change_text", "label", "region_name", "sentence", "type_name"]
+__all__ = [
+    "LABELS",
+    "change_text",
+    "facility_label",
+    "label",
+    "region_name",
+    "sentence",
+    "type_name",
+]

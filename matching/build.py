@@ -135,7 +135,8 @@ def build_problem(
     verdicts: list[Eligibility] = []
     gaps: dict[str, tuple[Eligibility, ...]] = {}
     for ci, case in enumerate(cases):
-        open_types = {t for t, v in rulebook.eligible_types(case).items() if v.eligible}
+        verdicts_by_type = rulebook.eligible_types(case, genders=False)  # facilities decide
+        open_types = {t for t, v in verdicts_by_type.items() if v.eligible}
         found = 0
         for fi, fac in enumerate(snapshot.facilities):
             if fac.placement_type not in open_types:

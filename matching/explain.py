@@ -42,7 +42,11 @@ class Alternative:
 
     @property
     def text(self) -> str:
-        return f"{self.facility_id} day {self.start_day} ({self.difference_text})"
+        # issue 17: a bare "(+423.0)" did not say what it counts
+        return (
+            f"{self.facility_id} from day {self.start_day} "
+            f"({self.difference_text} weighted waiting days)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,7 @@ class Binding:
     facility: str | None = None
     amount: float | None = None  # budget: euros short of paying for the placement
     cases: tuple[str, ...] = ()  # outranked: the cases of this round that took the bed
+    higher_priority: bool = False  # outranked: each of them weighs at least as much
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +391,11 @@ class _Context:
             if higher
             else f"{_cases(len(takers))} {named}: that saves more weighted waiting days in all."
         )
-        return [Binding(BindKind.OUTRANKED, text, day=d, facility=fid, cases=ids)]
+        return [
+            Binding(
+                BindKind.OUTRANKED, text, day=d, facility=fid, cases=ids, higher_priority=higher
+            )
+        ]
 
     def _budget(self, s: int, k: int, d: int, spent: npt.NDArray[np.float64]) -> Binding:
         sid = self.p.stream_ids[s]

@@ -21,6 +21,17 @@ def read_run(folder: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
         When the folder holds no readable run.
     """
     out = Path(folder)
+    # issue 17: "(No such file or directory)" did not say which of the cases it was
+    if not out.exists():
+        raise ScenarioRunError(f"{out}: no such folder")
+    if not out.is_dir():
+        raise ScenarioRunError(f"{out}: not a folder; give the folder 'opvang scenario run' wrote")
+    missing = [name for name in ("kpis.json", "series.json") if not (out / name).is_file()]
+    if missing:
+        raise ScenarioRunError(
+            f"{out}: holds no scenario run ({' and '.join(missing)} missing); write one "
+            f"with 'opvang scenario run SPEC.yaml --out {out}'"
+        )
     try:
         doc = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
         ser = json.loads((out / "series.json").read_text(encoding="utf-8"))

@@ -8,6 +8,7 @@ started as new processes that import the main module).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -57,6 +58,9 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
         processes=True,
         host="127.0.0.1",
         dashboard_address=":0",
+        # issue 17: the nanny's "Worker process still alive after 4.0 seconds, killing"
+        # at close is routine, not something for the user's terminal
+        silence_logs=logging.ERROR,
     )
     client = Client(cluster)  # type: ignore[no-untyped-call]
     try:

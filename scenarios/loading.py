@@ -76,6 +76,16 @@ class Scenario:
             raise InvalidScenarioError(self.source, "replications", "must be at least 1")
         return replace(self, spec=self.spec.model_copy(update={"replications": replications}))
 
+    def with_horizon(self, days: int) -> Scenario:
+        """The same scenario simulated for ``days`` days (the demo's quick run, issue 17)."""
+        if days <= self.spec.warmup_days:
+            raise InvalidScenarioError(
+                self.source,
+                "horizon_days",
+                f"must be above warmup_days ({self.spec.warmup_days})",
+            )
+        return replace(self, spec=self.spec.model_copy(update={"horizon_days": days}))
+
 
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario file.

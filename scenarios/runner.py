@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from matching.quiet import silence_solver_banner
 from scenarios.aggregate import Series, aggregate, series
 from scenarios.engine import DayCallback, Simulation
 from scenarios.events import RunInfo, Trace
@@ -122,6 +123,8 @@ def replicate(
     is told the simulated days done as the replication goes (:class:`Simulation`); the
     result does not depend on it.
     """
+    # on a Dask worker the solver's start-up banner would go to the user's terminal
+    silence_solver_banner()
     t0 = time.perf_counter()
     every = progress_interval(scenario.spec.horizon_days)
     trace = Simulation(scenario, replication, on_days=on_days, every_days=every).run()

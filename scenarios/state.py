@@ -233,9 +233,8 @@ def evaluate_options(supply: Supply, rulebook: Rulebook, record: CaseRecord) -> 
     """
     case = record.case
     streams = {s.id: s for s in supply.streams}
-    open_types = {
-        t for t, v in rulebook.eligible_types(case).items() if v.eligible and t in record.stays
-    }
+    by_type = rulebook.eligible_types(case, genders=False)  # each facility's policy decides
+    open_types = {t for t, v in by_type.items() if v.eligible and t in record.stays}
     facs: list[int] = []
     penalties: list[float] = []
     for i, fac in enumerate(supply.facilities):

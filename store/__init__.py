@@ -16,8 +16,10 @@ Typical use::
                      record_type="facility", record_id=report.facility_id)
 """
 
-from store import audit
+from store import audit, retention
 from store.audit import AuditDetail, AuditEntry
+from store.backup import PG_DUMP_RECIPE, BackupInfo, backup, restore
+from store.case_search import CaseOrder, find_cases
 from store.decisions import (
     AlternativeRecord,
     BindRecord,
@@ -42,6 +44,7 @@ from store.engine import (
     upgrade,
 )
 from store.errors import (
+    BackupError,
     DuplicateRecordError,
     IdempotencyConflictError,
     MigrationsNotFoundError,
@@ -49,8 +52,9 @@ from store.errors import (
 )
 from store.inline import InlineLedger, WriterBusyError
 from store.keep_apart import KeepApartRepository
-from store.ledger import StoredReport
+from store.ledger import StoredReport, free_beds_reported_since
 from store.mapping import derived_idempotency_key
+from store.organisations import OrganisationRepository, StoredOrganisation
 from store.pg_ledger import PgLedger
 from store.reporting import (
     append_checked,
@@ -64,10 +68,14 @@ from store.upsert import upsert
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "PG_DUMP_RECIPE",
     "AlternativeRecord",
     "AuditDetail",
     "AuditEntry",
+    "BackupError",
+    "BackupInfo",
     "BindRecord",
+    "CaseOrder",
     "DatabaseSettings",
     "DecisionRepository",
     "DuplicateRecordError",
@@ -76,6 +84,7 @@ __all__ = [
     "InlineLedger",
     "KeepApartRepository",
     "MigrationsNotFoundError",
+    "OrganisationRepository",
     "PersistenceError",
     "PgLedger",
     "ProposalDraft",
@@ -83,6 +92,7 @@ __all__ = [
     "Repository",
     "RunRecord",
     "StageRecord",
+    "StoredOrganisation",
     "StoredProposal",
     "StoredReport",
     "StoredRun",
@@ -90,15 +100,20 @@ __all__ = [
     "WriterBusyError",
     "append_checked",
     "audit",
+    "backup",
     "check_scope",
     "current_revision",
     "derived_idempotency_key",
     "downgrade",
     "ensure_database",
     "facility_snapshot",
+    "find_cases",
+    "free_beds_reported_since",
     "is_sqlite",
     "make_engine",
     "report_history",
+    "restore",
+    "retention",
     "session_scope",
     "upgrade",
     "upsert",

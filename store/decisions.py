@@ -38,6 +38,7 @@ class ProposalStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"  # a later run replaced it, or the case left the waiting list
+    LAPSED = "lapsed"  # no answer by its deadline (respond_by): its beds return (issue 14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,8 @@ class BindRecord:
         For a budget: the euros short of paying for the placement.
     cases
         For ``outranked``: the cases of the run that took the bed.
+    higher_priority
+        For ``outranked``: each of those cases weighs at least as much as this one.
     """
 
     kind: BindKind
@@ -70,6 +73,7 @@ class BindRecord:
     facility_id: str | None = None
     amount: float | None = None
     cases: tuple[str, ...] = ()
+    higher_priority: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +135,7 @@ class WaitRecord:
                     "facility_id": b.facility_id,
                     "amount": b.amount,
                     "cases": list(b.cases),
+                    "higher_priority": b.higher_priority,
                 }
                 for b in self.binds
             ],
@@ -163,6 +168,7 @@ class WaitRecord:
                     facility_id=b.get("facility_id"),
                     amount=b.get("amount"),
                     cases=tuple(b.get("cases") or ()),
+                    higher_priority=bool(b.get("higher_priority", False)),
                 )
                 for b in data.get("binds", ())
             ),
@@ -336,6 +342,7 @@ class StoredProposal:
     decline_reason: str | None = None
     decline_text: str | None = None
     placement_id: str | None = None
+    respond_by: datetime | None = None
 
 
 def _run(row: MatchingRunRow) -> StoredRun:
@@ -347,8 +354,9 @@ def _run(row: MatchingRunRow) -> StoredRun:
     return StoredRun(row.id, row.created_at, RunRecord(**values))
 
 
-def _new_proposal(run_id: int, draft: ProposalDraft) -> ProposalRow:
+def _new_proposal(run_id: int, draft: ProposalDraft, respond_by: datetime | None) -> ProposalRow:
     return ProposalRow(
+        respond_by=respond_by,
         run_id=run_id,
         case_id=draft.case_id,
         facility_id=draft.facility_id,
@@ -379,6 +387,7 @@ def _proposal(row: ProposalRow) -> StoredProposal:
         decline_reason=row.decline_reason,
         decline_text=row.decline_text,
         placement_id=row.placement_id,
+        respond_by=row.respond_by,
     )
 
 
@@ -395,9 +404,16 @@ class DecisionRepository:
         self._session = session
 
     def add_run(
-        self, record: RunRecord, proposals: Sequence[ProposalDraft], *, case_ids: Iterable[str]
+        self,
+        record: RunRecord,
+        proposals: Sequence[ProposalDraft],
+        *,
+        case_ids: Iterable[str],
+        respond_by: datetime | None = None,
     ) -> tuple[StoredRun, list[StoredProposal]]:
         """Store a run; it replaces the pending proposals of the cases it considered.
+
+        ``respond_by``: the deadline of its proposals (issue 14); ``None``: none.
 
         Earlier pending proposals of ``case_ids`` expire. Each proposal whose case is still
         waiting or proposed is stored as pending and its case becomes ``proposed``; a case
@@ -423,7 +439,7 @@ class DecisionRepository:
         considered = sorted(set(case_ids))
         self.expire_pending(considered)
         open_cases = self._open_cases(considered)
-        rows = [_new_proposal(run.id, d) for d in proposals if d.case_id in open_cases]
+        rows = [_new_proposal(run.id, d, respond_by) for d in proposals if d.case_id in open_cases]
         self._session.add_all(rows)
         proposed = {r.case_id for r in rows}
         for case_id, case_row in open_cases.items():
@@ -485,6 +501,31 @@ class DecisionRepository:
             query = query.where(ProposalRow.status == ProposalStatus(status).value)
         return [_proposal(r) for r in self._session.scalars(query)]
 
+    def pending_due(self, by: datetime) -> list[StoredProposal]:
+        """Pending proposals whose deadline is at or before ``by``, soonest first."""
+        query = (
+            select(ProposalRow)
+            .where(
+                ProposalRow.status == ProposalStatus.PENDING.value,
+                ProposalRow.respond_by.is_not(None),
+                ProposalRow.respond_by <= by,
+            )
+            .order_by(ProposalRow.respond_by, ProposalRow.id)
+        )
+        return [_proposal(r) for r in self._session.scalars(query)]
+
+    def lapsed_since(self, since: datetime) -> list[StoredProposal]:
+        """Proposals that lapsed at or after ``since``, latest first."""
+        query = (
+            select(ProposalRow)
+            .where(
+                ProposalRow.status == ProposalStatus.LAPSED.value,
+                ProposalRow.decided_at >= since,
+            )
+            .order_by(ProposalRow.decided_at.desc(), ProposalRow.id.desc())
+        )
+        return [_proposal(r) for r in self._session.scalars(query)]
+
     def proposal(self, proposal_id: int, *, lock: bool = False) -> StoredProposal:
         """One proposal; ``lock`` takes its row lock (PostgreSQL) until the transaction ends.
 
@@ -522,7 +563,7 @@ class DecisionRepository:
         decline_text: str | None = None,
         placement_id: str | None = None,
     ) -> StoredProposal:
-        """Record the decision on a proposal (accepted or declined)."""
+        """Record the decision on a proposal (accepted, declined or lapsed)."""
         row = self._session.get(ProposalRow, proposal_id)
         if row is None:
             raise UnknownReferenceError("proposal", str(proposal_id))

@@ -64,3 +64,8 @@ class MigrationsNotFoundError(PersistenceError):
             f"Alembic migrations folder not found at {path}; run from a source checkout "
             "(pip install -e .) so that migrations/ sits beside the capacity package"
         )
+
+
+class BackupError(PersistenceError):
+    """A backup or a restore that cannot be made; the message says why (and, for
+    PostgreSQL, what to use instead)."""

@@ -188,3 +188,17 @@ def _replayed(earlier: AvailabilityReportRow, report: AvailabilityReport) -> Sto
     if not m.same_report(m.to_report(earlier), report):
         raise IdempotencyConflictError(earlier.idempotency_key or "")
     return stored(earlier, created=False)
+
+
+def free_beds_reported_since(session: Session, since: datetime | None) -> StoredReport | None:
+    """The newest report of free beds (counted above zero) received after ``since``.
+
+    What a round after availability reports waits for (issue 14): ``None`` when no
+    report of free beds arrived since (``since`` ``None``: ever).
+    """
+    r = AvailabilityReportRow
+    query = select(r).where(r.beds_free_counted > 0)
+    if since is not None:
+        query = query.where(r.recorded_at > since)
+    row = session.scalars(query.order_by(r.id.desc()).limit(1)).first()
+    return None if row is None else stored(row, created=False)

@@ -278,3 +278,36 @@ class OrganisationRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+
+class ErasedCaseCountRow(Base):
+    """What is kept of erased cases (issue 16): counts by the figures statistics use.
+
+    A retention run that erases discharged or withdrawn cases adds one row per group it
+    erased; the figures of a period are the sums over these rows and the cases still
+    stored.
+    """
+
+    __tablename__ = "erased_case_counts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    erased_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    intake_month: Mapped[str] = mapped_column(String(7), index=True)  # "2024-03"
+    status: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    region_signalled: Mapped[str] = mapped_column(String(ID_LENGTH))
+    exploitation_type: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    residence_status: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    gender: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    age_band: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    placed: Mapped[bool]
+    cases: Mapped[int] = mapped_column(Integer)
+
+
+class AuditErasureRow(Base):
+    """Lets a retention run delete audit entries older than ``before``, inside its own
+    transaction only: the audit log's triggers refuse every other UPDATE and DELETE."""
+
+    __tablename__ = "audit_log_erasure"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    before: Mapped[datetime]

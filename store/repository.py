@@ -7,7 +7,7 @@ so that a unit of work, its audit entries included, is kept or dropped as a whol
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -40,6 +40,7 @@ from store.models import (
     ProviderRow,
     RegionRow,
 )
+from store.organisations import OrganisationRepository
 from store.queries import ids_with_prefix, insert_missing
 
 
@@ -83,10 +84,12 @@ class Repository:
         rows = self._session.scalars(select(FundingStreamRow).order_by(FundingStreamRow.id))
         return [m.to_funding_stream(r) for r in rows]
 
-    def facilities(self) -> list[Facility]:
-        """All facilities, by id."""
-        rows = self._session.scalars(select(FacilityRow).order_by(FacilityRow.id))
-        return [m.to_facility(r) for r in rows]
+    def facilities(self, ids: Collection[str] | None = None) -> list[Facility]:
+        """All facilities (or those of ``ids``), by id."""
+        query = select(FacilityRow).order_by(FacilityRow.id)
+        if ids is not None:
+            query = query.where(FacilityRow.id.in_(sorted(ids)))
+        return [m.to_facility(r) for r in self._session.scalars(query)]
 
     def facility(self, facility_id: str) -> Facility:
         """One facility.
@@ -309,13 +312,7 @@ class Repository:
         if as_of.tzinfo is None:
             raise InvalidSupplyError("as_of", "must carry a timezone")
         latest = self.latest_reports(as_of=as_of)
-        day0 = local_date(as_of)
-        cutoff = min([day0, *(local_date(r.counts_from) for r in latest.values())])
-        p = PlacementRow
-        query = select(p).where(
-            or_(p.actual_end.is_(None), p.actual_end > cutoff, p.start >= date(day0.year, 1, 1))
-        )
-        placements = [m.to_placement(r) for r in self._session.scalars(query.order_by(p.id))]
+        placements = self._snapshot_placements(as_of, latest.values())
         return build_snapshot(
             as_of=as_of,
             facilities=self.facilities(),
@@ -324,6 +321,22 @@ class Repository:
             placements=placements,
             horizon_days=horizon_days,
         )
+
+    def snapshot_placements(self, *, as_of: datetime) -> list[Placement]:
+        """The placements a supply snapshot at ``as_of`` counts (see :meth:`supply_snapshot`):
+        a retention run must not erase them (issue 16)."""
+        return self._snapshot_placements(as_of, self.latest_reports(as_of=as_of).values())
+
+    def _snapshot_placements(
+        self, as_of: datetime, latest: Iterable[AvailabilityReport]
+    ) -> list[Placement]:
+        day0 = local_date(as_of)
+        cutoff = min([day0, *(local_date(r.counts_from) for r in latest)])
+        p = PlacementRow
+        query = select(p).where(
+            or_(p.actual_end.is_(None), p.actual_end > cutoff, p.start >= date(day0.year, 1, 1))
+        )
+        return [m.to_placement(r) for r in self._session.scalars(query.order_by(p.id))]
 
     def load_dataset(self, as_of: datetime) -> Dataset:
         """Everything stored, as one :class:`~capacity.dataset.Dataset`.
@@ -357,7 +370,7 @@ class Repository:
         -------
         dict
             Rows added per kind: ``providers``, ``funding_streams``, ``facilities``,
-            ``cases``, ``placements``, ``reports``.
+            ``cases``, ``placements``, ``reports``, ``organisations``.
         """
         self.ensure_regions()
         added = {
@@ -372,6 +385,10 @@ class Repository:
             ),
         }
         added["reports"] = ledger.append_missing(self._session, dataset.reports)
+        # the organisations holding the dataset's cases go on the managed list (issue 14)
+        added["organisations"] = OrganisationRepository(self._session).ensure(
+            c.responsible_organisation for c in dataset.cases
+        )
         self._session.flush()
         return added
 

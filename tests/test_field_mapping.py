@@ -100,6 +100,7 @@ def test_a_case_survives_the_round_trip_through_its_row_and_its_record(case):
             **to_plain(case),
             "complexity_class": "standard",
             "priority_weight": 1.0,
+            "class_weight": 1.0,
             "urgency": 1.0,
             "ageing": 1.0,
             "days_waited": 0,

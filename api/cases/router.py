@@ -7,17 +7,32 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request, status
 
+import flows
 from api.auth.roles import Role
 from api.cases import service
 from api.cases.schemas import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_PATTERN,
     CaseCreate,
+    CaseListItem,
     CasePublic,
     CasesPublic,
     KeepApartPublic,
     KeepApartSet,
     KeepApartsPublic,
+    TimelinePublic,
 )
 from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
+from api.downloads import (
+    LIMIT_HELP,
+    FormatQuery,
+    TableFormat,
+    flat_rows,
+    page_limit,
+    table_response,
+    table_responses,
+    wanted_format,
+)
 from api.errors import CONFLICT, NOT_FOUND, FieldError
 from api.idempotency import KeyHeader, for_request, respond
 from api.routing import domain_router
@@ -56,8 +71,9 @@ def create_case(
     return respond(write(db, idem, status.HTTP_201_CREATED, work, attempts=service.ID_ATTEMPTS))
 
 
-@router.get("")
+@router.get("", response_model=CasesPublic, responses=table_responses(CasesPublic))
 def list_cases(
+    request: Request,
     db: DatabaseDep,
     user: CurrentUser,
     now: NowDep,
@@ -71,31 +87,57 @@ def list_cases(
     ] = None,
     region: Annotated[str | None, Query(description="Region where the case was signalled.")] = None,
     complexity: Annotated[str | None, Query(description="Complexity class.")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    search: Annotated[
+        str | None,
+        Query(
+            max_length=SEARCH_MAX_LENGTH,
+            pattern=SEARCH_PATTERN,
+            description="Part of a case id (letters, digits, hyphens), e.g. `0157`.",
+        ),
+    ] = None,
+    sort: Annotated[
+        flows.WaitingOrder,
+        Query(
+            description="`priority` (the rulebook's: weight highest first, then longest "
+            "wait), `longest_wait` (intake date, oldest first) or `case_id`."
+        ),
+    ] = flows.WaitingOrder.PRIORITY,
+    limit: Annotated[int | None, Query(ge=1, le=1000, description=LIMIT_HELP)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> CasesPublic:
-    """Cases by priority, highest first, with expected start dates.
+    format: FormatQuery = None,
+) -> Any:
+    """Cases by priority (or `sort`), with expected start dates and why each waits.
 
     `status=waiting` is the national waiting list: every case waiting for a placement,
     with a pending proposal (status `proposed`) or without; `status=proposed` only those
     with one. Each line's `expected_start` is its proposal's start date or, without one,
-    the latest matching run's plan; `expected_start_basis` says which, or why it is null.
+    the latest matching run's plan; `expected_start_basis` says which, or why it is null;
+    `waiting_reason` says why a case without a proposal waits. `count` is the number of
+    cases that match; `limit` and `offset` page through them. `?format=csv|xlsx` (or
+    `Accept: text/csv`) answers the same lines as a file to take to a meeting (issue 16).
     """
     if region is not None and region not in region_ids():
         raise FieldError(["query", "region"], f"unknown region {region!r}")
     waiting_list = status is CaseStatus.WAITING
-    return service.list_(
+    fmt = wanted_format(request, format)
+    page = service.list_(
         db,
         status=None if waiting_list else status,
         statuses=WAITING_LIST if waiting_list else None,
         region=region,
         complexity=complexity,
-        limit=limit,
+        search=search,
+        sort=sort,
+        limit=page_limit(limit, fmt),
         offset=offset,
         user=user,
         now=now,
         rulebook=rulebook,
     )
+    if fmt == TableFormat.JSON:
+        return page
+    name = "waiting-list" if waiting_list else "cases"
+    return table_response(fmt, *flat_rows(CaseListItem, page.data), name=name)
 
 
 @router.get("/{case_id}", responses=NOT_FOUND)
@@ -104,6 +146,13 @@ def get_case(
 ) -> CasePublic:
     """One case record (reading it is audited)."""
     return service.get(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
+
+
+@router.get("/{case_id}/timeline", responses=NOT_FOUND)
+def get_timeline(case_id: str, db: DatabaseDep, user: CurrentUser) -> TimelinePublic:
+    """What happened to the case and who did it, oldest first: registration, who opened
+    the record, each proposal and the decision on it, placement, discharge, withdrawal."""
+    return service.timeline(db, case_id=case_id, user=user)
 
 
 @router.post("/{case_id}/withdraw", response_model=CasePublic, responses={**NOT_FOUND, **CONFLICT})

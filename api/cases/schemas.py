@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.cases.waiting_reason import WaitingReasonPublic
 from api.types import Count, InputModel
@@ -13,6 +13,7 @@ from capacity import (
     CaseStatus,
     ExploitationType,
     Gender,
+    InvalidFieldError,
     KeepApartReason,
     Need,
     PlacementType,
@@ -21,9 +22,12 @@ from capacity import (
     SafetyRisk,
 )
 from capacity.cases import EARLIEST_INTAKE, MAX_AGE, MAX_CHILDREN, ORGANISATION_MAX_LENGTH
+from capacity.languages import language_code
 from flows import ExpectedStartBasis
 
 KEEP_APART_HELP = "Why: " + "; ".join(f"`{r.value}` ({t})" for r, t in KEEP_APART_LABELS.items())
+SEARCH_MAX_LENGTH = 20  # a case id is C-YYYY-NNNN
+SEARCH_PATTERN = r"^[A-Za-z0-9-]*$"
 REGION_HELP = "Region id (see GET /v1/regions), e.g. `utrecht`."
 
 
@@ -46,7 +50,10 @@ class CaseBase(BaseModel):
     needs: list[Need] = Field(default_factory=list, max_length=len(Need))
     safety_risk: SafetyRisk = SafetyRisk.LOW
     interpreter_language: str | None = Field(
-        None, pattern=r"^[a-z]{2,3}$", description="ISO 639 code; only with need interpreter."
+        None,
+        max_length=40,
+        description="ISO 639 code (`ro`; `ron` is taken as `ro`); only with need interpreter. "
+        "A language's name is refused.",
     )
     preferred_regions: list[str] = Field(default_factory=list, max_length=35)
     unaccompanied: bool = Field(False, description="Unaccompanied foreign minor (under 18).")
@@ -71,6 +78,17 @@ class CaseCreate(CaseBase, InputModel):
     """A new case; the server assigns the id (``C-YYYY-NNNN``)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("interpreter_language")
+    @classmethod
+    def _iso_639(cls, value: str | None) -> str | None:
+        # issue 14: "romanian" was cut to "rom" (Romany) by the form and stored silently
+        if value is None:
+            return None
+        try:
+            return language_code(value)
+        except InvalidFieldError as exc:
+            raise ValueError(exc.reason) from None
 
     keep_apart: list[KeepApartCreate] = Field(
         default_factory=list,
@@ -118,8 +136,9 @@ EXPECTED_BASIS_HELP = (
 
 WAITING_REASON_HELP = (
     "Why the case waits, from the latest matching run: typed (kind), in words (label, "
-    "text), with the next-best facility and what would change the answer. Null for a case "
-    "with a pending proposal or not on the waiting list."
+    "text), with the next-best facility and what would change the answer. For a case with "
+    "a pending proposal that starts later than its round's day: why not earlier. Null for "
+    "a proposal from the round's day, and for a case not on the waiting list."
 )
 
 
@@ -129,6 +148,7 @@ class CasePublic(CaseBase):
     status: CaseStatus
     complexity_class: str
     priority_weight: float = Field(description="Weighted waiting days per day (rulebook).")
+    class_weight: float = Field(description="The complexity class's weight.")
     urgency: float = Field(description="Urgency factor of the weight (high risk, minors).")
     ageing: float = Field(description="Ageing factor of the weight (days already waited).")
     days_waited: int
@@ -146,8 +166,10 @@ class CaseListItem(BaseModel):
     intake_date: dt.date
     status: CaseStatus
     region_signalled: str
+    responsible_organisation: str
     complexity_class: str
     priority_weight: float = Field(description="class weight x urgency x ageing.")
+    class_weight: float
     urgency: float
     ageing: float
     days_waited: int
@@ -185,4 +207,22 @@ class KeepApartsPublic(BaseModel):
 
 class CasesPublic(BaseModel):
     data: list[CaseListItem]
+    count: int
+
+
+class TimelineEventPublic(BaseModel):
+    """One thing that happened to a case (issue 14)."""
+
+    at: dt.datetime | None = Field(description="When (null: the intake, a day).")
+    kind: str = Field(
+        description="intake, case.create, case.read, case.withdraw, proposal, accept, "
+        "decline, placement.create or placement.discharge."
+    )
+    text: str
+    actor: str | None = Field(description="Who did it (null: a matching round).")
+    run_id: int | None = Field(description="The matching round of a proposal.")
+
+
+class TimelinePublic(BaseModel):
+    data: list[TimelineEventPublic]
     count: int

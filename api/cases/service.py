@@ -21,6 +21,8 @@ from api.cases.schemas import (
     KeepApartSet,
     KeepApartsPublic,
     ReasonPublic,
+    TimelineEventPublic,
+    TimelinePublic,
     TypeVerdict,
 )
 from api.cases.waiting_reason import reason_public
@@ -56,6 +58,7 @@ def public(
         **to_plain(case),
         complexity_class=prio.complexity_class,
         priority_weight=round(prio.weight, 6),
+        class_weight=round(prio.class_weight, 6),
         urgency=round(prio.urgency, 6),
         ageing=round(prio.ageing, 6),
         days_waited=prio.days_waited,
@@ -120,6 +123,8 @@ def list_(
     now: datetime,
     rulebook: Rulebook,
     statuses: Collection[CaseStatus] | None = None,
+    search: str | None = None,
+    sort: flows.WaitingOrder = flows.WaitingOrder.PRIORITY,
 ) -> CasesPublic:
     """Cases by priority (highest first), with expected start dates; every line audited.
 
@@ -141,11 +146,15 @@ def list_(
             statuses=wanted,
             region=region,
             complexity=complexity,
+            id_contains=search or None,
+            order=sort,
             limit=limit,
             offset=offset,
         )
         shown = status if statuses is None else sorted(s.value for s in statuses)
         detail = {"status": shown, "region": region, "complexity": complexity}
+        if search:
+            detail["search"] = search
         audit.record_reads(
             session,
             actor=user.name,
@@ -153,26 +162,7 @@ def list_(
             case_ids=[ln.case.id for ln in page.lines],
             detail=detail,
         )
-    data = [
-        CaseListItem(
-            id=ln.case.id,
-            intake_date=ln.case.intake_date,
-            status=ln.case.status,
-            region_signalled=ln.case.region_signalled,
-            complexity_class=ln.priority.complexity_class,
-            priority_weight=round(ln.priority.weight, 6),
-            urgency=round(ln.priority.urgency, 6),
-            ageing=round(ln.priority.ageing, 6),
-            days_waited=ln.priority.days_waited,
-            beds=ln.case.beds,
-            expected_start=ln.expected.day if ln.expected is not None else None,
-            expected_start_basis=ln.expected.basis if ln.expected is not None else None,
-            waiting_reason=reason_public(ln.reason),
-            proposal_id=ln.pending.id if ln.pending else None,
-            proposed_facility_id=ln.pending.facility_id if ln.pending else None,
-        )
-        for ln in page.lines
-    ]
+    data = [list_item(ln) for ln in page.lines]
     return CasesPublic(data=data, count=page.total)
 
 
@@ -227,3 +217,40 @@ def remove_keep_apart(
     flows.lift_keep_apart(session, case_id, other=other_case_id, by=user.name)
     data = [_kept_apart(case_id, p) for p in flows.kept_apart_from(session, case_id)]
     return KeepApartsPublic(data=data, count=len(data))
+
+
+def timeline(db: Database, *, case_id: str, user: StoredUser) -> TimelinePublic:
+    """What happened to the case and who did it, oldest first (the read is audited)."""
+    with db.audited_read() as session:
+        events = flows.case_timeline(session, case_id)
+        audit.record(
+            session, actor=user.name, action="case.timeline", record_type="case", record_id=case_id
+        )
+    data = [
+        TimelineEventPublic(at=e.at, kind=e.kind, text=e.text, actor=e.actor, run_id=e.run_id)
+        for e in events
+    ]
+    return TimelinePublic(data=data, count=len(data))
+
+
+def list_item(ln: flows.WaitingLine) -> CaseListItem:
+    """A line of a list of cases, with its priority, expected start and why it waits."""
+    return CaseListItem(
+        id=ln.case.id,
+        intake_date=ln.case.intake_date,
+        status=ln.case.status,
+        region_signalled=ln.case.region_signalled,
+        responsible_organisation=ln.case.responsible_organisation,
+        complexity_class=ln.priority.complexity_class,
+        priority_weight=round(ln.priority.weight, 6),
+        class_weight=round(ln.priority.class_weight, 6),
+        urgency=round(ln.priority.urgency, 6),
+        ageing=round(ln.priority.ageing, 6),
+        days_waited=ln.priority.days_waited,
+        beds=ln.case.beds,
+        expected_start=ln.expected.day if ln.expected is not None else None,
+        expected_start_basis=ln.expected.basis if ln.expected is not None else None,
+        waiting_reason=reason_public(ln.reason),
+        proposal_id=ln.pending.id if ln.pending else None,
+        proposed_facility_id=ln.pending.facility_id if ln.pending else None,
+    )

@@ -63,8 +63,12 @@ class WaitingReasonPublic(BaseModel):
     date: dt.date | None
     stream: str | None
     cases: list[str]
+    higher_priority: bool = Field(
+        description="kept_for_higher_priority: all of `cases` weigh more."
+    )
     next_best: NextBestPublic | None
     changes: list[ChangePublic]
+    run_text: str = Field(description="The run's own account: every binding, in its words.")
 
 
 def _next_best(best: NextBest | None) -> NextBestPublic | None:
@@ -108,6 +112,8 @@ def reason_public(reason: WaitingReason | None) -> WaitingReasonPublic | None:
         date=reason.date,
         stream=reason.stream,
         cases=list(reason.cases),
+        higher_priority=reason.higher_priority,
         next_best=_next_best(reason.next_best),
         changes=[_change(c) for c in reason.changes],
+        run_text=reason.run_text,
     )

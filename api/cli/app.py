@@ -52,7 +52,17 @@ COMMANDS: dict[str, Entry] = {
     "users": Entry(
         "api.cli.users", "app", "Users: bearer tokens for the API, passwords for the dashboard."
     ),
-    "db": Entry("api.cli.db", "app", "Database schema: create and migrate."),
+    "organisations": Entry(
+        "api.cli.organisations",
+        "app",
+        "Organisations that may hold cases: add, list, remove (admins).",
+    ),
+    "db": Entry("api.cli.db", "app", "Database: migrate, back up, restore."),
+    "retention": Entry(
+        "api.cli.retention",
+        "app",
+        "Erase cases, proposals and audit entries past their retention term (--dry-run).",
+    ),
     "import": Entry(
         "api.cli.imports",
         "import_",
@@ -68,11 +78,28 @@ def _load(name: str) -> Any:
     if isinstance(found, typer.Typer):
         command = typer.main.get_group(found)
     else:
-        single = typer.Typer()
+        single = typer.Typer(add_completion=False)
         single.command(name)(found)
         command = typer.main.get_command(single)
     command.name = name
+    _plain_help(command)
     return command
+
+
+def _plain_help(command: Any) -> None:
+    """Click's own help layout for a command and its subcommands (issue 17).
+
+    typer's rich panels squeeze each option's help into a narrow column (sentences broken
+    every two or three words, option names cut with an ellipsis at 80 columns); click's
+    layout wraps the help text as paragraphs, like ``opvang --help``.
+    """
+    command.rich_markup_mode = None
+    for sub in getattr(command, "commands", {}).values():
+        if sub.help and not sub.short_help:
+            # click cuts a command's line in a list at "..."; the whole first paragraph
+            # is wrapped instead
+            sub.short_help = " ".join(sub.help.split("\n\n")[0].split())
+        _plain_help(sub)
 
 
 class LazyGroup(TyperGroup):

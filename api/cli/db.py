@@ -1,14 +1,31 @@
-"""``opvang db``: the database schema."""
+"""``opvang db``: the database schema, backups and restoring them."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from store import DatabaseSettings, current_revision, ensure_database
+from api.cli.errors import err_console
+from store import (
+    BackupError,
+    BackupInfo,
+    DatabaseSettings,
+    current_revision,
+    ensure_database,
+)
+from store import (
+    backup as make_backup,
+)
+from store import (
+    restore as restore_backup,
+)
 
-app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app = typer.Typer(help="Database schema, backups and restoring them.", no_args_is_help=True)
 console = Console()
+EXIT_NO_BACKUP = 1  # nothing was backed up or restored (PostgreSQL: use its own tools)
 
 
 @app.command("upgrade")
@@ -18,3 +35,46 @@ def upgrade() -> None:
     engine = ensure_database(settings.database_url)
     where = engine.url.render_as_string(hide_password=True)
     console.print(f"database {where} at revision {current_revision(engine)}")
+
+
+def _said(info: BackupInfo, verb: str) -> None:
+    console.print(
+        f"{verb} {info.path} ({info.size_bytes:,} bytes, schema revision {info.revision}, "
+        f"{info.reports:,} availability reports)",
+        highlight=False,
+    )
+
+
+@app.command("backup")
+def backup(
+    path: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+) -> None:
+    """Back up the SQLite database while the service runs (PostgreSQL: pg_dump, see below)."""
+    try:
+        info = make_backup(DatabaseSettings().database_url, path)
+    except BackupError as exc:
+        err_console.print(f"[bold red]no backup made:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_NO_BACKUP) from None
+    _said(info, "backed up to")
+
+
+@app.command("restore")
+def restore(
+    path: Annotated[Path, typer.Argument(help="A backup made by 'opvang db backup'.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite the existing database.")
+    ] = False,
+) -> None:
+    """Restore a backup into the SQLite database (stop the service first), then migrate it."""
+    settings = DatabaseSettings()
+    try:
+        info = restore_backup(settings.database_url, path, replace=replace)
+    except BackupError as exc:
+        err_console.print(f"[bold red]nothing restored:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_NO_BACKUP) from None
+    engine = ensure_database(settings.database_url)
+    try:
+        _said(info, "restored")
+        console.print(f"database now at schema revision {current_revision(engine)}")
+    finally:
+        engine.dispose()

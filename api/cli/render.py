@@ -1,17 +1,54 @@
-"""Rich tables for the CLI: what a coordinator or a policy officer reads in a terminal."""
+"""The demo's national picture in a terminal: what a coordinator or a policy officer reads.
+
+Issue 17: at 80 columns every table wraps and never cuts (``overflow="fold"``), each
+section fits one screen, and a long list is summarised with the full list in
+``demo-out/`` (:mod:`api.cli.demo_files`). Numbers carry their unit in the column head or
+beside them; words are the glossary's (``docs/glossary.md``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from capacity import CATALOGUE, Case, PlacementType, Rulebook, SupplySnapshot, region
-from capacity.aggregates import occupancy_by
+from capacity import (
+    CATALOGUE,
+    Case,
+    PlacementType,
+    Rulebook,
+    SupplySnapshot,
+    complexity_label,
+    region,
+    sorted_regions,
+)
+from capacity.aggregates import OccupancyRow, occupancy_by
 from capacity.aggregates import waiting_by_complexity as waiting_rows
-from matching import BedValue, BuiltProblem, Explanations, MatchResult
+from capacity.criteria.labels import GENDER_LABELS, RESIDENCE_LABELS, children, needs_list
+from matching import BuiltProblem
+
+
+def table(title: str | None = None) -> Table:
+    """A light table (a rule under the head, no frame) with its title on the left."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
+
+
+def column(tab: Table, header: str, *, right: bool = False, **kwargs: object) -> None:
+    tab.add_column(
+        header,
+        justify="right" if right else "left",
+        overflow="fold",
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 def loaded(where: str, added: Mapping[str, int], as_of: datetime) -> Text:
@@ -25,154 +62,103 @@ def _pct(share: float) -> str:
 
 
 def occupancy_by_type(snapshot: SupplySnapshot) -> Table:
-    table = Table(title="National beds and occupancy by placement type", title_justify="left")
-    for col in ("placement type", "facilities", "beds", "occupied", "free today", "occupancy"):
-        table.add_column(col, justify="left" if col == "placement type" else "right")
+    tab = table("National beds by placement type: occupied and free today")
+    column(tab, "placement type", min_width=20)
+    for head in ("facilities", "beds", "occupied", "free", "occupancy"):
+        column(tab, head, right=True)
     rows = occupancy_by(snapshot, lambda f: f.placement_type.value)
     for row in rows:
-        table.add_row(
-            CATALOGUE[PlacementType(row.key)].name,
-            str(row.facilities),
-            str(row.beds),
-            str(row.occupied),
-            str(row.free),
-            _pct(row.occupancy),
-        )
-    beds, free = sum(r.beds for r in rows), sum(r.free for r in rows)
-    table.add_row(
-        "[bold]all",
-        str(sum(r.facilities for r in rows)),
-        str(beds),
-        str(beds - free),
-        str(free),
-        _pct((beds - free) / beds if beds else 0.0),
+        tab.add_row(CATALOGUE[PlacementType(row.key)].name, *_counts(row))
+    total = OccupancyRow(
+        "all",
+        sum(r.facilities for r in rows),
+        sum(r.beds for r in rows),
+        sum(r.free for r in rows),
     )
-    return table
+    tab.add_row("[bold]all placement types", *_counts(total))
+    return tab
+
+
+def _counts(row: OccupancyRow) -> tuple[str, ...]:
+    return (
+        str(row.facilities),
+        str(row.beds),
+        str(row.occupied),
+        str(row.free),
+        _pct(row.occupancy),
+    )
 
 
 def occupancy_by_region(snapshot: SupplySnapshot) -> Table:
-    table = Table(title="Beds and occupancy by region (centrumgemeente)", title_justify="left")
-    for col in ("region", "police unit", "facilities", "beds", "free today", "occupancy"):
-        table.add_column(col, justify="left" if col in ("region", "police unit") else "right")
-    for row in occupancy_by(snapshot, lambda f: f.region_id):
-        reg = region(row.key)
-        table.add_row(
-            reg.name,
-            reg.police_unit,
-            str(row.facilities),
-            str(row.beds),
-            str(row.free),
-            _pct(row.occupancy),
+    """Two regions a line (35 regions fit one screen), in Dutch alphabetical order; the
+    occupancy of each is in ``demo-out/regions.csv``."""
+    by_id = {row.key: row for row in occupancy_by(snapshot, lambda f: f.region_id)}
+    regions = [r for r in sorted_regions() if r.id in by_id]
+    half = (len(regions) + 1) // 2
+    tab = table("Beds and free beds today by region (centrumgemeente)")
+    for _ in range(2):
+        column(tab, "region", min_width=16)
+        column(tab, "beds", right=True)
+        column(tab, "free", right=True)
+    left, right = regions[:half], regions[half:]
+    for i, reg in enumerate(left):
+        other = right[i] if i < len(right) else None
+        tab.add_row(
+            *_region_cells(reg.name, by_id[reg.id]),
+            *(_region_cells(other.name, by_id[other.id]) if other else ("", "", "")),
         )
-    return table
+    return tab
+
+
+def _region_cells(name: str, row: OccupancyRow) -> tuple[str, str, str]:
+    return name, str(row.beds), str(row.free)
 
 
 def waiting_by_complexity(cases: Sequence[Case], rulebook: Rulebook, today: date) -> Table:
-    table = Table(
-        title=f"Waiting list by complexity class ({rulebook.version})", title_justify="left"
-    )
-    for col in ("complexity class", "waiting", "mean days waited", "longest wait"):
-        table.add_column(col, justify="left" if col == "complexity class" else "right")
+    tab = table(f"Waiting list by complexity class (rulebook {rulebook.version})")
+    column(tab, "complexity class")
+    for head in ("waiting cases", "mean days waited", "longest wait (days)"):
+        column(tab, head, right=True)
     rows = waiting_rows(cases, rulebook, today)
     for row in rows:
-        table.add_row(row.key, str(row.cases), f"{row.mean_days:.0f}", str(row.max_days))
-    table.add_row("[bold]all", str(sum(r.cases for r in rows)), "", "")
-    return table
+        tab.add_row(
+            complexity_label(row.key), str(row.cases), f"{row.mean_days:.0f}", str(row.max_days)
+        )
+    n = sum(r.cases for r in rows)
+    mean = sum(r.mean_days * r.cases for r in rows) / n if n else 0.0
+    longest = max((r.max_days for r in rows), default=0)
+    tab.add_row("[bold]all classes", str(n), f"{mean:.0f}", str(longest))
+    return tab
 
 
 def capacity_gaps(built: BuiltProblem) -> Table:
-    table = Table(
-        title=f"Capacity gaps: {len(built.gaps)} waiting cases "
-        "no facility in the country is eligible for",
-        title_justify="left",
-    )
-    table.add_column("case")
-    table.add_column("profile")
-    table.add_column("why (closest facilities)")
+    """Each capacity gap in two or three lines: the profile and the closest facility's reasons."""
+    tab = table(f"{len(built.gaps)} waiting cases that no facility in the country is eligible for")
+    column(tab, "case", no_wrap=True)
+    column(tab, "profile; → why the closest facility does not fit")
     by_id = {c.id: c for c in built.cases}
     for case_id, verdicts in built.gaps.items():
-        closest = sorted(verdicts, key=lambda v: (len(v.failed), v.facility_id))[:2]
-        why = "\n".join(f"{v.facility_id}: " + " ".join(r.text for r in v.failed) for v in closest)
-        table.add_row(case_id, _profile(by_id[case_id]), why)
-    return table
+        closest = min(verdicts, key=lambda v: (len(v.failed), v.facility_id))
+        why = " ".join(r.text for r in closest.failed)
+        tab.add_row(case_id, f"{profile(by_id[case_id])}\n[dim]→[/] {why}")
+    return tab
 
 
-def _profile(case: Case) -> str:
-    needs = ", ".join(sorted(n.value for n in case.needs)) or "no special needs"
-    kids = f", {case.accompanying_children} children" if case.accompanying_children else ""
-    return (
-        f"{case.age}, {case.gender.value}, {case.residence_status.value}, "
-        f"{case.exploitation_type.value}, {case.safety_risk.value} risk{kids}; {needs}"
-    )
-
-
-def round_summary(built: BuiltProblem, result: MatchResult) -> Text:
-    p = built.problem
-    return Text(
-        f"{p.n_cases} waiting cases x {p.n_facilities} facilities, {p.n_options} eligible pairs, "
-        f"{p.horizon_days}-day horizon. Method {result.method}: {result.status.value}, objective "
-        f"{result.objective:,.1f} weighted waiting days, proven bound {result.bound:,.1f} "
-        f"(gap {result.gap:.3%}), build {result.build_seconds:.2f} s, "
-        f"solve {result.solve_seconds:.2f} s. "
-        f"{len(result.assignments)} proposals, "
-        f"{len(result.unplaced)} cases unplaced within the horizon."
-    )
-
-
-def proposals(built: BuiltProblem, result: MatchResult, why: Explanations, *, limit: int) -> Table:
-    order = sorted(result.assignments, key=lambda a: (-built.priorities[a.case].weight, a.case))
-    table = Table(
-        title=f"Proposals, highest priority first ({min(limit, len(order))} of {len(order)})",
-        title_justify="left",
-    )
-    for col in ("case", "class", "facility", "region", "start", "why"):
-        table.add_column(col)
-    for a in order[:limit]:
-        fac = built.facility(a.facility)
-        exp = why.proposals[a.case]
-        alt = exp.alternatives[0] if exp.alternatives else None
-        note = "; ".join(exp.criteria_met[:4])
-        if alt is not None:
-            note += f". Next best: {alt.text}"
-        table.add_row(
-            a.case,
-            built.priorities[a.case].complexity_class,
-            fac.name,
-            region(fac.region_id).name,
-            built.day(a.start_day).isoformat(),
-            note,
-        )
-    return table
-
-
-def waiting(built: BuiltProblem, why: Explanations, *, limit: int) -> Table:
-    unplaced = [
-        w for w in why.waits.values() if w.start_day is None and w.case_id not in built.gaps
+def profile(case: Case) -> str:
+    """``21, female, Dutch, sexual exploitation, high safety risk, 2 accompanying children;
+    needs trauma care``: what makes a case hard to place, without identifying anyone."""
+    parts = [
+        str(case.age),
+        GENDER_LABELS[case.gender],
+        RESIDENCE_LABELS[case.residence_status],
+        f"{case.exploitation_type.value} exploitation",
+        f"{case.safety_risk.value} safety risk",
     ]
-    unplaced.sort(key=lambda w: (-built.priorities[w.case_id].weight, w.case_id))
-    table = Table(
-        title=f"Unplaced within the horizon and what binds ({min(limit, len(unplaced))} of "
-        f"{len(unplaced)}, capacity gaps above)",
-        title_justify="left",
-    )
-    for col in ("case", "class", "what binds"):
-        table.add_column(col)
-    for w in unplaced[:limit]:
-        table.add_row(w.case_id, built.priorities[w.case_id].complexity_class, w.text)
-    return table
+    if case.accompanying_children:
+        parts.append(children(case.accompanying_children))
+    needs = needs_list(case.needs)
+    return ", ".join(parts) + (f"; needs {needs}" if needs else "; no special needs")
 
 
-def extra_beds(values: Sequence[BedValue]) -> Table:
-    table = Table(
-        title="The five most valuable extra beds (LP shadow prices)", title_justify="left"
-    )
-    for col in ("placement type", "region", "facility", "weighted waiting days saved"):
-        table.add_column(col, justify="right" if col.startswith("weighted") else "left")
-    for v in values:
-        table.add_row(
-            CATALOGUE[PlacementType(v.placement_type)].name,
-            region(v.region_id).name,
-            v.facility_id,
-            f"{v.value:,.1f}",
-        )
-    return table
+def region_name(region_id: str) -> str:
+    return region(region_id).name

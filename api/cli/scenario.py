@@ -14,12 +14,11 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from api.cli.errors import EXIT_INPUT, err_console
-from capacity import CapacityError
+from capacity import CapacityError, complexity_label
 from matching import MatchingError
 from matching.quiet import silence_solver_banner
 from scenarios import (
     COMPLEX_CASES,
-    EXAMPLES_DIR,
     Scenario,
     ScenarioError,
     ScenarioResult,
@@ -29,10 +28,6 @@ from scenarios import (
     run_scenarios,
     write_run,
 )
-
-DEMO_REPLICATIONS = 4  # per policy in `opvang demo`: two waves on a two-core machine
-DEMO_OUT = Path("demo-out")  # where `opvang demo` writes the comparison
-DEMO_FILES = ("national-demo-current-practice.yaml", "national-demo.yaml")
 
 app = typer.Typer(
     help="Simulate placement policies over time and compare them.", no_args_is_help=True
@@ -51,14 +46,19 @@ def scenario_errors() -> Iterator[None]:
 
 
 class RichProgress:
-    """A rich progress bar per scenario, in simulated days."""
+    """A rich progress bar per scenario, counted in replications (issue 17: a bare
+    "1460/1460 simulated days" did not say what was counted)."""
 
-    def __init__(self, progress: Progress) -> None:
+    def __init__(self, progress: Progress, horizons: dict[str, int]) -> None:
         self.progress = progress
+        self.horizons = horizons
         self.tasks: dict[str, TaskID] = {}
 
     def start(self, label: str, total: int) -> None:
-        self.tasks[label] = self.progress.add_task(label, total=total)
+        days = self.horizons.get(label, total) or 1
+        self.tasks[label] = self.progress.add_task(
+            label, total=total, days=days, replications=max(1, total // days)
+        )
 
     def advance(self, label: str, steps: int) -> None:
         self.progress.advance(self.tasks[label], steps)
@@ -67,8 +67,10 @@ class RichProgress:
 def progress_bar() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} simulated days"),
+        BarColumn(bar_width=12),
+        TextColumn(
+            "{task.fields[replications]} x {task.fields[days]} days, {task.percentage:>3.0f}% done"
+        ),
         TimeElapsedColumn(),
         console=console,
         transient=False,
@@ -89,15 +91,19 @@ def simulate(
         workers = max(1, min(total, os.cpu_count() or 1))
     silence_solver_banner()
     cluster = nullcontext(None) if in_process else dask_client(workers=workers, scheduler=scheduler)
+    horizons = {s.name: s.spec.horizon_days for s in scenarios}
     with progress_bar() as bar, cluster as client:
         return run_scenarios(
-            scenarios, client=client, progress=RichProgress(bar), keep_traces=keep_traces
+            scenarios,
+            client=client,
+            progress=RichProgress(bar, horizons),
+            keep_traces=keep_traces,
         )
 
 
 def headline_table(results: list[ScenarioResult]) -> Table:
     """Mean wait per complexity class with 95 % intervals: a row per class, a column per run."""
-    table = Table(title="Mean waiting days (95% CI over replications)", title_justify="left")
+    table = Table(title="Mean days waited (95% interval over replications)", title_justify="left")
     policies = [r.scenario.spec.policy.value for r in results]
     unique = len(set(policies)) == len(policies)
     table.add_column("cases")
@@ -106,7 +112,7 @@ def headline_table(results: list[ScenarioResult]) -> Table:
     classes = list(results[0].kpis.get("by_class", {})) if results else []
     table.add_row("all", *(_cell(r.kpis["overall"]["wait_days"]) for r in results))
     for c in classes:
-        label = "complex and highly complex" if c == COMPLEX_CASES else c.replace("_", " ")
+        label = "complex and highly complex" if c == COMPLEX_CASES else complexity_label(c)
         table.add_row(label, *(_cell(r.kpis["by_class"][c]["wait_days"]) for r in results))
     return table
 
@@ -115,7 +121,7 @@ def _cell(w: dict[str, Any]) -> str:
     mean, ci = w.get("mean"), w.get("ci95")
     if mean is None:
         return "-"
-    return f"{mean:.1f}" + (f" ({ci[0]:.1f}-{ci[1]:.1f})" if ci else "")
+    return f"{mean:.1f}" + (f" ({ci[0]:.1f} to {ci[1]:.1f})" if ci else "")
 
 
 @app.command("run")
@@ -158,33 +164,3 @@ def compare(
     with scenario_errors():
         path = compare_runs(list(folders), out)
     console.print(f"comparison report: {path}")
-
-
-def complex_headline(result: ScenarioResult) -> str:
-    """``12.3 days (95% CI 10.1-14.5)`` for the cases above the standard class."""
-    w = result.kpis["by_class"][COMPLEX_CASES]["wait_days"]
-    mean, ci = w.get("mean"), w.get("ci95")
-    if mean is None:
-        return "no complex cases"
-    return f"{mean:.1f} days" + (f" (95% CI {ci[0]:.1f}-{ci[1]:.1f})" if ci else "")
-
-
-def demo_comparison(replications: int = DEMO_REPLICATIONS, out: Path = DEMO_OUT) -> Path:
-    """Run the national demo scenario under today's practice and under national optimisation.
-
-    Writes each run under ``out/<policy>`` and the comparison to ``out/report.html``;
-    prints the headline: the complex-case mean wait under each policy with its interval.
-    """
-    console.rule("[bold]A simulated year: today's practice against national optimisation")
-    scenarios = [
-        load_scenario(EXAMPLES_DIR / f).with_replications(replications) for f in DEMO_FILES
-    ]
-    results = simulate(scenarios, workers=None, scheduler=None)
-    folders = [write_run(r, out / r.scenario.spec.policy.value).folder for r in results]
-    report = compare_runs(list(folders), out / "report.html")
-    console.print(headline_table(results))
-    for r in results:
-        policy = r.scenario.spec.policy.value
-        console.print(f"Complex cases, mean wait under {policy}: {complex_headline(r)}")
-    console.print(f"Comparison report: {report}")
-    return report

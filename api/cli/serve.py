@@ -14,11 +14,16 @@ from sqlalchemy import Engine
 from api.cli.errors import user_errors
 from api.settings import ApiSettings
 from api.web.demo_users import DemoLogin, demo_logins
-from capacity.demo import DEMO_SEED, build_demo_dataset
+from capacity.demo import DEMO_SEED, build_demo_dataset, demo_facilities
 from store import Repository, ensure_database, session_scope
+from store.service import UserRepository
 
 console = Console(stderr=True)
 WORKER_STARTUP_S = 60  # seconds a worker may take to start serving
+# The same words as the README's command table (issue 17: the two pointed to different pages)
+WHERE_TO_LOOK = (
+    "dashboard at /, API under /v1, API documents at /docs, OpenAPI schema at /openapi.json"
+)
 
 
 def load_demo(engine: Engine, *, now: datetime) -> bool:
@@ -32,6 +37,27 @@ def load_demo(engine: Engine, *, now: datetime) -> bool:
             return False
         repo.save_dataset(build_demo_dataset(seed=DEMO_SEED, as_of=now))
         return True
+
+
+def what_was_loaded(engine: Engine, *, loaded: bool) -> str:
+    """What ``serve --demo`` did with the database, in words (issue 17: after ``make demo``
+    it said "data present, demo not loaded" of a database that holds the demo)."""
+    if loaded:
+        return "loaded the demo dataset"
+    with session_scope(engine) as session:
+        present = {f.id for f in Repository(session).facilities()}
+    if {f.id for f in demo_facilities()} <= present:
+        return "the demo dataset is already loaded (by 'opvang demo' or an earlier start)"
+    return (
+        "the database holds other facilities, so the demo dataset was not loaded into it "
+        "(set OPVANG_DATABASE_URL to an empty database for the demo)"
+    )
+
+
+def nobody_signs_in(engine: Engine) -> bool:
+    """True when no active user exists: the dashboard cannot be used yet."""
+    with session_scope(engine) as session:
+        return not any(u.active for u in UserRepository(session).users())
 
 
 def print_logins(logins: list[DemoLogin], url: str) -> None:
@@ -61,16 +87,18 @@ def serve(
         try:
             if demo:
                 loaded = load_demo(engine, now=datetime.now(UTC))
-                what = "loaded the demo dataset" if loaded else "data present, demo not loaded"
-                console.print(f"opvang: {what}")
+                console.print(f"opvang: {what_was_loaded(engine, loaded=loaded)}")
                 logins = demo_logins(engine)
+            elif nobody_signs_in(engine):
+                console.print(
+                    "opvang: no user can sign in to the dashboard yet: start with --demo "
+                    "for a demo user of each role, or add one with 'opvang users add NAME "
+                    "--role ROLE --password'"
+                )
         finally:
             engine.dispose()
     where = engine.url.render_as_string(hide_password=True)
-    console.print(
-        f"opvang: serving {where} on http://{host}:{port} (dashboard at /, API documents "
-        "at /docs, schema at /openapi.json)"
-    )
+    console.print(f"opvang: serving {where} on http://{host}:{port} ({WHERE_TO_LOOK})")
     if logins:
         print_logins(logins, f"http://{host}:{port}/")
     uvicorn.run(

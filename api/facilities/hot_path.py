@@ -19,16 +19,21 @@ from api.auth.roles import Role
 from api.deps import check_role
 from api.errors import IDEMPOTENCY_HEADER, FieldError, UnauthorizedError
 from api.facilities.schemas import AvailabilityCreate
+from api.feeds.hsds import HsdsCapacityUpdate
 from api.idempotency import KEY_PATTERN
 from store.service import StoredUser
 
 Model = TypeVar("Model", bound=BaseModel)
+REPORT_BODY: dict[str, Any] = {
+    "oneOf": [AvailabilityCreate.model_json_schema(), HsdsCapacityUpdate.model_json_schema()]
+}
+"""The report's body: Opvang's own or an HSDS 3 ``service_capacity`` (issue 16)."""
 _KEY = re.compile(KEY_PATTERN)
 
 OPENAPI: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": AvailabilityCreate.model_json_schema()}},
+        "content": {"application/json": {"schema": REPORT_BODY}},
     },
     "parameters": [
         {

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, NowDep, SettingsDep, require
@@ -19,6 +20,7 @@ from api.facilities.schemas import (
     FacilitiesPublic,
     FacilityPublic,
 )
+from api.feeds import hsds
 from api.idempotency import REPLAYED_HEADER, KeyHeader, for_request, respond
 from api.routing import domain_router
 from api.types import MAX_OFFSET
@@ -77,23 +79,45 @@ def availability_history(
 async def report_availability(facility_id: str, request: Request) -> Response:
     """Report free beds; appended to the ledger. A retry with the same key replays.
 
-    The body is `{"beds_free": int, "as_of": date-time}`; the `Idempotency-Key` header is
-    optional (see AvailabilityCreate).
+    The body is `{"beds_free": int, "as_of": date-time}`, or an HSDS 3 `service_capacity`
+    `{"available": int, "updated": date-time, "maximum": beds?, "unit": {"id": "bed"}?}`;
+    the `Idempotency-Key` header is optional (see AvailabilityCreate).
     """
     # The hot path (issue 4: >= 1,000 reports/s on SQLite): no dependencies, the body
     # parsed and the answer serialised once, because each FastAPI dependency node costs
     # about as much as the SQLite write itself (benchmarks/README.md).
     user = hot_path.user_with_role(request, ALLOWED_REPORTERS)
-    body = await hot_path.body(request, AvailabilityCreate)
     state = request.app.state
-    (stored,) = await service.report(
-        state.db,
-        user=user,
-        items=[(facility_id, body, ["body"])],
-        key=hot_path.idempotency_key(request),
-        now=datetime.now(UTC),
-        settings=state.settings,
-    )
+    is_hsds = hsds.is_hsds(await request.body())
+    if is_hsds:  # issue 16: an HSDS system's own shape
+        update = await hot_path.body(request, hsds.HsdsCapacityUpdate)
+        if update.maximum is not None:
+            facility = await run_in_threadpool(
+                service.get,
+                state.db,
+                facility_id=facility_id,
+                now=datetime.now(UTC),
+                settings=state.settings,
+            )
+            if update.maximum != facility.beds:
+                reason = f"the facility has {facility.beds} beds (Opvang's record)"
+                raise FieldError(["body", "maximum"], reason)
+        body = update.as_report()
+    else:
+        body = await hot_path.body(request, AvailabilityCreate)
+    try:
+        (stored,) = await service.report(
+            state.db,
+            user=user,
+            items=[(facility_id, body, ["body"])],
+            key=hot_path.idempotency_key(request),
+            now=datetime.now(UTC),
+            settings=state.settings,
+        )
+    except FieldError as exc:
+        if is_hsds:  # name the field as the HSDS body has it
+            exc.loc = [hsds.FIELD_NAMES.get(str(part), part) for part in exc.loc]
+        raise
     headers = None if stored.created else {REPLAYED_HEADER: "true"}
     content = service.report_public(stored).model_dump_json()
     return Response(content, status.HTTP_201_CREATED, headers, media_type="application/json")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.proposals.schemas import ProposalPublic
-from api.types import Count, InputModel, Number
+from api.types import InputModel, json_number
 from matching import BindKind
 
 MAX_SEED = 2**31 - 1
@@ -18,10 +19,13 @@ class RunCreate(InputModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    time_limit: Number | None = Field(
-        None, gt=0, le=600, description="Wall-clock seconds (default and maximum: settings)."
+    time_limit: (
+        Annotated[float, Field(gt=0, le=600, allow_inf_nan=False), BeforeValidator(json_number)]
+        | None
+    ) = Field(None, description="Wall-clock seconds (default and maximum: settings).")
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), BeforeValidator(json_number)] | None = Field(
+        None, description="Solver seed (default 0)."
     )
-    seed: Count | None = Field(None, le=MAX_SEED, description="Solver seed (default 0).")
 
 
 class BindingPublic(BaseModel):
@@ -41,6 +45,9 @@ class BindingPublic(BaseModel):
     facility_id: str | None = Field(None, description="The facility the reason is about.")
     amount: float | None = Field(None, description="budget: euros short of paying for it.")
     cases: list[str] = Field(default_factory=list, description="outranked: who took the bed.")
+    higher_priority: bool = Field(
+        False, description="outranked: each case that took the bed weighs at least as much."
+    )
 
 
 class ExtraBedPublic(BaseModel):

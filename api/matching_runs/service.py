@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -75,20 +75,46 @@ def create(
     """
     if (answer := replayed(db, idem)) is not None:
         return answer
-    time_limit = min(
-        params.time_limit or settings.matching_time_limit, settings.max_matching_time_limit
+    return run_round(
+        db,
+        by=user.name,
+        now=now,
+        rulebook=rulebook,
+        settings=settings,
+        time_limit=params.time_limit,
+        seed=params.seed or 0,
+        idem=idem,
     )
+
+
+def run_round(
+    db: Database,
+    *,
+    by: str,
+    now: datetime,
+    rulebook: Rulebook,
+    settings: ApiSettings,
+    time_limit: float | None = None,
+    seed: int = 0,
+    idem: Idempotency | None = None,
+) -> RunPublic | StoredAnswer:
+    """A matching round recorded by ``by`` (a user, or ``scheduler`` for the service's own
+    rounds, issue 14): overdue proposals lapse, then the run and its proposals are stored."""
+    limit = min(time_limit or settings.matching_time_limit, settings.max_matching_time_limit)
     with db.unit() as session:
         inputs = flows.prepare_round(session, as_of=now, rulebook=rulebook)
     silence_solver_banner()
-    solved = flows.solve_round(inputs, SolveParams(time_limit=time_limit, seed=params.seed or 0))
+    solved = flows.solve_round(inputs, SolveParams(time_limit=limit, seed=seed))
 
     def store(session: Session) -> RunPublic:
-        run, proposals = flows.store_run(session, solved, by=user.name)
+        # overdue proposals lapse first, so they are recorded as lapsed, not as replaced
+        flows.lapse_overdue(session, now=now, by=by)
+        respond_within = timedelta(hours=settings.respond_within_hours)
+        run, proposals = flows.store_run(session, solved, by=by, respond_within=respond_within)
         out = public(run, proposals)
         audit.record_reads(
             session,
-            actor=user.name,
+            actor=by,
             action="matching_run.read",
             case_ids=_listed_cases(out),
             detail={"run": run.id},

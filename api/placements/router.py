@@ -9,6 +9,16 @@ from fastapi import Query, Request, status
 
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, NowDep, require
+from api.downloads import (
+    LIMIT_HELP,
+    FormatQuery,
+    TableFormat,
+    flat_rows,
+    page_limit,
+    table_response,
+    table_responses,
+    wanted_format,
+)
 from api.errors import CONFLICT, NOT_FOUND
 from api.idempotency import KeyHeader, for_request, respond
 from api.placements import service
@@ -22,26 +32,32 @@ router = domain_router(
 )
 
 
-@router.get("")
+@router.get("", response_model=PlacementsPublic, responses=table_responses(PlacementsPublic))
 def list_placements(
+    request: Request,
     db: DatabaseDep,
     user: CurrentUser,
     now: NowDep,
     active: Annotated[bool | None, Query(description="Only those holding beds today.")] = None,
     facility_id: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int | None, Query(ge=1, le=1000, description=LIMIT_HELP)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> PlacementsPublic:
-    """Placements by start day."""
-    return service.list_(
+    format: FormatQuery = None,
+) -> Any:
+    """Placements by start day; `?format=csv|xlsx` (or `Accept: text/csv`) as a file."""
+    fmt = wanted_format(request, format)
+    page = service.list_(
         db,
         active=active,
         facility_id=facility_id,
-        limit=limit,
+        limit=page_limit(limit, fmt),
         offset=offset,
         user=user,
         now=now,
     )
+    if fmt == TableFormat.JSON:
+        return page
+    return table_response(fmt, *flat_rows(PlacementPublic, page.data), name="placements")
 
 
 @router.post(

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, status
+from fastapi import Query, Request, status
 
 from api.auth.roles import Role
-from api.deps import CurrentUser, DatabaseDep, NowDep, require
+from api.deps import CurrentUser, DatabaseDep, NowDep, SettingsDep, require
 from api.errors import CONFLICT, NOT_FOUND
 from api.idempotency import KeyHeader, for_request, respond
 from api.placements.schemas import PlacementPublic
 from api.proposals import service
-from api.proposals.schemas import ProposalDecline, ProposalPublic
+from api.proposals.schemas import ProposalDecline, ProposalPublic, ProposalsPublic
 from api.routing import domain_router
 from api.types import RecordId
 from api.unit_of_work import write
@@ -21,6 +22,35 @@ from api.unit_of_work import write
 router = domain_router(
     prefix="/proposals", tags=["proposals"], dependencies=[require(Role.INTAKE_COORDINATOR)]
 )
+
+
+@router.get("/reminders")
+def list_reminders(
+    db: DatabaseDep,
+    user: CurrentUser,
+    now: NowDep,
+    settings: SettingsDep,
+    within_hours: Annotated[
+        float | None,
+        Query(gt=0, le=24 * 30, description="Default: OPVANG_REMIND_WITHIN_HOURS (12)."),
+    ] = None,
+) -> ProposalsPublic:
+    """Pending proposals whose deadline (`respond_by`) is near or past, soonest first."""
+    hours = within_hours if within_hours is not None else settings.remind_within_hours
+    return service.reminders(db, user=user, now=now, within=timedelta(hours=hours))
+
+
+@router.post("/lapse", response_model=ProposalsPublic)
+def lapse_proposals(
+    request: Request,
+    db: DatabaseDep,
+    user: CurrentUser,
+    now: NowDep,
+    idempotency_key: KeyHeader = None,
+) -> Any:
+    """Lapse every pending proposal past its deadline now (the scheduler does it too)."""
+    idem = for_request(request, user, idempotency_key, payload=None)
+    return respond(write(db, idem, status.HTTP_200_OK, partial(service.lapse, user=user, now=now)))
 
 
 @router.get("/{proposal_id}", responses=NOT_FOUND)

@@ -36,6 +36,15 @@ class ProposalPublic(BaseModel):
     decline_reason: str | None
     decline_text: str | None
     placement_id: str | None
+    respond_by: dt.datetime | None = Field(
+        description="Answer by then, or the proposal lapses (status `lapsed`) and its beds "
+        "go to the next round; null for proposals made before deadlines existed."
+    )
+
+
+class ProposalsPublic(BaseModel):
+    data: list[ProposalPublic]
+    count: int
 
 
 class ProposalDecline(InputModel):

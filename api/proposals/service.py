@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,12 @@ import flows
 from api.database import Database
 from api.placements.schemas import PlacementPublic
 from api.placements.service import placement_public
-from api.proposals.schemas import AlternativePublic, ProposalDecline, ProposalPublic
+from api.proposals.schemas import (
+    AlternativePublic,
+    ProposalDecline,
+    ProposalPublic,
+    ProposalsPublic,
+)
 from store import DecisionRepository, StoredProposal, audit
 from store.service import StoredUser
 
@@ -40,6 +45,7 @@ def proposal_public(p: StoredProposal) -> ProposalPublic:
         decline_reason=p.decline_reason,
         decline_text=p.decline_text,
         placement_id=p.placement_id,
+        respond_by=p.respond_by,
     )
 
 
@@ -73,3 +79,40 @@ def decline(
         session, proposal_id, reason=body.reason, text=body.text, by=user.name, now=now
     )
     return proposal_public(decided)
+
+
+def reminders(
+    db: Database, *, user: StoredUser, now: datetime, within: timedelta
+) -> ProposalsPublic:
+    """Pending proposals whose deadline is within ``within`` (or past), soonest first;
+    every listed case's read is audited."""
+    with db.audited_read() as session:
+        due = flows.due_soon(session, now=now, within=within)
+        audit.record_reads(
+            session,
+            actor=user.name,
+            action="proposal.reminders",
+            case_ids=[p.case_id for p in due],
+            detail={"within_hours": within.total_seconds() / 3600},
+        )
+    return ProposalsPublic(data=[proposal_public(p) for p in due], count=len(due))
+
+
+def lapse(session: Session, *, user: StoredUser, now: datetime) -> ProposalsPublic:
+    """Lapse every pending proposal past its deadline now (:func:`flows.lapse_overdue`)."""
+    lapsed = flows.lapse_overdue(session, now=now, by=user.name)
+    return ProposalsPublic(data=[proposal_public(p) for p in lapsed], count=len(lapsed))
+
+
+def lapsed(db: Database, *, user: StoredUser, now: datetime, days: int) -> ProposalsPublic:
+    """Proposals that lapsed in the last ``days`` days, latest first (reads audited)."""
+    with db.audited_read() as session:
+        found = flows.recently_lapsed(session, now=now, days=days)
+        audit.record_reads(
+            session,
+            actor=user.name,
+            action="proposal.lapsed_list",
+            case_ids=[p.case_id for p in found],
+            detail={"days": days},
+        )
+    return ProposalsPublic(data=[proposal_public(p) for p in found], count=len(found))

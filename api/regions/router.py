@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from api.regions.schemas import RegionPublic, RegionsPublic
 from api.routing import domain_router
-from capacity import REGIONS
+from capacity import sorted_regions
 
 router = domain_router(prefix="/regions", tags=["regions"])
 
 
 @router.get("")
 def list_regions() -> RegionsPublic:
-    """The 35 women's-shelter centrumgemeente regions with their police units."""
+    """The 35 women's-shelter centrumgemeente regions with their police units, in Dutch
+    alphabetical order ('s-Hertogenbosch under H)."""
     data = [
         RegionPublic(
             id=r.id,
@@ -21,6 +22,6 @@ def list_regions() -> RegionsPublic:
             lat=r.lat,
             lon=r.lon,
         )
-        for r in REGIONS
+        for r in sorted_regions()
     ]
     return RegionsPublic(data=data, count=len(data))

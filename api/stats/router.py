@@ -1,37 +1,82 @@
-"""``/v1/stats``: aggregates for policymakers (and admins); small cells shown as "<5"."""
+"""``/v1/stats``: aggregates for policymakers (and admins); small cells shown as "<5".
+
+Each answers JSON, or with ``?format=csv|xlsx`` (or ``Accept: text/csv``) the same
+figures as a table (:mod:`api.stats.tables`), suppression applied as in the JSON.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Request
 
 import flows
 from api.auth.roles import Role
 from api.deps import DatabaseDep, NowDep, RulebookDep, require
+from api.downloads import (
+    FormatQuery,
+    TableFormat,
+    flat_rows,
+    table_response,
+    table_responses,
+    wanted_format,
+)
 from api.routing import domain_router
-from api.stats import service
+from api.stats import service, tables
 from api.stats.schemas import BedValueStats, CapacityGapStats, OccupancyStats, WaitingStats
 
 router = domain_router(prefix="/stats", tags=["stats"], dependencies=[require(Role.POLICYMAKER)])
 
 
-@router.get("/waiting")
-def waiting_stats(db: DatabaseDep, now: NowDep, rulebook: RulebookDep) -> WaitingStats:
+@router.get("/waiting", response_model=WaitingStats, responses=table_responses(WaitingStats))
+def waiting_stats(
+    request: Request,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+    format: FormatQuery = None,
+) -> Any:
     """Waiting-list size and days waited by complexity class and by region."""
-    return service.waiting(db, now=now, rulebook=rulebook)
+    stats = service.waiting(db, now=now, rulebook=rulebook)
+    fmt = wanted_format(request, format)
+    if fmt == TableFormat.JSON:
+        return stats
+    rows = flat_rows(tables.WaitingRow, tables.waiting_rows(stats))
+    return table_response(fmt, *rows, name="waiting-stats")
 
 
-@router.get("/occupancy")
-def occupancy_stats(db: DatabaseDep, now: NowDep) -> OccupancyStats:
+@router.get("/occupancy", response_model=OccupancyStats, responses=table_responses(OccupancyStats))
+def occupancy_stats(
+    request: Request, db: DatabaseDep, now: NowDep, format: FormatQuery = None
+) -> Any:
     """Beds and occupancy today by placement type and by region."""
-    return service.occupancy(db, now=now)
+    stats = service.occupancy(db, now=now)
+    fmt = wanted_format(request, format)
+    if fmt == TableFormat.JSON:
+        return stats
+    rows = flat_rows(tables.OccupancyRow, tables.occupancy_rows(stats))
+    return table_response(fmt, *rows, name="occupancy")
 
 
-@router.get("/capacity-gaps")
-def capacity_gap_stats(db: DatabaseDep, now: NowDep, rulebook: RulebookDep) -> CapacityGapStats:
+@router.get(
+    "/capacity-gaps",
+    response_model=CapacityGapStats,
+    responses=table_responses(CapacityGapStats),
+)
+def capacity_gap_stats(
+    request: Request,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+    format: FormatQuery = None,
+) -> Any:
     """Waiting cases no facility in the country is eligible for, by the rules in the way."""
-    return service.capacity_gaps(db, now=now, rulebook=rulebook)
+    stats = service.capacity_gaps(db, now=now, rulebook=rulebook)
+    fmt = wanted_format(request, format)
+    if fmt == TableFormat.JSON:
+        return stats
+    rows = flat_rows(tables.GapRow, tables.gap_rows(stats))
+    return table_response(fmt, *rows, name="capacity-gaps")
 
 
 @router.get("/bed-values")

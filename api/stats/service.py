@@ -26,7 +26,7 @@ from capacity import Case, ExploitationType, ResidenceStatus, Rulebook, SupplySn
 from capacity.aggregates import AGE_BANDS, OccupancyRow, age_band, occupancy_by
 from capacity.clock import local_date
 from capacity.disclosure import PublishedCount, mean_wait_days, protect_tables, publish
-from capacity.regions import region_ids
+from capacity.regions import sorted_regions
 from matching.quiet import silence_solver_banner
 from store import Repository
 
@@ -77,7 +77,7 @@ def waiting(db: Database, *, now: datetime, rulebook: Rulebook) -> WaitingStats:
     }
     days: dict[str, dict[str, list[int]]] = {
         "class": {k: [] for k in classes},
-        "region": {r: [] for r in sorted(region_ids())},
+        "region": {r.id: [] for r in sorted_regions()},
         "exploitation": {e.value: [] for e in ExploitationType},
         "residence": {r.value: [] for r in ResidenceStatus},
         "age": {name: [] for name, _, _ in AGE_BANDS},

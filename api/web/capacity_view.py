@@ -17,7 +17,7 @@ from datetime import datetime
 from api.database import Database
 from api.stats import service as stats
 from api.stats.schemas import CapacityGapStats, CaseCount, OccupancyGroup, WaitingGroup
-from capacity import REGIONS, Region, Rulebook, SupplySnapshot
+from capacity import REGIONS, Region, Rulebook, SupplySnapshot, sorted_regions
 from capacity.aggregates import occupancy_by
 from store import Repository
 
@@ -90,7 +90,8 @@ def _by_type_region(snapshot: SupplySnapshot, types: list[str]) -> list[TypeRegi
     rows = occupancy_by(snapshot, lambda f: f"{f.region_id}|{f.placement_type.value}")
     groups = {g.key: g for g in stats.occupancy_groups(rows)}
     names = {r.id: r for r in REGIONS}
-    regions = sorted({key.split("|")[0] for key in groups}, key=lambda r: names[r].name)
+    present = {key.split("|")[0] for key in groups}
+    regions = [r.id for r in sorted_regions() if r.id in present]
     return [TypeRegionRow(names[r], [groups.get(f"{r}|{t}") for t in types]) for r in regions]
 
 
@@ -108,7 +109,7 @@ def capacity_view(db: Database, *, now: datetime, rulebook: Rulebook) -> Capacit
     north = max(r.lat for r in REGIONS)
     shrink = math.cos(math.radians(MAP_LAT))
     lines = []
-    for region in sorted(REGIONS, key=lambda r: r.name):
+    for region in sorted_regions():
         group = by_region.get(region.id)
         published = waiting[region.id].cases
         lines.append(

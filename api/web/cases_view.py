@@ -7,16 +7,24 @@ exactly as ``/v1`` does; this module only gathers what a page needs besides.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api.cases import service as cases
-from api.cases.schemas import CaseCreate, CaseListItem, CasePublic
+from api.cases.schemas import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_PATTERN,
+    CaseCreate,
+    CaseListItem,
+    CasePublic,
+)
 from api.database import Database
 from api.errors import FieldError
 from api.proposals import service as proposals
@@ -37,14 +45,18 @@ from capacity import (
     ResidenceStatus,
     Rulebook,
     SafetyRisk,
+    UnknownReferenceError,
+    sorted_regions,
 )
 from capacity.clock import local_date
 from capacity.criteria.labels import GENDER_LABELS, NEED_LABELS, RESIDENCE_LABELS
-from flows import InvalidInputError
-from store import Repository
+from capacity.regions import region_ids
+from flows import InvalidInputError, TimelineEvent, WaitingOrder, case_timeline
+from store import Repository, find_cases
 from store.service import StoredUser
 
-LIST_LIMIT = 1000  # lines per status on one page; the national list is a few hundred
+PAGE_SIZE = 50  # lines of the waiting list per page
+CASE_ID = re.compile(r"C-\d{4}-\d{4,}")
 ON_THE_LIST = WAITING_LIST
 INTAKE_CHOICES: dict[str, list[tuple[str, str]]] = {
     "gender": [(g.value, GENDER_LABELS[g]) for g in Gender],
@@ -52,7 +64,7 @@ INTAKE_CHOICES: dict[str, list[tuple[str, str]]] = {
     "exploitation_type": [(e.value, e.value) for e in ExploitationType],
     "safety_risk": [(s.value, s.value) for s in SafetyRisk],
     "needs": [(n.value, NEED_LABELS[n]) for n in Need],
-    "regions": [(r.id, r.name) for r in sorted(REGIONS, key=lambda r: r.name)],
+    "regions": [(r.id, r.name) for r in sorted_regions()],
 }
 LABELS: dict[str, dict[str, str]] = {
     name: dict(INTAKE_CHOICES[name]) for name in ("gender", "residence_status", "needs")
@@ -90,11 +102,19 @@ def region_name(region_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class WaitingLine:
-    """A line of the waiting list, with what the API's list line lacks."""
+    """A line of the waiting list, with the proposed facility's name."""
 
     item: CaseListItem
-    organisation: str
     facility: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingPage:
+    """One page of the waiting list and how many cases match in all."""
+
+    lines: list[WaitingLine]
+    total: int
+    offset: int
 
 
 def waiting_list(
@@ -103,36 +123,75 @@ def waiting_list(
     user: StoredUser,
     region: str | None,
     complexity: str | None,
+    search: str | None,
+    sort: WaitingOrder,
+    offset: int,
     now: datetime,
     rulebook: Rulebook,
-) -> list[WaitingLine]:
-    """Waiting and proposed cases, highest priority first (the API's order and audit)."""
-    items: list[CaseListItem] = cases.list_(
+) -> WaitingPage:
+    """Waiting and proposed cases, one page in the API's order (and audit)."""
+    found = cases.list_(
         db,
         status=None,
         statuses=ON_THE_LIST,
         region=region,
         complexity=complexity,
-        limit=LIST_LIMIT,
-        offset=0,
+        search=search,
+        sort=sort,
+        limit=PAGE_SIZE,
+        offset=offset,
         user=user,
         now=now,
         rulebook=rulebook,
-    ).data
+    )
     with db.unit() as session:
-        repo = Repository(session)
-        organisation = {
-            c.id: c.responsible_organisation for s in ON_THE_LIST for c in repo.cases(status=s)
-        }
-        names = {f.id: f.name for f in repo.facilities()}
-    return [
-        WaitingLine(
-            item=i,
-            organisation=organisation.get(i.id, ""),
-            facility=names.get(i.proposed_facility_id or "", i.proposed_facility_id),
-        )
-        for i in items
+        names = {f.id: f.name for f in Repository(session).facilities()}
+    lines = [
+        WaitingLine(i, names.get(i.proposed_facility_id or "", i.proposed_facility_id))
+        for i in found.data
     ]
+    return WaitingPage(lines, found.count, offset)
+
+
+ORDERS = [
+    (WaitingOrder.PRIORITY.value, "priority (weight, then longest wait)"),
+    (WaitingOrder.LONGEST_WAIT.value, "longest wait"),
+    (WaitingOrder.CASE_ID.value, "case id"),
+]
+MAX_PAGE = 10_000
+
+
+def list_errors(*, region: str, complexity: str, search: str, classes: list[str]) -> FieldErrors:
+    """The waiting list's filters, checked as ``GET /v1/cases`` checks them, in words."""
+    errors: FieldErrors = {}
+    if region and region not in region_ids():
+        errors["region"] = f"unknown region {region!r}"
+    if complexity and complexity not in classes:
+        errors["complexity"] = f"must be one of: {', '.join(classes)}"
+    if len(search) > SEARCH_MAX_LENGTH or not re.fullmatch(SEARCH_PATTERN, search):
+        errors["search"] = (
+            f"Type a case id or part of one (letters, digits and hyphens, at most "
+            f"{SEARCH_MAX_LENGTH} characters), e.g. C-2026-0157 or 0157."
+        )
+    return errors
+
+
+def list_link(filters: dict[str, str], **changes: object) -> str:
+    """The waiting list's address with its filters, order and page (changed as asked)."""
+    wanted = {**filters, **{k: str(v) for k, v in changes.items()}}
+    if wanted.get("page") == "1":
+        del wanted["page"]
+    return "/waiting-list?" + urlencode({k: v for k, v in wanted.items() if v})
+
+
+def exact_case(db: Database, search: str) -> str | None:
+    """The id of the case a search names exactly (any status), else ``None``."""
+    wanted = search.strip().upper()
+    if not CASE_ID.fullmatch(wanted):
+        return None
+    with db.unit() as session:
+        found, _ = find_cases(session, id_contains=wanted, limit=2)
+    return next((c.id for c in found if c.id == wanted), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +202,7 @@ class CasePage:
     proposal: ProposalPublic | None
     placement: Placement | None
     facilities: dict[str, Facility]
+    timeline: list[TimelineEvent]
 
     @property
     def unmet_preferences(self) -> str:
@@ -166,8 +226,24 @@ def case_page(
         repo = Repository(session)
         placed = [p for p in repo.placements() if p.case_id == case_id]
         facilities = {f.id: f for f in repo.facilities()}
+        timeline = case_timeline(session, case_id)  # the read above is audited
     placement = max(placed, key=lambda p: (p.start, p.id), default=None)
-    return CasePage(case, proposal, placement, facilities)
+    return CasePage(case, proposal, placement, facilities, timeline)
+
+
+def placement_case(db: Database, placement_id: str) -> str:
+    """The case of a placement.
+
+    Raises
+    ------
+    UnknownReferenceError
+        When there is no such placement (a 404 page).
+    """
+    with db.unit() as session:
+        found = [p for p in Repository(session).placements() if p.id == placement_id]
+    if not found:
+        raise UnknownReferenceError("placement", placement_id)
+    return found[0].case_id
 
 
 def intake_values(form: FormData) -> dict[str, Any]:

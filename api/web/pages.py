@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from api.auth.roles import Role
 from api.errors import audit_refusal
+from api.web.forms import human_message
 from capacity.clock import LOCAL_TZ
 from store.service import StoredSession, StoredUser
 
@@ -62,10 +63,15 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/waiting-list", "Waiting list", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/cases/new", "New case (intake)", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/matching", "Matching rounds", frozenset({Role.INTAKE_COORDINATOR})),
+    NavItem("/escalations", "Escalations", frozenset({Role.INTAKE_COORDINATOR})),
+    NavItem("/deadlines", "Deadlines", frozenset({Role.INTAKE_COORDINATOR})),
     NavItem("/availability", "Availability reports", frozenset({Role.REGION_REPORTER})),
     NavItem("/capacity", "Capacity", frozenset({Role.POLICYMAKER})),
     NavItem("/bed-values", "Bed values", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),
+    NavItem("/admin/users", "Users", frozenset()),  # admins only (issue 17)
+    NavItem("/admin/audit", "Audit log", frozenset()),
+    NavItem("/import", "Import", frozenset()),  # admins only (issue 16)
 )
 
 
@@ -198,8 +204,10 @@ def require_role(*roles: Role) -> Any:
 Coordinator = Annotated[StoredUser, require_role(Role.INTAKE_COORDINATOR)]
 Reporter = Annotated[StoredUser, require_role(Role.REGION_REPORTER)]
 Policymaker = Annotated[StoredUser, require_role(Role.POLICYMAKER)]
+Admin = Annotated[StoredUser, require_role()]
 COORDINATORS = [require_role(Role.INTAKE_COORDINATOR)]  # for routes that need no user object
 POLICYMAKERS = [require_role(Role.POLICYMAKER)]
+ADMINS = [require_role()]
 AnyUser = Annotated[
     StoredUser,
     require_role(Role.INTAKE_COORDINATOR, Role.REGION_REPORTER, Role.POLICYMAKER),
@@ -217,7 +225,8 @@ def _message(response: Response) -> str:
     if isinstance(detail, list) and detail:
         first = detail[0]
         where = " ".join(str(x) for x in first.get("loc", ())[1:])
-        return f"{where}: {first.get('msg', '')}" if where else str(first.get("msg", ""))
+        said = human_message(first)  # in words, never "Input should be ..." (issue 14)
+        return f"{where}: {said}" if where else said
     return str(detail) if detail else "The request could not be served."
 
 

@@ -11,6 +11,7 @@ rulebook, never to another file on the server.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -41,11 +42,27 @@ from store.service import (
 log = logging.getLogger(__name__)
 
 EXAMPLES: tuple[str, ...] = tuple(sorted(p.name for p in EXAMPLES_DIR.glob("*.yaml")))
+DEFAULT_EXAMPLE = "national-demo.yaml"  # the form's first choice (issue 17: not the toy)
+DEFAULT_COMPARE = "national-demo-current-practice.yaml"
 BUNDLED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a rulebook's name, never a path
 SAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME = 80  # characters of an uploaded file's name as shown
 GRACE_S = 30.0  # seconds beyond the time limit before a silent job counts as lost
 RECENT_JOBS = 20
+
+
+@functools.cache
+def example_descriptions() -> dict[str, str]:
+    """Each example file's name and its ``description`` (or its name), read once.
+
+    Read as YAML, not loaded as a scenario: loading builds the supply, seconds per file.
+    """
+    out: dict[str, str] = {}
+    for name in EXAMPLES:
+        doc = yaml.safe_load((EXAMPLES_DIR / name).read_text(encoding="utf-8"))
+        text = doc.get("description") if isinstance(doc, dict) else None
+        out[name] = " ".join(str(text).split()) if text else name
+    return out
 
 
 def example(name: str) -> ScenarioSource:

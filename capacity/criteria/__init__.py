@@ -1,6 +1,7 @@
 """The uniform access criteria: rulebook files, eligibility with reasons, priority."""
 
 from capacity.criteria.eligibility import Eligibility, Reason, Rule, TypeEligibility
+from capacity.criteria.labels import complexity_label
 from capacity.criteria.priority import Priority
 from capacity.criteria.rulebook import (
     NATIONAL,
@@ -22,6 +23,7 @@ __all__ = [
     "Rulebook",
     "TypeEligibility",
     "bundled_rulebook",
+    "complexity_label",
     "load_rulebook",
     "parse_rulebook",
     "rulebook_from",

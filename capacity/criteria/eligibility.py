@@ -15,6 +15,8 @@ from capacity.criteria.labels import (
     GENDER_LABELS,
     GENDER_POLICY_LABELS,
     NEED_LABELS,
+    age_range,
+    children,
     describe_case,
     needs_list,
 )
@@ -134,8 +136,13 @@ def case_categories(book: RulebookFile, case: Case) -> frozenset[str]:
     )
 
 
-def evaluate_type(book: RulebookFile, case: Case, ptype: PlacementType) -> TypeEligibility:
-    """Target-group rules of one placement type (category and required needs)."""
+def evaluate_type(
+    book: RulebookFile, case: Case, ptype: PlacementType, *, genders: bool = True
+) -> TypeEligibility:
+    """Target-group rules of one placement type (category, genders, required needs).
+
+    ``genders=False`` leaves the type's genders out (a facility's policy decides a pair).
+    """
     rule = book.placement_types[ptype]
     label = info(ptype).name
     failed: list[Reason] = []
@@ -151,6 +158,13 @@ def evaluate_type(book: RulebookFile, case: Case, ptype: PlacementType) -> TypeE
                 f"{label} serves: {groups}. This case ({describe_case(case)}) is none of these.",
             )
         )
+    if genders and rule.genders is not None:
+        who = " or ".join(GENDER_LABELS[g] for g in Gender if g in rule.genders)
+        if case.gender in rule.genders:
+            met.append(f"{label} is for {who} cases")
+        else:
+            text = f"{label} is for {who} cases; this case is {GENDER_LABELS[case.gender]}."
+            failed.append(Reason(Rule.GENDER, text))
     if rule.requires_any_need:
         if case.needs & rule.requires_any_need:
             met.append(
@@ -188,7 +202,9 @@ def evaluate(
     Eligibility
         The verdict with every failed rule, what was met and the soft-need penalty.
     """
-    type_verdict = evaluate_type(book, case, facility.placement_type)
+    # the facility's own gender policy decides the pair (its reason names the facility);
+    # the type's genders only answer "which types is this case for?"
+    type_verdict = evaluate_type(book, case, facility.placement_type, genders=False)
     failed = list(type_verdict.failed)
     met = list(type_verdict.met)
     for family in (_gender, _age, _children_and_size, _safety):
@@ -222,8 +238,8 @@ def _gender(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
 
 def _age(_book: RulebookFile, case: Case, fac: Facility) -> _Result:
     if fac.min_age <= case.age <= fac.max_age:
-        return [], [f"admits ages {fac.min_age}-{fac.max_age}"]
-    text = f"{fac.name} admits ages {fac.min_age}-{fac.max_age}; this case is {case.age}."
+        return [], [f"admits {age_range(fac.min_age, fac.max_age)}"]
+    text = f"{fac.name} admits {age_range(fac.min_age, fac.max_age)}; this case is {case.age}."
     return [Reason(Rule.AGE, text)], []
 
 
@@ -233,8 +249,9 @@ def _children_and_size(_book: RulebookFile, case: Case, fac: Facility) -> _Resul
         failed.append(
             Reason(
                 Rule.CHILDREN,
-                f"{fac.name} admits at most {fac.max_children} accompanying children; "
-                f"this case comes with {case.accompanying_children}.",
+                f"{fac.name} admits "
+                + (f"at most {children(fac.max_children)}" if fac.max_children else children(0))
+                + f"; this case comes with {case.accompanying_children}.",
             )
         )
     elif case.beds > fac.beds:

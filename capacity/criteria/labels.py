@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capacity.cases import Case, Gender, Need, ResidenceStatus
+from capacity.cases import MAX_AGE, Case, Gender, Need, ResidenceStatus
 from capacity.facilities import GenderPolicy
 
 NEED_LABELS: dict[Need, str] = {
@@ -48,3 +48,24 @@ def describe_case(case: Case) -> str:
 def needs_list(needs: frozenset[Need] | set[Need]) -> str:
     """Needs in catalogue order, joined for a sentence."""
     return ", ".join(NEED_LABELS[n] for n in Need if n in needs)
+
+
+def complexity_label(name: str) -> str:
+    """A complexity class as the glossary writes it: ``highly_complex`` -> ``highly complex``."""
+    return name.replace("_", " ")
+
+
+def age_range(min_age: int, max_age: int) -> str:
+    """``ages 12-17``, ``ages 18 and over`` (no upper limit), ``ages up to 17``."""
+    if max_age >= MAX_AGE:
+        return "all ages" if min_age <= 0 else f"ages {min_age} and over"
+    if min_age <= 0:
+        return f"ages up to {max_age}"
+    return f"ages {min_age}-{max_age}"
+
+
+def children(n: int) -> str:
+    """``1 accompanying child``, ``2 accompanying children``, ``no accompanying children``."""
+    if n <= 0:
+        return "no accompanying children"
+    return f"{n} accompanying {'child' if n == 1 else 'children'}"

@@ -72,9 +72,15 @@ class Rulebook:
         """Whether the case belongs to the placement type's target group, with reasons."""
         return evaluate_type(self.rules, case, placement_type)
 
-    def eligible_types(self, case: Case) -> dict[PlacementType, TypeEligibility]:
-        """The verdict for every placement type of the catalogue."""
-        return {t: evaluate_type(self.rules, case, t) for t in PlacementType}
+    def eligible_types(
+        self, case: Case, *, genders: bool = True
+    ) -> dict[PlacementType, TypeEligibility]:
+        """The verdict for every placement type of the catalogue.
+
+        ``genders=False`` leaves the types' genders out: a pre-filter before the pairs,
+        where each facility's own gender policy decides.
+        """
+        return {t: evaluate_type(self.rules, case, t, genders=genders) for t in PlacementType}
 
     def priority(self, case: Case, today: date) -> Priority:
         """Complexity class, urgency and ageing of the case on ``today``."""

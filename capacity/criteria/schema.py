@@ -19,6 +19,7 @@ RULEBOOK_FORMAT = "opvang-rulebook/1"
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegativeFloat = Annotated[float, Field(ge=0)]
+PositiveInt = Annotated[int, Field(gt=0)]
 Age = Annotated[int, Field(ge=0, le=120)]
 
 
@@ -59,6 +60,8 @@ class PlacementTypeRule(_Strict):
 
     serves: frozenset[str] = Field(min_length=1)
     requires_any_need: frozenset[Need] = frozenset()
+    # only for these genders (women's and men's shelters, issue 14); none: any gender
+    genders: frozenset[Gender] | None = None
     note: str = ""
 
 
@@ -124,6 +127,8 @@ class ComplexityClass(_Strict):
     min_points: NonNegativeFloat
     weight: PositiveFloat
     description: str = ""
+    # days a case of this class may wait before it is escalated (issue 14); none: never
+    target_days: PositiveInt | None = None
 
 
 class Complexity(_Strict):

@@ -6,7 +6,7 @@ all of it or nothing; :func:`template` and :func:`export_rows` give the rows of 
 """
 
 from flows.imports.columns import COLUMNS, Column, Kind, headers
-from flows.imports.export import export_rows
+from flows.imports.export import export_rows, template_row
 from flows.imports.importer import ImportReport, import_file, import_table
 from flows.imports.plan import Action, Change
 from flows.imports.rows import Problem
@@ -23,4 +23,5 @@ __all__ = [
     "headers",
     "import_file",
     "import_table",
+    "template_row",
 ]

@@ -41,7 +41,6 @@ def export_rows(session: Session, kind: Kind) -> Iterator[tuple[Cell, ...]]:
         One row's cells, in the template's column order.
     """
     repo = Repository(session)
-    fields = [c.field for c in COLUMNS[kind]]
     records: list[Facility | Case | Placement]
     names: dict[str, str] = {}
     if kind == Kind.FACILITIES:
@@ -52,10 +51,30 @@ def export_rows(session: Session, kind: Kind) -> Iterator[tuple[Cell, ...]]:
     else:
         records = list(repo.placements())
     for record in sorted(records, key=lambda r: r.id):
-        row: list[Cell] = []
-        for field in fields:
-            if field == PROVIDER_NAME and isinstance(record, Facility):
-                row.append(names.get(record.provider_id))
-            else:
-                row.append(_cell(getattr(record, field)))
-        yield tuple(row)
+        provider = names.get(record.provider_id) if isinstance(record, Facility) else None
+        yield template_row(kind, record, provider_name=provider)
+
+
+def template_row(
+    kind: Kind, record: Facility | Case | Placement, *, provider_name: str | None = None
+) -> tuple[Cell, ...]:
+    """One record as a row of its template (the inverse of reading the row).
+
+    Parameters
+    ----------
+    kind
+        The template.
+    record
+        The facility, case or placement.
+    provider_name
+        A facility's provider's name (its own column).
+
+    Returns
+    -------
+    tuple
+        The cells, in the template's column order.
+    """
+    return tuple(
+        provider_name if c.field == PROVIDER_NAME else _cell(getattr(record, c.field))
+        for c in COLUMNS[kind]
+    )

@@ -10,9 +10,11 @@ time (issue 16).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from capacity.clock import local_date
 from flows.imports.columns import Kind, column_for
 from flows.imports.plan import Action, Change, plan
 from flows.imports.rows import Problem, parse
@@ -111,7 +113,8 @@ def import_table(
         column = column_for(kind, text)
         if column is not None:
             headers[column.field] = text
-    planned = plan(session, kind, parsed, headers=headers)
+    today = local_date(datetime.now(UTC))
+    planned = plan(session, kind, parsed, headers=headers, today=today)
     found = sorted([*problems, *planned.problems], key=lambda p: p.row)
     report = ImportReport(
         kind=kind,

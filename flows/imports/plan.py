@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from capacity import Case, Facility, Placement, Provider
 from flows.imports.columns import PROVIDER_NAME, Kind
 from flows.imports.rows import ParsedRow, Problem, Record
+from flows.imports.stays import stay_problems
 from store import Repository
 
 
@@ -65,7 +67,14 @@ def _differing(old: object, new: object, *, ignore: frozenset[str] = frozenset()
     ]
 
 
-def plan(session: Session, kind: Kind, rows: list[ParsedRow], *, headers: dict[str, str]) -> Plan:
+def plan(
+    session: Session,
+    kind: Kind,
+    rows: list[ParsedRow],
+    *,
+    headers: dict[str, str],
+    today: date,
+) -> Plan:
     """Compare each row with what is stored.
 
     Parameters
@@ -78,13 +87,17 @@ def plan(session: Session, kind: Kind, rows: list[ParsedRow], *, headers: dict[s
         The rows that were valid on their own (:func:`flows.imports.rows.parse`).
     headers
         The file's header of each field (for the problems' column).
+    today
+        No case's intake lies after it.
 
     Returns
     -------
     Plan
     """
     repo = Repository(session)
-    planner = {Kind.FACILITIES: _facilities, Kind.CASES: _cases, Kind.PLACEMENTS: _placements}
+    if kind == Kind.CASES:
+        return _cases(repo, rows, headers, today)
+    planner = {Kind.FACILITIES: _facilities, Kind.PLACEMENTS: _placements}
     return planner[kind](repo, rows, headers)
 
 
@@ -146,12 +159,16 @@ def _facilities(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]
     return out.plan()
 
 
-def _cases(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]) -> Plan:
+def _cases(repo: Repository, rows: list[ParsedRow], headers: dict[str, str], today: date) -> Plan:
     out = _Collector(headers)
     stored = {c.id: c for c in repo.cases()}
     for parsed in rows:
         case = parsed.record
         assert isinstance(case, Case)
+        if case.intake_date > today:
+            reason = f"lies in the future (today is {today})"
+            out.problem(parsed.row, "intake_date", case.intake_date.isoformat(), reason)
+            continue
         old = stored.get(case.id)
         if old is not None and old.status != case.status:
             reason = (
@@ -168,7 +185,9 @@ def _placements(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]
     out = _Collector(headers)
     stored = {p.id: p for p in repo.placements()}
     cases = {c.id: c for c in repo.cases()}
-    facilities = {f.id for f in repo.facilities()}
+    beds = {f.id: f.beds for f in repo.facilities()}
+    facilities = set(beds)
+    valid: dict[str, tuple[int, Placement]] = {}
     for parsed in rows:
         placement = parsed.record
         assert isinstance(placement, Placement)
@@ -188,6 +207,13 @@ def _placements(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]
             )
             out.problem(parsed.row, "beds", placement.beds, reason)
             continue
-        ignore = frozenset({"recorded_at"}) if placement.recorded_at is None else frozenset()
-        out.compare(parsed.row, stored.get(placement.id), placement, ignore)
+        valid[placement.id] = (parsed.row, placement)
+    refused = set()
+    for row, field, value, reason in stay_problems(stored, valid, beds):
+        out.problem(row, field, value, reason)
+        refused.add(row)
+    for placement_id, (row, placement) in valid.items():
+        if row not in refused:
+            ignore = frozenset({"recorded_at"}) if placement.recorded_at is None else frozenset()
+            out.compare(row, stored.get(placement_id), placement, ignore)
     return out.plan()

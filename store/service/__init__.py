@@ -12,13 +12,16 @@ from store.service.scenario_jobs import (
     ScenarioSource,
     StoredScenarioJob,
 )
+from store.service.scheduler import Lease, SchedulerRepository
 from store.service.sessions import SessionRepository, StoredSession
 from store.service.users import StoredUser, UserRepository, stored_user
 
 __all__ = [
     "JobStatus",
+    "Lease",
     "ScenarioJobRepository",
     "ScenarioSource",
+    "SchedulerRepository",
     "SessionRepository",
     "StoredAnswer",
     "StoredScenarioJob",

@@ -289,7 +289,11 @@ class Server:
 
 @contextmanager
 def running_server(
-    url: str, *, workers: int = 1, output: list[str] | None = None
+    url: str,
+    *,
+    workers: int = 1,
+    output: list[str] | None = None,
+    start_timeout: float = START_TIMEOUT_S,
 ) -> Iterator[Server]:
     """``uvicorn`` serving the API on this database; yields it with its base URL.
 
@@ -313,11 +317,13 @@ def running_server(
         "warning" if workers == 1 else "info",
     ]
     if workers > 1:
-        command += ["--workers", str(workers)]
+        # a worker imports the solver stack before it answers; on a busy machine that takes
+        # longer than uvicorn's 5 s health check, which restarts it in a loop (as serve.py)
+        command += ["--workers", str(workers), "--timeout-worker-healthcheck", "60"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1.0).status_code == 200:
@@ -325,8 +331,9 @@ def running_server(
             except httpx.TransportError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                output = server.stdout.read().decode() if server.stdout else ""
-                pytest.fail(f"server did not start: {output}")
+                server.kill()  # its workers hold the pipe open: reading first would hang
+                server.wait()
+                pytest.fail("server did not start")
             time.sleep(0.1)
         yield Server(base, server)
     finally:

@@ -7,6 +7,7 @@ refused call must change nothing, which is why the refused calls may share a wor
 
 from __future__ import annotations
 
+import base64
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -51,6 +52,9 @@ CASE = {
 }
 
 
+IMPORT = {"filename": "cases.csv", "content": base64.b64encode(b"id,age\n").decode()}
+
+
 @dataclass(frozen=True)
 class Endpoint:
     method: str
@@ -88,6 +92,8 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/cases", COORD, CASE, True),
     Endpoint("GET", "/v1/cases?status=waiting", COORD),
     Endpoint("GET", "/v1/cases/C-2026-0001", COORD),
+    Endpoint("GET", "/v1/cases/C-2026-0001/timeline", COORD),
+    Endpoint("GET", "/v1/escalations", COORD),
     Endpoint("POST", "/v1/cases/C-2026-0003/withdraw", COORD, None, True),
     Endpoint("GET", "/v1/cases/C-2026-0001/keep-apart", COORD),
     Endpoint(
@@ -97,10 +103,14 @@ ENDPOINTS = [
         {"other_case_id": "C-2026-0002", "reason": "threat"},
         True,
     ),
+    Endpoint("GET", "/v1/organisations", COORD),
+    Endpoint("POST", "/v1/organisations", ADMIN, {"name": "Fier"}, True),
     Endpoint("POST", "/v1/matching-runs", COORD, {"time_limit": 5}, True),
     Endpoint("GET", "/v1/matching-runs", COORD),
     Endpoint("GET", "/v1/matching-runs/{run}", COORD),
     Endpoint("GET", "/v1/proposals/{p0}", COORD),
+    Endpoint("GET", "/v1/proposals/reminders", COORD),
+    Endpoint("POST", "/v1/proposals/lapse", COORD, None, True),
     Endpoint("POST", "/v1/proposals/{p0}/accept", COORD, None, True),
     Endpoint("POST", "/v1/proposals/{p1}/decline", COORD, {"reason": "unsafe"}, True),
     Endpoint("GET", "/v1/placements", COORD),
@@ -113,6 +123,13 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/audit", ADMIN),
     Endpoint("GET", "/v1/users", ADMIN),
     Endpoint("POST", "/v1/users", ADMIN, {"name": "new-user", "role": "policymaker"}, True),
+    Endpoint("POST", "/v1/imports/cases?dry_run=true", ADMIN, IMPORT, True),
+    Endpoint("GET", "/v1/imports/cases/template", ADMIN),
+    Endpoint("GET", "/v1/hsds/service_capacity", ALL),
+    Endpoint("GET", f"/v1/hsds/service_capacity/{OWN_FACILITY}", ALL),
+    Endpoint("GET", "/v1/fhir/Location", ALL),
+    Endpoint("GET", f"/v1/fhir/Location/{OTHER_FACILITY}", ALL),
+    Endpoint("GET", f"/v1/fhir/Slot?location={OWN_FACILITY}", ALL),
 ]
 
 
@@ -179,6 +196,8 @@ def test_policymakers_never_see_a_case_record_or_a_proposal(shared):
     for path in (
         "/v1/cases",
         "/v1/cases/C-2026-0001",
+        "/v1/cases/C-2026-0001/timeline",
+        "/v1/escalations",
         f"/v1/proposals/{world.proposal_ids[0]}",
         f"/v1/matching-runs/{world.run_id}",
         "/v1/placements",

@@ -10,10 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capacity.clock import local_date
-from flows import WaitKind, binding
-from store import BindRecord, ExtraBedRecord, WaitRecord
+from flows import WaitKind, binding, reason_of
+from flows.waiting_reason import BINDING_ORDER
+from flows.waiting_words import change_text, label, sentence
+from store import BindRecord, ExtraBedRecord, ProposalDraft, WaitRecord
 
 MAN = {
     "age": 40,
@@ -56,7 +60,9 @@ def test_each_case_without_a_proposal_carries_the_runs_binding_reason(coord):
     assert kept["kind"] == "kept_for_higher_priority"
     assert set(kept["cases"]) == proposed  # the two who waited longest took the beds
     assert kept["next_best"]["facility_id"] == "ws-amsterdam"
-    assert "gave it to" in kept["text"]
+    assert kept["higher_priority"] is True
+    assert "kept it for" in kept["text"]
+    assert kept["text"].endswith("of higher priority.")
     listed = coord.get("/v1/cases", params={"status": "waiting"}).json()["data"]
     by_id = {line["id"]: line for line in listed}
     assert by_id["C-2026-0001"]["waiting_reason"] == kept
@@ -111,7 +117,7 @@ def test_a_budget_bound_case_names_the_stream_the_next_best_facility_and_the_cha
     assert changes["budget"]["text"] == "EUR 62,915 more in vws-omm would pay for the placement."
     bed = changes["extra_bed"]
     assert (bed["placement_type"], bed["region_id"]) == ("womens_shelter", "amsterdam")
-    assert bed["text"].startswith("One more Women's shelter bed in Amsterdam")
+    assert bed["text"].startswith("One more bed of type Women's shelter in Amsterdam")
     # a case the latest run did not consider awaits the next round
     other = coord.get("/v1/cases/C-2026-0004").json()["waiting_reason"]
     assert other["kind"] == "awaiting_run"
@@ -133,3 +139,73 @@ def test_a_budget_bound_case_names_the_stream_the_next_best_facility_and_the_cha
 def test_the_binding_reason_is_the_first_binding_in_the_order(kinds, expected):
     wait = WaitRecord("C-1", None, "", binds=tuple(BindRecord(k, k) for k in kinds))
     assert binding(wait)[0] is expected
+
+
+def test_a_proposal_that_starts_later_says_why_not_earlier(world, helpers, coord):
+    now = datetime.now(UTC)
+    today = local_date(now)
+    later = today + timedelta(days=5)
+    draft = ProposalDraft("C-2026-0003", helpers.OWN_FACILITY, 1, later, "Meets: all criteria.")
+    full = BindRecord("full_until", "full", date=later, facility_id=helpers.OWN_FACILITY)
+    wait = WaitRecord("C-2026-0003", later, "Full until then.", binds=(full,))
+    helpers.add_run(world.url, [draft], as_of=now, waits=(wait,))
+    case = coord.get("/v1/cases/C-2026-0003").json()
+    assert (case["status"], case["expected_start"]) == ("proposed", later.isoformat())
+    assert case["expected_start_basis"] == "proposal"
+    assert case["waiting_reason"]["kind"] == "full_until"
+    assert case["waiting_reason"]["date"] == later.isoformat()
+    on_time = coord.get("/v1/cases/C-2026-0001").json()  # proposed from today: nothing kept it
+    assert on_time["waiting_reason"] is None
+
+
+BIND_KINDS = ["capacity_gap", "declined", "full_until", "full_horizon", "budget", "outranked"]
+BIND_KINDS += ["penalty", "improvable"]
+
+
+@st.composite
+def wait_records(draw):
+    """Any wait record a run could store (facilities known or not)."""
+    day = st.one_of(st.none(), st.dates())
+    binds = draw(
+        st.lists(
+            st.builds(
+                BindRecord,
+                kind=st.sampled_from(BIND_KINDS),
+                text=st.just("..."),
+                date=day,
+                stream=st.one_of(st.none(), st.just("vws-omm")),
+                facility_id=st.one_of(st.none(), st.sampled_from(["ws-amsterdam", "gone"])),
+                amount=st.one_of(st.none(), st.floats(0, 1e6)),
+                cases=st.lists(st.just("C-2026-0001"), max_size=2).map(tuple),
+                higher_priority=st.booleans(),
+            ),
+            max_size=4,
+        )
+    )
+    gap = draw(st.booleans())
+    return WaitRecord(
+        "C-1",
+        draw(day),
+        "run text",
+        capacity_gap=gap,
+        binds=tuple(binds),
+        extra_bed=draw(
+            st.one_of(
+                st.none(), st.builds(ExtraBedRecord, st.just("gone"), st.dates(), st.floats(0, 9))
+            )
+        ),
+        failing_rules=(("gender", 3),) if gap else (),
+        closest=(("ws-amsterdam", ("admits women only",)),) if gap and draw(st.booleans()) else (),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(wait_records())
+def test_every_wait_record_gets_one_reason_in_words_that_never_say_none(wait):
+    reason = reason_of(wait, run_id=7, facilities={})
+    kinds = [b.kind for b in wait.binds]
+    expected = next((k for b, k in BINDING_ORDER if b in kinds), WaitKind.BEYOND_HORIZON)
+    assert reason.kind is (WaitKind.CAPACITY_GAP if wait.capacity_gap else expected)
+    for text in (label(reason), sentence(reason), *(change_text(c) for c in reason.changes)):
+        assert text
+        assert "None" not in text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capacity import Gender, GenderPolicy, Need, PlacementType, ResidenceStatus, SafetyRisk
+from capacity import Gender, GenderPolicy, Need, PlacementType, ResidenceStatus, Rule, SafetyRisk
 
 
 def rules_failed(verdict) -> list[str]:
@@ -75,6 +75,10 @@ def test_age_rule(national, make_case, make_facility, make_stream):
     assert national.evaluate(make_case(age=25), fac, make_stream()).eligible
     verdict = national.evaluate(make_case(age=26), fac, make_stream())
     assert verdict.failed[0].text == "Test House admits ages 18-25; this case is 26."
+    # issue 17: no upper limit reads as one, not as "ages 18-120"
+    older = make_facility(min_age=30, max_age=120)
+    verdict = national.evaluate(make_case(age=26), older, make_stream())
+    assert verdict.failed[0].text == "Test House admits ages 30 and over; this case is 26."
 
 
 def test_children_rule_and_family_size(national, make_case, make_facility, make_stream):
@@ -83,6 +87,17 @@ def test_children_rule_and_family_size(national, make_case, make_facility, make_
     too_many = national.evaluate(make_case(accompanying_children=3), fac, make_stream())
     assert too_many.failed[0].text == (
         "Test House admits at most 2 accompanying children; this case comes with 3."
+    )
+    # issue 17: "at most 1 accompanying children" read wrongly
+    one = make_facility(max_children=1, beds=3)
+    verdict = national.evaluate(make_case(accompanying_children=2), one, make_stream())
+    assert verdict.failed[0].text == (
+        "Test House admits at most 1 accompanying child; this case comes with 2."
+    )
+    none = make_facility(max_children=0, beds=3)
+    verdict = national.evaluate(make_case(accompanying_children=1), none, make_stream())
+    assert verdict.failed[0].text == (
+        "Test House admits no accompanying children; this case comes with 1."
     )
     small = make_facility(max_children=4, beds=2)
     verdict = national.evaluate(make_case(accompanying_children=2), small, make_stream())
@@ -209,3 +224,19 @@ def test_eligible_types_for_an_unaccompanied_minor(national, make_case):
     case = make_case(age=15, residence_status=ResidenceStatus.ASYLUM, unaccompanied=True)
     eligible = {t for t, v in national.eligible_types(case).items() if v.eligible}
     assert eligible == {PlacementType.PROTECTED_RECEPTION}
+
+
+def test_a_woman_is_not_for_a_mens_shelter_nor_a_man_for_a_womens_shelter(national, make_case):
+    # issue 14: the case page said "Men's shelter: yes" for a woman
+    woman = national.eligible_types(make_case(gender=Gender.FEMALE))
+    assert woman[PlacementType.WOMENS_SHELTER].eligible
+    mens = woman[PlacementType.MENS_SHELTER]
+    assert not mens.eligible
+    assert [r.rule for r in mens.failed] == [Rule.GENDER]
+    assert mens.failed[0].text == "Men's shelter is for male cases; this case is female."
+    man = national.eligible_types(make_case(gender=Gender.MALE))
+    assert man[PlacementType.MENS_SHELTER].eligible
+    assert not man[PlacementType.WOMENS_SHELTER].eligible
+    x = national.eligible_types(make_case(gender=Gender.X))
+    assert not x[PlacementType.MENS_SHELTER].eligible
+    assert not x[PlacementType.WOMENS_SHELTER].eligible

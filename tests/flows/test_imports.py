@@ -3,18 +3,34 @@ Dutch or English headers, and the demo dataset exported and imported again uncha
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from capacity import Dataset, FundingStream, PlacementType
+from capacity import (
+    Case,
+    CaseStatus,
+    Dataset,
+    ExploitationType,
+    FundingStream,
+    Gender,
+    Need,
+    PlacementType,
+    ResidenceStatus,
+    SafetyRisk,
+)
 from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
+from capacity.regions import region_ids
 from flows import InvalidInputError
-from flows.imports import Action, Kind, export_rows, headers, import_file
-from flows.spreadsheets import csv_bytes, xlsx_bytes
+from flows.imports import Action, Kind, export_rows, headers, import_file, template_row
+from flows.imports.rows import parse
+from flows.spreadsheets import csv_bytes, read_table, xlsx_bytes
 from store import Repository, ensure_database, session_scope
 from store.models import AuditRow
 
@@ -246,3 +262,90 @@ def test_times_in_an_export_keep_their_moment(tmp_path):
     stamp = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
     data = csv_bytes(["when"], [[stamp]])
     assert b"2026-03-01T08:30:00+00:00" in data
+
+
+def test_a_case_in_two_beds_or_a_facility_over_its_beds_is_refused(engine):
+    run(engine, Kind.FACILITIES, FACILITIES_CSV)  # vo-zeist: 4 beds
+    families = "".join(
+        f"C-2026-05{i:02d},2026-09-01,30,female,eu,sexual,utrecht,utrecht,CoMensha,1,placed\n"
+        for i in range(3)
+    )
+    header = BAD_CASES.split("\n", 1)[0] + ",accompanying_children,status\n"
+    assert run(engine, Kind.CASES, header + families).problems == ()
+    text = (
+        "id,case_id,facility_id,beds,start,expected_end,actual_end\n"
+        "PL-1,C-2026-0500,vo-zeist,2,2026-09-10,2027-03-10,\n"
+        "PL-2,C-2026-0501,vo-zeist,2,2026-09-20,2027-03-20,\n"
+        "PL-3,C-2026-0502,vo-zeist,2,2026-10-01,2027-04-01,\n"  # 6 of 4 beds
+        "PL-4,C-2026-0500,vo-utrecht,2,2026-11-01,2027-04-01,\n"  # while in PL-1
+        "PL-5,C-2026-0502,vo-utrecht,2,2027-04-01,2027-09-01,\n"  # after PL-3: fine
+    )
+    report = run(engine, Kind.PLACEMENTS, text, dry_run=True)
+    assert [(p.row, p.column) for p in report.problems] == [(4, "facility_id"), (5, "start")], (
+        report.problems
+    )
+    assert (
+        report.problems[0].reason
+        == "vo-zeist has 4 beds; with this placement 6 would be taken on 2026-10-01"
+    )
+    assert "a case is in one bed at a time" in report.problems[1].reason
+    assert [c.id for c in report.changes] == ["PL-1", "PL-2", "PL-5"]
+
+
+def test_an_intake_in_the_future_is_refused(engine):
+    header = BAD_CASES.split("\n", 1)[0]
+    text = header + "\nC-2026-0601,2099-01-01,30,female,eu,sexual,utrecht,utrecht,CoMensha\n"
+    report = run(engine, Kind.CASES, text)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [
+        (2, "intake_date", "2099-01-01")
+    ]
+    assert report.problems[0].reason.startswith("lies in the future")
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    needs = draw(st.frozensets(st.sampled_from(list(Need))))
+    age = draw(st.integers(0, 120))
+    regions = sorted(region_ids())
+    return Case(
+        id=f"C-{draw(st.integers(2000, 2026))}-{draw(st.integers(1, 9999)):04d}",
+        intake_date=draw(st.dates(date(2000, 1, 1), date(2026, 12, 1))),
+        age=age,
+        gender=draw(st.sampled_from(list(Gender))),
+        residence_status=draw(st.sampled_from(list(ResidenceStatus))),
+        exploitation_type=draw(st.sampled_from(list(ExploitationType))),
+        region_signalled=draw(st.sampled_from(regions)),
+        region_of_exploitation=draw(st.sampled_from(regions)),
+        responsible_organisation=draw(
+            st.sampled_from(["CoMensha", "Zorgcoördinatie Utrecht", "=Fier", "-Jade", "+x"])
+        ),
+        accompanying_children=draw(st.integers(0, 12)),
+        needs=needs,
+        safety_risk=draw(st.sampled_from(list(SafetyRisk))),
+        interpreter_language="ro" if Need.INTERPRETER in needs else None,
+        preferred_regions=tuple(draw(st.lists(st.sampled_from(regions), unique=True, max_size=3))),
+        unaccompanied=age < 18 and draw(st.booleans()),
+        status=draw(st.sampled_from(list(CaseStatus))),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases(), st.sampled_from(["csv", "xlsx"]), st.booleans())
+def test_any_case_survives_its_template_row_in_either_format_and_language(case, fmt, dutch):
+    """A file written from records reads back as the same records (what an export and a
+    re-import rest on), formula-looking texts included."""
+    row = template_row(Kind.CASES, case)
+    header = headers(Kind.CASES, dutch=dutch)
+    data = csv_bytes(header, [row]) if fmt == "csv" else xlsx_bytes(header, [row], sheet="c")
+    parsed, problems = parse(Kind.CASES, read_table(data, f"cases.{fmt}"))
+    assert problems == []
+    assert [p.record for p in parsed] == [case]
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_field_of_a_record_has_a_template_column(kind):
+    """A new field on Facility, Case or Placement needs its import column (issue 16)."""
+    from flows.imports.rows import RECORD_TYPES
+
+    fields = {f.name for f in dataclasses.fields(RECORD_TYPES[kind])}
+    assert fields <= set(headers(kind))

@@ -313,22 +313,35 @@ def test_property_a_solve_cut_short_keeps_a_real_bound_and_the_greedy_plan(
     assert result.objective <= greedy + REL_TOL * max(1.0, greedy)
 
 
-# issue 11, found by the tests below: CP-SAT keeps its hint (the per-bed greedy plan) when
-# it finds nothing better in time, and that plan can be worse than the greedy method's
+def solve_or_refuse(problem: Any, params: SolveParams) -> MatchResult | None:
+    """The result, or None when the method refuses a model it cannot build in time (issue
+    11 allows cpsat that: a clear message naming the method and what to use instead)."""
+    try:
+        return solve(problem, params)
+    except InvalidParamsError as refusal:
+        if "time limit" not in str(refusal):
+            raise
+        return None
+
+
+# issue 11, found by hypothesis: CP-SAT keeps its hint (the per-bed greedy plan) when it
+# finds nothing better in time, and that plan can be worse than the greedy method's. On
+# tiny instances it now refuses so short a limit; on the hard S it still returns a worse
+# plan (see the slow test below)
 CPSAT_BELOW_GREEDY = pytest.mark.xfail(
     reason="cpsat falls back to the per-bed greedy plan, not the better of the greedy plans",
     strict=False,
 )
 
 
-@CPSAT_BELOW_GREEDY
 @pytest.mark.parametrize("time_limit", [0.01, 0.05])
 def test_cpsat_cut_short_is_never_worse_than_greedy(ref: ModuleType, time_limit: float):
     # families-3: cut short, CP-SAT returned 88.39 where the greedy method finds 39.92
     problem = problem_from_dict(ref.shaped_instance(3, "families"))
     greedy = solve(problem, GREEDY).objective
-    result = solve(problem, SolveParams(time_limit=time_limit, method=Method.CPSAT))
-    assert result.objective <= greedy + REL_TOL * max(1.0, greedy)
+    result = solve_or_refuse(problem, SolveParams(time_limit=time_limit, method=Method.CPSAT))
+    if result is not None:
+        assert result.objective <= greedy + REL_TOL * max(1.0, greedy)
 
 
 @pytest.fixture(scope="module")
@@ -381,35 +394,39 @@ HARD_S = dataclasses.replace(
 )
 
 
-# issue 11: CP-SAT's model construction does not watch the clock (5.6 s for T = 1 here,
-# under load); until it stops at the limit or refuses, this may fail
-CPSAT_BUILD_OVERRUNS = pytest.mark.xfail(
-    reason="CP-SAT's model build does not stop at the time limit", strict=False
-)
+# issue 11: CP-SAT's model construction did not watch the clock (2.7-5.6 s for T = 1 here,
+# under load); it now refuses in time a model it cannot build
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("time_limit", [1.0, 2.0])
-@pytest.mark.parametrize(
-    "method", [Method.AUTO, Method.MIP, pytest.param(Method.CPSAT, marks=CPSAT_BUILD_OVERRUNS)]
-)
+@pytest.mark.parametrize("method", [Method.AUTO, Method.MIP, Method.CPSAT])
 def test_the_time_limit_holds_on_a_moderately_large_instance(time_limit: float, method: Method):
     problem = random_problem(HARD_S, 7)
     started = time.perf_counter()
-    result = solve(problem, SolveParams(time_limit=time_limit, method=method))
+    result = solve_or_refuse(problem, SolveParams(time_limit=time_limit, method=method))
     elapsed = time.perf_counter() - started
     assert elapsed <= time_limit + LIMIT_MARGIN_S, f"{method.value}: {elapsed:.2f} s"
-    assert result.bound <= result.objective + 1e-6
+    assert result is not None or method is Method.CPSAT, "only cpsat may refuse"
+    assert result is None or result.bound <= result.objective + 1e-6
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "method", [Method.AUTO, Method.MIP, pytest.param(Method.CPSAT, marks=CPSAT_BELOW_GREEDY)]
+    ("method", "time_limit"),
+    [
+        (Method.AUTO, 1.0),
+        (Method.MIP, 1.0),
+        # at 1 s cpsat refuses this model; at 6 s it builds it and returned 14,887.71
+        # against the greedy method's 14,304.01
+        pytest.param(Method.CPSAT, 6.0, marks=CPSAT_BELOW_GREEDY),
+    ],
 )
 def test_a_solve_cut_short_is_never_worse_than_greedy_on_a_moderately_large_instance(
-    method: Method,
+    method: Method, time_limit: float
 ):
     problem = random_problem(HARD_S, 7)
     greedy = solve(problem, GREEDY).objective
-    result = solve(problem, SolveParams(time_limit=1.0, method=method))
-    assert result.objective <= greedy + 1e-6 * max(1.0, greedy)
+    result = solve_or_refuse(problem, SolveParams(time_limit=time_limit, method=method))
+    assert result is not None or method is Method.CPSAT, "only cpsat may refuse"
+    assert result is None or result.objective <= greedy + 1e-6 * max(1.0, greedy)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from matching import Method, Progress, SolveParams, StageLog, relative_gap, solve
 from matching.instances import SIZES, random_problem
 
@@ -70,3 +73,34 @@ def test_a_tracker_given_the_rest_of_the_problem_reports_the_whole_problems_tota
     whole.update("lp", bound=4.0)
     assert events[-1].has_totals
     assert (events[-1].total_objective, events[-1].total_bound) == (15.0, 7.0)
+
+
+figures = st.one_of(
+    st.floats(allow_nan=False), st.just(math.inf), st.just(-math.inf), st.floats(-1e6, 1e6)
+)
+events = st.builds(
+    Progress,
+    part=st.integers(0, 2),
+    parts=st.just(3),
+    stage=st.sampled_from(["greedy", "lp", "mip"]),
+    seconds=st.floats(0, 100),
+    objective=figures,
+    bound=figures,
+)
+
+
+@given(st.lists(events, max_size=30))
+def test_property_one_stage_per_run_of_equal_part_and_stage_each_with_its_last_event(seq):
+    log = StageLog()
+    for e in seq:
+        log(e)
+    runs = [
+        e
+        for i, e in enumerate(seq)
+        if i + 1 == len(seq) or (e.part, e.stage) != (seq[i + 1].part, seq[i + 1].stage)
+    ]
+    assert [(s.part, s.stage, s.seconds, s.objective, s.bound) for s in log.stages] == [
+        (e.part, e.stage, e.seconds, e.objective, e.bound) for e in runs
+    ]
+    for s in log.stages:
+        assert s.gap >= 0  # never negative, never nan

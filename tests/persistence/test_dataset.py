@@ -10,7 +10,15 @@ import pytest
 from capacity import Dataset, InvalidSupplyError, SupplySnapshot, build_snapshot
 from store import Repository, derived_idempotency_key
 
-KINDS = ("providers", "funding_streams", "facilities", "cases", "placements", "reports")
+KINDS = (
+    "providers",
+    "funding_streams",
+    "facilities",
+    "cases",
+    "placements",
+    "reports",
+    "organisations",
+)
 
 
 def _keyed(dataset: Dataset) -> Dataset:
@@ -30,6 +38,7 @@ def test_save_dataset_counts_what_it_adds(repo: Repository, small_dataset: Datas
         "cases": 4,
         "placements": 3,
         "reports": 4,
+        "organisations": 2,  # the cases' organisations go on the managed list (issue 14)
     }
 
 
@@ -53,7 +62,13 @@ def test_save_dataset_adds_only_what_is_new(repo: Repository, small_dataset: Dat
     )
     repo.save_dataset(first)
     added = repo.save_dataset(small_dataset)
-    assert added == {**dict.fromkeys(KINDS, 0), "cases": 1, "placements": 1, "reports": 3}
+    assert added == {
+        **dict.fromkeys(KINDS, 0),
+        "cases": 1,
+        "placements": 1,
+        "reports": 3,
+        "organisations": 1,  # the new case's
+    }
 
 
 def test_a_report_repeated_without_key_is_stored_once(
@@ -74,7 +89,7 @@ def test_load_dataset_gives_back_what_was_saved(unit_of_work, small_dataset: Dat
         loaded = Repository(session).load_dataset(small_dataset.as_of)
     expected = _keyed(small_dataset)
     assert loaded.as_of == expected.as_of
-    for kind in KINDS:
+    for kind in KINDS[:-1]:  # the organisations are a list beside the dataset
         assert set(getattr(loaded, kind)) == set(getattr(expected, kind)), kind
 
 

@@ -38,6 +38,8 @@ TABLES = {
     "organisations",
     "scheduler_leases",
     "scheduled_slots",
+    "erased_case_counts",  # issue 16: retention
+    "audit_log_erasure",
 }
 HEAD = "0011"
 

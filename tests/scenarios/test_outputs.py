@@ -139,7 +139,17 @@ def test_compare_refuses_a_folder_without_a_run(tmp_path: Path):
         app, ["scenario", "compare", str(tmp_path), "--out", str(tmp_path / "c.html")]
     )
     assert result.exit_code == 2
-    assert "not a scenario run folder" in result.output
+    # issue 17: says what is missing and how to make it, not "(No such file or directory)"
+    assert "holds no scenario run (kpis.json and series.json missing)" in result.output
+    assert "opvang scenario run SPEC.yaml --out" in result.output
+    assert "No such file" not in result.output
+
+
+def test_compare_names_a_folder_that_does_not_exist(tmp_path: Path):
+    gone = tmp_path / "gone"
+    result = CliRunner().invoke(app, ["scenario", "compare", str(gone), "--out", "c.html"])
+    assert result.exit_code == 2
+    assert f"{gone}: no such folder" in result.output
 
 
 def test_every_example_loads_with_its_own_name():

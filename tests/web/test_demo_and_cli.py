@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from api.app import create_app
 from api.cli import app as cli
 from api.cli import serve as serve_module
 from api.settings import ApiSettings
-from store import ensure_database, session_scope
+from capacity.demo import DEMO_AS_OF, build_demo_dataset
+from store import Repository, ensure_database, session_scope
 from store.service import UserRepository
 
 
@@ -55,7 +57,7 @@ def test_serve_without_demo_creates_no_user(db_env, no_server):
     assert result.exit_code == 0, result.output
     assert no_server
     assert _users(db_env) == []
-    assert "password" not in result.output
+    assert "Sign in at" not in result.output  # no demo login table, no password
 
 
 @pytest.mark.slow
@@ -104,3 +106,49 @@ def test_users_password_sets_a_new_password(db_env):
     unknown = CliRunner().invoke(cli, ["users", "password", "nobody"], input="the new password\n")
     assert unknown.exit_code == 2
     assert "unknown user" in unknown.output
+
+
+def test_serve_demo_after_opvang_demo_says_the_demo_is_already_loaded(db_env, no_server):
+    # issue 17: after `make demo` it said "data present, demo not loaded"
+    engine = ensure_database(db_env)
+    try:
+        with session_scope(engine) as session:
+            Repository(session).save_dataset(build_demo_dataset(as_of=DEMO_AS_OF))
+    finally:
+        engine.dispose()
+    result = CliRunner().invoke(cli, ["serve", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert "the demo dataset is already loaded" in result.output
+    assert "not loaded" not in result.output
+
+
+def test_serve_demo_on_other_data_says_why_it_loads_nothing(db_env, no_server, monkeypatch):
+    engine = ensure_database(db_env)
+    try:
+        with session_scope(engine) as session:
+            Repository(session).save_dataset(build_demo_dataset(as_of=DEMO_AS_OF))
+    finally:
+        engine.dispose()
+    # the database's facilities are not all of the demo's: someone else's data
+    demo = serve_module.demo_facilities()
+    other = [*demo, replace(demo[0], id="not-in-this-database")]
+    monkeypatch.setattr(serve_module, "demo_facilities", lambda: other)
+    result = CliRunner().invoke(cli, ["serve", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert "holds other facilities, so the demo dataset was not loaded" in result.output
+
+
+def test_serve_without_users_says_how_to_sign_in(db_env, no_server):
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert "no user can sign in to the dashboard yet" in result.output
+
+
+def test_serve_banner_and_readme_point_to_the_same_pages(db_env, no_server):
+    result = CliRunner().invoke(cli, ["serve"])
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `opvang serve"))
+    paths = ("/docs", "/openapi.json", "/v1")
+    for path in paths:
+        assert f" {path}" in " ".join(result.output.split()), path
+        assert f"`{path}`" in row, path

@@ -41,9 +41,11 @@ PAGES = {
         "/cases/C-2026-0001",
         "/matching",
         "/matching/runs/1",
+        "/deadlines",
     ],
     "reporter-hvo": ["/availability"],
     "policymaker": ["/capacity", "/bed-values", "/scenarios"],
+    "admin": ["/admin/users", "/admin/audit", "/admin/audit?record_type=user&actor=admin"],
 }
 
 
@@ -84,6 +86,9 @@ def test_the_start_page_sends_each_role_to_its_first_page(quick_app, web):
         ("coordinator", "/bed-values"),
         ("reporter-hvo", "/bed-values"),
         ("coordinator", "/availability"),
+        ("coordinator", "/admin/users"),
+        ("policymaker", "/admin/audit"),
+        ("reporter-hvo", "/admin/users"),
     ],
 )
 def test_a_role_gets_a_403_page_outside_its_pages(quick_client, web, who, path):
@@ -247,12 +252,26 @@ def test_the_intake_form_registers_a_case_as_the_api_does(client, web, world):
     ("change", "field", "words"),
     [
         ({"age": "thirty"}, "age", "must be a whole number"),
-        ({"age": "121"}, "age", "less than or equal to 120"),
+        ({"age": "121"}, "age", "must be at most 120"),
         ({"gender": ""}, "gender", "is required"),
-        ({"gender": "robot"}, "gender", "Input should be"),
+        ({"gender": "robot"}, "gender", "choose one of the options in the list"),
         ({"region_signalled": "atlantis"}, "region_signalled", "unknown region"),
         ({"needs": ["trauma_care"]}, "interpreter_language", "only given when the needs"),
-        ({"interpreter_language": "romanian"}, "interpreter_language", "should match pattern"),
+        (
+            {"interpreter_language": "romanian"},
+            "interpreter_language",
+            "not an ISO 639 language code; Romanian is",
+        ),
+        (
+            {"responsible_organisation": "Jan de Vries 06-12345678"},
+            "responsible_organisation",
+            "looks like a phone number",
+        ),
+        (
+            {"responsible_organisation": "Stichting Onbekend"},
+            "responsible_organisation",
+            "is not on the list of organisations",
+        ),
         ({"intake_date": "2999-01-01"}, "intake_date", "lies in the future"),
         ({"responsible_organisation": "x" * 81}, "responsible_organisation", "at most 80"),
         ({"unaccompanied": "yes"}, "unaccompanied", "only a minor"),
@@ -314,7 +333,7 @@ def test_a_report_on_the_form_goes_into_the_ledger(client, web, world):
     ("form", "field", "words"),
     [
         ({"beds_free:ws-amsterdam": "5"}, "beds_free:ws-amsterdam", "must be from 0 to 4"),
-        ({"beds_free:ws-amsterdam": "-1"}, "beds_free:ws-amsterdam", "greater than or equal to 0"),
+        ({"beds_free:ws-amsterdam": "-1"}, "beds_free:ws-amsterdam", "must be at least 0"),
         ({"beds_free:ws-amsterdam": "two"}, "beds_free:ws-amsterdam", "must be a whole number"),
         ({"beds_free:ws-amsterdam": "1", "as_of": "yesterday"}, "as_of", "must be a date"),
         ({"beds_free:ws-amsterdam": "1", "as_of": "2020-01-01T10:00"}, "as_of", "is older than"),

@@ -40,13 +40,20 @@ def concrete(path: str) -> str:
 def test_every_form_route_of_the_dashboard_is_known_here(quick_app):
     """If a form route is added, the CSRF tests below cover it (this list catches omissions)."""
     assert page_routes(quick_app, "POST") == [
+        "/admin/users",
+        "/admin/users/{name}/active",
+        "/admin/users/{name}/password",
         "/availability",
         "/cases/new",
         "/cases/{case_id}/keep-apart",
         "/cases/{case_id}/keep-apart/{other_case_id}/lift",
+        "/cases/{case_id}/withdraw",
+        "/import",
         "/login",
         "/logout",
         "/matching",
+        "/placements/{placement_id}/discharge",
+        "/plans",
         "/proposals/{proposal_id}/accept",
         "/proposals/{proposal_id}/decline",
         "/scenarios",

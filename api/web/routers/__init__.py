@@ -5,12 +5,36 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from api.web.csrf import csrf_guard
-from api.web.routers import availability, cases, login, matching, planning, policy
+from api.web.routers import (
+    admin,
+    availability,
+    cases,
+    deadlines,
+    escalations,
+    exports,
+    imports,
+    login,
+    matching,
+    planning,
+    policy,
+)
 
 
 def pages_router() -> APIRouter:
     """Every page, left out of the OpenAPI document (it describes the API only)."""
     router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_guard)])
-    for part in (login, cases, matching, availability, policy, planning):
+    for part in (
+        login,
+        cases,
+        escalations,
+        matching,
+        deadlines,
+        availability,
+        policy,
+        admin,
+        imports,
+        exports,
+        planning,
+    ):
         router.include_router(part.router)
     return router

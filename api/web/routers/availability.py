@@ -26,6 +26,7 @@ from api.web.cases_view import region_name, type_name
 from api.web.csrf import Form
 from api.web.forms import FieldErrors, text, validation_errors, whole_number
 from api.web.pages import Reporter, redirect, render
+from api.web.reporter_view import ReporterView, reporter_view
 from capacity.clock import LOCAL_TZ
 from store.service import StoredUser
 
@@ -48,6 +49,7 @@ def own_facilities(
 def _page(
     request: Request,
     rows: list[FacilityPublic],
+    view: ReporterView,
     *,
     values: dict[str, str] | None = None,
     errors: FieldErrors | None = None,
@@ -63,6 +65,8 @@ def _page(
         "saved": int(saved) if saved.isdigit() and len(saved) < 6 else None,
         "type_name": type_name,
         "region_name": region_name,
+        "view": view,
+        "names": {f.id: f.name for f in rows},
     }
     return render(request, "availability.html", context, status_code=status)
 
@@ -71,8 +75,10 @@ def _page(
 def availability(
     request: Request, user: Reporter, db: DatabaseDep, now: NowDep, settings: SettingsDep
 ) -> HTMLResponse:
-    """The reporter's facilities with beds, beds free and the last update."""
-    return _page(request, own_facilities(db, user=user, now=now, settings=settings))
+    """The reporter's facilities with beds, beds free and the last update; occupied beds,
+    expected discharges and the reports sent so far."""
+    rows = own_facilities(db, user=user, now=now, settings=settings)
+    return _page(request, rows, reporter_view(db, user=user, own=rows, now=now))
 
 
 def _as_of(value: str, now: datetime, errors: FieldErrors) -> datetime:
@@ -131,5 +137,6 @@ async def report(
             name = "as_of" if field == "as_of" else FIELD_PREFIX + facility_id
             errors[name] = f"{facility_id}: {exc.detail}" if field == "as_of" else exc.detail
     rows = await run_in_threadpool(own_facilities, db, user=user, now=now, settings=settings)
+    view = await run_in_threadpool(reporter_view, db, user=user, own=rows, now=now)
     values = {k: text(form, k) for k in form if k.startswith(FIELD_PREFIX) or k == "as_of"}
-    return _page(request, rows, values=values, errors=errors, status=422)
+    return _page(request, rows, view, values=values, errors=errors, status=422)

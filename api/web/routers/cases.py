@@ -11,11 +11,14 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 import flows
-from api.cases import service as cases_service
+from api.cases import service as cases
 from api.cases.schemas import KeepApartSet
 from api.database import Database
 from api.deps import DatabaseDep, NowDep, RulebookDep
 from api.errors import FieldError
+from api.organisations import service as organisations
+from api.placements import service as placements
+from api.placements.schemas import PlacementDischarge
 from api.proposals import service as proposals
 from api.proposals.schemas import ProposalDecline
 from api.unit_of_work import write
@@ -24,8 +27,9 @@ from api.web.csrf import Form
 from api.web.forms import FieldErrors, api_errors, text, validation_errors
 from api.web.pages import COORDINATORS, Coordinator, record_number, redirect, render
 from capacity import KEEP_APART_LABELS, InvalidTransitionError, Rulebook
-from capacity.regions import region_ids
-from flows import DeclineReason
+from capacity.clock import local_date
+from capacity.languages import pick_list
+from flows import DeclineReason, WaitingOrder
 from store import DuplicateRecordError
 from store.service import StoredUser
 
@@ -37,6 +41,8 @@ DONE = {
     "declined": "Proposal declined: the case waits for the next matching round.",
     "kept_apart": "Recorded: no matching round places these two cases at one facility.",
     "apart_lifted": "Keep-apart pair lifted.",
+    "withdrawn": "The case is withdrawn from the waiting list.",
+    "discharged": "The discharge is recorded: the beds are free from that day.",
 }
 KEEP_APART_REASONS = [(r.value, text) for r, text in KEEP_APART_LABELS.items()]
 DECLINE_REASONS = [
@@ -56,31 +62,44 @@ def waiting_list(
     rulebook: RulebookDep,
     region: Annotated[str, Query()] = "",
     complexity: Annotated[str, Query()] = "",
-) -> HTMLResponse:
-    """The national waiting list by priority, filtered by region and complexity class."""
+    search: Annotated[str, Query()] = "",
+    sort: Annotated[str, Query()] = WaitingOrder.PRIORITY.value,
+    page: Annotated[str, Query()] = "1",
+) -> Response:
+    """The national waiting list, a page at a time: by priority (or another order),
+    filtered by region and complexity class, searched by case id."""
     classes = [c.name for c in rulebook.rules.priority.complexity.classes]
-    errors: FieldErrors = {}
-    if region and region not in region_ids():
-        errors["region"] = f"unknown region {region!r}"
-    if complexity and complexity not in classes:
-        errors["complexity"] = f"must be one of: {', '.join(classes)}"
-    lines = (
-        []
+    search = search.strip()
+    errors = view.list_errors(region=region, complexity=complexity, search=search, classes=classes)
+    if search and not errors and (exact := view.exact_case(db, search)) is not None:
+        return redirect(f"/cases/{exact}")  # a whole case id: straight to its page
+    order = WaitingOrder(sort) if sort in {o.value for o in WaitingOrder} else WaitingOrder.PRIORITY
+    number = int(page) if page.isdigit() and 0 < int(page) <= view.MAX_PAGE else 1
+    found = (
+        None
         if errors
         else view.waiting_list(
             db,
             user=user,
             region=region or None,
             complexity=complexity or None,
+            search=search or None,
+            sort=order,
+            offset=(number - 1) * view.PAGE_SIZE,
             now=now,
             rulebook=rulebook,
         )
     )
+    filters = {"region": region, "complexity": complexity, "search": search}
     context = {
         "title": "Waiting list",
-        "lines": lines,
-        "region": region,
-        "complexity": complexity,
+        "found": found,
+        **filters,
+        "sort": order.value,
+        "page": number,
+        "page_size": view.PAGE_SIZE,
+        "orders": view.ORDERS,
+        "link": partial(view.list_link, {**filters, "sort": order.value}),
         "classes": classes,
         "regions": view.INTAKE_CHOICES["regions"],
         "errors": errors,
@@ -91,21 +110,24 @@ def waiting_list(
 
 
 def _intake_page(
-    request: Request, values: dict[str, Any], errors: FieldErrors, status: int
+    request: Request, db: Database, values: dict[str, Any], errors: FieldErrors, status: int
 ) -> HTMLResponse:
+    names = [o.name for o in organisations.list_(db).data]
     context = {
         "title": "New case (intake)",
         "values": values,
         "errors": errors,
         "choices": view.INTAKE_CHOICES,
+        "languages": [(code, f"{name} ({code})") for code, name in pick_list()],
+        "organisations": [(n, n) for n in names],
     }
     return render(request, "intake.html", context, status_code=status)
 
 
 @router.get("/cases/new", dependencies=COORDINATORS)
-def intake_form(request: Request) -> HTMLResponse:
+def intake_form(request: Request, db: DatabaseDep) -> HTMLResponse:
     """The uniform intake profile, empty."""
-    return _intake_page(request, dict(view.INTAKE_DEFAULTS), {}, 200)
+    return _intake_page(request, db, dict(view.INTAKE_DEFAULTS), {}, 200)
 
 
 @router.post("/cases/new")
@@ -123,7 +145,7 @@ def intake(
     if new is not None:
         created, errors = view.register(db, new=new, user=user, now=now, rulebook=rulebook)
     if created is None:
-        return _intake_page(request, view.intake_values(form), errors, 422)
+        return _intake_page(request, db, view.intake_values(form), errors, 422)
     return redirect(f"/cases/{created.id}?done=registered")
 
 
@@ -139,10 +161,11 @@ def _case_page(
     error: str | None = None,
     errors: FieldErrors | None = None,
     decline: dict[str, str] | None = None,
+    discharge: dict[str, str] | None = None,
     apart: dict[str, str] | None = None,
 ) -> HTMLResponse:
     page = view.case_page(db, case_id=case_id, user=user, now=now, rulebook=rulebook)
-    kept_apart = cases_service.list_keep_apart(db, case_id=case_id, user=user).data
+    kept_apart = cases.list_keep_apart(db, case_id=case_id, user=user).data
     context = {
         "title": f"Case {page.case.id}",
         "page": page,
@@ -150,6 +173,8 @@ def _case_page(
         "error": error,
         "errors": errors or {},
         "decline": decline or {"reason": "", "text": ""},
+        "discharge": discharge or {"day": local_date(now).isoformat()},
+        "words": flows.waiting_words,
         "decline_reasons": DECLINE_REASONS,
         "kept_apart": kept_apart,
         "apart": apart or {"other_case_id": "", "reason": ""},
@@ -246,6 +271,74 @@ def decline(
     )
 
 
+@router.post("/cases/{case_id}/withdraw")
+def withdraw(
+    request: Request,
+    case_id: str,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> Response:
+    """Take the case off the waiting list (as ``POST /v1/cases/{id}/withdraw``)."""
+    work = partial(cases.withdraw, case_id=case_id, user=user, now=now, rulebook=rulebook)
+    try:
+        write(db, None, 200, work)
+    except InvalidTransitionError as exc:
+        return _case_page(
+            request,
+            case_id=case_id,
+            user=user,
+            db=db,
+            now=now,
+            rulebook=rulebook,
+            status=409,
+            error=str(exc),
+        )
+    return redirect(f"/cases/{case_id}?done=withdrawn")
+
+
+@router.post("/placements/{placement_id}/discharge")
+def discharge(
+    request: Request,
+    placement_id: str,
+    form: Form,
+    user: Coordinator,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+) -> Response:
+    """End the placement on the day given (as ``POST /v1/placements/{id}/discharge``)."""
+    case_id = view.placement_case(db, placement_id)  # unknown: a 404 page
+    values = {"day": text(form, "day")}
+    status, error, errors = 422, None, {}
+    try:
+        body = PlacementDischarge.model_validate({"day": values["day"] or None})
+        work = partial(
+            placements.discharge, placement_id=placement_id, day=body.day, user=user, now=now
+        )
+        write(db, None, 200, work)
+        return redirect(f"/cases/{case_id}?done=discharged")
+    except ValidationError as exc:
+        errors = validation_errors(exc)
+    except flows.InvalidInputError as exc:
+        errors = api_errors(exc)
+    except flows.ConflictError as exc:
+        status, error = 409, str(exc)
+    return _case_page(
+        request,
+        case_id=case_id,
+        user=user,
+        db=db,
+        now=now,
+        rulebook=rulebook,
+        status=status,
+        error=error,
+        errors=errors,
+        discharge=values,
+    )
+
+
 @router.post("/cases/{case_id}/keep-apart")
 def keep_apart(
     request: Request,
@@ -261,7 +354,7 @@ def keep_apart(
     status, error, errors = 422, None, {}
     try:
         body = KeepApartSet.model_validate(values)
-        work = partial(cases_service.add_keep_apart, case_id=case_id, body=body, user=user)
+        work = partial(cases.add_keep_apart, case_id=case_id, body=body, user=user)
         write(db, None, 201, work)
         return redirect(f"/cases/{case_id}?done=kept_apart#keep-apart")
     except ValidationError as exc:
@@ -289,8 +382,6 @@ def lift_keep_apart(
     case_id: str, other_case_id: str, user: Coordinator, db: DatabaseDep
 ) -> Response:
     """Lift a keep-apart pair (as ``DELETE /v1/cases/{id}/keep-apart/{other}``)."""
-    work = partial(
-        cases_service.remove_keep_apart, case_id=case_id, other_case_id=other_case_id, user=user
-    )
+    work = partial(cases.remove_keep_apart, case_id=case_id, other_case_id=other_case_id, user=user)
     write(db, None, 200, work)
     return redirect(f"/cases/{case_id}?done=apart_lifted#keep-apart")

@@ -48,9 +48,14 @@ def _scenarios_page(
 ) -> HTMLResponse:
     context = {
         "title": "Scenarios",
-        "examples": jobs.EXAMPLES,
+        "examples": jobs.example_descriptions(),
         "jobs": jobs.recent(db),
-        "values": values or {"example": "two-houses.yaml", "compare_with": "", "replications": "1"},
+        "values": values
+        or {
+            "example": jobs.DEFAULT_EXAMPLE,
+            "compare_with": jobs.DEFAULT_COMPARE,
+            "replications": "3",
+        },
         "errors": errors or {},
         "max_replications": web_settings(request).scenario_max_replications,
     }

@@ -6,7 +6,7 @@ kept and compared like any scenario job. ``plan`` holds the request (beds or bud
 candidate types and regions, method); null for a plain scenario job.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""``/v1/imports``: a region's table of facilities, cases or placements (admins)."""

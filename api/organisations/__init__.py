@@ -1,0 +1,1 @@
+"""``/v1/organisations``: the managed list of organisations that may hold cases (issue 14)."""

@@ -1,0 +1,90 @@
+"""Downloads from the dashboard (issue 16): the waiting list and the placements for
+coordinators, the aggregates for policymakers, as CSV or XLSX.
+
+Each is the file of the matching ``/v1`` route (``?format=csv|xlsx``), made by the same
+service and the same table (so audited and suppressed alike); the pages cannot use
+``/v1`` themselves, which takes a bearer token, not the session cookie.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.cases import service as cases
+from api.cases.schemas import CaseListItem
+from api.deps import DatabaseDep, NowDep, RulebookDep
+from api.downloads import EXPORT_LIMIT, TableFormat, flat_rows, table_response
+from api.placements import service as placements
+from api.placements.schemas import PlacementPublic
+from api.stats import service as stats
+from api.stats import tables
+from api.web.pages import POLICYMAKERS, Coordinator, PageError
+from capacity import WAITING_LIST
+
+router = APIRouter()
+
+
+def _format(fmt: str) -> TableFormat:
+    if fmt not in ("csv", "xlsx"):
+        raise PageError(404, "Files are CSV or XLSX.")
+    return TableFormat(fmt)
+
+
+@router.get("/exports/waiting-list.{fmt}")
+async def waiting_list(
+    fmt: str, user: Coordinator, db: DatabaseDep, now: NowDep, rulebook: RulebookDep
+) -> Response:
+    """The national waiting list as on ``GET /v1/cases?status=waiting&format=``."""
+    kind = _format(fmt)
+    page = await run_in_threadpool(
+        cases.list_,
+        db,
+        status=None,
+        statuses=WAITING_LIST,
+        region=None,
+        complexity=None,
+        limit=EXPORT_LIMIT,
+        offset=0,
+        user=user,
+        now=now,
+        rulebook=rulebook,
+    )
+    return table_response(kind, *flat_rows(CaseListItem, page.data), name="waiting-list")
+
+
+@router.get("/exports/placements.{fmt}")
+async def placement_list(fmt: str, user: Coordinator, db: DatabaseDep, now: NowDep) -> Response:
+    """Every placement as on ``GET /v1/placements?format=``."""
+    kind = _format(fmt)
+    page = await run_in_threadpool(
+        placements.list_,
+        db,
+        active=None,
+        facility_id=None,
+        limit=EXPORT_LIMIT,
+        offset=0,
+        user=user,
+        now=now,
+    )
+    return table_response(kind, *flat_rows(PlacementPublic, page.data), name="placements")
+
+
+@router.get("/exports/{name}.{fmt}", dependencies=POLICYMAKERS)
+async def aggregates(
+    name: str, fmt: str, db: DatabaseDep, now: NowDep, rulebook: RulebookDep
+) -> Response:
+    """The aggregates as on ``GET /v1/stats/{waiting,occupancy,capacity-gaps}?format=``."""
+    kind = _format(fmt)
+    if name == "waiting-stats":
+        found = await run_in_threadpool(stats.waiting, db, now=now, rulebook=rulebook)
+        rows = flat_rows(tables.WaitingRow, tables.waiting_rows(found))
+    elif name == "occupancy":
+        occupancy = await run_in_threadpool(stats.occupancy, db, now=now)
+        rows = flat_rows(tables.OccupancyRow, tables.occupancy_rows(occupancy))
+    elif name == "capacity-gaps":
+        gaps = await run_in_threadpool(stats.capacity_gaps, db, now=now, rulebook=rulebook)
+        rows = flat_rows(tables.GapRow, tables.gap_rows(gaps))
+    else:
+        raise PageError(404, "There is no such download.")
+    return table_response(kind, *rows, name=name)
