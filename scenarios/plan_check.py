@@ -84,7 +84,10 @@ def planned_scenario_text(base: Scenario, base_ref: str, plan: BedPlan) -> str:
     changes: list[dict[str, Any]] = [
         c.model_dump(mode="json", exclude_none=True) for c in spec.supply.changes
     ]
+    missing = left_out(base, plan)
     for a in plan.additions:
+        if a in missing:
+            continue
         beds: dict[str, Any] = {
             "placement_type": a.placement_type,
             "region": a.region_id,
@@ -99,10 +102,23 @@ def planned_scenario_text(base: Scenario, base_ref: str, plan: BedPlan) -> str:
         "name": f"{spec.name}-plus-{plan.beds}-beds",
         "description": f"{spec.name} with the planner's {plan.beds} beds from day 0 "
         f"(EUR {plan.cost_per_year:,.0f} a year): "
-        + "; ".join(f"{a.beds} {a.placement_type} in {a.region_id}" for a in plan.additions),
+        + "; ".join(f"{a.beds} {a.placement_type} in {a.region_id}" for a in plan.additions)
+        + (
+            "; left out, no facility of the type in the scenario: "
+            + "; ".join(f"{a.beds} {a.placement_type} in {a.region_id}" for a in missing)
+            if missing
+            else ""
+        ),
         "supply": {"changes": changes},
     }
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def left_out(base: Scenario, plan: BedPlan) -> list[Addition]:
+    """The plan's beds of a placement type the scenario has no facility of: they cannot be
+    placed in it (a plan made on one supply, checked in another) and are left out."""
+    types = {f.placement_type.value for f in base.supply.facilities}
+    return [a for a in plan.additions if a.placement_type not in types]
 
 
 def _where(base: Scenario, a: Addition) -> dict[str, str]:
@@ -113,8 +129,8 @@ def _where(base: Scenario, a: Addition) -> dict[str, str]:
     if any(f.id == a.facility_id for f in facilities):
         return {"facility": a.facility_id}
     same_type = [f for f in facilities if f.placement_type.value == a.placement_type]
-    if any(f.region_id == a.region_id for f in same_type) or not same_type:
-        return {}  # the scenario's own rule; with no facility of the type it names the problem
+    if any(f.region_id == a.region_id for f in same_type):
+        return {}  # the scenario's own rule: the largest facility of the type there
     return {"like": min(same_type, key=lambda f: f.id).id}
 
 

@@ -22,7 +22,7 @@ from api.cli.scenario import headline_table, scenario_errors, simulate
 from capacity import CATALOGUE, PlacementType, bundled_rulebook, region
 from matching.quiet import silence_solver_banner
 from scenarios import EXAMPLES_DIR, compare_runs, load_scenario, parse_scenario, write_run
-from scenarios.plan_check import paired_check, planned_scenario_text
+from scenarios.plan_check import left_out, paired_check, planned_scenario_text
 from scenarios.planner import STOPPED
 from store import DatabaseSettings, ensure_database, session_scope
 
@@ -92,6 +92,13 @@ def plan(
             return
         out.mkdir(parents=True, exist_ok=True)
         text = planned_scenario_text(base, str(scenario.resolve()), planned.plan)
+        for a in left_out(base, planned.plan):
+            console.print(
+                f"Not in the simulated scenario (no {a.placement_type} facility there): "
+                f"{a.beds} beds in {a.region_id}",
+                style="yellow",
+                highlight=False,
+            )
         plan_file = out / "plan.yaml"
         plan_file.write_text(text, encoding="utf-8")
         after = parse_scenario(text, source=str(plan_file), base_dir=out)

@@ -47,6 +47,7 @@ def create(
             method=body.method,
         )
         base = jobs.example(body.base)
+        total = jobs.progress_total([base], replications=body.replications, plan=plan)
     except InvalidPlanError as exc:
         raise FieldError(["body", exc.field], exc.reason) from None
     except InvalidScenarioError as exc:
@@ -59,6 +60,7 @@ def create(
                 user=user,
                 sources=[base],
                 replications=body.replications,
+                total=total,
                 settings=settings,
                 now=now,
                 plan=plan,

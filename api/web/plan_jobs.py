@@ -23,7 +23,7 @@ from api.web import scenario_jobs as jobs
 from api.web.settings import WebSettings
 from capacity import bundled_rulebook
 from scenarios import InvalidPlanError, candidates, check_request
-from scenarios.plan_check import plan_summary, planned_scenario_text
+from scenarios.plan_check import left_out, plan_summary, planned_scenario_text
 from store import session_scope
 from store.service import ScenarioSource, StoredScenarioJob, StoredUser
 
@@ -118,5 +118,8 @@ def plan_sources(
         "round_after": planned.after,
         "round_proven": planned.proven,
         "request": dict(p),
+        "left_out": [
+            f"{a.beds} {a.placement_type} in {a.region_id}" for a in left_out(loaded, planned.plan)
+        ],
     }
     return [base, ScenarioSource(name, text)], summary

@@ -32,6 +32,7 @@ class PlanView:
     round_after: float | None
     all_cases: str
     complex_cases: str
+    left_out: list[str]
 
 
 def _change(change: Mapping[str, Any] | None) -> str:
@@ -76,4 +77,5 @@ def plan_view(plan: Mapping[str, Any] | None) -> PlanView | None:
         round_after=plan.get("round_after"),
         all_cases=_change(waits.get("all_cases")),
         complex_cases=_change(waits.get("complex_cases")),
+        left_out=[str(x) for x in plan.get("left_out", [])],
     )

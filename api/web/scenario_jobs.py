@@ -160,16 +160,34 @@ def create(
         10: six requests started six worker processes); counted in the write transaction,
         so two requests at once cannot both take the last place.
     """
+    total = progress_total(sources, replications=replications, plan=plan)
     with db.unit(immediate=True) as session:
         return add(
             session,
             user=user,
             sources=sources,
             replications=replications,
+            total=total,
             settings=settings,
             now=now,
             plan=plan,
         )
+
+
+def progress_total(
+    sources: list[ScenarioSource], *, replications: int, plan: Mapping[str, Any] | None = None
+) -> int:
+    """Simulated days the job will run, the files validated on the way (before any write
+    transaction: loading a scenario builds its dataset, which takes a moment).
+
+    Raises
+    ------
+    InvalidScenarioError
+        Naming the file, the key and the reason.
+    """
+    runs = [scenario(s, replications=replications) for s in sources]
+    total = sum(r.spec.replications * r.spec.horizon_days for r in runs)
+    return 2 * total if plan is not None else total  # a plan: its scenario is the base's
 
 
 def add(
@@ -178,15 +196,13 @@ def add(
     user: StoredUser,
     sources: list[ScenarioSource],
     replications: int,
+    total: int,
     settings: WebSettings | None = None,
     now: datetime | None = None,
     plan: Mapping[str, Any] | None = None,
 ) -> StoredScenarioJob:
-    """:func:`create` in the caller's write transaction (the API's unit of work)."""
-    runs = [scenario(s, replications=replications) for s in sources]
-    total = sum(r.spec.replications * r.spec.horizon_days for r in runs)
-    if plan is not None:
-        total *= 2  # the planned scenario has the base's horizon and replications
+    """:func:`create` in the caller's write transaction (the API's unit of work);
+    ``total`` from :func:`progress_total`, computed before the transaction."""
     settings = settings or WebSettings()
     now = now or datetime.now(UTC)
     alive_since = now - timedelta(seconds=settings.scenario_time_limit + 2 * GRACE_S)

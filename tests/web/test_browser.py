@@ -177,6 +177,38 @@ def test_a_policymaker_cannot_open_a_case_page(page, live_server, visits):
     assert live_server.case_id not in page.content()
 
 
+def test_a_policymaker_reads_bed_values_and_plans_a_bed(page, live_server, visits):
+    sign_in(page, live_server, "demo-policymaker")
+    link = page.get_by_role("navigation").get_by_role("link", name="Bed values")
+    assert link.get_attribute("href") == "/bed-values"
+    page.set_default_timeout(120_000)  # the page solves LPs for up to 10 s, more when busy
+    link.click()
+    page.wait_for_url(re.compile(r"/bed-values$"))
+    check(page, visits, "bed-values")
+    rows = page.locator("table.bed-values tbody tr")
+    assert rows.count() >= 5  # the national demo: many groups where a bed saves waiting
+    assert "C-20" not in page.content()  # supply only, never a case
+
+    page.get_by_label("Beds to add (1 to 500)").fill("1")
+    page.get_by_label("Scenario to check the plan in (from scenarios/examples)").select_option(
+        "two-houses.yaml"
+    )
+    page.get_by_label("Paired replications", exact=False).fill("1")
+    page.get_by_role("button", name="Plan and check").click()
+    page.wait_for_url(re.compile(r"/scenarios/jobs/\d+$"))
+    # planned on the national round, measured by two solves, simulated: minutes when busy
+    page.wait_for_function(
+        "() => ['done', 'failed'].includes(document.querySelector('.job-status')?.innerText)",
+        timeout=600_000,
+    )
+    check(page, visits, "plan-job")
+    assert page.locator(".job-status").inner_text() == "done", page.locator(
+        ".job-message"
+    ).inner_text()
+    assert page.locator("table.plan-beds tbody tr").count() == 2  # one facility, the total
+    assert "no interval: 1 pairs, 3 needed" in page.locator("ul.plan-waits").inner_text()
+
+
 def test_a_coordinator_pages_searches_and_withdraws_a_case(page, live_server, visits):
     sign_in(page, live_server, "demo-coordinator")
     rows = page.locator("table.data tbody tr")

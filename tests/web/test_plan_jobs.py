@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -106,3 +107,30 @@ def test_the_worker_plans_simulates_and_the_page_shows_the_change(planner):
     page = client.get(f"/scenarios/jobs/{job_id}").text
     assert "The plan: where 1 bed does most good" in page
     assert "Change in mean wait, all cases (plan minus base, paired by replication):" in page
+
+
+def test_beds_of_a_type_the_scenario_lacks_are_left_out_and_said():
+    from scenarios import Addition, BedPlan, parse_scenario
+    from scenarios.plan_check import left_out, planned_scenario_text
+
+    base = jobs.scenario(jobs.example("two-houses.yaml"), replications=1)
+    plan = BedPlan(
+        additions=(
+            Addition("sheltered_housing", "nijmegen", "sh-nijmegen", 2, 100.0, 5.0),
+            Addition("womens_shelter", "utrecht", "ws-utrecht", 1, 50.0, 3.0),
+        ),
+        steps=(),
+        beds_asked=3,
+        budget=None,
+        seconds=0.0,
+        stopped="beds",
+    )
+    assert [a.placement_type for a in left_out(base, plan)] == ["sheltered_housing"]
+    text = planned_scenario_text(base, "two-houses.yaml", plan)
+    description = yaml.safe_load(text)["description"]
+    assert "left out, no facility of the type in the scenario: 2 sheltered_housing" in description
+    planned = parse_scenario(text, source="plan.yaml", base_dir=jobs.EXAMPLES_DIR)
+    added = [s for s in planned.supply.bed_steps if s.delta > 0]
+    assert [(planned.supply.facilities[s.facility].id, s.delta) for s in added] == [
+        ("house-utrecht", 1)
+    ]
