@@ -6,7 +6,7 @@ stage of the solve (greedy, LP, LP plan, polishing, MIP, ...), its part of the p
 when it ended, and the best plan, bound and gap it ended with. Runs stored before get an
 empty list.
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-03
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -7,8 +7,8 @@ transaction only, the moment before which audit entries may be deleted: the audi
 DELETE trigger now lets a row go when such a moment lies after it, and refuses every other
 DELETE (and every UPDATE and TRUNCATE) as before.
 
-Revision ID: 0007
-Revises: 0008
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0008"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

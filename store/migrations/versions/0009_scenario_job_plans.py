@@ -5,8 +5,8 @@ job plans on today's round, then simulates the base scenario against the plan's,
 kept and compared like any scenario job. ``plan`` holds the request (beds or budget,
 candidate types and regions, method); null for a plain scenario job.
 
-Revision ID: 0011
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
