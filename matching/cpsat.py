@@ -164,7 +164,13 @@ def solve_cpsat(
     solve = time.perf_counter() - t1
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Outcome(
-            [], -math.inf, False, "cpsat", build, solve, (f"CP-SAT: {solver.status_name(status)}",)
+            plan=[],
+            bound=-math.inf,
+            optimal=False,
+            method="cpsat",
+            build_seconds=build,
+            solve_seconds=solve,
+            notes=(f"CP-SAT: {solver.status_name(status)}",),
         )
     plan = [
         (int(form.var_option[i]), int(form.var_day[i]))
@@ -176,8 +182,23 @@ def solve_cpsat(
             "CP-SAT: costs or budgets are not whole at any scale down to a millionth of a euro;"
             " solved with costs rounded up and budgets down, as a heuristic without a bound"
         )
-        return Outcome(plan, -math.inf, False, "cpsat", build, solve, (note,))
+        return Outcome(
+            plan=plan,
+            bound=-math.inf,
+            optimal=False,
+            method="cpsat",
+            build_seconds=build,
+            solve_seconds=solve,
+            notes=(note,),
+        )
     # rounding of the objective moves it by at most half a unit per case
     slack = 0.5 * problem.n_cases / OBJ_SCALE
     bound = form.constant + solver.best_objective_bound / OBJ_SCALE - slack
-    return Outcome(plan, bound, status == cp_model.OPTIMAL, "cpsat", build, solve)
+    return Outcome(
+        plan=plan,
+        bound=bound,
+        optimal=status == cp_model.OPTIMAL,
+        method="cpsat",
+        build_seconds=build,
+        solve_seconds=solve,
+    )

@@ -115,21 +115,43 @@ def solve_exact(
     tracker = tracker or Tracker(ignore, 0, 1, t0)
     form = build_formulation(problem) if form is None else form
     if form.n_vars == 0:
-        return Outcome([], form.constant, True, "mip", time.perf_counter() - t0)
+        return Outcome(
+            plan=[],
+            bound=form.constant,
+            optimal=True,
+            method="mip",
+            build_seconds=time.perf_counter() - t0,
+        )
     state = _State(form, tracker, [], form.constant)
     for plan in greedy_plans(problem, form):
         state.offer("greedy", plan)
     now = time.perf_counter()
     if form.n_vars / ASSEMBLE_COLUMNS_PER_SECOND > deadline - now:
         note = "no time left to build the LP; greedy plan kept"
-        return Outcome(state.plan, -math.inf, False, "mip", now - t0, 0.0, (note,))
+        return Outcome(
+            plan=state.plan,
+            bound=-math.inf,
+            optimal=False,
+            method="mip",
+            build_seconds=now - t0,
+            solve_seconds=0.0,
+            notes=(note,),
+        )
     arcflow_until = now + ARCFLOW_SHARE * (deadline - now)
     model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True)
     build = time.perf_counter() - t0
     notes = _run_stages(state, model, deadline, seed, threads, relative_gap)
     optimal = state.closed(relative_gap)
     solve = time.perf_counter() - t0 - build
-    return Outcome(state.plan, state.bound, optimal, "mip", build, solve, notes)
+    return Outcome(
+        plan=state.plan,
+        bound=state.bound,
+        optimal=optimal,
+        method="mip",
+        build_seconds=build,
+        solve_seconds=solve,
+        notes=notes,
+    )
 
 
 def improve(

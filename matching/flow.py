@@ -97,11 +97,24 @@ def solve_flow(problem: MatchingProblem) -> Outcome:
     solve = time.perf_counter() - t1
     if status != smcf.OPTIMAL:
         return Outcome(
-            [], -np.inf, False, "flow", build, solve, (f"min-cost flow status {status}",)
+            plan=[],
+            bound=-np.inf,
+            optimal=False,
+            method="flow",
+            build_seconds=build,
+            solve_seconds=solve,
+            notes=(f"min-cost flow status {status}",),
         )
     first_option_arc = 2 * n_c
     flows = smcf.flows(np.arange(first_option_arc, first_option_arc + arc_opt.size))
     chosen = np.flatnonzero(flows > 0)
     plan = [(int(arc_opt[a]), int(arc_day[a])) for a in chosen]
     bound = smcf.optimal_cost() / COST_SCALE - 0.5 * n_c / COST_SCALE
-    return Outcome(plan, bound, True, "flow", build, solve)
+    return Outcome(
+        plan=plan,
+        bound=bound,
+        optimal=True,
+        method="flow",
+        build_seconds=build,
+        solve_seconds=solve,
+    )

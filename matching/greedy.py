@@ -156,7 +156,7 @@ def solve_greedy(  # noqa: PLR0915 (one pass over the cases in priority order; t
         spent[stream[i]] += p.opt_cost[opt[i]]
         facility_of[c] = fac[i]
         plan.append((int(opt[i]), int(begin[i])))
-    return Outcome(plan, -np.inf, False, "greedy")
+    return Outcome(plan=plan, bound=-np.inf, optimal=False, method="greedy")
 
 
 def greedy_plans(problem: MatchingProblem, form: Formulation) -> list[list[tuple[int, int]]]:

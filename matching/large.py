@@ -88,7 +88,9 @@ def solve_large(
     form = build_formulation(problem) if form is None else form
     build = time.perf_counter() - t0
     if form.n_vars == 0:
-        return Outcome([], form.constant, True, "colgen", build)
+        return Outcome(
+            plan=[], bound=form.constant, optimal=True, method="colgen", build_seconds=build
+        )
     plan = best_plan(form, *greedy_plans(problem, form))
     objective = plan_objective(problem, plan)
     tracker.update("greedy", objective=objective)
@@ -111,7 +113,15 @@ def solve_large(
     bound = min(bound, objective)
     optimal = objective - bound <= relative_gap * max(abs(objective), 1e-9)
     solve = time.perf_counter() - t0 - build
-    return Outcome(plan, bound, optimal, "colgen", build, solve, tuple(notes))
+    return Outcome(
+        plan=plan,
+        bound=bound,
+        optimal=optimal,
+        method="colgen",
+        build_seconds=build,
+        solve_seconds=solve,
+        notes=tuple(notes),
+    )
 
 
 def _improve(

@@ -232,13 +232,44 @@ def solve_mip(
         h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
     build = time.perf_counter() - t0
     if form.n_vars == 0:
-        return Outcome([], form.constant, True, "mip", build, 0.0)
+        return Outcome(
+            plan=[],
+            bound=form.constant,
+            optimal=True,
+            method="mip",
+            build_seconds=build,
+            solve_seconds=0.0,
+        )
     if deadline - time.perf_counter() <= 0:
-        return Outcome([], -math.inf, False, "mip", build, 0.0, ("no time left to solve the MIP",))
+        return Outcome(
+            plan=[],
+            bound=-math.inf,
+            optimal=False,
+            method="mip",
+            build_seconds=build,
+            solve_seconds=0.0,
+            notes=("no time left to solve the MIP",),
+        )
     run = run_guarded(h, deadline)
     notes = () if run.optimal else (f"HiGHS stopped: {run.status}",)
     bound = run.dual_bound if math.isfinite(run.dual_bound) else -math.inf
     if run.col_value is None:
-        return Outcome([], bound, False, "mip", build, run.seconds, (*notes, "no MIP solution"))
+        return Outcome(
+            plan=[],
+            bound=bound,
+            optimal=False,
+            method="mip",
+            build_seconds=build,
+            solve_seconds=run.seconds,
+            notes=(*notes, "no MIP solution"),
+        )
     plan = plan_of(form, run.col_value)
-    return Outcome(plan, bound, run.optimal, "mip", build, run.seconds, notes)
+    return Outcome(
+        plan=plan,
+        bound=bound,
+        optimal=run.optimal,
+        method="mip",
+        build_seconds=build,
+        solve_seconds=run.seconds,
+        notes=notes,
+    )

@@ -109,7 +109,14 @@ def _dispatch(
     if method is Method.GREEDY:
         t0 = time.perf_counter()
         out = solve_greedy(problem)
-        return Outcome(out.plan, -math.inf, False, "greedy", 0.0, time.perf_counter() - t0)
+        return Outcome(
+            plan=out.plan,
+            bound=-math.inf,
+            optimal=False,
+            method="greedy",
+            build_seconds=0.0,
+            solve_seconds=time.perf_counter() - t0,
+        )
     if method is Method.FLOW:
         return solve_flow(problem)
     backend = {Method.CPSAT: _cpsat, Method.MIP: _exact}.get(method, _auto)
@@ -149,20 +156,21 @@ def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Track
     check_buildable(form, deadline)
     from matching.cpsat import solve_cpsat  # OR-Tools only when it will be used
 
-    hint = solve_greedy(sub, form, per_bed=True).plan
+    greedy_plans = (solve_greedy(sub, form, per_bed=True).plan, solve_greedy(sub, form).plan)
+    hint = min(greedy_plans, key=lambda plan: plan_objective(sub, plan))  # never worse than greedy
     out = solve_cpsat(
         sub, deadline=deadline, seed=params.seed, threads=params.threads, hint=hint, form=form
     )
     if plan_objective(sub, hint) < plan_objective(sub, out.plan) - 1e-9:
         note = "CP-SAT found no better plan in time; greedy plan kept"
         out = Outcome(
-            hint,
-            out.bound,
-            False,
-            out.method,
-            out.build_seconds,
-            out.solve_seconds,
-            (*out.notes, note),
+            plan=hint,
+            bound=out.bound,
+            optimal=False,
+            method=out.method,
+            build_seconds=out.build_seconds,
+            solve_seconds=out.solve_seconds,
+            notes=(*out.notes, note),
         )
     tr.update("cpsat", objective=plan_objective(sub, out.plan), bound=out.bound)
     return out
@@ -214,7 +222,15 @@ def _solve_parts(
     bound += float(problem.unplaced_cost.sum())
     summary = f"{len(parts)} independent parts" if params.decompose else "solved as one model"
     method = "+".join(sorted(methods)) or params.method.value
-    return Outcome(plan, bound, optimal, method, build, 0.0, (summary, *sorted(set(notes))))
+    return Outcome(
+        plan=plan,
+        bound=bound,
+        optimal=optimal,
+        method=method,
+        build_seconds=build,
+        solve_seconds=0.0,
+        notes=(summary, *sorted(set(notes))),
+    )
 
 
 def single_case_bound(problem: MatchingProblem) -> float:

@@ -324,14 +324,9 @@ def solve_or_refuse(problem: Any, params: SolveParams) -> MatchResult | None:
         return None
 
 
-# issue 11, found by hypothesis: CP-SAT keeps its hint (the per-bed greedy plan) when it
-# finds nothing better in time, and that plan can be worse than the greedy method's. On
-# tiny instances it now refuses so short a limit; on the hard S it still returns a worse
-# plan (see the slow test below)
-CPSAT_BELOW_GREEDY = pytest.mark.xfail(
-    reason="cpsat falls back to the per-bed greedy plan, not the better of the greedy plans",
-    strict=False,
-)
+# issue 11, found by hypothesis: CP-SAT kept its hint (the per-bed greedy plan) when it
+# found nothing better in time, and that plan could be worse than the greedy method's; it
+# now starts from the better of the two greedy plans
 
 
 @pytest.mark.parametrize("time_limit", [0.01, 0.05])
@@ -418,8 +413,8 @@ def test_the_time_limit_holds_on_a_moderately_large_instance(time_limit: float, 
         (Method.AUTO, 1.0),
         (Method.MIP, 1.0),
         # at 1 s cpsat refuses this model; at 6 s it builds it and returned 14,887.71
-        # against the greedy method's 14,304.01
-        pytest.param(Method.CPSAT, 6.0, marks=CPSAT_BELOW_GREEDY),
+        # against the greedy method's 14,304.01 before it kept the better greedy plan
+        (Method.CPSAT, 6.0),
     ],
 )
 def test_a_solve_cut_short_is_never_worse_than_greedy_on_a_moderately_large_instance(

@@ -56,6 +56,10 @@ def test_solve_refuses_a_plan_that_puts_a_kept_apart_pair_together(monkeypatch):
     data = two_cases([["C1", "C2"]])
     bad = plan_of(data, ("C1", "F1", 0), ("C2", "F1", 0))
     module = importlib.import_module("matching.solve")  # the package exports the function
-    monkeypatch.setattr(module, "_dispatch", lambda *a: Outcome(bad, -math.inf, False, "broken"))
+    monkeypatch.setattr(
+        module,
+        "_dispatch",
+        lambda *a: Outcome(plan=bad, bound=-math.inf, optimal=False, method="broken"),
+    )
     with pytest.raises(MatchingError, match="kept apart"):
         solve(problem_from_dict(data))
