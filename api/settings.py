@@ -67,6 +67,9 @@ class ApiSettings(DatabaseSettings):
         hosts one runs them at a time (a lease in the database).
     daily_round_at
         Dutch time (``HH:MM``) of the daily round; empty: no daily round.
+    retention_at
+        Dutch time (``HH:MM``) of the nightly retention run (issue 16: records past their
+        ``OPVANG_RETENTION_*`` term erased, as ``opvang retention apply``); empty: none.
     round_after_report
         Also run a round once reports of free beds have come in and then none for
         ``round_after_report_quiet_seconds`` (debounced).
@@ -97,6 +100,7 @@ class ApiSettings(DatabaseSettings):
     remind_within_hours: float = Field(DEFAULT_REMIND_WITHIN_HOURS, gt=0, le=24 * 30)
     scheduler: bool = False
     daily_round_at: str = Field("07:00", pattern=r"^(|([01]\d|2[0-3]):[0-5]\d)$")
+    retention_at: str = Field("03:00", pattern=r"^(|([01]\d|2[0-3]):[0-5]\d)$")
     round_after_report: bool = False
     round_after_report_quiet_seconds: float = Field(300.0, ge=0, le=24 * 3600)
     scheduler_tick_seconds: float = Field(30.0, gt=0, le=3600)

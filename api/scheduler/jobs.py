@@ -8,7 +8,9 @@ Every tick, the worker holding the lease (:class:`store.service.SchedulerReposit
    from cron) finds it taken;
 3. with ``round_after_report``, runs a round once reports of free beds came in after the
    latest round and then none for the quiet time (debounced: a batch of reports gives one
-   round), once per newest report.
+   round), once per newest report;
+4. once a night (``retention_at``), erases the records past their retention term
+   (:func:`flows.apply_retention`, issue 16), its day's slot claimed as the daily round's.
 
 Every round is recorded like any other, by ``scheduler``.
 """
@@ -35,6 +37,7 @@ from store.service import SchedulerRepository
 
 LEASE = "scheduler"  # the one lease of the service's jobs
 DAILY_ROUND = "daily-round"  # job names, with their slots in scheduled_slots
+RETENTION = "retention"
 REPORT_ROUND = "report-round"
 SCHEDULER_ACTOR = "scheduler"  # who the audit log and the runs name
 
@@ -53,6 +56,7 @@ class Tick:
     held: bool  # this worker held the lease
     lapsed: int = 0  # proposals that lapsed
     runs: tuple[tuple[str, int], ...] = ()  # (job, run id) of the rounds run
+    erased: int | None = None  # cases the retention run erased (None: it did not run)
 
 
 @dataclass
@@ -90,7 +94,10 @@ class Jobs:
             runs += self._run_once(DAILY_ROUND, slot, now)
         if self.settings.round_after_report and (slot := self.report_slot(now)) is not None:
             runs += self._run_once(REPORT_ROUND, slot, now)
-        return Tick(held=True, lapsed=lapsed, runs=tuple(runs))
+        erased = None
+        if (slot := self._day_slot(RETENTION, self.settings.retention_at, now)) is not None:
+            erased = self._retain_once(slot, now)
+        return Tick(held=True, lapsed=lapsed, runs=tuple(runs), erased=erased)
 
     def hold(self, now: datetime) -> bool:
         """Take or renew the lease; whether this runner holds it."""
@@ -112,15 +119,37 @@ class Jobs:
 
     def daily_slot(self, now: datetime) -> str | None:
         """Today's slot (the Dutch date) once the daily round's time has come, if unclaimed."""
-        if not self.settings.daily_round_at:
+        return self._day_slot(DAILY_ROUND, self.settings.daily_round_at, now)
+
+    def _day_slot(self, job: str, at: str, now: datetime) -> str | None:
+        """Today's slot of a once-a-day job once its Dutch time ``at`` has come, if unclaimed."""
+        if not at:
             return None
         local = now.astimezone(LOCAL_TZ)
-        hour, minute = (int(x) for x in self.settings.daily_round_at.split(":"))
+        hour, minute = (int(x) for x in at.split(":"))
         if local.timetz().replace(tzinfo=None) < time(hour, minute):
             return None
         slot = local.date().isoformat()
         with self.db.unit() as session:
-            return None if SchedulerRepository(session).claimed(DAILY_ROUND, slot) else slot
+            return None if SchedulerRepository(session).claimed(job, slot) else slot
+
+    def _retain_once(self, slot: str, now: datetime) -> int | None:
+        """The night's retention run, if this runner claims its slot; cases erased."""
+        with self.db.unit(immediate=True) as session:
+            if not SchedulerRepository(session).claim(RETENTION, slot, holder=self.holder):
+                return None  # another runner took it
+        try:
+            policy = flows.RetentionSettings().policy()
+            with self.db.unit(immediate=True) as session:
+                report = flows.apply_retention(session, policy=policy, now=now, by=SCHEDULER_ACTOR)
+        except Exception as exc:  # recorded, logged; tomorrow's slot runs again
+            log.exception("scheduled retention %s failed", slot)
+            self._finish(RETENTION, slot, f"failed: {type(exc).__name__}")
+            return None
+        erased = len(report.discharged_cases) + len(report.withdrawn_cases)
+        self._finish(RETENTION, slot, f"erased {erased} cases, {report.proposals} proposals")
+        log.info("scheduled retention %s: %s cases erased", slot, erased)
+        return erased
 
     def report_slot(self, now: datetime) -> str | None:
         """The newest report of free beds since the latest round, once quiet long enough."""

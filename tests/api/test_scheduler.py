@@ -137,3 +137,24 @@ def test_two_service_worker_processes_run_the_daily_round_once(world, helpers, m
         assert httpx.get(f"{server.base}/healthz").status_code == 200
     assert len(_scheduled_runs(world.url)) == 1
     assert DAILY_ROUND == "daily-round"
+
+
+def test_the_retention_run_happens_once_a_night_and_erases_what_is_past_its_term(world, helpers):
+    # issue 16: the service's own scheduled retention, not only `opvang retention apply`
+    a = _worker(world.url, "worker-a", daily_round_at="", retention_at="00:00")
+    b = _worker(world.url, "worker-b", daily_round_at="", retention_at="00:00")
+    auth = world.auth("coordinator")
+    with helpers.client_for(world.url) as coord:
+        case_id = coord.get("/v1/cases?status=waiting", headers=auth).json()["data"][0]["id"]
+        assert coord.post(f"/v1/cases/{case_id}/withdraw", headers=auth).status_code == 200
+    now = datetime.now(UTC)
+    assert a.tick(now).erased == 0  # within its term: kept
+    assert a.tick(now + timedelta(minutes=1)).erased is None  # once a night
+    later = now + timedelta(days=400)  # past the withdrawn cases' term (365 days)
+    first = a.tick(later)
+    assert first.erased == 1
+    handover = later + timedelta(seconds=a.settings.scheduler_lease_seconds + 1)
+    second = b.tick(handover)  # the lease passed to the other worker: the night is done
+    assert (second.held, second.erased) == (True, None)
+    with helpers.client_for(world.url) as coord:
+        assert coord.get(f"/v1/cases/{case_id}", headers=auth).status_code == 404
