@@ -71,6 +71,7 @@ class ArcFlow:
 
     @property
     def n_rows(self) -> int:
+        """Number of constraint rows."""
         return int(self.rhs.shape[0])
 
 

@@ -73,6 +73,7 @@ class BuiltProblem:
         return self.today + timedelta(days=start_day)
 
     def facility(self, facility_id: str) -> Facility:
+        """The snapshot's facility with this id."""
         return self.snapshot.facility(facility_id)
 
 

@@ -74,8 +74,10 @@ class MasterLP:
 
 
 class Groups:
-    """Columns grouped by a key (their case, their start slot), for per-group minima in
-    linear time."""
+    """Columns grouped by a key, for per-group minima in linear time.
+
+    The key is each column's case or its start slot.
+    """
 
     def __init__(self, key: npt.NDArray[np.int32], n_groups: int) -> None:
         grouped = key.size == 0 or bool((np.diff(key) >= 0).all())
@@ -157,8 +159,11 @@ def _valid_duals(y: FloatArray) -> FloatArray:
 
 
 def initial_columns(form: Formulation, groups: Groups, extra: IntArray) -> IntArray:
-    """The first master's columns: each case's ``START_PER_CASE`` cheapest, plus ``extra``
-    (the greedy plans' columns, which make the first master's LP nearly as good as they are)."""
+    """The first master's columns: each case's ``START_PER_CASE`` cheapest, plus ``extra``.
+
+    ``extra`` are the greedy plans' columns, which make the first master's LP nearly as good
+    as they are.
+    """
     saving = form.var_saving.copy()
     chosen = [extra.astype(np.int64)]
     for _ in range(START_PER_CASE):
@@ -172,9 +177,12 @@ def initial_columns(form: Formulation, groups: Groups, extra: IntArray) -> IntAr
 def _most_negative(
     by_case: Groups, by_slot: Groups, rc: FloatArray, inside: npt.NDArray[np.bool_]
 ) -> IntArray:
-    """New columns with negative reduced cost: per case its most negative one, and per start
-    slot its ``ADD_PER_SLOT`` most negative ones (so the master soon holds the cases that
-    compete for each bed, and the capacity duals settle in fewer rounds)."""
+    """New columns with negative reduced cost, per case and per start slot.
+
+    Per case its most negative one, and per start slot its ``ADD_PER_SLOT`` most negative
+    ones (so the master soon holds the cases that compete for each bed, and the capacity
+    duals settle in fewer rounds).
+    """
     masked = np.where(inside | (rc >= -PRICE_TOL), np.inf, rc)
     chosen = [by_case.argmin(masked)]
     for _ in range(ADD_PER_SLOT):
@@ -217,8 +225,11 @@ class _Search:
 
 
 def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) -> IntArray:
-    """Price every column at the master's duals, keep the bound if it is the best so far,
-    and return the columns to add (none: the master's LP is the whole LP)."""
+    """Price every column at the master's duals and return the columns to add.
+
+    The bound is kept if it is the best so far. No columns to add: the master's LP is the
+    whole LP.
+    """
     priced = pricer.priced(y)
     bound = pricer.bound(y, priced, form.constant)
     if bound > search.bound:

@@ -164,10 +164,12 @@ def improve(
     tracker: Tracker | None = None,
     prove: bool = False,
 ) -> tuple[Plan, float]:
-    """The LP, dive and polishing stages (and, with ``prove``, the MIP) on a restricted
-    formulation: a better plan, if one is found by the deadline, and the restricted
-    model's bound (``-inf`` without a proof). The bound holds for the restricted columns
-    only; the caller decides what it proves (see :mod:`matching.large`)."""
+    """The LP, dive and polishing stages on a restricted formulation.
+
+    With ``prove``, the MIP too. Returns a better plan, if one is found by the deadline, and
+    the restricted model's bound (``-inf`` without a proof). The bound holds for the
+    restricted columns only; the caller decides what it proves (see :mod:`matching.large`).
+    """
     tracker = tracker or Tracker(ignore, 0, 1, time.perf_counter())
     if form.n_vars == 0:
         return plan, form.constant if prove else -math.inf

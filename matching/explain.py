@@ -42,6 +42,7 @@ class Alternative:
 
     @property
     def text(self) -> str:
+        """The alternative for a reader: facility, start day and the difference."""
         # issue 17: a bare "(+423.0)" did not say what it counts
         return (
             f"{self.facility_id} from day {self.start_day} "
@@ -51,6 +52,8 @@ class Alternative:
 
 @dataclass(frozen=True, slots=True)
 class ProposalExplanation:
+    """Why a case got its proposal: criteria met, preferences not met, alternatives."""
+
     case_id: str
     facility_id: str
     start_day: int
@@ -60,6 +63,7 @@ class ProposalExplanation:
 
     @property
     def text(self) -> str:
+        """The criteria met and the preferences not met, for a reader."""
         met = "; ".join(self.criteria_met) or "all criteria"
         text = f"Meets: {met}."
         if self.preferences_unmet:
@@ -117,6 +121,8 @@ class ExtraBed:
 
 @dataclass(frozen=True, slots=True)
 class WaitExplanation:
+    """Why a case waits or stays unplaced: what binds, and the extra bed that would help."""
+
     case_id: str
     start_day: int | None  # None: unplaced within the horizon
     binds: tuple[Binding, ...]
@@ -126,6 +132,7 @@ class WaitExplanation:
 
     @property
     def text(self) -> str:
+        """What binds and the extra bed that would help, for a reader."""
         parts = [b.text for b in self.binds]
         if self.extra_bed is not None:
             parts.append(
@@ -137,6 +144,8 @@ class WaitExplanation:
 
 @dataclass(frozen=True, slots=True)
 class Explanations:
+    """The explanations of a result by case id: of each proposal and of each wait."""
+
     proposals: dict[str, ProposalExplanation]
     waits: dict[str, WaitExplanation]
 
@@ -357,8 +366,11 @@ class _Context:
         start: int | None,
         below: float,
     ) -> list[Binding]:
-        """A bed free before this round (earlier and better than the plan) that the round
-        gave to other cases (issue 14: "kept for a higher-priority case")."""
+        """A bed free before this round that the round gave to other cases.
+
+        The bed is earlier and better than the plan (issue 14: "kept for a higher-priority
+        case").
+        """
         raw = self.p.free_beds.astype(np.int64)
         found = []
         for k in options:

@@ -63,18 +63,22 @@ class Formulation:
 
     @property
     def n_vars(self) -> int:
+        """Number of variables."""
         return int(self.var_option.shape[0])
 
     @cached_property
     def var_case(self) -> IntArray:
+        """Case index of each variable."""
         return self.problem.opt_case[self.var_option]
 
     @cached_property
     def var_facility(self) -> IntArray:
+        """Facility index of each variable."""
         return self.problem.opt_facility[self.var_option]
 
     @cached_property
     def var_beds(self) -> IntArray:
+        """Beds each variable's case needs."""
         return self.problem.case_beds[self.var_case]
 
     @cached_property
@@ -190,8 +194,11 @@ class Formulation:
         return np.concatenate(rows), np.concatenate(cols)
 
     def restrict(self, keep: Index, problem: MatchingProblem | None = None) -> Formulation:
-        """The same model on the variables ``keep`` (and, if given, a problem with the same
-        options but other free beds or budgets, such as what is left after fixing some)."""
+        """The same model on the variables ``keep``.
+
+        If ``problem`` is given, the model is on it instead: a problem with the same options
+        but other free beds or budgets, such as what is left after fixing some.
+        """
         return replace(
             self,
             problem=self.problem if problem is None else problem,
@@ -320,5 +327,6 @@ def binding_streams(problem: MatchingProblem) -> IntArray:
 
 
 def stream_of(problem: MatchingProblem, option: int) -> int | None:
+    """Stream index that pays for an option; ``None`` when no stream does."""
     s = int(problem.opt_stream[option])
     return None if s == NO_STREAM else s

@@ -160,8 +160,11 @@ def solve_greedy(  # noqa: PLR0915 (one pass over the cases in priority order; t
 
 
 def greedy_plans(problem: MatchingProblem, form: Formulation) -> list[list[tuple[int, int]]]:
-    """The greedy plans in every order that can differ: priority, per bed and, when some
-    stay ends inside the horizon, per bed-day."""
+    """The greedy plans in every order that can differ.
+
+    The orders are priority, per bed and, when some stay ends inside the horizon, per
+    bed-day.
+    """
     plans = [
         solve_greedy(problem, form).plan,
         solve_greedy(problem, form, per_bed=True).plan,

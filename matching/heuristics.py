@@ -33,8 +33,10 @@ DIVE_STEPS = 20  # dive steps at most (a work limit, so runs repeat); the greedy
 
 
 def _dive_batch(form: Formulation, xs: FloatArray) -> IntArray:
-    """The largest split values, at most one per case and one per facility; ``DIVE_BATCH``
-    of them, or a quarter of the split cases on large rounds."""
+    """The largest split values, at most one per case and one per facility.
+
+    ``DIVE_BATCH`` of them, or a quarter of the split cases on large rounds.
+    """
     split = np.flatnonzero((xs > WHOLE) & (xs < 1 - WHOLE))
     size = max(DIVE_BATCH, np.unique(form.var_case[split]).size // 4)
     order = split[np.argsort(-xs[split], kind="stable")]

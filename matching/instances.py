@@ -145,8 +145,11 @@ def random_problem(spec: InstanceSpec, seed: int) -> MatchingProblem:
 
 
 def _greedy_budgets(problem: MatchingProblem, spec: InstanceSpec) -> MatchingProblem:
-    """The same problem with each budget set to a share of the per-bed greedy's spending
-    in its stream when no budget applies."""
+    """The same problem with each finite budget set from the per-bed greedy's spending.
+
+    Each becomes a share (``spec.budget_tightness``) of what the per-bed greedy spends in
+    its stream when no budget applies.
+    """
     free = dataclasses.replace(problem, budget=np.full(len(problem.stream_ids), np.inf))
     spent = np.zeros(len(problem.stream_ids) + 1)  # the extra entry takes NO_STREAM
     for k, _ in solve_greedy(free, per_bed=True).plan:

@@ -1,5 +1,6 @@
-"""Large rounds (thousands of cases): a quick plan, a bound by column generation, then a
-better plan from the columns that matter.
+"""Large rounds (thousands of cases): a quick plan, a bound, then a better plan.
+
+The bound comes from column generation, the better plan from the columns that matter.
 
 1. Build the formulation from arrays (millions of columns at L).
 2. The per-bed greedy: a feasible plan within seconds (issue 3: L within 10 s).

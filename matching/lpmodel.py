@@ -61,10 +61,12 @@ class LinearModel:
 
     @property
     def n_cols(self) -> int:
+        """Number of columns."""
         return int(self.cost.shape[0])
 
     @property
     def n_rows(self) -> int:
+        """Number of rows."""
         return int(self.row_lower.shape[0])
 
     def with_bounds(self, lower: FloatArray, upper: FloatArray) -> LinearModel:
@@ -145,8 +147,10 @@ def assemble(
 
 
 def _chain_ends(form: Formulation) -> tuple[IntArray, IntArray, BoolArray, BoolArray]:
-    """Per variable: the capacity row (binding check slot) where its beds come into use and
-    where they are free again, and whether each exists at its facility.
+    """Per variable, the capacity rows where its beds come into use and are free again.
+
+    Each row is a binding check slot; the two flags say whether each exists at the
+    variable's facility.
 
     Between two binding slots capacity cannot bind, so a stay counts from the first binding
     slot on or after its start and ends at the first on or after its end; one whose two
@@ -166,9 +170,12 @@ def _chain_ends(form: Formulation) -> tuple[IntArray, IntArray, BoolArray, BoolA
 
 
 def chain_start(form: Formulation) -> tuple[csr_matrix, IntArray]:
-    """How beds in use follow from the placements: ``(binding slots, variables)`` beds
-    coming into use (+) and freed (-) on each binding slot, and each slot's first slot at
-    its facility (beds in use are the sum of the changes from there)."""
+    """How beds in use follow from the placements, as changes on each binding slot.
+
+    ``(binding slots, variables)`` beds coming into use (+) and freed (-) on each binding
+    slot, and each slot's first slot at its facility (beds in use are the sum of the
+    changes from there).
+    """
     a, b, covers, ends = _chain_ends(form)
     slots = form.capacity_slots.astype(np.int64)
     n = slots.size
@@ -187,7 +194,9 @@ def chain_start(form: Formulation) -> tuple[csr_matrix, IntArray]:
 
 
 def capacity_chain(form: Formulation, use0: int) -> Block:
-    """ "Beds in use fit on every binding check slot" as a chain: one row per binding slot,
+    """The capacity rows as a chain: beds in use fit on every binding check slot.
+
+    One row per binding slot,
     ``use[j] - use[j-1] - beds coming into use on j + beds freed on j = 0`` (``use[j-1]``
     the facility's previous binding slot), ``0 <= use[j] <= free beds`` as column bounds.
     """
@@ -210,8 +219,11 @@ Block = tuple[npt.NDArray[np.integer], npt.NDArray[np.integer], FloatArray, Floa
 def _x_rows(
     form: Formulation, cols: npt.NDArray[np.int64], *, chain: bool = False, use0: int = 0
 ) -> Block:
-    """The four constraint families on the columns ``cols`` (entries use column positions;
-    with ``chain`` the capacity rows are :func:`capacity_chain` on columns from ``use0``)."""
+    """The four constraint families on the columns ``cols``.
+
+    Entries use column positions; with ``chain`` the capacity rows are
+    :func:`capacity_chain` on columns from ``use0``.
+    """
     p = form.problem
     position = np.full(form.n_vars, -1, dtype=np.int64)
     position[cols] = np.arange(cols.size)

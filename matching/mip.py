@@ -81,8 +81,10 @@ def pass_model(h: highspy.Highs, model: LinearModel, *, integer: bool) -> None:
 
 
 def load_model(h: highspy.Highs, form: Formulation, *, integer: bool) -> None:
-    """Variables, objective and the four constraint families (rows: cases, capacity,
-    budgets, keep-apart, in that order)."""
+    """Load the variables, objective and the four constraint families into ``h``.
+
+    Rows: cases, capacity, budgets, keep-apart, in that order.
+    """
     pass_model(h, assemble(form), integer=integer)
 
 

@@ -1,5 +1,8 @@
-"""What a back end hands back to the dispatcher before it becomes a :class:`MatchResult`,
-and the progress events a caller may observe while it works."""
+"""What a back end hands back to the dispatcher, and the progress events of a solve.
+
+The dispatcher turns what it gets into a :class:`MatchResult`; a caller may observe the
+events while the back end works.
+"""
 
 from __future__ import annotations
 
@@ -78,7 +81,8 @@ class Progress:
 class Observer(Protocol):
     """Receives :class:`Progress` events; must be quick (it runs inside the solve)."""
 
-    def __call__(self, event: Progress) -> None: ...
+    def __call__(self, event: Progress) -> None:
+        """Receive one event."""
 
 
 def ignore(event: Progress) -> None:
@@ -106,6 +110,7 @@ class Tracker:
     rest_bound: float = math.nan
 
     def update(self, stage: str, *, objective: float = math.inf, bound: float = -math.inf) -> None:
+        """Keep the best plan value and bound so far and send the observer an event."""
         self.objective = min(self.objective, objective)
         self.bound = max(self.bound, bound)
         self.observer(

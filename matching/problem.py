@@ -92,14 +92,17 @@ class MatchingProblem:
     # sizes -----------------------------------------------------------------------------
     @property
     def n_cases(self) -> int:
+        """Number of cases."""
         return len(self.case_ids)
 
     @property
     def n_facilities(self) -> int:
+        """Number of facilities."""
         return len(self.facility_ids)
 
     @property
     def n_options(self) -> int:
+        """Number of options (eligible case, facility pairs)."""
         return int(self.opt_case.shape[0])
 
     @property
@@ -115,12 +118,15 @@ class MatchingProblem:
 
     @property
     def has_budgets(self) -> bool:
+        """Whether any stream has a finite budget."""
         return bool(np.isfinite(self.budget).any())
 
     def case_index(self) -> MappingProxyType[str, int]:
+        """Index of each case id."""
         return MappingProxyType({c: i for i, c in enumerate(self.case_ids)})
 
     def facility_index(self) -> MappingProxyType[str, int]:
+        """Index of each facility id."""
         return MappingProxyType({f: i for i, f in enumerate(self.facility_ids)})
 
     def options_of_case(self) -> list[IntArray]:

@@ -11,6 +11,8 @@ from matching.errors import InvalidParamsError
 
 
 class Status(StrEnum):
+    """How a solve ended."""
+
     OPTIMAL = "optimal"  # proven optimal (up to the solver's tolerance)
     FEASIBLE = "feasible"  # a valid plan; its gap to the bound is reported
     INFEASIBLE = "infeasible"
@@ -18,6 +20,8 @@ class Status(StrEnum):
 
 
 class Method(StrEnum):
+    """Which back end solves; ``auto`` chooses one for the problem."""
+
     AUTO = "auto"
     MIP = "mip"  # time-indexed MIP in HiGHS
     CPSAT = "cpsat"  # the same model in OR-Tools CP-SAT

@@ -52,6 +52,7 @@ class BedValues(Sequence[BedValue]):
 
     @property
     def complete(self) -> bool:
+        """Whether every facility was valued before the deadline."""
         return not self.skipped
 
     def __len__(self) -> int:
@@ -149,8 +150,10 @@ _OUT_OF_TIME = frozenset({"Time limit reached", "Interrupted by user"})
 
 
 def bed_values(built: BuiltProblem, *, time_limit: float = DEFAULT_TIME_LIMIT) -> BedValues:
-    """One more bed per placement type x region, most valuable first (groups worth 0 left
-    out), computed within ``time_limit`` wall-clock seconds.
+    """One more bed per placement type x region, most valuable first.
+
+    Groups worth 0 are left out; the values are computed within ``time_limit`` wall-clock
+    seconds.
 
     When the time runs out, the values computed so far are returned and the facilities
     not valued are named in :attr:`BedValues.skipped`.

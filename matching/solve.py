@@ -234,8 +234,10 @@ def _solve_parts(
 
 
 def single_case_bound(problem: MatchingProblem) -> float:
-    """A proven (weak) lower bound: every case as if alone, at its cheapest option on day 0
-    (or unplaced when that is cheaper)."""
+    """A proven (weak) lower bound: every case as if alone.
+
+    Each case at its cheapest option on day 0, or unplaced when that is cheaper.
+    """
     best = problem.unplaced_cost.copy()
     np.minimum.at(best, problem.opt_case, problem.opt_penalty)
     return float(best.sum())

@@ -16,8 +16,9 @@ from matching.result import MatchResult
 
 
 def relative_gap(objective: float, bound: float) -> float:
-    """``(objective - bound) / |objective|``, 0 when both are equal, ``inf`` before a plan
-    or a bound exists.
+    """The relative gap ``(objective - bound) / |objective|``.
+
+    0 when both are equal, ``inf`` before a plan or a bound exists.
 
     Parameters
     ----------
@@ -79,6 +80,7 @@ class StageLog:
         self._stages: list[Stage] = []
 
     def __call__(self, event: Progress) -> None:
+        """Record an event: a new stage, or the latest event of the current one."""
         stage = Stage(
             event.part, event.parts, event.stage, event.seconds, event.objective, event.bound
         )
@@ -94,8 +96,10 @@ class StageLog:
         return tuple(self._stages)
 
     def finish(self, result: MatchResult) -> tuple[Stage, ...]:
-        """The stages of a finished solve: those observed, or, when the method reported
-        none (``flow`` and ``greedy`` run as one step), the result as its one stage.
+        """The stages of a finished solve.
+
+        Those observed, or, when the method reported none (``flow`` and ``greedy`` run as
+        one step), the result as its one stage.
 
         Parameters
         ----------
