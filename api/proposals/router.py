@@ -53,7 +53,7 @@ def lapse_proposals(
     return respond(write(db, idem, status.HTTP_200_OK, partial(service.lapse, user=user, now=now)))
 
 
-@router.get("/{proposal_id}", responses=NOT_FOUND)
+@router.get("/{proposal_id:int}", responses=NOT_FOUND)  # GET /lapse: a 405
 def get_proposal(proposal_id: RecordId, db: DatabaseDep, user: CurrentUser) -> ProposalPublic:
     """One proposal with its explanation and alternatives."""
     return service.get(db, proposal_id=proposal_id, user=user)
