@@ -111,17 +111,26 @@ def serve(
     console.print(f"opvang: serving {where} on http://{host}:{port} ({WHERE_TO_LOOK})")
     if logins:
         print_logins(logins, f"http://{host}:{port}/")
-    # the workers read their settings from the environment (api.app.app_factory)
+    # the workers read their settings from the environment (api.app.app_factory); the
+    # variable is put back afterwards, so a serve run in-process (tests) leaves no
+    # scheduler switched on for the next app in that process
+    previous = os.environ.get(SCHEDULER_VARIABLE)
     os.environ[SCHEDULER_VARIABLE] = "true" if scheduler else "false"
-    uvicorn.run(
-        "api.app:app_factory",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=access_log,
-        log_level="info",
-        # a worker imports the solver stack before it answers; on a busy machine that
-        # takes longer than uvicorn's 5 s default, which would restart it in a loop
-        timeout_worker_healthcheck=WORKER_STARTUP_S,
-    )
+    try:
+        uvicorn.run(
+            "api.app:app_factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+            log_level="info",
+            # a worker imports the solver stack before it answers; on a busy machine that
+            # takes longer than uvicorn's 5 s default, which would restart it in a loop
+            timeout_worker_healthcheck=WORKER_STARTUP_S,
+        )
+    finally:
+        if previous is None:
+            os.environ.pop(SCHEDULER_VARIABLE, None)
+        else:
+            os.environ[SCHEDULER_VARIABLE] = previous

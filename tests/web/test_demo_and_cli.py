@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -58,6 +59,15 @@ def test_serve_without_demo_creates_no_user(db_env, no_server):
     assert no_server
     assert _users(db_env) == []
     assert "Sign in at" not in result.output  # no demo login table, no password
+
+
+def test_serve_leaves_no_scheduler_switched_on_in_its_process(db_env, no_server, monkeypatch):
+    # serve switched OPVANG_SCHEDULER on for its workers and left it on: every app made
+    # later in the same process (the rest of a test run) ran the daily round by itself
+    monkeypatch.delenv("OPVANG_SCHEDULER", raising=False)
+    assert CliRunner().invoke(cli, ["serve"]).exit_code == 0
+    assert "OPVANG_SCHEDULER" not in os.environ
+    assert ApiSettings(database_url=db_env).scheduler is False
 
 
 @pytest.mark.slow
