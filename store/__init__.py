@@ -50,6 +50,7 @@ from store.errors import (
     MigrationsNotFoundError,
     PersistenceError,
 )
+from store.history import left_waiting_list_at
 from store.inline import InlineLedger, WriterBusyError
 from store.keep_apart import KeepApartRepository
 from store.ledger import StoredReport, free_beds_reported_since
@@ -110,6 +111,7 @@ __all__ = [
     "find_cases",
     "free_beds_reported_since",
     "is_sqlite",
+    "left_waiting_list_at",
     "make_engine",
     "report_history",
     "restore",
