@@ -17,6 +17,7 @@ from api.web.routers import (
     matching,
     planning,
     policy,
+    trends,
 )
 
 
@@ -35,6 +36,7 @@ def pages_router() -> APIRouter:
         imports,
         exports,
         planning,
+        trends,
     ):
         router.include_router(part.router)
     return router
