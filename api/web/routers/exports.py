@@ -20,7 +20,7 @@ from api.placements.schemas import PlacementPublic
 from api.stats import service as stats
 from api.stats import tables
 from api.web.pages import POLICYMAKERS, Coordinator, PageError
-from api.web.routers.trends import published_trends
+from api.web.routers.trends import PageTrends
 from capacity import WAITING_LIST
 
 router = APIRouter()
@@ -72,25 +72,14 @@ async def placement_list(fmt: str, user: Coordinator, db: DatabaseDep, now: NowD
 
 
 @router.get("/exports/trends-{table}.{fmt}", dependencies=POLICYMAKERS)
-async def trend_table(
-    table: str,
-    fmt: str,
-    db: DatabaseDep,
-    now: NowDep,
-    rulebook: RulebookDep,
-    since: str | None = None,
-    until: str | None = None,
-    period: str | None = None,
-) -> Response:
-    """One table of the trends page, as on ``GET /v1/stats/trends?format=`` (its rows)."""
+def trend_table(table: str, fmt: str, stats: PageTrends) -> Response:
+    """One table of the trends page (or ``all``), as ``GET /v1/stats/trends?format=`` gives
+    its rows, for the page's window."""
     kind = _format(fmt)
     if table not in (*tables.TREND_TABLES, "all"):
         raise PageError(404, "There is no such download.")
-    found = await run_in_threadpool(
-        published_trends, db, now=now, rulebook=rulebook, since=since, until=until, period=period
-    )
-    rows = flat_rows(tables.TrendRow, tables.trend_rows(found, None if table == "all" else table))
-    return table_response(kind, *rows, name=f"trends-{table}")
+    rows = tables.trend_rows(stats, None if table == "all" else table)
+    return table_response(kind, *flat_rows(tables.TrendRow, rows), name=f"trends-{table}")
 
 
 @router.get("/exports/{name}.{fmt}", dependencies=POLICYMAKERS)

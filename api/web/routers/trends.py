@@ -5,9 +5,10 @@ with its CSV (``/exports/trends-{table}.csv``) and the charts as PNG."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -71,20 +72,26 @@ def _query(stats: TrendStats) -> str:
     )
 
 
-@router.get("/trends", dependencies=POLICYMAKERS)
-async def trends_page(
-    request: Request,
+async def _page_trends(
     db: DatabaseDep,
     now: NowDep,
     rulebook: RulebookDep,
     since: str | None = None,
     until: str | None = None,
     period: str | None = None,
-) -> HTMLResponse:
-    """Tables and charts of the trends, with the window's form."""
-    stats = await run_in_threadpool(
+) -> TrendStats:
+    return await run_in_threadpool(
         published_trends, db, now=now, rulebook=rulebook, since=since, until=until, period=period
     )
+
+
+PageTrends = Annotated[TrendStats, Depends(_page_trends)]
+"""The trends of the window a page's query asks for (``since``, ``until``, ``period``)."""
+
+
+@router.get("/trends", dependencies=POLICYMAKERS)
+def trends_page(request: Request, stats: PageTrends) -> HTMLResponse:
+    """Tables and charts of the trends, with the window's form."""
     types = sorted({g.key for p in stats.periods for g in p.by_placement_type})
     context = {
         "title": "Trends",
@@ -99,21 +106,13 @@ async def trends_page(
 
 
 @router.get("/trends/{chart}.png", dependencies=POLICYMAKERS)
-async def trends_chart(
-    chart: str,
-    db: DatabaseDep,
-    now: NowDep,
-    rulebook: RulebookDep,
-    since: str | None = None,
-    until: str | None = None,
-    period: str | None = None,
-) -> Response:
+def trends_chart(chart: str, stats: PageTrends) -> Response:
     """One chart of the page as a PNG, for the same window."""
     if chart not in CHARTS:
         raise PageError(404, f"There is no chart {chart[:40]!r}.")
-    stats = await run_in_threadpool(
-        published_trends, db, now=now, rulebook=rulebook, since=since, until=until, period=period
-    )
-    png = await run_in_threadpool(trend_chart, stats, chart)
     disposition = f'inline; filename="trends-{chart}.png"'
-    return Response(png, media_type="image/png", headers={"Content-Disposition": disposition})
+    return Response(
+        trend_chart(stats, chart),
+        media_type="image/png",
+        headers={"Content-Disposition": disposition},
+    )
