@@ -1,7 +1,8 @@
 """Line charts of the trends page as PNG (matplotlib, Agg backend, as the scenario charts).
 
 Each chart is drawn from the published figures (:class:`api.stats.schemas.TrendStats`):
-a suppressed count or an unpublished wait is a gap in its line, never a guess.
+a suppressed count or an unpublished wait is a gap in its line, never a guess. The first
+line (all cases, national) is drawn black and thicker, the groups after it in colour.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ def _lines(
 ) -> bytes:
     fig, ax = plt.subplots(figsize=FIGSIZE)
     days = np.array(x, dtype="datetime64[D]")
-    for label, values in series.items():
-        ax.plot(days, values, label=label, linewidth=1.4, marker="o", markersize=2.5)
+    for i, (label, values) in enumerate(series.items()):
+        style = {"color": "black", "linewidth": 2.2} if i == 0 else {"linewidth": 1.2}
+        ax.plot(days, values, label=label, marker="o", markersize=2.5, **style)
+    if len(days):  # the whole window, also where the lines have gaps
+        ax.set_xlim(days[0], days[-1])
     ax.set_xlabel("end of period")
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
