@@ -7,19 +7,16 @@ line (all cases, national) is drawn black and thicker, the groups after it in co
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
 from api.stats.schemas import CaseCount, TrendStats
 from api.web.cases_view import type_name
-from scenarios.plots import DPI, FIGSIZE
+from api.web.charts import png
+from scenarios.plots import FIGSIZE
 
 CHARTS = ("waiting", "waits", "occupancy")  # the charts of the page, by file name
 NAN = float("nan")  # where a point is not published: a gap in the line
@@ -50,11 +47,7 @@ def _lines(
     ax.legend(fontsize=7, ncol=2, loc="upper left")
     ax.set_title(title)
     fig.autofmt_xdate()
-    buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png", dpi=DPI)
-    plt.close(fig)
-    return buf.getvalue()
+    return png(fig)
 
 
 def trend_chart(stats: TrendStats, chart: str) -> bytes:

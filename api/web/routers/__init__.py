@@ -8,6 +8,7 @@ from api.web.csrf import csrf_guard
 from api.web.routers import (
     admin,
     availability,
+    capacity_files,
     cases,
     deadlines,
     escalations,
@@ -37,6 +38,7 @@ def pages_router() -> APIRouter:
         exports,
         planning,
         trends,
+        capacity_files,
     ):
         router.include_router(part.router)
     return router
