@@ -49,8 +49,10 @@ from store.errors import (
     IdempotencyConflictError,
     MigrationsNotFoundError,
     PersistenceError,
+    StoredRecordError,
 )
 from store.inline import InlineLedger, WriterBusyError
+from store.integrity import invalid_records
 from store.keep_apart import KeepApartRepository
 from store.ledger import StoredReport, free_beds_reported_since
 from store.mapping import derived_idempotency_key
@@ -94,6 +96,7 @@ __all__ = [
     "StageRecord",
     "StoredOrganisation",
     "StoredProposal",
+    "StoredRecordError",
     "StoredReport",
     "StoredRun",
     "WaitRecord",
@@ -109,6 +112,7 @@ __all__ = [
     "facility_snapshot",
     "find_cases",
     "free_beds_reported_since",
+    "invalid_records",
     "is_sqlite",
     "make_engine",
     "report_history",
