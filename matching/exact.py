@@ -21,6 +21,7 @@ import math
 import time
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import numpy.typing as npt
 
@@ -30,7 +31,15 @@ from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
 from matching.heuristics import best_plan, lp_plan
 from matching.lpmodel import LinearModel, assemble, lagrangian_bound, reduced_costs
-from matching.mip import Plan, Run, new_highs, pass_model, plan_of, run_guarded, values_of
+from matching.mip import (
+    Plan,
+    new_highs,
+    pass_model,
+    plan_of,
+    run_checked,
+    run_guarded,
+    values_of,
+)
 from matching.outcome import Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 
@@ -243,11 +252,15 @@ def _polish(
     upper = model.col_upper.copy()
     drop = (rc > reach) & (start < 0.5) & model.integer
     upper[drop] = 0.0
-    h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=1e-6)
-    h.setOptionValue("mip_max_nodes", POLISH_NODES)
-    pass_model(h, model.with_bounds(model.col_lower, upper), integer=True)
-    h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
-    run = run_guarded(h, deadline)
+    restricted = model.with_bounds(model.col_lower, upper)
+
+    def make() -> highspy.Highs:
+        h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=1e-6)
+        h.setOptionValue("mip_max_nodes", POLISH_NODES)
+        pass_model(h, restricted, integer=True)
+        return h
+
+    run = run_checked(make, restricted, deadline, start)
     found = plan if run.col_value is None else plan_of(form, run.col_value)
     return best_plan(form, plan, solve_greedy(form.problem, form, start=found).plan)
 
@@ -272,21 +285,18 @@ def _prove(
     lower, upper = model.col_lower.copy(), model.col_upper.copy()
     upper[model.integer & (rc > slack)] = 0.0
     lower[model.integer & (rc < -slack)] = 1.0
-    h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
-    # the fixing above is what HiGHS's restarts would do; without them it proves S seeds 1-5
-    # in about half the simplex iterations (19,000 against 35,000 on seed 2)
-    h.setOptionValue("mip_allow_restart", False)
-    pass_model(h, model.with_bounds(lower, upper), integer=True)
-    start = model.complete(values_of(form, state.plan, model.n_cols))
-    h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
-    run = run_guarded(h, deadline)
-    if _stale(model, run) and time.perf_counter() < deadline:
-        # HiGHS 1.16 can report a better optimum yet hand back the start's values (seen when
-        # presolve solves the MIP outright): solve again without a start to get the plan
+    fixed = model.with_bounds(lower, upper)
+
+    def make() -> highspy.Highs:
         h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
+        # the fixing above is what HiGHS's restarts would do; without them it proves S seeds
+        # 1-5 in about half the simplex iterations (19,000 against 35,000 on seed 2)
         h.setOptionValue("mip_allow_restart", False)
-        pass_model(h, model.with_bounds(lower, upper), integer=True)
-        run = run_guarded(h, deadline)
+        pass_model(h, fixed, integer=True)
+        return h
+
+    start = model.complete(values_of(form, state.plan, model.n_cols))
+    run = run_checked(make, fixed, deadline, start)
     if run.col_value is not None:
         state.offer(
             "mip", solve_greedy(form.problem, form, start=plan_of(form, run.col_value)).plan
@@ -295,14 +305,6 @@ def _prove(
         state.prove("mip", min(incumbent, run.dual_bound))
     notes = [] if run.optimal else [f"HiGHS stopped: {run.status}"]
     return (*notes, *_gap_note(state))
-
-
-def _stale(model: LinearModel, run: Run) -> bool:
-    """Whether the values HiGHS returned are worse than the objective it reported."""
-    if run.col_value is None or not math.isfinite(run.objective):
-        return False
-    value = model.offset + float(model.cost @ run.col_value)
-    return value > run.objective + 1e-6 * max(1.0, abs(run.objective))
 
 
 def _gap_note(state: _State) -> tuple[str, ...]:
