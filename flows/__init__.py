@@ -41,6 +41,15 @@ from flows.retention import (
 from flows.round import RoundInputs, prepare_round
 from flows.round_export import ExportedRound, export_round
 from flows.timeline import TimelineEvent, case_timeline
+from flows.trends import (
+    MAX_WINDOW_DAYS,
+    PeriodFigures,
+    TrendPeriod,
+    Trends,
+    TrendWindow,
+    read_trends,
+    trend_window,
+)
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
@@ -71,6 +80,7 @@ __all__ = [
     "DEFAULT_REMIND_WITHIN",
     "DEFAULT_RESPOND_WITHIN",
     "MAX_BED_VALUE_SECONDS",
+    "MAX_WINDOW_DAYS",
     "BedValueReport",
     "Change",
     "ChangeKind",
@@ -85,6 +95,7 @@ __all__ = [
     "InvalidInputError",
     "NextBest",
     "Page",
+    "PeriodFigures",
     "RetentionPolicy",
     "RetentionReport",
     "RetentionSettings",
@@ -93,6 +104,9 @@ __all__ = [
     "RunWaits",
     "SolvedRound",
     "TimelineEvent",
+    "TrendPeriod",
+    "TrendWindow",
+    "Trends",
     "WaitKind",
     "WaitingLine",
     "WaitingOrder",
@@ -119,12 +133,14 @@ __all__ = [
     "pending_proposals",
     "plan_round",
     "prepare_round",
+    "read_trends",
     "reason_of",
     "recently_lapsed",
     "register",
     "run_waits",
     "solve_round",
     "store_run",
+    "trend_window",
     "waiting_states",
     "waiting_words",
     "withdraw",

@@ -51,6 +51,7 @@ from store.errors import (
     PersistenceError,
     StoredRecordError,
 )
+from store.history import left_waiting_list_at
 from store.inline import InlineLedger, WriterBusyError
 from store.integrity import invalid_records
 from store.keep_apart import KeepApartRepository
@@ -114,6 +115,7 @@ __all__ = [
     "free_beds_reported_since",
     "invalid_records",
     "is_sqlite",
+    "left_waiting_list_at",
     "make_engine",
     "report_history",
     "restore",

@@ -8,6 +8,7 @@ from api.web.csrf import csrf_guard
 from api.web.routers import (
     admin,
     availability,
+    capacity_files,
     cases,
     deadlines,
     escalations,
@@ -17,6 +18,7 @@ from api.web.routers import (
     matching,
     planning,
     policy,
+    trends,
 )
 
 
@@ -35,6 +37,8 @@ def pages_router() -> APIRouter:
         imports,
         exports,
         planning,
+        trends,
+        capacity_files,
     ):
         router.include_router(part.router)
     return router
