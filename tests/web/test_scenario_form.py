@@ -145,3 +145,45 @@ def test_a_finished_change_shows_paired_differences_and_every_table_as_csv(polic
     assert "mean wait" not in paired
     assert client.get(f"/scenarios/jobs/{job_id}/tables/plan.csv").status_code == 404
     assert f'href="/scenarios/jobs/{job_id}/charts/compare_waiting.png" download' in page
+
+
+@pytest.mark.slow
+def test_stored_runs_are_compared_flagged_and_downloadable(policymaker):
+    client, token, _, url = policymaker
+    ids = []
+    for n in ("3", "2"):  # one after the other: at most 2 jobs at once
+        answer = client.post("/scenarios/changes", data=_form(token, change_replications=n))
+        ids.append(int(answer.headers["location"].rsplit("/", 1)[1]))
+        run_worker(url, ids[-1])
+    a, b = ids
+    listing = client.get("/scenarios/compare").text
+    assert f'name="jobs" value="{a}"' in listing
+    assert f'name="jobs" value="{b}"' in listing
+    query = f"jobs={a}&jobs={b}"
+    in_html = query.replace("&", "&amp;")
+    page = client.get(f"/scenarios/compare?{query}")
+    assert page.status_code == 200
+    assert f"run {a}: two-houses-changed" in page.text
+    assert "The runs have different replications (2, 3)" in page.text
+    assert f'name="jobs" value="{a}" id="jobs-{a}" checked' in page.text
+    for table in ("kpis", "paired"):
+        assert f'href="/scenarios/compare/tables/{table}.csv?{in_html}"' in page.text
+        csv = client.get(f"/scenarios/compare/tables/{table}.csv?{query}")
+        assert csv.status_code == 200
+        assert csv.headers["content-type"].startswith("text/csv")
+    kpis = client.get(f"/scenarios/compare/tables/kpis.csv?{query}").content.decode("utf-8-sig")
+    assert "replications,3,3,2,2" in kpis
+    paired = client.get(f"/scenarios/compare/tables/paired.csv?{query}").content.decode("utf-8-sig")
+    assert f"run {a}: two-houses-changed" in paired
+    assert f"run {b}:" not in paired  # other replications: not paired with the first run
+    for chart in ("compare_mean_wait.png", "compare_waiting.png"):
+        assert f'href="/scenarios/compare/charts/{chart}?{in_html}" download' in page.text
+        png = client.get(f"/scenarios/compare/charts/{chart}?{query}")
+        assert png.status_code == 200
+        assert png.content.startswith(b"\x89PNG")
+    one = client.get(f"/scenarios/compare?jobs={a}")
+    assert one.status_code == 422
+    assert "choose from 2 to 8 different runs" in one.text
+    assert client.get("/scenarios/compare?jobs=999998&jobs=999999").status_code == 404
+    assert client.get(f"/scenarios/compare/tables/kpis.csv?jobs={a}").status_code == 422
+    assert client.get(f"/scenarios/compare/charts/nope.png?{query}").status_code == 404
