@@ -266,6 +266,7 @@ class CurrentPracticeSpec(_Strict):
 
     national_types: frozenset[PlacementType] = frozenset({PlacementType.COSM, PlacementType.OMM})
     out_of_region_after_days: NonNegativeFloat = DEFAULT_OUT_OF_REGION_AFTER_DAYS
+    complex_search_days: NonNegativeFloat = 0.0  # days before a complex case's first bed
 
 
 class HindsightSpec(_Strict):
