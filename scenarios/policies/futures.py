@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from capacity import ArrivalForecast, estimate_arrivals, profile_class
-from scenarios.policies.lookahead import LookaheadCase
+from matching import LookaheadCase
 from scenarios.state import CaseRecord, SimState
 
 
