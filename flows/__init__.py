@@ -9,6 +9,7 @@ the CLI and the dashboard call the flows; the flows never call them.
 """
 
 from flows import waiting_words
+from flows.anticipation import AnticipationSettings, LiveForecast, read_forecast
 from flows.bed_values import (
     DEFAULT_BED_VALUE_SECONDS,
     MAX_BED_VALUE_SECONDS,
@@ -71,6 +72,7 @@ __all__ = [
     "DEFAULT_REMIND_WITHIN",
     "DEFAULT_RESPOND_WITHIN",
     "MAX_BED_VALUE_SECONDS",
+    "AnticipationSettings",
     "BedValueReport",
     "Change",
     "ChangeKind",
@@ -83,6 +85,7 @@ __all__ = [
     "FacilityRef",
     "FlowError",
     "InvalidInputError",
+    "LiveForecast",
     "NextBest",
     "Page",
     "RetentionPolicy",
@@ -119,6 +122,7 @@ __all__ = [
     "pending_proposals",
     "plan_round",
     "prepare_round",
+    "read_forecast",
     "reason_of",
     "recently_lapsed",
     "register",

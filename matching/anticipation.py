@@ -27,12 +27,15 @@ Two variants:
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
+from capacity import ArrivalForecast
 from matching.lookahead import (
     FORBID,
     FORCE,
@@ -46,6 +49,43 @@ from matching.lookahead import (
 )
 
 HOLD_BELOW = 0.5  # a candidate the samples start today less than this is proposed to wait
+
+T = TypeVar("T")
+
+
+def sample_from_forecast(
+    rng: np.random.Generator,
+    forecast: ArrivalForecast,
+    pool: Mapping[str, Sequence[T]],
+    horizon: int,
+    scale: float = 1.0,
+) -> list[tuple[float, str, T]]:
+    """One sampled future: (time from the round, profile class, a past case of the class).
+
+    Each class's rate is drawn from its posterior (times ``scale``), a Poisson number of
+    arrivals over ``horizon`` days at uniform times, each a past case of that class drawn
+    from ``pool``; classes with no past case in ``pool`` are skipped (nothing is known of
+    who they are).
+    """
+    out: list[tuple[float, str, T]] = []
+    rates = forecast.sample_rates(rng)
+    for cls in sorted(rates):
+        cases = pool.get(cls)
+        if not cases:
+            continue
+        n = int(rng.poisson(rates[cls] * scale * horizon))
+        for t in rng.uniform(0.0, horizon, n).tolist():
+            out.append((t, cls, cases[int(rng.integers(len(cases)))]))
+    return out
+
+
+def release_day(time_from_round: float) -> int:
+    """The first round (days from now) an arrival at ``time_from_round`` can be placed in.
+
+    The round of a day follows everything else at that moment, so an arrival at exactly
+    day ``d`` is in that day's round; today's round has been held.
+    """
+    return max(1, math.ceil(time_from_round - 1e-9))
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +266,8 @@ def potential_holds(
     may_hold
         Per candidate, whether its bed may be kept at all.
     max_delay
-        Days a candidate may be asked to wait at most (a later start's stay must also end
-        within the horizon, where the prices see no end effect).
+        Days a candidate may be asked to wait at most (stays are cut at the horizon, so
+        a later start is charged for fewer bed-days; keep this short).
 
     Returns
     -------
@@ -243,7 +283,7 @@ def potential_holds(
         stay = int(cand.stays[list(cand.facilities.tolist()).index(f)])
         now = potentials.stay_potential(f, cand.beds, stay)
         best = now
-        for d in range(1, min(max_delay, horizon - stay) + 1):
+        for d in range(1, min(max_delay, horizon - 1) + 1):
             if (residual[f, d : d + stay] < cand.beds).any():
                 continue
             best = min(best, cand.weight * d + potentials.stay_potential(f, cand.beds, stay, d))
