@@ -87,6 +87,7 @@ class BindKind(StrEnum):
     PENALTY = "penalty"
     IMPROVABLE = "improvable"
     OUTRANKED = "outranked"
+    KEPT = "kept"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +102,10 @@ class Binding:
     (a bed at ``facility`` from ``day`` was free before this round, but the round gave it
     to ``cases``), ``penalty`` (``facility`` could
     take the case from ``day``, earlier, but its penalty for distance or preferences
-    outweighs the wait) or ``improvable`` (``facility`` could take it from ``day``, better,
-    with every other proposal kept: the solve stopped before finding that).
+    outweighs the wait), ``improvable`` (``facility`` could take it from ``day``, better,
+    with every other proposal kept: the solve stopped before finding that) or ``kept``
+    (a bed at ``facility`` free today was kept for expected arrivals, issue 13: ``amount``
+    is the expected saving in weighted waiting days).
     """
 
     kind: BindKind
@@ -110,7 +113,7 @@ class Binding:
     day: int | None = None
     stream: str | None = None
     facility: str | None = None
-    amount: float | None = None  # budget: euros short of paying for the placement
+    amount: float | None = None  # budget: euros short; kept: expected weighted days saved
     cases: tuple[str, ...] = ()  # outranked: the cases of this round that took the bed
     higher_priority: bool = False  # outranked: each of them weighs at least as much
 

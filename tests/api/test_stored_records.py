@@ -41,7 +41,7 @@ def _rows(url: str, query: str, **params: object) -> list[tuple]:
 
 
 def test_the_migration_scrubs_identity_data_from_stored_organisations(world, helpers):
-    downgrade(world.url, "0009")  # as a database stored before the rule
+    downgrade(world.url, "0010")  # as a database stored before the rule
     _execute(
         world.url,
         "UPDATE cases SET responsible_organisation = :org WHERE id = 'C-2026-0001'",

@@ -10,7 +10,7 @@ the audit entry names the rule, never the text. The text is not kept anywhere: t
 downgrade cannot bring it back (on purpose).
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-03
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from capacity.personal_data import personal_data_in
 
 revision: str = "0013"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
