@@ -9,6 +9,7 @@ the CLI and the dashboard call the flows; the flows never call them.
 """
 
 from flows import waiting_words
+from flows.anticipation import AnticipationSettings, LiveForecast, read_forecast
 from flows.bed_values import (
     DEFAULT_BED_VALUE_SECONDS,
     MAX_BED_VALUE_SECONDS,
@@ -81,6 +82,7 @@ __all__ = [
     "DEFAULT_RESPOND_WITHIN",
     "MAX_BED_VALUE_SECONDS",
     "MAX_WINDOW_DAYS",
+    "AnticipationSettings",
     "BedValueReport",
     "Change",
     "ChangeKind",
@@ -93,6 +95,7 @@ __all__ = [
     "FacilityRef",
     "FlowError",
     "InvalidInputError",
+    "LiveForecast",
     "NextBest",
     "Page",
     "PeriodFigures",
@@ -133,6 +136,7 @@ __all__ = [
     "pending_proposals",
     "plan_round",
     "prepare_round",
+    "read_forecast",
     "read_trends",
     "reason_of",
     "recently_lapsed",
