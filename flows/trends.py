@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from capacity import Case, Rulebook
 from capacity.aggregates import OccupancyRow
+from capacity.cases import EARLIEST_INTAKE
 from capacity.clock import LOCAL_TZ, local_date
 from flows.errors import InvalidInputError
 from flows.history import CaseSpell, SupplyHistory, case_spells
@@ -80,7 +81,8 @@ def trend_window(
 ) -> TrendWindow:
     """The window asked for, checked: ``until`` defaults to today and may not be later;
     ``since`` defaults to the Monday that makes :data:`DEFAULT_WEEKS` whole weeks, and may
-    not be after ``until`` nor :data:`MAX_WINDOW_DAYS` days or more before it.
+    not be after ``until`` nor :data:`MAX_WINDOW_DAYS` days or more before it; neither may
+    be before the earliest intake day (:data:`capacity.cases.EARLIEST_INTAKE`).
 
     Raises
     ------
@@ -90,6 +92,9 @@ def trend_window(
     end = today if until is None else until
     if end > today:
         raise InvalidInputError("until", f"must not be after today ({today.isoformat()})")
+    for name, day in (("until", until), ("since", since)):
+        if day is not None and day < EARLIEST_INTAKE:  # no case is older; year 1 overflowed
+            raise InvalidInputError(name, f"must not be before {EARLIEST_INTAKE.isoformat()}")
     if since is None:  # this week and the 25 before it
         start = _period_start(end, TrendPeriod.WEEK) - timedelta(weeks=DEFAULT_WEEKS - 1)
     else:

@@ -63,6 +63,7 @@ def test_months_and_a_chosen_window(policy):
         ("since=2026-11-10&until=2026-11-09", "since"),
         ("until=2999-01-01", "until"),
         ("since=2020-01-01&until=2026-01-01", "since"),
+        ("until=0001-01-01", "until"),
     ],
 )
 def test_a_bad_window_is_a_422_naming_the_field(policy, query, field):

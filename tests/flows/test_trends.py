@@ -180,6 +180,8 @@ def test_the_default_window_is_the_last_26_weeks():
         (None, TODAY + timedelta(days=1), "until"),
         (date(2026, 11, 10), date(2026, 11, 9), "since"),
         (TODAY - timedelta(days=MAX_WINDOW_DAYS), None, "since"),
+        (None, date(1, 1, 1), "until"),  # the default since was 25 weeks before year 1
+        (date(1999, 12, 31), date(2000, 1, 5), "since"),
     ],
 )
 def test_a_window_that_cannot_be_names_its_field(since, until, field):
