@@ -49,6 +49,7 @@ NO_OPTION = -1
 # arcs a flow is built and solved for per second (about 1.5 million measured at S and M,
 # quartered for a busy machine): no step is started that cannot end by the deadline
 ARCS_PER_SECOND = 400_000
+GREEDY_VARS_PER_SECOND = 400_000  # the greedy's speed, likewise (800,000 at M)
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,7 +261,7 @@ def budget_stage(
     plan
         The best plan so far.
     deadline
-        Wall-clock time by which to return.
+        Wall-clock time by which to return (the greedy's time is kept back).
     prices
         Budget prices to start from (see :func:`budget_bound`).
 
@@ -270,7 +271,8 @@ def budget_stage(
         The bound found and the better plan.
     """
     incumbent = plan_objective(form.problem, plan)
-    found = budget_bound(form, deadline=deadline, incumbent=incumbent, prices=prices)
+    until = deadline - form.n_vars / GREEDY_VARS_PER_SECOND  # the greedy must fit after it
+    found = budget_bound(form, deadline=until, incumbent=incumbent, prices=prices)
     from_flow = solve_greedy(form.problem, form, start=found.plan).plan
     return found, best_plan(form, plan, from_flow)
 
