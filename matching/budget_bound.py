@@ -261,7 +261,8 @@ def budget_stage(
     plan
         The best plan so far.
     deadline
-        Wall-clock time by which to return (the greedy's time is kept back).
+        Wall-clock time by which the Lagrangian steps end; the greedy after them takes
+        :func:`greedy_seconds` more.
     prices
         Budget prices to start from (see :func:`budget_bound`).
 
@@ -271,10 +272,14 @@ def budget_stage(
         The bound found and the better plan.
     """
     incumbent = plan_objective(form.problem, plan)
-    until = deadline - form.n_vars / GREEDY_VARS_PER_SECOND  # the greedy must fit after it
-    found = budget_bound(form, deadline=until, incumbent=incumbent, prices=prices)
+    found = budget_bound(form, deadline=deadline, incumbent=incumbent, prices=prices)
     from_flow = solve_greedy(form.problem, form, start=found.plan).plan
     return found, best_plan(form, plan, from_flow)
+
+
+def greedy_seconds(form: Formulation) -> float:
+    """About how long the greedy takes on this formulation, on a busy machine."""
+    return form.n_vars / GREEDY_VARS_PER_SECOND
 
 
 def _result(
