@@ -109,12 +109,22 @@ class SupplyHistory:
     def occupancy_at(self, as_of: datetime) -> list[OccupancyRow]:
         """Beds and free beds per placement type at ``as_of`` (timezone-aware), as the
         supply snapshot of that moment counts them (:func:`capacity.occupancy_by`)."""
+        latest = self._latest(as_of)
+        day0 = local_date(as_of)
+        cutoff = min([day0, *(local_date(r.counts_from) for r in latest)])
         snapshot = build_snapshot(
             as_of=as_of,
             facilities=self._facilities,
             funding_streams=(),
-            reports=self._latest(as_of),
-            placements=self._placements,
+            reports=latest,
+            placements=[p for p in self._placements if _counts(p, day0, cutoff)],
             horizon_days=1,
         )
         return occupancy_by(snapshot, lambda f: f.placement_type.value)
+
+
+def _counts(p: Placement, day0: date, cutoff: date) -> bool:
+    """Whether a placement can change day 0's free beds: begun by then and not ended
+    before the oldest report counted (as :meth:`store.Repository.supply_snapshot` loads
+    them; later starts touch later days only, and there is one day)."""
+    return p.start <= day0 and (p.actual_end is None or p.actual_end > cutoff)

@@ -10,9 +10,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from api.stats.trends import trend_point
-from capacity.aggregates import OccupancyRow
+from capacity import (
+    CaseStatus,
+    Facility,
+    Placement,
+    PlacementType,
+)
 from capacity.clock import local_date
-from flows import PeriodFigures
+from flows import TrendPeriod, TrendWindow
+from flows.history import SupplyHistory, case_spells
+from flows.trends import compute_trends
 
 
 @pytest.fixture
@@ -85,25 +92,44 @@ def test_only_policymakers_see_trends(world, helpers, role):
     assert answer.status_code == 403
 
 
-def _week(waiting: dict[str, int], waits: dict[str, tuple[int, ...]]) -> PeriodFigures:
-    return PeriodFigures(
-        start=date(2026, 11, 9),
-        end=date(2026, 11, 15),
-        waiting=waiting,
-        waits=waits,
-        occupancy=(OccupancyRow("omm", 2, 10, 4), OccupancyRow("cosm", 1, 6, 6)),
-    )
+WEEK = TrendWindow(date(2026, 11, 9), date(2026, 11, 15), TrendPeriod.WEEK)
+BIG = Facility("F-BIG", "Big", "p", "utrecht", PlacementType.OMM, 40, "s", 100.0)
 
 
-def test_a_small_class_is_suppressed_with_its_complementary_cell():
+def busy_week(woman):
+    """One week (9 to 15 November) of a hand-made history, in classes by id: 3 standard,
+    12 complex and 20 highly complex cases waiting since 1 November; 6 complex cases
+    placed on the 11th after 7 days, 12 highly complex placed on the 12th after 10, 20,
+    ..., 120 days, all in one 40-bed OMM. ``woman`` makes a case (``helpers.woman``)."""
+    cases = [woman(f"S-{i}", date(2026, 11, 1)) for i in range(3)]
+    cases += [woman(f"C-{i}", date(2026, 11, 1)) for i in range(12)]
+    cases += [woman(f"H-{i}", date(2026, 11, 1)) for i in range(20)]
+    placed = [(f"CP-{i}", date(2026, 11, 4), date(2026, 11, 11)) for i in range(6)]
+    placed += [
+        (f"HP-{k}", date(2026, 11, 12) - timedelta(days=10 * k), date(2026, 11, 12))
+        for k in range(1, 13)
+    ]
+    cases += [woman(cid, intake, CaseStatus.PLACED) for cid, intake, _ in placed]
+    stays = [
+        Placement(f"P-{cid}", cid, "F-BIG", 1, start, date(2027, 3, 1)) for cid, _, start in placed
+    ]
+    spells = case_spells(cases, stays, (BIG,), {})
+    classes = {"S": "standard", "C": "complex", "H": "highly_complex"}
+    (figures,) = compute_trends(
+        spells,
+        SupplyHistory((BIG,), (), stays),
+        window=WEEK,
+        classes=tuple(classes.values()),
+        class_of=lambda c: classes[c.id[0]],
+        now=datetime(2026, 12, 1, tzinfo=UTC),
+    ).periods
+    return trend_point(figures)
+
+
+def test_a_small_class_is_suppressed_with_its_complementary_cell(helpers):
     # 3 standard cases waiting: hidden; with the total of 35 published, the next smallest
     # (12 complex) is hidden too, so the 3 cannot be worked out as 35 - 12 - 20
-    point = trend_point(
-        _week(
-            {"standard": 3, "complex": 12, "highly_complex": 20},
-            {"standard": (), "complex": (7,) * 6, "highly_complex": tuple(range(10, 130, 10))},
-        )
-    )
+    point = busy_week(helpers.woman)
     waiting = {g.key: (g.waiting.value, g.waiting.suppressed) for g in point.by_complexity}
     assert (point.waiting.value, point.waiting.suppressed) == (35, False)
     assert waiting == {
@@ -111,13 +137,17 @@ def test_a_small_class_is_suppressed_with_its_complementary_cell():
         "complex": (None, True),
         "highly_complex": (20, False),
     }
-    # placed: 0 standard (published: nobody), 6 complex (no mean under 10 cases),
-    # 12 highly complex waiting 10..120 days: mean 65 -> 9 weeks, median 65 -> 9 weeks
+
+
+def test_the_waits_of_a_week_by_hand(helpers):
+    # placed: 0 standard (published: nobody), 6 complex (5 rounded; no mean under 10
+    # cases), 12 highly complex waiting 10..120 days: mean and median 65 -> 9 weeks (63);
+    # all 18: mean (6 x 7 + 780) / 18 = 45.7 -> 7 weeks (49), median (30 + 40) / 2 = 35
+    point = busy_week(helpers.woman)
     placed = {g.key: g for g in point.by_complexity}
     assert placed["standard"].placed.value == 0
     assert (placed["complex"].placed.value, placed["complex"].mean_wait_days) == (5, None)
-    assert placed["highly_complex"].placed.value == 10  # 12, rounded to a multiple of 5
-    assert placed["highly_complex"].mean_wait_days == 63
-    assert placed["highly_complex"].median_wait_days == 63
-    assert (point.beds, point.occupied) == (16, 6)  # supply: as it is
-    assert point.occupancy == 0.375
+    high = placed["highly_complex"]
+    assert (high.placed.value, high.mean_wait_days, high.median_wait_days) == (10, 63, 63)
+    assert (point.placed.value, point.mean_wait_days, point.median_wait_days) == (20, 49, 35)
+    assert (point.beds, point.occupied, point.occupancy) == (40, 18, 0.45)  # supply as is

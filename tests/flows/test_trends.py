@@ -25,6 +25,8 @@ from capacity import (
     ResidenceStatus,
     bundled_rulebook,
 )
+from capacity.aggregates import occupancy_by
+from capacity.snapshot import build_snapshot
 from flows import InvalidInputError, TrendPeriod, trend_window
 from flows.history import SupplyHistory, case_spells
 from flows.trends import MAX_WINDOW_DAYS, TrendWindow, compute_trends, waiting_at
@@ -304,3 +306,51 @@ def test_a_withdrawal_counts_from_its_audit_entry_else_the_last_status_change(tm
         left = left_waiting_list_at(session)
     assert left["C-B"] == datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
     assert not {"C-C", "C-E"} & set(left)  # on the list: they have not left
+
+
+@st.composite
+def supplies(draw):
+    """Stays that began, ended (or not) on random days, and reports of random counts."""
+    placements = []
+    for i in range(draw(st.integers(0, 30))):
+        start = ORIGIN + timedelta(days=draw(st.integers(0, 80)))
+        length = draw(st.integers(1, 60))
+        ended = draw(st.booleans())
+        placements.append(
+            Placement(
+                f"P-{i}",
+                f"C-{i}",
+                draw(st.sampled_from([f.id for f in FACILITIES])),
+                draw(st.integers(1, 2)),
+                start,
+                start + timedelta(days=length),
+                actual_end=start + timedelta(days=length) if ended else None,
+            )
+        )
+    reports = [
+        AvailabilityReport(
+            draw(st.sampled_from([f.id for f in FACILITIES])),
+            draw(st.integers(0, 4)),
+            datetime(2026, 1, 5, 8, tzinfo=UTC) + timedelta(days=draw(st.integers(0, 80))),
+            "r",
+        )
+        for _ in range(draw(st.integers(0, 6)))
+    ]
+    return placements, reports
+
+
+@settings(max_examples=60, deadline=None)
+@given(supplies(), st.integers(0, 100))
+def test_occupancy_is_the_snapshots_of_that_moment(supply, day):
+    placements, reports = supply
+    as_of = datetime(2026, 1, 5, 20, tzinfo=UTC) + timedelta(days=day)
+    whole = build_snapshot(
+        as_of=as_of,
+        facilities=FACILITIES,
+        funding_streams=(),
+        reports=reports,
+        placements=placements,
+        horizon_days=1,
+    )
+    expected = occupancy_by(whole, lambda f: f.placement_type.value)
+    assert SupplyHistory(FACILITIES, reports, placements).occupancy_at(as_of) == expected
