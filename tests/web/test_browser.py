@@ -199,6 +199,34 @@ def test_a_policymaker_changes_beds_without_yaml_and_reads_the_paired_run(
     assert page.locator("table.paired tbody tr").count() >= 1
 
 
+def test_a_policymaker_compares_two_stored_runs(page, live_server, visits):
+    sign_in(page, live_server, "demo-policymaker")
+    for _ in range(2):  # two small runs of their own, whatever other tests left
+        page.goto("/scenarios")
+        page.get_by_label("Scenario file (from scenarios/examples)").select_option(
+            "two-houses.yaml"
+        )
+        page.get_by_label("Compare with (optional)").select_option("")
+        page.get_by_label("Replications per scenario").fill("1")
+        page.get_by_role("button", name="Start the run").click()
+        page.wait_for_url(re.compile(r"/scenarios/jobs/\d+$"))
+        page.locator("#report").wait_for(timeout=90_000)
+    page.goto("/scenarios/compare")
+    check(page, visits, "compare-choose")
+    boxes = page.locator("input[name=jobs]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(re.compile(r"/scenarios/compare\?jobs=\d+&jobs=\d+$"))
+    check(page, visits, "compare-report")
+    assert page.locator("table.kpis thead th").count() == 3  # KPI and two runs
+    assert "too few for an interval" in page.locator(".alert.warn").inner_text()
+    images = page.locator("figure.chart img")
+    assert images.count() == 2
+    widths = images.evaluate_all("(imgs) => imgs.map((i) => i.complete && i.naturalWidth)")
+    assert all(w > 100 for w in widths), widths
+
+
 def test_a_policymaker_cannot_open_a_case_page(page, live_server, visits):
     sign_in(page, live_server, "demo-policymaker")
     answer = page.goto(f"/cases/{live_server.case_id}")
