@@ -33,6 +33,7 @@ from api.plans.router import router as plans_router
 from api.proposals.router import router as proposals_router
 from api.regions.router import router as regions_router
 from api.rounds.router import router as rounds_router
+from api.scenario_runs.router import router as scenario_runs_router
 from api.settings import ApiSettings
 from api.stats.router import router as stats_router
 from api.transport import JsonOnly, RequestGuard, quiet_access_log
@@ -74,6 +75,7 @@ def _v1_router() -> APIRouter:
         placements_router,
         stats_router,
         plans_router,
+        scenario_runs_router,
         audit_router,
         users_router,
         imports_router,

@@ -7,6 +7,7 @@ check is made in the route itself, from names computed once, instead of as a dep
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -27,17 +28,31 @@ def declared_query(dependant: Dependant) -> frozenset[str]:
     return frozenset(names)
 
 
-def check_query(request: Request, known: frozenset[str]) -> None:
+def declared_lists(dependant: Dependant) -> frozenset[str]:
+    """The query parameters a route takes as a list (``?jobs=1&jobs=2``)."""
+    names = {
+        param.alias
+        for param in dependant.query_params
+        if typing.get_origin(param.field_info.annotation) in (list, tuple, set, frozenset)
+    }
+    for sub in dependant.dependencies:
+        names |= declared_lists(sub)
+    return frozenset(names)
+
+
+def check_query(
+    request: Request, known: frozenset[str], lists: frozenset[str] = frozenset()
+) -> None:
     """422 naming the first query parameter the route does not take, or one given twice.
 
-    No route takes a list in the query, so a repeated parameter is a mistake (which value
-    would count?).
+    Only a parameter the route takes as a list (``lists``) may repeat; any other repeated
+    parameter is a mistake (which value would count?).
     """
     names = [name for name, _ in request.query_params.multi_items()]
     unknown = sorted(set(names) - known)
     if unknown:
         raise FieldError(["query", unknown[0]], "is not a query parameter of this route")
-    repeated = sorted({name for name in names if names.count(name) > 1})
+    repeated = sorted({name for name in names if names.count(name) > 1} - lists)
     if repeated:
         raise FieldError(["query", repeated[0]], "is given more than once")
     for where, items in (
@@ -55,9 +70,10 @@ class CheckedRoute(APIRoute):
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
         known = declared_query(self.dependant)
+        lists = declared_lists(self.dependant)
 
         async def checked(request: Request) -> Response:
-            check_query(request, known)
+            check_query(request, known, lists)
             return await handler(request)
 
         return checked

@@ -13,6 +13,7 @@ from scenarios.engine import replication_seed, run_replication
 from scenarios.errors import (
     InvalidPlanError,
     InvalidScenarioError,
+    InvalidVariantError,
     ScenarioError,
     ScenarioRunError,
 )
@@ -51,6 +52,7 @@ from scenarios.runner import (
     run_scenarios,
 )
 from scenarios.spec import Cadence, Policy, ScenarioSpec
+from scenarios.variant import BedDelta, BudgetDelta, Variant, check_variant, variant_texts
 
 EXAMPLES_DIR = __import__("pathlib").Path(__file__).parent / "examples"
 
@@ -59,16 +61,19 @@ __all__ = [
     "EXAMPLES_DIR",
     "Addition",
     "Arrived",
+    "BedDelta",
     "BedKept",
     "BedPlan",
     "BedsChanged",
     "BudgetChanged",
+    "BudgetDelta",
     "Cadence",
     "Candidates",
     "Discharged",
     "Event",
     "InvalidPlanError",
     "InvalidScenarioError",
+    "InvalidVariantError",
     "NoProgress",
     "Placed",
     "PlanMethod",
@@ -85,9 +90,11 @@ __all__ = [
     "ScenarioSpec",
     "Series",
     "Trace",
+    "Variant",
     "aggregate",
     "candidates",
     "check_request",
+    "check_variant",
     "compare_plots",
     "compare_runs",
     "confidence_interval",
@@ -105,6 +112,7 @@ __all__ = [
     "run_scenarios",
     "series",
     "small_groups",
+    "variant_texts",
     "with_beds",
     "write_run",
 ]

@@ -86,12 +86,57 @@ def compare_plots(
     """
     classes: list[str] = runs[0][1]["classes"]
     groups = [*classes, COMPLEX_CASES]
-    small = {
-        label: small_groups(doc, groups, min_cases) if min_cases is not None else []
-        for label, (doc, _) in zip(labels, runs, strict=True)
+    docs = [doc for doc, _ in runs]
+    small = _small(labels, docs, groups, min_cases)
+    waits = {
+        label: {c: w for c, w in ser["waits"].items() if c not in small[label]}
+        for label, (_, ser) in zip(labels, runs, strict=True)
     }
+    hidden = _hidden(small, min_cases)
+    waiting = {label: ser["waiting"] for label, (_, ser) in zip(labels, runs, strict=True)}
+    return {
+        "compare_mean_wait.png": mean_wait_chart(labels, docs, groups, min_cases=min_cases),
+        "compare_wait_by_class.png": plots.wait_distribution(waits, classes, hidden),
+        "compare_waiting.png": plots.waiting_over_time(waiting),
+    }
+
+
+def _small(
+    labels: list[str], docs: list[dict[str, Any]], groups: list[str], min_cases: int | None
+) -> dict[str, list[str]]:
+    return {
+        label: small_groups(doc, groups, min_cases) if min_cases is not None else []
+        for label, doc in zip(labels, docs, strict=True)
+    }
+
+
+def _hidden(small: dict[str, list[str]], min_cases: int | None) -> dict[str, dict[str, str]]:
     note = f"fewer than {min_cases} cases"
-    hidden = {label: dict.fromkeys(gs, note) for label, gs in small.items() if gs}
+    return {label: dict.fromkeys(gs, note) for label, gs in small.items() if gs}
+
+
+def mean_wait_chart(
+    labels: list[str],
+    docs: list[dict[str, Any]],
+    groups: list[str],
+    *,
+    min_cases: int | None = None,
+) -> bytes:
+    """The mean wait per group with its interval, runs side by side (from the ``kpis.json``
+    documents alone; ``min_cases`` as :func:`compare_plots`).
+
+    Parameters
+    ----------
+    labels
+        One per run.
+    docs
+        The runs' ``kpis.json`` documents.
+    groups
+        The complexity classes and :data:`~scenarios.kpis.COMPLEX_CASES`, in order.
+    min_cases
+        Groups of a run with fewer cases are not drawn (``None``: all are).
+    """
+    small = _small(labels, docs, groups, min_cases)
     bars = {
         label: {
             g: (
@@ -101,18 +146,9 @@ def compare_plots(
             for g in groups
             if g not in small[label]
         }
-        for label, (doc, _) in zip(labels, runs, strict=True)
+        for label, doc in zip(labels, docs, strict=True)
     }
-    waits = {
-        label: {c: w for c, w in ser["waits"].items() if c not in small[label]}
-        for label, (_, ser) in zip(labels, runs, strict=True)
-    }
-    waiting = {label: ser["waiting"] for label, (_, ser) in zip(labels, runs, strict=True)}
-    return {
-        "compare_mean_wait.png": plots.mean_wait_bars(bars, groups, hidden),
-        "compare_wait_by_class.png": plots.wait_distribution(waits, classes, hidden),
-        "compare_waiting.png": plots.waiting_over_time(waiting),
-    }
+    return plots.mean_wait_bars(bars, groups, _hidden(small, min_cases))
 
 
 def compare_runs(folders: list[str | Path], out: str | Path) -> Path:

@@ -37,13 +37,13 @@ class ScenarioRunError(ScenarioError):
     that cannot be written, results that do not belong together)."""
 
 
-class InvalidPlanError(ScenarioError, ValueError):
-    """A capacity plan was asked for with a value it refuses.
+class RefusedFieldError(ScenarioError, ValueError):
+    """A request was refused for the value of one of its fields.
 
     Parameters
     ----------
     field
-        The request's field (``beds``, ``budget``, ``types``, ``regions``).
+        The request's field (``beds``, ``budgets[0].per_year``; empty: the whole request).
     reason
         Why, in a user's words.
     """
@@ -51,4 +51,14 @@ class InvalidPlanError(ScenarioError, ValueError):
     def __init__(self, field: str, reason: str) -> None:
         self.field = field
         self.reason = reason
-        super().__init__(f"{field}: {reason}")
+        super().__init__(f"{field}: {reason}" if field else reason)
+
+
+class InvalidPlanError(RefusedFieldError):
+    """A capacity plan was asked for with a value it refuses (``field``: ``beds``,
+    ``budget``, ``types``, ``regions``)."""
+
+
+class InvalidVariantError(RefusedFieldError):
+    """Changes to a scenario (:mod:`scenarios.variant`) that cannot apply (``field``:
+    ``beds[0].region``, ``budgets[1].per_year``, ``policy``, ``horizon_days``)."""

@@ -22,6 +22,7 @@ from scenarios.outputs import kpis_document
 from scenarios.planner import DAYS_PER_YEAR, Addition, BedPlan
 from scenarios.report import paired_differences
 from scenarios.runner import Progress, ScenarioResult, run_scenarios
+from scenarios.variant import day0_budget
 
 ALL_WAITS = "mean wait, all cases (days)"  # labels of scenarios.report.PAIRED_KPIS
 COMPLEX_WAITS = "mean wait, complex cases (days)"
@@ -139,16 +140,13 @@ def _raised_budgets(base: Scenario, plan: BedPlan) -> dict[str, float]:
     plus the beds' cost a year (a bed is paid every day, :mod:`scenarios.planner`)."""
     by_facility = {f.id: f for f in base.supply.facilities}
     streams = {s.id: s for s in base.supply.streams}
-    day0 = {
-        base.supply.streams[b.stream].id: b.per_year for b in base.supply.budget_steps if b.day == 0
-    }
     out: dict[str, float] = {}
     for a in plan.additions:
         fac = by_facility.get(a.facility_id)
         if fac is None or fac.funding_stream_id not in streams:
             continue
         sid = fac.funding_stream_id
-        per_year = day0.get(sid, streams[sid].budget_per_period)
+        per_year = day0_budget(base, sid)
         if per_year is None:
             continue  # not capped: nothing to raise
         cost = a.beds * fac.cost_per_bed_day * DAYS_PER_YEAR

@@ -388,24 +388,46 @@ def _path(doc: Mapping[str, Any], path: str) -> float | None:
     return None if node is None else float(node)
 
 
+def replication_values(doc: Mapping[str, Any]) -> list[dict[str, float | None]]:
+    """Per replication of a ``kpis.json`` document, the values of :data:`PAIRED_KPIS` by
+    dotted path: all a later paired comparison needs (the dashboard keeps these, not the
+    whole per-replication documents)."""
+    return [
+        {path: _path(r, path) for path, _, _ in PAIRED_KPIS} for r in doc.get("replications", [])
+    ]
+
+
 def paired_differences(
     base: Mapping[str, Any], other: Mapping[str, Any]
 ) -> list[tuple[str, float, tuple[float, float] | None, int]]:
     """Per KPI, the mean of ``other - base`` replication by replication, its interval and
     the number of pairs (runs with the same seed, replications and horizon only: their
     replications meet the same arrivals and stays)."""
+    return paired_from_values(
+        base["scenario"], replication_values(base), other["scenario"], replication_values(other)
+    )
+
+
+def paired_from_values(
+    base: Mapping[str, Any],
+    base_values: Sequence[Mapping[str, float | None]],
+    other: Mapping[str, Any],
+    other_values: Sequence[Mapping[str, float | None]],
+) -> list[tuple[str, float, tuple[float, float] | None, int]]:
+    """:func:`paired_differences` from each run's ``scenario`` settings and
+    :func:`replication_values`; nothing when the runs are not paired."""
     from scenarios.aggregate import UNBOUNDED, confidence_interval
 
     key = ("seed", "replications", "horizon_days")
-    if any(other["scenario"][k] != base["scenario"][k] for k in key):
+    if any(other[k] != base[k] for k in key) or len(base_values) != len(other_values):
         return []
     out = []
     for path, label, _ in PAIRED_KPIS:
         pairs = [
             (b, a)
             for a, b in zip(
-                (_path(r, path) for r in base.get("replications", [])),
-                (_path(r, path) for r in other.get("replications", [])),
+                (r.get(path) for r in base_values),
+                (r.get(path) for r in other_values),
                 strict=True,
             )
             if a is not None and b is not None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.database import Database
@@ -18,7 +19,9 @@ from api.web import scenario_jobs as jobs
 from api.web.settings import WebSettings
 from capacity import UnknownReferenceError
 from scenarios import InvalidPlanError, InvalidScenarioError
-from store.service import StoredAnswer, StoredScenarioJob, StoredUser
+from store.service import ScenarioSource, StoredAnswer, StoredScenarioJob, StoredUser
+
+Public = TypeVar("Public", bound=BaseModel)
 
 
 class TooManyJobsApiError(ApiError):
@@ -35,9 +38,7 @@ def create(
     idem: Idempotency | None,
 ) -> PlanJobPublic | StoredAnswer:
     """Check the request and store a queued plan job (the router starts it)."""
-    if body.replications > settings.scenario_max_replications:
-        most = settings.scenario_max_replications
-        raise FieldError(["body", "replications"], f"must be from 1 to {most}")
+    check_replications(body.replications, settings)
     try:
         plan = plan_jobs.request(
             beds=body.beds,
@@ -53,13 +54,50 @@ def create(
     except InvalidScenarioError as exc:
         raise FieldError(["body", "base"], exc.reason) from None
 
-    def add(session: Session) -> PlanJobPublic:
+    return store(
+        db,
+        idem,
+        user=user,
+        sources=[base],
+        replications=body.replications,
+        total=total,
+        settings=settings,
+        now=now,
+        plan=plan,
+        public=public,
+    )
+
+
+def check_replications(replications: int, settings: WebSettings) -> None:
+    """A 422 beyond the setting's most replications (the body's model checks the least)."""
+    if replications > settings.scenario_max_replications:
+        most = settings.scenario_max_replications
+        raise FieldError(["body", "replications"], f"must be from 1 to {most}")
+
+
+def store(
+    db: Database,
+    idem: Idempotency | None,
+    *,
+    user: StoredUser,
+    sources: list[ScenarioSource],
+    replications: int,
+    total: int,
+    settings: WebSettings,
+    now: datetime,
+    public: Callable[..., Public],
+    plan: Mapping[str, Any] | None = None,
+) -> Public | StoredAnswer:
+    """Store a queued scenario or plan job in one write (idempotent), answered 202 as
+    ``public(job, now=, settings=)``; 429 when as many jobs run as allowed."""
+
+    def add(session: Session) -> Public:
         try:
             job = jobs.add(
                 session,
                 user=user,
-                sources=[base],
-                replications=body.replications,
+                sources=sources,
+                replications=replications,
                 total=total,
                 settings=settings,
                 now=now,

@@ -79,3 +79,13 @@ def plan_view(plan: Mapping[str, Any] | None) -> PlanView | None:
         complex_cases=_change(waits.get("complex_cases")),
         left_out=[str(x) for x in plan.get("left_out", [])],
     )
+
+
+def plan_table(plan: PlanView) -> tuple[list[str], list[list[str | int | float]]]:
+    """The plan's beds as a file's header and rows (its page's table)."""
+    header = ["placement type", "region", "facility", "beds", "EUR a year"]
+    rows: list[list[str | int | float]] = [
+        [line.placement_type, line.region, line.facility_id, line.beds, line.cost_per_year]
+        for line in plan.lines
+    ]
+    return header, rows

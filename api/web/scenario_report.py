@@ -14,6 +14,7 @@ from typing import Any
 
 from capacity.disclosure import SMALL_CELL
 from scenarios import COMPLEX_CASES, small_groups
+from scenarios.report import PAIRED_KPIS, paired_from_values
 
 HIDDEN = "-"  # a value not shown (no value, or its group is a small cell)
 
@@ -158,3 +159,65 @@ def chart_caption(name: str, labels: Sequence[str], docs: Sequence[Mapping[str, 
             names = ", ".join(_group_name(g) for g in small)
             left_out.append(names if len(labels) == 1 else f"{label}: {names}")
     return text + (f" (left out: {'; '.join(left_out)})." if left_out else ".")
+
+
+@dataclass(frozen=True, slots=True)
+class PairedRow:
+    """One KPI of a run minus the first run, paired by replication (issue 15)."""
+
+    run: str
+    kpi: str
+    difference: str
+    pairs: int
+
+
+PAIRED_HEAD = ("run", "KPI", "difference from the first run (95% interval)", "pairs")
+_COMPLEX_PATH = "by_class.complex_cases."
+
+
+def _hidden_paths(doc: Mapping[str, Any]) -> set[str]:
+    """The paired KPIs of a run whose group has fewer than 5 cases (as in the table)."""
+    hidden = set()
+    if (doc["overall"].get("cases") or 0) < SMALL_CELL:
+        hidden |= {p for p, _, _ in PAIRED_KPIS if p.startswith("overall.")}
+    if (_group(doc, COMPLEX_CASES).get("cases") or 0) < SMALL_CELL:
+        hidden |= {p for p, _, _ in PAIRED_KPIS if p.startswith(_COMPLEX_PATH)}
+    return hidden
+
+
+def paired(
+    labels: Sequence[str],
+    docs: Sequence[Mapping[str, Any]],
+    values: Sequence[Sequence[Mapping[str, float | None]] | None],
+) -> list[PairedRow]:
+    """Every run against the first, KPI by KPI, paired by replication (runs with the same
+    seed, replications and horizon; ``values`` from :func:`scenarios.report.replication_values`,
+    ``None`` for a run stored without them). KPIs of a group under 5 cases are left out."""
+    if len(docs) < 2 or values[0] is None:
+        return []
+    digits = {label: d for _, label, d in PAIRED_KPIS}
+    names = {label: path for path, label, _ in PAIRED_KPIS}
+    out = []
+    for label, doc, vals in zip(labels[1:], docs[1:], values[1:], strict=True):
+        if vals is None:
+            continue
+        hidden = _hidden_paths(docs[0]) | _hidden_paths(doc)
+        for kpi, mean, ci, n in paired_from_values(
+            docs[0]["scenario"], values[0], doc["scenario"], vals
+        ):
+            if names[kpi] in hidden:
+                continue
+            d = digits[kpi]
+            text = f"{mean:+,.{d}f}" + (f" ({ci[0]:+,.{d}f} to {ci[1]:+,.{d}f})" if ci else "")
+            out.append(PairedRow(label, kpi, text, n))
+    return out
+
+
+def kpi_table(labels: Sequence[str], rows: Sequence[Row]) -> tuple[list[str], list[list[str]]]:
+    """The side-by-side table as a file's header and rows (as shown: "<5" and all)."""
+    return ["KPI", *labels], [[r.label, *r.cells] for r in rows]
+
+
+def paired_table(rows: Sequence[PairedRow]) -> tuple[list[str], list[list[str | int]]]:
+    """The paired differences as a file's header and rows."""
+    return list(PAIRED_HEAD), [[r.run, r.kpi, r.difference, r.pairs] for r in rows]

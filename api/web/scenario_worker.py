@@ -38,6 +38,7 @@ from scenarios import (
     write_run,
 )
 from scenarios.plan_check import paired_check
+from scenarios.report import replication_values
 from store import DatabaseSettings, make_engine, session_scope
 from store.service import JobStatus, ScenarioJobRepository
 
@@ -104,6 +105,9 @@ def run_job(engine: Engine, job_id: int, time_limit: float = 3600.0) -> str:
         "labels": labels,
         "runs": [_without_replications(doc) for doc, _ in outputs],
         "charts": {name: base64.b64encode(png).decode("ascii") for name, png in charts.items()},
+        # kept for comparing stored runs (issue 15): paired differences and the waiting list
+        "paired_values": [replication_values(doc) for doc, _ in outputs],
+        "waiting": [ser["waiting"] for _, ser in outputs],
     }
     if plan is not None:
         result["plan"] = {**plan, "waits": _paired_waits(results)}

@@ -57,6 +57,7 @@ def test_every_form_route_of_the_dashboard_is_known_here(quick_app):
         "/proposals/{proposal_id}/accept",
         "/proposals/{proposal_id}/decline",
         "/scenarios",
+        "/scenarios/changes",
     ]
 
 

@@ -8,7 +8,9 @@ from api.web.csrf import csrf_guard
 from api.web.routers import (
     admin,
     availability,
+    capacity_files,
     cases,
+    compare,
     deadlines,
     escalations,
     exports,
@@ -17,6 +19,7 @@ from api.web.routers import (
     matching,
     planning,
     policy,
+    trends,
 )
 
 
@@ -31,10 +34,13 @@ def pages_router() -> APIRouter:
         deadlines,
         availability,
         policy,
+        compare,
         admin,
         imports,
         exports,
         planning,
+        trends,
+        capacity_files,
     ):
         router.include_router(part.router)
     return router

@@ -8,17 +8,16 @@ import math
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 import flows
 from api.deps import DatabaseDep, NowDep, RulebookDep, SettingsDep
 from api.stats import service as stats
-from api.web import plan_jobs
+from api.web import job_forms, plan_jobs
 from api.web import scenario_jobs as jobs
 from api.web.cases_view import region_name, type_name
 from api.web.csrf import Form
 from api.web.forms import FieldErrors, text, texts, whole_number
-from api.web.pages import POLICYMAKERS, PageError, Policymaker, redirect, render
+from api.web.pages import POLICYMAKERS, PageError, Policymaker, render
 from api.web.routers.login import web_settings
 from capacity import CATALOGUE, REGIONS
 from scenarios import InvalidPlanError, InvalidScenarioError
@@ -50,6 +49,7 @@ def bed_values(
         "title": "Bed values",
         "stats": stats.bed_values(db, now=now, rulebook=rulebook, time_limit=seconds),
         "max_seconds": flows.MAX_BED_VALUE_SECONDS,
+        "default_seconds": flows.DEFAULT_BED_VALUE_SECONDS,
         **_plan_form(request),
     }
     return render(request, "bed_values.html", context)
@@ -109,12 +109,9 @@ async def start_plan(
     """Check the request, store the plan job and start it; then its page."""
     web = web_settings(request)
     errors: FieldErrors = {}
-    status = 422
     beds = whole_number(form, "beds", errors, required=False)
     budget = _budget(form, errors)
-    replications = whole_number(form, "replications", errors)
-    if replications is not None and not 1 <= replications <= web.scenario_max_replications:
-        errors["replications"] = f"must be from 1 to {web.scenario_max_replications}"
+    replications = job_forms.replications(form, "replications", web, errors)
     plan = None
     if not errors:
         try:
@@ -128,34 +125,27 @@ async def start_plan(
         except InvalidPlanError as exc:
             errors[exc.field] = exc.reason
     if plan is not None and replications is not None:
+        asked, n, base = plan, replications, text(form, "base")
         try:
-            job = await run_in_threadpool(
-                plan_jobs.create,
-                db,
-                user=user,
-                base=text(form, "base"),
-                plan=plan,
-                replications=replications,
-                settings=web,
-                now=now,
+            started = await job_forms.store_and_launch(
+                lambda: plan_jobs.create(
+                    db, user=user, base=base, plan=asked, replications=n, settings=web, now=now
+                ),
+                db=db,
+                database_url=settings.database_url,
+                web=web,
+                errors=errors,
             )
         except InvalidScenarioError as exc:
             errors["base"] = exc.reason
-        except jobs.TooManyJobsError as exc:
-            errors["form"] = str(exc)
-            status = 429
         else:
-            jobs.launch(
-                db, job.id, database_url=settings.database_url, time_limit=web.scenario_time_limit
-            )
-            return redirect(f"/scenarios/jobs/{job.id}")
+            if started is not None:
+                return started
     values = {k: text(form, k) for k in PLAN_DEFAULTS}
     chosen = {k: texts(form, k) for k in ("types", "regions")}
     context = {
         "title": "Plan beds",
         **_plan_form(request, values, chosen, errors),
     }
-    page = render(request, "plan_form.html", context, status_code=status)
-    if status == 429:
-        page.headers["Retry-After"] = "60"
-    return page
+    page = render(request, "plan_form.html", context, status_code=job_forms.status_of(errors))
+    return job_forms.refused(page, errors)

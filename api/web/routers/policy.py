@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -11,17 +13,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import DatabaseDep, NowDep, RulebookDep, SettingsDep
+from api.downloads import TableFormat, table_response
+from api.web import job_forms, variant_form, variant_jobs
 from api.web import scenario_jobs as jobs
 from api.web import scenario_report as report
 from api.web.capacity_view import capacity_view
 from api.web.cases_view import type_name
 from api.web.csrf import Form
-from api.web.forms import FieldErrors, text, whole_number
-from api.web.pages import POLICYMAKERS, PageError, Policymaker, record_number, redirect, render
-from api.web.plan_view import plan_view
+from api.web.forms import FieldErrors, text
+from api.web.pages import POLICYMAKERS, PageError, Policymaker, record_number, render
+from api.web.plan_view import plan_table, plan_view
 from api.web.routers.login import web_settings
-from scenarios import InvalidScenarioError
+from api.web.variant_jobs import DEFAULT_BASE
+from flows.spreadsheets import Cell
+from scenarios import InvalidScenarioError, InvalidVariantError
 from scenarios.report import warnings
+from scenarios.variant import MAX_HORIZON_DAYS
 from store.service import JobStatus, ScenarioSource
 
 router = APIRouter()
@@ -45,6 +52,8 @@ def _scenarios_page(
     values: dict[str, str] | None = None,
     errors: FieldErrors | None = None,
     status: int = 200,
+    change: dict[str, str] | None = None,
+    change_errors: FieldErrors | None = None,
 ) -> HTMLResponse:
     context = {
         "title": "Scenarios",
@@ -58,6 +67,10 @@ def _scenarios_page(
         },
         "errors": errors or {},
         "max_replications": web_settings(request).scenario_max_replications,
+        "change": change or variant_form.values(None),
+        "change_errors": change_errors or {},
+        "max_horizon_days": MAX_HORIZON_DAYS,
+        **variant_form.context((change or {}).get("change_base") or DEFAULT_BASE),
     }
     return render(request, "scenarios.html", context, status_code=status)
 
@@ -102,40 +115,86 @@ async def start_scenario(
     """Validate the files, store the job and start it; then its page."""
     web = web_settings(request)
     errors: FieldErrors = {}
-    status = 422
     sources = await _sources(form, web.scenario_upload_bytes, errors)
-    replications = whole_number(form, "replications", errors)
-    if replications is not None and not 1 <= replications <= web.scenario_max_replications:
-        errors["replications"] = f"must be from 1 to {web.scenario_max_replications}"
+    replications = job_forms.replications(form, "replications", web, errors)
     if not errors and replications is not None:
+        n = replications
         try:
-            job = await run_in_threadpool(
-                jobs.create,
-                db,
-                user=user,
-                sources=sources,
-                replications=replications,
-                settings=web,
-                now=now,
+            started = await job_forms.store_and_launch(
+                lambda: jobs.create(
+                    db, user=user, sources=sources, replications=n, settings=web, now=now
+                ),
+                db=db,
+                database_url=settings.database_url,
+                web=web,
+                errors=errors,
             )
         except InvalidScenarioError as exc:
             field = "upload" if sources and sources[0].name not in jobs.EXAMPLES else "example"
             errors[field] = str(exc)
-        except jobs.TooManyJobsError as exc:
-            errors["form"] = str(exc)
-            status = 429
         else:
-            jobs.launch(
-                db, job.id, database_url=settings.database_url, time_limit=web.scenario_time_limit
-            )
-            return redirect(f"/scenarios/jobs/{job.id}")
+            if started is not None:
+                return started
     values = {k: text(form, k) for k in ("example", "compare_with", "replications")}
     page = await run_in_threadpool(
-        _scenarios_page, request, db, values=values, errors=errors, status=status
+        _scenarios_page,
+        request,
+        db,
+        values=values,
+        errors=errors,
+        status=job_forms.status_of(errors),
     )
-    if status == 429:
-        page.headers["Retry-After"] = "60"
-    return page
+    return job_forms.refused(page, errors)
+
+
+@router.post("/scenarios/changes")
+async def start_changed_scenario(
+    request: Request,
+    form: Form,
+    user: Policymaker,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Build the changed scenario and its base from the form, store the job and start it."""
+    web = web_settings(request)
+    errors: FieldErrors = {}
+    read = variant_form.read(form, errors)
+    replications = job_forms.replications(form, "change_replications", web, errors)
+    if not errors and replications is not None:
+        n, base = replications, text(form, "change_base")
+        try:
+            started = await job_forms.store_and_launch(
+                lambda: variant_jobs.create(
+                    db,
+                    user=user,
+                    base=base,
+                    variant=read.variant,
+                    replications=n,
+                    settings=web,
+                    now=now,
+                ),
+                db=db,
+                database_url=settings.database_url,
+                web=web,
+                errors=errors,
+            )
+        except InvalidVariantError as exc:
+            errors[read.field_name(exc.field)] = exc.reason
+        except InvalidScenarioError as exc:
+            errors["change_base"] = exc.reason
+        else:
+            if started is not None:
+                return started
+    page = await run_in_threadpool(
+        _scenarios_page,
+        request,
+        db,
+        status=job_forms.status_of(errors),
+        change=variant_form.values(form),
+        change_errors=errors,
+    )
+    return job_forms.refused(page, errors)
 
 
 @router.get("/scenarios/jobs/{job_id}", dependencies=POLICYMAKERS)
@@ -150,6 +209,7 @@ def scenario_job(request: Request, job_id: str, db: DatabaseDep, now: NowDep) ->
         "plan": plan_view(result.get("plan")) if result else None,
         "headline": report.headline(result["labels"], result["runs"]) if result else [],
         "rows": report.comparison(result["runs"]) if result else [],
+        "paired": _paired(result),
         "warnings": warnings(list(zip(result["labels"], result["runs"], strict=True)))
         if result
         else [],
@@ -188,3 +248,44 @@ def scenario_chart(job_id: str, name: str, db: DatabaseDep) -> Response:
     except binascii.Error:
         raise PageError(404, f"no chart {name[:60]!r} in this run") from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _paired(result: Mapping[str, Any] | None) -> list[report.PairedRow]:
+    if not result:
+        return []
+    values = result.get("paired_values") or [None] * len(result["labels"])
+    return report.paired(result["labels"], result["runs"], values)
+
+
+@router.get("/scenarios/jobs/{job_id}/files/{index}", dependencies=POLICYMAKERS)
+def scenario_file(job_id: str, index: str, db: DatabaseDep) -> Response:
+    """One of the job's scenario files (YAML), to download and keep."""
+    job = jobs.get(db, record_number(job_id))
+    n = record_number(index)
+    if n >= len(job.sources):
+        raise PageError(404, f"no file {n} in this run")
+    source = job.sources[n]
+    name = jobs.SAFE_FILE_NAME.sub("_", source.name) or "scenario.yaml"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(source.text, media_type="application/x-yaml", headers=headers)
+
+
+@router.get("/scenarios/jobs/{job_id}/tables/{name}", dependencies=POLICYMAKERS)
+def scenario_table(job_id: str, name: str, db: DatabaseDep) -> Response:
+    """A table of the job's page as CSV: ``kpis.csv``, ``paired.csv`` or ``plan.csv``."""
+    job = jobs.get(db, record_number(job_id))
+    result = job.result if job.status is JobStatus.DONE else None
+    if not result:
+        raise PageError(404, "this run has no results yet")
+    plan = plan_view(result.get("plan"))
+    header: list[str]
+    rows: Sequence[Sequence[Cell]]
+    if name == "kpis.csv":
+        header, rows = report.kpi_table(result["labels"], report.comparison(result["runs"]))
+    elif name == "paired.csv":
+        header, rows = report.paired_table(_paired(result))
+    elif name == "plan.csv" and plan is not None:
+        header, rows = plan_table(plan)
+    else:
+        raise PageError(404, f"no table {name[:60]!r} in this run")
+    return table_response(TableFormat.CSV, header, rows, name=f"run-{job.id}-{name[:-4]}")

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenarios.policies.lookahead import (
+from matching.lookahead import (
     FORBID,
     FORCE,
     FREE,
     LookaheadCase,
+    LookaheadError,
     solve_lookahead,
     start_days,
 )
@@ -75,9 +76,29 @@ def test_free_start_is_never_worse_than_forcing_or_forbidding(raw, beds):
 
 
 def test_an_infeasible_look_ahead_is_an_error_not_a_plan():
-    from scenarios.errors import ScenarioRunError
-
     free = np.zeros((1, HORIZON), dtype=np.int64)
     free[0, 0] = 1  # free today only: a 10-day stay cannot start
-    with pytest.raises(ScenarioRunError, match="look-ahead"):
+    with pytest.raises(LookaheadError, match="look-ahead"):
         solve_lookahead(free, [case(0, 1.0, [0], [10])], 1, [(FORCE, 0)])
+
+
+def test_a_scarce_bed_has_the_price_of_the_waiting_it_saves():
+    # one bed; two complex cases (weight 2) released on day 1 for 10 days: the second
+    # starts on day 11; a bed more in those days is worth waiting of the second (the dual
+    # is a marginal value: it may sit on one binding day)
+    free = np.ones((1, HORIZON), dtype=np.int64)
+    two = [case(1, 2.0, [0], [10]), case(1, 2.0, [0], [10])]
+    out = solve_lookahead(free, two, 0, [])
+    assert out.prices.shape == (1, HORIZON)
+    assert out.prices[0, 0] == pytest.approx(0.0)  # nobody can start on day 0
+    assert out.prices[0, 1:11].sum() > 0.0
+    assert (out.prices >= 0.0).all()
+
+
+def test_free_beds_nobody_expected_needs_cost_nothing():
+    from matching import bed_potentials
+
+    free = np.full((2, HORIZON), 3, dtype=np.int64)
+    pot = bed_potentials(free, [], [], [[case(2, 1.0, [0], [5])], []])
+    assert pot.prices.sum() == pytest.approx(0.0)
+    assert pot.stay_potential(0, 1, 10) == pytest.approx(0.0)
