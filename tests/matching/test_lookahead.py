@@ -117,3 +117,17 @@ def test_potentials_keep_at_most_one_bed_a_facility_for_the_same_expected_arriva
     assert [(k.candidate, k.facility, k.expected_saving) for k in kept] == [(0, 0, 12.0)]
     held = potential_holds(Potentials(prices, ()), [light], [0], free, [False], 7)
     assert held == []  # a case held too often is not held again
+
+
+def test_a_look_ahead_after_a_two_thread_solve_is_solved():
+    # a live round's myopic solve may size HiGHS's one thread pool per process to two
+    # threads; a one-thread LP after it failed with status "Not Set" (national demo round)
+    from matching.mip import new_highs
+
+    h = new_highs(seed=0, threads=2, time_limit=5, relative_gap=0.0)
+    h.addVars(1, np.zeros(1), np.ones(1))
+    h.changeColsCost(1, np.array([0], dtype=np.int32), np.array([-1.0]))
+    h.run()
+    free = np.ones((1, HORIZON), dtype=np.int64)
+    out = solve_lookahead(free, [case(0, 1.0, [0], [5])], 1, [(FREE, -1)])
+    assert out.today[0] == pytest.approx(1.0)
