@@ -17,9 +17,10 @@ cases (:mod:`matching.anticipation` holds the one definition of what the round d
    today: a bed is kept only when the sample average says that lowers the expected
    priority-weighted waiting, and only for arrivals expected within ``hold_days``.
 
-The whole round holds its time limit: the forecast's pool, the futures and every
-look-ahead LP run within what the myopic solve left; when the time runs out first, no bed
-is kept and the record says so. A case whose bed is kept gets no proposal in this run; its
+The round holds its time limit as a myopic round does (building the problem and the
+explanations are outside it): the myopic solve, the pool's eligibility, the futures and
+every look-ahead LP run within it; when the time runs out first, no bed is kept and the
+record says so. A case whose bed is kept gets no proposal in this run; its
 explanation says "bed kept for expected arrivals of class X: expected saving N weighted
 days". What was used (history window, rates per class with their intervals, ``samples``,
 ``seed``) goes into the run record.
@@ -59,7 +60,7 @@ DEFAULT_SAMPLES = 8  # sampled futures per round
 MAX_SAMPLES = 64
 DEFAULT_HOLD_DAYS = 7  # days ahead whose expected arrivals a bed may be kept for
 MYOPIC_SHARE = 0.6  # of the time limit, for the myopic solve; the rest is anticipation's
-POOL_PER_CLASS = 20  # most recent cases per profile class that stand for its arrivals
+POOL_PER_CLASS = 10  # most recent cases per profile class that stand for its arrivals
 VARIANT = "two-stage"
 
 

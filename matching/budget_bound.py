@@ -49,6 +49,7 @@ NO_OPTION = -1
 # arcs a flow is built and solved for per second (about 1.5 million measured at S and M,
 # quartered for a busy machine): no step is started that cannot end by the deadline
 ARCS_PER_SECOND = 400_000
+GREEDY_VARS_PER_SECOND = 400_000  # the greedy's speed, likewise (800,000 at M)
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,7 +261,8 @@ def budget_stage(
     plan
         The best plan so far.
     deadline
-        Wall-clock time by which to return.
+        Wall-clock time by which the Lagrangian steps end; the greedy after them takes
+        :func:`greedy_seconds` more.
     prices
         Budget prices to start from (see :func:`budget_bound`).
 
@@ -273,6 +275,11 @@ def budget_stage(
     found = budget_bound(form, deadline=deadline, incumbent=incumbent, prices=prices)
     from_flow = solve_greedy(form.problem, form, start=found.plan).plan
     return found, best_plan(form, plan, from_flow)
+
+
+def greedy_seconds(form: Formulation) -> float:
+    """About how long the greedy takes on this formulation, on a busy machine."""
+    return form.n_vars / GREEDY_VARS_PER_SECOND
 
 
 def _result(

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.arcflow import build_arcflow
-from matching.budget_bound import budget_stage
+from matching.budget_bound import budget_stage, greedy_seconds
 from matching.evaluation import plan_objective
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
@@ -178,7 +178,8 @@ def _budget_stage(state: _State, deadline: float) -> tuple[str, ...]:
     (:mod:`matching.budget_bound`); never a trivial bound because the LP ran out of time
     (issue 11: 21,890 in 0.3 s on the budget shapes at S, optimum 21,970).
     """
-    found, plan = budget_stage(state.form, state.plan, deadline=deadline)
+    until = deadline - greedy_seconds(state.form)
+    found, plan = budget_stage(state.form, state.plan, deadline=until)
     state.offer("lagrangian", plan)
     state.prove("lagrangian", found.bound)
     if found.steps == 0:

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import numpy.typing as npt
 
 from matching.errors import MatchingError
+from matching.mip import new_highs
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -147,12 +147,9 @@ def solve_lookahead(
     at = np.full(n_fac, -1, dtype=np.int64)
     at[used] = np.arange(used.size)
     n_occ = used.size * horizon
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("threads", 1)
-    if np.isfinite(time_limit):
-        h.setOptionValue("time_limit", max(float(time_limit), 1e-3))
+    # through matching's HiGHS factory: it resizes HiGHS's one thread pool per process, so
+    # a one-thread LP after a live round's multi-thread solve is not a "Not Set" failure
+    h = new_highs(seed=0, threads=1, time_limit=time_limit, relative_gap=0.0)
     upper = free[used].reshape(-1).astype(np.float64)
     h.addVars(n + n_occ, np.zeros(n + n_occ), np.concatenate([np.ones(n), upper]))
     h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)

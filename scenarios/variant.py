@@ -28,6 +28,8 @@ from scenarios.loading import Scenario, parse_scenario
 from scenarios.spec import Policy
 
 MAX_HORIZON_DAYS = 730  # days: two years, the longest run the form offers
+MAX_BED_CHANGE = 1000  # beds per row: more than the country has of any type
+MAX_BUDGET_CHANGE = 1e9  # euros a year per stream: far beyond any stream's budget
 _CHANGE_KEY = "supply.changes["
 
 
@@ -102,8 +104,9 @@ def check_variant(base: Scenario, variant: Variant) -> None:
         if budgets[b.stream] is None:
             reason = f"{b.stream} has no budget cap to change"
             raise InvalidVariantError(f"{key}.stream", reason)
-        if b.per_year == 0:
-            raise InvalidVariantError(f"{key}.per_year", "must not be 0 (leave the row empty)")
+        if b.per_year == 0 or not abs(b.per_year) <= MAX_BUDGET_CHANGE:
+            reason = f"must be from -{MAX_BUDGET_CHANGE:,.0f} to {MAX_BUDGET_CHANGE:,.0f}, not 0"
+            raise InvalidVariantError(f"{key}.per_year", f"{reason} (leave the row empty)")
         for day, per_year in _budget_path(base, b.stream):
             if per_year is not None and per_year + b.per_year < 0:
                 reason = f"takes the budget of {b.stream} below zero (EUR {per_year:,.0f} a year"
@@ -125,8 +128,9 @@ def _check_beds(base: Scenario, beds: Sequence[BedDelta]) -> None:
             reason = f"{d.placement_type} in {d.region} is listed twice"
             raise InvalidVariantError(f"{key}.region", reason)
         seen.add((d.placement_type, d.region))
-        if d.beds == 0:
-            raise InvalidVariantError(f"{key}.beds", "must not be 0 (leave the row empty)")
+        if d.beds == 0 or abs(d.beds) > MAX_BED_CHANGE:
+            reason = f"must be from -{MAX_BED_CHANGE} to {MAX_BED_CHANGE}, not 0"
+            raise InvalidVariantError(f"{key}.beds", f"{reason} (leave the row empty)")
         if d.beds > 0 and d.placement_type not in have:
             reason = f"the scenario has no {d.placement_type} facility to add beds like"
             raise InvalidVariantError(f"{key}.placement_type", reason)
@@ -177,9 +181,9 @@ def variant_texts(
         "supply": {"changes": changes},
     }
     texts = (_dump(plain), _dump(changed))
-    parse_scenario(texts[0], source=base_ref, base_dir=base_dir)
     try:
-        parse_scenario(texts[1], source=base_ref, base_dir=base_dir)
+        for text in texts:
+            parse_scenario(text, source=base_ref, base_dir=base_dir)
     except InvalidScenarioError as exc:
         raise _field_of(exc, own) from None
     return texts
@@ -268,7 +272,11 @@ def _described(variant: Variant) -> list[str]:
 
 
 def _field_of(exc: InvalidScenarioError, own: int) -> InvalidVariantError:
-    """The loader's refusal of the variant's file, named by the variant's field."""
+    """The loader's refusal of the variant's files, named by the variant's field."""
+    if exc.key in ("policy", "cadence", "rulebook"):  # a policy the base's settings refuse
+        return InvalidVariantError("policy", f"{exc.key}: {exc.reason}")
+    if exc.key in ("horizon_days", "warmup_days") or ".at_days[" in exc.key:
+        return InvalidVariantError("horizon_days", f"{exc.key}: {exc.reason}")
     if exc.key.startswith(_CHANGE_KEY):
         index, _, rest = exc.key[len(_CHANGE_KEY) :].partition("]")
         row = int(index) - own

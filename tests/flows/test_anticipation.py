@@ -137,6 +137,23 @@ def test_bed_is_kept_when_complex_cases_arrive_every_day_and_the_reason_is_given
     assert (record["samples"], record["seed"]) == (8, 0)
 
 
+def test_the_kept_bed_is_the_reason_the_case_waits_in_the_run_record():
+    from flows import waiting_words
+    from flows.matching_run import run_record
+    from flows.waiting_reason import WaitKind, reason_of
+
+    solved = solve_round(inputs(), SolveParams(time_limit=5), history(2.0, 30))
+    record = run_record(solved, by="test")
+    assert record.anticipation["kept"][0]["case_id"] == "C-2026-0001"
+    (wait,) = record.waits
+    reason = reason_of(wait, run_id=1, facilities={BED.id: BED})
+    assert reason.kind is WaitKind.KEPT_FOR_EXPECTED
+    assert waiting_words.sentence(reason).startswith(
+        "A bed at WS LVB (Women's shelter, Amsterdam) was free, but matching round 1 kept it: "
+        "bed kept for expected arrivals of class complex/female/adult/needs=lvb"
+    )
+
+
 def test_bed_is_not_kept_when_a_complex_case_comes_once_a_year():
     solved = solve_round(inputs(), SolveParams(time_limit=5), history(1 / 365, 365))
     assert [(a.case, a.start_day) for a in solved.result.assignments] == [("C-2026-0001", 0)]

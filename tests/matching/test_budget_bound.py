@@ -120,3 +120,14 @@ def test_large_rounds_with_incomplete_column_generation_bound_the_budgets(
     assert plan_violations(problem, out.plan) == []
     greedy = plan_objective(problem, solve_greedy(problem, form).plan)
     assert plan_objective(problem, out.plan) <= greedy
+
+
+@pytest.mark.parametrize("shape", ["budget-national", "budget-region"])
+def test_a_one_second_solve_of_a_budget_shape_is_on_time_with_a_real_bound(shape: str) -> None:
+    problem = shape_problem(shape, "S", 1)
+    started = time.perf_counter()
+    result = solve(problem, SolveParams(time_limit=1))
+    assert time.perf_counter() - started <= 1.5  # issue 11: T + 0.5 s
+    # the LP, or when it is cut short the Lagrangian bound (optimum about 22,000; the
+    # single-case bound is 97.8)
+    assert 0.95 * NATIONAL_OPTIMUM <= result.bound <= result.objective

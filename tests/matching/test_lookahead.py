@@ -102,3 +102,32 @@ def test_free_beds_nobody_expected_needs_cost_nothing():
     pot = bed_potentials(free, [], [], [[case(2, 1.0, [0], [5])], []])
     assert pot.prices.sum() == pytest.approx(0.0)
     assert pot.stay_potential(0, 1, 10) == pytest.approx(0.0)
+
+
+def test_potentials_keep_at_most_one_bed_a_facility_for_the_same_expected_arrivals():
+    from matching import Potentials, potential_holds
+
+    prices = np.zeros((1, HORIZON))
+    prices[0, :3] = 5.0  # the expected arrivals want the bed on days 0-2 only
+    free = np.full((1, HORIZON), 2, dtype=np.int64)
+    light, heavy = case(0, 1.0, [0], [4]), case(0, 3.0, [0], [4])
+    kept = potential_holds(Potentials(prices, ()), [light, heavy], [0, 0], free, [True] * 2, 7)
+    # waiting 3 days costs 1 x 3 = 3 and saves 15 for the light case (12), 9 - 15 for
+    # the heavy one (6): one bed kept, from the light case
+    assert [(k.candidate, k.facility, k.expected_saving) for k in kept] == [(0, 0, 12.0)]
+    held = potential_holds(Potentials(prices, ()), [light], [0], free, [False], 7)
+    assert held == []  # a case held too often is not held again
+
+
+def test_a_look_ahead_after_a_two_thread_solve_is_solved():
+    # a live round's myopic solve may size HiGHS's one thread pool per process to two
+    # threads; a one-thread LP after it failed with status "Not Set" (national demo round)
+    from matching.mip import new_highs
+
+    h = new_highs(seed=0, threads=2, time_limit=5, relative_gap=0.0)
+    h.addVars(1, np.zeros(1), np.ones(1))
+    h.changeColsCost(1, np.array([0], dtype=np.int32), np.array([-1.0]))
+    h.run()
+    free = np.ones((1, HORIZON), dtype=np.int64)
+    out = solve_lookahead(free, [case(0, 1.0, [0], [5])], 1, [(FREE, -1)])
+    assert out.today[0] == pytest.approx(1.0)

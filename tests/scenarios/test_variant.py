@@ -89,7 +89,7 @@ def bed_changes(draw) -> tuple[BedDelta, ...]:
 
 
 @settings(max_examples=40, deadline=None)
-@given(beds=bed_changes(), money=st.integers(-100_000, 500_000).filter(bool))
+@given(beds=bed_changes(), money=st.integers(-80_000, 500_000).filter(bool))
 def test_any_valid_change_loads_and_moves_exactly_those_beds(folder, beds, money):
     plain, changed = _texts(folder, Variant(beds=beds, budgets=(BudgetDelta("wmo-small", money),)))
     before = beds_on_day0(_load(folder, plain))
@@ -132,7 +132,10 @@ def test_beds_in_a_region_without_the_type_open_a_copy_there(folder):
     [
         (Variant(beds=(BedDelta("hotel", "utrecht", 1),)), "beds[0].placement_type", "unknown"),
         (Variant(beds=(BedDelta("cosm", "atlantis", 1),)), "beds[0].region", "unknown region"),
-        (Variant(beds=(BedDelta("cosm", "rotterdam", 0),)), "beds[0].beds", "must not be 0"),
+        (Variant(beds=(BedDelta("cosm", "rotterdam", 0),)), "beds[0].beds", "not 0"),
+        (Variant(beds=(BedDelta("cosm", "rotterdam", 10**6),)), "beds[0].beds", "to 1000"),
+        (Variant(budgets=(BudgetDelta("wmo-small", 1e12),)), "budgets[0].per_year", "to 1,000"),
+        (Variant(budgets=(BudgetDelta("wmo-small", float("nan")),)), "budgets[0].per_year", "to"),
         (
             Variant(beds=(BedDelta("cosm", "rotterdam", 1), BedDelta("cosm", "rotterdam", 2))),
             "beds[1].region",
@@ -159,6 +162,7 @@ def test_beds_in_a_region_without_the_type_open_a_copy_there(folder):
         ),
         (Variant(policy="lottery"), "policy", "unknown policy 'lottery'"),
         (Variant(horizon_days=0), "horizon_days", "must be from 1 to 730 days"),
+        (Variant(horizon_days=1), "horizon_days", "demand[0].at_days[1]: lies after the horizon"),
         (Variant(horizon_days=731), "horizon_days", "must be from 1 to 730 days"),
     ],
 )

@@ -188,6 +188,65 @@ def test_a_policymaker_follows_the_trends_per_month(page, live_server, visits):
     assert "C-20" not in page.content()  # aggregates only, never a case
 
 
+def test_a_policymaker_changes_beds_without_yaml_and_reads_the_paired_run(
+    page, live_server, visits
+):
+    sign_in(page, live_server, "demo-policymaker")
+    page.goto("/scenarios")
+    page.get_by_label("Scenario to change (from scenarios/examples)").select_option(
+        "two-houses.yaml"
+    )
+    page.get_by_label("Placement type, row 1").select_option("womens_shelter")
+    page.get_by_label("Region, row 1").select_option("utrecht")
+    page.get_by_label("Beds more (+) or fewer (-), row 1").fill("-5")
+    page.get_by_label("Days to simulate", exact=False).fill("10")
+    page.get_by_label("Replications of each run", exact=False).fill("1")
+    page.get_by_role("button", name="Run the change against the unchanged scenario").click()
+    check(page, visits, "scenario-change-refused")  # 422: the row's field says why
+    assert (
+        "only 1 womens_shelter beds in utrecht to remove"
+        in page.locator("#beds-0-beds-error").inner_text()
+    )
+    assert page.get_by_label("Region, row 1").input_value() == "utrecht"  # filled in again
+    page.get_by_label("Beds more (+) or fewer (-), row 1").fill("2")
+    page.get_by_role("button", name="Run the change against the unchanged scenario").click()
+    page.wait_for_url(re.compile(r"/scenarios/jobs/\d+$"))
+    page.locator("#report").wait_for(timeout=90_000)
+    check(page, visits, "scenario-change-report")
+    assert page.locator(".job-status").inner_text() == "done"
+    page.locator("details#files summary").click()
+    assert "add: 2" in page.locator("details#files").inner_text()
+    assert page.locator("table.paired tbody tr").count() >= 1
+
+
+def test_a_policymaker_compares_two_stored_runs(page, live_server, visits):
+    sign_in(page, live_server, "demo-policymaker")
+    for _ in range(2):  # two small runs of their own, whatever other tests left
+        page.goto("/scenarios")
+        page.get_by_label("Scenario file (from scenarios/examples)").select_option(
+            "two-houses.yaml"
+        )
+        page.get_by_label("Compare with (optional)").select_option("")
+        page.get_by_label("Replications per scenario").fill("1")
+        page.get_by_role("button", name="Start the run").click()
+        page.wait_for_url(re.compile(r"/scenarios/jobs/\d+$"))
+        page.locator("#report").wait_for(timeout=90_000)
+    page.goto("/scenarios/compare")
+    check(page, visits, "compare-choose")
+    boxes = page.locator("input[name=jobs]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url(re.compile(r"/scenarios/compare\?jobs=\d+&jobs=\d+$"))
+    check(page, visits, "compare-report")
+    assert page.locator("table.kpis thead th").count() == 3  # KPI and two runs
+    assert "too few for an interval" in page.locator(".alert.warn").inner_text()
+    images = page.locator("figure.chart img")
+    assert images.count() == 2
+    widths = images.evaluate_all("(imgs) => imgs.map((i) => i.complete && i.naturalWidth)")
+    assert all(w > 100 for w in widths), widths
+
+
 def test_a_policymaker_cannot_open_a_case_page(page, live_server, visits):
     sign_in(page, live_server, "demo-policymaker")
     answer = page.goto(f"/cases/{live_server.case_id}")

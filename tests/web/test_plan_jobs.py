@@ -107,6 +107,10 @@ def test_the_worker_plans_simulates_and_the_page_shows_the_change(planner):
     page = client.get(f"/scenarios/jobs/{job_id}").text
     assert "The plan: where 1 bed does most good" in page
     assert "Change in mean wait, all cases (plan minus base, paired by replication):" in page
+    assert f'href="/scenarios/jobs/{job_id}/tables/plan.csv"' in page
+    plan_csv = client.get(f"/scenarios/jobs/{job_id}/tables/plan.csv").content.decode("utf-8-sig")
+    assert plan_csv.splitlines()[0] == "placement type,region,facility,beds,EUR a year"
+    assert ",ws-amsterdam,1," in plan_csv.splitlines()[1]
 
 
 def test_beds_of_a_type_the_scenario_lacks_are_left_out_and_said():

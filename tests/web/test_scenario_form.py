@@ -187,3 +187,17 @@ def test_stored_runs_are_compared_flagged_and_downloadable(policymaker):
     assert client.get("/scenarios/compare?jobs=999998&jobs=999999").status_code == 404
     assert client.get(f"/scenarios/compare/tables/kpis.csv?jobs={a}").status_code == 422
     assert client.get(f"/scenarios/compare/charts/nope.png?{query}").status_code == 404
+
+
+def test_a_change_beyond_the_jobs_at_once_is_a_429_with_retry_after(quick_world, web, monkeypatch):
+    monkeypatch.setenv("OPVANG_WEB_SCENARIO_JOBS_AT_ONCE", "1")
+    monkeypatch.setattr(jobs, "launch", lambda *a, **k: None)  # no worker process here
+    app = create_app(ApiSettings(database_url=quick_world.url))
+    with TestClient(app, follow_redirects=False) as client:
+        token = web.sign_in(client, "policymaker")
+        assert client.post("/scenarios/changes", data=_form(token)).status_code == 303
+        refused = client.post("/scenarios/changes", data=_form(token))
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "60"
+    assert "1 scenario run in progress" in refused.text
+    assert 'name="beds-0-beds" type="text" value="2"' in refused.text
