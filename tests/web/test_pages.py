@@ -44,7 +44,7 @@ PAGES = {
         "/deadlines",
     ],
     "reporter-hvo": ["/availability"],
-    "policymaker": ["/capacity", "/bed-values", "/scenarios"],
+    "policymaker": ["/capacity", "/bed-values", "/waiting-stats", "/trends", "/scenarios"],
     "admin": ["/admin/users", "/admin/audit", "/admin/audit?record_type=user&actor=admin"],
 }
 

@@ -20,6 +20,7 @@ from api.web.routers import (
     planning,
     policy,
     trends,
+    waiting_stats,
 )
 
 
@@ -41,6 +42,7 @@ def pages_router() -> APIRouter:
         planning,
         trends,
         capacity_files,
+        waiting_stats,
     ):
         router.include_router(part.router)
     return router

@@ -25,6 +25,7 @@ from api.web import capacity_files as files
 from api.web.capacity_view import capacity_view
 from api.web.pages import POLICYMAKERS, Coordinator, PageError
 from api.web.routers.trends import PageTrends
+from api.web.routers.waiting_stats import TABLES as WAITING_TABLES
 from capacity import WAITING_LIST
 
 router = APIRouter()
@@ -84,6 +85,19 @@ def trend_table(table: str, fmt: str, stats: PageTrends) -> Response:
         raise PageError(404, "There is no such download.")
     rows = tables.trend_rows(stats, None if table == "all" else table)
     return table_response(kind, *flat_rows(tables.TrendRow, rows), name=f"trends-{table}")
+
+
+@router.get("/exports/waiting-stats-{table}.{fmt}", dependencies=POLICYMAKERS)
+async def waiting_table(
+    table: str, fmt: str, db: DatabaseDep, now: NowDep, rulebook: RulebookDep
+) -> Response:
+    """One table of the waiting statistics page: its rows of ``waiting-stats``."""
+    kind = _format(fmt)
+    if table not in {name for name, _, _ in WAITING_TABLES}:
+        raise PageError(404, "There is no such download.")
+    found = await run_in_threadpool(stats.waiting, db, now=now, rulebook=rulebook)
+    rows = [r for r in tables.waiting_rows(found) if r.table == table]
+    return table_response(kind, *flat_rows(tables.WaitingRow, rows), name=f"waiting-stats-{table}")
 
 
 @router.get("/exports/{name}.{fmt}", dependencies=POLICYMAKERS)
