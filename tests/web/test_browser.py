@@ -247,6 +247,16 @@ def test_a_policymaker_compares_two_stored_runs(page, live_server, visits):
     assert all(w > 100 for w in widths), widths
 
 
+def test_a_policymaker_reads_the_waiting_statistics(page, live_server, visits):
+    sign_in(page, live_server, "demo-policymaker")
+    page.get_by_role("navigation").get_by_role("link", name="Waiting statistics").click()
+    page.wait_for_url(re.compile(r"/waiting-stats$"))
+    check(page, visits, "waiting-stats")
+    assert page.locator("table.waiting-region tbody tr").count() == 35
+    assert page.locator("p.downloads a", has_text="CSV").count() == 5
+    assert "C-20" not in page.content()  # aggregates only, never a case
+
+
 def test_a_policymaker_cannot_open_a_case_page(page, live_server, visits):
     sign_in(page, live_server, "demo-policymaker")
     answer = page.goto(f"/cases/{live_server.case_id}")
