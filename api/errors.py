@@ -26,7 +26,7 @@ from api.audit.log import record_refusal
 from api.types import refused_character
 from capacity import InvalidFieldError, InvalidTransitionError, UnknownReferenceError
 from matching import InvalidParamsError, InvalidProblemError
-from store import DuplicateRecordError, IdempotencyConflictError
+from store import DuplicateRecordError, IdempotencyConflictError, StoredRecordError
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 RETRY_AFTER_SECONDS = 1  # a locked database is busy for milliseconds, not longer
@@ -212,6 +212,11 @@ def install_error_handlers(app: FastAPI) -> None:  # noqa: C901 (one small handl
     async def _idempotency(_: Request, _exc: IdempotencyConflictError) -> JSONResponse:
         reason = "was already used for a different request; use a new key for a new request"
         return _answer(FieldError(["header", IDEMPOTENCY_HEADER], reason))
+
+    @app.exception_handler(StoredRecordError)
+    async def _stored(_: Request, exc: StoredRecordError) -> JSONResponse:
+        # the server's data, not the request, is at fault: never a 422 on the body
+        return JSONResponse({"detail": str(exc)}, 500)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, _exc: IntegrityError) -> JSONResponse:

@@ -40,6 +40,9 @@ class ApiSettings(DatabaseSettings):
         Default wall-clock seconds of a matching run.
     max_matching_time_limit
         The most a client may ask for.
+    anticipation_window_days
+        Days of intake history before a round's day that an anticipatory run's demand
+        forecast is estimated from (issue 13).
     inline_sqlite_writes
         On SQLite, write availability reports on one dedicated connection without leaving
         the event loop (see :mod:`store.inline`).
@@ -90,6 +93,7 @@ class ApiSettings(DatabaseSettings):
     clock_skew_seconds: float = Field(DEFAULT_CLOCK_SKEW_SECONDS, ge=0)
     matching_time_limit: float = Field(10.0, gt=0, le=600)
     max_matching_time_limit: float = Field(60.0, gt=0, le=600)
+    anticipation_window_days: int = Field(365, ge=1, le=3650)
     inline_sqlite_writes: bool = True
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
     async_postgres_writes: bool = True

@@ -17,8 +17,8 @@ are published by these rules:
    together (:func:`protect_tables`): when one cannot be, the total is hidden as well and
    no table is published in full (it would give the total away).
 3. **Rounding against differencing.** Published counts of cases are rounded to a multiple
-   of :data:`ROUNDING_BASE`, and mean waits to whole weeks, only for groups of at least
-   :data:`MIN_CASES_FOR_MEAN`. Two snapshots around one withdrawal then differ by a step
+   of :data:`ROUNDING_BASE`, and mean and median waits to whole weeks, only for groups of
+   at least :data:`MIN_CASES_FOR_MEAN`. Two snapshots around one withdrawal then differ by a step
    of 5 cases or not at all, and the mean moves by whole weeks at most (issue 10: the
    region, class and 80-day wait of a withdrawn case were recovered by differencing two
    snapshots of ``/v1/stats/waiting``; its longest wait, one person's, is no longer
@@ -28,6 +28,7 @@ are published by these rules:
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -158,4 +159,16 @@ def mean_wait_days(days: list[int], *, published: PublishedCount) -> int | None:
     if published.suppressed or len(days) < MIN_CASES_FOR_MEAN:
         return None
     weeks = round(sum(days) / len(days) / DAYS_PER_WEEK)
+    return weeks * DAYS_PER_WEEK
+
+
+def median_wait_days(days: list[int], *, published: PublishedCount) -> int | None:
+    """The median wait of a group to publish, in whole weeks (given in days).
+
+    The same rule as :func:`mean_wait_days`: only for groups of at least
+    :data:`MIN_CASES_FOR_MEAN` whose count is published; ``None`` otherwise.
+    """
+    if published.suppressed or len(days) < MIN_CASES_FOR_MEAN:
+        return None
+    weeks = round(statistics.median(days) / DAYS_PER_WEEK)
     return weeks * DAYS_PER_WEEK

@@ -29,6 +29,7 @@ class StaleFacility:
     last_reported: datetime | None  # None: never reported
     reported_free: int  # free beds today by its latest report and the placements since
     planned_free: int  # what the round plans with today
+    facility_name: str = ""  # the name coordinators know; the id when empty
 
     def text(self, stale_after: timedelta) -> str:
         """The rule as it applied, in a coordinator's words."""
@@ -39,7 +40,8 @@ class StaleFacility:
             else f"last reported its free beds at {self.last_reported:%Y-%m-%d %H:%M} UTC"
         )
         return (
-            f"Capacity may be out of date: {self.facility_id} {when}, more than "
+            f"Capacity may be out of date: {self.facility_name or self.facility_id} {when}, "
+            "more than "
             f"{hours:g} hours before this round, so {self.planned_free} of its "
             f"{self.reported_free} free beds were planned for today (beds its placements "
             "free later still count)."
@@ -95,6 +97,6 @@ class StalenessRule:
             today = int(free[row, 0])
             planned = math.floor(today * self.share_today)
             free[row] = np.maximum(free[row] - (today - planned), 0)
-            stale[fac.id] = StaleFacility(fac.id, last, today, planned)
+            stale[fac.id] = StaleFacility(fac.id, last, today, planned, fac.name)
         free.setflags(write=False)
         return replace(snapshot, free_beds=free), stale

@@ -9,6 +9,7 @@ the CLI and the dashboard call the flows; the flows never call them.
 """
 
 from flows import waiting_words
+from flows.anticipation import AnticipationSettings, LiveForecast, read_forecast
 from flows.bed_values import (
     DEFAULT_BED_VALUE_SECONDS,
     MAX_BED_VALUE_SECONDS,
@@ -41,6 +42,15 @@ from flows.retention import (
 from flows.round import RoundInputs, prepare_round
 from flows.round_export import ExportedRound, export_round
 from flows.timeline import TimelineEvent, case_timeline
+from flows.trends import (
+    MAX_WINDOW_DAYS,
+    PeriodFigures,
+    TrendPeriod,
+    Trends,
+    TrendWindow,
+    read_trends,
+    trend_window,
+)
 from flows.waiting_list import (
     ExpectedStart,
     ExpectedStartBasis,
@@ -71,6 +81,8 @@ __all__ = [
     "DEFAULT_REMIND_WITHIN",
     "DEFAULT_RESPOND_WITHIN",
     "MAX_BED_VALUE_SECONDS",
+    "MAX_WINDOW_DAYS",
+    "AnticipationSettings",
     "BedValueReport",
     "Change",
     "ChangeKind",
@@ -83,8 +95,10 @@ __all__ = [
     "FacilityRef",
     "FlowError",
     "InvalidInputError",
+    "LiveForecast",
     "NextBest",
     "Page",
+    "PeriodFigures",
     "RetentionPolicy",
     "RetentionReport",
     "RetentionSettings",
@@ -93,6 +107,9 @@ __all__ = [
     "RunWaits",
     "SolvedRound",
     "TimelineEvent",
+    "TrendPeriod",
+    "TrendWindow",
+    "Trends",
     "WaitKind",
     "WaitingLine",
     "WaitingOrder",
@@ -119,12 +136,15 @@ __all__ = [
     "pending_proposals",
     "plan_round",
     "prepare_round",
+    "read_forecast",
+    "read_trends",
     "reason_of",
     "recently_lapsed",
     "register",
     "run_waits",
     "solve_round",
     "store_run",
+    "trend_window",
     "waiting_states",
     "waiting_words",
     "withdraw",

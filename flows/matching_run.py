@@ -7,6 +7,7 @@ solves and prints; nothing here opens a transaction of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -15,10 +16,14 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from flows.anticipation import MYOPIC_SHARE, Anticipated, LiveForecast, anticipate
 from flows.deadlines import DEFAULT_RESPOND_WITHIN, respond_by
 from flows.round import RoundInputs
 from matching import (
+    Binding,
+    BindKind,
     BuiltProblem,
+    Deadline,
     Explanations,
     MatchResult,
     SolveParams,
@@ -55,9 +60,12 @@ class SolvedRound:
     result: MatchResult
     explanations: Explanations
     stages: tuple[Stage, ...] = ()
+    anticipation: Anticipated | None = None
 
 
-def solve_round(inputs: RoundInputs, params: SolveParams) -> SolvedRound:
+def solve_round(
+    inputs: RoundInputs, params: SolveParams, anticipation: LiveForecast | None = None
+) -> SolvedRound:
     """Build, solve and explain a round (no database: this is the long part).
 
     Parameters
@@ -65,7 +73,11 @@ def solve_round(inputs: RoundInputs, params: SolveParams) -> SolvedRound:
     inputs
         From :func:`flows.prepare_round`.
     params
-        Solver parameters (the time limit holds for the solve).
+        Solver parameters (the time limit holds for the solve, and for the anticipation
+        with it).
+    anticipation
+        From :func:`flows.read_forecast`: keep beds today for expected arrivals
+        (:mod:`flows.anticipation`); ``None``: the round is myopic.
 
     Returns
     -------
@@ -73,8 +85,40 @@ def solve_round(inputs: RoundInputs, params: SolveParams) -> SolvedRound:
     """
     built = inputs.build()
     log = StageLog()
-    result = solve(built.problem, params, observer=log)
-    return SolvedRound(inputs, built, params, result, explain(built, result), log.finish(result))
+    if anticipation is None:
+        result = solve(built.problem, params, observer=log)
+        return SolvedRound(
+            inputs, built, params, result, explain(built, result), log.finish(result)
+        )
+    deadline = Deadline(params.time_limit)
+    myopic = dataclasses.replace(params, time_limit=params.time_limit * MYOPIC_SHARE)
+    result = solve(built.problem, myopic, observer=log)
+    stages = log.finish(result)
+    done = anticipate(built, result, anticipation, deadline)
+    held = {case for case, *_ in done.kept}
+    if held:
+        result = dataclasses.replace(
+            result,
+            assignments=tuple(a for a in result.assignments if a.case not in held),
+            unplaced=tuple(sorted((*result.unplaced, *held))),
+            notes=(
+                *result.notes,
+                f"objective and bound are the plan's before {len(held)} bed(s) were kept "
+                "for expected arrivals",
+            ),
+        )
+    why = _with_kept(explain(built, result), done)
+    return SolvedRound(inputs, built, params, result, why, stages, done)
+
+
+def _with_kept(why: Explanations, done: Anticipated) -> Explanations:
+    """The kept beds' cases wait because of it, and their explanations say so."""
+    waits = dict(why.waits)
+    for case, facility, _, saving in done.kept:
+        text = done.text(case) or ""
+        bind = Binding(BindKind.KEPT, text, day=0, facility=facility, amount=round(saving, 4))
+        waits[case] = WaitExplanation(case, None, (bind,), None)
+    return Explanations(why.proposals, waits)
 
 
 def inputs_hash(built: BuiltProblem) -> str:
@@ -109,6 +153,7 @@ def run_record(solved: SolvedRound, *, by: str) -> RunRecord:
         notes=result.notes,
         waits=tuple(_wait(solved.built, w) for _, w in sorted(solved.explanations.waits.items())),
         stages=tuple(_stage(s) for s in solved.stages),
+        anticipation=None if solved.anticipation is None else solved.anticipation.record,
     )
 
 

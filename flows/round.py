@@ -123,12 +123,16 @@ def prepare_round(
     active = repo.placements(active_on=local_date(as_of))
     placed_at = {p.case_id: p.facility_id for p in active if p.case_id not in waiting}
     bridge_beds = {f.id for f in snapshot.facilities if is_bridge(f.placement_type)}
-    bridged = tuple(
-        sorted({p.case_id for p in active if p.case_id in waiting and p.facility_id in bridge_beds})
-    )
+    bridged_at = {
+        p.case_id: p.facility_id
+        for p in active
+        if p.case_id in waiting and p.facility_id in bridge_beds
+    }
+    bridged = tuple(sorted(bridged_at))
     pairs = _round_pairs(KeepApartRepository(session).pairs(), waiting, placed_at)
     involved = {c for pair in pairs for c in pair}
-    current = {c: f for c, f in placed_at.items() if c in involved}
+    # a case in a bridge bed waits on, but it is at that facility: its partners stay out
+    current = {c: f for c, f in (placed_at | bridged_at).items() if c in involved}
     return RoundInputs(
         as_of, snapshot, cases, declined, rulebook, pairs, current, staleness, stale, bridged
     )

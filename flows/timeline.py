@@ -3,12 +3,15 @@
 Made from the audit log (registered, opened, withdrawn; placed, discharged) and the
 decisions (each proposal, its acceptance, decline or expiry), oldest first. List reads
 (the waiting list, a round's page) are in the audit log but not here: the timeline says
-who *opened* the case record, not every list it appeared on.
+who *opened* the case record, not every list it appeared on. Openings by the same person
+with nothing else in between are one line with their count and the last time (the audit
+log keeps every one of them; a coordinator reads what happened, not each page view).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -37,6 +40,8 @@ class TimelineEvent:
     text: str
     actor: str | None = None
     run_id: int | None = None
+    count: int = 1  # case.read: openings in a row by the same person, the first at ``at``
+    last_at: datetime | None = None  # case.read: the last of them, when there are several
 
 
 def case_timeline(session: Session, case_id: str) -> list[TimelineEvent]:
@@ -73,7 +78,26 @@ def case_timeline(session: Session, case_id: str) -> list[TimelineEvent]:
             found.append((e.id, TimelineEvent(e.at, e.action, text, e.actor)))
     found.sort(key=lambda x: (_utc(x[1].at), x[0]))
     intake = TimelineEvent(None, "intake", f"Intake on {case.intake_date.isoformat()}")
-    return [intake, *(event for _, event in found)]
+    return [intake, *_openings_in_a_row(event for _, event in found)]
+
+
+def _openings_in_a_row(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
+    """Consecutive ``case.read`` events of one person as one event with their count."""
+    out: list[TimelineEvent] = []
+    for event in events:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and event.kind == last.kind == "case.read"
+            and event.actor == last.actor
+        ):
+            count = last.count + 1
+            when = "" if event.at is None else f", the last at {_utc(event.at):%Y-%m-%d %H:%M} UTC"
+            text = f"{CASE_ACTIONS['case.read']} {count} times{when}"
+            out[-1] = replace(last, text=text, count=count, last_at=event.at)
+        else:
+            out.append(event)
+    return out
 
 
 def _proposal_events(

@@ -32,6 +32,7 @@ class WaitKind(StrEnum):
     ALL_DECLINED = "all_declined"  # every eligible facility declined, or holds a keep-apart
     BUDGET = "budget"  # the budget of a funding stream cannot pay for the placement
     KEPT_FOR_HIGHER_PRIORITY = "kept_for_higher_priority"  # the round gave the bed to others
+    KEPT_FOR_EXPECTED = "kept_for_expected_arrivals"  # a free bed kept for them (issue 13)
     FULL_UNTIL = "full_until"  # eligible facilities are full until a date
     BEYOND_HORIZON = "beyond_horizon"  # full (or too far) for the whole planning horizon
     SOLVE_STOPPED = "solve_stopped"  # a start fits: the solve stopped before finding it
@@ -44,6 +45,7 @@ BINDING_ORDER: tuple[tuple[str, WaitKind], ...] = (
     ("declined", WaitKind.ALL_DECLINED),
     ("budget", WaitKind.BUDGET),
     ("outranked", WaitKind.KEPT_FOR_HIGHER_PRIORITY),
+    ("kept", WaitKind.KEPT_FOR_EXPECTED),
     ("full_horizon", WaitKind.BEYOND_HORIZON),
     ("full_until", WaitKind.FULL_UNTIL),
     ("improvable", WaitKind.SOLVE_STOPPED),

@@ -16,6 +16,7 @@ LABELS: dict[WaitKind, str] = {
     WaitKind.ALL_DECLINED: "every eligible facility declined",
     WaitKind.BUDGET: "budget exhausted",
     WaitKind.KEPT_FOR_HIGHER_PRIORITY: "bed kept for a higher-priority case",
+    WaitKind.KEPT_FOR_EXPECTED: "bed kept for expected arrivals",
     WaitKind.FULL_UNTIL: "eligible facilities full",
     WaitKind.BEYOND_HORIZON: "no place within the planning horizon",
     WaitKind.SOLVE_STOPPED: "a start fits: next round",
@@ -109,6 +110,9 @@ def sentence(reason: WaitingReason) -> str:
             f"A bed{where} was free{_from(reason.date)}, but {run} gave it to {who}: "
             "that saves more weighted waiting days in all."
         )
+    if kind is WaitKind.KEPT_FOR_EXPECTED:
+        where = "" if best is None else f" at {_facility(best.facility)}"
+        return f"A bed{where} was free, but {run} kept it: {reason.run_text}."
     if kind is WaitKind.FULL_UNTIL:
         where = "" if best is None else f" The first to free a bed: {_facility(best.facility)}."
         until = "" if reason.date is None else f" until {reason.date.isoformat()}"

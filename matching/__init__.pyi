@@ -1,6 +1,15 @@
 # The public door of matching: what `from matching import X` finds. matching/__init__.py
 # loads each name when it is first used (issue 17: `opvang solve` started in 3.9 s).
 
+from .anticipation import (
+    Deadline,
+    KeptForecast,
+    OutOfTime,
+    Potentials,
+    bed_potentials,
+    keep_beds,
+    potential_holds,
+)
 from .build import BuiltProblem, build_problem
 from .columns import OptionColumns, assemble_problem
 from .errors import InvalidParamsError, InvalidProblemError, MatchingError
@@ -14,6 +23,7 @@ from .explain import (
     WaitExplanation,
     explain,
 )
+from .lookahead import LookaheadCase, LookaheadError, Outcome, solve_lookahead
 from .outcome import Observer, Progress
 from .problem import FORMAT, MatchingProblem
 from .problem_io import problem_from_dict, problem_to_dict
@@ -31,16 +41,23 @@ __all__ = [
     "BindKind",
     "Binding",
     "BuiltProblem",
+    "Deadline",
     "Explanations",
     "ExtraBed",
     "InvalidParamsError",
     "InvalidProblemError",
+    "KeptForecast",
+    "LookaheadCase",
+    "LookaheadError",
     "MatchResult",
     "MatchingError",
     "MatchingProblem",
     "Method",
     "Observer",
     "OptionColumns",
+    "OutOfTime",
+    "Outcome",
+    "Potentials",
     "Progress",
     "ProposalExplanation",
     "SolveParams",
@@ -49,11 +66,15 @@ __all__ = [
     "Status",
     "WaitExplanation",
     "assemble_problem",
+    "bed_potentials",
     "bed_values",
     "build_problem",
     "explain",
+    "keep_beds",
+    "potential_holds",
     "problem_from_dict",
     "problem_to_dict",
     "relative_gap",
     "solve",
+    "solve_lookahead",
 ]

@@ -60,6 +60,10 @@ class MasterLP:
         Per variable, what placing it would add to ``bound`` at the duals that proved it
         (its priced value less its case's cheapest, or less 0): a plan using variable
         ``j`` costs at least ``bound + reduced[j]`` (empty before the first round).
+    prices
+        Per binding stream, the weighted days per euro its budget row was priced at by
+        those duals (a start for :func:`matching.budget_bound.budget_bound`; empty before
+        the first round).
     """
 
     columns: IntArray
@@ -71,6 +75,7 @@ class MasterLP:
     complete: bool
     rounds: int
     reduced: FloatArray = field(default_factory=lambda: np.zeros(0))
+    prices: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 class Groups:
@@ -145,6 +150,12 @@ class Pricer:
         if self.apart_rows.size:
             np.subtract.at(out, self.apart_cols, y[nc + ncap + nb + self.apart_rows])
         return out
+
+    def budget_prices(self, y: FloatArray) -> FloatArray:
+        """Per budget row, its dual as weighted days per euro (``>= 0``)."""
+        nc, ncap, nb = self.n_cases, self.n_cap, self.n_budget
+        prices: FloatArray = np.maximum(-y[nc + ncap : nc + ncap + nb] / self.budget_scale, 0.0)
+        return prices
 
     def bound(self, y: FloatArray, priced: FloatArray, offset: float) -> float:
         """The Lagrangian (Farley) bound for these duals (``y`` must be <= 0 off the case rows)."""
@@ -222,6 +233,7 @@ class _Search:
     complete: bool = False
     rounds: int = 0
     reduced: FloatArray = field(default_factory=lambda: np.zeros(0))
+    prices: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) -> IntArray:
@@ -236,6 +248,7 @@ def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) ->
         search.bound = bound
         cheapest = np.minimum(pricer.groups.minimum(priced), 0.0)
         search.reduced = priced - cheapest[form.var_case]
+        search.prices = pricer.budget_prices(y)
     rc = priced - np.minimum(y[: form.problem.n_cases], 0.0)[form.var_case]
     return _most_negative(pricer.groups, pricer.by_slot, rc, search.inside)
 
@@ -312,4 +325,5 @@ def column_generation(
         search.complete,
         search.rounds,
         search.reduced,
+        search.prices,
     )

@@ -3,6 +3,8 @@
 1. Build the time-indexed formulation with the arc-flow rows (:mod:`matching.arcflow`).
 2. The greedy plans (priority and per-bed order): a first incumbent.
 3. The LP relaxation: a proven bound (recomputed from the duals, :mod:`matching.lpmodel`).
+   When it does not fit the time (with binding budgets, 70 % of it), the Lagrangian bound
+   over budgets and the plan from its flow instead (:mod:`matching.budget_bound`).
 4. An LP-based plan (a dive, :mod:`matching.heuristics`): 0.01 to 2.8 % above the optimum
    in about half a second on the S benchmarks.
 5. Polishing MIPs on the columns with reduced cost up to 0.5, then 1.5 weighted days,
@@ -21,16 +23,26 @@ import math
 import time
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 import numpy.typing as npt
 
 from matching.arcflow import build_arcflow
+from matching.budget_bound import budget_stage, greedy_seconds
 from matching.evaluation import plan_objective
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
 from matching.heuristics import best_plan, lp_plan
 from matching.lpmodel import LinearModel, assemble, lagrangian_bound, reduced_costs
-from matching.mip import Plan, Run, new_highs, pass_model, plan_of, run_guarded, values_of
+from matching.mip import (
+    Plan,
+    new_highs,
+    pass_model,
+    plan_of,
+    run_checked,
+    run_guarded,
+    values_of,
+)
 from matching.outcome import Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 
@@ -45,6 +57,7 @@ ARCFLOW_SHARE = 0.2  # of the time left, at most, for arc-flow graphs
 # models this small go from the LP straight to the MIP: the dive's and polish's many small
 # runs cost more than they save (scenario rounds of 90-200 cases, issue 11)
 SMALL_COLUMNS = 5_000
+LP_SHARE = 0.7  # of the time left, at most, for the LP when budgets bind (issue 11)
 DIVE_SHARE = 0.6  # of the time left, at most, for the dive (7 s of 10 with binding budgets)
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
@@ -65,6 +78,9 @@ class _State:
     objective: float
     proves: bool = True
     bound: float = -math.inf
+    # the bound of the LP duals that priced the columns: reduced-cost fixing must measure
+    # from it, not from a better bound found otherwise (the Lagrangian over budgets)
+    lp_bound: float = -math.inf
 
     def offer(self, stage: str, plan: Plan) -> None:
         value = plan_objective(self.form.problem, plan)
@@ -127,15 +143,15 @@ def solve_exact(
         state.offer("greedy", plan)
     now = time.perf_counter()
     if form.n_vars / ASSEMBLE_COLUMNS_PER_SECOND > deadline - now:
-        note = "no time left to build the LP; greedy plan kept"
+        notes = ("no time left to build the LP", *_budget_stage(state, deadline))
         return Outcome(
             plan=state.plan,
-            bound=-math.inf,
+            bound=state.bound,
             optimal=False,
             method="mip",
             build_seconds=now - t0,
-            solve_seconds=0.0,
-            notes=(note,),
+            solve_seconds=time.perf_counter() - now,
+            notes=notes,
         )
     arcflow_until = now + ARCFLOW_SHARE * (deadline - now)
     model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True)
@@ -152,6 +168,23 @@ def solve_exact(
         solve_seconds=solve,
         notes=notes,
     )
+
+
+def _budget_stage(state: _State, deadline: float) -> tuple[str, ...]:
+    """When the LP does not fit the time: the Lagrangian bound over budgets, and its plan.
+
+    Without binding budgets it is one flow: the bound of the relaxation with families
+    split, keep-apart pairs dropped and short stays taking no bed
+    (:mod:`matching.budget_bound`); never a trivial bound because the LP ran out of time
+    (issue 11: 21,890 in 0.3 s on the budget shapes at S, optimum 21,970).
+    """
+    until = deadline - greedy_seconds(state.form)
+    found, plan = budget_stage(state.form, state.plan, deadline=until)
+    state.offer("lagrangian", plan)
+    state.prove("lagrangian", found.bound)
+    if found.steps == 0:
+        return ("greedy plan kept",)
+    return (f"Lagrangian bound over budgets instead ({found.steps} flows)",)
 
 
 def improve(
@@ -194,11 +227,16 @@ def _run_stages(
     form = state.form
     h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
     pass_model(h, model, integer=False)
-    lp = run_guarded(h, deadline, lp=True)
+    # with budgets, time is kept back for their Lagrangian bound should the LP not finish
+    budgets = prove and form.binding_streams.size > 0
+    now = time.perf_counter()
+    lp = run_guarded(h, now + LP_SHARE * (deadline - now) if budgets else deadline, lp=True)
     if lp.row_dual is None or lp.col_value is None:
-        return (f"LP relaxation not solved in time ({lp.status}); greedy plan kept",)
+        note = f"LP relaxation not solved in time ({lp.status})"
+        return (note, *_budget_stage(state, deadline)) if prove else (note,)
     y = lp.row_dual
-    state.prove("lp", lagrangian_bound(model, y))
+    state.lp_bound = lagrangian_bound(model, y)
+    state.prove("lp", state.lp_bound)
     if state.closed(relative_gap):
         return ()
     rc = reduced_costs(model, y)
@@ -217,7 +255,7 @@ def _run_stages(
     if state.closed(relative_gap) or time.perf_counter() >= deadline:
         return _gap_note(state)
     for reach in POLISH_REDUCED_COSTS:
-        if state.objective - state.bound <= reach:  # the proof covers these columns anyway
+        if state.objective - state.lp_bound <= reach:  # the proof covers these columns anyway
             break
         until = time.perf_counter() + POLISH_SHARE * (deadline - time.perf_counter())
         state.offer("polish", _polish(form, model, rc, reach, state.plan, until, seed, threads))
@@ -243,11 +281,15 @@ def _polish(
     upper = model.col_upper.copy()
     drop = (rc > reach) & (start < 0.5) & model.integer
     upper[drop] = 0.0
-    h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=1e-6)
-    h.setOptionValue("mip_max_nodes", POLISH_NODES)
-    pass_model(h, model.with_bounds(model.col_lower, upper), integer=True)
-    h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
-    run = run_guarded(h, deadline)
+    restricted = model.with_bounds(model.col_lower, upper)
+
+    def make() -> highspy.Highs:
+        h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=1e-6)
+        h.setOptionValue("mip_max_nodes", POLISH_NODES)
+        pass_model(h, restricted, integer=True)
+        return h
+
+    run = run_checked(make, restricted, deadline, start)
     found = plan if run.col_value is None else plan_of(form, run.col_value)
     return best_plan(form, plan, solve_greedy(form.problem, form, start=found).plan)
 
@@ -264,29 +306,27 @@ def _prove(
     """The full MIP with reduced-cost fixing, from the best plan, until proven or the deadline.
 
     A plan better than the incumbent (value ``U``) cannot use a column whose reduced cost
-    exceeds ``U - bound``; fixing those, the MIP's dual bound ``B`` proves ``min(U, B)``.
+    exceeds ``U`` less the bound of the duals that priced it; fixing those, the MIP's dual
+    bound ``B`` proves ``min(U, B)``.
     """
     form = state.form
     incumbent = state.objective
-    slack = incumbent - state.bound + 1e-6 * max(1.0, abs(incumbent))
+    slack = incumbent - state.lp_bound + 1e-6 * max(1.0, abs(incumbent))
     lower, upper = model.col_lower.copy(), model.col_upper.copy()
     upper[model.integer & (rc > slack)] = 0.0
     lower[model.integer & (rc < -slack)] = 1.0
-    h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
-    # the fixing above is what HiGHS's restarts would do; without them it proves S seeds 1-5
-    # in about half the simplex iterations (19,000 against 35,000 on seed 2)
-    h.setOptionValue("mip_allow_restart", False)
-    pass_model(h, model.with_bounds(lower, upper), integer=True)
-    start = model.complete(values_of(form, state.plan, model.n_cols))
-    h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
-    run = run_guarded(h, deadline)
-    if _stale(model, run) and time.perf_counter() < deadline:
-        # HiGHS 1.16 can report a better optimum yet hand back the start's values (seen when
-        # presolve solves the MIP outright): solve again without a start to get the plan
+    fixed = model.with_bounds(lower, upper)
+
+    def make() -> highspy.Highs:
         h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
+        # the fixing above is what HiGHS's restarts would do; without them it proves S seeds
+        # 1-5 in about half the simplex iterations (19,000 against 35,000 on seed 2)
         h.setOptionValue("mip_allow_restart", False)
-        pass_model(h, model.with_bounds(lower, upper), integer=True)
-        run = run_guarded(h, deadline)
+        pass_model(h, fixed, integer=True)
+        return h
+
+    start = model.complete(values_of(form, state.plan, model.n_cols))
+    run = run_checked(make, fixed, deadline, start)
     if run.col_value is not None:
         state.offer(
             "mip", solve_greedy(form.problem, form, start=plan_of(form, run.col_value)).plan
@@ -295,14 +335,6 @@ def _prove(
         state.prove("mip", min(incumbent, run.dual_bound))
     notes = [] if run.optimal else [f"HiGHS stopped: {run.status}"]
     return (*notes, *_gap_note(state))
-
-
-def _stale(model: LinearModel, run: Run) -> bool:
-    """Whether the values HiGHS returned are worse than the objective it reported."""
-    if run.col_value is None or not math.isfinite(run.objective):
-        return False
-    value = model.offset + float(model.cost @ run.col_value)
-    return value > run.objective + 1e-6 * max(1.0, abs(run.objective))
 
 
 def _gap_note(state: _State) -> tuple[str, ...]:

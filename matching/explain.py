@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 import numpy as np
@@ -34,6 +35,8 @@ class Alternative:
     facility_id: str
     start_day: int
     objective_difference: float  # weighted waiting days worse than the proposal
+    facility_name: str = ""  # the name a coordinator knows; the id when empty
+    start_date: date | None = None  # the calendar date of start_day
 
     @property
     def difference_text(self) -> str:
@@ -43,9 +46,11 @@ class Alternative:
     @property
     def text(self) -> str:
         """The alternative for a reader: facility, start day and the difference."""
-        # issue 17: a bare "(+423.0)" did not say what it counts
+        # issue 17: a bare "(+423.0)" did not say what it counts; names and dates, not
+        # ids and day numbers, where the round knows them
         return (
-            f"{self.facility_id} from day {self.start_day} "
+            f"{self.facility_name or self.facility_id} from "
+            f"{_when(self.start_day, self.start_date)} "
             f"({self.difference_text} weighted waiting days)"
         )
 
@@ -82,6 +87,7 @@ class BindKind(StrEnum):
     PENALTY = "penalty"
     IMPROVABLE = "improvable"
     OUTRANKED = "outranked"
+    KEPT = "kept"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +102,10 @@ class Binding:
     (a bed at ``facility`` from ``day`` was free before this round, but the round gave it
     to ``cases``), ``penalty`` (``facility`` could
     take the case from ``day``, earlier, but its penalty for distance or preferences
-    outweighs the wait) or ``improvable`` (``facility`` could take it from ``day``, better,
-    with every other proposal kept: the solve stopped before finding that).
+    outweighs the wait), ``improvable`` (``facility`` could take it from ``day``, better,
+    with every other proposal kept: the solve stopped before finding that) or ``kept``
+    (a bed at ``facility`` free today was kept for expected arrivals, issue 13: ``amount``
+    is the expected saving in weighted waiting days).
     """
 
     kind: BindKind
@@ -105,7 +113,7 @@ class Binding:
     day: int | None = None
     stream: str | None = None
     facility: str | None = None
-    amount: float | None = None  # budget: euros short of paying for the placement
+    amount: float | None = None  # budget: euros short; kept: expected weighted days saved
     cases: tuple[str, ...] = ()  # outranked: the cases of this round that took the bed
     higher_priority: bool = False  # outranked: each of them weighs at least as much
 
@@ -117,6 +125,8 @@ class ExtraBed:
     facility_id: str
     start_day: int
     gain: float  # weighted waiting days saved
+    facility_name: str = ""  # the name a coordinator knows; the id when empty
+    start_date: date | None = None  # the calendar date of start_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +145,10 @@ class WaitExplanation:
         """What binds and the extra bed that would help, for a reader."""
         parts = [b.text for b in self.binds]
         if self.extra_bed is not None:
+            bed = self.extra_bed
             parts.append(
-                f"One extra bed at {self.extra_bed.facility_id} would place it on day "
-                f"{self.extra_bed.start_day}."
+                f"One extra bed at {bed.facility_name or bed.facility_id} would place it from "
+                f"{_when(bed.start_day, bed.start_date)}."
             )
         return " ".join(parts)
 
@@ -243,8 +254,9 @@ class _Context:
             day = self._earliest(other, residual)
             if day is not None:
                 diff = self._cost(c, other, day) - self._cost(c, k, d)
+                fid = self.p.facility_ids[int(self.p.opt_facility[other])]
                 alternatives.append(
-                    Alternative(self.p.facility_ids[int(self.p.opt_facility[other])], day, diff)
+                    Alternative(fid, day, diff, self._name(fid), self.built.day(day))
                 )
         alternatives.sort(key=lambda a: (a.objective_difference, a.facility_id))
         verdict = self.built.eligible[k]
@@ -281,6 +293,21 @@ class _Context:
         return WaitExplanation(
             case_id, start, binds, self._extra_bed(c, options, residual, spent, start)
         )
+
+    def _name(self, facility_id: str) -> str:
+        """The facility's name, as coordinators know it."""
+        return self.built.facility(facility_id).name
+
+    def _stream(self, stream_id: str) -> str:
+        """The funding stream's name, or its id when the supply does not know it."""
+        try:
+            return self.built.snapshot.stream(stream_id).name
+        except LookupError:
+            return stream_id
+
+    def _date(self, d: int) -> str:
+        """A start day of the horizon as its calendar date."""
+        return self.built.day(d).isoformat()
 
     def _now(self, c: int, start: int | None) -> float:
         """The case's objective term in the plan (placed late, or unplaced)."""
@@ -319,8 +346,7 @@ class _Context:
             binds.append(
                 Binding(
                     BindKind.FULL_UNTIL,
-                    f"{_eligible(len(options))} full until day {first} "
-                    f"({self.built.day(first).isoformat()}).",
+                    f"{_eligible(len(options))} full until {self._date(first)}.",
                     day=first,
                     facility=self.p.facility_ids[int(self.p.opt_facility[k])],
                 )
@@ -348,9 +374,8 @@ class _Context:
             binds.append(
                 Binding(
                     BindKind.IMPROVABLE,
-                    f"{fid} could take it from day {d} ({self.built.day(d).isoformat()}) "
-                    "with every other proposal kept, which is better; the solve stopped "
-                    "before finding that.",
+                    f"{self._name(fid)} could take it from {self._date(d)} with every other "
+                    "proposal kept, which is better; the solve stopped before finding that.",
                     day=d,
                     facility=fid,
                 )
@@ -395,10 +420,10 @@ class _Context:
         )
         ids = tuple(self.p.case_ids[o] for o in takers[:MAX_CLOSEST])
         fid = self.p.facility_ids[f]
-        when = f"day {d} ({self.built.day(d).isoformat()})"
+        when = self._date(d)
         higher = all(self.p.case_weight[o] >= self.p.case_weight[c] for o in takers)
         named = ", ".join(ids) + (" and others" if len(takers) > len(ids) else "")
-        text = f"A bed at {fid} was free from {when}, but this round gave it to " + (
+        text = f"A bed at {self._name(fid)} was free from {when}, but this round gave it to " + (
             f"higher-priority {_cases(len(takers))} {named}."
             if higher
             else f"{_cases(len(takers))} {named}: that saves more weighted waiting days in all."
@@ -413,13 +438,14 @@ class _Context:
         sid = self.p.stream_ids[s]
         fid = self.p.facility_ids[int(self.p.opt_facility[k])]
         left = max(0.0, float(self.p.budget[s] - spent[s]))
+        stream = self._stream(sid)
         if left < 0.5:
-            text = f"The budget of {sid} is exhausted (EUR {left:,.0f} left)."
+            text = f"The budget of {stream} is exhausted (EUR {left:,.0f} left)."
         else:
             text = (
-                f"The budget of {sid} is exhausted for this case: EUR {left:,.0f} left, less "
-                f"than the EUR {float(self.p.opt_cost[k]):,.0f} a placement at {fid} from "
-                f"day {d} costs."
+                f"The budget of {stream} is exhausted for this case: EUR {left:,.0f} left, "
+                f"less than the EUR {float(self.p.opt_cost[k]):,.0f} a placement at "
+                f"{self._name(fid)} from {self._date(d)} costs."
             )
         short = max(0.0, float(self.p.opt_cost[k]) - left)
         return Binding(
@@ -437,7 +463,7 @@ class _Context:
             instead = f"waiting {waited} more day{'' if waited == 1 else 's'}"
         return Binding(
             BindKind.PENALTY,
-            f"{fid} could take it from day {d} ({self.built.day(d).isoformat()}), but its "
+            f"{self._name(fid)} could take it from {self._date(d)}, but its "
             f"penalty for distance and preferences ({penalty:.1f} weighted days) outweighs "
             f"{instead} (that start would be {max(worse, 0.0):.1f} weighted days worse).",
             day=d,
@@ -462,8 +488,14 @@ class _Context:
                 continue
             gain = now - self._cost(c, k, day)
             if gain > 1e-9 and (best is None or gain > best.gain):
-                best = ExtraBed(self.p.facility_ids[int(self.p.opt_facility[k])], day, gain)
+                fid = self.p.facility_ids[int(self.p.opt_facility[k])]
+                best = ExtraBed(fid, day, gain, self._name(fid), self.built.day(day))
         return best
+
+
+def _when(day: int, on: date | None) -> str:
+    """A start as its date, or as a day of the horizon when the date is not known."""
+    return on.isoformat() if on is not None else f"day {day}"
 
 
 def _eligible(n: int) -> str:

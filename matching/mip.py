@@ -8,9 +8,11 @@ wall-clock timer, since HiGHS's time limit is not hard on big models.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -175,6 +177,80 @@ def run_guarded(h: highspy.Highs, deadline: float, *, lp: bool = False) -> Run:
     )
 
 
+def model_value(model: LinearModel, values: FloatArray) -> float:
+    """The objective of column values, recomputed from the model (not as HiGHS reports it)."""
+    return model.offset + float(model.cost @ values)
+
+
+def stale(model: LinearModel, run: Run) -> bool:
+    """Whether the values HiGHS returned are worse than the objective it reported."""
+    if run.col_value is None or not math.isfinite(run.objective):
+        return False
+    value = model_value(model, run.col_value)
+    return value > run.objective + 1e-6 * max(1.0, abs(run.objective))
+
+
+def run_checked(
+    make: Callable[[], highspy.Highs],
+    model: LinearModel,
+    deadline: float,
+    start: FloatArray | None = None,
+) -> Run:
+    """Run a MIP, and believe HiGHS's answer only when its values add up to its objective.
+
+    HiGHS 1.16 can report a better optimum yet hand back the start's values (seen when
+    presolve solves the MIP outright; issue 11). Then the MIP is solved again without the
+    start. If the answer still does not add up, the values are kept with the objective
+    recomputed from them, and neither optimality nor HiGHS's bound is claimed.
+
+    Parameters
+    ----------
+    make
+        A new HiGHS instance holding the model, with the run's options set.
+    model
+        The model it holds (for recomputing the objective).
+    deadline
+        Wall-clock time by which to return.
+    start
+        Column values to start from.
+
+    Returns
+    -------
+    Run
+        A run whose objective is that of its values.
+    """
+    h = make()
+    if start is not None:
+        h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
+    run = run_guarded(h, deadline)
+    if not stale(model, run):
+        return run
+    doubted = _doubted(model, run)
+    if start is None or time.perf_counter() >= deadline:
+        return doubted
+    again = run_guarded(make(), deadline)
+    if stale(model, again):
+        return doubted
+    if again.col_value is None or model_value(model, again.col_value) > doubted.objective:
+        # the first run's values are still the better plan; the second run's bound holds
+        return dataclasses.replace(
+            again, optimal=False, col_value=doubted.col_value, objective=doubted.objective
+        )
+    return again
+
+
+def _doubted(model: LinearModel, run: Run) -> Run:
+    """A run whose objective did not match its values: the values only, nothing proven."""
+    assert run.col_value is not None
+    return dataclasses.replace(
+        run,
+        optimal=False,
+        status=f"{run.status} (reported objective not matched by its values)",
+        objective=model_value(model, run.col_value),
+        dual_bound=-math.inf,
+    )
+
+
 def plan_of(form: Formulation, values: FloatArray) -> Plan:
     """The (option, start day) pairs chosen by a whole solution."""
     chosen = np.flatnonzero(values[: form.n_vars] > 0.5)
@@ -227,11 +303,13 @@ def solve_mip(
     t0 = time.perf_counter()
     form = build_formulation(problem)
     model = assemble(form, build_arcflow(form) if strengthen else None)
-    h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
-    pass_model(h, model, integer=True)
-    if hint:
-        start = values_of(form, hint, model.n_cols)
-        h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
+
+    def make() -> highspy.Highs:
+        h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
+        pass_model(h, model, integer=True)
+        return h
+
+    start = values_of(form, hint, model.n_cols) if hint else None
     build = time.perf_counter() - t0
     if form.n_vars == 0:
         return Outcome(
@@ -252,7 +330,7 @@ def solve_mip(
             solve_seconds=0.0,
             notes=("no time left to solve the MIP",),
         )
-    run = run_guarded(h, deadline)
+    run = run_checked(make, model, deadline, start)
     notes = () if run.optimal else (f"HiGHS stopped: {run.status}",)
     bound = run.dual_bound if math.isfinite(run.dual_bound) else -math.inf
     if run.col_value is None:

@@ -250,9 +250,17 @@ class RateSource(StrEnum):
     TRUE = "true-rates"  # the scenario file's demand classes (what no live system knows)
 
 
+class Variant(StrEnum):
+    """How an anticipatory round decides to keep beds (issue 13, ``matching.anticipation``)."""
+
+    TWO_STAGE = "two-stage"  # the two-stage sample-average test
+    POTENTIALS = "potentials"  # LP dual prices of beds subtracted from today's placements
+
+
 class AnticipationSpec(_Strict):
     """Settings of the ``anticipatory`` policy (``docs/scenarios.md``, *anticipatory*)."""
 
+    variant: Variant = Variant.TWO_STAGE
     samples: Annotated[int, Field(ge=1, le=200)] = DEFAULT_ANTICIPATION_SAMPLES
     rates: RateSource = RateSource.ESTIMATED
     window_days: PositiveInt = DEFAULT_FORECAST_WINDOW_DAYS
@@ -266,6 +274,7 @@ class CurrentPracticeSpec(_Strict):
 
     national_types: frozenset[PlacementType] = frozenset({PlacementType.COSM, PlacementType.OMM})
     out_of_region_after_days: NonNegativeFloat = DEFAULT_OUT_OF_REGION_AFTER_DAYS
+    complex_search_days: NonNegativeFloat = 0.0  # days before a complex case's first bed
 
 
 class HindsightSpec(_Strict):

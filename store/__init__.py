@@ -49,8 +49,11 @@ from store.errors import (
     IdempotencyConflictError,
     MigrationsNotFoundError,
     PersistenceError,
+    StoredRecordError,
 )
+from store.history import left_waiting_list_at
 from store.inline import InlineLedger, WriterBusyError
+from store.integrity import invalid_records
 from store.keep_apart import KeepApartRepository
 from store.ledger import StoredReport, free_beds_reported_since
 from store.mapping import derived_idempotency_key
@@ -94,6 +97,7 @@ __all__ = [
     "StageRecord",
     "StoredOrganisation",
     "StoredProposal",
+    "StoredRecordError",
     "StoredReport",
     "StoredRun",
     "WaitRecord",
@@ -109,7 +113,9 @@ __all__ = [
     "facility_snapshot",
     "find_cases",
     "free_beds_reported_since",
+    "invalid_records",
     "is_sqlite",
+    "left_waiting_list_at",
     "make_engine",
     "report_history",
     "restore",

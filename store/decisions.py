@@ -298,6 +298,7 @@ class RunRecord:
     notes: tuple[str, ...] = ()
     waits: tuple[WaitRecord, ...] = ()
     stages: tuple[StageRecord, ...] = ()
+    anticipation: Mapping[str, Any] | None = None  # the forecast used (issue 13)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,35 @@ class DuplicateRecordError(PersistenceError):
         super().__init__(f"{kind} {identifier!r} already exists")
 
 
+class StoredRecordError(PersistenceError):
+    """A stored row breaks a rule of today's value objects: stored before the rule existed.
+
+    Not the request's fault (so never a 422 on its body): an administrator corrects the
+    record, and ``opvang db check`` lists every such row.
+
+    Parameters
+    ----------
+    kind
+        What kind of record (``"case"``).
+    identifier
+        Its id.
+    field
+        The field that breaks the rule.
+    reason
+        The rule, in words.
+    """
+
+    def __init__(self, kind: str, identifier: str, field: str, reason: str) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        self.field = field
+        self.reason = reason
+        super().__init__(
+            f"stored {kind} {identifier} breaks a rule made after it was stored: {field} {reason}; "
+            "an administrator must correct it (opvang db check lists every such record)"
+        )
+
+
 class IdempotencyConflictError(PersistenceError):
     """An idempotency key was reused for a different request.
 

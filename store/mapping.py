@@ -26,6 +26,7 @@ from capacity.funding import FundingStream
 from capacity.placement_types import PlacementType
 from capacity.records import field_names, from_plain, to_plain
 from capacity.regions import Region
+from store.errors import StoredRecordError
 from store.models import (
     AvailabilityReportRow,
     Base,
@@ -155,8 +156,17 @@ def case_values(case: Case) -> Values:
 
 
 def to_case(row: CaseRow) -> Case:
-    """The case a row describes."""
-    return from_plain(Case, {name: getattr(row, name) for name in CASE_FIELDS})
+    """The case a row describes.
+
+    Raises
+    ------
+    StoredRecordError
+        When the row breaks a rule of :class:`capacity.Case` made after it was stored.
+    """
+    try:
+        return from_plain(Case, {name: getattr(row, name) for name in CASE_FIELDS})
+    except InvalidFieldError as exc:
+        raise StoredRecordError("case", row.id, exc.field, exc.reason) from None
 
 
 def placement_values(placement: Placement) -> Values:

@@ -212,6 +212,8 @@ class MatchingRunRow(Base):
     waits: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # how the solve went, stage by stage (issue 11); runs stored before it have none
     stages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, server_default=text("'[]'"))
+    # the forecast an anticipatory run used and the beds it kept (issue 13); null: myopic
+    anticipation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class ProposalRow(Base):

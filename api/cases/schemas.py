@@ -245,6 +245,15 @@ class TimelineEventPublic(BaseModel):
     text: str
     actor: str | None = Field(description="Who did it (null: a matching round).")
     run_id: int | None = Field(description="The matching round of a proposal.")
+    count: int = Field(
+        1,
+        ge=1,
+        description="case.read: how many times in a row the same person opened the record "
+        "(the first at `at`); 1 for every other event.",
+    )
+    last_at: dt.datetime | None = Field(
+        None, description="case.read with a count above 1: the last of those openings."
+    )
 
 
 class TimelinePublic(BaseModel):

@@ -266,7 +266,15 @@ def timeline(db: Database, *, case_id: str, user: StoredUser) -> TimelinePublic:
             session, actor=user.name, action="case.timeline", record_type="case", record_id=case_id
         )
     data = [
-        TimelineEventPublic(at=e.at, kind=e.kind, text=e.text, actor=e.actor, run_id=e.run_id)
+        TimelineEventPublic(
+            at=e.at,
+            kind=e.kind,
+            text=e.text,
+            actor=e.actor,
+            run_id=e.run_id,
+            count=e.count,
+            last_at=e.last_at,
+        )
         for e in events
     ]
     return TimelinePublic(data=data, count=len(data))

@@ -15,6 +15,8 @@ from store import (
     DatabaseSettings,
     current_revision,
     ensure_database,
+    invalid_records,
+    session_scope,
 )
 from store import (
     backup as make_backup,
@@ -26,6 +28,7 @@ from store import (
 app = typer.Typer(help="Database schema, backups and restoring them.", no_args_is_help=True)
 console = Console()
 EXIT_NO_BACKUP = 1  # nothing was backed up or restored (PostgreSQL: use its own tools)
+EXIT_INVALID_RECORDS = 1  # some stored records break today's rules
 
 
 @app.command("upgrade")
@@ -35,6 +38,31 @@ def upgrade() -> None:
     engine = ensure_database(settings.database_url)
     where = engine.url.render_as_string(hide_password=True)
     console.print(f"database {where} at revision {current_revision(engine)}")
+    engine.dispose()
+
+
+@app.command("check")
+def check() -> None:
+    """List the stored records that break rules made after they were stored (exit 1 if any)."""
+    engine = ensure_database(DatabaseSettings().database_url)
+    try:
+        with session_scope(engine) as session:
+            found = invalid_records(session)
+    finally:
+        engine.dispose()
+    if not found:
+        console.print("every stored case meets today's rules")
+        return
+    for exc in found:
+        err_console.print(
+            f"case {exc.identifier}: {exc.field} {exc.reason}", highlight=False, markup=False
+        )
+    err_console.print(
+        f"{len(found)} stored case(s) break today's rules: correct them before coordinators "
+        "read the waiting list (docs/operations.md, 'Records stored before a rule')",
+        highlight=False,
+    )
+    raise typer.Exit(EXIT_INVALID_RECORDS)
 
 
 def _said(info: BackupInfo, verb: str) -> None:

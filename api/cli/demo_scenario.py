@@ -1,6 +1,7 @@
-"""The demo's simulated period: the national demo scenario under today's practice and
-under national optimisation (issue 5), short by default so that ``make demo`` takes
-under a minute (issue 17), the full year one flag away (``opvang demo --full-year``)."""
+"""The demo's simulated period: the national demo scenario under today's practice
+(calibrated, ``docs/calibration.md``), under national optimisation and under national
+optimisation with a demand forecast (issues 5, 13, 15), short by default so that ``make
+demo`` takes under a minute (issue 17), the full year one flag away (``--full-year``)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,16 @@ QUICK_DAYS = 120
 QUICK_REPLICATIONS = 3  # per policy: the fewest that give an interval (issue 15)
 FULL_YEAR_DAYS = 365  # with --full-year, and the scenario file's replications
 DEMO_OUT = Path("demo-out")  # where `opvang demo` writes the comparison and the full lists
-DEMO_FILES = ("national-demo-current-practice.yaml", "national-demo.yaml")
-POLICY_WORDS = {"current-practice": "today's practice", "optimised": "national optimisation"}
+DEMO_FILES = (
+    "national-demo-current-practice.yaml",
+    "national-demo.yaml",
+    "national-demo-anticipatory.yaml",
+)
+POLICY_WORDS = {
+    "current-practice": "today's practice",
+    "optimised": "national optimisation",
+    "anticipatory": "national optimisation with a forecast",
+}
 
 console = Console()
 
@@ -45,10 +54,24 @@ def complex_headline(result: ScenarioResult) -> str:
     return f"{mean:.1f} days" + (f" (95% interval {ci[0]:.1f} to {ci[1]:.1f})" if ci else "")
 
 
+def kept_words(result: ScenarioResult) -> str | None:
+    """How many beds a policy kept for expected arrivals, if it may keep any (issue 13)."""
+    kept = result.kpis.get("anticipation")
+    if kept is None:
+        return None
+    ci = kept.get("beds_kept_ci95")
+    return (
+        f"{result.scenario.spec.policy.value.capitalize()} kept {kept['beds_kept']:.1f} "
+        "beds a run for expected arrivals"
+        + (f" (95% interval {ci[0]:.1f} to {ci[1]:.1f})" if ci else "")
+        + "; otherwise it places as optimised does."
+    )
+
+
 def demo_comparison(
     *, days: int = QUICK_DAYS, replications: int | None = QUICK_REPLICATIONS, out: Path = DEMO_OUT
 ) -> Path:
-    """Run the national demo scenario under today's practice and under national optimisation.
+    """Run the national demo scenario under today's practice and the two national policies.
 
     ``replications`` None keeps the scenario file's. Writes each run under
     ``out/<policy>`` and the comparison to ``out/report.html``; prints the headline: the
@@ -62,7 +85,8 @@ def demo_comparison(
     n = scenarios[0].spec.replications
     console.print(
         f"The demo's country from {scenarios[0].supply.start_date:%Y-%m-%d}, {days} days of "
-        f"new cases, {n} replications per policy."
+        f"new cases, {n} replications per policy; today's practice calibrated "
+        "(docs/calibration.md), anticipatory may keep a bed for an expected arrival."
         + ("" if days == FULL_YEAR_DAYS else " A full year: opvang demo --full-year."),
         highlight=False,
     )
@@ -77,5 +101,8 @@ def demo_comparison(
             f"Complex cases, mean wait under {words} ({policy}): {complex_headline(r)}.",
             highlight=False,
         )
+    for r in results:
+        if (kept := kept_words(r)) is not None:
+            console.print(kept, highlight=False)
     console.print(f"Comparison report: {report}", highlight=False)
     return report

@@ -147,10 +147,12 @@ def wait_text(built: BuiltProblem, w: WaitExplanation) -> str:
 
 def extra_beds(built: BuiltProblem, values: Sequence[BedValue]) -> Table:
     tab = table("The five most valuable extra beds (estimates from the LP relaxation)")
-    column(tab, "one more bed at", min_width=26)
+    column(tab, "one more bed at", min_width=20)
     column(tab, "placement type")
     column(tab, "region")
-    column(tab, "weighted waiting days saved", right=True)
+    # a fixed width: otherwise rich gives the names the room and crops the values away at
+    # 80 columns (issue 15)
+    column(tab, "weighted waiting days saved", right=True, width=12)
     for v in values:
         tab.add_row(
             built.facility(v.facility_id).name,

@@ -12,10 +12,24 @@ from api.types import InputModel, json_number
 from matching import BindKind
 
 MAX_SEED = 2**31 - 1
+MAX_SAMPLES = 64  # flows.anticipation.MAX_SAMPLES
+
+
+class AnticipationCreate(InputModel):
+    """Keep beds today for expected arrivals (issue 13); both settings optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    samples: Annotated[int, Field(ge=1, le=MAX_SAMPLES), BeforeValidator(json_number)] = Field(
+        8, description="Sampled futures of the planning horizon (1-64)."
+    )
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), BeforeValidator(json_number)] = Field(
+        0, description="Seed of the sampled futures (with the round's day)."
+    )
 
 
 class RunCreate(InputModel):
-    """Solver parameters; both optional."""
+    """Solver parameters and anticipation; all optional."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -25,6 +39,14 @@ class RunCreate(InputModel):
     ) = Field(None, description="Wall-clock seconds (default and maximum: settings).")
     seed: Annotated[int, Field(ge=0, le=MAX_SEED), BeforeValidator(json_number)] | None = Field(
         None, description="Solver seed (default 0)."
+    )
+    anticipation: AnticipationCreate | None = Field(
+        None,
+        description=(
+            "Anticipate expected arrivals (off when absent or null): a bed free today is "
+            "kept for them only when the sampled futures say that lowers the expected "
+            "priority-weighted waiting. The round holds its time limit."
+        ),
     )
 
 
@@ -36,14 +58,18 @@ class BindingPublic(BaseModel):
             "capacity_gap, declined, full_until, full_horizon, budget, outranked (a bed free "
             "before the round went to the cases named), penalty (an earlier "
             "start was possible where distance or preferences cost more than the wait) or "
-            "improvable (an earlier start fits: the solve stopped before finding it)"
+            "improvable (an earlier start fits: the solve stopped before finding it) or kept "
+            "(a bed free today kept for expected arrivals; amount: the expected saving)"
         )
     )
     text: str
     date: dt.date | None = None
     stream: str | None = None
     facility_id: str | None = Field(None, description="The facility the reason is about.")
-    amount: float | None = Field(None, description="budget: euros short of paying for it.")
+    amount: float | None = Field(
+        None,
+        description="budget: euros short of paying for it; kept: expected weighted days saved.",
+    )
     cases: list[str] = Field(default_factory=list, description="outranked: who took the bed.")
     higher_priority: bool = Field(
         False, description="outranked: each case that took the bed weighs at least as much."
@@ -97,6 +123,49 @@ class StagePublic(BaseModel):
     gap: float | None = Field(description="Relative gap then (null when one is missing).")
 
 
+class WindowPublic(BaseModel):
+    from_: dt.date = Field(alias="from", description="First day of intake history used.")
+    to: dt.date = Field(description="Last day of intake history used.")
+    days: int
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class ClassRatePublic(BaseModel):
+    profile_class: str
+    arrivals: int = Field(description="Arrivals of the class in the window.")
+    rate_per_day: float = Field(description="Posterior mean of the arrival rate.")
+    interval: list[float] = Field(description="Its 95 % credible interval, per day.")
+
+
+class ForecastPublic(BaseModel):
+    level: float = Field(description="Credible level of the intervals.")
+    prior: dict[str, float] = Field(description="The gamma prior (shape, rate per day).")
+    classes: list[ClassRatePublic]
+
+
+class KeptBedPublic(BaseModel):
+    case_id: str = Field(description="The case the bed was not proposed to (it waits).")
+    facility_id: str
+    profile_class: str = Field(description="The expected arrivals that would use it most.")
+    expected_saving: float = Field(description="Expected priority-weighted waiting days saved.")
+
+
+class AnticipationPublic(BaseModel):
+    """The forecast an anticipatory run used and the beds it kept (issue 13: audit)."""
+
+    variant: str = Field(description="two-stage: the two-stage sample-average test.")
+    samples: int
+    seed: int
+    hold_days: int = Field(description="Days ahead whose expected arrivals count.")
+    window: WindowPublic
+    forecast: ForecastPublic
+    completed: bool = Field(description="False: the time limit came first; no bed kept.")
+    note: str | None = None
+    seconds: float
+    kept: list[KeptBedPublic]
+
+
 class RunSummary(BaseModel):
     id: int
     created_at: dt.datetime
@@ -115,6 +184,9 @@ class RunSummary(BaseModel):
     solve_seconds: float
     cases: int = Field(description="Waiting and proposed cases considered.")
     notes: list[str]
+    anticipation: AnticipationPublic | None = Field(
+        None, description="Null: the run did not anticipate."
+    )
 
 
 class RunPublic(RunSummary):

@@ -11,6 +11,7 @@ import flows
 from api.database import Database
 from api.idempotency import Idempotency
 from api.matching_runs.schemas import (
+    AnticipationCreate,
     RunCreate,
     RunPublic,
     RunsPublic,
@@ -22,6 +23,7 @@ from api.proposals.service import proposal_public
 from api.settings import ApiSettings
 from api.unit_of_work import replayed, write
 from capacity import Rulebook
+from capacity.clock import local_date
 from capacity.staleness import StalenessRule
 from matching import SolveParams
 from matching.quiet import silence_solver_banner
@@ -84,6 +86,7 @@ def create(
         settings=settings,
         time_limit=params.time_limit,
         seed=params.seed or 0,
+        anticipation=params.anticipation,
         idem=idem,
     )
 
@@ -97,18 +100,32 @@ def run_round(
     settings: ApiSettings,
     time_limit: float | None = None,
     seed: int = 0,
+    anticipation: AnticipationCreate | None = None,
     idem: Idempotency | None = None,
 ) -> RunPublic | StoredAnswer:
     """A matching round recorded by ``by`` (a user, or ``scheduler`` for the service's own
-    rounds, issue 14): overdue proposals lapse, then the run and its proposals are stored."""
+    rounds, issue 14): overdue proposals lapse, then the run and its proposals are stored.
+
+    With ``anticipation``, the round keeps beds for expected arrivals (issue 13), on the
+    forecast of ``settings.anticipation_window_days`` of intake history."""
     limit = min(time_limit or settings.matching_time_limit, settings.max_matching_time_limit)
     staleness = StalenessRule(
         timedelta(hours=settings.stale_after_hours), settings.stale_free_beds_share
     )
     with db.unit() as session:
         inputs = flows.prepare_round(session, as_of=now, rulebook=rulebook, staleness=staleness)
+        live = None
+        if anticipation is not None:
+            wanted = flows.AnticipationSettings(
+                samples=anticipation.samples,
+                seed=anticipation.seed,
+                window_days=settings.anticipation_window_days,
+            )
+            live = flows.read_forecast(
+                session, today=local_date(now), rulebook=rulebook, settings=wanted
+            )
     silence_solver_banner()
-    solved = flows.solve_round(inputs, SolveParams(time_limit=limit, seed=seed))
+    solved = flows.solve_round(inputs, SolveParams(time_limit=limit, seed=seed), live)
 
     def store(session: Session) -> RunPublic:
         # overdue proposals lapse first, so they are recorded as lapsed, not as replaced

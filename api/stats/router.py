@@ -6,6 +6,7 @@ figures as a table (:mod:`api.stats.tables`), suppression applied as in the JSON
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -22,8 +23,14 @@ from api.downloads import (
     wanted_format,
 )
 from api.routing import domain_router
-from api.stats import service, tables
-from api.stats.schemas import BedValueStats, CapacityGapStats, OccupancyStats, WaitingStats
+from api.stats import service, tables, trends
+from api.stats.schemas import (
+    BedValueStats,
+    CapacityGapStats,
+    OccupancyStats,
+    TrendStats,
+    WaitingStats,
+)
 
 router = domain_router(prefix="/stats", tags=["stats"], dependencies=[require(Role.POLICYMAKER)])
 
@@ -95,3 +102,31 @@ def bed_value_stats(
 ) -> BedValueStats:
     """The value of one more bed per placement type and region (LP of today's round)."""
     return service.bed_values(db, now=now, rulebook=rulebook, time_limit=time_limit)
+
+
+@router.get("/trends", response_model=TrendStats, responses=table_responses(TrendStats))
+def trend_stats(
+    request: Request,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+    since: Annotated[
+        dt.date | None,
+        Query(description="First day (YYYY-MM-DD); default 26 weeks before until."),
+    ] = None,
+    until: Annotated[
+        dt.date | None, Query(description="Last day (YYYY-MM-DD), not after today; default today.")
+    ] = None,
+    period: Annotated[
+        flows.TrendPeriod, Query(description="week (Monday to Sunday) or month.")
+    ] = flows.TrendPeriod.WEEK,
+    format: FormatQuery = None,
+) -> Any:
+    """Waiting list, waits per complexity class and occupancy per week or month, from the
+    live history; at most about three years."""
+    stats = trends.trends(db, now=now, rulebook=rulebook, since=since, until=until, period=period)
+    fmt = wanted_format(request, format)
+    if fmt == TableFormat.JSON:
+        return stats
+    rows = flat_rows(tables.TrendRow, tables.trend_rows(stats))
+    return table_response(fmt, *rows, name="trends")

@@ -12,11 +12,12 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from capacity import Rule
+from flows import TrendPeriod
 
 DISCLOSURE = (
     "Counts of cases are rounded to a multiple of 5; a count of 1 to 4 is suppressed, and so "
     "is any count that would let a suppressed one be worked out from a total (complementary "
-    "suppression). Mean waits are in whole weeks, for groups of at least 10 cases."
+    "suppression). Mean and median waits are in whole weeks, for groups of at least 10 cases."
 )
 
 
@@ -130,3 +131,48 @@ class BedValueStats(BaseModel):
     values: list[BedValueGroup] = Field(
         description="Groups worth more than 0, most valuable first."
     )
+
+
+class ClassTrend(BaseModel):
+    """One complexity class in one period of a trend."""
+
+    key: str = Field(description="Complexity class.")
+    waiting: CaseCount = Field(description="Cases on the waiting list at the period's end.")
+    placed: CaseCount = Field(description="Cases whose placement started in the period.")
+    mean_wait_days: int | None = Field(
+        description="Mean days from intake to placement of the cases placed, in whole weeks; "
+        "null when the count is suppressed or below 10 cases."
+    )
+    median_wait_days: int | None = Field(
+        description="Median of the same waits, in whole weeks; null as the mean."
+    )
+
+
+class TrendPoint(BaseModel):
+    """One period (week or month) of a trend."""
+
+    start: dt.date = Field(description="First day of the period.")
+    end: dt.date = Field(description="Last day: the figures at its end (today's, if running).")
+    waiting: CaseCount = Field(description="Cases on the waiting list at the period's end.")
+    placed: CaseCount = Field(description="Cases whose placement started in the period.")
+    mean_wait_days: int | None = Field(description="Mean wait of the cases placed (all classes).")
+    median_wait_days: int | None = Field(description="Their median wait.")
+    by_complexity: list[ClassTrend]
+    beds: int = Field(ge=0, description="Beds at the period's end (today's bed counts).")
+    occupied: int = Field(ge=0, description="Beds in use at the period's end.")
+    occupancy: float = Field(description="Share of beds in use at the period's end (0..1).")
+    by_placement_type: list[OccupancyGroup] = Field(
+        description="Occupancy at the period's end per placement type (supply: never suppressed)."
+    )
+
+
+class TrendStats(BaseModel):
+    """Waiting list, waits per complexity class and occupancy per period (issue 15)."""
+
+    as_of: dt.datetime
+    since: dt.date = Field(description="The first day asked for (its period starts earlier).")
+    until: dt.date
+    period: TrendPeriod
+    rulebook_version: str
+    disclosure: str = Field(DISCLOSURE, description="How counts of cases are protected.")
+    periods: list[TrendPoint] = Field(description="Oldest first.")

@@ -12,7 +12,13 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from api.stats.schemas import CapacityGapStats, CaseCount, OccupancyStats, WaitingStats
+from api.stats.schemas import (
+    CapacityGapStats,
+    CaseCount,
+    OccupancyStats,
+    TrendStats,
+    WaitingStats,
+)
 from capacity import Rule
 
 TOTAL = "all"
@@ -80,3 +86,57 @@ def gap_rows(stats: CapacityGapStats) -> list[GapRow]:
     """Capacity gaps: the total, then one row per rule family in the way."""
     rows = [GapRow(as_of=stats.as_of, rule=TOTAL, cases=stats.cases)]
     return rows + [GapRow(as_of=stats.as_of, rule=g.rule, cases=g.cases) for g in stats.by_rule]
+
+
+class TrendRow(BaseModel):
+    period_start: dt.date
+    period_end: dt.date
+    table: str = Field(description="waiting, placed or occupancy")
+    key: str = Field(description="all, a complexity class or a placement type")
+    cases: CaseCount | None = Field(None, description="Waiting at the end, or placed in it.")
+    mean_wait_days: int | None = None
+    median_wait_days: int | None = None
+    beds: int | None = None
+    occupied: int | None = None
+    occupancy: float | None = None
+
+
+TREND_TABLES = ("waiting", "placed", "occupancy")
+
+
+def trend_rows(stats: TrendStats, table: str | None = None) -> list[TrendRow]:
+    """Per period: the waiting list by class, the cases placed and their waits by class,
+    the occupancy by placement type (each with its total ``all`` first); one of the three
+    tables when ``table`` is given."""
+    rows: list[TrendRow] = []
+    for p in stats.periods:
+        span = {"period_start": p.start, "period_end": p.end}
+        rows.append(TrendRow(**span, table="waiting", key=TOTAL, cases=p.waiting))
+        rows += [
+            TrendRow(**span, table="waiting", key=g.key, cases=g.waiting) for g in p.by_complexity
+        ]
+        rows.append(
+            TrendRow(
+                **span,
+                table="placed",
+                key=TOTAL,
+                cases=p.placed,
+                mean_wait_days=p.mean_wait_days,
+                median_wait_days=p.median_wait_days,
+            )
+        )
+        rows += [
+            TrendRow(**span, table="placed", cases=g.placed, **g.model_dump(include=WAITS))
+            for g in p.by_complexity
+        ]
+        national = {"beds": p.beds, "occupied": p.occupied, "occupancy": p.occupancy}
+        rows.append(TrendRow(**span, table="occupancy", key=TOTAL, **national))
+        rows += [
+            TrendRow(**span, table="occupancy", **g.model_dump(include=SUPPLY))
+            for g in p.by_placement_type
+        ]
+    return [r for r in rows if table is None or r.table == table]
+
+
+WAITS = {"key", "mean_wait_days", "median_wait_days"}
+SUPPLY = {"key", "beds", "occupied", "occupancy"}

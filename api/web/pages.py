@@ -68,6 +68,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/availability", "Availability reports", frozenset({Role.REGION_REPORTER})),
     NavItem("/capacity", "Capacity", frozenset({Role.POLICYMAKER})),
     NavItem("/bed-values", "Bed values", frozenset({Role.POLICYMAKER})),
+    NavItem("/trends", "Trends", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),
     NavItem("/admin/users", "Users", frozenset()),  # admins only (issue 17)
     NavItem("/admin/audit", "Audit log", frozenset()),

@@ -9,7 +9,8 @@ a seed the tests do not use, for two supply/demand mixes of the national demo sc
 
 Policies: ``current-practice``, ``optimised``, ``optimised`` without ageing (what the
 ageing rule costs on the evaluation objective), ``anticipatory`` (forecast from the
-simulated history), ``anticipatory`` with the scenario's true rates, ``hindsight``.
+simulated history), ``anticipatory`` with the scenario's true rates, ``anticipatory`` with
+``variant: potentials`` (LP dual prices of beds), ``hindsight``.
 One replication is one task; tasks run in ``--workers`` processes and each result is
 appended to ``--out`` (JSON lines) as it finishes, so a long run keeps what it measured.
 ``--summary`` reads that file and prints the paired figures.
@@ -46,6 +47,10 @@ POLICIES: dict[str, dict[str, Any]] = {
     "anticipatory-true-rates": {
         "policy": "anticipatory",
         "anticipation": {"rates": "true-rates"},
+    },
+    "anticipatory-potentials": {
+        "policy": "anticipatory",
+        "anticipation": {"variant": "potentials"},
     },
     "anticipatory-hold-30": {"policy": "anticipatory", "anticipation": {"hold_days": 30}},
     "anticipatory-no-ageing": {"policy": "anticipatory", "optimiser": {"ageing": False}},
@@ -181,6 +186,8 @@ def _per_class(rows: dict, mix: str) -> None:
     pairs = (
         ("anticipatory", "optimised"),
         ("anticipatory-true-rates", "optimised"),
+        ("anticipatory-potentials", "optimised"),
+        ("anticipatory-potentials", "anticipatory"),
         ("anticipatory-hold-30", "optimised"),
         ("optimised-no-ageing", "optimised"),
         ("anticipatory-no-ageing", "optimised-no-ageing"),

@@ -1,11 +1,12 @@
-"""``python -m benchmarks calibration [--replications 5]``: the baseline's sourced figures.
+"""``python -m benchmarks calibration [--replications 5] [--fit]``: the baseline's figures.
 
 Simulates ``national-demo-current-practice.yaml`` in this process (traces kept) and prints,
 for each figure ``docs/calibration.md`` compares with a source, the simulated value: the
 share of women's-shelter placements in the region where the case was signalled, the mean
 wait by complexity class, the share of women's-shelter placements within 7 days, the
 occupancy of COSM and women's shelter, the mean stays realised, and placements a year.
-Means over replications with the range of the replications' values.
+Means over replications with the range of the replications' values. ``--fit`` instead
+runs the fitting procedure of ``benchmarks/calibration/fit.py`` (issue 15).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 from collections import defaultdict
 from statistics import mean
 
+from benchmarks.calibration import OWN_REGION, womens_shelter_own_region, womens_shelter_placements
 from matching.quiet import silence_solver_banner
 from scenarios import EXAMPLES_DIR, load_scenario, replicate
 from scenarios.events import Arrived, Discharged, Placed
@@ -28,13 +30,10 @@ def figures(rep: int, scenario) -> dict[str, float]:  # type: ignore[no-untyped-
     trace = result.trace
     assert trace is not None
     kind = {f.id: f.placement_type for f in trace.info.facilities}
-    region = {f.id: f.region for f in trace.info.facilities}
     cases = {c.case: c for c in outcomes(trace)}
-    ws = [c for c in cases.values() if c.facility and kind[c.facility] == "womens_shelter"]
+    ws, _ = womens_shelter_placements(result)
     out: dict[str, float] = {
-        "women's shelter placements in the region signalled (share)": (
-            sum(1 for c in ws if region[c.facility or ""] == c.region) / len(ws) if ws else 0.0
-        ),
+        OWN_REGION: womens_shelter_own_region(result),
         "women's shelter placements within 7 days (share)": (
             sum(1 for c in ws if c.wait <= TARGET_DAYS) / len(ws) if ws else 0.0
         ),
@@ -52,9 +51,15 @@ def figures(rep: int, scenario) -> dict[str, float]:  # type: ignore[no-untyped-
     for cls in trace.info.classes:
         waits = [c.wait for c in cases.values() if c.complexity == cls]
         out[f"mean wait, {cls} (days)"] = mean(waits) if waits else float("nan")
+    out["mean wait, all cases (days)"] = result.kpis["overall"]["wait_days"]["mean"]
+    out["placements outside the region signalled, all types (share)"] = result.kpis[
+        "out_of_region"
+    ]["share"]
+    out["unplaced at the end"] = result.kpis["overall"]["unplaced_at_end"]
     occ = result.kpis["occupancy"]["by_type"]
     for t in ("cosm", "womens_shelter", "omm"):
         out[f"occupancy, {t} (share)"] = occ.get(t) or 0.0
+    out["occupancy, all beds (share)"] = result.kpis["occupancy"]["overall"]
     start = {(e.case): (e.time, e.facility) for e in trace.events if isinstance(e, Placed)}
     stays: dict[str, list[float]] = defaultdict(list)
     for e in trace.events:
@@ -69,8 +74,14 @@ def figures(rep: int, scenario) -> dict[str, float]:  # type: ignore[no-untyped-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks calibration")
     parser.add_argument("--replications", type=int, default=5)
+    parser.add_argument("--fit", action="store_true", help="run the fitting procedure")
     args = parser.parse_args()
     silence_solver_banner()
+    if args.fit:
+        from benchmarks.calibration.fit import fit
+
+        fit(args.replications)
+        return
     scenario = load_scenario(EXAMPLES_DIR / BASELINE)
     runs = [figures(r, scenario) for r in range(args.replications)]
     for key in runs[0]:

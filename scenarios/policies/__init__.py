@@ -51,7 +51,11 @@ def make_policy(scenario: Scenario, records: list[CaseRecord], replication: int 
         return FifoPolicy()
     if spec.policy is Policy.CURRENT_PRACTICE:
         cp = spec.current_practice
-        return CurrentPracticePolicy(cp.national_types, cp.out_of_region_after_days)
+        return CurrentPracticePolicy(
+            cp.national_types,
+            cp.out_of_region_after_days,
+            complex_search_days=cp.complex_search_days,
+        )
     if spec.policy is Policy.OPTIMISED:
         from scenarios.policies.optimised import OptimisedPolicy
 

@@ -7,16 +7,27 @@ Each round (issue 13):
 2. if it places anyone today, ``samples`` **sampled futures** over the horizon
    (``scenarios.policies.futures``: from the forecast of the history seen so far, or from
    the scenario's true demand when ``anticipation.rates: true``);
-3. for each sample, the **look-ahead LP** (``scenarios.policies.lookahead``) of today's
+3. for each sample, the **look-ahead LP** (``matching.lookahead``) of today's
    candidates (the cases the myopic plan places today) and the sampled arrivals that
    could use the same facilities, on the beds the rest of the myopic plan leaves; first
    with the candidates' starts today free, which proposes the candidates to hold back (a
    candidate the samples start today in less than half of their mass);
-4. if any is proposed, the **two-stage sample-average test**: the mean objective over the
-   samples with the myopic starts forced, and with the proposed ones forbidden today; the
-   beds are kept only when that **lowers the expected priority-weighted waiting**; a bed is
-   kept only for arrivals expected within ``hold_days`` and from one case on at most
-   ``hold_days`` rounds (the samples' perfect recourse overrates longer waits); each
+4. the **decision** (``anticipation.variant``, :mod:`matching.anticipation`, the one
+   definition shared with the live matching runs):
+
+   - ``two-stage`` (the default): if any candidate is proposed, the **two-stage
+     sample-average test**: the mean objective over the samples with the myopic starts
+     forced, and with the proposed ones forbidden today; the beds are kept only when that
+     **lowers the expected priority-weighted waiting**;
+   - ``potentials``: the LP of each sample's arrivals alone gives the **dual price** of a
+     bed per facility and day; each option of the round is charged the mean price of the
+     bed-days a stay *from today* there would hold, and the round is solved again. The
+     matching format prices an option, not a start day, so a later start at the same
+     facility is charged today's bed-days too (the approximation: it overstates the cost
+     of a later start where beds are scarce now and free later);
+
+   a bed is kept only for arrivals expected within ``hold_days`` and from one case on at
+   most ``hold_days`` rounds (the samples' perfect recourse overrates longer waits); each
    kept bed is explained: "bed kept for expected arrivals of class X: expected saving N
    weighted days" (a :class:`~scenarios.events.BedKept` event).
 
@@ -31,7 +42,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from matching import MatchResult, solve
+from matching import (
+    KeptForecast,
+    LookaheadCase,
+    LookaheadError,
+    MatchResult,
+    bed_potentials,
+    keep_beds,
+    potential_holds,
+    solve,
+)
+from scenarios.errors import ScenarioRunError
 from scenarios.policies.base import IDLE, Decision, KeptBed
 from scenarios.policies.futures import (
     History,
@@ -39,15 +60,13 @@ from scenarios.policies.futures import (
     release_day,
     sample_from_forecast,
 )
-from scenarios.policies.lookahead import FORBID, FORCE, FREE, LookaheadCase, solve_lookahead
 from scenarios.policies.optimised import OptimisedPolicy, Round, build_round, planned_free_beds
-from scenarios.spec import RateSource
+from scenarios.spec import RateSource, Variant
 from scenarios.state import CaseRecord, IntArray, SimState
 
 if TYPE_CHECKING:
     from scenarios.loading import Scenario
 
-HOLD_BELOW = 0.5  # a candidate the samples start today less than this is proposed to wait
 ANTICIPATION_STREAM = 13  # spawn key of the policy's random draws (issue 13)
 
 Sample = list[tuple[float, str, CaseRecord]]  # (time from the round, class, case)
@@ -62,7 +81,7 @@ class Today:
 
 
 class AnticipatoryPolicy(OptimisedPolicy):
-    """The optimised round with sampled futures and a two-stage test for keeping beds.
+    """The optimised round with sampled futures, keeping beds for expected arrivals.
 
     Parameters
     ----------
@@ -108,11 +127,21 @@ class AnticipatoryPolicy(OptimisedPolicy):
         if not samples:
             return Decision(self._order(state, today.placements), status)
         t0 = time.perf_counter()
-        kept = self._keep(state, today, samples)
+        try:
+            if self.settings.variant is Variant.POTENTIALS:
+                kept = self._potentials(state, today, samples)
+            else:
+                kept = self._keep(state, today, samples)
+        except LookaheadError as exc:
+            raise ScenarioRunError(str(exc)) from exc
         self.notes["lookahead_seconds"] += time.perf_counter() - t0
         self.notes["rounds_anticipated"] += 1
         held = {k.case for k in kept}
         placements = [p for p in today.placements if p[0] not in held]
+        for k in kept:
+            self.held_rounds[k.case] = self.held_rounds.get(k.case, 0) + 1
+        self.notes["beds_kept"] += len(kept)
+        self.notes["expected_saving"] += sum(k.expected_saving for k in kept)
         return Decision(self._order(state, placements), status, tuple(kept))
 
     # the myopic plan -------------------------------------------------------------------
@@ -127,16 +156,14 @@ class AnticipatoryPolicy(OptimisedPolicy):
         row_of = p.case_index()
         frow_of = p.facility_index()
         residual = planned_free_beds(state, now, self.horizon).copy()
-        placements = []
         for a in result.assignments:
             c, f = case_at[a.case], fac_at[a.facility]
             if a.start_day == 0:
-                placements.append((c, f))
                 continue
             stay = stay_of[(row_of[a.case], frow_of[a.facility])]
             residual[f, a.start_day : a.start_day + stay] -= state.waiting[c].case.beds
         np.maximum(residual, 0, out=residual)
-        return Today(placements, residual)
+        return Today(_starts_today(state, built, result), residual)
 
     @staticmethod
     def _order(state: SimState, placements: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -159,54 +186,62 @@ class AnticipatoryPolicy(OptimisedPolicy):
             for _ in range(self.settings.samples)
         ]
 
+    def _may_hold(self, case: int) -> bool:
+        return self.held_rounds.get(case, 0) < self.settings.hold_days
+
     # the two-stage test ----------------------------------------------------------------
     def _keep(self, state: SimState, today: Today, samples: list[Sample]) -> list[KeptBed]:
+        cands = self._candidates(state, today)
+        futures = [self._futures(state, s, self._touched(state, cands)) for s in samples]
+        kept = keep_beds(
+            today.residual,
+            cands,
+            [f for _, f in today.placements],
+            futures,
+            [self._may_hold(c) for c, _ in today.placements],
+        )
+        return self._kept(today, kept)
+
+    @staticmethod
+    def _candidates(state: SimState, today: Today) -> list[LookaheadCase]:
+        """Today's placements of the myopic plan as look-ahead cases (release 0)."""
         ident = np.arange(state.capacity.size)
-        cands: list[LookaheadCase] = []
+        out = []
         for c, _ in today.placements:
             case = lookahead_case(state, state.waiting[c], 0, state.waiting[c].case.id, ident)
             assert case is not None  # the myopic plan placed it
-            cands.append(case)
+            out.append(case)
+        return out
+
+    @staticmethod
+    def _kept(today: Today, kept: list[KeptForecast]) -> list[KeptBed]:
+        at = [c for c, _ in today.placements]
+        return [
+            KeptBed(at[k.candidate], k.facility, k.profile_class, k.expected_saving) for k in kept
+        ]
+
+    @staticmethod
+    def _touched(state: SimState, cands: list[LookaheadCase]) -> np.ndarray:
         touched = np.zeros(state.capacity.size, dtype=bool)
         for case in cands:
             touched[case.facilities] = True
-        futures = [self._futures(state, s, touched) for s in samples]
-        m = len(cands)
-        free_modes = [(FREE, -1)] * m
-        share = np.mean(
-            [solve_lookahead(today.residual, cands + f, m, free_modes).today for f in futures],
-            axis=0,
+        return touched
+
+    # the potential-based variant -------------------------------------------------------
+    def _potentials(self, state: SimState, today: Today, samples: list[Sample]) -> list[KeptBed]:
+        """Price the bed-days from the samples' LPs; keep a bed where waiting costs less."""
+        cands = self._candidates(state, today)
+        futures = [self._futures(state, s, self._touched(state, cands)) for s in samples]
+        facilities = [f for _, f in today.placements]
+        kept = potential_holds(
+            bed_potentials(today.residual, cands, facilities, futures),
+            cands,
+            facilities,
+            today.residual,
+            [self._may_hold(c) for c, _ in today.placements],
+            self.settings.hold_days,
         )
-        held = self.held_rounds
-        hold = [
-            i
-            for i in range(m)
-            if share[i] < HOLD_BELOW
-            and held.get(today.placements[i][0], 0) < self.settings.hold_days
-        ]
-        if not hold:
-            return []
-        myopic_modes = [(FORCE, f) for _, f in today.placements]
-        hold_modes = [(FORBID, -1) if i in hold else myopic_modes[i] for i in range(m)]
-        mine = [solve_lookahead(today.residual, cands + f, m, myopic_modes) for f in futures]
-        kept = [solve_lookahead(today.residual, cands + f, m, hold_modes) for f in futures]
-        saving = float(np.mean([a.objective for a in mine]) - np.mean([b.objective for b in kept]))
-        if saving <= 1e-9:
-            return []
-        out = []
-        for i in hold:
-            c, f = today.placements[i]
-            users: dict[str, float] = {}
-            for o in kept:
-                for cls, x in o.users.get(f, {}).items():
-                    users[cls] = users.get(cls, 0.0) + x
-            label = max(sorted(users), key=lambda k: users[k]) if users else "unknown"
-            out.append(KeptBed(c, f, label, saving / len(hold)))
-        for k in out:
-            held[k.case] = held.get(k.case, 0) + 1
-        self.notes["beds_kept"] += len(out)
-        self.notes["expected_saving"] += saving
-        return out
+        return self._kept(today, kept)
 
     def _futures(self, state: SimState, sample: Sample, touched: np.ndarray) -> list[LookaheadCase]:
         """The sampled arrivals that could use a facility of today's candidates."""
@@ -222,3 +257,10 @@ class AnticipatoryPolicy(OptimisedPolicy):
             if case is not None:
                 out.append(case)
         return out
+
+
+def _starts_today(state: SimState, built: Round, result: MatchResult) -> list[tuple[int, int]]:
+    """A plan's placements starting today: (case index, facility index of the run)."""
+    case_at = {state.waiting[c].case.id: c for c in built.cases}
+    fac_at = {fid: int(built.facilities[i]) for i, fid in enumerate(built.problem.facility_ids)}
+    return [(case_at[a.case], fac_at[a.facility]) for a in result.assignments if a.start_day == 0]

@@ -20,7 +20,6 @@ An arrival at time ``t`` (days from the round) can be placed from the round of d
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from capacity import ArrivalForecast, estimate_arrivals, profile_class
-from scenarios.policies.lookahead import LookaheadCase
+from matching import LookaheadCase
+from matching.anticipation import release_day, sample_from_forecast
 from scenarios.state import CaseRecord, SimState
 
 
@@ -87,34 +87,4 @@ class History:
         return out
 
 
-def sample_from_forecast(
-    rng: np.random.Generator,
-    forecast: ArrivalForecast,
-    pool: dict[str, list[CaseRecord]],
-    horizon: int,
-    scale: float = 1.0,
-) -> list[tuple[float, str, CaseRecord]]:
-    """One sampled future: (time from the round, profile class, a past case of the class).
-
-    Each class's rate is drawn from its posterior (times ``scale``); classes with no past
-    case in ``pool`` are skipped (nothing is known of who they are).
-    """
-    out: list[tuple[float, str, CaseRecord]] = []
-    rates = forecast.sample_rates(rng)
-    for cls in sorted(rates):
-        cases = pool.get(cls)
-        if not cases:
-            continue
-        n = int(rng.poisson(rates[cls] * scale * horizon))
-        for t in rng.uniform(0.0, horizon, n).tolist():
-            out.append((t, cls, cases[int(rng.integers(len(cases)))]))
-    return out
-
-
-def release_day(time_from_round: float) -> int:
-    """The first round (days from now) an arrival at ``time_from_round`` can be placed in.
-
-    The round of a day follows everything else at that moment, so an arrival at exactly
-    day ``d`` is in that day's round; today's round has been held.
-    """
-    return max(1, math.ceil(time_from_round - 1e-9))
+__all__ = ["History", "lookahead_case", "release_day", "sample_from_forecast"]

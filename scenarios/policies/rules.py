@@ -87,19 +87,33 @@ class CurrentPracticePolicy(FifoPolicy):
         signalled are open to it. A case whose safety requires distance from its region of
         exploitation may take them at once (the policy framework on placement outside the
         region, Valente).
+    complex_search_days
+        Days it takes to find a place for a complex case (any class above the rulebook's
+        first) before any bed is open to it (issue 15: placing multi-problem cases is
+        "intensive and lengthy", CoMensha about 2018; combined problems make a placement
+        "extra difficult", 2024-25). The sources give no number: the value is fitted to
+        their order, complex cases waiting longest (``docs/calibration.md``).
     """
 
-    def __init__(self, national_types: frozenset[PlacementType], out_of_region_after_days: float):
+    def __init__(
+        self,
+        national_types: frozenset[PlacementType],
+        out_of_region_after_days: float,
+        *,
+        complex_search_days: float = 0.0,
+    ):
         self.national_types = national_types
         self.after_days = out_of_region_after_days
+        self.search_days = complex_search_days
 
     def ranks(
         self, state: SimState, record: CaseRecord, facilities: IntArray, now: float
     ) -> IntArray:
+        waited = now - record.arrival
+        if waited < self.search_days and record.complexity != _standard_class(state):
+            return np.full(facilities.size, -1, dtype=np.int64)  # its place is still sought
         home = record.case.region_signalled
-        may_leave = now - record.arrival >= self.after_days or state.safety_requires_distance(
-            record
-        )
+        may_leave = waited >= self.after_days or state.safety_requires_distance(record)
         out = np.empty(facilities.size, dtype=np.int64)
         for j, f in enumerate(facilities.tolist()):
             if state.type_of[f] in self.national_types or state.region_of[f] == home:
@@ -107,3 +121,8 @@ class CurrentPracticePolicy(FifoPolicy):
             else:
                 out[j] = OTHER if may_leave else -1
         return out
+
+
+def _standard_class(state: SimState) -> str:
+    """The first (lowest) complexity class of the run's rulebook: the standard cases."""
+    return state.rulebook.rules.priority.complexity.classes[0].name

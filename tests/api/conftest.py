@@ -16,8 +16,10 @@ HVO-Querido: owns ws-amsterdam), ``reporter-fier`` (provider Fier), ``reporter-a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -320,7 +322,15 @@ def running_server(
         # a worker imports the solver stack before it answers; on a busy machine that takes
         # longer than uvicorn's 5 s health check, which restarts it in a loop (as serve.py)
         command += ["--workers", str(workers), "--timeout-worker-healthcheck", "60"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # its own process group: the workers (and their children) go with it, even when the
+    # parent has died or is killed first (killing the parent alone left workers serving)
+    server = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout
@@ -331,21 +341,25 @@ def running_server(
             except httpx.TransportError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()  # its workers hold the pipe open: reading first would hang
-                server.wait()
+                _kill_group(server)  # its workers hold the pipe open: reading first would hang
                 pytest.fail("server did not start")
             time.sleep(0.1)
         yield Server(base, server)
     finally:
         if server.poll() is None:
             server.terminate()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _kill_group(server)  # whatever of the group is left: workers of a dead parent
         if output is not None and server.stdout is not None:
             output.append(server.stdout.read().decode())
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill every process of ``process``'s group and reap the leader."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @pytest.fixture

@@ -120,3 +120,29 @@ def test_policymakers_do_not_read_a_pathway(world, helpers):
     with helpers.client_for(world.url) as client:
         answer = client.get("/v1/cases/C-2026-0001/pathway", headers=world.auth("policymaker"))
         assert answer.status_code == 403
+
+
+def test_a_case_in_a_bridge_bed_keeps_its_keep_apart_partner_out_of_that_facility(coord):
+    """A bridged case is still on the waiting list, but it sleeps at the crisis facility:
+    the next round must not send a case it is kept apart from there (it did: only cases
+    placed for good counted as present at a facility)."""
+    first = run(coord)
+    bridge = next(p for p in first["proposals"] if p["facility_id"] == CRISIS)
+    case_id = bridge["case_id"]
+    assert coord.post(f"/v1/proposals/{bridge['id']}/accept").status_code == 201
+    # the partner had the shelter; it declines it, so the crisis bed is its only option left
+    sheltered = next(p for p in first["proposals"] if p["facility_id"] != CRISIS)
+    partner = sheltered["case_id"]
+    answer = coord.post(
+        f"/v1/cases/{partner}/keep-apart",
+        json={"other_case_id": case_id, "reason": "co_victims"},
+    )
+    assert answer.status_code == 201, answer.text
+    declined = coord.post(
+        f"/v1/proposals/{sheltered['id']}/decline", json={"reason": "facility_declined"}
+    )
+    assert declined.status_code == 200, declined.text
+    second = run(coord)
+    sent = {p["case_id"]: p["facility_id"] for p in second["proposals"]}
+    assert sent.get(partner) != CRISIS, second["proposals"]
+    assert partner in {w["case_id"] for w in second["waits"]}, second

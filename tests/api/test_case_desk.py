@@ -97,6 +97,33 @@ def test_the_timeline_says_what_happened_and_who_did_it(coord, world, helpers):
         assert refused.status_code == 403
 
 
+def test_openings_in_a_row_by_one_person_are_one_line_with_their_count(coord, world, helpers):
+    for _ in range(4):
+        assert coord.get("/v1/cases/C-2026-0001").status_code == 200
+    with helpers.client_for(world.url) as other:
+        other.headers.update(world.auth("admin"))
+        assert other.get("/v1/cases/C-2026-0001").status_code == 200
+    assert coord.get("/v1/cases/C-2026-0001").status_code == 200
+    events = coord.get("/v1/cases/C-2026-0001/timeline").json()["data"]
+    reads = [(e["actor"], e["count"]) for e in events if e["kind"] == "case.read"]
+    # before: six lines, one per opening
+    assert reads == [("coordinator", 4), ("admin", 1), ("coordinator", 1)]
+    first = next(e for e in events if e["kind"] == "case.read")
+    assert first["text"].startswith("Case record opened 4 times, the last at ")
+    assert first["last_at"] is not None
+    assert first["last_at"] >= first["at"]
+    # every opening stays in the audit log
+    with helpers.client_for(world.url) as admin:
+        log = admin.get(
+            "/v1/audit",
+            params={"record_type": "case", "record_id": "C-2026-0001"},
+            headers=world.auth("admin"),
+        )
+        assert log.status_code == 200, log.text
+    opened = [e for e in log.json()["data"] if e["action"] == "case.read"]
+    assert len(opened) >= 6
+
+
 def test_cases_over_their_class_target_are_escalated_to_their_organisation_and_the_desk(
     coord, world, helpers
 ):

@@ -69,6 +69,7 @@ def test_demo_prints_the_national_picture_and_a_matching_round(in_tmp: Path):
     assert "20 simulated days" in out
     assert "Complex cases, mean wait under today's practice (current-practice):" in out
     assert "Complex cases, mean wait under national optimisation (optimised):" in out
+    assert "(anticipatory):" in out
     assert "Comparison report: demo-out/report.html" in out
     assert (in_tmp / "demo-out" / "report.html").exists()
     # issue 17: the long lists in full, in demo-out/

@@ -79,3 +79,12 @@ def test_demo_fits_80_columns_one_screen_a_section_without_banners_or_warnings(
     # rich drops the last columns of a table that cannot fit: every column is there
     assert re.search(r"^region +beds +free +region +beds +free$", run.stdout, re.M)
     assert re.search(r"^placement type .*occupancy$", run.stdout, re.M)
+    # issue 15: the extra-bed values keep their numbers (they were cropped away)
+    values = [ln for ln in parts["Where one more bed helps most"] if re.search(r"\d\.\d$", ln)]
+    assert len(values) == 5, parts["Where one more bed helps most"]
+    # issue 15: today's practice (calibrated), optimised and anticipatory side by side,
+    # each with its interval ("a to b") under the mean
+    assert re.search(r"cases\W+current-practice\W+optimised\W+anticipatory\W*$", run.stdout, re.M)
+    assert "today's practice calibrated" in run.stdout
+    assert re.search(r"^\W+(\d+\.\d to \d+\.\d\W+){3}$", run.stdout, re.M)
+    assert "Anticipatory kept" in run.stdout

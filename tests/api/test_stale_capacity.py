@@ -49,6 +49,11 @@ def test_a_share_plans_part_of_the_beds_and_the_proposal_says_why(world, helpers
     assert len(today_proposals) == 1  # half of 2 free beds
     assert "Capacity may be out of date" in today_proposals[0]["explanation"]
     assert "1 of its 2 free beds were planned for today" in today_proposals[0]["explanation"]
+    # the facility by the name coordinators know, not its id
+    assert (
+        "Capacity may be out of date: Ws Amsterdam last reported"
+        in (today_proposals[0]["explanation"])
+    )
 
 
 @pytest.mark.parametrize("share", [-0.5, 2])

@@ -23,6 +23,7 @@ from capacity.disclosure import (
     PROTECTION_RANGE,
     ROUNDING_BASE,
     mean_wait_days,
+    median_wait_days,
     protect,
     protect_tables,
     publish,
@@ -178,3 +179,12 @@ def test_a_mean_wait_is_in_whole_weeks_and_only_for_groups_of_ten():
     assert mean_wait_days(days, published=publish(10)) == 56  # 55 days: 8 weeks
     assert mean_wait_days(days[: MIN_CASES_FOR_MEAN - 1], published=publish(9)) is None
     assert mean_wait_days(days, published=publish(10, suppressed=True)) is None
+
+
+def test_a_median_wait_follows_the_means_rule():
+    # one long wait pulls the mean (20 weeks) but not the median (about 2 weeks)
+    days = [7, 10, 12, 13, 14, 15, 16, 18, 20, 1275]
+    assert median_wait_days(days, published=publish(10)) == 14  # 14.5 days: 2 weeks
+    assert mean_wait_days(days, published=publish(10)) == 20 * 7
+    assert median_wait_days(days[: MIN_CASES_FOR_MEAN - 1], published=publish(9)) is None
+    assert median_wait_days(days, published=publish(10, suppressed=True)) is None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -117,7 +118,11 @@ def test_a_late_case_is_told_until_when_beds_are_full_and_where_a_bed_would_help
     assert (kept.facility, kept.day, kept.cases) == ("a", 0, ("C-1",))
     assert "this round gave it to higher-priority case C-1" in kept.text
     assert kept.higher_priority
-    assert "The only eligible facility is full until day 5 (2026-12-05)" in late.text
+    assert "The only eligible facility is full until 2026-12-05" in late.text
+    # a coordinator reads names and dates, not ids and days of the horizon
+    assert "A bed at House a was free from 2026-11-30" in late.text
+    assert "One extra bed at House a would place it from 2026-11-30." in late.text
+    assert not re.search(r"\bday \d", late.text)
     assert late.extra_bed is not None
     assert (
         late.extra_bed.facility_id,
@@ -152,7 +157,7 @@ def test_an_exhausted_budget_is_named():
     assert result.unplaced == ("C-2",)
     kinds = [b.kind for b in why.waits["C-2"].binds]
     assert kinds == ["budget"]
-    assert "The budget of wmo is exhausted" in why.waits["C-2"].text
+    assert "The budget of Wmo is exhausted" in why.waits["C-2"].text
 
 
 def test_a_partly_used_budget_says_what_is_left_and_what_the_placement_costs():
@@ -163,8 +168,9 @@ def test_a_partly_used_budget_says_what_is_left_and_what_the_placement_costs():
     (bind,) = why.waits["C-2"].binds
     assert (bind.kind, bind.stream, bind.facility, bind.day) == ("budget", "wmo", "a", 0)
     assert bind.amount == pytest.approx(25_900 - 12_950)  # what more would pay for it
-    assert "EUR 12,950 left, less than the EUR 25,900 a placement at a from day 0 costs" in (
-        bind.text
+    assert (
+        "EUR 12,950 left, less than the EUR 25,900 a placement at House a from 2026-11-30 costs"
+        in bind.text
     )
 
 
@@ -228,6 +234,8 @@ def test_an_alternative_prints_its_difference_with_one_sign_and_its_unit(differe
     alt = Alternative("b", 4, difference)
     assert alt.difference_text == text
     assert alt.text == f"b from day 4 ({text} weighted waiting days)"
+    named = Alternative("b", 4, difference, "House b", date(2026, 12, 4))
+    assert named.text == f"House b from 2026-12-04 ({text} weighted waiting days)"
 
 
 def test_a_capacity_gap_lists_the_failing_rules():

@@ -13,7 +13,9 @@ from scenarios.policies.anticipatory import AnticipatoryPolicy
 FIXED_10 = "{womens_shelter: {distribution: fixed, mean_days: 10}}"
 
 
-def one_scarce_bed(profile, rate: float, rates: str = "true-rates") -> str:
+def one_scarce_bed(
+    profile, rate: float, rates: str = "true-rates", variant: str = "two-stage"
+) -> str:
     """One LVB bed in Utrecht; a standard case waits on day 0; complex (LVB) cases arrive
     at ``rate`` a day (Poisson). Stays last 10 days; complex weighs 2, standard 1."""
     return f"""
@@ -21,7 +23,7 @@ def one_scarce_bed(profile, rate: float, rates: str = "true-rates") -> str:
     seed: 7
     horizon_days: 2
     policy: anticipatory
-    anticipation: {{rates: {rates}, samples: 16, min_history_days: 0}}
+    anticipation: {{rates: {rates}, samples: 16, min_history_days: 0, variant: {variant}}}
     supply:
       facilities:
         - {{id: house-utrecht, region: utrecht, placement_type: womens_shelter, beds: 1,
@@ -38,8 +40,9 @@ def one_scarce_bed(profile, rate: float, rates: str = "true-rates") -> str:
     """
 
 
-def test_bed_is_kept_when_a_complex_case_is_expected_tomorrow(build, profile):
-    trace = run_replication(build(one_scarce_bed(profile, 3.0)), 0)
+@pytest.mark.parametrize("variant", ["two-stage", "potentials"])
+def test_bed_is_kept_when_a_complex_case_is_expected_tomorrow(build, profile, variant):
+    trace = run_replication(build(one_scarce_bed(profile, 3.0, variant=variant)), 0)
     (kept,) = trace.of(BedKept)
     assert (kept.time, kept.facility, kept.case) == (0.0, "house-utrecht", "S-00001")
     assert kept.profile_class.startswith("complex/female/adult/needs=lvb")
@@ -50,8 +53,9 @@ def test_bed_is_kept_when_a_complex_case_is_expected_tomorrow(build, profile):
     assert not any(p.time == 0.0 and not p.initial for p in trace.of(Placed))
 
 
-def test_bed_is_not_kept_when_a_complex_case_is_unlikely(build, profile):
-    trace = run_replication(build(one_scarce_bed(profile, 0.002)), 0)
+@pytest.mark.parametrize("variant", ["two-stage", "potentials"])
+def test_bed_is_not_kept_when_a_complex_case_is_unlikely(build, profile, variant):
+    trace = run_replication(build(one_scarce_bed(profile, 0.002, variant=variant)), 0)
     assert trace.of(BedKept) == []
     assert [(p.time, p.case) for p in trace.of(Placed)] == [(0.0, "S-00001")]
 

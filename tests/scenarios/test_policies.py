@@ -77,10 +77,33 @@ def test_current_practice_opens_other_regions_only_after_14_days(build, two_hous
 
 def test_current_practice_lets_an_unsafe_case_leave_its_region_at_once(build, two_houses):
     text = two_houses.replace("needs: [lvb]}", "needs: [lvb], safety_risk: medium}")
+    text = text.replace("policy: @POLICY@", "policy: @POLICY@\n    rulebook: national-v1")
     trace = run_replication(build(text, policy="current-practice"), 0)
     placed = [(e.time, e.case, e.facility) for e in trace.of(Placed)]
-    # the complex case must leave Amsterdam (medium risk): as fifo, placed when the bed frees
+    # national-v1 moves a medium-risk case out of Amsterdam: as fifo, placed when the bed frees
     assert placed == [(0.0, "S-00001", U), (10.0, "S-00002", U)]
+
+
+def test_current_practice_keeps_a_medium_risk_case_in_its_region(build, two_houses):
+    # issue 15: under today's rules (regional-variation-v1) only a high threat requires a
+    # place elsewhere, so a medium-risk case waits the 14 days like anyone else
+    text = two_houses.replace("needs: [lvb]}", "needs: [lvb], safety_risk: medium}")
+    trace = run_replication(build(text, policy="current-practice"), 0)
+    placed = [(e.time, e.case, e.facility) for e in trace.of(Placed)]
+    assert placed == [(0.0, "S-00001", U), (14.0, "S-00002", U)]
+
+
+def test_current_practice_opens_no_bed_to_a_complex_case_while_its_place_is_sought(
+    build, two_houses
+):
+    # issue 15: complex_search_days; the Amsterdam case (LVB: complex) could leave on day
+    # 14 but its place takes 20 days to find; the standard case is not held back
+    text = two_houses.replace(
+        "policy: @POLICY@", "policy: @POLICY@\n    current_practice: {complex_search_days: 20}"
+    )
+    trace = run_replication(build(text, policy="current-practice"), 0)
+    placed = [(e.time, e.case, e.facility) for e in trace.of(Placed)]
+    assert placed == [(0.0, "S-00001", U), (20.0, "S-00002", U)]
 
 
 def test_optimised_does_not_see_the_future(build, one_bed_two_days):

@@ -168,6 +168,26 @@ def test_a_policymaker_sees_the_capacity_map_and_a_finished_scenario_report(
     assert all(w > 100 for w in widths), widths
 
 
+def test_a_policymaker_follows_the_trends_per_month(page, live_server, visits):
+    sign_in(page, live_server, "demo-policymaker")
+    page.get_by_role("navigation").get_by_role("link", name="Trends").click()
+    page.wait_for_url(re.compile(r"/trends$"))
+    check(page, visits, "trends")
+    assert page.locator("table.trend-waiting tbody tr").count() == 26  # weeks
+    page.get_by_label("Per").select_option("month")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"period=month"))
+    months = page.locator("table.trend-occupancy tbody tr").count()
+    assert 6 <= months <= 8  # 26 weeks back, in calendar months
+    page.wait_for_function(
+        "[...document.images].filter(i => i.src.includes('.png')).every("
+        "i => i.complete && i.naturalWidth > 0)"
+    )
+    assert page.locator("figure.chart img").count() == 3
+    assert page.locator("figcaption a", has_text="PNG").count() == 3
+    assert "C-20" not in page.content()  # aggregates only, never a case
+
+
 def test_a_policymaker_changes_beds_without_yaml_and_reads_the_paired_run(
     page, live_server, visits
 ):

@@ -8,6 +8,7 @@ from api.web.csrf import csrf_guard
 from api.web.routers import (
     admin,
     availability,
+    capacity_files,
     cases,
     compare,
     deadlines,
@@ -18,6 +19,7 @@ from api.web.routers import (
     matching,
     planning,
     policy,
+    trends,
 )
 
 
@@ -37,6 +39,8 @@ def pages_router() -> APIRouter:
         imports,
         exports,
         planning,
+        trends,
+        capacity_files,
     ):
         router.include_router(part.router)
     return router

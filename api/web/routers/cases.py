@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
@@ -201,6 +203,57 @@ def case(
     return _case_page(request, case_id=case_id, user=user, db=db, now=now, rulebook=rulebook)
 
 
+@dataclass(frozen=True, slots=True)
+class _Desk:
+    """What every decision form on the case page needs to show the page again."""
+
+    request: Request
+    user: StoredUser
+    db: Database
+    now: datetime
+    rulebook: Rulebook
+
+    def attempt(
+        self,
+        act: Callable[[], Response],
+        *,
+        case_id: Callable[[], str],
+        conflicts: tuple[type[Exception], ...],
+        conflict_text: str | None = None,
+        **form: dict[str, str],
+    ) -> Response:
+        """Run a decision; on refusal, the case page again with why and the form filled.
+
+        A field the API refuses is a 422 next to that field; a conflict (the bed went, the
+        case moved on, the pair exists) is a 409 with its message (``conflict_text`` when
+        the error's own words are not for a coordinator).
+        """
+        status, error, errors = 422, None, {}
+        try:
+            return act()
+        except ValidationError as exc:
+            errors = validation_errors(exc)
+        except (FieldError, flows.InvalidInputError) as exc:
+            errors = api_errors(exc)
+        except conflicts as exc:
+            status, error = 409, conflict_text or str(exc)
+        return _case_page(
+            self.request,
+            case_id=case_id(),
+            user=self.user,
+            db=self.db,
+            now=self.now,
+            rulebook=self.rulebook,
+            status=status,
+            error=error,
+            errors=errors,
+            **form,
+        )
+
+
+MOVED_ON = (flows.ConflictError, InvalidTransitionError)  # the bed went, the case moved on
+
+
 @router.post("/proposals/{proposal_id}/accept")
 def accept(
     request: Request,
@@ -212,23 +265,18 @@ def accept(
 ) -> Response:
     """Accept through the API's race-safe path; the 409 message when the bed went."""
     pid = record_number(proposal_id)
-    try:
-        placement = write(
-            db, None, 201, partial(proposals.accept, proposal_id=pid, user=user, now=now)
-        )
-    except (flows.ConflictError, InvalidTransitionError) as exc:
-        case_id = proposals.get(db, proposal_id=pid, user=user).case_id
-        return _case_page(
-            request,
-            case_id=case_id,
-            user=user,
-            db=db,
-            now=now,
-            rulebook=rulebook,
-            status=409,
-            error=str(exc),
-        )
-    return redirect(f"/cases/{placement.case_id}?done=accepted")
+
+    def act() -> Response:
+        work = partial(proposals.accept, proposal_id=pid, user=user, now=now)
+        placement = write(db, None, 201, work)
+        return redirect(f"/cases/{placement.case_id}?done=accepted")
+
+    desk = _Desk(request, user, db, now, rulebook)
+    return desk.attempt(
+        act,
+        case_id=lambda: proposals.get(db, proposal_id=pid, user=user).case_id,
+        conflicts=MOVED_ON,
+    )
 
 
 @router.post("/proposals/{proposal_id}/decline")
@@ -244,31 +292,20 @@ def decline(
     """Decline with a coded reason (as ``POST /v1/proposals/{id}/decline``)."""
     pid = record_number(proposal_id)
     values = {"reason": text(form, "reason"), "text": text(form, "text")}
-    status, error, errors = 422, None, {}
-    try:
+
+    def act() -> Response:
         body = ProposalDecline.model_validate(
             {"reason": values["reason"], "text": values["text"] or None}
         )
         work = partial(proposals.decline, proposal_id=pid, body=body, user=user, now=now)
         decided = write(db, None, 200, work)
         return redirect(f"/cases/{decided.case_id}?done=declined")
-    except ValidationError as exc:
-        errors = validation_errors(exc)
-    except (FieldError, flows.InvalidInputError) as exc:
-        errors = api_errors(exc)
-    except (flows.ConflictError, InvalidTransitionError) as exc:
-        status, error = 409, str(exc)
-    case_id = proposals.get(db, proposal_id=pid, user=user).case_id
-    return _case_page(
-        request,
-        case_id=case_id,
-        user=user,
-        db=db,
-        now=now,
-        rulebook=rulebook,
-        status=status,
-        error=error,
-        errors=errors,
+
+    desk = _Desk(request, user, db, now, rulebook)
+    return desk.attempt(
+        act,
+        case_id=lambda: proposals.get(db, proposal_id=pid, user=user).case_id,
+        conflicts=MOVED_ON,
         decline=values,
     )
 
@@ -283,21 +320,14 @@ def withdraw(
     rulebook: RulebookDep,
 ) -> Response:
     """Take the case off the waiting list (as ``POST /v1/cases/{id}/withdraw``)."""
-    work = partial(cases.withdraw, case_id=case_id, user=user, now=now, rulebook=rulebook)
-    try:
+
+    def act() -> Response:
+        work = partial(cases.withdraw, case_id=case_id, user=user, now=now, rulebook=rulebook)
         write(db, None, 200, work)
-    except InvalidTransitionError as exc:
-        return _case_page(
-            request,
-            case_id=case_id,
-            user=user,
-            db=db,
-            now=now,
-            rulebook=rulebook,
-            status=409,
-            error=str(exc),
-        )
-    return redirect(f"/cases/{case_id}?done=withdrawn")
+        return redirect(f"/cases/{case_id}?done=withdrawn")
+
+    desk = _Desk(request, user, db, now, rulebook)
+    return desk.attempt(act, case_id=lambda: case_id, conflicts=(InvalidTransitionError,))
 
 
 @router.post("/placements/{placement_id}/discharge")
@@ -313,31 +343,18 @@ def discharge(
     """End the placement on the day given (as ``POST /v1/placements/{id}/discharge``)."""
     case_id = view.placement_case(db, placement_id)  # unknown: a 404 page
     values = {"day": text(form, "day")}
-    status, error, errors = 422, None, {}
-    try:
+
+    def act() -> Response:
         body = PlacementDischarge.model_validate({"day": values["day"] or None})
         work = partial(
             placements.discharge, placement_id=placement_id, day=body.day, user=user, now=now
         )
         write(db, None, 200, work)
         return redirect(f"/cases/{case_id}?done=discharged")
-    except ValidationError as exc:
-        errors = validation_errors(exc)
-    except flows.InvalidInputError as exc:
-        errors = api_errors(exc)
-    except flows.ConflictError as exc:
-        status, error = 409, str(exc)
-    return _case_page(
-        request,
-        case_id=case_id,
-        user=user,
-        db=db,
-        now=now,
-        rulebook=rulebook,
-        status=status,
-        error=error,
-        errors=errors,
-        discharge=values,
+
+    desk = _Desk(request, user, db, now, rulebook)
+    return desk.attempt(
+        act, case_id=lambda: case_id, conflicts=(flows.ConflictError,), discharge=values
     )
 
 
@@ -353,28 +370,19 @@ def keep_apart(
 ) -> Response:
     """Keep this case apart from another (as ``POST /v1/cases/{id}/keep-apart``)."""
     values = {"other_case_id": text(form, "other_case_id"), "reason": text(form, "reason")}
-    status, error, errors = 422, None, {}
-    try:
+
+    def act() -> Response:
         body = KeepApartSet.model_validate(values)
         work = partial(cases.add_keep_apart, case_id=case_id, body=body, user=user)
         write(db, None, 201, work)
         return redirect(f"/cases/{case_id}?done=kept_apart#keep-apart")
-    except ValidationError as exc:
-        errors = validation_errors(exc)
-    except (FieldError, flows.InvalidInputError) as exc:
-        errors = api_errors(exc)
-    except DuplicateRecordError:
-        status, error = 409, "These two cases are already kept apart."
-    return _case_page(
-        request,
-        case_id=case_id,
-        user=user,
-        db=db,
-        now=now,
-        rulebook=rulebook,
-        status=status,
-        error=error,
-        errors=errors,
+
+    desk = _Desk(request, user, db, now, rulebook)
+    return desk.attempt(
+        act,
+        case_id=lambda: case_id,
+        conflicts=(DuplicateRecordError,),
+        conflict_text="These two cases are already kept apart.",
         apart=values,
     )
 

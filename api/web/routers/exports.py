@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
+import flows
 from api.cases import service as cases
 from api.cases.schemas import CaseListItem
 from api.deps import DatabaseDep, NowDep, RulebookDep
@@ -19,7 +20,11 @@ from api.placements import service as placements
 from api.placements.schemas import PlacementPublic
 from api.stats import service as stats
 from api.stats import tables
+from api.stats.schemas import BedValueGroup
+from api.web import capacity_files as files
+from api.web.capacity_view import capacity_view
 from api.web.pages import POLICYMAKERS, Coordinator, PageError
+from api.web.routers.trends import PageTrends
 from capacity import WAITING_LIST
 
 router = APIRouter()
@@ -70,11 +75,24 @@ async def placement_list(fmt: str, user: Coordinator, db: DatabaseDep, now: NowD
     return table_response(kind, *flat_rows(PlacementPublic, page.data), name="placements")
 
 
+@router.get("/exports/trends-{table}.{fmt}", dependencies=POLICYMAKERS)
+def trend_table(table: str, fmt: str, stats: PageTrends) -> Response:
+    """One table of the trends page (or ``all``), as ``GET /v1/stats/trends?format=`` gives
+    its rows, for the page's window."""
+    kind = _format(fmt)
+    if table not in (*tables.TREND_TABLES, "all"):
+        raise PageError(404, "There is no such download.")
+    rows = tables.trend_rows(stats, None if table == "all" else table)
+    return table_response(kind, *flat_rows(tables.TrendRow, rows), name=f"trends-{table}")
+
+
 @router.get("/exports/{name}.{fmt}", dependencies=POLICYMAKERS)
 async def aggregates(
     name: str, fmt: str, db: DatabaseDep, now: NowDep, rulebook: RulebookDep
 ) -> Response:
-    """The aggregates as on ``GET /v1/stats/{waiting,occupancy,capacity-gaps}?format=``."""
+    """The aggregates as on ``GET /v1/stats/{waiting,occupancy,capacity-gaps}?format=``,
+    and the other tables of the capacity and bed-value pages (regions, placement type by
+    region, bed values: the pages' own figures)."""
     kind = _format(fmt)
     if name == "waiting-stats":
         found = await run_in_threadpool(stats.waiting, db, now=now, rulebook=rulebook)
@@ -85,6 +103,22 @@ async def aggregates(
     elif name == "capacity-gaps":
         gaps = await run_in_threadpool(stats.capacity_gaps, db, now=now, rulebook=rulebook)
         rows = flat_rows(tables.GapRow, tables.gap_rows(gaps))
+    elif name in ("capacity-regions", "occupancy-type-region"):
+        view = await run_in_threadpool(capacity_view, db, now=now, rulebook=rulebook)
+        rows = (
+            flat_rows(files.RegionRow, files.region_rows(view))
+            if name == "capacity-regions"
+            else flat_rows(files.TypeRegionRow, files.type_region_rows(view))
+        )
+    elif name == "bed-values":
+        values = await run_in_threadpool(
+            stats.bed_values,
+            db,
+            now=now,
+            rulebook=rulebook,
+            time_limit=flows.DEFAULT_BED_VALUE_SECONDS,
+        )
+        rows = flat_rows(BedValueGroup, values.values)
     else:
         raise PageError(404, "There is no such download.")
     return table_response(kind, *rows, name=name)

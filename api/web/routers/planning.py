@@ -49,6 +49,7 @@ def bed_values(
         "title": "Bed values",
         "stats": stats.bed_values(db, now=now, rulebook=rulebook, time_limit=seconds),
         "max_seconds": flows.MAX_BED_VALUE_SECONDS,
+        "default_seconds": flows.DEFAULT_BED_VALUE_SECONDS,
         **_plan_form(request),
     }
     return render(request, "bed_values.html", context)

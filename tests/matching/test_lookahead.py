@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenarios.policies.lookahead import (
+from matching.lookahead import (
     FORBID,
     FORCE,
     FREE,
     LookaheadCase,
+    LookaheadError,
     solve_lookahead,
     start_days,
 )
@@ -75,9 +76,58 @@ def test_free_start_is_never_worse_than_forcing_or_forbidding(raw, beds):
 
 
 def test_an_infeasible_look_ahead_is_an_error_not_a_plan():
-    from scenarios.errors import ScenarioRunError
-
     free = np.zeros((1, HORIZON), dtype=np.int64)
     free[0, 0] = 1  # free today only: a 10-day stay cannot start
-    with pytest.raises(ScenarioRunError, match="look-ahead"):
+    with pytest.raises(LookaheadError, match="look-ahead"):
         solve_lookahead(free, [case(0, 1.0, [0], [10])], 1, [(FORCE, 0)])
+
+
+def test_a_scarce_bed_has_the_price_of_the_waiting_it_saves():
+    # one bed; two complex cases (weight 2) released on day 1 for 10 days: the second
+    # starts on day 11; a bed more in those days is worth waiting of the second (the dual
+    # is a marginal value: it may sit on one binding day)
+    free = np.ones((1, HORIZON), dtype=np.int64)
+    two = [case(1, 2.0, [0], [10]), case(1, 2.0, [0], [10])]
+    out = solve_lookahead(free, two, 0, [])
+    assert out.prices.shape == (1, HORIZON)
+    assert out.prices[0, 0] == pytest.approx(0.0)  # nobody can start on day 0
+    assert out.prices[0, 1:11].sum() > 0.0
+    assert (out.prices >= 0.0).all()
+
+
+def test_free_beds_nobody_expected_needs_cost_nothing():
+    from matching import bed_potentials
+
+    free = np.full((2, HORIZON), 3, dtype=np.int64)
+    pot = bed_potentials(free, [], [], [[case(2, 1.0, [0], [5])], []])
+    assert pot.prices.sum() == pytest.approx(0.0)
+    assert pot.stay_potential(0, 1, 10) == pytest.approx(0.0)
+
+
+def test_potentials_keep_at_most_one_bed_a_facility_for_the_same_expected_arrivals():
+    from matching import Potentials, potential_holds
+
+    prices = np.zeros((1, HORIZON))
+    prices[0, :3] = 5.0  # the expected arrivals want the bed on days 0-2 only
+    free = np.full((1, HORIZON), 2, dtype=np.int64)
+    light, heavy = case(0, 1.0, [0], [4]), case(0, 3.0, [0], [4])
+    kept = potential_holds(Potentials(prices, ()), [light, heavy], [0, 0], free, [True] * 2, 7)
+    # waiting 3 days costs 1 x 3 = 3 and saves 15 for the light case (12), 9 - 15 for
+    # the heavy one (6): one bed kept, from the light case
+    assert [(k.candidate, k.facility, k.expected_saving) for k in kept] == [(0, 0, 12.0)]
+    held = potential_holds(Potentials(prices, ()), [light], [0], free, [False], 7)
+    assert held == []  # a case held too often is not held again
+
+
+def test_a_look_ahead_after_a_two_thread_solve_is_solved():
+    # a live round's myopic solve may size HiGHS's one thread pool per process to two
+    # threads; a one-thread LP after it failed with status "Not Set" (national demo round)
+    from matching.mip import new_highs
+
+    h = new_highs(seed=0, threads=2, time_limit=5, relative_gap=0.0)
+    h.addVars(1, np.zeros(1), np.ones(1))
+    h.changeColsCost(1, np.array([0], dtype=np.int32), np.array([-1.0]))
+    h.run()
+    free = np.ones((1, HORIZON), dtype=np.int64)
+    out = solve_lookahead(free, [case(0, 1.0, [0], [5])], 1, [(FREE, -1)])
+    assert out.today[0] == pytest.approx(1.0)

@@ -1,5 +1,8 @@
 """The look-ahead model of an anticipatory round: today's candidates and sampled futures.
 
+Shared by the scenarios' ``anticipatory`` policy and the live matching runs' anticipation
+(issue 13); pure numpy and HiGHS, no domain objects.
+
 One sampled future of a round is a time-indexed LP over the planning horizon (day 0 is the
 round): the round's **candidates** (real cases the myopic plan places today) may start on
 any day from 0, the **sampled arrivals** from their release day (the round after they
@@ -23,15 +26,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
+import numpy.typing as npt
 
-from scenarios.errors import ScenarioRunError
-from scenarios.state import FloatArray, IntArray
+from matching.errors import MatchingError
+from matching.mip import new_highs
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 FINE_DAYS = 14  # days after release with a start every day
 COARSE_DAYS = 7  # days per start bucket after that
 FREE, FORCE, FORBID = 0, 1, 2  # what a candidate's start today may be
+
+
+class LookaheadError(MatchingError):
+    """A look-ahead LP that HiGHS did not solve to optimality (its status)."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+        super().__init__(f"look-ahead LP not solved ({status})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +89,15 @@ class Outcome:
     users
         Per facility, the labels of the sampled arrivals that start there (LP value
         summed), for the explanations.
+    prices
+        ``(facilities, horizon)`` dual price of one more free bed per facility and day, in
+        weighted waiting days (0 where a facility has no start or the bed is not scarce).
     """
 
     objective: float
     today: FloatArray
     users: dict[int, dict[str, float]]
+    prices: FloatArray
 
 
 def start_days(release: int, horizon: int) -> IntArray:
@@ -94,6 +112,7 @@ def solve_lookahead(
     cases: list[LookaheadCase],
     candidates: int,
     modes: list[tuple[int, int]],
+    time_limit: float = float("inf"),
 ) -> Outcome:
     """Solve one sampled future.
 
@@ -108,6 +127,17 @@ def solve_lookahead(
     modes
         Per candidate, ``(mode, facility)``: :data:`FREE` (any start), :data:`FORCE` (starts
         today at ``facility``) or :data:`FORBID` (does not start today).
+    time_limit
+        Seconds HiGHS may take (a live round's time limit, issue 13).
+
+    Returns
+    -------
+    Outcome
+
+    Raises
+    ------
+    LookaheadError
+        Not solved to optimality (infeasible forced starts, or the time limit reached).
     """
     horizon = free.shape[1]
     cols = _columns(free, cases, candidates, modes, horizon)
@@ -117,10 +147,9 @@ def solve_lookahead(
     at = np.full(n_fac, -1, dtype=np.int64)
     at[used] = np.arange(used.size)
     n_occ = used.size * horizon
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("threads", 1)
+    # through matching's HiGHS factory: it resizes HiGHS's one thread pool per process, so
+    # a one-thread LP after a live round's multi-thread solve is not a "Not Set" failure
+    h = new_highs(seed=0, threads=1, time_limit=time_limit, relative_gap=0.0)
     upper = free[used].reshape(-1).astype(np.float64)
     h.addVars(n + n_occ, np.zeros(n + n_occ), np.concatenate([np.ones(n), upper]))
     h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
@@ -144,8 +173,15 @@ def solve_lookahead(
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
     if n and status != "Optimal":
-        raise ScenarioRunError(f"look-ahead LP not solved ({status})")
-    x = np.array(h.getSolution().col_value[:n]) if n else np.zeros(0)
+        raise LookaheadError(status)
+    solution = h.getSolution()
+    x = np.array(solution.col_value[:n]) if n else np.zeros(0)
+    prices = np.zeros(free.shape, dtype=np.float64)
+    if n:
+        # a bed's capacity is the upper bound of its occupancy column: minus its reduced
+        # cost is what one more free bed there and then would save
+        reduced = np.array(solution.col_dual[n:]).reshape(used.size, horizon)
+        prices[used] = np.maximum(0.0, -reduced)
     constant = sum(c.weight * (2 * horizon - c.release) for c in cases)
     objective = float(h.getInfo().objective_function_value) + constant if n else constant
     today = np.zeros(candidates)
@@ -156,7 +192,7 @@ def solve_lookahead(
         at_f = users.setdefault(int(fac[j]), {})
         label = cases[int(case[j])].label
         at_f[label] = at_f.get(label, 0.0) + float(x[j])
-    return Outcome(objective, today, users)
+    return Outcome(objective, today, users, prices)
 
 
 Cols = tuple[IntArray, IntArray, IntArray, IntArray, IntArray, FloatArray]
@@ -206,8 +242,10 @@ def _columns(
 def _rows(
     cols: Cols, at: IntArray, n_used: int, horizon: int, n_cases: int
 ) -> tuple[tuple[IntArray, IntArray, FloatArray], FloatArray, FloatArray]:
-    """Case rows (each at most once), then one bed-flow row per facility and day:
-    ``occ[f, t] - occ[f, t - 1] - starts at t + ends at t = 0``."""
+    """Case rows (each at most once), then one bed-flow row per facility and day.
+
+    ``occ[f, t] - occ[f, t - 1] - starts at t + ends at t = 0``.
+    """
     case, fac, start, end, beds, _ = cols
     n = case.size
     j = np.arange(n)
