@@ -5,8 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from scenarios import Arrived, Discharged, Placed, RoundHeld, Trace, run_replication
+from scenarios import (
+    EXAMPLES_DIR,
+    Arrived,
+    Discharged,
+    Placed,
+    RoundHeld,
+    Trace,
+    parse_scenario,
+    run_replication,
+)
 
 
 def brief(trace: Trace) -> list[tuple[Any, ...]]:
@@ -167,3 +178,22 @@ def test_a_scenario_round_is_assembled_as_build_problem_assembles_one(build, one
     assert np.array_equal(p.opt_cost, np.round(p.opt_cost, cents))
     assert np.array_equal(p.opt_penalty, np.round(p.opt_penalty, weight_decimals))
     assert p.case_weight.tolist() == [round(w, weight_decimals) for w in p.case_weight.tolist()]
+
+
+@settings(max_examples=8, deadline=None)
+@given(days=st.integers(0, 40), seed=st.integers(0, 2**16))
+def test_no_complex_case_is_placed_before_its_search_time(days, seed):
+    # issue 15: complex_search_days on the national demo (30 days): whatever the draw, a
+    # complex case arriving in the run takes no bed before it has waited that long
+    text = (
+        "base: national-demo-current-practice.yaml\nhorizon_days: 30\nreplications: 1\n"
+        f"seed: {seed}\ncurrent_practice: {{complex_search_days: {days}}}\n"
+    )
+    trace = run_replication(parse_scenario(text, base_dir=EXAMPLES_DIR), 0)
+    arrived = {e.case: e for e in trace.of(Arrived)}
+    complex_waits = [
+        p.time - arrived[p.case].time
+        for p in trace.of(Placed)
+        if not p.initial and arrived[p.case].complexity != "standard" and arrived[p.case].time >= 0
+    ]
+    assert all(w >= days for w in complex_waits), (days, min(complex_waits))
