@@ -15,7 +15,10 @@ cases (:mod:`matching.anticipation` holds the one definition of what the round d
    supply (:func:`matching.build_problem`), its weight from a fresh arrival's priority;
 4. the **two-stage test** (:func:`matching.keep_beds`) on the proposals that start
    today: a bed is kept only when the sample average says that lowers the expected
-   priority-weighted waiting, and only for arrivals expected within ``hold_days``.
+   priority-weighted waiting, only for arrivals expected within ``hold_days``, and not
+   from a case that had a bed kept from it in ``hold_days`` of the last
+   :data:`HELD_RUNS` runs (the samples' perfect recourse overrates waiting: the same bet
+   must not be made on one case forever).
 
 The round holds its time limit as a myopic round does (building the problem and the
 explanations are outside it): the myopic solve, the pool's eligibility, the futures and
@@ -30,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -54,13 +57,14 @@ from matching import (
     keep_beds,
 )
 from matching.anticipation import release_day, sample_from_forecast
-from store import Repository
+from store import DecisionRepository, Repository
 
 DEFAULT_SAMPLES = 8  # sampled futures per round
 MAX_SAMPLES = 64
 DEFAULT_HOLD_DAYS = 7  # days ahead whose expected arrivals a bed may be kept for
 MYOPIC_SHARE = 0.6  # of the time limit, for the myopic solve; the rest is anticipation's
 POOL_PER_CLASS = 10  # most recent cases per profile class that stand for its arrivals
+HELD_RUNS = 30  # recent runs in which the beds kept from each case are counted
 VARIANT = "two-stage"
 
 
@@ -102,6 +106,7 @@ class LiveForecast:
     today: date
     forecast: ArrivalForecast
     pool: Mapping[str, tuple[Case, ...]]
+    held: Mapping[str, int] = dataclasses.field(default_factory=dict)  # case: runs kept from
 
     def to_plain(self) -> dict[str, Any]:
         """The audit part of the run record: which window, which rates, K and seed."""
@@ -136,7 +141,14 @@ def read_forecast(
         cls: tuple(sorted(cases, key=lambda c: (c.intake_date, c.id))[-POOL_PER_CLASS:])
         for cls, cases in sorted(by_class.items())
     }
-    return LiveForecast(settings, today, forecast, pool)
+    runs, _ = DecisionRepository(session).runs(limit=HELD_RUNS)
+    held = Counter(
+        k["case_id"]
+        for run in runs
+        if run.record.anticipation
+        for k in run.record.anticipation.get("kept", ())
+    )
+    return LiveForecast(settings, today, forecast, pool, dict(held))
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,9 +217,8 @@ def _keep(
         touched[c.facilities] = True
     expected = _expected_cases(built, live, touched, deadline)
     futures = _futures(live, expected, p.horizon_days)
-    kept: list[KeptForecast] = keep_beds(
-        residual, cands, facilities, futures, [True] * len(cands), deadline
-    )
+    may_hold = [live.held.get(a.case, 0) < live.settings.hold_days for a in today]
+    kept: list[KeptForecast] = keep_beds(residual, cands, facilities, futures, may_hold, deadline)
     return tuple(
         (today[k.candidate].case, p.facility_ids[k.facility], k.profile_class, k.expected_saving)
         for k in kept

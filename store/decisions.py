@@ -49,7 +49,7 @@ class BindRecord:
     ----------
     kind
         ``capacity_gap``, ``declined``, ``full_until``, ``full_horizon``, ``budget``,
-        ``outranked``, ``penalty`` or ``improvable``.
+        ``outranked``, ``penalty``, ``improvable`` or ``kept`` (for expected arrivals).
     text
         The reason in a coordinator's words.
     date

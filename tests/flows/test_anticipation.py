@@ -9,6 +9,7 @@ lowers the expected weighted waiting; with one a year, it does not.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -154,6 +155,15 @@ def test_the_kept_bed_is_the_reason_the_case_waits_in_the_run_record():
     )
 
 
+def test_no_bed_is_kept_from_a_case_that_had_one_kept_on_hold_days_runs():
+    live = dataclasses.replace(history(2.0, 30), held={"C-2026-0001": 7})
+    solved = solve_round(inputs(), SolveParams(time_limit=5), live)
+    assert [(a.case, a.start_day) for a in solved.result.assignments] == [("C-2026-0001", 0)]
+    assert solved.anticipation.record["kept"] == []
+    less = dataclasses.replace(live, held={"C-2026-0001": 6})
+    assert solve_round(inputs(), SolveParams(time_limit=5), less).result.assignments == ()
+
+
 def test_bed_is_not_kept_when_a_complex_case_comes_once_a_year():
     solved = solve_round(inputs(), SolveParams(time_limit=5), history(1 / 365, 365))
     assert [(a.case, a.start_day) for a in solved.result.assignments] == [("C-2026-0001", 0)]
@@ -184,3 +194,24 @@ def test_out_of_range_settings_name_their_field(values, field):
     with pytest.raises(InvalidInputError) as caught:
         AnticipationSettings(**values)
     assert caught.value.field == field
+
+
+def test_the_forecast_reads_the_history_and_the_beds_kept_in_recent_runs(session, repo):
+    from flows import read_forecast
+    from store import DecisionRepository, RunRecord
+
+    for i in (1, 2):
+        repo.add_case(woman(f"C-2026-{i:04d}", TODAY - timedelta(days=i), Need.LVB))
+    repo.add_case(woman("C-2025-0001", TODAY - timedelta(days=400)))  # outside the window
+    kept = {"kept": [{"case_id": "C-2026-0001"}]}
+    for _ in range(2):
+        record = RunRecord("t", NOW, "h", "v", "h", {}, "optimal", 0, 0, 0, "flow", 0, 0, 0)
+        DecisionRepository(session).add_run(
+            dataclasses.replace(record, anticipation=kept), [], case_ids=[]
+        )
+    live = read_forecast(session, today=TODAY, rulebook=RULEBOOK, settings=AnticipationSettings())
+    (rate,) = live.forecast.classes
+    assert rate.arrivals == 2
+    assert rate.profile_class.startswith("complex/female/adult/needs=lvb")
+    assert [c.id for c in live.pool[rate.profile_class]] == ["C-2026-0002", "C-2026-0001"]
+    assert live.held == {"C-2026-0001": 2}

@@ -40,3 +40,37 @@ def test_an_anticipatory_round_shows_the_forecast_it_used(client, web):
     assert "No bed was kept." in page
     row = '<td>standard/female/adult/needs=none/beds=1</td><td class="num">5</td>'
     assert row in page
+
+
+def test_a_kept_bed_is_on_the_run_page_and_is_the_case_s_reason_to_wait(client, web, world):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from store import BindRecord, DecisionRepository, WaitRecord, ensure_database, session_scope
+
+    token = web.sign_in(client, "coordinator")
+    answer = client.post("/matching", data={"csrf_token": token, "anticipate": "on"})
+    run_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    text = "bed kept for expected arrivals of class complex/x: expected saving 7.0 weighted days"
+    kept = {"case_id": "C-2026-0001", "facility_id": "ws-amsterdam"}
+    kept |= {"profile_class": "complex/x", "expected_saving": 7.0}
+    engine = ensure_database(world.url)
+    with session_scope(engine, immediate=True) as session:  # a stored run that kept a bed
+        run = DecisionRepository(session).run(run_id)
+        bind = BindRecord("kept", text, facility_id="ws-amsterdam", amount=7.0)
+        waits = (WaitRecord("C-2026-0001", None, text, False, (bind,)),)
+        record = replace(
+            run.record,
+            as_of=datetime.now(UTC),
+            waits=waits,
+            anticipation={**run.record.anticipation, "kept": [kept]},
+        )
+        DecisionRepository(session).add_run(record, [], case_ids=["C-2026-0001"])
+    engine.dispose()
+    page = client.get(f"/matching/runs/{run_id + 1}").text
+    assert '<td><a href="/cases/C-2026-0001">C-2026-0001</a></td><td>Ws Amsterdam</td>' in page
+    assert '<td>complex/x</td><td class="num">7.0</td>' in page
+    assert (
+        '<tr data-kind="kept_for_expected_arrivals"><td>bed kept for expected arrivals</td>' in page
+    )
+    assert "1 bed kept" in client.get("/matching").text
