@@ -191,6 +191,7 @@ def budget_bound(
     deadline: float,
     incumbent: float,
     prices: FloatArray | None = None,
+    max_steps: int = MAX_STEPS,
 ) -> BudgetBound:
     """The best Lagrangian bound over the budget rows reached by the deadline.
 
@@ -205,6 +206,8 @@ def budget_bound(
     prices
         Weighted days per euro of each binding stream to start from (an LP's budget
         duals); 0 by default.
+    max_steps
+        Flows to solve at most.
 
     Returns
     -------
@@ -220,7 +223,7 @@ def budget_bound(
     plan_value = math.inf
     step, stale, steps = FIRST_STEP, 0, 0
     per_step = net.n_arcs / ARCS_PER_SECOND + (time.perf_counter() - started)
-    while steps < MAX_STEPS and time.perf_counter() + per_step < deadline:
+    while steps < max_steps and time.perf_counter() + per_step < deadline:
         t0 = time.perf_counter()
         value, flows = _flow(net, price)
         steps += 1

@@ -64,6 +64,8 @@ class MasterLP:
         Per binding stream, the weighted days per euro its budget row was priced at by
         those duals (a start for :func:`matching.budget_bound.budget_bound`; empty before
         the first round).
+    lp_seconds
+        The longest master solve (what an LP on the kept columns may take).
     """
 
     columns: IntArray
@@ -76,6 +78,7 @@ class MasterLP:
     rounds: int
     reduced: FloatArray = field(default_factory=lambda: np.zeros(0))
     prices: FloatArray = field(default_factory=lambda: np.zeros(0))
+    lp_seconds: float = 0.0
 
 
 class Groups:
@@ -234,6 +237,7 @@ class _Search:
     rounds: int = 0
     reduced: FloatArray = field(default_factory=lambda: np.zeros(0))
     prices: FloatArray = field(default_factory=lambda: np.zeros(0))
+    lp_seconds: float = 0.0
 
 
 def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) -> IntArray:
@@ -298,6 +302,7 @@ def column_generation(
     while not search.complete and search.rounds < max_rounds and time.perf_counter() < deadline:
         run = run_guarded(h, deadline, lp=True)
         search.rounds += 1
+        search.lp_seconds = max(search.lp_seconds, run.seconds)
         if not run.optimal or run.col_value is None or run.row_dual is None:
             break
         x, search.lp_value = run.col_value, run.objective
@@ -326,4 +331,5 @@ def column_generation(
         search.rounds,
         search.reduced,
         search.prices,
+        search.lp_seconds,
     )

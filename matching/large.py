@@ -31,7 +31,7 @@ import time
 import numpy as np
 import numpy.typing as npt
 
-from matching.budget_bound import budget_stage
+from matching.budget_bound import budget_stage, greedy_seconds
 from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
 from matching.exact import improve
@@ -43,6 +43,7 @@ from matching.outcome import Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 
 IMPROVE_MIN_SECONDS = 0.3  # the restricted MIP is not started with less time than this
+IMPROVE_LP_FACTOR = 2.0  # nor with less than this many times the longest master solve
 BOUND_SHARE = 0.5  # of the time left after the greedy, at most, for column generation
 BUDGET_SHARE = 0.4  # of the time left after it, at most, for the Lagrangian over budgets
 PROOF_COLUMNS = 60_000  # reduced-cost fixing must leave at most this many columns to prove
@@ -120,10 +121,17 @@ def solve_large(
         objective = plan_objective(problem, plan)
         notes.append("budgets bound by Lagrangian prices (column generation incomplete)")
     bound = master.bound
-    room = deadline - time.perf_counter()
+    # the greedy that ends the improvement must fit too, and an LP on the kept columns (with
+    # the capacity chain and arc-flow rows) takes longer than column generation's longest
+    # master: with less room it is only cancelled, late (budget-national at L: 3-5 s past
+    # the limit under load, issue 11)
+    until = deadline - greedy_seconds(form)
+    room = until - time.perf_counter()
     closed = objective - max(bound, budgets) <= relative_gap * abs(objective)
-    if not closed and room > IMPROVE_MIN_SECONDS:
-        plan, bound = _improve(form, master, plan, bound, deadline, seed, threads, tracker)
+    if not closed and room > max(IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds):
+        plan, bound = _improve(form, master, plan, bound, until, seed, threads, tracker)
+    elif not closed:
+        notes.append("no time left to improve on the kept columns")
     objective = plan_objective(problem, plan)
     bound = min(max(bound, budgets), objective)
     optimal = objective - bound <= relative_gap * max(abs(objective), 1e-9)

@@ -58,7 +58,10 @@ def test_progress_only_improves() -> None:
     events: list[Progress] = []
     solve_exact(problem, deadline=time.perf_counter() + 10, tracker=Tracker(events.append, 0, 1, 0))
     stages = [e.stage for e in events]
-    assert stages[: stages.index("lp")] in (["greedy"] * 2, ["greedy"] * 3)  # 3 with short stays
+    greedy = stages[: stages.index("lp")]
+    if greedy[-1] == "lagrangian":  # binding budgets: one flow of their Lagrangian bound first
+        greedy = greedy[:-1]
+    assert greedy in (["greedy"] * 2, ["greedy"] * 3)  # 3 with short stays
     for before, after in itertools.pairwise(events):
         assert after.objective <= before.objective
         assert after.bound >= before.bound
