@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from capacity import Facility, FundingStream, region
+from capacity import CATALOGUE, Facility, FundingStream, region
 from capacity.regions import region_ids
 from scenarios.errors import InvalidScenarioError
 from scenarios.spec import BedChangeSpec, ScenarioSpec
@@ -167,7 +167,8 @@ def _removal(
         raise InvalidScenarioError(
             source,
             f"{key}.remove",
-            f"only {have} {c.placement_type.value} beds in {c.region} to remove",
+            f"only {have} {'bed' if have == 1 else 'beds'} of type "
+            f"{CATALOGUE[c.placement_type].name} in {region(c.region).name} to remove",
         )
     out: list[tuple[str, int]] = []
     left = c.remove

@@ -71,7 +71,7 @@ def test_a_scenario_run_is_accepted_started_and_read_with_its_files(policy, laun
                 }
             ),
             ["body", "changes", "beds", 0, "beds"],
-            "only 1 womens_shelter beds in utrecht to remove",
+            "only 1 bed of type Women's shelter in Utrecht to remove",
         ),
         (
             _changes(changes={"budgets": [{"stream": "vws-omm", "per_year": 5}]}),

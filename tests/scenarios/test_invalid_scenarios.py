@@ -222,7 +222,7 @@ CASES: list[tuple[str, Edit, str, str]] = [
             ],
         ),
         "supply.changes[0].beds.remove",
-        "only 1 womens_shelter beds in utrecht to remove",
+        "only 1 bed of type Women's shelter in Utrecht to remove",
     ),
     (
         "beds added where there is no such facility",

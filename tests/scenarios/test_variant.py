@@ -151,7 +151,7 @@ def test_beds_in_a_region_without_the_type_open_a_copy_there(folder):
                 beds=(BedDelta("cosm", "rotterdam", 1), BedDelta("womens_shelter", "utrecht", -7))
             ),
             "beds[1].beds",
-            "only 6 womens_shelter beds in utrecht to remove",
+            "only 6 beds of type Women's shelter in Utrecht to remove",
         ),
         (Variant(budgets=(BudgetDelta("nope", 1),)), "budgets[0].stream", "unknown funding"),
         (Variant(budgets=(BudgetDelta("open-cosm", 1),)), "budgets[0].stream", "no budget cap"),

@@ -204,7 +204,7 @@ def test_a_policymaker_changes_beds_without_yaml_and_reads_the_paired_run(
     page.get_by_role("button", name="Run the change against the unchanged scenario").click()
     check(page, visits, "scenario-change-refused")  # 422: the row's field says why
     assert (
-        "only 1 womens_shelter beds in utrecht to remove"
+        "only 1 bed of type Women's shelter in Utrecht to remove"
         in page.locator("#beds-0-beds-error").inner_text()
     )
     assert page.get_by_label("Region, row 1").input_value() == "utrecht"  # filled in again

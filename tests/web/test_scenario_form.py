@@ -80,7 +80,11 @@ def test_a_change_stores_the_base_and_the_changed_file_and_starts_them(policymak
     [
         ({"beds-0-placement_type": "hotel"}, "beds-0-placement_type", "unknown placement type"),
         ({"beds-0-region": "atlantis"}, "beds-0-region", "unknown region &#39;atlantis&#39;"),
-        ({"beds-0-beds": "-2"}, "beds-0-beds", "only 1 womens_shelter beds in utrecht to remove"),
+        (
+            {"beds-0-beds": "-2"},
+            "beds-0-beds",
+            "only 1 bed of type Women&#39;s shelter in Utrecht to remove",
+        ),
         ({"beds-0-beds": "two"}, "beds-0-beds", "must be a whole number"),
         ({"beds-0-region": ""}, "beds-0-region", "is required in a filled row"),
         (
