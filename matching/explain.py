@@ -20,6 +20,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from matching.anticipation import Deadline
 from matching.build import BuiltProblem
 from matching.evaluation import assignments_to_plan, occupancy
 from matching.problem import NO_STREAM
@@ -89,6 +90,7 @@ class BindKind(StrEnum):
     IMPROVABLE = "improvable"
     OUTRANKED = "outranked"
     KEPT = "kept"
+    UNEXPLAINED = "unexplained"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +106,10 @@ class Binding:
     to ``cases``), ``penalty`` (``facility`` could
     take the case from ``day``, earlier, but its penalty for distance or preferences
     outweighs the wait), ``improvable`` (``facility`` could take it from ``day``, better,
-    with every other proposal kept: the solve stopped before finding that) or ``kept``
+    with every other proposal kept: the solve stopped before finding that), ``kept``
     (a bed at ``facility`` free today was kept for expected arrivals, issue 13: ``amount``
-    is the expected saving in weighted waiting days).
+    is the expected saving in weighted waiting days) or ``unexplained`` (the round's time
+    limit ran out before this wait was worked out, issue 11: the next round explains it).
     """
 
     kind: BindKind
@@ -156,13 +159,25 @@ class WaitExplanation:
 
 @dataclass(frozen=True, slots=True)
 class Explanations:
-    """The explanations of a result by case id: of each proposal and of each wait."""
+    """The explanations of a result by case id: of each proposal and of each wait.
+
+    ``cut_short``: the cases whose explanation the deadline cut short (a proposal without
+    alternatives, a wait with an ``unexplained`` reason), in case order.
+    """
 
     proposals: dict[str, ProposalExplanation]
     waits: dict[str, WaitExplanation]
+    cut_short: tuple[str, ...] = ()
 
 
-def explain(built: BuiltProblem, result: MatchResult) -> Explanations:
+UNEXPLAINED_TEXT = (
+    "The round's time limit ran out before this wait was worked out; the next round explains it."
+)
+
+
+def explain(
+    built: BuiltProblem, result: MatchResult, deadline: Deadline | None = None
+) -> Explanations:
     """Explain every proposal and every unplaced or late case of a result.
 
     Parameters
@@ -171,6 +186,11 @@ def explain(built: BuiltProblem, result: MatchResult) -> Explanations:
         The problem with its domain facts (from :func:`matching.build_problem`).
     result
         The solve result on ``built.problem``.
+    deadline
+        When explaining must stop (issue 11: a live round's time limit covers it). The
+        cases left then still get an explanation: a proposal its criteria (no
+        alternatives), a capacity gap its failing rules, any other wait the short
+        ``unexplained`` reason; they are listed in ``cut_short``.
 
     Returns
     -------
@@ -179,13 +199,17 @@ def explain(built: BuiltProblem, result: MatchResult) -> Explanations:
     ctx = _Context(built, result)
     proposals: dict[str, ProposalExplanation] = {}
     waits: dict[str, WaitExplanation] = {}
+    cut: list[str] = []
     for c in range(built.problem.n_cases):
         case_id = built.problem.case_ids[c]
+        short = deadline is not None and deadline.passed()
         if c in ctx.chosen:
-            proposals[case_id] = ctx.explain_proposal(c)
+            proposals[case_id] = ctx.explain_proposal(c, alternatives=not short)
         if c not in ctx.chosen or ctx.chosen[c][1] > 0:
-            waits[case_id] = ctx.explain_wait(c)
-    return Explanations(proposals, waits)
+            waits[case_id] = ctx.unexplained(c) if short else ctx.explain_wait(c)
+        if short:
+            cut.append(case_id)
+    return Explanations(proposals, waits, tuple(cut))
 
 
 class _Context:
@@ -248,23 +272,21 @@ class _Context:
     def _cost(self, c: int, k: int, d: int) -> float:
         return float(self.p.case_weight[c]) * d + float(self.p.opt_penalty[k])
 
-    def explain_proposal(self, c: int) -> ProposalExplanation:
+    def explain_proposal(self, c: int, *, alternatives: bool = True) -> ProposalExplanation:
         k, d = self.chosen[c]
         residual, spent = self._without(c)
-        alternatives = []
+        found = []
         others = [
             o
             for o in self.by_case[c].tolist()
-            if o != k and self._affordable(o, spent) and self._apart_ok(c, o)
+            if alternatives and o != k and self._affordable(o, spent) and self._apart_ok(c, o)
         ]
         for other, day in self._earliest(others, residual).items():
             if day is not None:
                 diff = self._cost(c, other, day) - self._cost(c, k, d)
                 fid = self.p.facility_ids[int(self.p.opt_facility[other])]
-                alternatives.append(
-                    Alternative(fid, day, diff, self._name(fid), self.built.day(day))
-                )
-        alternatives.sort(key=lambda a: (a.objective_difference, a.facility_id))
+                found.append(Alternative(fid, day, diff, self._name(fid), self.built.day(day)))
+        found.sort(key=lambda a: (a.objective_difference, a.facility_id))
         verdict = self.built.eligible[k]
         return ProposalExplanation(
             case_id=self.p.case_ids[c],
@@ -272,7 +294,17 @@ class _Context:
             start_day=d,
             criteria_met=verdict.met,
             preferences_unmet=tuple(r.text for r in verdict.unmet_preferences),
-            alternatives=tuple(alternatives[:MAX_ALTERNATIVES]),
+            alternatives=tuple(found[:MAX_ALTERNATIVES]),
+        )
+
+    def unexplained(self, c: int) -> WaitExplanation:
+        """A wait not worked out in time: a capacity gap still names its rules (cheap)."""
+        case_id = self.p.case_ids[c]
+        if case_id in self.built.gaps:
+            return _capacity_gap(self.built, case_id)
+        start = self.chosen[c][1] if c in self.chosen else None
+        return WaitExplanation(
+            case_id, start, (Binding(BindKind.UNEXPLAINED, UNEXPLAINED_TEXT),), None
         )
 
     def explain_wait(self, c: int) -> WaitExplanation:
