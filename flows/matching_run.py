@@ -63,6 +63,11 @@ class SolvedRound:
     anticipation: Anticipated | None = None
 
 
+EXPLAIN_SECONDS_PER_OPTION = 5e-5  # seconds; measured 1e-5 (demo round, quiet), x5 for load
+EXPLAIN_RESERVE_MIN = 0.1  # seconds kept for the explanations, however small the round
+MIN_SOLVE_SECONDS = 0.05  # the solve's share never drops below this (it returns a greedy plan)
+
+
 def solve_round(
     inputs: RoundInputs, params: SolveParams, anticipation: LiveForecast | None = None
 ) -> SolvedRound:
@@ -73,8 +78,11 @@ def solve_round(
     inputs
         From :func:`flows.prepare_round`.
     params
-        Solver parameters (the time limit holds for the solve, and for the anticipation
-        with it).
+        Solver parameters. The time limit holds for the whole round (issue 11): the
+        rulebook applied, the solve, the anticipation and the explanations. The solve gets
+        what the build leaves minus a reserve for the explanations
+        (:func:`explain_reserve`); explanations the limit cuts short are short and honest
+        (``unexplained``), and the result's notes say how many.
     anticipation
         From :func:`flows.read_forecast`: keep beds today for expected arrivals
         (:mod:`flows.anticipation`); ``None``: the round is myopic.
@@ -83,18 +91,19 @@ def solve_round(
     -------
     SolvedRound
     """
+    deadline = Deadline(params.time_limit)  # before the rulebook is applied: it counts
     built = inputs.build()
+    reserve = explain_reserve(built.problem.n_options, params.time_limit)
+    left = max(MIN_SOLVE_SECONDS, deadline.left() - reserve)
     log = StageLog()
     if anticipation is None:
-        result = solve(built.problem, params, observer=log)
-        return SolvedRound(
-            inputs, built, params, result, explain(built, result), log.finish(result)
-        )
-    deadline = Deadline(params.time_limit)
-    myopic = dataclasses.replace(params, time_limit=params.time_limit * MYOPIC_SHARE)
+        result = solve(built.problem, dataclasses.replace(params, time_limit=left), observer=log)
+        why = explain(built, result, deadline)
+        return SolvedRound(inputs, built, params, _noted(result, why), why, log.finish(result))
+    myopic = dataclasses.replace(params, time_limit=left * MYOPIC_SHARE)
     result = solve(built.problem, myopic, observer=log)
     stages = log.finish(result)
-    done = anticipate(built, result, anticipation, deadline)
+    done = anticipate(built, result, anticipation, Deadline(deadline.left() - reserve))
     held = {case for case, *_ in done.kept}
     if held:
         result = dataclasses.replace(
@@ -107,8 +116,24 @@ def solve_round(
                 "for expected arrivals",
             ),
         )
-    why = _with_kept(explain(built, result), done)
-    return SolvedRound(inputs, built, params, result, why, stages, done)
+    why = _with_kept(explain(built, result, deadline), done)
+    return SolvedRound(inputs, built, params, _noted(result, why), why, stages, done)
+
+
+def explain_reserve(n_options: int, time_limit: float) -> float:
+    """Seconds of a round's time limit kept for its explanations (at most half the limit)."""
+    return min(time_limit / 2, max(EXPLAIN_RESERVE_MIN, EXPLAIN_SECONDS_PER_OPTION * n_options))
+
+
+def _noted(result: MatchResult, why: Explanations) -> MatchResult:
+    """The result, noting the cases whose explanation the time limit cut short."""
+    if not why.cut_short:
+        return result
+    note = (
+        f"the time limit ran out while explaining: {len(why.cut_short)} case(s) got a short "
+        "explanation (proposals without alternatives, waits 'unexplained')"
+    )
+    return dataclasses.replace(result, notes=(*result.notes, note))
 
 
 def _with_kept(why: Explanations, done: Anticipated) -> Explanations:
@@ -118,7 +143,7 @@ def _with_kept(why: Explanations, done: Anticipated) -> Explanations:
         text = done.text(case) or ""
         bind = Binding(BindKind.KEPT, text, day=0, facility=facility, amount=round(saving, 4))
         waits[case] = WaitExplanation(case, None, (bind,), None)
-    return Explanations(why.proposals, waits)
+    return Explanations(why.proposals, waits, why.cut_short)
 
 
 def inputs_hash(built: BuiltProblem) -> str:

@@ -50,6 +50,7 @@ BINDING_ORDER: tuple[tuple[str, WaitKind], ...] = (
     ("full_until", WaitKind.FULL_UNTIL),
     ("improvable", WaitKind.SOLVE_STOPPED),
     ("penalty", WaitKind.BEYOND_HORIZON),  # free earlier, but too far to be worth it
+    ("unexplained", WaitKind.AWAITING_RUN),  # the run's time limit cut it short (issue 11)
 )
 """A run's binding kinds (:class:`store.BindRecord`) in the order that decides the reason."""
 

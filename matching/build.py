@@ -146,13 +146,16 @@ def build_problem(
     verdicts: list[Eligibility] = []
     gaps: dict[str, tuple[Eligibility, ...]] = {}
     for ci, case in enumerate(cases):
-        verdicts_by_type = rulebook.eligible_types(case, genders=False)  # facilities decide
+        # the case's categories, once: every pair below needs them (issue 11)
+        cats = rulebook.categories(case)
+        verdicts_by_type = rulebook.eligible_types(case, genders=False, categories=cats)
         open_types = {t for t, v in verdicts_by_type.items() if v.eligible}
         found = 0
         for fi, fac in enumerate(snapshot.facilities):
             if fac.placement_type not in open_types:
                 continue
-            verdict = rulebook.evaluate(case, fac, streams.get(fac.funding_stream_id))
+            stream_of = streams.get(fac.funding_stream_id)
+            verdict = rulebook.evaluate(case, fac, stream_of, categories=cats)
             if not verdict.eligible:
                 continue
             found += 1
@@ -170,7 +173,7 @@ def build_problem(
             verdicts.append(verdict)
         if found == 0:
             gaps[case.id] = tuple(
-                rulebook.evaluate(case, fac, streams.get(fac.funding_stream_id))
+                rulebook.evaluate(case, fac, streams.get(fac.funding_stream_id), categories=cats)
                 for fac in snapshot.facilities
             )
     if bridges:

@@ -12,6 +12,7 @@ somewhere would have placed it earlier. A late or unplaced case always gets a re
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -19,6 +20,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from matching.anticipation import Deadline
 from matching.build import BuiltProblem
 from matching.evaluation import assignments_to_plan, occupancy
 from matching.problem import NO_STREAM
@@ -88,6 +90,7 @@ class BindKind(StrEnum):
     IMPROVABLE = "improvable"
     OUTRANKED = "outranked"
     KEPT = "kept"
+    UNEXPLAINED = "unexplained"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +106,10 @@ class Binding:
     to ``cases``), ``penalty`` (``facility`` could
     take the case from ``day``, earlier, but its penalty for distance or preferences
     outweighs the wait), ``improvable`` (``facility`` could take it from ``day``, better,
-    with every other proposal kept: the solve stopped before finding that) or ``kept``
+    with every other proposal kept: the solve stopped before finding that), ``kept``
     (a bed at ``facility`` free today was kept for expected arrivals, issue 13: ``amount``
-    is the expected saving in weighted waiting days).
+    is the expected saving in weighted waiting days) or ``unexplained`` (the round's time
+    limit ran out before this wait was worked out, issue 11: the next round explains it).
     """
 
     kind: BindKind
@@ -155,13 +159,25 @@ class WaitExplanation:
 
 @dataclass(frozen=True, slots=True)
 class Explanations:
-    """The explanations of a result by case id: of each proposal and of each wait."""
+    """The explanations of a result by case id: of each proposal and of each wait.
+
+    ``cut_short``: the cases whose explanation the deadline cut short (a proposal without
+    alternatives, a wait with an ``unexplained`` reason), in case order.
+    """
 
     proposals: dict[str, ProposalExplanation]
     waits: dict[str, WaitExplanation]
+    cut_short: tuple[str, ...] = ()
 
 
-def explain(built: BuiltProblem, result: MatchResult) -> Explanations:
+UNEXPLAINED_TEXT = (
+    "The round's time limit ran out before this wait was worked out; the next round explains it."
+)
+
+
+def explain(
+    built: BuiltProblem, result: MatchResult, deadline: Deadline | None = None
+) -> Explanations:
     """Explain every proposal and every unplaced or late case of a result.
 
     Parameters
@@ -170,6 +186,11 @@ def explain(built: BuiltProblem, result: MatchResult) -> Explanations:
         The problem with its domain facts (from :func:`matching.build_problem`).
     result
         The solve result on ``built.problem``.
+    deadline
+        When explaining must stop (issue 11: a live round's time limit covers it). The
+        cases left then still get an explanation: a proposal its criteria (no
+        alternatives), a capacity gap its failing rules, any other wait the short
+        ``unexplained`` reason; they are listed in ``cut_short``.
 
     Returns
     -------
@@ -178,13 +199,17 @@ def explain(built: BuiltProblem, result: MatchResult) -> Explanations:
     ctx = _Context(built, result)
     proposals: dict[str, ProposalExplanation] = {}
     waits: dict[str, WaitExplanation] = {}
+    cut: list[str] = []
     for c in range(built.problem.n_cases):
         case_id = built.problem.case_ids[c]
+        short = deadline is not None and deadline.passed()
         if c in ctx.chosen:
-            proposals[case_id] = ctx.explain_proposal(c)
+            proposals[case_id] = ctx.explain_proposal(c, alternatives=not short)
         if c not in ctx.chosen or ctx.chosen[c][1] > 0:
-            waits[case_id] = ctx.explain_wait(c)
-    return Explanations(proposals, waits)
+            waits[case_id] = ctx.unexplained(c) if short else ctx.explain_wait(c)
+        if short:
+            cut.append(case_id)
+    return Explanations(proposals, waits, tuple(cut))
 
 
 class _Context:
@@ -202,6 +227,10 @@ class _Context:
                 self.spent[p.opt_stream[k]] += p.opt_cost[k]
         self.by_case = p.options_of_case()
         self.stay = p.stay_to
+        # the beds free before this round are the same for every case: one pass for all
+        raw = p.free_beds[p.opt_facility].astype(np.int64)
+        fit = earliest_days(raw, p.case_beds[p.opt_case], self.stay)
+        self.raw_fit = _fits(range(p.n_options), fit)
         self.facility_of = {c: int(p.opt_facility[k]) for c, (k, _) in self.chosen.items()}
         self.apart: dict[int, set[int]] = {}
         for a, b in p.keep_apart.tolist():
@@ -220,18 +249,17 @@ class _Context:
                 spent[self.p.opt_stream[k]] -= self.p.opt_cost[k]
         return residual, spent
 
-    def _earliest(self, k: int, residual: npt.NDArray[np.int64], extra: int = 0) -> int | None:
-        """First day the option's stay fits in the residual beds (plus ``extra`` beds)."""
-        f, beds, h = (
-            int(self.p.opt_facility[k]),
-            int(self.p.case_beds[self.p.opt_case[k]]),
-            self.p.horizon_days,
+    def _earliest(
+        self, ks: list[int], residual: npt.NDArray[np.int64], extra: int = 0
+    ) -> dict[int, int | None]:
+        """Per option, the first day its stay fits in the residual beds (plus ``extra``)."""
+        at = np.asarray(ks, dtype=np.int64)
+        days = earliest_days(
+            residual[self.p.opt_facility[at]] + extra,
+            self.p.case_beds[self.p.opt_case[at]],
+            self.stay[at],
         )
-        row, stay = residual[f] + extra, int(self.stay[k])
-        for d in range(h):
-            if row[d : min(h, d + stay)].min() >= beds:
-                return d
-        return None
+        return _fits(ks, days)
 
     def _affordable(self, k: int, spent: npt.NDArray[np.float64]) -> bool:
         s = int(self.p.opt_stream[k])
@@ -244,21 +272,21 @@ class _Context:
     def _cost(self, c: int, k: int, d: int) -> float:
         return float(self.p.case_weight[c]) * d + float(self.p.opt_penalty[k])
 
-    def explain_proposal(self, c: int) -> ProposalExplanation:
+    def explain_proposal(self, c: int, *, alternatives: bool = True) -> ProposalExplanation:
         k, d = self.chosen[c]
         residual, spent = self._without(c)
-        alternatives = []
-        for other in self.by_case[c].tolist():
-            if other == k or not self._affordable(other, spent) or not self._apart_ok(c, other):
-                continue
-            day = self._earliest(other, residual)
+        found = []
+        others = [
+            o
+            for o in self.by_case[c].tolist()
+            if alternatives and o != k and self._affordable(o, spent) and self._apart_ok(c, o)
+        ]
+        for other, day in self._earliest(others, residual).items():
             if day is not None:
                 diff = self._cost(c, other, day) - self._cost(c, k, d)
                 fid = self.p.facility_ids[int(self.p.opt_facility[other])]
-                alternatives.append(
-                    Alternative(fid, day, diff, self._name(fid), self.built.day(day))
-                )
-        alternatives.sort(key=lambda a: (a.objective_difference, a.facility_id))
+                found.append(Alternative(fid, day, diff, self._name(fid), self.built.day(day)))
+        found.sort(key=lambda a: (a.objective_difference, a.facility_id))
         verdict = self.built.eligible[k]
         return ProposalExplanation(
             case_id=self.p.case_ids[c],
@@ -266,7 +294,17 @@ class _Context:
             start_day=d,
             criteria_met=verdict.met,
             preferences_unmet=tuple(r.text for r in verdict.unmet_preferences),
-            alternatives=tuple(alternatives[:MAX_ALTERNATIVES]),
+            alternatives=tuple(found[:MAX_ALTERNATIVES]),
+        )
+
+    def unexplained(self, c: int) -> WaitExplanation:
+        """A wait not worked out in time: a capacity gap still names its rules (cheap)."""
+        case_id = self.p.case_ids[c]
+        if case_id in self.built.gaps:
+            return _capacity_gap(self.built, case_id)
+        start = self.chosen[c][1] if c in self.chosen else None
+        return WaitExplanation(
+            case_id, start, (Binding(BindKind.UNEXPLAINED, UNEXPLAINED_TEXT),), None
         )
 
     def explain_wait(self, c: int) -> WaitExplanation:
@@ -323,7 +361,7 @@ class _Context:
         spent: npt.NDArray[np.float64],
         start: int | None,
     ) -> tuple[Binding, ...]:
-        fits = {k: self._earliest(k, residual) for k in options}
+        fits = self._earliest(options, residual)
         days = [d for d in fits.values() if d is not None]
         h = self.p.horizon_days
         if not days:
@@ -396,10 +434,9 @@ class _Context:
         The bed is earlier and better than the plan (issue 14: "kept for a higher-priority
         case").
         """
-        raw = self.p.free_beds.astype(np.int64)
         found = []
         for k in options:
-            d = self._earliest(k, raw)
+            d = self.raw_fit[k]
             fit = fits.get(k)
             if d is None or not self._affordable(k, spent) or (fit is not None and fit <= d):
                 continue
@@ -480,10 +517,8 @@ class _Context:
     ) -> ExtraBed | None:
         now = self._now(c, start)
         best: ExtraBed | None = None
-        for k in options:
-            if not self._affordable(k, spent):
-                continue
-            day = self._earliest(k, residual, extra=1)
+        paid = [k for k in options if self._affordable(k, spent)]
+        for k, day in self._earliest(paid, residual, extra=1).items():
             if day is None:
                 continue
             gain = now - self._cost(c, k, day)
@@ -491,6 +526,32 @@ class _Context:
                 fid = self.p.facility_ids[int(self.p.opt_facility[k])]
                 best = ExtraBed(fid, day, gain, self._name(fid), self.built.day(day))
         return best
+
+
+def earliest_days(
+    rows: npt.NDArray[np.int64], beds: npt.ArrayLike, stay: npt.ArrayLike
+) -> npt.NDArray[np.int64]:
+    """Per row of free beds, the first day ``d`` with ``rows[d : d + stay]`` >= ``beds``.
+
+    A stay is cut at the horizon (the row's end). ``-1``: no such day. One vectorised pass
+    (issue 11: the day-by-day scan per option made explanations the slow part of a round):
+    a day fits when the next day short of beds comes no sooner than the stay's end.
+    """
+    n, h = rows.shape
+    if n == 0 or h == 0:
+        return np.full(n, -1, dtype=np.int64)
+    days = np.arange(h, dtype=np.int64)
+    short = rows < np.asarray(beds).reshape(-1, 1)
+    # per day, the first day from it on that is short of beds (h: none)
+    next_short = np.minimum.accumulate(np.where(short, days, h)[:, ::-1], axis=1)[:, ::-1]
+    ends = np.minimum(h, days + np.asarray(stay, dtype=np.int64).reshape(-1, 1))
+    fits = next_short >= ends
+    return np.where(fits.any(axis=1), fits.argmax(axis=1), -1).astype(np.int64)
+
+
+def _fits(ks: Iterable[int], days: npt.NDArray[np.int64]) -> dict[int, int | None]:
+    """Per option, its earliest day (``None``: it fits on no day)."""
+    return {k: None if d < 0 else d for k, d in zip(ks, days.tolist(), strict=True)}
 
 
 def _when(day: int, on: date | None) -> str:

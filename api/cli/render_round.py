@@ -25,6 +25,7 @@ BINDING_WORDS = {
     "budget": "a funding stream's budget exhausted",
     "penalty": "a free bed, but far away or against preferences",
     "improvable": "the solve stopped before placing it",
+    "unexplained": "the time limit ran out before explaining it",
 }
 
 

@@ -59,7 +59,8 @@ class BindingPublic(BaseModel):
             "before the round went to the cases named), penalty (an earlier "
             "start was possible where distance or preferences cost more than the wait) or "
             "improvable (an earlier start fits: the solve stopped before finding it) or kept "
-            "(a bed free today kept for expected arrivals; amount: the expected saving)"
+            "(a bed free today kept for expected arrivals; amount: the expected saving) or "
+            "unexplained (the round's time limit ran out before this wait was worked out)"
         )
     )
     text: str

@@ -216,20 +216,11 @@ def _keep_apart(
 
 def demo_problem() -> MatchingProblem:
     """The demo dataset's round, built by :func:`matching.build_problem` (220 x 75)."""
-    from capacity import build_snapshot, bundled_rulebook
-    from capacity.demo import DEMO_AS_OF, build_demo_dataset
+    from benchmarks.matching.live_round import demo_supply
+    from capacity import bundled_rulebook
     from matching import build_problem
 
-    ds = build_demo_dataset(as_of=DEMO_AS_OF)
-    snapshot = build_snapshot(
-        as_of=ds.as_of,
-        facilities=ds.facilities,
-        funding_streams=ds.funding_streams,
-        reports=ds.reports,
-        placements=ds.placements,
-    )
-    waiting = [c for c in ds.cases if c.status.value == "waiting"]
-    return build_problem(snapshot, waiting, bundled_rulebook()).problem
+    return build_problem(*demo_supply(), bundled_rulebook()).problem
 
 
 def shape_problem(name: str, size: str, seed: int) -> MatchingProblem:

@@ -137,17 +137,25 @@ def case_categories(book: RulebookFile, case: Case) -> frozenset[str]:
 
 
 def evaluate_type(
-    book: RulebookFile, case: Case, ptype: PlacementType, *, genders: bool = True
+    book: RulebookFile,
+    case: Case,
+    ptype: PlacementType,
+    *,
+    genders: bool = True,
+    categories: frozenset[str] | None = None,
 ) -> TypeEligibility:
     """Target-group rules of one placement type (category, genders, required needs).
 
     ``genders=False`` leaves the type's genders out (a facility's policy decides a pair).
+    ``categories``: the case's :func:`case_categories`, when the caller has them already.
     """
     rule = book.placement_types[ptype]
     label = info(ptype).name
     failed: list[Reason] = []
     met: list[str] = []
-    served = sorted(rule.serves & case_categories(book, case))
+    if categories is None:
+        categories = case_categories(book, case)
+    served = sorted(rule.serves & categories)
     if served:
         met.append(f"{label} serves: {book.case_categories[served[0]].description}")
     else:
@@ -182,7 +190,12 @@ def evaluate_type(
 
 
 def evaluate(
-    book: RulebookFile, case: Case, facility: Facility, stream: FundingStream | None
+    book: RulebookFile,
+    case: Case,
+    facility: Facility,
+    stream: FundingStream | None,
+    *,
+    categories: frozenset[str] | None = None,
 ) -> Eligibility:
     """All rules for one case x facility pair.
 
@@ -196,6 +209,10 @@ def evaluate(
         The facility.
     stream
         The facility's funding stream (``None`` when unknown: the funding rule then fails).
+    categories
+        The case's :func:`case_categories`, when the caller has them already (issue 11:
+        a round evaluates every case against every facility; the categories are the
+        case's alone).
 
     Returns
     -------
@@ -204,7 +221,11 @@ def evaluate(
     """
     # the facility's own gender policy decides the pair (its reason names the facility);
     # the type's genders only answer "which types is this case for?"
-    type_verdict = evaluate_type(book, case, facility.placement_type, genders=False)
+    if categories is None:
+        categories = case_categories(book, case)
+    type_verdict = evaluate_type(
+        book, case, facility.placement_type, genders=False, categories=categories
+    )
     failed = list(type_verdict.failed)
     met = list(type_verdict.met)
     for family in (_gender, _age, _children_and_size, _safety):
@@ -214,7 +235,7 @@ def evaluate(
     fails, oks, prefs, penalty = _needs(book, case, facility)
     failed += fails
     met += oks
-    fails, oks = _funding(book, case, facility, stream)
+    fails, oks = _funding(book, case, facility, stream, categories)
     failed += fails
     met += oks
     return Eligibility(facility.id, tuple(failed), tuple(met), tuple(prefs), penalty)
@@ -350,7 +371,11 @@ def _safety(book: RulebookFile, case: Case, fac: Facility) -> _Result:
 
 
 def _funding(
-    book: RulebookFile, case: Case, fac: Facility, stream: FundingStream | None
+    book: RulebookFile,
+    case: Case,
+    fac: Facility,
+    stream: FundingStream | None,
+    categories: frozenset[str],
 ) -> _Result:
     rule = book.funding
     if not rule.require_coverage:
@@ -361,7 +386,7 @@ def _funding(
     label = info(fac.placement_type).name
     if fac.placement_type not in stream.placement_types:
         failed.append(Reason(Rule.FUNDING, f"{stream.name} does not pay for {label} beds."))
-    if not stream.case_categories & case_categories(book, case):
+    if not stream.case_categories & categories:
         failed.append(
             Reason(
                 Rule.FUNDING, f"{stream.name} does not pay for this case ({describe_case(case)})."

@@ -64,23 +64,38 @@ class Rulebook:
         """The rulebook's case categories the case belongs to."""
         return case_categories(self.rules, case)
 
-    def evaluate(self, case: Case, facility: Facility, stream: FundingStream | None) -> Eligibility:
-        """Eligibility of the pair with every failed rule (see :func:`evaluate`)."""
-        return evaluate(self.rules, case, facility, stream)
+    def evaluate(
+        self,
+        case: Case,
+        facility: Facility,
+        stream: FundingStream | None,
+        *,
+        categories: frozenset[str] | None = None,
+    ) -> Eligibility:
+        """Eligibility of the pair with every failed rule (see :func:`evaluate`).
+
+        ``categories``: :meth:`categories` of the case, when the caller has them already.
+        """
+        return evaluate(self.rules, case, facility, stream, categories=categories)
 
     def evaluate_type(self, case: Case, placement_type: PlacementType) -> TypeEligibility:
         """Whether the case belongs to the placement type's target group, with reasons."""
         return evaluate_type(self.rules, case, placement_type)
 
     def eligible_types(
-        self, case: Case, *, genders: bool = True
+        self, case: Case, *, genders: bool = True, categories: frozenset[str] | None = None
     ) -> dict[PlacementType, TypeEligibility]:
         """The verdict for every placement type of the catalogue.
 
         ``genders=False`` leaves the types' genders out: a pre-filter before the pairs,
-        where each facility's own gender policy decides.
+        where each facility's own gender policy decides. ``categories``: as in
+        :meth:`evaluate`.
         """
-        return {t: evaluate_type(self.rules, case, t, genders=genders) for t in PlacementType}
+        cats = self.categories(case) if categories is None else categories
+        return {
+            t: evaluate_type(self.rules, case, t, genders=genders, categories=cats)
+            for t in PlacementType
+        }
 
     def priority(self, case: Case, today: date) -> Priority:
         """Complexity class, urgency and ageing of the case on ``today``."""

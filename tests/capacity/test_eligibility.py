@@ -240,3 +240,23 @@ def test_a_woman_is_not_for_a_mens_shelter_nor_a_man_for_a_womens_shelter(nation
     x = national.eligible_types(make_case(gender=Gender.X))
     assert not x[PlacementType.MENS_SHELTER].eligible
     assert not x[PlacementType.WOMENS_SHELTER].eligible
+
+
+def test_categories_handed_in_give_the_verdicts_computed_afresh(national):
+    # issue 11: build_problem computes a case's categories once and hands them to every
+    # pair; every pair of the demo round must get the verdict it got without them
+    from benchmarks.matching.live_round import demo_supply
+
+    snapshot, waiting = demo_supply()
+    book = national
+    streams = {s.id: s for s in snapshot.funding_streams}
+    for case in waiting:
+        cats = book.categories(case)
+        assert book.eligible_types(case, genders=False, categories=cats) == book.eligible_types(
+            case, genders=False
+        )
+        for fac in snapshot.facilities:
+            stream = streams.get(fac.funding_stream_id)
+            assert book.evaluate(case, fac, stream, categories=cats) == book.evaluate(
+                case, fac, stream
+            )

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from benchmarks.matching.live_round import demo_supply
 from capacity import (
     Case,
     ExploitationType,
@@ -22,7 +23,6 @@ from capacity import (
     build_snapshot,
     bundled_rulebook,
 )
-from capacity.demo import DEMO_AS_OF, build_demo_dataset
 from matching import SolveParams, Status, build_problem, explain, solve
 from matching.explain import Alternative
 from matching.result import Assignment
@@ -248,15 +248,7 @@ def test_a_capacity_gap_lists_the_failing_rules():
 
 
 def test_on_the_demo_no_alternative_beats_an_optimal_proposal():
-    ds = build_demo_dataset(as_of=DEMO_AS_OF)
-    snap = build_snapshot(
-        as_of=ds.as_of,
-        facilities=ds.facilities,
-        funding_streams=ds.funding_streams,
-        reports=ds.reports,
-        placements=ds.placements,
-    )
-    waiting = [c for c in ds.cases if c.status.value == "waiting"]
+    snap, waiting = demo_supply()
     built = build_problem(snap, waiting, bundled_rulebook())
     result = solve(built.problem, SolveParams(time_limit=30))
     if result.status is not Status.OPTIMAL:
