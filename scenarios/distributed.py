@@ -59,8 +59,11 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
         host="127.0.0.1",
         dashboard_address=":0",
         # issue 17: the nanny's "Worker process still alive after 4.0 seconds, killing"
-        # at close is routine, not something for the user's terminal
-        silence_logs=logging.ERROR,
+        # at close is routine, not something for the user's terminal; so is a worker's
+        # "Failed to communicate with scheduler during heartbeat" traceback (logged at
+        # ERROR) when the cluster closes under load. A failed replication still raises in
+        # the client, with its own message.
+        silence_logs=logging.CRITICAL,
     )
     client = Client(cluster)  # type: ignore[no-untyped-call]
     try:
