@@ -184,3 +184,22 @@ def test_the_values_are_the_lp_drop_with_one_more_bed_at_every_facility(seed, fu
     values = facility_bed_values(p)
     assert values == pytest.approx(brute, abs=1e-6)
     assert values.max() == pytest.approx(max(brute), abs=1e-6)
+
+
+def test_values_need_not_fall_a_case_needing_two_beds_opens_at_the_second():
+    # documented in docs/scenarios.md: a stay takes whole beds, so one bed at a full
+    # facility is worth nothing to a case needing two, and the second places it
+    def needing_two(free: int) -> MatchingProblem:
+        return replace(
+            problem(free, 5),
+            case_beds=np.array([2, 1, 1], dtype=np.int32),
+            opt_case=np.array([0], dtype=np.int32),
+            opt_facility=np.array([0], dtype=np.int32),
+            opt_penalty=np.zeros(1),
+            opt_stay=np.full(1, -1, dtype=np.int32),
+            opt_cost=np.zeros(1),
+            opt_stream=np.full(1, -1, dtype=np.int32),
+        )
+
+    assert facility_bed_values(needing_two(0))[0] == 0.0
+    assert facility_bed_values(needing_two(1))[0] > 0.0
