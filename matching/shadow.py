@@ -1,10 +1,11 @@
 """Shadow prices: what one more bed is worth, for policymakers.
 
 From the LP relaxation of the time-indexed model: one more bed at a facility for the whole
-horizon is worth the drop in the LP optimum (weighted waiting days) when its capacity rows
-get one more bed. The rows' duals say which facilities can be worth anything; those are
-re-solved, most promising first, until a wall-clock deadline. A bed added to a placement
-type in a region goes to its most valuable facility there.
+horizon is worth the drop in the LP optimum (weighted waiting days) with that bed. Every
+facility a waiting case could be placed at with the bed is re-solved, most promising first,
+until a wall-clock deadline: the duals alone cannot say which are worth nothing (a facility
+full all horizon has no placement, no capacity row and no dual in the model without the
+bed). A bed added to a placement type in a region goes to its most valuable facility there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import overload
 
 import highspy
@@ -21,7 +22,7 @@ import numpy.typing as npt
 
 from matching.build import BuiltProblem
 from matching.errors import MatchingError
-from matching.formulation import build_formulation
+from matching.formulation import build_formulation, window_min
 from matching.mip import load_model, new_highs, run_guarded
 from matching.problem import MatchingProblem
 
@@ -76,11 +77,15 @@ def facility_bed_values(
 ) -> npt.NDArray[np.float64]:
     """Per facility, the LP value of one more bed over the whole horizon (>= 0).
 
-    The duals of a facility's capacity rows bound the value from above (a degenerate LP
-    has many duals, and the one a solver returns may be the value of the *last* bed
-    rather than of the *next* one), so each facility with a non-zero dual is re-solved
-    with one more bed, warm-started, and the exact LP difference is reported. The
-    re-solves run in order of that upper bound, highest first, each with the time left.
+    Every facility with a waiting case that one more bed there could place is re-solved
+    with that bed, warm-started, and the exact LP difference is reported. The duals of the
+    base LP are not trusted to rule a facility out: a facility full for the whole horizon
+    (or on the days a stay would need) has no placement in the base model at all, so no
+    capacity row and no dual, yet one more bed there may place someone (issue 15 defect).
+    The model is therefore built once with one more bed everywhere, and the placements
+    that only fit with that bed are held at 0 except at the facility being valued. The
+    re-solves run in order of a cheap estimate (capacity duals, or the best reduced cost
+    of a placement the bed would open), highest first, each with the time left.
 
     Parameters
     ----------
@@ -102,13 +107,22 @@ def facility_bed_values(
         relaxation is always feasible and bounded).
     """
     deadline = time.perf_counter() + time_limit
-    form = build_formulation(problem)
     values = np.zeros(problem.n_facilities)
-    rows, cols, _, rhs = form.capacity_rows()
-    if rhs.size == 0:
+    plus = replace(problem, free_beds=problem.free_beds + 1)
+    # the placements that fit with one more bed everywhere, on the round's own free beds
+    form = replace(build_formulation(plus), problem=problem)
+    if form.n_vars == 0:
         return values
+    rows, cols, _, rhs = form.capacity_rows()
+    p = problem
+    end = np.minimum(form.var_day + p.stay_to[form.var_option], p.horizon_days)
+    fits = window_min(p.free_beds, form.var_facility, form.var_day, end) >= form.var_beds
+    opened = np.flatnonzero(~fits).astype(np.int32)  # placements only one more bed allows
     h = new_highs(seed=0, threads=1, time_limit=time_limit, relative_gap=0.0)
     load_model(h, form, integer=False)
+    zeros = np.zeros(opened.size)
+    if opened.size:
+        h.changeColsBounds(opened.size, opened, zeros, zeros)
     base = _run(h, deadline)
     if base is None:
         values[:] = np.nan
@@ -117,20 +131,30 @@ def facility_bed_values(
     first = problem.n_cases  # load_model adds the case rows first, then the capacity rows
     row_facility = np.zeros(rhs.size, dtype=np.int64)
     row_facility[rows] = form.var_facility[cols]
-    upper = np.zeros(problem.n_facilities)
-    np.add.at(upper, row_facility, -duals[first : first + rhs.size])
-    candidates = np.flatnonzero(upper > 1e-9)
-    order = candidates[np.argsort(-upper[candidates], kind="stable")].tolist()
+    estimate = np.zeros(problem.n_facilities)
+    np.add.at(estimate, row_facility, -duals[first : first + rhs.size])
+    gain = duals[form.var_case] - form.var_saving  # > 0: a placement better than its case's
+    best = np.zeros(problem.n_facilities)
+    np.maximum.at(best, form.var_facility, gain)
+    estimate = np.maximum(estimate, best)
+    candidates = np.unique(form.var_facility)  # facilities with a waiting case to take
+    order = candidates[np.argsort(-estimate[candidates], kind="stable")].tolist()
+    opened_facility = form.var_facility[opened]
     for i, f in enumerate(order):
         own = np.flatnonzero(row_facility == f).astype(np.int32) + first
         lower = np.full(own.size, -highspy.kHighsInf)
+        new = opened[opened_facility == f]
         h.changeRowsBounds(own.size, own, lower, rhs[own - first] + 1.0)  # type: ignore[attr-defined]
+        if new.size:
+            h.changeColsBounds(new.size, new, np.zeros(new.size), np.ones(new.size))
         more = _run(h, deadline)
         if more is None:
             values[order[i:]] = np.nan
             break
         values[f] = max(0.0, base_value - more[0])
         h.changeRowsBounds(own.size, own, lower, rhs[own - first])  # type: ignore[attr-defined]
+        if new.size:
+            h.changeColsBounds(new.size, new, np.zeros(new.size), np.zeros(new.size))
     return values
 
 

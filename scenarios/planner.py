@@ -6,9 +6,10 @@ it takes the candidate group (placement type x region) whose next bed is worth m
 a budget: most per euro, among those still affordable), adds ``batch`` beds at that
 group's most valuable facility, re-solves the LP values with those beds in, and goes on
 until the beds or the money run out or no candidate is worth anything. Re-solving after
-each batch is what makes it a plan rather than a ranking: the values fall as beds are added
-(the LP optimum is convex in the beds, so the next bed of a group is never worth more than
-the last), and a group that was second may become first.
+each batch is what makes it a plan rather than a ranking: the values change as beds are
+added (mostly they fall, but not always: a stay takes whole beds, so where the waiting case
+needs two beds the first bed is worth nothing and the second places it), and a group that
+was second may become first.
 
 Costs (``docs/scenarios.md``, *Capacity planning*): a bed costs its facility's
 ``cost_per_bed_day`` on every day of a year, occupied or not (providers are paid for

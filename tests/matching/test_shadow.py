@@ -7,10 +7,14 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from capacity import PlacementType
 from matching import MatchingError, MatchingProblem, SolveParams, bed_values, shadow, solve
+from matching.formulation import build_formulation
 from matching.instances import SIZES, random_problem
+from matching.mip import load_model, new_highs
 from matching.shadow import facility_bed_values
 
 
@@ -141,3 +145,61 @@ def test_each_lp_gets_the_time_left_whatever_the_instance_clock_says(monkeypatch
     assert (expected > 0).any()
     monkeypatch.setattr(shadow, "new_highs", spent)
     assert facility_bed_values(small) == pytest.approx(expected)
+
+
+def test_a_facility_full_all_horizon_is_worth_the_case_only_it_can_take():
+    # issue 15 defect: A has no free bed on any day, so the LP had no placement there, no
+    # capacity row and no dual, and A was valued 0; one bed there places C1 on day 0
+    base = problem(0, 5)
+    values = facility_bed_values(base)
+    saved = solve(base, SolveParams()).objective - solve(problem(1, 5), SolveParams()).objective
+    assert saved > 0
+    assert values[0] == pytest.approx(saved)  # C1 (weight 3) placed at once instead of C2
+    assert values[1] == 0.0
+
+
+def lp_optimum(p: MatchingProblem) -> float:
+    """The LP relaxation's optimum, built and solved from scratch."""
+    h = new_highs(seed=0, threads=1, time_limit=60.0, relative_gap=0.0)
+    load_model(h, build_formulation(p), integer=False)
+    h.run()
+    return float(h.getInfo().objective_function_value)  # the constant is the same for all
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), full=st.lists(st.integers(0, 11), max_size=6))
+def test_the_values_are_the_lp_drop_with_one_more_bed_at_every_facility(seed, full):
+    # brute force: re-solve the LP from scratch with one more bed at each facility in turn,
+    # some facilities made full for the whole horizon (no placement there without the bed)
+    p = random_problem(SIZES["small"], seed)
+    free = p.free_beds.copy()
+    free[sorted(set(full))] = 0
+    p = replace(p, free_beds=free)
+    base = lp_optimum(p)
+    brute = []
+    for f in range(p.n_facilities):
+        more = p.free_beds.copy()
+        more[f] += 1
+        brute.append(max(0.0, base - lp_optimum(replace(p, free_beds=more))))
+    values = facility_bed_values(p)
+    assert values == pytest.approx(brute, abs=1e-6)
+    assert values.max() == pytest.approx(max(brute), abs=1e-6)
+
+
+def test_values_need_not_fall_a_case_needing_two_beds_opens_at_the_second():
+    # documented in docs/scenarios.md: a stay takes whole beds, so one bed at a full
+    # facility is worth nothing to a case needing two, and the second places it
+    def needing_two(free: int) -> MatchingProblem:
+        return replace(
+            problem(free, 5),
+            case_beds=np.array([2, 1, 1], dtype=np.int32),
+            opt_case=np.array([0], dtype=np.int32),
+            opt_facility=np.array([0], dtype=np.int32),
+            opt_penalty=np.zeros(1),
+            opt_stay=np.full(1, -1, dtype=np.int32),
+            opt_cost=np.zeros(1),
+            opt_stream=np.full(1, -1, dtype=np.int32),
+        )
+
+    assert facility_bed_values(needing_two(0))[0] == 0.0
+    assert facility_bed_values(needing_two(1))[0] > 0.0
