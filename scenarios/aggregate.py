@@ -10,7 +10,8 @@ share of beds cannot get a negative end, nor a share an end above 100 % (the t-i
 gave "-43.0 to 140.1" days and "86 % to 103 %"). With fewer than
 :data:`MIN_REPLICATIONS` replications there is no interval (``null``), and reports say so.
 With few replications the percentile bootstrap is too narrow rather than too wide
-(``docs/scenarios.md``): read intervals of 3-5 replications as indicative.
+(``docs/scenarios.md``): intervals of fewer than :data:`INDICATIVE_BELOW` replications,
+or of zero width, are marked indicative wherever they are shown.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from scenarios.kpis import Kpis, outcomes, stays
 
 CI_LEVEL = 0.95
 MIN_REPLICATIONS = 3  # fewer: no interval, and a warning in every report
+# fewer replications (or pairs) than this, or an interval of zero width: shown as indicative
+# (issue 15: 3 replications gave "-1.0 (-1.0 to -1.0)", which reads as certainty)
+INDICATIVE_BELOW = 5
 BOOTSTRAP_RESAMPLES = 4000
 BOOTSTRAP_SEED = 20261203  # the interval of the same values is the same in every report
 NON_NEGATIVE = (0.0, math.inf)
@@ -125,6 +129,13 @@ def confidence_interval(
     tail = (1 - CI_LEVEL) / 2
     low, high = np.quantile(means, [tail, 1 - tail])
     return (float(max(low, bounds[0])), float(min(high, bounds[1])))
+
+
+def indicative(ci: Sequence[float], n: int | None = None) -> bool:
+    """Whether an interval is to be read as indicative only: of zero width, or (when the
+    number ``n`` of replications or pairs behind it is known) from fewer than
+    :data:`INDICATIVE_BELOW`, where the percentile bootstrap is too narrow."""
+    return ci[0] == ci[1] or (n is not None and n < INDICATIVE_BELOW)
 
 
 def kpi_bounds(path: str) -> tuple[float, float]:

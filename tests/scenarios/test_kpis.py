@@ -279,3 +279,24 @@ def test_the_group_counts_of_every_equity_dimension_add_up_to_all_cases(replicat
     agg = aggregate(reps)
     counts = [g["cases"] for g in agg["equity"]["by_region_signalled"].values()]
     assert sum(counts) == pytest.approx(agg["overall"]["cases"])
+
+
+def test_intervals_of_zero_width_or_few_replications_are_marked_indicative():
+    # issue 15: 3 replications gave "-1.0 (-1.0 to -1.0)", which reads as certainty
+    from api.web.scenario_report import days, share
+    from scenarios.report import fmt, pct, warnings
+
+    assert fmt(-1.0, [-1.0, -1.0]) == "-1.0 (-1.0 to -1.0, indicative)"
+    assert fmt(2.0, [1.0, 3.0], n=4) == "2.0 (1.0 to 3.0, indicative)"
+    assert fmt(2.0, [1.0, 3.0], n=5) == "2.0 (1.0 to 3.0)"
+    assert fmt(2.0, [1.0, 3.0]) == "2.0 (1.0 to 3.0)"
+    assert pct(0.5, [0.5, 0.5]) == "50% (50% to 50%, indicative)"
+    assert days(4.0, [4.0, 4.0]) == "4.0 (4.0 to 4.0, indicative)"  # the dashboard job page
+    assert share(0.5, [0.4, 0.6]) == "50% (40% to 60%)"
+
+    def run(n: int) -> tuple[str, dict]:
+        return "r", {"scenario": {"replications": n}}
+
+    assert "indicative only" in " ".join(warnings([run(3)]))
+    assert "indicative only" in " ".join(warnings([run(4)]))
+    assert warnings([run(5)]) == []
