@@ -138,3 +138,16 @@ def test_beds_of_a_type_the_scenario_lacks_are_left_out_and_said():
     assert [(planned.supply.facilities[s.facility].id, s.delta) for s in added] == [
         ("house-utrecht", 1)
     ]
+
+
+def test_a_plan_change_from_few_pairs_is_marked_indicative():
+    # issue 15: 3 pairs can give a zero-width interval, which reads as certainty
+    from api.web.plan_view import _change
+
+    assert _change({"mean": -1.0, "ci95": [-1.0, -1.0], "pairs": 9}) == (
+        "-1.0 days (-1.0 to -1.0, indicative)"
+    )
+    assert _change({"mean": -2.0, "ci95": [-3.0, -1.0], "pairs": 3}) == (
+        "-2.0 days (-3.0 to -1.0, indicative)"
+    )
+    assert _change({"mean": -2.0, "ci95": [-3.0, -1.0], "pairs": 5}) == "-2.0 days (-3.0 to -1.0)"
