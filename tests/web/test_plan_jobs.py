@@ -48,6 +48,7 @@ def test_the_bed_values_page_has_the_plan_form(planner):
         ({"beds": "0"}, "beds", "must be from 1 to 500"),
         ({"beds": "", "budget": "lots"}, "budget", "must be a number of euros a year"),
         ({"beds": "", "budget": "-5"}, "budget", "must be a positive number of euros a year"),
+        ({"beds": "", "budget": "1e308"}, "budget", "must be at most 1,000,000,000 euros a year"),
         ({"method": "guess"}, "method", "must be lp or exact"),
         ({"types": "hotel"}, "types", "unknown placement type &#39;hotel&#39;"),
         ({"regions": "atlantis"}, "regions", "unknown region &#39;atlantis&#39;"),
