@@ -10,7 +10,8 @@ share of beds cannot get a negative end, nor a share an end above 100 % (the t-i
 gave "-43.0 to 140.1" days and "86 % to 103 %"). With fewer than
 :data:`MIN_REPLICATIONS` replications there is no interval (``null``), and reports say so.
 With few replications the percentile bootstrap is too narrow rather than too wide
-(``docs/scenarios.md``): read intervals of 3-5 replications as indicative.
+(``docs/scenarios.md``): intervals of fewer than :data:`INDICATIVE_BELOW` replications,
+or of zero width, are marked indicative wherever they are shown.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from scenarios.kpis import Kpis, outcomes, stays
 
 CI_LEVEL = 0.95
 MIN_REPLICATIONS = 3  # fewer: no interval, and a warning in every report
+# fewer replications (or pairs) than this, or an interval of zero width: shown as indicative
+# (issue 15: 3 replications gave "-1.0 (-1.0 to -1.0)", which reads as certainty)
+INDICATIVE_BELOW = 5
 BOOTSTRAP_RESAMPLES = 4000
 BOOTSTRAP_SEED = 20261203  # the interval of the same values is the same in every report
 NON_NEGATIVE = (0.0, math.inf)
@@ -37,6 +41,10 @@ SHARE_KPIS = frozenset({"share", "placed_within_target"})
 # Maps whose keys a replication leaves out when the value is 0 (a stream that cost nothing,
 # a stream that did not overrun): a missing key counts as 0 in the mean, not as no value.
 ZERO_WHEN_MISSING = frozenset({"cost.by_stream", "budget_overrun.by_stream"})
+# Maps of groups (equity) that list only the groups with cases in a replication: a group a
+# replication lacks had 0 cases there (its mean wait stays no value), so the group counts
+# add up to the count of all cases (issue 15: a region's "cases (mean)" skipped them).
+NO_CASES_WHEN_MISSING = "equity.by_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +131,13 @@ def confidence_interval(
     return (float(max(low, bounds[0])), float(min(high, bounds[1])))
 
 
+def indicative(ci: Sequence[float], n: int | None = None) -> bool:
+    """Whether an interval is to be read as indicative only: of zero width, or (when the
+    number ``n`` of replications or pairs behind it is known) from fewer than
+    :data:`INDICATIVE_BELOW`, where the percentile bootstrap is too narrow."""
+    return ci[0] == ci[1] or (n is not None and n < INDICATIVE_BELOW)
+
+
 def kpi_bounds(path: str) -> tuple[float, float]:
     """The range of a KPI by its dotted path: a share (occupancy, a share placed) is
     between 0 and 1; every other KPI (days, counts, euros) is at least 0."""
@@ -140,7 +155,8 @@ def aggregate(per_replication: list[Kpis]) -> Kpis:
     ``overall.wait_days.ci95`` read naturally. Replications where a KPI is ``None`` (an
     empty group) are left out of its mean; the count used is not repeated per KPI. In the
     maps of :data:`ZERO_WHEN_MISSING` a key a replication lacks counts as 0 there (a
-    replication lists only the streams that cost something or overran).
+    replication lists only the streams that cost something or overran). In the equity
+    maps of groups a group a replication lacks counts as 0 cases (and no mean wait).
     """
     merged: Kpis = _merge(per_replication) or {}
     return merged
@@ -148,7 +164,20 @@ def aggregate(per_replication: list[Kpis]) -> Kpis:
 
 def missing_value(metric: str) -> float | None:
     """What a replication without the dotted KPI ``metric`` counts as: 0 or no value."""
-    return 0.0 if metric.rpartition(".")[0] in ZERO_WHEN_MISSING else None
+    parent, _, leaf = metric.rpartition(".")
+    if parent in ZERO_WHEN_MISSING:
+        return 0.0
+    group = _missing(parent.rpartition(".")[0])  # a whole group missing: its count is 0
+    return float(group[leaf]) if isinstance(group, dict) and leaf in group else None
+
+
+def _missing(path: str) -> Any:
+    """What a replication's map at ``path`` lacking a key counts as there."""
+    if path in ZERO_WHEN_MISSING:
+        return 0.0
+    if path.startswith(NO_CASES_WHEN_MISSING) and "." not in path[len(NO_CASES_WHEN_MISSING) :]:
+        return {"cases": 0}
+    return None
 
 
 def _merge(items: list[Any], path: str = "") -> Any:
@@ -157,10 +186,9 @@ def _merge(items: list[Any], path: str = "") -> Any:
         keys: list[str] = []
         for d in dicts:
             keys += [k for k in d if k not in keys]
-        missing = 0.0 if path in ZERO_WHEN_MISSING else None
         out: dict[str, Any] = {}
         for k in keys:
-            values = [d.get(k, missing) for d in dicts]
+            values = [d.get(k, _missing(path)) for d in dicts]
             if any(isinstance(v, dict) for v in values):
                 out[k] = _merge(values, f"{path}.{k}" if path else k)
                 continue

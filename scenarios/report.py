@@ -29,10 +29,11 @@ DEFINITIONS = (
     "Waits are in days, for cases arriving after the warm-up; a case still waiting at the "
     "end counts with the days waited so far. Intervals ('a to b') are 95 % percentile-"
     "bootstrap intervals of the mean over replications, which never leave a KPI's range; "
-    "with fewer than 3 replications there is none. Complex cases: every complexity class "
-    "above standard (national rulebook). Definitions: docs/scenarios.md. For analysts: "
-    "groups of any size are shown, also under 5 cases; the dashboard's comparison leaves "
-    "those out for publication."
+    "with fewer than 3 replications there is none, and those from fewer than 5 replications "
+    "or of zero width are marked indicative (too narrow to rely on). Complex cases: every "
+    "complexity class above standard (national rulebook). Definitions: docs/scenarios.md. "
+    "For analysts: groups of any size are shown, also under 5 cases; the dashboard's "
+    "comparison leaves those out for publication."
 )
 
 
@@ -40,13 +41,24 @@ def esc(value: Any) -> str:
     return html.escape(str(value))
 
 
-def fmt(value: float | None, ci: Sequence[float] | None = None, digits: int = 1) -> str:
+def interval(ci: Sequence[float], spec: str, n: int | None = None) -> str:
+    """``10.1 to 14.5`` in the format ``spec``; ``, indicative`` follows an interval of zero
+    width or (``n`` known) from fewer than 5 replications or pairs (issue 15)."""
+    from scenarios.aggregate import indicative
+
+    text = f"{ci[0]:{spec}} to {ci[1]:{spec}}"
+    return text + (", indicative" if indicative(ci, n) else "")
+
+
+def fmt(
+    value: float | None, ci: Sequence[float] | None = None, digits: int = 1, n: int | None = None
+) -> str:
     """``12.3 (10.1 to 14.5)``; a dash when there is no value."""
     if value is None:
         return "-"
     text = f"{value:,.{digits}f}"
     if ci:
-        text += f" ({ci[0]:,.{digits}f} to {ci[1]:,.{digits}f})"
+        text += f" ({interval(ci, f',.{digits}f', n)})"
     return text
 
 
@@ -56,7 +68,7 @@ def pct(value: float | None, ci: Sequence[float] | None = None) -> str:
         return "-"
     text = f"{value:.0%}"
     if ci:
-        text += f" ({ci[0]:.0%} to {ci[1]:.0%})"
+        text += f" ({interval(ci, '.0%')})"
     return text
 
 
@@ -64,7 +76,7 @@ def warnings(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
     """What a reader must know before comparing these runs (issue 15): too few
     replications for an interval, and runs that differ in replications, seed, horizon or
     rulebook (their differences are not paired, and some may come from the setting)."""
-    from scenarios.aggregate import MIN_REPLICATIONS
+    from scenarios.aggregate import INDICATIVE_BELOW, MIN_REPLICATIONS
 
     out = []
     for label, doc in docs:
@@ -74,6 +86,12 @@ def warnings(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> list[str]:
                 f"{label}: {n} replication{'s' * (n != 1)}, too few for an interval; its "
                 "figures may differ by chance alone. Run at least "
                 f"{MIN_REPLICATIONS} before drawing a conclusion."
+            )
+        elif n < INDICATIVE_BELOW:
+            out.append(
+                f"{label}: {n} replications, so its intervals are indicative only (too "
+                f"narrow with fewer than {INDICATIVE_BELOW}). Run at least {INDICATIVE_BELOW} "
+                "before relying on them."
             )
     for key, what in (
         ("replications", "replications"),
@@ -446,7 +464,7 @@ def _paired(docs: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
     sections = []
     for label, doc in docs[1:]:
         rows = [
-            (name, fmt(mean, ci, digits[name]), str(n))
+            (name, fmt(mean, ci, digits[name], n), str(n))
             for name, mean, ci, n in paired_differences(base, doc)
         ]
         if rows:

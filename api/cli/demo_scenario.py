@@ -18,6 +18,7 @@ from scenarios import (
     load_scenario,
     write_run,
 )
+from scenarios.report import interval
 
 # Days simulated by default (issue 17): four months, about 25 s on two quiet cores. After
 # 90 days the policies barely differ (the starting waiting list dominates); after 120 the
@@ -51,7 +52,8 @@ def complex_headline(result: ScenarioResult) -> str:
     mean, ci = w.get("mean"), w.get("ci95")
     if mean is None:
         return "no complex cases"
-    return f"{mean:.1f} days" + (f" (95% interval {ci[0]:.1f} to {ci[1]:.1f})" if ci else "")
+    n = result.scenario.spec.replications
+    return f"{mean:.1f} days" + (f" (95% interval {interval(ci, '.1f', n)})" if ci else "")
 
 
 def kept_words(result: ScenarioResult) -> str | None:
@@ -60,10 +62,11 @@ def kept_words(result: ScenarioResult) -> str | None:
     if kept is None:
         return None
     ci = kept.get("beds_kept_ci95")
+    n = result.scenario.spec.replications
     return (
         f"{result.scenario.spec.policy.value.capitalize()} kept {kept['beds_kept']:.1f} "
         "beds a run for expected arrivals"
-        + (f" (95% interval {ci[0]:.1f} to {ci[1]:.1f})" if ci else "")
+        + (f" (95% interval {interval(ci, '.1f', n)})" if ci else "")
         + "; otherwise it places as optimised does."
     )
 

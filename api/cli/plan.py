@@ -24,6 +24,7 @@ from matching.quiet import silence_solver_banner
 from scenarios import EXAMPLES_DIR, compare_runs, load_scenario, parse_scenario, write_run
 from scenarios.plan_check import left_out, paired_check, planned_scenario_text
 from scenarios.planner import STOPPED
+from scenarios.variant import MAX_BUDGET_CHANGE
 from store import DatabaseSettings, ensure_database, session_scope
 
 console = Console()
@@ -32,7 +33,8 @@ console = Console()
 def plan(
     beds: Annotated[int | None, typer.Option("--beds", help="Beds to add.")] = None,
     budget: Annotated[
-        float | None, typer.Option("--budget", help="Euros a year to spend on beds.")
+        float | None,
+        typer.Option("--budget", help="Euros a year to spend on beds.", max=MAX_BUDGET_CHANGE),
     ] = None,
     types: Annotated[
         list[str] | None,

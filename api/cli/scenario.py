@@ -25,9 +25,12 @@ from scenarios import (
     compare_runs,
     dask_client,
     load_scenario,
+    read_run,
     run_scenarios,
     write_run,
 )
+from scenarios.compare import labels_for
+from scenarios.report import interval, warnings
 
 app = typer.Typer(
     help="Simulate placement policies over time and compare them.", no_args_is_help=True
@@ -116,22 +119,33 @@ def headline_table(results: list[ScenarioResult]) -> Table:
     for r, policy in zip(results, policies, strict=True):
         table.add_column(policy if unique else r.scenario.name, justify="right", no_wrap=True)
     classes = list(results[0].kpis.get("by_class", {})) if results else []
-    table.add_row("all", *(_cell(r.kpis["overall"]["wait_days"], stacked) for r in results))
+    table.add_row("all", *(_cell(r.kpis["overall"]["wait_days"], r, stacked) for r in results))
     for c in classes:
         label = "complex and highly complex" if c == COMPLEX_CASES else complexity_label(c)
-        cells = (_cell(r.kpis["by_class"][c]["wait_days"], stacked) for r in results)
+        cells = (_cell(r.kpis["by_class"][c]["wait_days"], r, stacked) for r in results)
         table.add_row(label, *cells)
     return table
 
 
-def _cell(w: dict[str, Any], stacked: bool = False) -> str:
+def _cell(w: dict[str, Any], result: ScenarioResult, stacked: bool = False) -> str:
     mean, ci = w.get("mean"), w.get("ci95")
     if mean is None:
         return "-"
     if not ci:
         return f"{mean:.1f}"
-    interval = f"{ci[0]:.1f} to {ci[1]:.1f}"
-    return f"{mean:.1f}\n{interval}" if stacked else f"{mean:.1f} ({interval})"
+    text = interval(ci, ".1f", result.scenario.spec.replications)
+    # stacked (three runs or more, in 80 columns): the marker gets a line of its own
+    if stacked:
+        return f"{mean:.1f}\n" + text.replace(", ", "\n")
+    return f"{mean:.1f} ({text})"
+
+
+def print_warnings(runs: list[tuple[str, dict[str, Any]]]) -> None:
+    """The report's "Read with care" notes (:func:`scenarios.report.warnings`), in the
+    terminal too (issue 15: a run of 1 replication, or a comparison of unpaired runs, said
+    nothing there)."""
+    for text in warnings(runs):
+        err_console.print(f"[bold yellow]warning:[/] {text}", highlight=False)
 
 
 @app.command("run")
@@ -163,6 +177,7 @@ def run(
             folder = out if len(results) == 1 else out / r.scenario.name
             files = write_run(r, folder, traces=traces)
             console.print(f"{r.scenario.name}: {files.report} ({r.seconds:.1f} s, {r.executor})")
+            print_warnings([(r.scenario.name, {"scenario": r.summary()})])
 
 
 @app.command("compare")
@@ -173,4 +188,6 @@ def compare(
     """Put runs side by side in one self-contained HTML report."""
     with scenario_errors():
         path = compare_runs(list(folders), out)
+        docs = [read_run(f)[0] for f in folders]
     console.print(f"comparison report: {path}")
+    print_warnings(list(zip(labels_for(docs, list(folders)), docs, strict=True)))

@@ -10,6 +10,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scenarios.variant import MAX_BUDGET_CHANGE
+
 
 class PlanCreate(BaseModel):
     """Where ``beds`` more beds, or beds for ``budget`` euros a year, do most good."""
@@ -19,8 +21,9 @@ class PlanCreate(BaseModel):
     beds: int | None = Field(None, description="Beds to add (1 to 500); or give a budget.")
     budget: float | None = Field(
         None,
+        le=MAX_BUDGET_CHANGE,  # as the change form (issue 15: 1e308 was accepted)
         description="Euros a year for beds (a bed costs its facility's cost per bed-day "
-        "on every day of the year); or give beds.",
+        "on every day of the year), at most 1 billion; or give beds.",
     )
     types: list[str] = Field(
         default_factory=list, description="Candidate placement types (empty: all)."

@@ -86,8 +86,9 @@ def capacity_gap_stats(
     return table_response(fmt, *rows, name="capacity-gaps")
 
 
-@router.get("/bed-values")
+@router.get("/bed-values", response_model=BedValueStats, responses=table_responses(BedValueStats))
 def bed_value_stats(
+    request: Request,
     db: DatabaseDep,
     now: NowDep,
     rulebook: RulebookDep,
@@ -99,9 +100,15 @@ def bed_value_stats(
             description="Wall-clock seconds for the LPs; what is not valued by then is named.",
         ),
     ] = flows.DEFAULT_BED_VALUE_SECONDS,
-) -> BedValueStats:
+    format: FormatQuery = None,
+) -> Any:
     """The value of one more bed per placement type and region (LP of today's round)."""
-    return service.bed_values(db, now=now, rulebook=rulebook, time_limit=time_limit)
+    stats = service.bed_values(db, now=now, rulebook=rulebook, time_limit=time_limit)
+    fmt = wanted_format(request, format)
+    if fmt == TableFormat.JSON:
+        return stats
+    rows = flat_rows(tables.BedValueRow, tables.bed_value_rows(stats))
+    return table_response(fmt, *rows, name="bed-values")
 
 
 @router.get("/trends", response_model=TrendStats, responses=table_responses(TrendStats))

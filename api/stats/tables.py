@@ -13,6 +13,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from api.stats.schemas import (
+    BedValueStats,
     CapacityGapStats,
     CaseCount,
     OccupancyStats,
@@ -47,6 +48,24 @@ class GapRow(BaseModel):
     as_of: dt.datetime
     rule: Rule | str = Field(description="all, or the rule family in the way")
     cases: CaseCount
+
+
+class BedValueRow(BaseModel):
+    as_of: dt.datetime
+    complete: bool = Field(description="false: values may be missing or too low (see JSON)")
+    placement_type: str
+    region_id: str
+    facility_id: str
+    value: float
+
+
+def bed_value_rows(stats: BedValueStats) -> list[BedValueRow]:
+    """One row per group worth more than 0, most valuable first (as the JSON); whether the
+    values are complete is on every row, the note and skipped facilities stay in the JSON."""
+    return [
+        BedValueRow(as_of=stats.as_of, complete=stats.complete, **g.model_dump())
+        for g in stats.values
+    ]
 
 
 def waiting_rows(stats: WaitingStats) -> list[WaitingRow]:

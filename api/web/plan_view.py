@@ -8,6 +8,7 @@ from typing import Any
 
 from api.web.cases_view import region_name, type_name
 from scenarios.planner import STOPPED
+from scenarios.report import interval
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ def _change(change: Mapping[str, Any] | None) -> str:
     mean, ci = change["mean"], change.get("ci95")
     if not ci:
         return f"{mean:+.1f} days (no interval: {change['pairs']} pairs, 3 needed)"
-    return f"{mean:+.1f} days ({ci[0]:+.1f} to {ci[1]:+.1f})"
+    return f"{mean:+.1f} days ({interval(ci, '+.1f', change['pairs'])})"
 
 
 def plan_view(plan: Mapping[str, Any] | None) -> PlanView | None:

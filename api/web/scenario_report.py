@@ -14,7 +14,7 @@ from typing import Any
 
 from capacity.disclosure import SMALL_CELL
 from scenarios import COMPLEX_CASES, small_groups
-from scenarios.report import PAIRED_KPIS, paired_from_values
+from scenarios.report import PAIRED_KPIS, interval, paired_from_values
 
 HIDDEN = "-"  # a value not shown (no value, or its group is a small cell)
 
@@ -30,14 +30,14 @@ def days(value: float | None, ci: Sequence[float] | None = None) -> str:
     if value is None:
         return HIDDEN
     text = f"{value:,.1f}"
-    return text + (f" ({ci[0]:,.1f} to {ci[1]:,.1f})" if ci else "")
+    return text + (f" ({interval(ci, ',.1f')})" if ci else "")
 
 
 def share(value: float | None, ci: Sequence[float] | None = None) -> str:
     if value is None:
         return HIDDEN
     text = f"{value:.0%}"
-    return text + (f" ({ci[0]:.0%} to {ci[1]:.0%})" if ci else "")
+    return text + (f" ({interval(ci, '.0%')})" if ci else "")
 
 
 def euros(value: float | None) -> str:
@@ -208,7 +208,7 @@ def paired(
             if names[kpi] in hidden:
                 continue
             d = digits[kpi]
-            text = f"{mean:+,.{d}f}" + (f" ({ci[0]:+,.{d}f} to {ci[1]:+,.{d}f})" if ci else "")
+            text = f"{mean:+,.{d}f}" + (f" ({interval(ci, f'+,.{d}f', n)})" if ci else "")
             out.append(PairedRow(label, kpi, text, n))
     return out
 

@@ -45,6 +45,7 @@ def test_plan_in_candidates_without_value_adds_nothing(on_world: Path):
         (["--beds", "2", "--budget", "100000"], "give either a number of beds or a budget"),
         ([], "give either a number of beds or a budget"),
         (["--budget", "-1"], "budget: must be a positive number of euros a year"),
+        (["--budget", "1e308"], "not in the range x<=1000000000"),  # issue 15
         (["--beds", "2", "--types", "hotel"], "types: unknown placement type 'hotel'"),
         (["--beds", "2", "--regions", "atlantis"], "regions: unknown region 'atlantis'"),
         (["--beds", "2", "--method", "guess"], "--method: must be lp or exact"),

@@ -59,6 +59,7 @@ def test_a_retried_plan_request_starts_one_job(policy, launched):
         ({"beds": 1, "budget": 1e6}, "beds", "give either a number of beds or a budget"),
         ({"beds": 501}, "beds", "must be from 1 to 500"),
         ({"budget": 0}, "budget", "must be a positive number of euros a year"),
+        ({"budget": 1e308}, "budget", "less than or equal to 1000000000"),  # issue 15
         ({"beds": 1, "types": ["hotel"]}, "types", "unknown placement type 'hotel'"),
         ({"beds": 1, "regions": ["atlantis"]}, "regions", "unknown region 'atlantis'"),
         ({"beds": 1, "method": "guess"}, "method", "must be lp or exact"),

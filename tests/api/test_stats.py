@@ -7,10 +7,13 @@ of two snapshots. Issue 15: supply figures are not about people and were over-su
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.downloads import XLSX_TYPE
 from capacity.clock import local_date
 
 
@@ -202,6 +205,23 @@ def test_bed_values_rank_the_binding_group(policy):
         ("womens_shelter", "amsterdam", "ws-amsterdam")
     ]
     assert stats["values"][0]["value"] > 0
+
+
+def test_bed_values_download_as_csv_and_xlsx_like_the_other_stats(policy):
+    # issue 15: ?format=csv was a 422 here while every other stats route offers a file
+    stats = policy.get("/v1/stats/bed-values").json()
+    answer = policy.get("/v1/stats/bed-values?format=csv")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert 'filename="bed-values.csv"' in answer.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
+    assert [
+        (r["complete"], r["placement_type"], r["region_id"], r["facility_id"]) for r in rows
+    ] == [("true", "womens_shelter", "amsterdam", "ws-amsterdam")]
+    assert float(rows[0]["value"]) == pytest.approx(stats["values"][0]["value"])
+    xlsx = policy.get("/v1/stats/bed-values", headers={"Accept": XLSX_TYPE})
+    assert xlsx.status_code == 200
+    assert xlsx.content.startswith(b"PK")  # a zip: the workbook
 
 
 def test_bed_values_name_no_case(policy, fresh_world):

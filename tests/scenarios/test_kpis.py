@@ -19,7 +19,7 @@ from scenarios import (
     confidence_interval,
     replication_kpis,
 )
-from scenarios.aggregate import kpi_bounds
+from scenarios.aggregate import kpi_bounds, missing_value
 from scenarios.events import FacilityInfo, StreamInfo
 
 
@@ -235,3 +235,68 @@ def test_the_spread_needs_three_regions_with_enough_cases():
     kpis = replication_kpis(HAND)["equity"]["spread"]
     assert kpis["regions"] == 0
     assert kpis["regional_p90_p10_ratio"] is None
+
+
+def test_aggregate_counts_a_group_missing_from_a_replication_as_no_cases():
+    # issue 15: Amsterdam showed 8 cases over 3 replications (2.67) where it had 8 over 4
+    def rep(amsterdam: int) -> dict:
+        groups = {"utrecht": {"cases": 2, "mean_wait_days": 1.0}}
+        if amsterdam:
+            groups["amsterdam"] = {"cases": amsterdam, "mean_wait_days": 4.0}
+        return {"equity": {"by_region_signalled": groups}}
+
+    agg = aggregate([rep(3), rep(0), rep(2), rep(3)])["equity"]["by_region_signalled"]
+    assert agg["amsterdam"]["cases"] == 2.0
+    assert agg["amsterdam"]["mean_wait_days"] == 4.0  # absent, not 0, where it had none
+    assert agg["amsterdam"]["mean_wait_days_ci95"] == [4.0, 4.0]  # from the 3 with cases
+    # kpis.csv: the replication without Amsterdam cases has 0 there, and no mean wait
+    assert missing_value("equity.by_region_signalled.amsterdam.cases") == 0.0
+    assert missing_value("equity.by_region_signalled.amsterdam.mean_wait_days") is None
+    assert missing_value("cost.by_stream.x") == 0.0
+    assert missing_value("by_class.complex.cases") is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), st.integers(1, 9), max_size=4),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_group_counts_of_every_equity_dimension_add_up_to_all_cases(replications):
+    reps = [
+        {
+            "overall": {"cases": sum(groups.values())},
+            "equity": {
+                "by_region_signalled": {
+                    g: {"cases": n, "mean_wait_days": float(n)} for g, n in groups.items()
+                }
+            },
+        }
+        for groups in replications
+    ]
+    agg = aggregate(reps)
+    counts = [g["cases"] for g in agg["equity"]["by_region_signalled"].values()]
+    assert sum(counts) == pytest.approx(agg["overall"]["cases"])
+
+
+def test_intervals_of_zero_width_or_few_replications_are_marked_indicative():
+    # issue 15: 3 replications gave "-1.0 (-1.0 to -1.0)", which reads as certainty
+    from api.web.scenario_report import days, share
+    from scenarios.report import fmt, pct, warnings
+
+    assert fmt(-1.0, [-1.0, -1.0]) == "-1.0 (-1.0 to -1.0, indicative)"
+    assert fmt(2.0, [1.0, 3.0], n=4) == "2.0 (1.0 to 3.0, indicative)"
+    assert fmt(2.0, [1.0, 3.0], n=5) == "2.0 (1.0 to 3.0)"
+    assert fmt(2.0, [1.0, 3.0]) == "2.0 (1.0 to 3.0)"
+    assert pct(0.5, [0.5, 0.5]) == "50% (50% to 50%, indicative)"
+    assert days(4.0, [4.0, 4.0]) == "4.0 (4.0 to 4.0, indicative)"  # the dashboard job page
+    assert share(0.5, [0.4, 0.6]) == "50% (40% to 60%)"
+
+    def run(n: int) -> tuple[str, dict]:
+        return "r", {"scenario": {"replications": n}}
+
+    assert "indicative only" in " ".join(warnings([run(3)]))
+    assert "indicative only" in " ".join(warnings([run(4)]))
+    assert warnings([run(5)]) == []

@@ -197,3 +197,44 @@ def test_kpis_csv_has_a_row_for_a_kpi_missing_from_the_first_replication(tmp_pat
     assert float(stream["ci95_low"]) < 30 < float(stream["ci95_high"])
     note = rows["policy.n"]
     assert (note["mean"], note["rep_0"], note["rep_1"], note["rep_2"]) == ("7", "", "7", "")
+
+
+def test_cli_run_of_one_replication_warns_in_the_terminal(tmp_path: Path):
+    # issue 15: report.html said "too few for an interval", the terminal said nothing
+    runner = CliRunner()
+    result = runner.invoke(app, ["scenario", "run", str(TWO_HOUSES), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    assert "warning: two-houses: 1 replication, too few for an interval" in result.output
+
+
+def test_cli_compare_of_unpaired_runs_warns_in_the_terminal(written: Path, tmp_path: Path):
+    one = tmp_path / "one"
+    write_run(run_scenario(load_scenario(TWO_HOUSES)), one)  # 1 replication, `written` 3
+    result = CliRunner().invoke(
+        app, ["scenario", "compare", str(written), str(one), "--out", str(tmp_path / "c.html")]
+    )
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())  # rich wraps long lines
+    assert "warning: The runs have different replications (1, 3)" in out
+    assert "3 replications, so its intervals are indicative only" in out
+    html = (tmp_path / "c.html").read_text()
+    assert "The runs have different replications (1, 3)" in html  # the same warnings
+
+
+def test_the_terminal_headline_marks_indicative_intervals():
+    from api.cli.scenario import headline_table
+
+    def result(n: int, ci: list[float]) -> SimpleNamespace:
+        spec = SimpleNamespace(policy=Policy.FIFO, replications=n)
+        wait = {"wait_days": {"mean": 2.0, "ci95": ci}}
+        return SimpleNamespace(scenario=SimpleNamespace(name="x", spec=spec),
+                               kpis={"overall": wait, "by_class": {}})  # fmt: skip
+
+    def cell(table) -> str:
+        return table.columns[1]._cells[0]
+
+    assert cell(headline_table([result(3, [1.0, 3.0])])) == "2.0 (1.0 to 3.0, indicative)"
+    assert cell(headline_table([result(9, [2.0, 2.0])])) == "2.0 (2.0 to 2.0, indicative)"
+    assert cell(headline_table([result(9, [1.0, 3.0])])) == "2.0 (1.0 to 3.0)"
+    stacked = headline_table([result(3, [1.0, 3.0])] * 3)
+    assert cell(stacked) == "2.0\n1.0 to 3.0\nindicative"

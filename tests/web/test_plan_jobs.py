@@ -48,6 +48,7 @@ def test_the_bed_values_page_has_the_plan_form(planner):
         ({"beds": "0"}, "beds", "must be from 1 to 500"),
         ({"beds": "", "budget": "lots"}, "budget", "must be a number of euros a year"),
         ({"beds": "", "budget": "-5"}, "budget", "must be a positive number of euros a year"),
+        ({"beds": "", "budget": "1e308"}, "budget", "must be at most 1,000,000,000 euros a year"),
         ({"method": "guess"}, "method", "must be lp or exact"),
         ({"types": "hotel"}, "types", "unknown placement type &#39;hotel&#39;"),
         ({"regions": "atlantis"}, "regions", "unknown region &#39;atlantis&#39;"),
@@ -138,3 +139,16 @@ def test_beds_of_a_type_the_scenario_lacks_are_left_out_and_said():
     assert [(planned.supply.facilities[s.facility].id, s.delta) for s in added] == [
         ("house-utrecht", 1)
     ]
+
+
+def test_a_plan_change_from_few_pairs_is_marked_indicative():
+    # issue 15: 3 pairs can give a zero-width interval, which reads as certainty
+    from api.web.plan_view import _change
+
+    assert _change({"mean": -1.0, "ci95": [-1.0, -1.0], "pairs": 9}) == (
+        "-1.0 days (-1.0 to -1.0, indicative)"
+    )
+    assert _change({"mean": -2.0, "ci95": [-3.0, -1.0], "pairs": 3}) == (
+        "-2.0 days (-3.0 to -1.0, indicative)"
+    )
+    assert _change({"mean": -2.0, "ci95": [-3.0, -1.0], "pairs": 5}) == "-2.0 days (-3.0 to -1.0)"

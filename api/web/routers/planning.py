@@ -21,6 +21,7 @@ from api.web.pages import POLICYMAKERS, PageError, Policymaker, render
 from api.web.routers.login import web_settings
 from capacity import CATALOGUE, REGIONS
 from scenarios import InvalidPlanError, InvalidScenarioError
+from scenarios.variant import MAX_BUDGET_CHANGE
 
 router = APIRouter()
 
@@ -93,6 +94,9 @@ def _budget(form: Form, errors: FieldErrors) -> float | None:
         value = math.nan
     if not math.isfinite(value):
         errors["budget"] = "must be a number of euros a year"
+        return None
+    if value > MAX_BUDGET_CHANGE:  # as the change form and POST /v1/plans (issue 15)
+        errors["budget"] = f"must be at most {MAX_BUDGET_CHANGE:,.0f} euros a year"
         return None
     return value
 
