@@ -382,11 +382,27 @@ def _compare_names(classes: Sequence[str]) -> list[str]:
     ]
 
 
+PAIRED_GROUPS: tuple[tuple[str, str], ...] = (
+    ("overall", "all cases"),
+    ("by_class.standard", "standard cases"),
+    ("by_class.complex", "complex class"),
+    ("by_class.highly_complex", "highly complex cases"),
+    ("by_class.complex_cases", "complex cases"),
+)
+"""The groups of cases whose KPIs are paired: dotted path of the group, label (the national
+rulebooks' classes, and ``complex_cases``: complex and highly complex together)."""
+
 PAIRED_KPIS: tuple[tuple[str, str, int], ...] = (
-    ("overall.wait_days.mean", "mean wait, all cases (days)", 1),
-    ("by_class.complex_cases.wait_days.mean", "mean wait, complex cases (days)", 1),
-    ("overall.placed_within_target", "placed within target, all cases (share)", 3),
-    ("overall.unplaced_at_end", "unplaced at end, all cases", 1),
+    *(
+        kpi
+        for path, group in PAIRED_GROUPS
+        for kpi in (
+            (f"{path}.wait_days.mean", f"mean wait, {group} (days)", 1),
+            (f"{path}.wait_days.p90", f"p90 wait, {group} (days)", 1),
+            (f"{path}.placed_within_target", f"placed within target, {group} (share)", 3),
+            (f"{path}.unplaced_at_end", f"unplaced at end, {group}", 1),
+        )
+    ),
     ("out_of_region.share", "out-of-region placements (share)", 3),
     ("occupancy.overall", "occupancy, all beds (share)", 3),
     ("cost.total_per_year", "cost per year (EUR)", 0),
@@ -394,7 +410,8 @@ PAIRED_KPIS: tuple[tuple[str, str, int], ...] = (
     ("weighted_wait_days", "priority-weighted waiting days", 0),
     ("equity.spread.regional_p90_minus_p10_days", "regional spread, p90 - p10 (days)", 1),
 )
-"""The KPIs of the paired comparison: dotted path, label, digits."""
+"""The KPIs of the paired comparison, every row of the comparison table that a replication
+holds (issue 15: paired differences for every KPI): dotted path, label, digits."""
 
 
 def _path(doc: Mapping[str, Any], path: str) -> float | None:

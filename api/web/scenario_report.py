@@ -14,7 +14,7 @@ from typing import Any
 
 from capacity.disclosure import SMALL_CELL
 from scenarios import COMPLEX_CASES, small_groups
-from scenarios.report import PAIRED_KPIS, interval, paired_from_values
+from scenarios.report import PAIRED_GROUPS, PAIRED_KPIS, interval, paired_from_values
 
 HIDDEN = "-"  # a value not shown (no value, or its group is a small cell)
 
@@ -172,16 +172,15 @@ class PairedRow:
 
 
 PAIRED_HEAD = ("run", "KPI", "difference from the first run (95% interval)", "pairs")
-_COMPLEX_PATH = "by_class.complex_cases."
 
 
 def _hidden_paths(doc: Mapping[str, Any]) -> set[str]:
     """The paired KPIs of a run whose group has fewer than 5 cases (as in the table)."""
     hidden = set()
-    if (doc["overall"].get("cases") or 0) < SMALL_CELL:
-        hidden |= {p for p, _, _ in PAIRED_KPIS if p.startswith("overall.")}
-    if (_group(doc, COMPLEX_CASES).get("cases") or 0) < SMALL_CELL:
-        hidden |= {p for p, _, _ in PAIRED_KPIS if p.startswith(_COMPLEX_PATH)}
+    for group, _ in PAIRED_GROUPS:
+        name = group.removeprefix("by_class.")
+        if (_group(doc, name).get("cases") or 0) < SMALL_CELL:
+            hidden |= {p for p, _, _ in PAIRED_KPIS if p.startswith(f"{group}.")}
     return hidden
 
 

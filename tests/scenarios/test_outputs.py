@@ -172,6 +172,12 @@ def test_compare_pairs_runs_with_the_same_seed(tmp_path: Path):
     # replication: no interval, and a warning says so)
     assert "<td>mean wait, complex cases (days)</td><td>-10.0</td><td>1</td>" in html
     assert "too few for an interval" in html
+    # every KPI row of the comparison table that a replication holds is paired too, per
+    # group (issue 15: the pairing covered 10 KPIs, none per class but complex cases)
+    for kpi in ("p90 wait, all cases (days)", "placed within target, standard cases (share)"):
+        assert f"<td>{kpi}</td>" in html
+    for group in ("all cases", "standard cases", "complex cases"):
+        assert f"<td>mean wait, {group} (days)</td>" in html
 
 
 def test_kpis_csv_has_a_row_for_a_kpi_missing_from_the_first_replication(tmp_path: Path):
