@@ -233,14 +233,15 @@ def evaluate_options(supply: Supply, rulebook: Rulebook, record: CaseRecord) -> 
     """
     case = record.case
     streams = {s.id: s for s in supply.streams}
-    by_type = rulebook.eligible_types(case, genders=False)  # each facility's policy decides
+    cats = rulebook.categories(case)  # once: every pair below needs them (as build_problem)
+    by_type = rulebook.eligible_types(case, genders=False, categories=cats)  # facilities decide
     open_types = {t for t, v in by_type.items() if v.eligible and t in record.stays}
     facs: list[int] = []
     penalties: list[float] = []
     for i, fac in enumerate(supply.facilities):
         if fac.placement_type not in open_types:
             continue
-        verdict = rulebook.evaluate(case, fac, streams.get(fac.funding_stream_id))
+        verdict = rulebook.evaluate(case, fac, streams.get(fac.funding_stream_id), categories=cats)
         if verdict.eligible:
             facs.append(i)
             penalties.append(verdict.soft_penalty_days + rulebook.penalty_days(case, fac))
