@@ -95,7 +95,14 @@ ShortText = Annotated[
 ]
 """Short free text; never identity data (names, addresses, document numbers)."""
 
-RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Record number.")]
+MAX_RECORD_ID = 2**63 - 1
+"""The largest id a record can have (PostgreSQL's bigint; SQLite's integer)."""
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="Record number.")]
 """A database id in a path (bounded: PostgreSQL's bigint)."""
+
+QueryRecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
+"""A database id in a query list (bounded as ``RecordId``: a larger number is a 422, not a
+database error)."""
 
 MAX_OFFSET = 2**31 - 1  # list offsets: far beyond any list, within every database's integers

@@ -15,7 +15,7 @@ from api.plans.router import BUSY
 from api.routing import domain_router
 from api.scenario_runs import service
 from api.scenario_runs.schemas import ComparisonPublic, ScenarioRunCreate, ScenarioRunPublic
-from api.types import RecordId
+from api.types import QueryRecordId, RecordId
 from api.web import scenario_jobs as jobs
 from api.web.routers.login import web_settings
 
@@ -23,7 +23,7 @@ router = domain_router(
     prefix="/scenario-runs", tags=["scenario runs"], dependencies=[require(Role.POLICYMAKER)]
 )
 JobIds = Annotated[
-    list[int],
+    list[QueryRecordId],
     Query(alias="jobs", description="Finished scenario or plan runs (2 to 8), in column order."),
 ]
 

@@ -25,6 +25,7 @@ from pathlib import PurePath
 from typing import Any
 
 import yaml
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.database import Database
@@ -262,11 +263,16 @@ def _watch(db: Database, job_id: int, process: subprocess.Popen[str], time_limit
         reason = f"stopped: the run took longer than {time_limit:.0f} s"
     if stderr.strip():
         log.warning("scenario job %s: %s", job_id, stderr.strip()[-2000:])
-    with db.unit() as session:
-        jobs = ScenarioJobRepository(session)
-        if jobs.job(job_id).status in (JobStatus.QUEUED, JobStatus.RUNNING):
-            now = datetime.now(UTC)
-            jobs.update(job_id, status=JobStatus.FAILED, message=reason, finished_at=now)
+    try:
+        with db.unit() as session:
+            jobs = ScenarioJobRepository(session)
+            if jobs.job(job_id).status in (JobStatus.QUEUED, JobStatus.RUNNING):
+                now = datetime.now(UTC)
+                jobs.update(job_id, status=JobStatus.FAILED, message=reason, finished_at=now)
+    except SQLAlchemyError as exc:
+        # The database went away first (a server stopping): nothing is lost, since a page
+        # counts a job silent past its time limit as failed (``view``).
+        log.warning("scenario job %s: its end was not recorded (%s)", job_id, type(exc).__name__)
 
 
 @dataclass(frozen=True, slots=True)

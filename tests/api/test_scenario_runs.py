@@ -112,6 +112,14 @@ def test_an_unknown_run_is_a_404_and_a_coordinator_is_refused(policy, fresh_worl
         assert other.post("/v1/scenario-runs", json=_changes()).status_code == 403
 
 
+@pytest.mark.parametrize("number", ["0", "-3", str(2**63), "523740552961144794121339427356672"])
+def test_a_run_number_out_of_range_is_a_422_naming_the_query(policy, fresh_world, number):
+    """Found by schema fuzzing in CI: a number past the database's integer was a 500."""
+    answer = policy.get(f"/v1/scenario-runs/compare?jobs=1&jobs={number}")
+    assert answer.status_code == 422
+    assert any(e["loc"][:2] == ["query", "jobs"] for e in answer.json()["detail"])
+
+
 def _run(url: str, job_id: int) -> None:
     engine = make_engine(url)
     try:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import logging
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -96,6 +99,20 @@ def test_a_job_over_its_time_limit_is_stopped_and_marked_failed(db, database_url
         assert time.monotonic() < deadline, _job(db, job.id)
         time.sleep(0.3)
     assert _job(db, job.id).message == "stopped: the run took longer than 1 s"
+
+
+def test_a_watcher_whose_database_went_away_logs_it_and_does_not_raise(tmp_path, caplog):
+    """Seen in CI: a worker outlived its test's database and the watcher thread crashed."""
+    empty = Database(ApiSettings(database_url=f"sqlite:///{tmp_path / 'gone.db'}"))
+    with empty.engine.begin() as connection:  # as a test's teardown drops its tables
+        connection.exec_driver_sql("DROP TABLE scenario_jobs")
+    process = subprocess.Popen([sys.executable, "-c", "pass"], stderr=subprocess.PIPE, text=True)
+    try:
+        with caplog.at_level(logging.WARNING, logger="api.web.scenario_jobs"):
+            jobs._watch(empty, 7, process, 30.0)
+    finally:
+        empty.close()
+    assert "scenario job 7: its end was not recorded (OperationalError)" in caplog.text
 
 
 def _stored(status: JobStatus, created: datetime) -> StoredScenarioJob:
