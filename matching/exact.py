@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from matching.arcflow import build_arcflow
 from matching.budget_bound import budget_bound, budget_stage, greedy_seconds
+from matching.budget_repair import fix_and_optimise
 from matching.evaluation import plan_objective
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
@@ -59,7 +60,9 @@ ARCFLOW_SHARE = 0.2  # of the time left, at most, for arc-flow graphs
 # runs cost more than they save (scenario rounds of 90-200 cases, issue 11)
 SMALL_COLUMNS = 5_000
 LP_SHARE = 0.7  # of the time left, at most, for the LP when budgets bind (issue 11)
-DIVE_SHARE = 0.6  # of the time left, at most, for the dive (7 s of 10 with binding budgets)
+DIVE_SHARE = 0.6  # of the time left, at most, for the dive
+# with binding budgets, of the time left for fix-and-optimise instead of the dive (issue 11)
+FIX_SHARE = 0.5
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
 ASSEMBLE_COLUMNS_PER_SECOND = 200_000
@@ -255,8 +258,13 @@ def _run_stages(
         return ()
     if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP proves these fastest on its own
         return _prove(state, model, rc, deadline, seed, threads, relative_gap)
-    dive_until = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
-    state.offer("lp-plan", lp_plan(h, form, lp.col_value, deadline=dive_until))
+    if form.binding_streams.size:  # budgets split the LP: fix its whole part, MIP the rest
+        until = time.perf_counter() + FIX_SHARE * (deadline - time.perf_counter())
+        found = fix_and_optimise(form, lp.col_value, rc, state.plan, deadline=until, seed=seed)
+        state.offer("fix-and-optimise", found)
+    else:
+        dive_until = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
+        state.offer("lp-plan", lp_plan(h, form, lp.col_value, deadline=dive_until))
     if state.closed(relative_gap) or time.perf_counter() >= deadline:
         return _gap_note(state)
     for reach in POLISH_REDUCED_COSTS:
