@@ -18,10 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import matching.budget_repair
 import matching.exact
+from benchmarks.matching.shapes import shape_problem
 from matching import SolveParams, Status, solve
 from matching.arcflow import build_arcflow
-from matching.budget_repair import fix_and_optimise, residual_problem
+from matching.budget_repair import fix_and_optimise, neighbourhood_search, residual_problem
 from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import solve_greedy
@@ -115,3 +117,26 @@ def test_the_residual_problem_has_the_kept_placements_beds_and_euros_taken_off(
         for k, d in kept
     )
     assert int(problem.free_beds.sum() - residual.free_beds.sum()) == beds
+
+
+def test_the_neighbourhood_search_keeps_every_rule_and_never_worsens_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a budget-region round (25 budgets, one per region) from the LP-guided greedy."""
+    problem = shape_problem("budget-region", "S", 1)
+    form = build_formulation(problem)
+    x, rc = lp_of(form)
+    placed = np.bincount(form.var_case, x[: form.n_vars], minlength=problem.n_cases)
+    start = solve_greedy(problem, form, guide=(placed, rc[: form.n_vars])).plan
+    monkeypatch.setattr(matching.budget_repair, "SEARCH_PATIENCE", 5)
+    plan = neighbourhood_search(form, rc, start, deadline=time.perf_counter() + 30)
+    assert plan_violations(problem, plan) == []
+    assert plan_objective(problem, plan) < plan_objective(problem, start)
+
+
+def test_the_neighbourhood_search_needs_many_budgets() -> None:
+    problem = shape_problem("budget-stream", "S", 1)  # 8 streams: areas too large
+    form = build_formulation(problem)
+    start = solve_greedy(problem, form).plan
+    rc = np.zeros(form.n_vars)
+    assert neighbourhood_search(form, rc, start, deadline=time.perf_counter() + 5) is start
