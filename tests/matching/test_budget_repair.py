@@ -27,6 +27,7 @@ from matching.budget_repair import fix_and_optimise, neighbourhood_search, resid
 from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import solve_greedy
+from matching.large import solve_large
 from matching.lpmodel import assemble, reduced_costs
 from matching.mip import new_highs, pass_model, run_guarded
 from matching.problem_io import problem_from_dict
@@ -140,3 +141,22 @@ def test_the_neighbourhood_search_needs_many_budgets() -> None:
     start = solve_greedy(problem, form).plan
     rc = np.zeros(form.n_vars)
     assert neighbourhood_search(form, rc, start, deadline=time.perf_counter() + 5) is start
+
+
+@pytest.mark.parametrize("shape", BUDGET_SHAPES)
+@pytest.mark.parametrize("seed", range(4))
+def test_large_rounds_with_budgets_keep_every_rule_and_the_reference_optimum(
+    ref: ModuleType, shape: str, seed: int
+) -> None:
+    """``solve_large`` runs the two stages from column generation's LP before its own."""
+    data = ref.shaped_instance(seed, shape)
+    reference = ref.Reference.from_dict(data)
+    optimum, _ = ref.mip_optimum(reference)
+    problem = problem_from_dict(data)
+    greedy = plan_objective(problem, solve_greedy(problem).plan)
+    out = solve_large(problem, deadline=time.perf_counter() + 10)
+    assert reference.violations(named(problem, out.plan)) == []
+    value = plan_objective(problem, out.plan)
+    tol = TOL * max(1.0, abs(optimum))
+    assert optimum - tol <= value <= greedy + tol
+    assert out.bound <= optimum + tol
