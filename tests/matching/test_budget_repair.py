@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,6 +48,14 @@ def lp_of(form: Formulation) -> tuple[np.ndarray, np.ndarray]:
     return run.col_value, reduced_costs(model, run.row_dual)
 
 
+def instance(ref: ModuleType, seed: int, shape: str) -> tuple[Any, Any, float]:
+    """A small shaped instance: the problem, the reference's view of it and its optimum."""
+    data = ref.shaped_instance(seed, shape)
+    reference = ref.Reference.from_dict(data)
+    optimum, _ = ref.mip_optimum(reference)
+    return problem_from_dict(data), reference, float(optimum)
+
+
 def named(problem: object, plan: list[tuple[int, int]]) -> list[tuple[str, str, int]]:
     p = problem
     return [
@@ -60,10 +69,7 @@ def named(problem: object, plan: list[tuple[int, int]]) -> list[tuple[str, str, 
 def test_the_plan_keeps_every_rule_and_is_no_worse_than_its_start(
     ref: ModuleType, seed: int, shape: str
 ) -> None:
-    data = ref.shaped_instance(seed, shape)
-    reference = ref.Reference.from_dict(data)
-    optimum, _ = ref.mip_optimum(reference)
-    problem = problem_from_dict(data)
+    problem, reference, optimum = instance(ref, seed, shape)
     form = build_formulation(problem)
     if form.n_vars == 0:
         return
@@ -83,10 +89,8 @@ def test_solve_through_fix_and_optimise_is_still_exact(
     ref: ModuleType, monkeypatch: pytest.MonkeyPatch, shape: str, seed: int
 ) -> None:
     monkeypatch.setattr(matching.exact, "SMALL_COLUMNS", 0)  # the stage on any model
-    data = ref.shaped_instance(seed, shape)
-    reference = ref.Reference.from_dict(data)
-    optimum, _ = ref.mip_optimum(reference)
-    result = solve(problem_from_dict(data), SolveParams(time_limit=30))
+    problem, reference, optimum = instance(ref, seed, shape)
+    result = solve(problem, SolveParams(time_limit=30))
     plan = [(a.case, a.facility, a.start_day) for a in result.assignments]
     assert reference.violations(plan) == []
     assert result.objective == pytest.approx(optimum, rel=TOL, abs=TOL)
@@ -149,10 +153,7 @@ def test_large_rounds_with_budgets_keep_every_rule_and_the_reference_optimum(
     ref: ModuleType, shape: str, seed: int
 ) -> None:
     """``solve_large`` runs the two stages from column generation's LP before its own."""
-    data = ref.shaped_instance(seed, shape)
-    reference = ref.Reference.from_dict(data)
-    optimum, _ = ref.mip_optimum(reference)
-    problem = problem_from_dict(data)
+    problem, reference, optimum = instance(ref, seed, shape)
     greedy = plan_objective(problem, solve_greedy(problem).plan)
     out = solve_large(problem, deadline=time.perf_counter() + 10)
     assert reference.violations(named(problem, out.plan)) == []
