@@ -69,6 +69,7 @@ def fix_and_optimise(
     deadline: float,
     seed: int = 0,
     threads: int = 2,
+    reach: float = FIX_REDUCED_COST,
 ) -> Plan:
     """The LP's whole placements kept, the other cases placed by a small MIP; or ``plan``.
 
@@ -84,6 +85,8 @@ def fix_and_optimise(
         Wall-clock time by which to return.
     seed, threads
         HiGHS settings.
+    reach
+        The free cases' columns of reduced cost up to this are the MIP's (and the start's).
 
     Returns
     -------
@@ -103,7 +106,7 @@ def fix_and_optimise(
     rest = [(k, d) for k, d in completion if not busy[p.opt_case[k]]]
     in_rest = np.isin(_keys(form, form.var_option, form.var_day), _plan_keys(form, rest))
     usable = ~busy[form.var_case] & ~_kept_apart(form, kept)
-    columns = np.flatnonzero(usable & ((rc[:n] <= FIX_REDUCED_COST) | in_rest))
+    columns = np.flatnonzero(usable & ((rc[:n] <= reach) | in_rest))
     found = _sub_mip(form, kept, rest, columns, deadline, seed, threads)
     if found is None:
         return best

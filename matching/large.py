@@ -50,6 +50,10 @@ BUDGET_SHARE = 0.4  # of the time left after it, at most, for the Lagrangian ove
 # with binding budgets, of the time left after the bound, at most, for fix-and-optimise,
 # then of what is left for the search over the budgets' areas (issue 11)
 BUDGET_PLAN_SHARE = 0.5
+# the reduced cost up to which fix-and-optimise keeps the free cases' columns here: on
+# budget-stream M seed 1 (load 7), 2 (as at S) gave 392,691-393,296 in 1.6-4.3 s, 10 gave
+# 390,145 in the whole share (8.7 s); column generation's duals price more loosely
+BUDGET_FIX_REACH = 10.0
 PROOF_COLUMNS = 60_000  # reduced-cost fixing must leave at most this many columns to prove
 
 
