@@ -117,7 +117,9 @@ class AnticipatoryPolicy(OptimisedPolicy):
         self.history.observe(list(state.waiting.values()))
         if not state.waiting:
             return Decision([], IDLE)
-        built = build_round(state, now, self.horizon, ageing=self.ageing)
+        built = build_round(
+            state, now, self.horizon, ageing=self.ageing, actual_stays=self.actual_stays
+        )
         if built is None:
             return Decision([], IDLE)
         result = solve(built.problem, self.params)
@@ -155,7 +157,9 @@ class AnticipatoryPolicy(OptimisedPolicy):
         }
         row_of = p.case_index()
         frow_of = p.facility_index()
-        residual = planned_free_beds(state, now, self.horizon).copy()
+        residual = planned_free_beds(
+            state, now, self.horizon, actual_stays=self.actual_stays
+        ).copy()
         for a in result.assignments:
             c, f = case_at[a.case], fac_at[a.facility]
             if a.start_day == 0:
@@ -202,13 +206,15 @@ class AnticipatoryPolicy(OptimisedPolicy):
         )
         return self._kept(today, kept)
 
-    @staticmethod
-    def _candidates(state: SimState, today: Today) -> list[LookaheadCase]:
+    def _candidates(self, state: SimState, today: Today) -> list[LookaheadCase]:
         """Today's placements of the myopic plan as look-ahead cases (release 0)."""
         ident = np.arange(state.capacity.size)
         out = []
         for c, _ in today.placements:
-            case = lookahead_case(state, state.waiting[c], 0, state.waiting[c].case.id, ident)
+            record = state.waiting[c]
+            case = lookahead_case(
+                state, record, 0, record.case.id, ident, actual_stays=self.actual_stays
+            )
             assert case is not None  # the myopic plan placed it
             out.append(case)
         return out
