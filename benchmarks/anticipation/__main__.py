@@ -10,9 +10,10 @@ a seed the tests do not use, for two supply/demand mixes of the national demo sc
 Policies: ``current-practice``, ``optimised``, ``optimised`` without ageing (what the
 ageing rule costs on the evaluation objective), ``anticipatory`` (forecast from the
 simulated history), ``anticipatory`` with the scenario's true rates, ``anticipatory`` with
-``variant: potentials`` (LP dual prices of beds), ``optimised`` and ``anticipatory``
-without ageing that know every case's actual stay (``optimiser.oracle_stays``, a study
-oracle: the value of knowing stays, apart from knowing arrivals), ``hindsight``.
+``variant: potentials`` (LP dual prices of beds), ``optimised`` (with and without ageing)
+and ``anticipatory`` without ageing that know every case's actual stay
+(``optimiser.oracle_stays``, a study oracle: what knowing stays is worth, apart from
+knowing arrivals), ``hindsight``.
 One replication is one task; tasks run in ``--workers`` processes and each result is
 appended to ``--out`` (JSON lines) as it finishes, so a long run keeps what it measured.
 ``--summary`` reads that file and prints the paired figures.
@@ -58,6 +59,7 @@ POLICIES: dict[str, dict[str, Any]] = {
     "anticipatory-no-ageing": {"policy": "anticipatory", "optimiser": {"ageing": False}},
     # the study oracle (optimiser.oracle_stays): rounds know each case's actual stay, so
     # hindsight minus these is what knowing the arrivals is worth, stays apart
+    "optimised-oracle-stays": {"policy": "optimised", "optimiser": {"oracle_stays": True}},
     "optimised-no-ageing-oracle-stays": {
         "policy": "optimised",
         "optimiser": {"ageing": False, "oracle_stays": True},
@@ -208,6 +210,8 @@ def _per_class(rows: dict, mix: str) -> None:
         ("hindsight", "optimised-no-ageing"),  # the same, the ageing rule apart
         # the same split once more (issue 13): knowing stays, then knowing arrivals
         ("optimised-no-ageing-oracle-stays", "optimised-no-ageing"),
+        ("optimised-oracle-stays", "optimised"),  # knowing stays, with the ageing rule
+        ("optimised-no-ageing-oracle-stays", "optimised-oracle-stays"),
         ("hindsight", "optimised-no-ageing-oracle-stays"),
         ("anticipatory-no-ageing-oracle-stays", "anticipatory-no-ageing"),
         ("anticipatory-no-ageing-oracle-stays", "optimised-no-ageing-oracle-stays"),
