@@ -251,6 +251,8 @@ class RateSource(StrEnum):
 
     ESTIMATED = "estimated"  # from the simulated history up to the round
     TRUE = "true-rates"  # the scenario file's demand classes (what no live system knows)
+    # for study only: the run's own future arrivals, one sample (the value of knowing them)
+    ORACLE = "oracle-arrivals"
 
 
 class Variant(StrEnum):

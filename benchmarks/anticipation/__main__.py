@@ -13,7 +13,9 @@ simulated history), ``anticipatory`` with the scenario's true rates, ``anticipat
 ``variant: potentials`` (LP dual prices of beds), ``optimised`` (with and without ageing)
 and ``anticipatory`` without ageing that know every case's actual stay
 (``optimiser.oracle_stays``, a study oracle: what knowing stays is worth, apart from
-knowing arrivals), ``hindsight``.
+knowing arrivals), ``anticipatory`` without ageing whose one sample is the run's own
+future (``anticipation.rates: oracle-arrivals``), without and with knowing stays,
+``hindsight``.
 One replication is one task; tasks run in ``--workers`` processes and each result is
 appended to ``--out`` (JSON lines) as it finishes, so a long run keeps what it measured.
 ``--summary`` reads that file and prints the paired figures.
@@ -67,6 +69,18 @@ POLICIES: dict[str, dict[str, Any]] = {
     "anticipatory-no-ageing-oracle-stays": {
         "policy": "anticipatory",
         "optimiser": {"ageing": False, "oracle_stays": True},
+    },
+    # the other oracle (anticipation.rates: oracle-arrivals): the run's own future arrivals
+    # as the one sample, without and with knowing stays
+    "anticipatory-no-ageing-oracle-arrivals": {
+        "policy": "anticipatory",
+        "optimiser": {"ageing": False},
+        "anticipation": {"rates": "oracle-arrivals"},
+    },
+    "anticipatory-no-ageing-oracle-both": {
+        "policy": "anticipatory",
+        "optimiser": {"ageing": False, "oracle_stays": True},
+        "anticipation": {"rates": "oracle-arrivals"},
     },
     "hindsight": {"policy": "hindsight"},
 }
@@ -216,6 +230,9 @@ def _per_class(rows: dict, mix: str) -> None:
         ("anticipatory-no-ageing-oracle-stays", "anticipatory-no-ageing"),
         ("anticipatory-no-ageing-oracle-stays", "optimised-no-ageing-oracle-stays"),
         ("hindsight", "anticipatory-no-ageing-oracle-stays"),
+        ("anticipatory-no-ageing-oracle-arrivals", "anticipatory-no-ageing"),
+        ("anticipatory-no-ageing-oracle-both", "anticipatory-no-ageing-oracle-stays"),
+        ("hindsight", "anticipatory-no-ageing-oracle-both"),
     )
     for policy, base in pairs:
         got = rows[mix]

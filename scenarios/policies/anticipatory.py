@@ -6,7 +6,8 @@ Each round (issue 13):
    cases and the planning horizon);
 2. if it places anyone today, ``samples`` **sampled futures** over the horizon
    (``scenarios.policies.futures``: from the forecast of the history seen so far, or from
-   the scenario's true demand when ``anticipation.rates: true``);
+   the scenario's true demand when ``anticipation.rates: true-rates``; with the study
+   oracle ``oracle-arrivals``, the run's own future arrivals as the one sample);
 3. for each sample, the **look-ahead LP** (``matching.lookahead``) of today's
    candidates (the cases the myopic plan places today) and the sampled arrivals that
    could use the same facilities, on the beds the rest of the myopic plan leaves; first
@@ -86,13 +87,18 @@ class AnticipatoryPolicy(OptimisedPolicy):
     Parameters
     ----------
     scenario
-        Planner settings (``optimiser``), ``anticipation`` and, for ``rates: true``, the
-        demand classes.
+        Planner settings (``optimiser``), ``anticipation`` and, for ``rates: true-rates``,
+        the demand classes.
     replication
         The replication (seeds its draws).
+    records
+        Every case of the replication; read only for ``rates: oracle-arrivals`` (the
+        study oracle that knows the run's future arrivals).
     """
 
-    def __init__(self, scenario: Scenario, replication: int) -> None:
+    def __init__(
+        self, scenario: Scenario, replication: int, records: list[CaseRecord] | None = None
+    ) -> None:
         spec = scenario.spec
         super().__init__(spec.optimiser, seed=0)
         self.settings = spec.anticipation
@@ -106,6 +112,14 @@ class AnticipatoryPolicy(OptimisedPolicy):
             self.truth = true_realisations(
                 scenario, replication, self.settings.samples, self.horizon
             )
+        elif self.settings.rates is RateSource.ORACLE:
+            from scenarios.policies.truth import actual_arrivals
+
+            if records is None:
+                raise ValueError("rates: oracle-arrivals needs the run's case records")
+            self.truth = actual_arrivals(records)
+        # a real future arrival has an actual stay: known when both oracles are on
+        self.future_stays = self.actual_stays and self.settings.rates is RateSource.ORACLE
         self.notes: dict[str, float] = {
             "rounds_anticipated": 0.0,
             "beds_kept": 0.0,
@@ -259,7 +273,9 @@ class AnticipatoryPolicy(OptimisedPolicy):
             opts = state.options(record)
             if opts.empty or not touched[opts.facility].any():
                 continue
-            case = lookahead_case(state, record, release_day(t), cls, ident)
+            case = lookahead_case(
+                state, record, release_day(t), cls, ident, actual_stays=self.future_stays
+            )
             if case is not None:
                 out.append(case)
         return out
