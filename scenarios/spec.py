@@ -241,6 +241,9 @@ class OptimiserSpec(_Strict):
     time_limit_seconds: PositiveFloat = DEFAULT_ROUND_TIME_LIMIT
     method: Literal["auto", "mip", "cpsat", "flow", "greedy"] = "auto"
     ageing: bool = True  # false: rounds weigh a waiting day without the rulebook's ageing
+    # true, for study only: rounds see each case's actual stay instead of the expected one
+    # (the value of knowing stays, issue 13); no live system can know it
+    oracle_stays: bool = False
 
 
 class RateSource(StrEnum):
@@ -248,6 +251,8 @@ class RateSource(StrEnum):
 
     ESTIMATED = "estimated"  # from the simulated history up to the round
     TRUE = "true-rates"  # the scenario file's demand classes (what no live system knows)
+    # for study only: the run's own future arrivals, one sample (the value of knowing them)
+    ORACLE = "oracle-arrivals"
 
 
 class Variant(StrEnum):
@@ -312,4 +317,14 @@ class ScenarioSpec(_Strict):
     def _warmup_inside_horizon(self) -> ScenarioSpec:
         if self.warmup_days >= self.horizon_days:
             raise SpecRuleError("warmup_days", "must be below horizon_days")
+        return self
+
+    @model_validator(mode="after")
+    def _oracle_only_for_rounds(self) -> ScenarioSpec:
+        planning = (Policy.OPTIMISED, Policy.ANTICIPATORY)
+        if self.optimiser.oracle_stays and self.policy not in planning:
+            raise SpecRuleError(
+                "optimiser.oracle_stays",
+                f"only optimised and anticipatory rounds plan with stays, not {self.policy}",
+            )
         return self

@@ -76,6 +76,7 @@ class CaseRecord:
     expected: Mapping[PlacementType, float]
     options: Options | None = None
     option_stays: FloatArray | None = None
+    option_actual_stays: FloatArray | None = None
 
 
 @dataclass(frozen=True, slots=True)

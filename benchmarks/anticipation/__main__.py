@@ -10,7 +10,12 @@ a seed the tests do not use, for two supply/demand mixes of the national demo sc
 Policies: ``current-practice``, ``optimised``, ``optimised`` without ageing (what the
 ageing rule costs on the evaluation objective), ``anticipatory`` (forecast from the
 simulated history), ``anticipatory`` with the scenario's true rates, ``anticipatory`` with
-``variant: potentials`` (LP dual prices of beds), ``hindsight``.
+``variant: potentials`` (LP dual prices of beds), ``optimised`` (with and without ageing)
+and ``anticipatory`` without ageing that know every case's actual stay
+(``optimiser.oracle_stays``, a study oracle: what knowing stays is worth, apart from
+knowing arrivals), ``anticipatory`` without ageing whose one sample is the run's own
+future (``anticipation.rates: oracle-arrivals``), without and with knowing stays,
+``hindsight``.
 One replication is one task; tasks run in ``--workers`` processes and each result is
 appended to ``--out`` (JSON lines) as it finishes, so a long run keeps what it measured.
 ``--summary`` reads that file and prints the paired figures.
@@ -54,6 +59,29 @@ POLICIES: dict[str, dict[str, Any]] = {
     },
     "anticipatory-hold-30": {"policy": "anticipatory", "anticipation": {"hold_days": 30}},
     "anticipatory-no-ageing": {"policy": "anticipatory", "optimiser": {"ageing": False}},
+    # the study oracle (optimiser.oracle_stays): rounds know each case's actual stay, so
+    # hindsight minus these is what knowing the arrivals is worth, stays apart
+    "optimised-oracle-stays": {"policy": "optimised", "optimiser": {"oracle_stays": True}},
+    "optimised-no-ageing-oracle-stays": {
+        "policy": "optimised",
+        "optimiser": {"ageing": False, "oracle_stays": True},
+    },
+    "anticipatory-no-ageing-oracle-stays": {
+        "policy": "anticipatory",
+        "optimiser": {"ageing": False, "oracle_stays": True},
+    },
+    # the other oracle (anticipation.rates: oracle-arrivals): the run's own future arrivals
+    # as the one sample, without and with knowing stays
+    "anticipatory-no-ageing-oracle-arrivals": {
+        "policy": "anticipatory",
+        "optimiser": {"ageing": False},
+        "anticipation": {"rates": "oracle-arrivals"},
+    },
+    "anticipatory-no-ageing-oracle-both": {
+        "policy": "anticipatory",
+        "optimiser": {"ageing": False, "oracle_stays": True},
+        "anticipation": {"rates": "oracle-arrivals"},
+    },
     "hindsight": {"policy": "hindsight"},
 }
 GOAL_WEIGHTED = 1.03  # x hindsight, priority-weighted waiting
@@ -194,6 +222,17 @@ def _per_class(rows: dict, mix: str) -> None:
         ("anticipatory-true-rates", "anticipatory"),
         ("hindsight", "optimised"),  # the value of perfect information, per class
         ("hindsight", "optimised-no-ageing"),  # the same, the ageing rule apart
+        # the same split once more (issue 13): knowing stays, then knowing arrivals
+        ("optimised-no-ageing-oracle-stays", "optimised-no-ageing"),
+        ("optimised-oracle-stays", "optimised"),  # knowing stays, with the ageing rule
+        ("optimised-no-ageing-oracle-stays", "optimised-oracle-stays"),
+        ("hindsight", "optimised-no-ageing-oracle-stays"),
+        ("anticipatory-no-ageing-oracle-stays", "anticipatory-no-ageing"),
+        ("anticipatory-no-ageing-oracle-stays", "optimised-no-ageing-oracle-stays"),
+        ("hindsight", "anticipatory-no-ageing-oracle-stays"),
+        ("anticipatory-no-ageing-oracle-arrivals", "anticipatory-no-ageing"),
+        ("anticipatory-no-ageing-oracle-both", "anticipatory-no-ageing-oracle-stays"),
+        ("hindsight", "anticipatory-no-ageing-oracle-both"),
     )
     for policy, base in pairs:
         got = rows[mix]

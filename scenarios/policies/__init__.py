@@ -63,7 +63,7 @@ def make_policy(scenario: Scenario, records: list[CaseRecord], replication: int 
     if spec.policy is Policy.ANTICIPATORY:
         from scenarios.policies.anticipatory import AnticipatoryPolicy
 
-        return AnticipatoryPolicy(scenario, replication)
+        return AnticipatoryPolicy(scenario, replication, records)
     from scenarios.policies.hindsight import HindsightPolicy
 
     return HindsightPolicy(scenario, records)

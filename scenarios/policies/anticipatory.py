@@ -6,7 +6,8 @@ Each round (issue 13):
    cases and the planning horizon);
 2. if it places anyone today, ``samples`` **sampled futures** over the horizon
    (``scenarios.policies.futures``: from the forecast of the history seen so far, or from
-   the scenario's true demand when ``anticipation.rates: true``);
+   the scenario's true demand when ``anticipation.rates: true-rates``; with the study
+   oracle ``oracle-arrivals``, the run's own future arrivals as the one sample);
 3. for each sample, the **look-ahead LP** (``matching.lookahead``) of today's
    candidates (the cases the myopic plan places today) and the sampled arrivals that
    could use the same facilities, on the beds the rest of the myopic plan leaves; first
@@ -86,13 +87,18 @@ class AnticipatoryPolicy(OptimisedPolicy):
     Parameters
     ----------
     scenario
-        Planner settings (``optimiser``), ``anticipation`` and, for ``rates: true``, the
-        demand classes.
+        Planner settings (``optimiser``), ``anticipation`` and, for ``rates: true-rates``,
+        the demand classes.
     replication
         The replication (seeds its draws).
+    records
+        Every case of the replication; read only for ``rates: oracle-arrivals`` (the
+        study oracle that knows the run's future arrivals).
     """
 
-    def __init__(self, scenario: Scenario, replication: int) -> None:
+    def __init__(
+        self, scenario: Scenario, replication: int, records: list[CaseRecord] | None = None
+    ) -> None:
         spec = scenario.spec
         super().__init__(spec.optimiser, seed=0)
         self.settings = spec.anticipation
@@ -106,6 +112,14 @@ class AnticipatoryPolicy(OptimisedPolicy):
             self.truth = true_realisations(
                 scenario, replication, self.settings.samples, self.horizon
             )
+        elif self.settings.rates is RateSource.ORACLE:
+            from scenarios.policies.truth import actual_arrivals
+
+            if records is None:
+                raise ValueError("rates: oracle-arrivals needs the run's case records")
+            self.truth = actual_arrivals(records)
+        # a real future arrival has an actual stay: known when both oracles are on
+        self.future_stays = self.actual_stays and self.settings.rates is RateSource.ORACLE
         self.notes: dict[str, float] = {
             "rounds_anticipated": 0.0,
             "beds_kept": 0.0,
@@ -117,7 +131,9 @@ class AnticipatoryPolicy(OptimisedPolicy):
         self.history.observe(list(state.waiting.values()))
         if not state.waiting:
             return Decision([], IDLE)
-        built = build_round(state, now, self.horizon, ageing=self.ageing)
+        built = build_round(
+            state, now, self.horizon, ageing=self.ageing, actual_stays=self.actual_stays
+        )
         if built is None:
             return Decision([], IDLE)
         result = solve(built.problem, self.params)
@@ -155,7 +171,9 @@ class AnticipatoryPolicy(OptimisedPolicy):
         }
         row_of = p.case_index()
         frow_of = p.facility_index()
-        residual = planned_free_beds(state, now, self.horizon).copy()
+        residual = planned_free_beds(
+            state, now, self.horizon, actual_stays=self.actual_stays
+        ).copy()
         for a in result.assignments:
             c, f = case_at[a.case], fac_at[a.facility]
             if a.start_day == 0:
@@ -202,13 +220,15 @@ class AnticipatoryPolicy(OptimisedPolicy):
         )
         return self._kept(today, kept)
 
-    @staticmethod
-    def _candidates(state: SimState, today: Today) -> list[LookaheadCase]:
+    def _candidates(self, state: SimState, today: Today) -> list[LookaheadCase]:
         """Today's placements of the myopic plan as look-ahead cases (release 0)."""
         ident = np.arange(state.capacity.size)
         out = []
         for c, _ in today.placements:
-            case = lookahead_case(state, state.waiting[c], 0, state.waiting[c].case.id, ident)
+            record = state.waiting[c]
+            case = lookahead_case(
+                state, record, 0, record.case.id, ident, actual_stays=self.actual_stays
+            )
             assert case is not None  # the myopic plan placed it
             out.append(case)
         return out
@@ -253,7 +273,9 @@ class AnticipatoryPolicy(OptimisedPolicy):
             opts = state.options(record)
             if opts.empty or not touched[opts.facility].any():
                 continue
-            case = lookahead_case(state, record, release_day(t), cls, ident)
+            case = lookahead_case(
+                state, record, release_day(t), cls, ident, actual_stays=self.future_stays
+            )
             if case is not None:
                 out.append(case)
         return out

@@ -33,18 +33,27 @@ from scenarios.state import CaseRecord, SimState
 
 
 def lookahead_case(
-    state: SimState, record: CaseRecord, release: int, label: str, facility_row: np.ndarray
+    state: SimState,
+    record: CaseRecord,
+    release: int,
+    label: str,
+    facility_row: np.ndarray,
+    *,
+    actual_stays: bool = False,
 ) -> LookaheadCase | None:
     """A case of the look-ahead model from a run's case record (``None``: no option).
 
     ``facility_row`` maps a run's facility index to its row in the look-ahead model.
+    ``actual_stays``: the record's actual stays instead of the expected ones (the study
+    oracle, for the waiting cases only: a sampled arrival has no actual stay).
     """
     from scenarios.policies.optimised import option_stays
 
     opts = state.options(record)
     if opts.empty:
         return None
-    stays = np.maximum(1, np.rint(option_stays(state, record))).astype(np.int64)
+    days = option_stays(state, record, actual=actual_stays)
+    stays = np.maximum(1, np.rint(days)).astype(np.int64)
     return LookaheadCase(
         release, record.weight, record.case.beds, facility_row[opts.facility], stays, label
     )

@@ -11,12 +11,14 @@ at the next round with what is known then.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from capacity import PlacementType
 from matching import MatchingProblem, Method, OptionColumns, SolveParams, assemble_problem, solve
 from scenarios.policies.base import IDLE, Decision
 from scenarios.spec import OptimiserSpec
@@ -32,19 +34,24 @@ class Round:
     facilities: IntArray
 
 
-def planned_free_beds(state: SimState, now: float, horizon: int) -> IntArray:
+def planned_free_beds(
+    state: SimState, now: float, horizon: int, *, actual_stays: bool = False
+) -> IntArray:
     """Free beds per facility per day of the planning horizon, as a planner sees them.
 
     Day 0 is now: beds minus occupied. A placement frees its beds on the first round at
     or after its *expected* end (the planner does not know actual stays); one already past
-    its expected end is assumed to stay, as in :func:`capacity.build_snapshot`. Planned
-    bed changes are not foreseen. Values are clipped to ``0 .. beds``.
+    its expected end is assumed to stay, as in :func:`capacity.build_snapshot`. With
+    ``actual_stays`` (the study oracle ``optimiser.oracle_stays``, issue 13) it frees them
+    at its actual end instead, as the hindsight plan knows it. Planned bed changes are not
+    foreseen. Values are clipped to ``0 .. beds``.
     """
     n = state.capacity.size
     release = np.zeros((n, horizon), dtype=np.int64)
     for stay in state.stays.values():
-        if stay.expected_end > now:
-            day = math.ceil(stay.expected_end - now - 1e-9)
+        end = stay.end if actual_stays else stay.expected_end
+        if end > now:
+            day = math.ceil(end - now - 1e-9)
             if day < horizon:
                 release[stay.facility, day] += stay.beds
     free = (state.capacity - state.occupied)[:, None] + np.cumsum(release, axis=1)
@@ -52,19 +59,27 @@ def planned_free_beds(state: SimState, now: float, horizon: int) -> IntArray:
     return out
 
 
-def build_round(state: SimState, now: float, horizon: int, *, ageing: bool = True) -> Round | None:
+def build_round(
+    state: SimState, now: float, horizon: int, *, ageing: bool = True, actual_stays: bool = False
+) -> Round | None:
     """The round's matching problem, or ``None`` when nobody can be placed today.
 
     Cases with no option that ever has a free bed within the horizon and fits the budget
     left are left out (they are unplaced in every plan), and so are facilities no case
     can use; when no remaining option has a bed free today, no plan can place anyone today
     and no problem is built. ``ageing=False``: a waiting day weighs the case's static weight
-    (class weight x urgency), as in the evaluation objective (issue 13).
+    (class weight x urgency), as in the evaluation objective (issue 13). ``actual_stays``:
+    the study oracle (``optimiser.oracle_stays``): beds come free and placements hold them
+    for the actual stays, not the expected ones; costs stay expected, as the engine's
+    budget check and the hindsight plan count them.
     """
-    free = planned_free_beds(state, now, horizon)
+    free = planned_free_beds(state, now, horizon, actual_stays=actual_stays)
     reach = free.max(axis=1)
     left = state.budget_left()
-    usable = [(r, _usable(state, r, reach, left)) for r in state.waiting.values()]
+    usable = [
+        (r, _usable(state, r, reach, left, actual_stays=actual_stays))
+        for r in state.waiting.values()
+    ]
     usable = [(r, u) for r, u in usable if u[0].size]
     if not any((free[u[0], 0] >= r.case.beds).any() for r, u in usable):
         return None
@@ -134,28 +149,44 @@ def _today_parts(
 
 
 def _usable(
-    state: SimState, record: CaseRecord, reach: IntArray, left: FloatArray
+    state: SimState,
+    record: CaseRecord,
+    reach: IntArray,
+    left: FloatArray,
+    *,
+    actual_stays: bool = False,
 ) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
     """Options with a free bed somewhere in the horizon that fit the budget left:
-    facilities, penalties, expected stays and expected costs."""
+    facilities, penalties, stays (expected, or actual with ``actual_stays``) and expected
+    costs."""
     opts = state.options(record)
-    stays = option_stays(state, record)
+    expected = option_stays(state, record)
+    stays = option_stays(state, record, actual=True) if actual_stays else expected
     ok = reach[opts.facility] >= record.case.beds
     facs = opts.facility[ok]
-    cost = state.cost_per_bed_day[facs] * record.case.beds * stays[ok]
+    cost = state.cost_per_bed_day[facs] * record.case.beds * expected[ok]
     limit = left[state.stream_of[facs]]
     ok2 = np.isinf(limit) | (cost <= limit * (1 + 1e-12))
     return facs[ok2], opts.penalty[ok][ok2], stays[ok][ok2], cost[ok2]
 
 
-def option_stays(state: SimState, record: CaseRecord) -> FloatArray:
-    """The case's expected stay at each of its options (cached on the record)."""
+def option_stays(state: SimState, record: CaseRecord, *, actual: bool = False) -> FloatArray:
+    """The case's expected stay at each of its options, or with ``actual`` its actual stay
+    (the study oracle, issue 13); cached on the record."""
+    if actual:
+        if record.option_actual_stays is None:
+            record.option_actual_stays = _per_option(state, record, record.stays)
+        return record.option_actual_stays
     if record.option_stays is None:
-        opts = state.options(record)
-        record.option_stays = np.array(
-            [record.expected[state.type_of[f]] for f in opts.facility.tolist()], dtype=np.float64
-        )
+        record.option_stays = _per_option(state, record, record.expected)
     return record.option_stays
+
+
+def _per_option(
+    state: SimState, record: CaseRecord, days: Mapping[PlacementType, float]
+) -> FloatArray:
+    opts = state.options(record)
+    return np.array([days[state.type_of[f]] for f in opts.facility.tolist()], dtype=np.float64)
 
 
 def _assemble(
@@ -211,6 +242,7 @@ class OptimisedPolicy:
     def __init__(self, spec: OptimiserSpec, seed: int = 0) -> None:
         self.horizon = spec.planning_horizon_days
         self.ageing = spec.ageing
+        self.actual_stays = spec.oracle_stays  # study only: what knowing stays is worth
         self.params = SolveParams(
             time_limit=spec.time_limit_seconds, seed=seed, method=Method(spec.method), threads=1
         )
@@ -218,7 +250,9 @@ class OptimisedPolicy:
     def decide(self, state: SimState, now: float) -> Decision:
         if not state.waiting:
             return Decision([], IDLE)
-        built = build_round(state, now, self.horizon, ageing=self.ageing)
+        built = build_round(
+            state, now, self.horizon, ageing=self.ageing, actual_stays=self.actual_stays
+        )
         if built is None:
             return Decision([], IDLE)
         result = solve(built.problem, self.params)

@@ -1,8 +1,11 @@
-"""The scenario's true demand as sampled futures (``anticipation.rates: true``).
+"""The scenario's true demand as sampled futures (``anticipation.rates: true-rates``), and
+the run's own future as the one sample (``oracle-arrivals``).
 
 What no live system knows: ``samples`` independent realisations of the run's demand, drawn
 from the scenario file's demand classes with seeds other than the run's own arrivals, so
 no realisation is the real future. Measured against the estimated forecast (issue 13).
+``oracle-arrivals`` is a study oracle: the run's real arrivals, so the value of knowing
+who arrives when can be measured apart from knowing stays (``optimiser.oracle_stays``).
 """
 
 from __future__ import annotations
@@ -53,3 +56,13 @@ def true_realisations(
             one.append((d.time, profile_class(d.case, complexity), record))
         out.append(one)
     return out
+
+
+def actual_arrivals(records: list[CaseRecord]) -> list[list[tuple[float, str, CaseRecord]]]:
+    """The run's own arrivals as one realisation: (time, profile class, case record).
+
+    Each case is its real record; the look-ahead plans it with its expected stays, or
+    with its actual ones when ``optimiser.oracle_stays`` is on too. The dataset's waiting
+    list is left out: it is there from the start.
+    """
+    return [[(r.arrival, profile_class(r.case, r.complexity), r) for r in records if r.arrival > 0]]

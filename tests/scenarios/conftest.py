@@ -75,6 +75,30 @@ ONE_BED_TWO_DAYS = f"""
         stay: {FIXED_10}
 """
 
+# Three facilities (two women's shelters of 2 beds, one OMM bed) and Dutch women arriving
+# 0.3 a day with lognormal and exponential stays, so actual stays differ from expected ones.
+SMALL_OPTIMISED = """
+name: small-optimised
+seed: 5
+horizon_days: 60
+replications: 3
+policy: optimised
+supply:
+  facilities:
+    - {id: house-utrecht, region: utrecht, placement_type: womens_shelter, beds: 2,
+       specialisms: [lvb]}
+    - {id: house-amsterdam, region: amsterdam, placement_type: womens_shelter, beds: 2}
+    - {id: omm-zwolle, region: zwolle, placement_type: omm, beds: 1,
+       specialisms: [lvb, mental_health]}
+demand:
+  - name: dutch-women
+    arrivals_per_day: 0.3
+    profile: dutch_women_domestic
+    stay:
+      womens_shelter: {distribution: lognormal, mean_days: 20, spread_days: 10}
+      omm: {distribution: exponential, mean_days: 25}
+"""
+
 
 @pytest.fixture
 def build() -> Callable[..., Scenario]:
@@ -96,3 +120,8 @@ def one_bed_two_days() -> str:
 def profile() -> Callable[..., str]:
     """``profile("utrecht", "lvb")``: a fixed adult Dutch woman in flow YAML."""
     return woman
+
+
+@pytest.fixture
+def small_optimised() -> str:
+    return SMALL_OPTIMISED

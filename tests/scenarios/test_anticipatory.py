@@ -75,6 +75,26 @@ def test_keeping_the_bed_lowers_the_weighted_waiting_of_the_hand_instance(build,
     assert replication_kpis(optimised)["weighted_wait_days"] == 18.0
 
 
+def test_the_arrivals_oracle_keeps_the_bed_for_the_case_that_really_comes(build, one_bed_two_days):
+    # issue 13, the study oracle: the one sample is the run's own future (day 1: complex)
+    text = one_bed_two_days.replace(
+        "policy: @POLICY@", "policy: @POLICY@\n    anticipation: {rates: oracle-arrivals}"
+    )
+    trace = run_replication(build(text, policy="anticipatory"), 0)
+    assert [(k.time, k.case) for k in trace.of(BedKept)] == [(0.0, "S-00001")]
+    assert [(p.time, p.case) for p in trace.of(Placed)] == [(1.0, "S-00002"), (11.0, "S-00001")]
+
+
+def test_the_arrivals_oracle_keeps_no_bed_for_a_case_that_does_not_come(build, profile):
+    # complex cases at 0.5 a day: the true rates keep the bed on days 0 and 1, but none
+    # arrives in this run's 2 days, and the oracle, knowing it, places the standard case
+    likely = build(one_scarce_bed(profile, 0.5))
+    assert [k.time for k in run_replication(likely, 0).of(BedKept)] == [0.0, 1.0]
+    trace = run_replication(build(one_scarce_bed(profile, 0.5, rates="oracle-arrivals")), 0)
+    assert trace.of(BedKept) == []
+    assert [(p.time, p.case) for p in trace.of(Placed)] == [(0.0, "S-00001")]
+
+
 class Unreadable:
     """Stands for the scenario's demand classes: any use of them fails the test."""
 

@@ -14,28 +14,6 @@ from scenarios import (
     run_scenarios,
 )
 
-SMALL_OPTIMISED = """
-name: small-optimised
-seed: 5
-horizon_days: 60
-replications: 3
-policy: optimised
-supply:
-  facilities:
-    - {id: house-utrecht, region: utrecht, placement_type: womens_shelter, beds: 2,
-       specialisms: [lvb]}
-    - {id: house-amsterdam, region: amsterdam, placement_type: womens_shelter, beds: 2}
-    - {id: omm-zwolle, region: zwolle, placement_type: omm, beds: 1,
-       specialisms: [lvb, mental_health]}
-demand:
-  - name: dutch-women
-    arrivals_per_day: 0.3
-    profile: dutch_women_domestic
-    stay:
-      womens_shelter: {distribution: lognormal, mean_days: 20, spread_days: 10}
-      omm: {distribution: exponential, mean_days: 25}
-"""
-
 
 def national(policy: str, horizon: int = 120) -> Scenario:
     base = load_scenario(EXAMPLES_DIR / f"national-demo-{policy}.yaml")
@@ -58,21 +36,25 @@ def test_replication_seed_is_the_spawned_child():
     assert replication_seed(42, 3).generate_state(4).tolist() == child.generate_state(4).tolist()
 
 
-def test_same_seed_gives_identical_kpis_and_traces():
-    scenarios = [national("fifo"), parse_scenario(SMALL_OPTIMISED)]
+def test_same_seed_gives_identical_kpis_and_traces(small_optimised):
+    scenarios = [national("fifo"), parse_scenario(small_optimised)]
     assert kpis(run(scenarios)) == kpis(run(scenarios))
 
 
-def test_another_seed_gives_other_arrivals():
-    a = parse_scenario(SMALL_OPTIMISED)
-    b = parse_scenario(SMALL_OPTIMISED.replace("seed: 5", "seed: 6"))
+def test_another_seed_gives_other_arrivals(small_optimised):
+    a = parse_scenario(small_optimised)
+    b = parse_scenario(small_optimised.replace("seed: 5", "seed: 6"))
     (ra, rb) = run([a, b])
     assert ra.replications[0].trace.events != rb.replications[0].trace.events
 
 
 @pytest.mark.slow
-def test_in_process_and_local_dask_cluster_give_identical_kpis():
-    scenarios = [national("fifo"), national("current-practice"), parse_scenario(SMALL_OPTIMISED)]
+def test_in_process_and_local_dask_cluster_give_identical_kpis(small_optimised):
+    scenarios = [
+        national("fifo"),
+        national("current-practice"),
+        parse_scenario(small_optimised),
+    ]
     here = run(scenarios)
     with dask_client(workers=2) as client:
         there = run(scenarios, client)
