@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import yaml
@@ -20,12 +21,41 @@ import yaml
 from scenarios import EXAMPLES_DIR, parse_scenario
 from scenarios.engine import case_records
 from scenarios.policies.hindsight import OfflineModel, plan_objective
-from scenarios.policies.leftshift import Placements, left_shift
-from scenarios.policies.offline import available_beds, build_columns
+from scenarios.policies.leftshift import Placements, left_shift, list_schedule, lp_order
+from scenarios.policies.offline import Columns, available_beds, build_columns
 from scenarios.policies.rounding import round_plan
-from scenarios.state import initial_state
+from scenarios.state import CaseRecord, FloatArray, initial_state
 
 SEED = 13013
+
+
+def _lps(
+    model: OfflineModel,
+    cols: Columns,
+    records: list[CaseRecord],
+    const: float,
+    cache: Path | None,
+    out: dict[str, float],
+) -> FloatArray:
+    """The restricted LP's values; the bound and that LP's objective go to ``out``."""
+    state, avail, h = model.state, model.avail, model.horizon
+    if cache is not None and cache.exists():
+        saved = np.load(cache)
+        values = saved["values"]
+        out["bound"], out["restricted_lp"] = (float(v) for v in saved["objectives"])
+    else:
+        t = time.perf_counter()
+        relaxed = build_columns(state, records, avail, h, relaxed=True)
+        bound = model.solve(relaxed, relaxed=True)
+        out |= {"bound": bound.objective + const, "bound_s": time.perf_counter() - t}
+        t = time.perf_counter()
+        lp = model.solve(cols, relaxed=False)
+        values = lp.values
+        out |= {"restricted_lp": lp.objective + const, "restricted_lp_s": time.perf_counter() - t}
+        if cache is not None:
+            objectives = np.array([out["bound"], out["restricted_lp"]])
+            np.savez(cache, values=values, objectives=objectives)
+    return np.asarray(values, dtype=np.float64)
 
 
 def main() -> None:
@@ -33,6 +63,7 @@ def main() -> None:
     p.add_argument("--horizon", type=int, default=365)
     p.add_argument("--replication", type=int, default=0)
     p.add_argument("--base", default="national-demo.yaml")
+    p.add_argument("--cache", default="", help="folder to keep the two LPs' results in")
     p.add_argument("--mip", type=float, default=0.0, help="seconds for the MIP (0: none)")
     args = p.parse_args()
     doc = {
@@ -52,20 +83,12 @@ def main() -> None:
     const = float(sum(r.weight * (h - r.arrival) for r in records))
     weights = np.array([r.weight for r in records])
     out: dict[str, float] = {"horizon": h, "replication": args.replication, "cases": len(records)}
-    t = time.perf_counter()
-    relaxed = build_columns(state, records, avail, h, relaxed=True)
-    bound = model.solve(relaxed, relaxed=True)
-    out |= {"bound": bound.objective + const, "bound_s": time.perf_counter() - t}
-    t = time.perf_counter()
     cols = build_columns(state, records, avail, h, relaxed=False)
-    lp = model.solve(cols, relaxed=False)
-    out |= {
-        "restricted_lp": lp.objective + const,
-        "restricted_lp_s": time.perf_counter() - t,
-        "variables": cols.n,
-    }
+    cache = Path(args.cache) / f"lp-{args.base}-{h}-{args.replication}.npz" if args.cache else None
+    values = _lps(model, cols, records, const, cache, out)
+    out["variables"] = cols.n
     t = time.perf_counter()
-    chosen = round_plan(cols, state, avail, h, lp.values, weights)
+    chosen = round_plan(cols, state, avail, h, values, weights)
     out |= {"rounded": plan_objective(cols, chosen) + const, "rounded_s": time.perf_counter() - t}
     t = time.perf_counter()
     shifted = left_shift(Placements.of(cols, chosen), state, records, avail, h)
@@ -75,6 +98,17 @@ def main() -> None:
         "placed_rounded": len(chosen),
         "placed_shifted": int(shifted.case.size),
     }
+    for name, prefer in (("listed", False), ("listed_lp_facility", True)):
+        t = time.perf_counter()
+        order, facilities = lp_order(cols, values, records)
+        listed = list_schedule(
+            order, state, records, avail, h, prefer=facilities if prefer else None
+        )
+        out[name] = listed.objective(weights, h) + const
+        out[f"{name}_shifted"] = (
+            left_shift(listed, state, records, avail, h).objective(weights, h) + const
+        )
+        out[f"{name}_s"] = time.perf_counter() - t
     if args.mip > 0:
         t = time.perf_counter()
         mip = model.solve(cols, relaxed=False, integer=True, time_limit=args.mip, start=chosen)
@@ -87,8 +121,10 @@ def main() -> None:
         s2 = left_shift(Placements.of(cols, better), state, records, avail, h)
         out["mip_shifted"] = s2.objective(weights, h) + const
     b = out["bound"]
-    for k in ("restricted_lp", "rounded", "shifted", "mip", "mip_shifted"):
-        if k in out:
+    for k in [
+        k for k in out if k.split("_")[0] in ("restricted", "rounded", "shifted", "mip", "listed")
+    ]:
+        if not k.endswith("_s"):
             out[f"gap_{k}"] = (out[k] - b) / out[k]
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}))
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from scenarios.errors import ScenarioRunError
 from scenarios.policies.base import Decision, RoundKind
-from scenarios.policies.leftshift import Placements, left_shift
+from scenarios.policies.leftshift import Placements, left_shift, list_schedule, lp_order
 from scenarios.policies.offline import Columns, available_beds, build_columns, build_rows
 from scenarios.policies.rounding import round_plan
 from scenarios.state import CaseRecord, FloatArray, IntArray, SimState, initial_state
@@ -149,10 +149,10 @@ class OfflineModel:
     ) -> tuple[Placements, PlanInfo]:
         """The plan's placements, and where it came from.
 
-        The restricted LP is rounded to a plan and left-shifted to daily starts
-        (``scenarios.policies.leftshift``); when time is left and the plan is not within
-        the gap of the bound, the MIP starts from the rounded plan and its plan, shifted
-        in turn, is kept if better.
+        The restricted LP is rounded to a plan; that plan and a list schedule in the LP's
+        order (``scenarios.policies.leftshift``) are left-shifted to daily starts and the
+        better is kept. When time is left and it is not within the gap of the bound, the
+        MIP starts from the rounded plan and its plan, shifted in turn, is kept if better.
         """
         t0 = time.perf_counter()
         lp = self.solve(cols, relaxed=False)
@@ -160,7 +160,7 @@ class OfflineModel:
         chosen = round_plan(cols, self.state, self.avail, self.horizon, lp.values, weights)
         rounded = plan_objective(cols, chosen)
         t1 = time.perf_counter()
-        best = self._shift(Placements.of(cols, chosen), records)
+        best = self._daily(cols, lp.values, Placements.of(cols, chosen), records, weights)
         shift_seconds = time.perf_counter() - t1
         objective = best.objective(weights, self.horizon)
         info = PlanInfo(rounded + constant, from_mip=False, seconds=0.0)
@@ -174,6 +174,20 @@ class OfflineModel:
                 if shifted.objective(weights, self.horizon) < objective - 1e-6:
                     best, info = shifted, PlanInfo(info.rounded, from_mip=True, seconds=0.0)
         return best, PlanInfo(info.rounded, info.from_mip, time.perf_counter() - t0)
+
+    def _daily(
+        self,
+        cols: Columns,
+        values: FloatArray,
+        rounded: Placements,
+        records: list[CaseRecord],
+        weights: FloatArray,
+    ) -> Placements:
+        """The better of the rounded plan and the LP-ordered list schedule, left-shifted."""
+        order, prefer = lp_order(cols, values, records)
+        listed = list_schedule(order, self.state, records, self.avail, self.horizon, prefer=prefer)
+        candidates = [self._shift(rounded, records), self._shift(listed, records)]
+        return min(candidates, key=lambda p: p.objective(weights, self.horizon))
 
     def _shift(self, plan: Placements, records: list[CaseRecord]) -> Placements:
         return left_shift(plan, self.state, records, self.avail, self.horizon)

@@ -144,6 +144,59 @@ def left_shift(
     return Placements(case, fac, start)
 
 
+def list_schedule(
+    order: list[int],
+    state: SimState,
+    records: list[CaseRecord],
+    avail: IntArray,
+    horizon: int,
+    *,
+    prefer: dict[int, list[int]] | None = None,
+) -> Placements:
+    """Cases in ``order``, each at its earliest feasible (facility, day) given those before.
+
+    ``prefer``: per case, facilities to try first (for example where the LP places it); a
+    case goes elsewhere only when no preferred facility has room before the horizon.
+    """
+    ledger = _Ledger(state, avail, horizon)
+    stay = _Stays(state, records)
+    rows: list[tuple[int, int, int]] = []
+    for c in order:
+        if stay.release(c) >= horizon or not stay.facilities(c):
+            continue
+        f, s = _earliest_anywhere(ledger, stay, c, (prefer or {}).get(c))
+        if f < 0 and prefer and prefer.get(c):
+            f, s = _earliest_anywhere(ledger, stay, c)
+        if f >= 0:
+            ledger.add(f, s, stay.length(c, f), stay.beds(c), stay.cost(c, f), +1)
+            rows.append((c, f, s))
+    arr = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return Placements(arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].copy())
+
+
+def lp_order(
+    cols: Columns, values: FloatArray, records: list[CaseRecord]
+) -> tuple[list[int], dict[int, list[int]]]:
+    """Cases by their mean start day in the LP (then the rest, highest weight first), and
+    per case its facilities by LP value: the input of :func:`list_schedule`."""
+    n = len(records)
+    used = values > 1e-6
+    mass = np.bincount(cols.case[used], values[used], minlength=n)
+    mean = np.bincount(cols.case[used], values[used] * cols.start[used], minlength=n)
+    mean = np.divide(mean, mass, out=np.full(n, np.inf), where=mass > 1e-6)
+    weight = np.array([r.weight for r in records])
+    arrival = np.array([r.arrival for r in records])
+    order = np.lexsort((arrival, -weight, mean)).tolist()
+    share: dict[tuple[int, int], float] = {}
+    for j in np.flatnonzero(used).tolist():
+        key = (int(cols.case[j]), int(cols.facility[j]))
+        share[key] = share.get(key, 0.0) + float(values[j])
+    prefer: dict[int, list[int]] = {}
+    for (c, f), _ in sorted(share.items(), key=lambda kv: -kv[1]):
+        prefer.setdefault(c, []).append(f)
+    return [int(c) for c in order], prefer
+
+
 class _Stays:
     """Per case: release day, beds, eligible facilities, days held and expected cost."""
 
@@ -211,10 +264,13 @@ def _place_unplaced(
     return out
 
 
-def _earliest_anywhere(ledger: _Ledger, stay: _Stays, c: int) -> tuple[int, int]:
-    """Earliest feasible (facility, day) of an unplaced case (``(-1, horizon)``: none)."""
+def _earliest_anywhere(
+    ledger: _Ledger, stay: _Stays, c: int, among: list[int] | None = None
+) -> tuple[int, int]:
+    """Earliest feasible (facility, day) of a case, trying the facilities ``among`` (default:
+    all it is eligible for) in turn (``(-1, horizon)``: none)."""
     best = (-1, ledger.horizon)
-    for f in stay.facilities(c):
+    for f in stay.facilities(c) if among is None else among:
         if best[1] - 1 >= stay.release(c):
             s = _first_fit(ledger, stay, c, f, best[1] - 1)
             if s >= 0:

@@ -17,7 +17,7 @@ import pytest
 from scenarios import parse_scenario, run_scenario
 from scenarios.engine import case_records
 from scenarios.policies.hindsight import OfflineModel, plan_objective
-from scenarios.policies.leftshift import Placements, left_shift
+from scenarios.policies.leftshift import Placements, left_shift, list_schedule, lp_order
 from scenarios.policies.offline import available_beds, build_columns
 from scenarios.policies.rounding import round_plan
 from scenarios.state import initial_state
@@ -92,7 +92,8 @@ def tight(policy: str, seed: int):
     return parse_scenario(text, source="tight.yaml")
 
 
-def rounded_and_shifted(seed: int):
+def restricted_lp(seed: int):
+    """Replication 0 of TIGHT: its cases, start state, beds, restricted columns and LP."""
     sc = tight("hindsight", seed)
     h = sc.spec.horizon_days
     records = case_records(sc, 0)
@@ -100,10 +101,25 @@ def rounded_and_shifted(seed: int):
     avail = available_beds(sc.supply, h)
     cols = build_columns(state, records, avail, h, relaxed=False)
     lp = OfflineModel(state, avail, h, 0.0, 0.0).solve(cols, relaxed=False)
+    return sc, records, state, avail, cols, lp
+
+
+def rounded_and_shifted(seed: int):
+    sc, records, state, avail, cols, lp = restricted_lp(seed)
+    h = sc.spec.horizon_days
     weights = np.array([r.weight for r in records])
     chosen = round_plan(cols, state, avail, h, lp.values, weights)
     shifted = left_shift(Placements.of(cols, chosen), state, records, avail, h)
     return sc, records, weights, plan_objective(cols, chosen), shifted
+
+
+def list_scheduled(seed: int):
+    """The list schedule in the LP's order, and left-shifted."""
+    sc, records, state, avail, cols, lp = restricted_lp(seed)
+    h = sc.spec.horizon_days
+    order, prefer = lp_order(cols, lp.values, records)
+    listed = list_schedule(order, state, records, avail, h, prefer=prefer)
+    return sc, records, listed, left_shift(listed, state, records, avail, h)
 
 
 def assert_feasible(sc, records, plan: Placements) -> None:
@@ -142,6 +158,16 @@ def budget_on(sc, stream: int, day: int) -> float:
 def test_shifted_plan_is_feasible_and_never_worse_than_the_rounded_plan(seed: int):
     sc, records, weights, rounded, shifted = rounded_and_shifted(seed)
     assert shifted.objective(weights, sc.spec.horizon_days) <= rounded + 1e-9
+    assert_feasible(sc, records, shifted)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_list_schedule_in_lp_order_is_feasible_and_shifting_it_never_worsens_it(seed: int):
+    sc, records, listed, shifted = list_scheduled(seed)
+    weights = np.array([r.weight for r in records])
+    h = sc.spec.horizon_days
+    assert shifted.objective(weights, h) <= listed.objective(weights, h) + 1e-9
+    assert_feasible(sc, records, listed)
     assert_feasible(sc, records, shifted)
 
 
