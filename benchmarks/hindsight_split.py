@@ -100,7 +100,7 @@ def main() -> None:
     }
     for name, prefer in (("listed", False), ("listed_lp_facility", True)):
         t = time.perf_counter()
-        order, facilities = lp_order(cols, values, records)
+        order, facilities = lp_order(cols, values, records, h)
         listed = list_schedule(
             order, state, records, avail, h, prefer=facilities if prefer else None
         )

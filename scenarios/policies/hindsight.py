@@ -184,7 +184,7 @@ class OfflineModel:
         weights: FloatArray,
     ) -> Placements:
         """The better of the rounded plan and the LP-ordered list schedule, left-shifted."""
-        order, prefer = lp_order(cols, values, records)
+        order, prefer = lp_order(cols, values, records, self.horizon)
         listed = list_schedule(order, self.state, records, self.avail, self.horizon, prefer=prefer)
         candidates = [self._shift(rounded, records), self._shift(listed, records)]
         return min(candidates, key=lambda p: p.objective(weights, self.horizon))

@@ -175,15 +175,16 @@ def list_schedule(
 
 
 def lp_order(
-    cols: Columns, values: FloatArray, records: list[CaseRecord]
+    cols: Columns, values: FloatArray, records: list[CaseRecord], horizon: int
 ) -> tuple[list[int], dict[int, list[int]]]:
-    """Cases by their mean start day in the LP (then the rest, highest weight first), and
-    per case its facilities by LP value: the input of :func:`list_schedule`."""
+    """Cases by their expected start day in the LP (the part of a case the LP leaves
+    unplaced counts as starting at the horizon; ties: higher weight first), and per case
+    its facilities by LP value: the input of :func:`list_schedule`."""
     n = len(records)
     used = values > 1e-6
     mass = np.bincount(cols.case[used], values[used], minlength=n)
     mean = np.bincount(cols.case[used], values[used] * cols.start[used], minlength=n)
-    mean = np.divide(mean, mass, out=np.full(n, np.inf), where=mass > 1e-6)
+    mean += np.clip(1.0 - mass, 0.0, None) * horizon
     weight = np.array([r.weight for r in records])
     arrival = np.array([r.arrival for r in records])
     order = np.lexsort((arrival, -weight, mean)).tolist()

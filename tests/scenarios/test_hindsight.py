@@ -117,7 +117,7 @@ def list_scheduled(seed: int):
     """The list schedule in the LP's order, and left-shifted."""
     sc, records, state, avail, cols, lp = restricted_lp(seed)
     h = sc.spec.horizon_days
-    order, prefer = lp_order(cols, lp.values, records)
+    order, prefer = lp_order(cols, lp.values, records, h)
     listed = list_schedule(order, state, records, avail, h, prefer=prefer)
     return sc, records, listed, left_shift(listed, state, records, avail, h)
 
