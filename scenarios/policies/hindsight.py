@@ -8,9 +8,13 @@ Before the clock starts, the policy solves the whole run (``scenarios.policies.o
    counted up to the placement or, for cases still waiting, to the end of the run, beds and
    budgets as the simulation enforces them, on the daily round grid;
 2. the **restricted** model as an LP, rounded to a feasible plan
-   (``scenarios.policies.rounding``), then as a MIP started from that plan for what is left
-   of the scenario's time limit after that LP, with its gap; the better plan is what the
-   simulation carries out, day by day, so hindsight gets every KPI like the other policies.
+   (``scenarios.policies.rounding``) and, apart, list-scheduled in the LP's order of
+   expected start days; both are left-shifted to daily starts, which the restricted
+   model's weekly buckets do not have (``scenarios.policies.leftshift``), and the better
+   is kept; then, if it is not within the gap, the MIP starts from the rounded plan for
+   what is left of the scenario's time limit, its plan shifted in turn and kept if better.
+   The plan is what the simulation carries out, day by day, so hindsight gets every KPI
+   like the other policies.
 
 Both LPs run to optimality whatever the time limit (the bound must be proven); the time
 limit bounds the search for a better plan.

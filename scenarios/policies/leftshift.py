@@ -1,4 +1,4 @@
-"""Left-shift: move each placement of an offline plan to its earliest feasible day.
+"""Daily offline plans: left-shift a plan to its earliest feasible days, or list-schedule one.
 
 The restricted model (``scenarios.policies.offline``) starts a placement only on the first
 day of its start bucket (daily for :data:`~scenarios.policies.offline.FINE_DAYS` after
@@ -8,6 +8,10 @@ after its case's release (any of its eligible facilities) where its beds are fre
 whole stay and every budget row of the restricted model still holds; a placement that
 cannot move stays where it was. Cases the plan leaves unplaced are then tried, highest
 weight first, at their earliest feasible day. Passes repeat while they gain.
+
+:func:`list_schedule` builds a plan from scratch the same way: cases in a given order (for
+the hindsight plan, :func:`lp_order`: the restricted LP's expected start days), each at
+its earliest feasible day, at the facilities the LP uses first.
 
 The objective counts only start days (``weight x (start - horizon)``), so no move makes
 the plan worse: the result is never worse than the plan it starts from, and it keeps the
