@@ -21,7 +21,6 @@ beds per facility per day and the budgets exactly as the simulation enforces the
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,13 +116,8 @@ def left_shift(
     records: list[CaseRecord],
     avail: IntArray,
     horizon: int,
-    *,
-    deadline: float = math.inf,
 ) -> Placements:
-    """The plan with every placement at its earliest feasible day (see the module).
-
-    ``deadline``: ``time.perf_counter()`` value after which no further pass starts.
-    """
+    """The plan with every placement at its earliest feasible day (see the module)."""
     ledger = _Ledger(state, avail, horizon)
     stay = _Stays(state, records)
     case, fac, start = plan.case.copy(), plan.facility.copy(), plan.start.copy()
@@ -143,7 +137,7 @@ def left_shift(
             case = np.concatenate([case, [c for c, _, _ in extra]]).astype(np.int64)
             fac = np.concatenate([fac, [f for _, f, _ in extra]]).astype(np.int64)
             start = np.concatenate([start, [s for _, _, s in extra]]).astype(np.int64)
-        if not (moved or extra) or time.perf_counter() > deadline:
+        if not (moved or extra):
             break
     return Placements(case, fac, start)
 
