@@ -8,9 +8,13 @@ Before the clock starts, the policy solves the whole run (``scenarios.policies.o
    counted up to the placement or, for cases still waiting, to the end of the run, beds and
    budgets as the simulation enforces them, on the daily round grid;
 2. the **restricted** model as an LP, rounded to a feasible plan
-   (``scenarios.policies.rounding``), then as a MIP started from that plan for what is left
-   of the scenario's time limit after that LP, with its gap; the better plan is what the
-   simulation carries out, day by day, so hindsight gets every KPI like the other policies.
+   (``scenarios.policies.rounding``) and, apart, list-scheduled in the LP's order of
+   expected start days; both are left-shifted to daily starts, which the restricted
+   model's weekly buckets do not have (``scenarios.policies.leftshift``), and the better
+   is kept; then, if it is not within the gap, the MIP starts from the rounded plan for
+   what is left of the scenario's time limit, its plan shifted in turn and kept if better.
+   The plan is what the simulation carries out, day by day, so hindsight gets every KPI
+   like the other policies.
 
 Both LPs run to optimality whatever the time limit (the bound must be proven); the time
 limit bounds the search for a better plan.
@@ -30,6 +34,7 @@ import numpy as np
 
 from scenarios.errors import ScenarioRunError
 from scenarios.policies.base import Decision, RoundKind
+from scenarios.policies.leftshift import Placements, left_shift, list_schedule, lp_order
 from scenarios.policies.offline import Columns, available_beds, build_columns, build_rows
 from scenarios.policies.rounding import round_plan
 from scenarios.state import CaseRecord, FloatArray, IntArray, SimState, initial_state
@@ -145,25 +150,61 @@ class OfflineModel:
 
     def plan(
         self, cols: Columns, records: list[CaseRecord], bound: Solved, constant: float
-    ) -> tuple[IntArray, bool, float]:
-        """The plan's start variables, whether the MIP made it, and the seconds spent.
+    ) -> tuple[Placements, PlanInfo]:
+        """The plan's placements, and where it came from.
 
-        The restricted LP is rounded to a plan; when time is left and the plan is not within
-        the gap of the bound, the MIP starts from it and its plan is kept if better.
+        The restricted LP is rounded to a plan; that plan and a list schedule in the LP's
+        order (``scenarios.policies.leftshift``) are left-shifted to daily starts and the
+        better is kept. When time is left and it is not within the gap of the bound, the
+        MIP starts from the rounded plan and its plan, shifted in turn, is kept if better.
         """
+        t0 = time.perf_counter()
         lp = self.solve(cols, relaxed=False)
         weights = np.array([r.weight for r in records])
         chosen = round_plan(cols, self.state, self.avail, self.horizon, lp.values, weights)
-        seconds = lp.seconds
-        left = self.time_limit - lp.seconds
-        gap = _gap(plan_objective(cols, chosen) + constant, bound.objective + constant)
-        if left <= MIN_MIP_SECONDS or gap <= self.gap:
-            return chosen, False, seconds
-        mip = self.solve(cols, relaxed=False, integer=True, time_limit=left, start=chosen)
-        better = np.flatnonzero(mip.values > 0.5)
-        if plan_objective(cols, better) < plan_objective(cols, chosen) - 1e-6:
-            return better, True, seconds + mip.seconds
-        return chosen, False, seconds + mip.seconds
+        rounded = plan_objective(cols, chosen)
+        t1 = time.perf_counter()
+        best = self._daily(cols, lp.values, Placements.of(cols, chosen), records, weights)
+        shift_seconds = time.perf_counter() - t1
+        objective = best.objective(weights, self.horizon)
+        info = PlanInfo(rounded + constant, from_mip=False, seconds=0.0)
+        left = self.time_limit - (time.perf_counter() - t0) - shift_seconds
+        gap = _gap(objective + constant, bound.objective + constant)
+        if left > MIN_MIP_SECONDS and gap > self.gap:
+            mip = self.solve(cols, relaxed=False, integer=True, time_limit=left, start=chosen)
+            better = np.flatnonzero(mip.values > 0.5)
+            if plan_objective(cols, better) < rounded - 1e-6:
+                shifted = self._shift(Placements.of(cols, better), records)
+                if shifted.objective(weights, self.horizon) < objective - 1e-6:
+                    best, info = shifted, PlanInfo(info.rounded, from_mip=True, seconds=0.0)
+        return best, PlanInfo(info.rounded, info.from_mip, time.perf_counter() - t0)
+
+    def _daily(
+        self,
+        cols: Columns,
+        values: FloatArray,
+        rounded: Placements,
+        records: list[CaseRecord],
+        weights: FloatArray,
+    ) -> Placements:
+        """The better of the rounded plan and the LP-ordered list schedule, left-shifted."""
+        order, prefer = lp_order(cols, values, records, self.horizon)
+        listed = list_schedule(order, self.state, records, self.avail, self.horizon, prefer=prefer)
+        candidates = [self._shift(rounded, records), self._shift(listed, records)]
+        return min(candidates, key=lambda p: p.objective(weights, self.horizon))
+
+    def _shift(self, plan: Placements, records: list[CaseRecord]) -> Placements:
+        return left_shift(plan, self.state, records, self.avail, self.horizon)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInfo:
+    """Where a plan came from: the rounded LP plan's objective (with the constant),
+    whether the MIP made the plan, and the seconds spent on it."""
+
+    rounded: float
+    from_mip: bool
+    seconds: float
 
 
 class HindsightPolicy:
@@ -194,20 +235,18 @@ class HindsightPolicy:
         if bound.status != "Optimal":
             raise ScenarioRunError(f"hindsight bound LP not solved to optimality ({bound.status})")
         cols = build_columns(model.state, records, model.avail, model.horizon, relaxed=False)
-        chosen, from_mip, seconds = model.plan(cols, records, bound, constant)
-        self.plan: dict[int, list[tuple[int, int]]] = {}
-        for j in chosen.tolist():
-            self.plan.setdefault(int(cols.start[j]), []).append(
-                (int(cols.case[j]), int(cols.facility[j]))
-            )
-        objective = plan_objective(cols, chosen) + constant
+        weights = np.array([r.weight for r in records])
+        plan, info = model.plan(cols, records, bound, constant)
+        self.plan: dict[int, list[tuple[int, int]]] = plan.by_day()
+        objective = plan.objective(weights, model.horizon) + constant
         self.notes = {
             "lower_bound": bound.objective + constant,
             "plan_objective": objective,
             "plan_gap": _gap(objective, bound.objective + constant),
-            "plan_from_mip": 1.0 if from_mip else 0.0,
+            "plan_from_mip": 1.0 if info.from_mip else 0.0,
+            "rounded_objective": info.rounded,
             "bound_seconds": bound.seconds,
-            "plan_seconds": seconds,
+            "plan_seconds": info.seconds,
             "variables": float(cols.n),
         }
 
