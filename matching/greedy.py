@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from matching.formulation import Formulation, candidate_mask
+from matching.formulation import Formulation, candidate_mask, window_min
 from matching.outcome import Outcome
 from matching.problem import NO_STREAM, MatchingProblem
 
@@ -105,8 +105,6 @@ def solve_greedy(
         variables by saving per bed-day: a bed that takes a 3-day crisis stay can take
         twenty cases in a 60-day horizon, so short stays go first (issue 11: on the
         short-stay shape the other two orders stay 3 to 4 times above the LP bound).
-        Without a formulation, the shortest stay is over the options that save anything
-        on day 0, whether or not their beds ever fit.
     guide
         An LP's advice: per case, how much of it the LP places (cases it places most
         go first), and per variable a key to try them by (its reduced cost, which prices
@@ -343,11 +341,33 @@ class _GridColumns:
         }
 
     def shortest_bed_days(self) -> npt.NDArray[np.float64]:
+        """As over the formulation's variables: options with a start day that fits and saves.
+
+        An option has one when its facility's earliest candidate day on which the case's
+        beds fit for the whole stay saves waiting (the saving grows with the day).
+        """
         p = self.problem
-        useful = np.flatnonzero(p.opt_penalty < p.unplaced_cost[p.opt_case])  # saves on day 0
+        n_f, h = p.free_beds.shape
+        opens = candidate_mask(p) & (p.free_beds > 0)
+        rows = np.repeat(np.arange(n_f, dtype=np.int32), h)
+        starts = np.tile(np.arange(h, dtype=np.int32), n_f)
+        beds = p.case_beds[p.opt_case]
+        earliest = np.full(p.n_options, h, dtype=np.int64)  # h: no day fits
+        for s in np.unique(self.stay).tolist():
+            of_stay = np.flatnonzero(self.stay == s)
+            ends = np.minimum(starts + max(s, 1), h)
+            low = window_min(p.free_beds, rows, starts, ends).reshape(n_f, h)
+            for b in np.unique(beds[of_stay]).tolist():
+                fits = opens & (low >= b)
+                first = np.where(fits.any(axis=1), fits.argmax(axis=1), h)
+                chosen = of_stay[beds[of_stay] == b]
+                earliest[chosen] = first[p.opt_facility[chosen]]
+        case = p.opt_case
+        saving = p.case_weight[case] * earliest + (p.opt_penalty - self.unplaced[case])
+        useful = np.flatnonzero((earliest < h) & (saving < 0))
         shortest = np.full(p.n_cases, np.inf)
-        bed_days = p.case_beds[p.opt_case[useful]] * p.stay_to[useful]
-        np.minimum.at(shortest, p.opt_case[useful], bed_days.astype(np.float64))
+        bed_days = (beds[useful] * self.stay[useful]).astype(np.float64)
+        np.minimum.at(shortest, case[useful], bed_days)
         return shortest
 
 

@@ -127,29 +127,20 @@ def test_window_minima_match_a_plain_minimum_before_and_after_beds_are_taken(hor
 # model at L with short stays has 17.7 million columns); the plan must be the same
 
 
-@pytest.mark.parametrize("per_bed", [False, True])
+@pytest.mark.parametrize("order", ["priority", "per_bed", "per_bed_day"])
 @pytest.mark.parametrize("seed", range(20))
 def test_greedy_without_a_formulation_gives_the_formulations_plan(
-    ref: ModuleType, seed: int, per_bed: bool
+    ref: ModuleType, seed: int, order: str
 ) -> None:
     p = problem_from_dict(
         ref.random_instance(
             seed, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.5, n_keep_apart=3
         )
     )
-    assert solve_greedy(p, per_bed=per_bed).plan == (
-        solve_greedy(p, build_formulation(p), per_bed=per_bed).plan
-    )
-
-
-@pytest.mark.parametrize("seed", range(10))
-def test_per_bed_day_greedy_without_a_formulation_is_feasible(ref: ModuleType, seed: int) -> None:
-    p = problem_from_dict(
-        ref.random_instance(seed, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.5)
-    )
-    plan = solve_greedy(p, per_bed_day=True).plan
+    kwargs = {"per_bed": order == "per_bed", "per_bed_day": order == "per_bed_day"}
+    plan = solve_greedy(p, **kwargs).plan
     assert plan
-    assert not plan_violations(p, plan)
+    assert plan == solve_greedy(p, build_formulation(p), **kwargs).plan
 
 
 def test_a_greedy_past_its_deadline_keeps_only_its_start_plan(ref: ModuleType) -> None:
