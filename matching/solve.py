@@ -27,6 +27,9 @@ GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and report
 GREEDY_SLACK = 1.5  # another greedy order runs when this many times the slowest fits
 GREEDY_SHARE = 0.3  # in this share of the time left
 GUARD_SECONDS = 0.2  # and at least this (HiGHS's cancel and the plan check, issue 11)
+# and this per case: checking and reporting the plan takes 0.2-0.3 s of CPU at L, 1-1.5 s
+# of wall time under load (issue 11: 11.2 s for a 10-s limit at L)
+GUARD_SECONDS_PER_CASE = 50e-6
 # parts with more (option, start day) columns go to column generation: at M and L, and at
 # S with short stays (issue 11: 220,000 columns, simplex 50 s, column generation 3 s)
 LARGE_COLUMNS = 40_000
@@ -72,7 +75,8 @@ def solve(
     """
     params = params or SolveParams()
     start = time.perf_counter()
-    deadline = start + params.time_limit - max(GUARD_MARGIN * params.time_limit, GUARD_SECONDS)
+    guard = GUARD_SECONDS + GUARD_SECONDS_PER_CASE * problem.n_cases
+    deadline = start + params.time_limit - max(GUARD_MARGIN * params.time_limit, guard)
     if params.method is Method.FLOW and not flow_is_exact(problem):
         raise InvalidParamsError(
             "method",
