@@ -47,6 +47,7 @@ IMPROVE_MIN_SECONDS = 0.3  # the restricted MIP is not started with less time th
 IMPROVE_LP_FACTOR = 2.0  # nor with less than this many times the longest master solve
 BOUND_SHARE = 0.5  # of the time left after the greedy, at most, for column generation
 BUDGET_SHARE = 0.4  # of the time left after it, at most, for the Lagrangian over budgets
+GREEDY_ROOM = 1.5  # times greedy_seconds kept for the greedy that ends the budget stage
 PROOF_COLUMNS = 60_000
 # column generation's set-up (pricing arrays, rows, the first master) is not cut short by
 # the clock: it starts only with twice the time this speed gives it (issue 11: a 2-million
@@ -187,11 +188,13 @@ def _budget_stage(
     budgets and solving the rest as a flow gives a bound within a few per cent of the plan.
     """
     now = time.perf_counter()
+    # the greedy from the flow comes after the steps (issue 11: issue-11 M ended 1-5 s
+    # past a 30-s limit when only the steps were given a deadline)
+    stop = min(now + BUDGET_SHARE * (deadline - now), deadline - GREEDY_ROOM * greedy_seconds(form))
+    if stop <= now:
+        return plan, -math.inf
     found, better = budget_stage(
-        form,
-        plan,
-        deadline=now + BUDGET_SHARE * (deadline - now),
-        prices=master.prices if master.prices.size else None,
+        form, plan, deadline=stop, prices=master.prices if master.prices.size else None
     )
     objective = plan_objective(form.problem, better)
     bound = found.bound if proven else -math.inf  # a restricted model's bound is not the round's
