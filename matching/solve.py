@@ -26,6 +26,9 @@ from matching.result import MatchResult, Method, SolveParams, Status
 GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and reporting
 GREEDY_SLACK = 1.5  # another greedy order runs when this many times the slowest fits
 GREEDY_SHARE = 0.3  # in this share of the time left
+# seconds per option the model-free greedy needs before it places anyone (candidate days,
+# case order): 1.8 s at L under load; with less time left no greedy starts
+GREEDY_SETUP_PER_OPTION = 3e-6
 GUARD_SECONDS = 0.2  # and at least this (HiGHS's cancel and the plan check, issue 11)
 # and this per case: checking and reporting the plan takes 0.2-0.3 s of CPU at L, 1-1.5 s
 # of wall time under load (issue 11: 11.2 s for a 10-s limit at L)
@@ -175,9 +178,11 @@ def _auto_restricted(
     """
     t0 = time.perf_counter()
     plans = _greedy_plans(sub, deadline, tr)
-    plan = min(plans, key=lambda p: plan_objective(sub, p))
+    plan = min(plans, key=lambda p: plan_objective(sub, p)) if plans else []
     room = min(MAX_PAIRS, PAIRS_PER_SECOND * (deadline - time.perf_counter()))
     notes = [f"the whole model has up to {pairs:,} (option, start day) pairs"]
+    if not plans:
+        notes.append("no time for the greedy: nobody placed")
     if room < MIN_PAIRS:
         notes.append("no time for a model: the best greedy plan")
         return greedy_outcome(plan, solve_seconds=time.perf_counter() - t0, notes=tuple(notes))
@@ -197,9 +202,11 @@ def _auto_restricted(
 def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Plan]:
     """The greedy orders without a model, best on short stays first, as time allows.
 
-    The first always runs (cut short at the deadline); another only when it can finish in
-    a share of the time left.
+    The first runs when its set-up fits (cut short at the deadline); another only when it
+    can finish in a share of the time left. Without time for any, none.
     """
+    if deadline - time.perf_counter() < GREEDY_SETUP_PER_OPTION * sub.n_options:
+        return []  # issue 11: T = 2 s at L, load 9.5
     plans: list[Plan] = []
     slowest = 0.0
     for per_bed_day, per_bed in ((True, False), (False, False), (False, True)):

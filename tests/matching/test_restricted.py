@@ -52,3 +52,18 @@ def test_the_time_limit_holds_on_a_round_whose_whole_model_takes_longer_to_build
     assert elapsed <= 2.0 + 0.5 + LIMIT_MARGIN_S, f"{elapsed:.2f} s"
     assert result.assignments
     assert result.bound <= result.objective
+
+
+def test_without_time_for_a_greedy_nobody_is_placed_and_it_says_so(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
+    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
+    monkeypatch.setattr(solve_module, "GREEDY_SETUP_PER_OPTION", 1e3)
+    p = problem_from_dict(
+        ref.random_instance(1, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
+    )
+    result = solve(p, SolveParams(time_limit=1.0))
+    assert not result.assignments
+    assert "no time for the greedy: nobody placed" in result.notes
+    assert result.bound <= result.objective
