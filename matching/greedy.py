@@ -140,7 +140,7 @@ def solve_greedy(
             continue
         opt, begin, key, rest = columns.of_case(c)  # cheapest first
         i = state.first_fit(c, opt, begin)
-        if (i < 0 or key[i] >= rest) and rest < np.inf:  # a later start day may be cheaper
+        if rest < np.inf and (i < 0 or key[i] >= rest):  # a later start day may be cheaper
             opt, begin, key, rest = columns.all_of_case(c)
             i = state.first_fit(c, opt, begin)
         if i >= 0:
