@@ -7,7 +7,9 @@
    does not fit the time (70 % of it, then), more steps of it and the plan from its flow
    (:mod:`matching.budget_bound`).
 4. An LP-based plan (a dive, :mod:`matching.heuristics`): 0.01 to 2.8 % above the optimum
-   in about half a second on the S benchmarks.
+   in about half a second on the S benchmarks. With binding budgets the dive rounds badly
+   (6 % above the bound on ``budget-region`` at S): fix-and-optimise and a search over
+   the budgets' areas instead (:mod:`matching.budget_repair`, 0.6 %).
 5. Polishing MIPs on the columns with reduced cost up to 0.5, then 1.5 weighted days,
    started from the best plan: on S seeds 1-5 the first takes 0.4-1.4 s and ends within
    0.16 % of the optimum, the second reaches the optimum in 0.5-6 s.
@@ -30,6 +32,7 @@ import numpy.typing as npt
 
 from matching.arcflow import build_arcflow
 from matching.budget_bound import budget_bound, budget_stage, greedy_seconds
+from matching.budget_repair import fix_and_optimise, neighbourhood_search
 from matching.evaluation import plan_objective
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
@@ -59,7 +62,10 @@ ARCFLOW_SHARE = 0.2  # of the time left, at most, for arc-flow graphs
 # runs cost more than they save (scenario rounds of 90-200 cases, issue 11)
 SMALL_COLUMNS = 5_000
 LP_SHARE = 0.7  # of the time left, at most, for the LP when budgets bind (issue 11)
-DIVE_SHARE = 0.6  # of the time left, at most, for the dive (7 s of 10 with binding budgets)
+DIVE_SHARE = 0.6  # of the time left, at most, for the dive
+# with binding budgets, of the time left for fix-and-optimise instead of the dive (issue 11)
+FIX_SHARE = 0.5
+SEARCH_SHARE = 0.5  # of the time left after it, at most, for the neighbourhood search
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
 ASSEMBLE_COLUMNS_PER_SECOND = 200_000
@@ -255,8 +261,16 @@ def _run_stages(
         return ()
     if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP proves these fastest on its own
         return _prove(state, model, rc, deadline, seed, threads, relative_gap)
-    dive_until = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
-    state.offer("lp-plan", lp_plan(h, form, lp.col_value, deadline=dive_until))
+    if form.binding_streams.size:  # budgets split the LP: fix its whole part, MIP the rest
+        until = time.perf_counter() + FIX_SHARE * (deadline - time.perf_counter())
+        found = fix_and_optimise(form, lp.col_value, rc, state.plan, deadline=until, seed=seed)
+        state.offer("fix-and-optimise", found)
+        until = time.perf_counter() + SEARCH_SHARE * (deadline - time.perf_counter())
+        found = neighbourhood_search(form, rc, state.plan, deadline=until, seed=seed)
+        state.offer("neighbourhood-search", found)
+    else:
+        dive_until = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
+        state.offer("lp-plan", lp_plan(h, form, lp.col_value, deadline=dive_until))
     if state.closed(relative_gap) or time.perf_counter() >= deadline:
         return _gap_note(state)
     for reach in POLISH_REDUCED_COSTS:
@@ -291,6 +305,11 @@ def _polish(
     def make() -> highspy.Highs:
         h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=1e-6)
         h.setOptionValue("mip_max_nodes", POLISH_NODES)
+        # the first without restart: after one, HiGHS's root cut loop ran 5 s and found
+        # nothing on families seed 1 at S; without it, the optimum in 1.7 s (as in the proof
+        # MIP below). The second, larger one gains from the restart's smaller model: 0.3-0.5
+        # against 0.4-1.1 s of CPU on families and keep-apart seeds 1-5 at S.
+        h.setOptionValue("mip_allow_restart", reach > POLISH_REDUCED_COSTS[0])
         pass_model(h, restricted, integer=True)
         return h
 

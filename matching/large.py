@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.budget_bound import budget_stage, greedy_seconds
+from matching.budget_repair import fix_and_optimise, neighbourhood_search
 from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
 from matching.exact import improve
@@ -48,13 +49,18 @@ IMPROVE_LP_FACTOR = 2.0  # nor with less than this many times the longest master
 BOUND_SHARE = 0.5  # of the time left after the greedy, at most, for column generation
 BUDGET_SHARE = 0.4  # of the time left after it, at most, for the Lagrangian over budgets
 GREEDY_ROOM = 1.5  # times greedy_seconds kept for the greedy that ends the budget stage
-PROOF_COLUMNS = 60_000
+# with binding budgets, of the time left after the bound, at most, for fix-and-optimise,
+# then of what is left for the search over the budgets' areas (issue 11)
+BUDGET_PLAN_SHARE = 0.5
+# the reduced cost up to which fix-and-optimise keeps the free cases' columns here: on
+# budget-stream M seed 1 (load 7), 2 (as at S) gave 392,691-393,296 in 1.6-4.3 s, 10 gave
+# 390,145 in the whole share (8.7 s); column generation's duals price more loosely
+BUDGET_FIX_REACH = 10.0
+PROOF_COLUMNS = 60_000  # reduced-cost fixing must leave at most this many columns to prove
 # column generation's set-up (pricing arrays, rows, the first master) is not cut short by
 # the clock: it starts only with twice the time this speed gives it (issue 11: a 2-million
 # column restricted model at L under load ran 15 s past the limit)
-SETUP_VARS_PER_SECOND = (
-    1_000_000  # reduced-cost fixing must leave at most this many columns to prove
-)
+SETUP_VARS_PER_SECOND = 1_000_000
 
 
 def plan_columns(form: Formulation, plan: Plan) -> npt.NDArray[np.int64]:
@@ -147,6 +153,9 @@ def solve_large(
         notes.append("budgets bound by Lagrangian prices (column generation incomplete)")
     bound = master.bound if proven else -math.inf
     budgets = budgets if proven else -math.inf
+    if form.binding_streams.size and master.reduced.size:  # plans only: fine when restricted
+        plan = _budget_plans(form, master, plan, deadline, seed, threads, tracker)
+        objective = plan_objective(problem, plan)
     # the greedy that ends the improvement must fit too, and an LP on the kept columns (with
     # the capacity chain and arc-flow rows) takes longer than column generation's longest
     # master: with less room it is only cancelled, late (budget-national at L: 3-5 s past
@@ -200,6 +209,38 @@ def _budget_stage(
     bound = found.bound if proven else -math.inf  # a restricted model's bound is not the round's
     tracker.update("lagrangian", objective=objective, bound=min(bound, objective))
     return better, bound
+
+
+def _budget_plans(
+    form: Formulation,
+    master: MasterLP,
+    plan: Plan,
+    deadline: float,
+    seed: int,
+    threads: int,
+    tracker: Tracker,
+) -> Plan:
+    """With binding budgets: fix-and-optimise from the master's LP, then the area search.
+
+    Straight from column generation's solution and reduced costs, without the LP on the
+    kept columns that :func:`_improve` solves first (issue 11: 13 s of 30 on
+    ``budget-stream`` at M under load, and at times not done in time, leaving the greedy
+    plan 14 % above the bound). See :mod:`matching.budget_repair`.
+    """
+    x = np.zeros(form.n_vars)
+    x[master.columns] = master.x[: master.columns.size]
+    now = time.perf_counter()
+    until = now + BUDGET_PLAN_SHARE * (deadline - now)
+    plan = fix_and_optimise(
+        form, x, master.reduced, plan, deadline=until, seed=seed, threads=threads
+    )
+    tracker.update("fix-and-optimise", objective=plan_objective(form.problem, plan))
+    until = time.perf_counter() + BUDGET_PLAN_SHARE * (deadline - time.perf_counter())
+    plan = neighbourhood_search(
+        form, master.reduced, plan, deadline=until, seed=seed, threads=threads
+    )
+    tracker.update("neighbourhood-search", objective=plan_objective(form.problem, plan))
+    return plan
 
 
 def _improve(

@@ -384,7 +384,7 @@ def random_instance(
 
 # shaped generator (issue 11) ---------------------------------------------------------------
 
-SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed")
+SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed", "region-budgets")
 CRISIS_STAY_DAYS = 3  # days, a crisis bed
 MAX_FAMILY_BEDS = 5  # beds, the largest family the Dutch system places together
 
@@ -399,6 +399,9 @@ def shaped_instance(seed: int, shape: str) -> dict[str, Any]:
       with up to 6 free beds.
     - ``binding-budgets``: every option paid by one of three streams whose budgets are
       half of what the optimum without budgets spends there, so they bind.
+    - ``region-budgets``: one budget per region, each facility a region of its own (the
+      ``budget-region`` shape of the benchmark family), half of what the optimum without
+      budgets spends there.
     - ``keep-apart``: about one pair per two cases, at few facilities.
     - ``mixed``: all of these at once.
     """
@@ -428,7 +431,8 @@ def shaped_instance(seed: int, shape: str) -> dict[str, Any]:
         cases.append(
             {"id": f"C{i}", "beds": beds, "weight": float(np.round(rng.uniform(0.5, 4.0), 2))}
         )
-    paid = shape == "binding-budgets" or mixed
+    region = shape == "region-budgets"
+    paid = shape == "binding-budgets" or mixed or region
     options = []
     for case in cases:
         chosen = [f for f in range(n_facilities) if rng.random() < 0.7] or [
@@ -445,7 +449,9 @@ def shaped_instance(seed: int, shape: str) -> dict[str, Any]:
                 opt["stay_days"] = int(rng.integers(1, CRISIS_STAY_DAYS + 1))
             elif kinds[f] == "clinical":
                 opt["stay_days"] = max(1, horizon // 2 + int(rng.integers(-1, 2)))
-            if paid:
+            if region:
+                opt["stream"] = f"R{f}"
+            elif paid:
                 opt["stream"] = f"S{int(rng.integers(0, 3))}"
             options.append(opt)
     data: dict[str, Any] = {

@@ -30,7 +30,7 @@ from matching.problem_io import problem_from_dict
 from matching.solve import single_case_bound
 
 TOL = 1e-6
-SHAPES = ("binding-budgets", "mixed", "families", "short-stays", "keep-apart")
+SHAPES = ("binding-budgets", "region-budgets", "mixed", "families", "short-stays", "keep-apart")
 NATIONAL_OPTIMUM = 21_970.2  # budget-national S seed 1 (benchmarks/README.md, reference MIP)
 
 

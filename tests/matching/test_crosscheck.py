@@ -36,7 +36,14 @@ from matching import (
 )
 from matching.instances import SIZES, random_problem
 
-SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed")  # reference.SHAPES
+SHAPES = (  # reference.SHAPES
+    "short-stays",
+    "families",
+    "binding-budgets",
+    "keep-apart",
+    "mixed",
+    "region-budgets",
+)
 
 REL_TOL = 1e-6
 TIME_LIMIT = 30.0  # seconds; these instances solve in well under one
@@ -266,6 +273,10 @@ def test_the_shapes_have_what_they_are_named_for(ref: ModuleType):
     assert max(c["beds"] for d in datas("families") for c in d["cases"]) == ref.MAX_FAMILY_BEDS
     binding = [optimum(d) > optimum({**d, "budgets": []}) + 1e-6 for d in datas("binding-budgets")]
     assert all(binding), "every budget instance has a budget that changes the optimum"
+    regions = datas("region-budgets")
+    assert sum(len(d["budgets"]) >= 2 for d in regions) >= 3, "several regions' budgets"
+    by_region = [optimum(d) > optimum({**d, "budgets": []}) + 1e-6 for d in regions]
+    assert all(by_region), "every region-budget instance has a budget that changes the optimum"
     apart = datas("keep-apart")
     assert all(len(d["keep_apart"]) >= 2 for d in apart)
     separated = [optimum(d) > optimum({**d, "keep_apart": []}) + 1e-6 for d in apart]

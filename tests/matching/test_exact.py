@@ -66,3 +66,36 @@ def test_progress_only_improves() -> None:
         assert after.objective <= before.objective
         assert after.bound >= before.bound
         assert after.bound <= after.objective + 1e-6
+
+
+@pytest.mark.slow
+def test_polish_finds_the_families_optimum_the_dive_misses() -> None:
+    """Families of up to 5 beds (issue 11, S seed 1): the dive ends 0.09 % above the optimum.
+
+    The polishing MIP on the columns of reduced cost up to 0.5 holds the optimum (32,127.33,
+    proven by the reference MIP). With HiGHS's restart it finds it too, but only after root
+    cut rounds of seconds each (this test took 47 s against 10 s, at load 9), far past the
+    share a 10 s solve gives the stage; the deadline here is generous, not a timing.
+    """
+    from benchmarks.matching.shapes import shape_problem
+    from matching.arcflow import build_arcflow
+    from matching.exact import _polish
+    from matching.formulation import build_formulation
+    from matching.heuristics import lp_plan
+    from matching.lpmodel import assemble, reduced_costs
+    from matching.mip import new_highs, pass_model, run_guarded
+
+    problem = shape_problem("families", "S", 1)
+    form = build_formulation(problem)
+    model = assemble(form, build_arcflow(form), chain=True)
+    h = new_highs(seed=1, threads=2, time_limit=60.0, relative_gap=1e-6)
+    pass_model(h, model, integer=False)
+    lp = run_guarded(h, time.perf_counter() + 60, lp=True)
+    assert lp.row_dual is not None
+    assert lp.col_value is not None
+    dived = lp_plan(h, form, lp.col_value, deadline=time.perf_counter() + 60)
+    rc = reduced_costs(model, lp.row_dual)
+    plan = _polish(form, model, rc, 0.5, dived, time.perf_counter() + 60, 1, 2)
+    assert not plan_violations(problem, plan)
+    assert plan_objective(problem, dived) > 32_127.33 + 1
+    assert plan_objective(problem, plan) == pytest.approx(32_127.33, abs=0.01)

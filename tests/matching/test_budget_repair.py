@@ -1,0 +1,163 @@
+"""Fix-and-optimise when budgets bind (issue 11): every plan keeps every rule and the stage
+never makes the best plan worse.
+
+Small instances of the binding-budget shapes (``reference.shaped_instance``: streams per
+option, one budget per region, and everything at once) are checked against the
+independent reference: the stage's plan passes the reference's own rule check and lies
+between its optimum and the plan it started from; with the stage forced on (it runs only
+on models above ``SMALL_COLUMNS``) ``solve`` still proves the reference's optimum.
+"""
+
+from __future__ import annotations
+
+import time
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import matching.budget_repair
+import matching.exact
+from benchmarks.matching.shapes import shape_problem
+from matching import SolveParams, Status, solve
+from matching.arcflow import build_arcflow
+from matching.budget_repair import fix_and_optimise, neighbourhood_search, residual_problem
+from matching.evaluation import plan_objective, plan_violations
+from matching.formulation import Formulation, build_formulation
+from matching.greedy import solve_greedy
+from matching.large import solve_large
+from matching.lpmodel import assemble, reduced_costs
+from matching.mip import new_highs, pass_model, run_guarded
+from matching.problem_io import problem_from_dict
+
+TOL = 1e-6
+BUDGET_SHAPES = ("binding-budgets", "region-budgets", "mixed")
+
+
+def lp_of(form: Formulation) -> tuple[np.ndarray, np.ndarray]:
+    """The LP relaxation's solution and reduced costs, as :mod:`matching.exact` has them."""
+    model = assemble(form, build_arcflow(form), chain=True)
+    h = new_highs(seed=0, threads=1, time_limit=1.0, relative_gap=1e-6)
+    pass_model(h, model, integer=False)
+    run = run_guarded(h, time.perf_counter() + 10, lp=True)
+    assert run.col_value is not None
+    assert run.row_dual is not None
+    return run.col_value, reduced_costs(model, run.row_dual)
+
+
+def instance(ref: ModuleType, seed: int, shape: str) -> tuple[Any, Any, float]:
+    """A small shaped instance: the problem, the reference's view of it and its optimum."""
+    data = ref.shaped_instance(seed, shape)
+    reference = ref.Reference.from_dict(data)
+    optimum, _ = ref.mip_optimum(reference)
+    return problem_from_dict(data), reference, float(optimum)
+
+
+def named(problem: object, plan: list[tuple[int, int]]) -> list[tuple[str, str, int]]:
+    p = problem
+    return [
+        (p.case_ids[p.opt_case[k]], p.facility_ids[p.opt_facility[k]], d)  # type: ignore[attr-defined]
+        for k, d in plan
+    ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), shape=st.sampled_from(BUDGET_SHAPES))
+def test_the_plan_keeps_every_rule_and_is_no_worse_than_its_start(
+    ref: ModuleType, seed: int, shape: str
+) -> None:
+    problem, reference, optimum = instance(ref, seed, shape)
+    form = build_formulation(problem)
+    if form.n_vars == 0:
+        return
+    x, rc = lp_of(form)
+    start = solve_greedy(problem, form).plan
+    plan = fix_and_optimise(form, x, rc, start, deadline=time.perf_counter() + 5)
+    assert plan_violations(problem, plan) == []
+    assert reference.violations(named(problem, plan)) == []
+    value = plan_objective(problem, plan)
+    assert optimum - TOL * max(1.0, abs(optimum)) <= value
+    assert value <= plan_objective(problem, start) + TOL
+
+
+@pytest.mark.parametrize("shape", BUDGET_SHAPES)
+@pytest.mark.parametrize("seed", range(6))
+def test_solve_through_fix_and_optimise_is_still_exact(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, shape: str, seed: int
+) -> None:
+    monkeypatch.setattr(matching.exact, "SMALL_COLUMNS", 0)  # the stage on any model
+    problem, reference, optimum = instance(ref, seed, shape)
+    result = solve(problem, SolveParams(time_limit=30))
+    plan = [(a.case, a.facility, a.start_day) for a in result.assignments]
+    assert reference.violations(plan) == []
+    assert result.objective == pytest.approx(optimum, rel=TOL, abs=TOL)
+    assert result.status is Status.OPTIMAL
+    assert result.bound <= optimum + TOL * max(1.0, abs(optimum))
+
+
+def test_no_time_returns_the_better_of_the_start_and_the_completion(ref: ModuleType) -> None:
+    problem = problem_from_dict(ref.shaped_instance(3, "region-budgets"))
+    form = build_formulation(problem)
+    x, rc = lp_of(form)
+    start = solve_greedy(problem, form).plan
+    plan = fix_and_optimise(form, x, rc, start, deadline=time.perf_counter())
+    assert plan_violations(problem, plan) == []
+    assert plan_objective(problem, plan) <= plan_objective(problem, start) + TOL
+
+
+def test_the_residual_problem_has_the_kept_placements_beds_and_euros_taken_off(
+    ref: ModuleType,
+) -> None:
+    problem = problem_from_dict(ref.shaped_instance(1, "region-budgets"))
+    kept = solve_greedy(problem).plan[:2]
+    residual = residual_problem(problem, kept)
+    spent = sum(float(problem.opt_cost[k]) for k, _ in kept)
+    assert float(problem.budget.sum() - residual.budget.sum()) == pytest.approx(spent)
+    beds = sum(
+        int(problem.case_beds[problem.opt_case[k]])
+        * (min(problem.horizon_days, d + int(problem.stay_to[k])) - d)
+        for k, d in kept
+    )
+    assert int(problem.free_beds.sum() - residual.free_beds.sum()) == beds
+
+
+def test_the_neighbourhood_search_keeps_every_rule_and_never_worsens_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a budget-region round (25 budgets, one per region) from the LP-guided greedy."""
+    problem = shape_problem("budget-region", "S", 1)
+    form = build_formulation(problem)
+    x, rc = lp_of(form)
+    placed = np.bincount(form.var_case, x[: form.n_vars], minlength=problem.n_cases)
+    start = solve_greedy(problem, form, guide=(placed, rc[: form.n_vars])).plan
+    monkeypatch.setattr(matching.budget_repair, "SEARCH_PATIENCE", 5)
+    plan = neighbourhood_search(form, rc, start, deadline=time.perf_counter() + 30)
+    assert plan_violations(problem, plan) == []
+    assert plan_objective(problem, plan) < plan_objective(problem, start)
+
+
+def test_the_neighbourhood_search_needs_many_budgets() -> None:
+    problem = shape_problem("budget-stream", "S", 1)  # 8 streams: areas too large
+    form = build_formulation(problem)
+    start = solve_greedy(problem, form).plan
+    rc = np.zeros(form.n_vars)
+    assert neighbourhood_search(form, rc, start, deadline=time.perf_counter() + 5) is start
+
+
+@pytest.mark.parametrize("shape", BUDGET_SHAPES)
+@pytest.mark.parametrize("seed", range(4))
+def test_large_rounds_with_budgets_keep_every_rule_and_the_reference_optimum(
+    ref: ModuleType, shape: str, seed: int
+) -> None:
+    """``solve_large`` runs the two stages from column generation's LP before its own."""
+    problem, reference, optimum = instance(ref, seed, shape)
+    greedy = plan_objective(problem, solve_greedy(problem).plan)
+    out = solve_large(problem, deadline=time.perf_counter() + 10)
+    assert reference.violations(named(problem, out.plan)) == []
+    value = plan_objective(problem, out.plan)
+    tol = TOL * max(1.0, abs(optimum))
+    assert optimum - tol <= value <= greedy + tol
+    assert out.bound <= optimum + tol
