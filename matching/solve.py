@@ -39,7 +39,9 @@ LARGE_COLUMNS = 40_000
 # (option, start day) pairs the time left allows, and at most: beyond them the model keeps
 # each option's first start days only (issue 11: at L with short stays the whole model has
 # 17.7 million columns, built in 14-46 s and 1.6-2.4 GB; 3 million pairs build in 1.5 s)
-PAIRS_PER_SECOND = 100_000
+# (S: 250,000 pairs of issue-11 build in 0.1 s, so a 1-s limit still gets the whole model)
+BUILD_PAIRS_PER_SECOND = 1_000_000  # the whole model is built when it fits the time left
+PAIRS_PER_SECOND = 100_000  # a restricted model's size: its build, LP and greedy must fit
 MAX_PAIRS = 3_000_000
 MIN_PAIRS = 100_000  # with room for fewer, the greedy plans are the answer
 
@@ -146,7 +148,7 @@ def _exact(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Track
 def _auto(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
     t0 = time.perf_counter()
     pairs = column_estimate(sub)
-    if pairs > max(LARGE_COLUMNS, min(MAX_PAIRS, PAIRS_PER_SECOND * (deadline - t0))):
+    if pairs > max(LARGE_COLUMNS, min(MAX_PAIRS, BUILD_PAIRS_PER_SECOND * (deadline - t0))):
         return _auto_restricted(sub, deadline, params, tr, pairs)
     form = build_formulation(sub)
     build = time.perf_counter() - t0
