@@ -17,6 +17,7 @@ slots*: the check days of all facilities laid end to end, facility by facility.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -51,6 +52,10 @@ class Formulation:
     binding_streams
         Streams whose budget can bind (the sum of their options' largest cost per case
         exceeds the budget); the others need no constraint.
+    restricted
+        Some useful start days were left out (:func:`build_formulation` with
+        ``max_columns``): the model's plans are plans of the round, but its bounds are not
+        bounds of the round.
     """
 
     problem: MatchingProblem
@@ -60,6 +65,7 @@ class Formulation:
     constant: float
     check_days: list[IntArray]
     binding_streams: IntArray
+    restricted: bool = False
 
     @property
     def n_vars(self) -> int:
@@ -210,25 +216,35 @@ class Formulation:
 
 def candidate_days(problem: MatchingProblem) -> list[IntArray]:
     """Per facility: day 0, days its free beds rise, and days new stays there could end."""
+    mask = candidate_mask(problem)
+    fac, day = np.nonzero(mask)
+    bounds = np.searchsorted(fac, np.arange(problem.n_facilities + 1))
+    days: IntArray = day.astype(np.int32)
+    return [days[bounds[f] : bounds[f + 1]] for f in range(problem.n_facilities)]
+
+
+def candidate_mask(problem: MatchingProblem) -> npt.NDArray[np.bool_]:
+    """``mask[f, d]``: day ``d`` is a candidate start day at facility ``f``.
+
+    Every facility at once, one stay length at a time (issue 11: a loop over facilities
+    took 3.5 s at L with short stays).
+    """
     h = problem.horizon_days
     mask = np.zeros(problem.free_beds.shape, dtype=bool)
     mask[:, 0] = True
     mask[:, 1:] = np.diff(problem.free_beds, axis=1) > 0
     short = np.flatnonzero(problem.stay_to < h)
-    pairs = np.unique(problem.opt_facility[short].astype(np.int64) * h + problem.stay_to[short])
-    for f in np.unique(pairs // h).tolist():
-        stays = (pairs[pairs // h == f] % h).tolist()
-        frontier = mask[f].copy()
-        while frontier.any():  # chains of stays ending one after another
-            reached = np.zeros(h, dtype=bool)
-            for s in stays:
-                reached[s:] |= frontier[: h - s]
-            frontier = reached & ~mask[f]
-            mask[f] |= frontier
-    fac, day = np.nonzero(mask)
-    bounds = np.searchsorted(fac, np.arange(problem.n_facilities + 1))
-    days: IntArray = day.astype(np.int32)
-    return [days[bounds[f] : bounds[f + 1]] for f in range(problem.n_facilities)]
+    has_stay = np.zeros((problem.n_facilities, h), dtype=bool)  # [f, s]: a stay of s days
+    has_stay[problem.opt_facility[short], problem.stay_to[short]] = True
+    stays = np.flatnonzero(has_stay.any(axis=0)).tolist()
+    frontier = mask.copy()
+    while stays and frontier.any():  # chains of stays ending one after another
+        reached = np.zeros_like(mask)
+        for s in stays:
+            reached[:, s:] |= frontier[:, : h - s] & has_stay[:, s, None]
+        frontier = reached & ~mask
+        mask |= frontier
+    return mask
 
 
 def falling_days(problem: MatchingProblem, days: list[IntArray]) -> list[IntArray]:
@@ -283,15 +299,48 @@ def _pairs(
     return var_option, var_day, per_option
 
 
-def build_formulation(problem: MatchingProblem) -> Formulation:
+def build_formulation(
+    problem: MatchingProblem,
+    *,
+    max_columns: int | None = None,
+    keep: Sequence[tuple[int, int]] = (),
+) -> Formulation:
     """Enumerate the useful (option, start day) variables and the binding rows.
 
     A pair is kept when the case's beds fit in the facility's free beds on every day of
     the stay and placing it costs less than leaving the case unplaced.
+
+    Parameters
+    ----------
+    problem
+        The matching problem.
+    max_columns
+        When the round has more candidate pairs than this, each option keeps only its
+        first few start days (as many as fit in ``max_columns``) and the formulation is
+        marked ``restricted`` (issue 11: 17.7 million columns at L with short stays).
+    keep
+        (option, start day) pairs of feasible plans to keep in a restricted formulation.
     """
     p = problem
     days = candidate_days(p)
-    var_option, var_day, per_option = _pairs(p, days)
+    open_days = _open_days(p, days)
+    restricted = max_columns is not None and column_estimate(p, open_days) > max_columns
+    if restricted:
+        first = first_days(p, open_days, int(max_columns or 0))
+        open_days = [d[:first] for d in open_days]
+    var_option, var_day, per_option = _pairs(p, open_days)
+    if restricted and len(keep):
+        plan = np.array(keep, dtype=np.int64).reshape(-1, 2)
+        key = var_option.astype(np.int64) * p.horizon_days + var_day  # sorted, unique
+        extra = np.unique(plan[:, 0] * p.horizon_days + plan[:, 1])
+        at = np.minimum(np.searchsorted(key, extra), max(key.size - 1, 0))
+        extra = extra[key[at] != extra] if key.size else extra
+        key = np.insert(key, np.searchsorted(key, extra), extra)  # np.union1d: 6 s at L
+        var_option, var_day = (
+            (key // p.horizon_days).astype(np.int32),
+            (key % p.horizon_days).astype(np.int32),
+        )
+        per_option = np.bincount(var_option, minlength=p.n_options).astype(np.int64)
     unplaced = p.unplaced_cost
     weight = np.repeat(p.case_weight[p.opt_case], per_option)
     saving = weight * var_day + np.repeat(p.opt_penalty - unplaced[p.opt_case], per_option)
@@ -299,16 +348,44 @@ def build_formulation(problem: MatchingProblem) -> Formulation:
     fac = np.repeat(p.opt_facility, per_option)
     free = window_min(p.free_beds, fac, var_day, end)
     # a placement must fit, and one that costs more than waiting is never chosen
-    keep = np.flatnonzero((free >= np.repeat(p.case_beds[p.opt_case], per_option)) & (saving < 0))
+    keep_vars = np.flatnonzero(
+        (free >= np.repeat(p.case_beds[p.opt_case], per_option)) & (saving < 0)
+    )
     return Formulation(
         problem=p,
-        var_option=var_option[keep],
-        var_day=var_day[keep],
-        var_saving=saving[keep],
+        var_option=var_option[keep_vars],
+        var_day=var_day[keep_vars],
+        var_saving=saving[keep_vars],
         constant=float(unplaced.sum()),
         check_days=falling_days(p, days),
         binding_streams=binding_streams(p),
+        restricted=restricted,
     )
+
+
+def _open_days(problem: MatchingProblem, days: list[IntArray]) -> list[IntArray]:
+    """Per facility, its candidate days with a free bed (no placement starts on the others)."""
+    free = problem.free_beds
+    return [d[free[f, d] > 0] for f, d in enumerate(days)]
+
+
+def column_estimate(problem: MatchingProblem, days: list[IntArray] | None = None) -> int:
+    """How many (option, start day) pairs the formulation weighs: a bound on its columns."""
+    days = _open_days(problem, candidate_days(problem)) if days is None else days
+    sizes = np.array([d.size for d in days], dtype=np.int64)
+    return int(sizes[problem.opt_facility].sum())
+
+
+def first_days(problem: MatchingProblem, days: list[IntArray], max_columns: int) -> int:
+    """The most start days per option (its first ones) that keep the pairs within a number."""
+    sizes = np.array([d.size for d in days], dtype=np.int64)
+    options = np.bincount(problem.opt_facility, minlength=problem.n_facilities)
+    best = 1
+    for first in range(1, problem.horizon_days + 1):
+        if int((options * np.minimum(sizes, first)).sum()) > max_columns:
+            break
+        best = first
+    return best
 
 
 def binding_streams(problem: MatchingProblem) -> IntArray:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +38,7 @@ from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
 from matching.exact import improve
 from matching.formulation import Formulation, build_formulation
-from matching.greedy import greedy_plans, solve_greedy
+from matching.greedy import greedy_outcome, greedy_plans, solve_greedy
 from matching.heuristics import best_plan
 from matching.mip import Plan
 from matching.outcome import Outcome, Tracker, ignore
@@ -47,6 +48,7 @@ IMPROVE_MIN_SECONDS = 0.3  # the restricted MIP is not started with less time th
 IMPROVE_LP_FACTOR = 2.0  # nor with less than this many times the longest master solve
 BOUND_SHARE = 0.5  # of the time left after the greedy, at most, for column generation
 BUDGET_SHARE = 0.4  # of the time left after it, at most, for the Lagrangian over budgets
+GREEDY_ROOM = 1.5  # times greedy_seconds kept for the greedy that ends the budget stage
 # with binding budgets, of the time left after the bound, at most, for fix-and-optimise,
 # then of what is left for the search over the budgets' areas (issue 11)
 BUDGET_PLAN_SHARE = 0.5
@@ -55,6 +57,10 @@ BUDGET_PLAN_SHARE = 0.5
 # 390,145 in the whole share (8.7 s); column generation's duals price more loosely
 BUDGET_FIX_REACH = 10.0
 PROOF_COLUMNS = 60_000  # reduced-cost fixing must leave at most this many columns to prove
+# column generation's set-up (pricing arrays, rows, the first master) is not cut short by
+# the clock: it starts only with twice the time this speed gives it (issue 11: a 2-million
+# column restricted model at L under load ran 15 s past the limit)
+SETUP_VARS_PER_SECOND = 1_000_000
 
 
 def plan_columns(form: Formulation, plan: Plan) -> npt.NDArray[np.int64]:
@@ -78,6 +84,7 @@ def solve_large(
     relative_gap: float = 1e-6,
     tracker: Tracker | None = None,
     form: Formulation | None = None,
+    plans: Sequence[Plan] = (),
 ) -> Outcome:
     """A plan and a proven bound for a round too large for the full MIP.
 
@@ -95,6 +102,12 @@ def solve_large(
         Receives the best plan value and bound as they improve.
     form
         The formulation, when already built (its build time is then not counted here).
+        When it is ``restricted`` (some start days left out), its LP and MIP bounds are
+        not bounds of the round: the outcome's bound is then ``-inf`` and only its plans
+        count.
+    plans
+        Feasible plans found already (the greedy plans, when the caller ran them); the
+        greedy is not run again.
 
     Returns
     -------
@@ -109,27 +122,38 @@ def solve_large(
         return Outcome(
             plan=[], bound=form.constant, optimal=True, method="colgen", build_seconds=build
         )
-    plan = best_plan(form, *greedy_plans(problem, form))
+    plan = best_plan(form, *(plans or greedy_plans(problem, form)))
     objective = plan_objective(problem, plan)
     tracker.update("greedy", objective=objective)
+    if deadline - time.perf_counter() < 2 * form.n_vars / SETUP_VARS_PER_SECOND:
+        return greedy_outcome(
+            plan,
+            build_seconds=build,
+            solve_seconds=time.perf_counter() - t0 - build,
+            notes=("no time left for column generation: the best greedy plan",),
+        )
+    proven = not form.restricted  # a restricted model's bounds are not the round's
     master = column_generation(
         form,
         deadline=time.perf_counter() + BOUND_SHARE * (deadline - time.perf_counter()),
         start=plan_columns(form, plan),
         seed=seed,
         threads=threads,
-        on_bound=lambda bound: tracker.update("colgen", bound=min(bound, objective)),
+        on_bound=(lambda bound: tracker.update("colgen", bound=min(bound, objective)))
+        if proven
+        else None,
     )
     notes = [f"column generation: {master.rounds} rounds, {master.columns.size} columns kept"]
     if not master.complete:
         notes.append("column generation stopped before the LP was complete")
     budgets = -math.inf
     if not master.complete and form.binding_streams.size:
-        plan, budgets = _budget_stage(form, master, plan, deadline, tracker)
+        plan, budgets = _budget_stage(form, master, plan, deadline, tracker, proven)
         objective = plan_objective(problem, plan)
         notes.append("budgets bound by Lagrangian prices (column generation incomplete)")
-    bound = master.bound
-    if form.binding_streams.size and master.reduced.size:
+    bound = master.bound if proven else -math.inf
+    budgets = budgets if proven else -math.inf
+    if form.binding_streams.size and master.reduced.size:  # plans only: fine when restricted
         plan = _budget_plans(form, master, plan, deadline, seed, threads, tracker)
         objective = plan_objective(problem, plan)
     # the greedy that ends the improvement must fit too, and an LP on the kept columns (with
@@ -140,7 +164,7 @@ def solve_large(
     room = until - time.perf_counter()
     closed = objective - max(bound, budgets) <= relative_gap * abs(objective)
     if not closed and room > max(IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds):
-        plan, bound = _improve(form, master, plan, bound, until, seed, threads, tracker)
+        plan, bound = _improve(form, master, plan, bound, until, seed, threads, tracker, proven)
     elif not closed:
         notes.append("no time left to improve on the kept columns")
     objective = plan_objective(problem, plan)
@@ -159,7 +183,12 @@ def solve_large(
 
 
 def _budget_stage(
-    form: Formulation, master: MasterLP, plan: Plan, deadline: float, tracker: Tracker
+    form: Formulation,
+    master: MasterLP,
+    plan: Plan,
+    deadline: float,
+    tracker: Tracker,
+    proven: bool,
 ) -> tuple[Plan, float]:
     """The Lagrangian bound over budgets from column generation's prices, and its plan.
 
@@ -168,15 +197,18 @@ def _budget_stage(
     budgets and solving the rest as a flow gives a bound within a few per cent of the plan.
     """
     now = time.perf_counter()
+    # the greedy from the flow comes after the steps (issue 11: issue-11 M ended 1-5 s
+    # past a 30-s limit when only the steps were given a deadline)
+    stop = min(now + BUDGET_SHARE * (deadline - now), deadline - GREEDY_ROOM * greedy_seconds(form))
+    if stop <= now:
+        return plan, -math.inf
     found, better = budget_stage(
-        form,
-        plan,
-        deadline=now + BUDGET_SHARE * (deadline - now),
-        prices=master.prices if master.prices.size else None,
+        form, plan, deadline=stop, prices=master.prices if master.prices.size else None
     )
     objective = plan_objective(form.problem, better)
-    tracker.update("lagrangian", objective=objective, bound=min(found.bound, objective))
-    return better, found.bound
+    bound = found.bound if proven else -math.inf  # a restricted model's bound is not the round's
+    tracker.update("lagrangian", objective=objective, bound=min(bound, objective))
+    return better, bound
 
 
 def _budget_plans(
@@ -220,12 +252,16 @@ def _improve(
     seed: int,
     threads: int,
     tracker: Tracker,
+    proven: bool,
 ) -> tuple[Plan, float]:
-    """A better plan and, where reduced-cost fixing leaves few columns, a better bound."""
+    """A better plan and, where reduced-cost fixing leaves few columns, a better bound.
+
+    Without a ``proven`` column generation bound (a restricted formulation), plans only.
+    """
     incumbent = plan_objective(form.problem, plan)
-    slack = incumbent - bound + 1e-6 * max(1.0, abs(incumbent))
+    slack = incumbent - master.bound + 1e-6 * max(1.0, abs(incumbent))
     useful = np.flatnonzero(master.reduced <= slack)
-    proves = master.reduced.size > 0 and useful.size <= PROOF_COLUMNS
+    proves = proven and master.reduced.size > 0 and useful.size <= PROOF_COLUMNS
     columns = np.union1d(useful if proves else master.columns, plan_columns(form, plan))
     kept = form.restrict(columns)
     better, restricted = improve(

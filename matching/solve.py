@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -15,18 +15,35 @@ from matching.errors import InvalidParamsError, MatchingError
 from matching.evaluation import plan_objective, plan_to_assignments, plan_violations
 from matching.exact import solve_exact
 from matching.flow import flow_is_exact, solve_flow
-from matching.formulation import build_formulation
-from matching.greedy import solve_greedy
+from matching.formulation import build_formulation, column_estimate
+from matching.greedy import greedy_outcome, solve_greedy
 from matching.large import solve_large
+from matching.mip import Plan
 from matching.outcome import Observer, Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 from matching.result import MatchResult, Method, SolveParams, Status
 
 GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and reporting
+GREEDY_SLACK = 1.5  # another greedy order runs when this many times the slowest fits
+GREEDY_SHARE = 0.3  # in this share of the time left
+# seconds per option the model-free greedy needs before it places anyone (candidate days,
+# case order): 1.8 s at L under load; with less time left no greedy starts
+GREEDY_SETUP_PER_OPTION = 3e-6
 GUARD_SECONDS = 0.2  # and at least this (HiGHS's cancel and the plan check, issue 11)
+# and this per case: checking and reporting the plan takes 0.2-0.3 s of CPU at L, 1-1.5 s
+# of wall time under load (issue 11: 11.2 s for a 10-s limit at L)
+GUARD_SECONDS_PER_CASE = 50e-6
 # parts with more (option, start day) columns go to column generation: at M and L, and at
 # S with short stays (issue 11: 220,000 columns, simplex 50 s, column generation 3 s)
 LARGE_COLUMNS = 40_000
+# (option, start day) pairs the time left allows, and at most: beyond them the model keeps
+# each option's first start days only (issue 11: at L with short stays the whole model has
+# 17.7 million columns, built in 14-46 s and 1.6-2.4 GB; 3 million pairs build in 1.5 s)
+# (S: 250,000 pairs of issue-11 build in 0.1 s, so a 1-s limit still gets the whole model)
+BUILD_PAIRS_PER_SECOND = 1_000_000  # the whole model is built when it fits the time left
+PAIRS_PER_SECOND = 100_000  # a restricted model's size: its build, LP and greedy must fit
+MAX_PAIRS = 3_000_000
+MIN_PAIRS = 100_000  # with room for fewer, the greedy plans are the answer
 
 Part = tuple[np.ndarray, np.ndarray]
 Backend = Callable[[MatchingProblem, float, SolveParams, Tracker], Outcome]
@@ -63,7 +80,8 @@ def solve(
     """
     params = params or SolveParams()
     start = time.perf_counter()
-    deadline = start + params.time_limit - max(GUARD_MARGIN * params.time_limit, GUARD_SECONDS)
+    guard = GUARD_SECONDS + GUARD_SECONDS_PER_CASE * problem.n_cases
+    deadline = start + params.time_limit - max(GUARD_MARGIN * params.time_limit, guard)
     if params.method is Method.FLOW and not flow_is_exact(problem):
         raise InvalidParamsError(
             "method",
@@ -108,15 +126,8 @@ def _dispatch(
         method = Method.FLOW
     if method is Method.GREEDY:
         t0 = time.perf_counter()
-        out = solve_greedy(problem)
-        return Outcome(
-            plan=out.plan,
-            bound=-math.inf,
-            optimal=False,
-            method="greedy",
-            build_seconds=0.0,
-            solve_seconds=time.perf_counter() - t0,
-        )
+        plan = solve_greedy(problem).plan
+        return greedy_outcome(plan, solve_seconds=time.perf_counter() - t0)
     if method is Method.FLOW:
         return solve_flow(problem)
     backend = {Method.CPSAT: _cpsat, Method.MIP: _exact}.get(method, _auto)
@@ -136,19 +147,79 @@ def _exact(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Track
 
 def _auto(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
     t0 = time.perf_counter()
+    pairs = column_estimate(sub)
+    if pairs > max(LARGE_COLUMNS, min(MAX_PAIRS, BUILD_PAIRS_PER_SECOND * (deadline - t0))):
+        return _auto_restricted(sub, deadline, params, tr, pairs)
     form = build_formulation(sub)
     build = time.perf_counter() - t0
-    run = solve_exact if form.n_vars <= LARGE_COLUMNS else solve_large
-    out = run(
-        sub,
-        deadline=deadline,
-        seed=params.seed,
-        threads=params.threads,
-        relative_gap=params.relative_gap,
-        tracker=tr,
-        form=form,
-    )
+    if form.n_vars <= LARGE_COLUMNS:
+        out = solve_exact(sub, form=form, **_settings(deadline, params, tr))
+    else:
+        out = solve_large(sub, form=form, **_settings(deadline, params, tr))
     return dataclasses.replace(out, build_seconds=out.build_seconds + build)
+
+
+def _settings(deadline: float, params: SolveParams, tr: Tracker) -> dict[str, Any]:
+    """The keyword arguments every back end takes."""
+    return {
+        "deadline": deadline,
+        "seed": params.seed,
+        "threads": params.threads,
+        "relative_gap": params.relative_gap,
+        "tracker": tr,
+    }
+
+
+def _auto_restricted(
+    sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker, pairs: int
+) -> Outcome:
+    """Greedy plans without a model, then a model on each option's first start days.
+
+    For rounds whose whole model does not fit the time (issue 11). The restricted model
+    improves the plan; the bound stays the single-case bound.
+    """
+    t0 = time.perf_counter()
+    plans = _greedy_plans(sub, deadline, tr)
+    plan = min(plans, key=lambda p: plan_objective(sub, p)) if plans else []
+    room = min(MAX_PAIRS, PAIRS_PER_SECOND * (deadline - time.perf_counter()))
+    notes = [f"the whole model has up to {pairs:,} (option, start day) pairs"]
+    if not plans:
+        notes.append("no time for the greedy: nobody placed")
+    if room < MIN_PAIRS:
+        notes.append("no time for a model: the best greedy plan")
+        return greedy_outcome(plan, solve_seconds=time.perf_counter() - t0, notes=tuple(notes))
+    t1 = time.perf_counter()
+    form = build_formulation(sub, max_columns=int(room), keep=plan)
+    build = time.perf_counter() - t1
+    notes.append(
+        f"restricted to each option's first start days: {form.n_vars:,} columns, "
+        "so no bound beyond the single-case bound is proven"
+    )
+    out = solve_large(sub, form=form, plans=[plan], **_settings(deadline, params, tr))
+    return dataclasses.replace(
+        out, build_seconds=out.build_seconds + build, notes=(*notes, *out.notes)
+    )
+
+
+def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Plan]:
+    """The greedy orders without a model, best on short stays first, as time allows.
+
+    The first runs when its set-up fits (cut short at the deadline); another only when it
+    can finish in a share of the time left. Without time for any, none.
+    """
+    if deadline - time.perf_counter() < GREEDY_SETUP_PER_OPTION * sub.n_options:
+        return []  # issue 11: T = 2 s at L, load 9.5
+    plans: list[Plan] = []
+    slowest = 0.0
+    for per_bed_day, per_bed in ((True, False), (False, False), (False, True)):
+        t = time.perf_counter()
+        if plans and GREEDY_SLACK * slowest > GREEDY_SHARE * (deadline - t):
+            break  # the model gets the time (issue 11: 15-30 s per order at L under load)
+        plan = solve_greedy(sub, per_bed=per_bed, per_bed_day=per_bed_day, deadline=deadline)
+        plans.append(plan.plan)
+        slowest = max(slowest, time.perf_counter() - t)
+        tr.update("greedy", objective=plan_objective(sub, plan.plan))
+    return plans
 
 
 def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from matching.evaluation import plan_violations
-from matching.formulation import build_formulation, candidate_days, window_min
+from matching.formulation import build_formulation, candidate_days, column_estimate, window_min
+from matching.greedy import solve_greedy
 from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
 
@@ -106,3 +107,37 @@ def test_subset_rows_are_the_whole_rows_restricted(ref: ModuleType) -> None:
     assert np.array_equal(r_all[keep], r_sub)
     assert np.array_equal(c_all[keep], c_sub)
     assert np.array_equal(v_all[keep], v_sub)
+
+
+# issue 11: a formulation restricted to each option's first start days, for rounds whose
+# whole model does not fit the time
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_restricted_formulation_is_part_of_the_whole_and_keeps_the_plan(
+    ref: ModuleType, seed: int
+) -> None:
+    p = small(ref, seed, n_cases=20, horizon=15, short_stay_share=0.6)
+    whole = build_formulation(p)
+    plan = solve_greedy(p, whole, per_bed_day=True).plan
+    part = build_formulation(p, max_columns=column_estimate(p) // 3, keep=plan)
+    pairs = set(zip(whole.var_option.tolist(), whole.var_day.tolist(), strict=True))
+    kept = list(zip(part.var_option.tolist(), part.var_day.tolist(), strict=True))
+    assert part.restricted
+    assert not whole.restricted
+    assert set(kept) <= pairs
+    assert len(kept) < len(pairs)
+    assert kept == sorted(set(kept))  # sorted by option, then day, each once
+    assert set(plan) <= set(kept)
+    # capacity is checked on the whole model's days, so its slots and rows are the same
+    assert all(np.array_equal(a, b) for a, b in zip(part.check_days, whole.check_days, strict=True))
+
+
+def test_a_formulation_within_its_column_limit_is_the_whole(ref: ModuleType) -> None:
+    p = small(ref, 1, short_stay_share=0.6)
+    whole = build_formulation(p)
+    same = build_formulation(p, max_columns=column_estimate(p))
+    assert not same.restricted
+    assert same.var_option.tolist() == whole.var_option.tolist()
+    assert same.var_day.tolist() == whole.var_day.tolist()
+    assert column_estimate(p) >= whole.n_vars

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from types import ModuleType
 
 import numpy as np
 import pytest
 
 from matching.evaluation import plan_objective, plan_violations
-from matching.formulation import candidate_days
+from matching.formulation import build_formulation, candidate_days
 from matching.greedy import solve_greedy
 from matching.problem import NO_STREAM, MatchingProblem
 from matching.problem_io import problem_from_dict
@@ -120,3 +121,29 @@ def test_window_minima_match_a_plain_minimum_before_and_after_beds_are_taken(hor
         g, s = int(rng.integers(6)), int(rng.integers(horizon))
         beds.take(g, s, horizon, 1)
         free[g, s:] -= 1
+
+
+# issue 11: without a formulation the greedy walks the candidate start days itself (the
+# model at L with short stays has 17.7 million columns); the plan must be the same
+
+
+@pytest.mark.parametrize("order", ["priority", "per_bed", "per_bed_day"])
+@pytest.mark.parametrize("seed", range(20))
+def test_greedy_without_a_formulation_gives_the_formulations_plan(
+    ref: ModuleType, seed: int, order: str
+) -> None:
+    p = problem_from_dict(
+        ref.random_instance(
+            seed, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.5, n_keep_apart=3
+        )
+    )
+    kwargs = {"per_bed": order == "per_bed", "per_bed_day": order == "per_bed_day"}
+    plan = solve_greedy(p, **kwargs).plan
+    assert plan
+    assert plan == solve_greedy(p, build_formulation(p), **kwargs).plan
+
+
+def test_a_greedy_past_its_deadline_keeps_only_its_start_plan(ref: ModuleType) -> None:
+    p = instance(ref, 3)
+    start = solve_greedy(p).plan[:2]
+    assert solve_greedy(p, start=start, deadline=time.perf_counter() - 1.0).plan == start
