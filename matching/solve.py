@@ -134,7 +134,31 @@ def _dispatch(
     return _solve_parts(problem, params, backend, deadline, observer, start)
 
 
+def _whole_model_fits(sub: MatchingProblem, deadline: float) -> tuple[bool, int]:
+    """Whether the whole model can be built in the time left, and its (option, day) pairs."""
+    pairs = column_estimate(sub)
+    room = min(MAX_PAIRS, BUILD_PAIRS_PER_SECOND * (deadline - time.perf_counter()))
+    return pairs <= max(LARGE_COLUMNS, room), pairs
+
+
+def _refuse_unbuildable(sub: MatchingProblem, deadline: float, method: str) -> None:
+    """Refuse, before any build, a whole model that cannot be built in time.
+
+    An explicit ``mip`` or ``cpsat`` builds the whole model (issue 11: 15 s on ``issue-11``
+    at L); ``auto`` restricts it instead.
+    """
+    fits, pairs = _whole_model_fits(sub, deadline)
+    if not fits:
+        raise InvalidParamsError(
+            "method",
+            f"{method} cannot build this round's whole model (up to {pairs:,} (option, start "
+            "day) pairs) within the time limit; use method auto, which restricts the model "
+            "to what fits, or a longer time limit",
+        )
+
+
 def _exact(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
+    _refuse_unbuildable(sub, deadline, "mip")
     return solve_exact(
         sub,
         deadline=deadline,
@@ -147,8 +171,8 @@ def _exact(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Track
 
 def _auto(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
     t0 = time.perf_counter()
-    pairs = column_estimate(sub)
-    if pairs > max(LARGE_COLUMNS, min(MAX_PAIRS, BUILD_PAIRS_PER_SECOND * (deadline - t0))):
+    fits, pairs = _whole_model_fits(sub, deadline)
+    if not fits:
         return _auto_restricted(sub, deadline, params, tr, pairs)
     form = build_formulation(sub)
     build = time.perf_counter() - t0
@@ -223,6 +247,7 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
 
 
 def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:
+    _refuse_unbuildable(sub, deadline, "cpsat")
     form = build_formulation(sub)
     check_buildable(form, deadline)
     from matching.cpsat import solve_cpsat  # OR-Tools only when it will be used

@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.matching.shapes import shape_problem
 from matching import Method, SolveParams, problem_from_dict, solve
+from matching.errors import InvalidParamsError
 from matching.solve import single_case_bound
 
 GREEDY = SolveParams(method=Method.GREEDY)
@@ -67,3 +68,20 @@ def test_without_time_for_a_greedy_nobody_is_placed_and_it_says_so(
     assert not result.assignments
     assert "no time for the greedy: nobody placed" in result.notes
     assert result.bound <= result.objective
+
+
+@pytest.mark.parametrize("method", [Method.MIP, Method.CPSAT])
+def test_an_explicit_method_that_needs_the_whole_model_refuses_one_that_does_not_fit(
+    ref: ModuleType, method: Method, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``mip`` and ``cpsat`` build the whole model: refused before the build, naming method."""
+    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
+    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
+    p = problem_from_dict(
+        ref.random_instance(2, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
+    )
+    with pytest.raises(InvalidParamsError) as refused:
+        solve(p, SolveParams(method=method, time_limit=5.0))
+    assert refused.value.field == "method"
+    assert f"{method.value} cannot build this round's whole model" in str(refused.value)
+    assert "use method auto" in str(refused.value)
