@@ -285,11 +285,12 @@ def test_a_policymaker_reads_bed_values_and_plans_a_bed(page, live_server, visit
     page.get_by_label("Paired replications", exact=False).fill("1")
     page.get_by_role("button", name="Plan and check").click()
     page.wait_for_url(re.compile(r"/scenarios/jobs/\d+$"))
-    # planned on the national round, measured by two solves, simulated: minutes when busy
-    page.wait_for_function(
-        "() => ['done', 'failed'].includes(document.querySelector('.job-status')?.innerText)",
-        timeout=600_000,
-    )
+    # planned on the national round, measured by two solves, simulated: minutes when busy.
+    # Wait for the page the server renders once the job is over (done or failed), not for
+    # the status text: the script writes "done" and then reloads the page, and a screenshot
+    # taken in between failed in CI ("Unable to capture screenshot").
+    page.locator('#job[data-finished="yes"]').wait_for(timeout=600_000)
+    page.wait_for_load_state("load")
     check(page, visits, "plan-job")
     assert page.locator(".job-status").inner_text() == "done", page.locator(
         ".job-message"
