@@ -327,4 +327,9 @@ class ScenarioSpec(_Strict):
                 "optimiser.oracle_stays",
                 f"only optimised and anticipatory rounds plan with stays, not {self.policy}",
             )
+        if self.anticipation.rates is RateSource.ORACLE and self.policy is not Policy.ANTICIPATORY:
+            raise SpecRuleError(
+                "anticipation.rates",
+                f"oracle-arrivals is read only by anticipatory rounds, not {self.policy}",
+            )
         return self

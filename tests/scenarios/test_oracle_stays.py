@@ -177,3 +177,22 @@ def test_the_oracle_changes_what_rounds_see_not_the_simulated_stays(small_optimi
     assert [r.expected for r in on.records] == [r.expected for r in off.records]
     assert placements(off.run()) == PLACED_1
     assert placements(on.run()) != PLACED_1
+
+
+@pytest.mark.parametrize("policy", ["optimised", "fifo", "current-practice", "hindsight"])
+def test_the_arrivals_oracle_is_refused_where_no_round_reads_it(policy):
+    # only anticipatory rounds sample futures; elsewhere the setting would be silently unused
+    text = WAIT_OR_GO.replace("@POLICY@", policy).replace(
+        "optimiser: {oracle_stays: @ORACLE@}", "anticipation: {rates: oracle-arrivals}"
+    )
+    with pytest.raises(InvalidScenarioError) as info:
+        parse_scenario(text, source="bad.yaml")
+    assert info.value.key == "anticipation.rates"
+    assert f"not {policy}" in info.value.reason
+
+
+def test_the_arrivals_oracle_is_taken_by_anticipatory_rounds():
+    text = WAIT_OR_GO.replace("@POLICY@", "anticipatory").replace(
+        "optimiser: {oracle_stays: @ORACLE@}", "anticipation: {rates: oracle-arrivals}"
+    )
+    assert parse_scenario(text).spec.anticipation.rates == "oracle-arrivals"
