@@ -37,6 +37,7 @@ from capacity.clock import local_date
 from capacity.disclosure import SMALL_CELL, pool_small_cells, publish, rounded
 
 MAX_WINDOW_DAYS = 3650  # days of intake history, as OPVANG_ANTICIPATION_WINDOW_DAYS allows
+WINDOW_REASON = f"must be a whole number of days from 1 to {MAX_WINDOW_DAYS}"
 DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 OTHER = "other"  # the profile class part of a complexity class's merged small classes
@@ -51,9 +52,7 @@ ESTIMATOR = (
 def window_error(window_days: int, day: date, today: date) -> FieldError | None:
     """Why the window cannot be (a 422 naming ``window_days`` or ``day``), or ``None``."""
     if not 1 <= window_days <= MAX_WINDOW_DAYS:
-        return FieldError(
-            ["query", "window_days"], f"must be a whole number of days from 1 to {MAX_WINDOW_DAYS}"
-        )
+        return FieldError(["query", "window_days"], WINDOW_REASON)
     if day > today:
         return FieldError(["query", "day"], "must not be after today")
     if (day - date.min).days < window_days:
