@@ -180,8 +180,8 @@ class TrendStats(BaseModel):
 
 FORECAST_DISCLOSURE = (
     "Arrivals are counts of cases: rounded to a multiple of 5, and the rates and intervals "
-    "are the estimator's on the rounded count, so no exact count can be worked back from "
-    "them. A profile class with 1 to 4 arrivals is not named: it is merged into the row "
+    "are the estimator's on the rounded count, so a rate says no more than the rounded "
+    "count. A profile class with 1 to 4 arrivals is not named: it is merged into the row "
     "'other classes' of its complexity class (with the smallest classes after it while "
     "that row holds fewer than 5); a complexity class with 1 to 4 arrivals in all is "
     "suppressed, rates and intervals as well."
