@@ -13,11 +13,14 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import flows
-from capacity import ArrivalForecast, Gender, bundled_rulebook
+from api.stats.forecast import published_classes
+from capacity import ArrivalForecast, Gender, bundled_rulebook, estimate_arrivals
 from capacity.clock import local_date
-from capacity.disclosure import rounded
+from capacity.disclosure import SMALL_CELL, rounded
 from store import Repository, ensure_database, session_scope
 
 WOMEN = "standard/female/adult/needs=none/beds=1"  # the small world's one profile class
@@ -209,3 +212,38 @@ def test_the_window_defaults_to_the_anticipation_setting(world, helpers):
     assert stats["window"]["days"] == 45
     today = local_date(datetime.now(UTC))
     assert stats["window"]["from"] == (today - timedelta(days=45)).isoformat()
+
+
+PROFILES = [
+    f"{c}/{g}/{a}/needs={n}/beds={b}"
+    for c in ("standard", "complex")
+    for g in ("female", "male")
+    for a in ("adult", "minor")
+    for n in ("none", "lvb")
+    for b in (1, 2)
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(PROFILES), st.integers(1, 14), max_size=12))
+def test_no_class_under_5_is_named_and_every_rate_is_the_rounded_counts(counts):
+    arrivals = [(-1.0, name) for name, n in counts.items() for _ in range(n)]
+    found = estimate_arrivals(arrivals, window_start=-365.0, window_end=0.0)
+    totals, rows = published_classes(found, ["standard", "complex"], horizon_days=60)
+    named = {r.profile_class for r in rows if not r.merged}
+    assert all(counts[name] >= SMALL_CELL for name in named)
+    for row in rows:
+        if row.arrivals.suppressed:
+            assert row.rate_per_day is None
+            assert row.interval_per_day is None
+            continue
+        assert row.arrivals.value is not None
+        assert row.rate_per_day == pytest.approx((0.5 + row.arrivals.value) / 365, abs=1e-6)
+    for total in totals:
+        members = sum(n for name, n in counts.items() if name.startswith(f"{total.complexity}/"))
+        assert total.arrivals.suppressed == (0 < members < SMALL_CELL)
+        shown = [r for r in rows if r.complexity == total.complexity]
+        if not total.arrivals.suppressed and shown:  # the sum of the rows' rates
+            assert total.rate_per_day == pytest.approx(
+                sum(r.rate_per_day or 0.0 for r in shown), abs=1e-5
+            )
