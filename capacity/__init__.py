@@ -40,7 +40,15 @@ from capacity.errors import (
     UnknownReferenceError,
 )
 from capacity.facilities import Facility, GenderPolicy, Provider
-from capacity.forecast import ArrivalForecast, ClassRate, estimate_arrivals, profile_class
+from capacity.forecast import (
+    ArrivalForecast,
+    ClassRate,
+    ProfileParts,
+    estimate_arrivals,
+    gamma_rate,
+    profile_class,
+    profile_parts,
+)
 from capacity.funding import FundingStream
 from capacity.keep_apart import KEEP_APART_LABELS, KeepApart, KeepApartReason
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
@@ -94,6 +102,7 @@ __all__ = [
     "PlacementType",
     "PlacementTypeInfo",
     "Priority",
+    "ProfileParts",
     "Provider",
     "Reason",
     "Region",
@@ -112,11 +121,13 @@ __all__ = [
     "distance_km",
     "dutch_sort_key",
     "estimate_arrivals",
+    "gamma_rate",
     "load_rulebook",
     "next_status",
     "parse_rulebook",
     "personal_data_in",
     "profile_class",
+    "profile_parts",
     "region",
     "rulebook_from",
     "sorted_regions",

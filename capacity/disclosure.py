@@ -24,6 +24,12 @@ are published by these rules:
    snapshots of ``/v1/stats/waiting``; its longest wait, one person's, is no longer
    published). This lowers what differencing reveals; it cannot remove it for a group
    whose every other change is known to the attacker.
+4. **Merging small rows.** Where the rows themselves describe people (the demand
+   forecast's profile classes: complexity x gender x age x needs x beds), naming a row
+   of 1 to 4 cases would say that such a person arrived, even with its count hidden.
+   Such rows are merged into one row of "other classes" (:func:`pool_small_cells`)
+   rather than suppressed, and the smallest row after them joins it while it is small,
+   so that nothing is hidden from a published total and no complementary cell is needed.
 """
 
 from __future__ import annotations
@@ -148,6 +154,63 @@ def protect(total: int, cells: Mapping[str, int]) -> ProtectedTable:
     """
     published_total, tables = protect_tables(total, {"table": cells})
     return ProtectedTable(published_total, tables["table"])
+
+
+@dataclass(frozen=True, slots=True)
+class PooledTable:
+    """A table of rows that describe people, small rows merged (rule 4).
+
+    Parameters
+    ----------
+    rows
+        The rows published on their own, each of at least :data:`SMALL_CELL` cases,
+        in the order given.
+    pooled
+        The rows merged into one row of "other" rows, in the order given; empty when no
+        row is small.
+    pooled_count
+        Cases in the merged rows: 0 (no pool), :data:`SMALL_CELL` or more, or 1 to
+        :data:`SMALL_CELL` - 1 only when every row is in the pool (the whole table is
+        small, and its total must be suppressed).
+    """
+
+    rows: Mapping[str, int]
+    pooled: tuple[str, ...]
+    pooled_count: int
+
+
+def pool_small_cells(cells: Mapping[str, int]) -> PooledTable:
+    """Merge the small rows of a table whose rows describe people (rule 4).
+
+    Every row of 1 to :data:`SMALL_CELL` - 1 cases goes into the pool; while the pool
+    holds 1 to :data:`SMALL_CELL` - 1 cases, the smallest row left (by count, then by
+    name) joins it. Rows of 0 cases are left out (nobody to describe).
+
+    Parameters
+    ----------
+    cells
+        Cases per row.
+
+    Returns
+    -------
+    PooledTable
+
+    Raises
+    ------
+    ValueError
+        When a count is negative.
+    """
+    if any(n < 0 for n in cells.values()):
+        raise ValueError("counts of cases cannot be negative")
+    pooled = {k for k, n in cells.items() if 0 < n < SMALL_CELL}
+    left = sorted((n, k) for k, n in cells.items() if n >= SMALL_CELL)
+    while left and 0 < sum(cells[k] for k in pooled) < SMALL_CELL:
+        pooled.add(left.pop(0)[1])
+    return PooledTable(
+        rows={k: n for k, n in cells.items() if n > 0 and k not in pooled},
+        pooled=tuple(k for k in cells if k in pooled),
+        pooled_count=sum(cells[k] for k in pooled),
+    )
 
 
 def mean_wait_days(days: list[int], *, published: PublishedCount) -> int | None:

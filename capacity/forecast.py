@@ -201,13 +201,86 @@ def estimate_arrivals(
     for cls in classes:
         counts.setdefault(cls, 0)
     rate = prior_rate + length
+    out = tuple(
+        gamma_rate(cls, n, shape=prior_shape + n, rate=rate, level=level)
+        for cls, n in sorted(counts.items())
+    )
+    return ArrivalForecast(window_start, window_end, level, prior_shape, prior_rate, out)
+
+
+def gamma_rate(
+    profile_class: str, arrivals: int, *, shape: float, rate: float, level: float
+) -> ClassRate:
+    """The rate of a class whose posterior is ``Gamma(shape, rate)``.
+
+    Its mean, and its equal-tailed ``level`` credible interval.
+
+    Parameters
+    ----------
+    profile_class
+        The class's name.
+    arrivals
+        Arrivals seen in the window (recorded, not used: the posterior holds them).
+    shape, rate
+        The gamma posterior (rate per day). The sum of independent rates with the same
+        gamma ``rate`` (classes of one window) is ``Gamma(sum of shapes, rate)``.
+    level
+        Credible level of the interval, in (0, 1).
+
+    Returns
+    -------
+    ClassRate
+    """
     tail = (1.0 - level) / 2.0
-    out = []
-    for cls, n in sorted(counts.items()):
-        shape = prior_shape + n
-        low, high = (float(x) for x in stats.gamma.ppf([tail, 1.0 - tail], shape, scale=1 / rate))
-        out.append(ClassRate(cls, n, shape / rate, low, high, shape, rate))
-    return ArrivalForecast(window_start, window_end, level, prior_shape, prior_rate, tuple(out))
+    low, high = (float(x) for x in stats.gamma.ppf([tail, 1.0 - tail], shape, scale=1 / rate))
+    return ClassRate(profile_class, arrivals, shape / rate, low, high, shape, rate)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileParts:
+    """What a profile class is made of (:func:`profile_class`, read back).
+
+    Parameters
+    ----------
+    complexity
+        Complexity class under the rulebook.
+    gender
+        ``female``, ``male`` or ``other``.
+    age
+        ``minor`` or ``adult``.
+    needs
+        The needs that decide eligibility, sorted; empty for none.
+    beds
+        Beds the case takes.
+    """
+
+    complexity: str
+    gender: str
+    age: str
+    needs: tuple[str, ...]
+    beds: int
+
+
+def profile_parts(name: str) -> ProfileParts:
+    """The parts of a profile class name made by :func:`profile_class`.
+
+    Raises
+    ------
+    InvalidFieldError
+        For a name :func:`profile_class` does not make.
+    """
+    parts = name.split("/")
+    if len(parts) != 5 or not parts[3].startswith("needs=") or not parts[4].startswith("beds="):
+        raise InvalidFieldError("profile_class", f"{name[:80]!r} is not a profile class")
+    complexity, gender, age, needs, beds = parts
+    listed = needs.removeprefix("needs=")
+    try:
+        count = int(beds.removeprefix("beds="))
+    except ValueError:
+        raise InvalidFieldError("profile_class", f"{name[:80]!r}: beds must be a number") from None
+    return ProfileParts(
+        complexity, gender, age, () if listed == "none" else tuple(listed.split("+")), count
+    )
 
 
 def rates_of(forecast: ArrivalForecast) -> Mapping[str, float]:

@@ -13,7 +13,7 @@ from fastapi import Query, Request
 
 import flows
 from api.auth.roles import Role
-from api.deps import DatabaseDep, NowDep, RulebookDep, require
+from api.deps import DatabaseDep, NowDep, RulebookDep, SettingsDep, require
 from api.downloads import (
     FormatQuery,
     TableFormat,
@@ -23,10 +23,11 @@ from api.downloads import (
     wanted_format,
 )
 from api.routing import domain_router
-from api.stats import service, tables, trends
+from api.stats import forecast, service, tables, trends
 from api.stats.schemas import (
     BedValueStats,
     CapacityGapStats,
+    ForecastStats,
     OccupancyStats,
     TrendStats,
     WaitingStats,
@@ -137,3 +138,41 @@ def trend_stats(
         return stats
     rows = flat_rows(tables.TrendRow, tables.trend_rows(stats))
     return table_response(fmt, *rows, name="trends")
+
+
+@router.get("/forecast", response_model=ForecastStats, responses=table_responses(ForecastStats))
+def forecast_stats(
+    request: Request,
+    db: DatabaseDep,
+    now: NowDep,
+    rulebook: RulebookDep,
+    settings: SettingsDep,
+    window_days: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=forecast.MAX_WINDOW_DAYS,
+            description="Days of intake history before `day`; default "
+            "OPVANG_ANTICIPATION_WINDOW_DAYS (365).",
+        ),
+    ] = None,
+    day: Annotated[
+        dt.date | None,
+        Query(description="The day to forecast from (YYYY-MM-DD), not after today; default today."),
+    ] = None,
+    format: FormatQuery = None,
+) -> Any:
+    """Arrivals per profile class and per complexity class: the rate per day with its
+    credible interval, and the arrivals expected over the planning horizon (issue 13)."""
+    stats = forecast.forecast(
+        db,
+        now=now,
+        rulebook=rulebook,
+        window_days=window_days or settings.anticipation_window_days,
+        day=day,
+    )
+    fmt = wanted_format(request, format)
+    if fmt == TableFormat.JSON:
+        return stats
+    rows = flat_rows(tables.ForecastRow, tables.forecast_rows(stats))
+    return table_response(fmt, *rows, name="forecast")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from capacity import Rule
 from flows import TrendPeriod
@@ -176,3 +176,87 @@ class TrendStats(BaseModel):
     rulebook_version: str
     disclosure: str = Field(DISCLOSURE, description="How counts of cases are protected.")
     periods: list[TrendPoint] = Field(description="Oldest first.")
+
+
+FORECAST_DISCLOSURE = (
+    "Arrivals are counts of cases: rounded to a multiple of 5, and the rates and intervals "
+    "are the estimator's on the rounded count, so a rate says no more than the rounded "
+    "count. A profile class with 1 to 4 arrivals is not named: it is merged into the row "
+    "'other classes' of its complexity class (with the smallest classes after it while "
+    "that row holds fewer than 5); a complexity class with 1 to 4 arrivals in all is "
+    "suppressed, rates and intervals as well."
+)
+
+
+class ForecastWindow(BaseModel):
+    from_: dt.date = Field(alias="from", description="First day of intake history used.")
+    to: dt.date = Field(description="Last day of intake history used (the day before `day`).")
+    days: int = Field(description="Days of intake history the rates are per day of.")
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class ForecastPrior(BaseModel):
+    shape: float = Field(description="Gamma prior shape (0.5: Jeffreys' prior).")
+    rate: float = Field(description="Gamma prior rate, per day.")
+
+
+class RateFigures(BaseModel):
+    """An arrival rate as published: all null when its count is suppressed."""
+
+    arrivals: CaseCount = Field(description="Arrivals (intake days) in the window.")
+    rate_per_day: float | None = Field(description="Posterior mean of the rate, per day.")
+    rate_per_month: float | None = Field(description="The same per month (365.25 / 12 days).")
+    rate_per_year: float | None = Field(description="The same per year (365.25 days).")
+    interval_per_day: list[float] | None = Field(
+        description="The rate's equal-tailed credible interval [low, high], per day."
+    )
+    expected_in_horizon: float | None = Field(
+        description="Expected arrivals over the planning horizon (rate x horizon days)."
+    )
+    horizon_interval: list[float] | None = Field(
+        description="The credible interval of that expected number [low, high] (the rate's, "
+        "x horizon days; the number that will arrive varies more: Poisson)."
+    )
+
+
+class ForecastClass(RateFigures):
+    """One profile class, or the merged small classes of a complexity class."""
+
+    profile_class: str = Field(
+        description="complexity/gender/age/needs=.../beds=n, or complexity/other for the "
+        "merged small classes."
+    )
+    complexity: str
+    merged: bool = Field(description="The row of the small classes of its complexity class.")
+    gender: str | None = Field(description="female, male or other; null when merged.")
+    age: str | None = Field(description="minor (under 18) or adult; null when merged.")
+    needs: list[str] | None = Field(description="Needs that decide eligibility; null when merged.")
+    beds: int | None = Field(description="Beds a case takes; null when merged.")
+
+
+class ComplexityForecast(RateFigures):
+    """All arrivals of a complexity class: the sum of its classes' rates."""
+
+    complexity: str
+
+
+class ForecastStats(BaseModel):
+    """The demand forecast from the intake history (issue 13), for policymakers."""
+
+    as_of: dt.datetime
+    day: dt.date = Field(description="The day forecast from; the window ends the day before.")
+    window: ForecastWindow
+    rulebook_version: str
+    level: float = Field(description="Credible level of the intervals.")
+    prior: ForecastPrior
+    horizon_days: int = Field(description="The planning horizon of `expected_in_horizon`.")
+    estimator: str = Field(description="The estimator in one sentence (docs/api.md).")
+    disclosure: str = Field(FORECAST_DISCLOSURE, description="How counts of cases are protected.")
+    by_complexity: list[ComplexityForecast] = Field(
+        description="Every complexity class of the rulebook, in its order."
+    )
+    classes: list[ForecastClass] = Field(
+        description="Per complexity class, its profile classes (most arrivals first), then "
+        "its merged small classes."
+    )

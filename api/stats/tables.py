@@ -16,6 +16,7 @@ from api.stats.schemas import (
     BedValueStats,
     CapacityGapStats,
     CaseCount,
+    ForecastStats,
     OccupancyStats,
     TrendStats,
     WaitingStats,
@@ -159,3 +160,56 @@ def trend_rows(stats: TrendStats, table: str | None = None) -> list[TrendRow]:
 
 WAITS = {"key", "mean_wait_days", "median_wait_days"}
 SUPPLY = {"key", "beds", "occupied", "occupancy"}
+
+
+class ForecastRow(BaseModel):
+    day: dt.date
+    window_from: dt.date
+    window_to: dt.date
+    window_days: int
+    table: str = Field(description="complexity (the totals) or class")
+    key: str = Field(description="The complexity class, or the profile class")
+    merged: bool | None = Field(None, description="The row of a complexity's small classes")
+    gender: str | None = None
+    age: str | None = None
+    needs: list[str] | None = None
+    beds: int | None = None
+    arrivals: CaseCount
+    rate_per_day: float | None
+    rate_per_month: float | None
+    rate_per_year: float | None
+    interval_per_day: list[float] | None
+    expected_in_horizon: float | None
+    horizon_interval: list[float] | None
+
+
+def forecast_rows(stats: ForecastStats) -> list[ForecastRow]:
+    """The totals per complexity class, then every profile class row (as the JSON)."""
+    window = {
+        "day": stats.day,
+        "window_from": stats.window.from_,
+        "window_to": stats.window.to,
+        "window_days": stats.window.days,
+    }
+    rates = {"arrivals", *RATES}
+    rows = [
+        ForecastRow(**window, table="complexity", key=g.complexity, **g.model_dump(include=rates))
+        for g in stats.by_complexity
+    ]
+    parts = {"merged", "gender", "age", "needs", "beds"}
+    return rows + [
+        ForecastRow(
+            **window, table="class", key=c.profile_class, **c.model_dump(include=rates | parts)
+        )
+        for c in stats.classes
+    ]
+
+
+RATES = {
+    "rate_per_day",
+    "rate_per_month",
+    "rate_per_year",
+    "interval_per_day",
+    "expected_in_horizon",
+    "horizon_interval",
+}

@@ -70,6 +70,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/bed-values", "Bed values", frozenset({Role.POLICYMAKER})),
     NavItem("/waiting-stats", "Waiting statistics", frozenset({Role.POLICYMAKER})),
     NavItem("/trends", "Trends", frozenset({Role.POLICYMAKER})),
+    NavItem("/forecast", "Demand forecast", frozenset({Role.POLICYMAKER})),
     NavItem("/scenarios", "Scenarios", frozenset({Role.POLICYMAKER})),
     NavItem("/admin/users", "Users", frozenset()),  # admins only (issue 17)
     NavItem("/admin/audit", "Audit log", frozenset()),

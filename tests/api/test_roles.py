@@ -121,6 +121,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/stats/capacity-gaps", POLICY),
     Endpoint("GET", "/v1/stats/bed-values", POLICY),
     Endpoint("GET", "/v1/stats/trends", POLICY),
+    Endpoint("GET", "/v1/stats/forecast", POLICY),
     Endpoint("GET", "/v1/rounds/current/problem", ADMIN),
     Endpoint("GET", "/v1/audit", ADMIN),
     Endpoint("GET", "/v1/users", ADMIN),

@@ -22,8 +22,10 @@ from capacity.disclosure import (
     MIN_CASES_FOR_MEAN,
     PROTECTION_RANGE,
     ROUNDING_BASE,
+    SMALL_CELL,
     mean_wait_days,
     median_wait_days,
+    pool_small_cells,
     protect,
     protect_tables,
     publish,
@@ -188,3 +190,26 @@ def test_a_median_wait_follows_the_means_rule():
     assert mean_wait_days(days, published=publish(10)) == 20 * 7
     assert median_wait_days(days[: MIN_CASES_FOR_MEAN - 1], published=publish(9)) is None
     assert median_wait_days(days, published=publish(10, suppressed=True)) is None
+
+
+def test_small_rows_are_merged_and_the_smallest_joins_a_small_pool():
+    pooled = pool_small_cells({"a": 12, "b": 3, "c": 6, "d": 0, "e": 1})
+    # 3 + 1 is still small: the smallest row left (c, 6) joins; zero rows are left out
+    assert dict(pooled.rows) == {"a": 12}
+    assert (pooled.pooled, pooled.pooled_count) == (("b", "c", "e"), 10)
+
+
+def test_a_table_of_1_to_4_cases_is_one_small_pool():
+    pooled = pool_small_cells({"a": 1, "b": 2})
+    assert (dict(pooled.rows), pooled.pooled, pooled.pooled_count) == ({}, ("a", "b"), 3)
+    assert pool_small_cells({"a": 5, "b": 0}).pooled == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 30)))
+def test_every_published_row_and_the_pool_hold_5_or_more(cells):
+    pooled = pool_small_cells(cells)
+    assert all(n >= SMALL_CELL for n in pooled.rows.values())
+    assert pooled.pooled_count == 0 or pooled.pooled_count >= SMALL_CELL or not pooled.rows
+    assert sum(pooled.rows.values()) + pooled.pooled_count == sum(cells.values())
+    assert set(pooled.rows).isdisjoint(pooled.pooled)

@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capacity import ArrivalForecast, InvalidFieldError, estimate_arrivals
+from capacity import (
+    ArrivalForecast,
+    InvalidFieldError,
+    ProfileParts,
+    estimate_arrivals,
+    profile_parts,
+)
 
 CLASSES = ("standard/female/adult", "complex/female/minor", "complex/male/adult")
 
@@ -93,3 +99,26 @@ def test_profile_class_is_complexity_and_what_decides_eligibility(make_case):
     assert profile_class(case, "complex").endswith("beds=2")
     other = make_case(needs=frozenset({Need.LVB, Need.MEDICAL}), accompanying_children=1)
     assert profile_class(other, "complex") == profile_class(case, "complex")
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        (
+            "complex/female/minor/needs=lvb+medical/beds=3",
+            ProfileParts("complex", "female", "minor", ("lvb", "medical"), 3),
+        ),
+        (
+            "standard/other/adult/needs=none/beds=1",
+            ProfileParts("standard", "other", "adult", (), 1),
+        ),
+    ],
+)
+def test_a_profile_class_reads_back_into_its_parts(name, parts):
+    assert profile_parts(name) == parts
+
+
+@pytest.mark.parametrize("name", ["standard/other", "a/b/c/needs=x/beds=two", "a/b/c/d/e"])
+def test_a_name_that_is_not_a_profile_class_is_refused(name):
+    with pytest.raises(InvalidFieldError, match="profile_class"):
+        profile_parts(name)

@@ -44,7 +44,14 @@ PAGES = {
         "/deadlines",
     ],
     "reporter-hvo": ["/availability"],
-    "policymaker": ["/capacity", "/bed-values", "/waiting-stats", "/trends", "/scenarios"],
+    "policymaker": [
+        "/capacity",
+        "/bed-values",
+        "/waiting-stats",
+        "/trends",
+        "/forecast",
+        "/scenarios",
+    ],
     "admin": ["/admin/users", "/admin/audit", "/admin/audit?record_type=user&actor=admin"],
 }
 

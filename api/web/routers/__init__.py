@@ -14,6 +14,7 @@ from api.web.routers import (
     deadlines,
     escalations,
     exports,
+    forecast,
     imports,
     login,
     matching,
@@ -41,6 +42,7 @@ def pages_router() -> APIRouter:
         exports,
         planning,
         trends,
+        forecast,
         capacity_files,
         waiting_stats,
     ):

@@ -24,6 +24,7 @@ from api.stats.schemas import BedValueGroup
 from api.web import capacity_files as files
 from api.web.capacity_view import capacity_view
 from api.web.pages import POLICYMAKERS, Coordinator, PageError
+from api.web.routers.forecast import FileForecast
 from api.web.routers.trends import PageTrends
 from api.web.routers.waiting_stats import TABLES as WAITING_TABLES
 from capacity import WAITING_LIST
@@ -85,6 +86,15 @@ def trend_table(table: str, fmt: str, stats: PageTrends) -> Response:
         raise PageError(404, "There is no such download.")
     rows = tables.trend_rows(stats, None if table == "all" else table)
     return table_response(kind, *flat_rows(tables.TrendRow, rows), name=f"trends-{table}")
+
+
+@router.get("/exports/forecast.{fmt}", dependencies=POLICYMAKERS)
+def forecast_table(fmt: str, stats: FileForecast) -> Response:
+    """The demand forecast page's figures, as ``GET /v1/stats/forecast?format=`` gives them,
+    for the page's window."""
+    kind = _format(fmt)
+    rows = flat_rows(tables.ForecastRow, tables.forecast_rows(stats))
+    return table_response(kind, *rows, name="forecast")
 
 
 @router.get("/exports/waiting-stats-{table}.{fmt}", dependencies=POLICYMAKERS)
