@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from matching.arcflow import build_arcflow
 from matching.budget_bound import budget_bound, budget_stage, greedy_seconds
-from matching.budget_repair import fix_and_optimise, neighbourhood_search
+from matching.budget_repair import budgets_bind, fix_and_optimise, neighbourhood_search
 from matching.evaluation import plan_objective
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
@@ -261,7 +261,7 @@ def _run_stages(
         return ()
     if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP proves these fastest on its own
         return _prove(state, model, rc, deadline, seed, threads, relative_gap)
-    if form.binding_streams.size:  # budgets split the LP: fix its whole part, MIP the rest
+    if budgets_bind(form, lp.col_value):  # they split the LP: fix its whole part, MIP the rest
         until = time.perf_counter() + FIX_SHARE * (deadline - time.perf_counter())
         found = fix_and_optimise(form, lp.col_value, rc, state.plan, deadline=until, seed=seed)
         state.offer("fix-and-optimise", found)
