@@ -263,8 +263,9 @@ def _run_stages(
         return _prove(state, model, rc, deadline, seed, threads, relative_gap)
     # budgets split the LP: fix its whole part, MIP the rest. Budgets with room at the LP
     # optimum are rounded by the dive, as without budgets (budget-loose at S, issue 11); not
-    # on a large round's restricted model, where the dive took 1.6 s on the 33,000 columns
-    # of issue-11 S seed 2 and found nothing better, and fix-and-optimise 0.4 s
+    # when only plans are sought (a large round's restricted model), where the dive took
+    # 1.6 s on the 33,000 columns of issue-11 S seed 2 and found nothing better, and
+    # fix-and-optimise 0.4 s
     if budgets_bind(form, lp.col_value) if prove else form.binding_streams.size:
         until = time.perf_counter() + FIX_SHARE * (deadline - time.perf_counter())
         found = fix_and_optimise(form, lp.col_value, rc, state.plan, deadline=until, seed=seed)
