@@ -7,9 +7,11 @@
    does not fit the time (70 % of it, then), more steps of it and the plan from its flow
    (:mod:`matching.budget_bound`).
 4. An LP-based plan (a dive, :mod:`matching.heuristics`): 0.01 to 2.8 % above the optimum
-   in about half a second on the S benchmarks. With binding budgets the dive rounds badly
-   (6 % above the bound on ``budget-region`` at S): fix-and-optimise and a search over
-   the budgets' areas instead (:mod:`matching.budget_repair`, 0.6 %).
+   in about half a second on the S benchmarks. With budgets that the LP spends to their
+   limit the dive rounds badly (6 % above the bound on ``budget-region`` at S):
+   fix-and-optimise and a search over the budgets' areas instead
+   (:mod:`matching.budget_repair`, 0.6 %). Budgets with room at the LP optimum
+   (``budget-loose``) get the dive, as rounds without budgets do.
 5. Polishing MIPs on the columns with reduced cost up to 0.5, then 1.5 weighted days,
    started from the best plan: on S seeds 1-5 the first takes 0.4-1.4 s and ends within
    0.16 % of the optimum, the second reaches the optimum in 0.5-6 s.
