@@ -12,7 +12,12 @@ the better plan from the columns that matter.
    budgets (:mod:`matching.budget_bound`), started from column generation's budget
    prices, and the plan its flow gives (issue 11: within 2 % of the bound on the budget
    shapes at M, where the greedy is 15 % above it).
-5. If time is left, the exact machinery on the columns that can still matter, started
+5. When column generation did not complete, the Lagrangian bound over beds and budgets
+   (:mod:`matching.capacity_bound`): every start day of the
+   round priced implicitly, so it is a bound of the round even when the formulation is
+   restricted to each option's first start days (issue 11: column generation's bound on
+   ``short-stays`` M was negative in its share of 30 s).
+6. If time is left, the exact machinery on the columns that can still matter, started
    from the best plan. Column generation's duals price every column: a plan that uses a
    column costs at least the bound plus the column's reduced cost, so a column whose
    reduced cost exceeds the gap can be left out of any better plan (reduced-cost fixing).
@@ -34,6 +39,7 @@ import numpy.typing as npt
 
 from matching.budget_bound import budget_stage, greedy_seconds
 from matching.budget_repair import fix_and_optimise, neighbourhood_search
+from matching.capacity_bound import capacity_bound
 from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
 from matching.exact import improve
@@ -48,6 +54,13 @@ IMPROVE_MIN_SECONDS = 0.3  # the restricted MIP is not started with less time th
 IMPROVE_LP_FACTOR = 2.0  # nor with less than this many times the longest master solve
 BOUND_SHARE = 0.5  # of the time left after the greedy, at most, for column generation
 BUDGET_SHARE = 0.4  # of the time left after it, at most, for the Lagrangian over budgets
+# of the time left after those, for the Lagrangian over capacity and budgets when column
+# generation did not complete (issue 11: on short-stays M it proved no more than the
+# single-case bound in 30 s; the Lagrangian levels off within 10 s there)
+CAPACITY_SHARE = 0.5
+# and only while the bound so far is further than this from the plan (the budget shapes'
+# flow bound is within it at M, and their plans need the time: issue 11)
+CAPACITY_GAP = 0.01
 GREEDY_ROOM = 1.5  # times greedy_seconds kept for the greedy that ends the budget stage
 # with binding budgets, of the time left after the bound, at most, for fix-and-optimise,
 # then of what is left for the search over the budgets' areas (issue 11)
@@ -103,8 +116,9 @@ def solve_large(
     form
         The formulation, when already built (its build time is then not counted here).
         When it is ``restricted`` (some start days left out), its LP and MIP bounds are
-        not bounds of the round: the outcome's bound is then ``-inf`` and only its plans
-        count.
+        not bounds of the round: the outcome's bound is then the Lagrangian bound over
+        beds and budgets (:mod:`matching.capacity_bound`, every start day priced), or
+        ``-inf`` when there was no time for it.
     plans
         Feasible plans found already (the greedy plans, when the caller ran them); the
         greedy is not run again.
@@ -153,6 +167,12 @@ def solve_large(
         notes.append("budgets bound by Lagrangian prices (column generation incomplete)")
     bound = master.bound if proven else -math.inf
     budgets = budgets if proven else -math.inf
+    weak = objective - max(bound, budgets) > CAPACITY_GAP * abs(objective)
+    if not master.complete and weak:  # a bound of the whole round, even when restricted
+        prices = _capacity_stage(form, master, objective, deadline, tracker)
+        if prices > max(bound, budgets):
+            notes.append("bound by Lagrangian prices on beds and budgets over every start day")
+        budgets = max(budgets, prices)
     if form.binding_streams.size and master.reduced.size:  # plans only: fine when restricted
         plan = _budget_plans(form, master, plan, deadline, seed, threads, tracker)
         objective = plan_objective(problem, plan)
@@ -209,6 +229,30 @@ def _budget_stage(
     bound = found.bound if proven else -math.inf  # a restricted model's bound is not the round's
     tracker.update("lagrangian", objective=objective, bound=min(bound, objective))
     return better, bound
+
+
+def _capacity_stage(
+    form: Formulation, master: MasterLP, objective: float, deadline: float, tracker: Tracker
+) -> float:
+    """The Lagrangian bound over beds and budgets, in its share of the time left.
+
+    It prices every start day of the round (not only the formulation's), so it holds for
+    the round even when ``form`` is restricted. It starts from 0, not from column
+    generation's duals: from 0 it levelled off higher in the same time (see
+    :mod:`matching.capacity_bound`). When the improvement after it could not start in what
+    its share leaves, it gets all of the time to the deadline.
+    """
+    now = time.perf_counter()
+    until = deadline - GREEDY_ROOM * greedy_seconds(form)
+    left = until - now
+    improves = (1 - CAPACITY_SHARE) * left > max(
+        IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds
+    )
+    # without the improvement, no greedy follows: the room kept for it is the bound's too
+    stop = now + CAPACITY_SHARE * left if improves else deadline
+    found = capacity_bound(form.problem, deadline=stop, incumbent=objective)
+    tracker.update("lagrangian-beds", bound=min(found.bound, objective))
+    return found.bound
 
 
 def _budget_plans(
