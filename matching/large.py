@@ -12,11 +12,12 @@ the better plan from the columns that matter.
    budgets (:mod:`matching.budget_bound`), started from column generation's budget
    prices, and the plan its flow gives (issue 11: within 2 % of the bound on the budget
    shapes at M, where the greedy is 15 % above it).
-5. When column generation did not complete, the Lagrangian bound over beds and budgets
-   (:mod:`matching.capacity_bound`): every start day of the
-   round priced implicitly, so it is a bound of the round even when the formulation is
-   restricted to each option's first start days (issue 11: column generation's bound on
-   ``short-stays`` M was negative in its share of 30 s).
+5. When column generation did not complete and the bound is still more than 1 % off,
+   the Lagrangian bound over beds and budgets (:mod:`matching.capacity_bound`): every
+   start day of the round priced implicitly (issue 11: column generation's bound on
+   ``short-stays`` M was negative in its share of 30 s). When the formulation is
+   restricted to each option's first start days, its columns prove nothing for the
+   round, and this bound, which does, runs first, right after the greedy.
 6. If time is left, the exact machinery on the columns that can still matter, started
    from the best plan. Column generation's duals price every column: a plan that uses a
    column costs at least the bound plus the column's reduced cost, so a column whose
@@ -30,6 +31,7 @@ the better plan from the columns that matter.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Sequence
@@ -39,7 +41,7 @@ import numpy.typing as npt
 
 from matching.budget_bound import budget_stage, greedy_seconds
 from matching.budget_repair import fix_and_optimise, neighbourhood_search
-from matching.capacity_bound import capacity_bound
+from matching.capacity_bound import CapacityBound, capacity_bound
 from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
 from matching.exact import improve
@@ -58,6 +60,9 @@ BUDGET_SHARE = 0.4  # of the time left after it, at most, for the Lagrangian ove
 # generation did not complete (issue 11: on short-stays M it proved no more than the
 # single-case bound in 30 s; the Lagrangian levels off within 10 s there)
 CAPACITY_SHARE = 0.5
+# with a restricted model (no bound of the round from its columns), of the time left after
+# the greedy: it runs first (issue 11: short-stays L, the improvement never started)
+RESTRICTED_CAPACITY_SHARE = 0.6
 # and only while the bound so far is further than this from the plan (the budget shapes'
 # flow bound is within it at M, and their plans need the time: issue 11)
 CAPACITY_GAP = 0.01
@@ -139,14 +144,17 @@ def solve_large(
     plan = best_plan(form, *(plans or greedy_plans(problem, form)))
     objective = plan_objective(problem, plan)
     tracker.update("greedy", objective=objective)
+    proven = not form.restricted  # a restricted model's bounds are not the round's
+    prices = None if proven else _restricted_bound(form, objective, deadline, tracker)
     if deadline - time.perf_counter() < 2 * form.n_vars / SETUP_VARS_PER_SECOND:
-        return greedy_outcome(
+        out = greedy_outcome(
             plan,
             build_seconds=build,
             solve_seconds=time.perf_counter() - t0 - build,
             notes=("no time left for column generation: the best greedy plan",),
         )
-    proven = not form.restricted  # a restricted model's bounds are not the round's
+        bound = prices.bound if prices else -math.inf
+        return dataclasses.replace(out, bound=min(bound, objective))
     master = column_generation(
         form,
         deadline=time.perf_counter() + BOUND_SHARE * (deadline - time.perf_counter()),
@@ -168,11 +176,12 @@ def solve_large(
     bound = master.bound if proven else -math.inf
     budgets = budgets if proven else -math.inf
     weak = objective - max(bound, budgets) > CAPACITY_GAP * abs(objective)
-    if not master.complete and weak:  # a bound of the whole round, even when restricted
-        prices = _capacity_stage(form, master, objective, deadline, tracker)
-        if prices > max(bound, budgets):
-            notes.append("bound by Lagrangian prices on beds and budgets over every start day")
-        budgets = max(budgets, prices)
+    if not master.complete:
+        prices = _capacity_after(form, master, objective, deadline, tracker, prices, weak)
+    lagrangian = prices.bound if prices else -math.inf
+    if lagrangian > max(bound, budgets):
+        notes.append("bound by Lagrangian prices on beds and budgets over every start day")
+    budgets = max(budgets, lagrangian)
     if form.binding_streams.size and master.reduced.size:  # plans only: fine when restricted
         plan = _budget_plans(form, master, plan, deadline, seed, threads, tracker)
         objective = plan_objective(problem, plan)
@@ -231,28 +240,78 @@ def _budget_stage(
     return better, bound
 
 
-def _capacity_stage(
-    form: Formulation, master: MasterLP, objective: float, deadline: float, tracker: Tracker
-) -> float:
-    """The Lagrangian bound over beds and budgets, in its share of the time left.
+def _capacity_stop(form: Formulation, master: MasterLP, deadline: float) -> float:
+    """When the Lagrangian over beds and budgets ends, after column generation.
 
-    It prices every start day of the round (not only the formulation's), so it holds for
-    the round even when ``form`` is restricted. It starts from 0, not from column
-    generation's duals: from 0 it levelled off higher in the same time (see
-    :mod:`matching.capacity_bound`). When the improvement after it could not start in what
-    its share leaves, it gets all of the time to the deadline.
+    In its share of the time left; when the improvement after it could not start in what
+    that share leaves, no greedy follows either and it gets all of the time.
     """
     now = time.perf_counter()
-    until = deadline - GREEDY_ROOM * greedy_seconds(form)
-    left = until - now
+    left = deadline - GREEDY_ROOM * greedy_seconds(form) - now
     improves = (1 - CAPACITY_SHARE) * left > max(
         IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds
     )
-    # without the improvement, no greedy follows: the room kept for it is the bound's too
-    stop = now + CAPACITY_SHARE * left if improves else deadline
-    found = capacity_bound(form.problem, deadline=stop, incumbent=objective)
+    return now + CAPACITY_SHARE * left if improves else deadline
+
+
+def _restricted_bound(
+    form: Formulation, objective: float, deadline: float, tracker: Tracker
+) -> CapacityBound:
+    """A restricted model's columns prove nothing for the round: its bound comes first.
+
+    Issue 11: at L with short stays nothing else proved more than the single-case bound.
+    """
+    now = time.perf_counter()
+    stop = now + RESTRICTED_CAPACITY_SHARE * (deadline - now)
+    return _capacity_stage(form, objective, stop, tracker, None)
+
+
+def _capacity_after(
+    form: Formulation,
+    master: MasterLP,
+    objective: float,
+    deadline: float,
+    tracker: Tracker,
+    prices: CapacityBound | None,
+    weak: bool,
+) -> CapacityBound | None:
+    """After an incomplete column generation, the Lagrangian over beds and budgets.
+
+    When the bound so far is ``weak``, or for more steps when it ran first and the
+    improvement will not start.
+    """
+    stop = _capacity_stop(form, master, deadline)
+    rest = stop >= deadline and prices is not None
+    if (prices is None and weak) or rest:
+        return _capacity_stage(form, objective, stop, tracker, prices)
+    return prices
+
+
+def _capacity_stage(
+    form: Formulation,
+    objective: float,
+    stop: float,
+    tracker: Tracker,
+    start: CapacityBound | None,
+) -> CapacityBound:
+    """The Lagrangian bound over beds and budgets (:mod:`matching.capacity_bound`) by ``stop``.
+
+    It prices every start day of the round (not only the formulation's), so it holds for
+    the round even when ``form`` is restricted. It goes on from the prices of ``start``, or
+    from 0, not from column generation's duals: from 0 it levelled off higher in the same
+    time. The better of ``start`` and what it finds.
+    """
+    found = capacity_bound(
+        form.problem,
+        deadline=stop,
+        incumbent=objective,
+        bed_prices=None if start is None else start.bed_prices,
+        budget_prices=None if start is None else start.budget_prices,
+    )
+    if start is not None and start.bound >= found.bound:
+        return start
     tracker.update("lagrangian-beds", bound=min(found.bound, objective))
-    return found.bound
+    return found
 
 
 def _budget_plans(
