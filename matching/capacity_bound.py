@@ -48,6 +48,8 @@ FIRST_STEP = 1.0  # Polyak's factor at the start
 MIN_STEP = 1e-4
 # (option, day) entries priced per second on a busy machine, for the first step's estimate
 ENTRIES_PER_SECOND = 20_000_000
+# and sorted into usable pairs per second (setup): 2.5-3.9 s for 36 million at L, load 5-6
+SETUP_ENTRIES_PER_SECOND = 8_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +91,14 @@ class _Relaxation:
         row = np.full(len(p.stream_ids) + 1, -1, dtype=np.int64)  # NO_STREAM reads the last
         row[self.streams] = np.arange(self.streams.size)
         self.budget = p.budget[self.streams].astype(np.float64)
+        # euros per placement, per budget row: a row's slope in placements, not in euros,
+        # so that its price moves at the pace of the bed prices (issue-11 M: in euros the
+        # budget rows took every step and the bound did not move in 10 s)
+        paid = np.flatnonzero(row[p.opt_stream] >= 0)
+        rows_paid = row[p.opt_stream[paid]]
+        spent = np.bincount(rows_paid, p.opt_cost[paid], minlength=self.streams.size)
+        count = np.bincount(rows_paid, minlength=self.streams.size)
+        self.budget_scale = np.maximum(spent / np.maximum(count, 1), 1.0)
         self.constant = float(p.unplaced_cost.sum())
         option, day = self._pairs()
         case = p.opt_case[option]
@@ -207,9 +217,10 @@ def capacity_bound(
     """
     p = problem
     empty = CapacityBound(-math.inf, np.zeros(p.free_beds.shape), np.zeros(len(p.stream_ids)), 0)
-    estimate = p.n_options * p.horizon_days / ENTRIES_PER_SECOND
-    if time.perf_counter() + 2 * estimate >= deadline:
-        return empty
+    entries = p.n_options * p.horizon_days
+    estimate = entries / ENTRIES_PER_SECOND
+    if time.perf_counter() + entries / SETUP_ENTRIES_PER_SECOND + estimate >= deadline:
+        return empty  # no step could end by the deadline
     relax = _Relaxation(p)
     lam = np.zeros(p.free_beds.shape) if bed_prices is None else np.maximum(bed_prices, 0.0)
     mu = (
@@ -235,13 +246,14 @@ def capacity_bound(
                 break
         cap_slope[(lam <= 0) & (cap_slope < 0)] = 0.0  # the projection keeps them at 0
         budget_slope[(mu <= 0) & (budget_slope < 0)] = 0.0
+        budget_slope /= relax.budget_scale  # in placements (see _Relaxation)
         norm = float((cap_slope * cap_slope).sum() + budget_slope @ budget_slope)
         gap = incumbent - bound
         if norm <= 0 or gap <= 1e-9 * max(1.0, abs(incumbent)):
             break  # the relaxation's choices keep every row, or the bound meets the plan
         length = step * gap / norm
         lam = np.maximum(lam + length * cap_slope, 0.0)
-        mu = np.maximum(mu + length * budget_slope, 0.0)
+        mu = np.maximum(mu + length * budget_slope / relax.budget_scale, 0.0)
     if not math.isfinite(best[0]):
         return empty
     prices = np.zeros(len(p.stream_ids))
