@@ -147,14 +147,19 @@ def solve_large(
     proven = not form.restricted  # a restricted model's bounds are not the round's
     prices = None if proven else _restricted_bound(form, objective, deadline, tracker)
     if deadline - time.perf_counter() < 2 * form.n_vars / SETUP_VARS_PER_SECOND:
+        # the time column generation cannot use goes to the bound (issue 11: short-stays M
+        # at T = 5 returned the single-case bound after 1.1 s)
+        prices = _capacity_stage(form, objective, deadline, tracker, prices)
+        notes = ["no time left for column generation: the best greedy plan"]
+        if math.isfinite(prices.bound):
+            notes.append("bound by Lagrangian prices on beds and budgets over every start day")
         out = greedy_outcome(
             plan,
             build_seconds=build,
             solve_seconds=time.perf_counter() - t0 - build,
-            notes=("no time left for column generation: the best greedy plan",),
+            notes=tuple(notes),
         )
-        bound = prices.bound if prices else -math.inf
-        return dataclasses.replace(out, bound=min(bound, objective))
+        return dataclasses.replace(out, bound=min(prices.bound, objective))
     master = column_generation(
         form,
         deadline=time.perf_counter() + BOUND_SHARE * (deadline - time.perf_counter()),
