@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -66,12 +66,16 @@ class CapacityBound:
         Per stream: weighted days per euro (0 for streams that cannot bind).
     steps
         Lagrangian subproblems solved.
+    relaxation
+        The relaxed round the steps priced (its pairs), for more steps on the same round
+        without setting it up again (2.5-3.9 s at L); ``None`` when none was set up.
     """
 
     bound: float
     bed_prices: FloatArray
     budget_prices: FloatArray
     steps: int
+    relaxation: _Relaxation | None = field(default=None, repr=False)
 
 
 class _Relaxation:
@@ -191,6 +195,7 @@ def capacity_bound(
     incumbent: float,
     bed_prices: FloatArray | None = None,
     budget_prices: FloatArray | None = None,
+    relaxation: _Relaxation | None = None,
     max_steps: int = MAX_STEPS,
 ) -> CapacityBound:
     """The best Lagrangian bound over capacity and budgets reached by the deadline.
@@ -208,6 +213,9 @@ def capacity_bound(
         (column generation's capacity duals); 0 by default.
     budget_prices
         Per stream, weighted days per euro to start from; 0 by default.
+    relaxation
+        The ``relaxation`` of an earlier :class:`CapacityBound` on the same problem (no
+        set-up then).
     max_steps
         Subproblems to solve at most.
 
@@ -219,9 +227,10 @@ def capacity_bound(
     empty = CapacityBound(-math.inf, np.zeros(p.free_beds.shape), np.zeros(len(p.stream_ids)), 0)
     entries = p.n_options * p.horizon_days
     estimate = entries / ENTRIES_PER_SECOND
-    if time.perf_counter() + entries / SETUP_ENTRIES_PER_SECOND + estimate >= deadline:
+    setup = 0.0 if relaxation is not None else entries / SETUP_ENTRIES_PER_SECOND
+    if time.perf_counter() + setup + estimate >= deadline:
         return empty  # no step could end by the deadline
-    relax = _Relaxation(p)
+    relax = _Relaxation(p) if relaxation is None else relaxation
     lam = np.zeros(p.free_beds.shape) if bed_prices is None else np.maximum(bed_prices, 0.0)
     mu = (
         np.zeros(relax.streams.size)
@@ -258,4 +267,4 @@ def capacity_bound(
         return empty
     prices = np.zeros(len(p.stream_ids))
     prices[relax.streams] = best[2]
-    return CapacityBound(best[0], best[1], prices, steps)
+    return CapacityBound(best[0], best[1], prices, steps, relax)

@@ -314,6 +314,7 @@ def _capacity_stage(
         incumbent=objective,
         bed_prices=None if start is None else start.bed_prices,
         budget_prices=None if start is None else start.budget_prices,
+        relaxation=None if start is None else start.relaxation,
     )
     if start is not None and start.bound >= found.bound:
         return start

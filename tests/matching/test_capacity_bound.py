@@ -157,3 +157,22 @@ def test_a_round_without_time_for_column_generation_still_gets_the_bound() -> No
     assert result.bound <= result.objective
     assert result.bound > 50 * single_case_bound(problem)
     assert any("Lagrangian prices on beds" in note for note in result.notes)
+
+
+def test_more_steps_go_on_from_the_prices_and_pairs_of_an_earlier_run() -> None:
+    problem = shape_problem("short-stays", "S", 1)
+    greedy = greedy_value(problem)
+    first = capacity_bound(
+        problem, deadline=time.perf_counter() + 60, incumbent=greedy, max_steps=5
+    )
+    again = capacity_bound(
+        problem,
+        deadline=time.perf_counter() + 60,
+        incumbent=greedy,
+        bed_prices=first.bed_prices,
+        budget_prices=first.budget_prices,
+        relaxation=first.relaxation,
+        max_steps=1,
+    )
+    assert again.relaxation is first.relaxation
+    assert again.bound == pytest.approx(first.bound)  # its first step is at the best prices
