@@ -118,7 +118,6 @@ class _Relaxation:
         first = np.ones(case.size, dtype=bool)
         first[1:] = case[1:] != case[:-1]
         self.group_start = np.flatnonzero(first)
-        self.n_pairs = int(case.size)
 
     def _pairs(self) -> tuple[IntArray, IntArray]:
         """Every usable (option, start day), options in case order (built in chunks).
@@ -130,7 +129,7 @@ class _Relaxation:
         open_day = candidate_mask(p) & (p.free_beds > 0)
         most = int(p.case_beds.max()) if p.n_cases else 1
         days = np.arange(h)
-        reach = np.empty((most + 1, p.n_facilities, h), dtype=np.int16)
+        reach = np.empty((most + 1, p.n_facilities, h), dtype=np.int32)
         for b in range(1, most + 1):
             short = np.where(p.free_beds < b, days, h)
             reach[b] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
