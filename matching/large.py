@@ -12,7 +12,13 @@ the better plan from the columns that matter.
    budgets (:mod:`matching.budget_bound`), started from column generation's budget
    prices, and the plan its flow gives (issue 11: within 2 % of the bound on the budget
    shapes at M, where the greedy is 15 % above it).
-5. If time is left, the exact machinery on the columns that can still matter, started
+5. When column generation did not complete and the bound is still more than 1 % off,
+   the Lagrangian bound over beds and budgets (:mod:`matching.capacity_bound`): every
+   start day of the round priced implicitly (issue 11: column generation's bound on
+   ``short-stays`` M was negative in its share of 30 s). When the formulation is
+   restricted to each option's first start days, its columns prove nothing for the
+   round, and this bound, which does, runs first, right after the greedy.
+6. If time is left, the exact machinery on the columns that can still matter, started
    from the best plan. Column generation's duals price every column: a plan that uses a
    column costs at least the bound plus the column's reduced cost, so a column whose
    reduced cost exceeds the gap can be left out of any better plan (reduced-cost fixing).
@@ -25,6 +31,7 @@ the better plan from the columns that matter.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Sequence
@@ -34,6 +41,7 @@ import numpy.typing as npt
 
 from matching.budget_bound import budget_stage, greedy_seconds
 from matching.budget_repair import fix_and_optimise, neighbourhood_search
+from matching.capacity_bound import CapacityBound, capacity_bound
 from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
 from matching.exact import improve
@@ -48,6 +56,16 @@ IMPROVE_MIN_SECONDS = 0.3  # the restricted MIP is not started with less time th
 IMPROVE_LP_FACTOR = 2.0  # nor with less than this many times the longest master solve
 BOUND_SHARE = 0.5  # of the time left after the greedy, at most, for column generation
 BUDGET_SHARE = 0.4  # of the time left after it, at most, for the Lagrangian over budgets
+# of the time left after those, for the Lagrangian over capacity and budgets when column
+# generation did not complete (issue 11: on short-stays M it proved no more than the
+# single-case bound in 30 s; the Lagrangian levels off within 10 s there)
+CAPACITY_SHARE = 0.5
+# with a restricted model (no bound of the round from its columns), of the time left after
+# the greedy: it runs first (issue 11: short-stays L, the improvement never started)
+RESTRICTED_CAPACITY_SHARE = 0.6
+# and only while the bound so far is further than this from the plan (the budget shapes'
+# flow bound is within it at M, and their plans need the time: issue 11)
+CAPACITY_GAP = 0.01
 GREEDY_ROOM = 1.5  # times greedy_seconds kept for the greedy that ends the budget stage
 # with binding budgets, of the time left after the bound, at most, for fix-and-optimise,
 # then of what is left for the search over the budgets' areas (issue 11)
@@ -103,8 +121,9 @@ def solve_large(
     form
         The formulation, when already built (its build time is then not counted here).
         When it is ``restricted`` (some start days left out), its LP and MIP bounds are
-        not bounds of the round: the outcome's bound is then ``-inf`` and only its plans
-        count.
+        not bounds of the round: the outcome's bound is then the Lagrangian bound over
+        beds and budgets (:mod:`matching.capacity_bound`, every start day priced), or
+        ``-inf`` when there was no time for it.
     plans
         Feasible plans found already (the greedy plans, when the caller ran them); the
         greedy is not run again.
@@ -125,14 +144,22 @@ def solve_large(
     plan = best_plan(form, *(plans or greedy_plans(problem, form)))
     objective = plan_objective(problem, plan)
     tracker.update("greedy", objective=objective)
+    proven = not form.restricted  # a restricted model's bounds are not the round's
+    prices = None if proven else _restricted_bound(form, objective, deadline, tracker)
     if deadline - time.perf_counter() < 2 * form.n_vars / SETUP_VARS_PER_SECOND:
-        return greedy_outcome(
+        # the time column generation cannot use goes to the bound (issue 11: short-stays M
+        # at T = 5 returned the single-case bound after 1.1 s)
+        prices = _capacity_stage(form, objective, deadline, tracker, prices)
+        notes = ["no time left for column generation: the best greedy plan"]
+        if math.isfinite(prices.bound):
+            notes.append("bound by Lagrangian prices on beds and budgets over every start day")
+        out = greedy_outcome(
             plan,
             build_seconds=build,
             solve_seconds=time.perf_counter() - t0 - build,
-            notes=("no time left for column generation: the best greedy plan",),
+            notes=tuple(notes),
         )
-    proven = not form.restricted  # a restricted model's bounds are not the round's
+        return dataclasses.replace(out, bound=min(prices.bound, objective))
     master = column_generation(
         form,
         deadline=time.perf_counter() + BOUND_SHARE * (deadline - time.perf_counter()),
@@ -156,6 +183,15 @@ def solve_large(
     if form.binding_streams.size and master.reduced.size:  # plans only: fine when restricted
         plan = _budget_plans(form, master, plan, deadline, seed, threads, tracker)
         objective = plan_objective(problem, plan)
+    # after the plans' stages, which it would otherwise cut short (issue-11 M: a plan 0.4 %
+    # worse when fix-and-optimise came after it)
+    weak = objective - max(bound, budgets) > CAPACITY_GAP * abs(objective)
+    if not master.complete:
+        prices = _capacity_after(form, master, objective, deadline, tracker, prices, weak)
+    lagrangian = prices.bound if prices else -math.inf
+    if lagrangian > max(bound, budgets):
+        notes.append("bound by Lagrangian prices on beds and budgets over every start day")
+    budgets = max(budgets, lagrangian)
     # the greedy that ends the improvement must fit too, and an LP on the kept columns (with
     # the capacity chain and arc-flow rows) takes longer than column generation's longest
     # master: with less room it is only cancelled, late (budget-national at L: 3-5 s past
@@ -209,6 +245,81 @@ def _budget_stage(
     bound = found.bound if proven else -math.inf  # a restricted model's bound is not the round's
     tracker.update("lagrangian", objective=objective, bound=min(bound, objective))
     return better, bound
+
+
+def _capacity_stop(form: Formulation, master: MasterLP, deadline: float) -> float:
+    """When the Lagrangian over beds and budgets ends, after column generation.
+
+    In its share of the time left; when the improvement after it could not start in what
+    that share leaves, no greedy follows either and it gets all of the time.
+    """
+    now = time.perf_counter()
+    left = deadline - GREEDY_ROOM * greedy_seconds(form) - now
+    improves = (1 - CAPACITY_SHARE) * left > max(
+        IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds
+    )
+    return now + CAPACITY_SHARE * left if improves else deadline
+
+
+def _restricted_bound(
+    form: Formulation, objective: float, deadline: float, tracker: Tracker
+) -> CapacityBound:
+    """A restricted model's columns prove nothing for the round: its bound comes first.
+
+    Issue 11: at L with short stays nothing else proved more than the single-case bound.
+    """
+    now = time.perf_counter()
+    stop = now + RESTRICTED_CAPACITY_SHARE * (deadline - now)
+    return _capacity_stage(form, objective, stop, tracker, None)
+
+
+def _capacity_after(
+    form: Formulation,
+    master: MasterLP,
+    objective: float,
+    deadline: float,
+    tracker: Tracker,
+    prices: CapacityBound | None,
+    weak: bool,
+) -> CapacityBound | None:
+    """After an incomplete column generation, the Lagrangian over beds and budgets.
+
+    When the bound so far is ``weak``, or for more steps when it ran first and the
+    improvement will not start.
+    """
+    stop = _capacity_stop(form, master, deadline)
+    rest = stop >= deadline and prices is not None
+    if (prices is None and weak) or rest:
+        return _capacity_stage(form, objective, stop, tracker, prices)
+    return prices
+
+
+def _capacity_stage(
+    form: Formulation,
+    objective: float,
+    stop: float,
+    tracker: Tracker,
+    start: CapacityBound | None,
+) -> CapacityBound:
+    """The Lagrangian bound over beds and budgets (:mod:`matching.capacity_bound`) by ``stop``.
+
+    It prices every start day of the round (not only the formulation's), so it holds for
+    the round even when ``form`` is restricted. It goes on from the prices of ``start``, or
+    from 0, not from column generation's duals: from 0 it levelled off higher in the same
+    time. The better of ``start`` and what it finds.
+    """
+    found = capacity_bound(
+        form.problem,
+        deadline=stop,
+        incumbent=objective,
+        bed_prices=None if start is None else start.bed_prices,
+        budget_prices=None if start is None else start.budget_prices,
+        relaxation=None if start is None else start.relaxation,
+    )
+    if start is not None and start.bound >= found.bound:
+        return start
+    tracker.update("lagrangian-beds", bound=min(found.bound, objective))
+    return found
 
 
 def _budget_plans(

@@ -200,7 +200,8 @@ def _auto_restricted(
     """Greedy plans without a model, then a model on each option's first start days.
 
     For rounds whose whole model does not fit the time (issue 11). The restricted model
-    improves the plan; the bound stays the single-case bound.
+    improves the plan; the bound is the Lagrangian bound over beds and budgets with every
+    start day priced (:mod:`matching.capacity_bound`, run by :func:`solve_large`).
     """
     t0 = time.perf_counter()
     plans = _greedy_plans(sub, deadline, tr)
@@ -217,7 +218,7 @@ def _auto_restricted(
     build = time.perf_counter() - t1
     notes.append(
         f"restricted to each option's first start days: {form.n_vars:,} columns, "
-        "so no bound beyond the single-case bound is proven"
+        "so its LP proves nothing for the round"
     )
     out = solve_large(sub, form=form, plans=[plan], **_settings(deadline, params, tr))
     return dataclasses.replace(

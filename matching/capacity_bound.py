@@ -1,0 +1,269 @@
+"""A Lagrangian bound over capacity and budgets, valid at every step (issue 11).
+
+The free-bed rows (per facility and day) and the budget rows are moved into the
+objective, priced at ``lam[f, d] >= 0`` weighted days per bed and ``mu[s] >= 0`` weighted
+days per euro; keep-apart rows are dropped. What is left splits by case: each case takes
+its cheapest priced (option, start day), or stays unplaced when nothing is cheaper. For
+any prices the result,
+
+    constant + sum over cases of min(0, min over (option, day) of
+        [saving + beds x (lam over the days of the stay) + cost x mu])
+    - sum lam x free - sum mu x budget,
+
+is a proven lower bound on the round (weak duality), whether or not the prices are good.
+
+Start days are priced **implicitly**: a prefix sum of ``lam`` per facility gives every
+stay's price in O(1), and every option is priced on every start day at once (numpy, in
+chunks of options), so no formulation column is built. The days priced are those
+:func:`matching.formulation.build_formulation` would keep over the *whole* round (its
+candidate start days with the case's beds free on every day of the stay), so the bound
+holds for the round even when the model solved is restricted to fewer start days.
+
+The prices follow projected subgradient steps with Polyak's step length towards the best
+plan's value, halved when the bound stalls; every step's bound is valid and the best is
+kept. Prices to start from may be given; from 0 it levels off fastest where measured
+(issue 11, ``short-stays`` M: 80,307 in 8 s from 0, 79,011 from column generation's last
+duals after 12 s of it).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.formulation import binding_streams, candidate_mask
+from matching.problem import MatchingProblem
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+CHUNK_ENTRIES = 2_000_000  # (option, day) entries priced at once (16 MB a float array)
+MAX_STEPS = 500
+PATIENCE = 10  # steps without a better bound before the step length is halved
+FIRST_STEP = 1.0  # Polyak's factor at the start
+MIN_STEP = 1e-4
+# (option, day) entries priced per second on a busy machine, for the first step's estimate
+ENTRIES_PER_SECOND = 20_000_000
+# and sorted into usable pairs per second (setup): 2.5-3.9 s for 36 million at L, load 5-6
+SETUP_ENTRIES_PER_SECOND = 8_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class CapacityBound:
+    """The best Lagrangian bound found and the prices that gave it.
+
+    Parameters
+    ----------
+    bound
+        Proven lower bound on the round's optimum (``-inf`` when no step ran).
+    bed_prices
+        ``(n_facilities, horizon_days)``: weighted days per bed and day.
+    budget_prices
+        Per stream: weighted days per euro (0 for streams that cannot bind).
+    steps
+        Lagrangian subproblems solved.
+    relaxation
+        The relaxed round the steps priced (its pairs), for more steps on the same round
+        without setting it up again (2.5-3.9 s at L); ``None`` when none was set up.
+    """
+
+    bound: float
+    bed_prices: FloatArray
+    budget_prices: FloatArray
+    steps: int
+    relaxation: _Relaxation | None = field(default=None, repr=False)
+
+
+class _Relaxation:
+    """The relaxed round as (option, start day) pairs, grouped by case.
+
+    Only the pairs a placement may use are kept: a candidate start day of the facility
+    (:func:`candidate_mask`) with a free bed, on which the case's beds are free on every
+    day of the stay.
+    """
+
+    def __init__(self, problem: MatchingProblem) -> None:
+        p = problem
+        self.problem = p
+        self.h = p.horizon_days
+        self.free = np.maximum(p.free_beds, 0).astype(np.float64)
+        self.streams = binding_streams(p).astype(np.int64)
+        row = np.full(len(p.stream_ids) + 1, -1, dtype=np.int64)  # NO_STREAM reads the last
+        row[self.streams] = np.arange(self.streams.size)
+        self.budget = p.budget[self.streams].astype(np.float64)
+        # euros per placement, per budget row: a row's slope in placements, not in euros,
+        # so that its price moves at the pace of the bed prices (issue-11 M: in euros the
+        # budget rows took every step and the bound did not move in 10 s)
+        paid = np.flatnonzero(row[p.opt_stream] >= 0)
+        rows_paid = row[p.opt_stream[paid]]
+        spent = np.bincount(rows_paid, p.opt_cost[paid], minlength=self.streams.size)
+        count = np.bincount(rows_paid, minlength=self.streams.size)
+        self.budget_scale = np.maximum(spent / np.maximum(count, 1), 1.0)
+        self.constant = float(p.unplaced_cost.sum())
+        option, day = self._pairs()
+        case = p.opt_case[option]
+        facility = p.opt_facility[option].astype(np.int64)
+        # 17.7 million pairs at L with short stays: narrow types where exact (issue 11)
+        self.beds = p.case_beds[case].astype(np.float32)
+        self.start = (facility * (self.h + 1) + day).astype(np.int32)  # in the prefix sums
+        end = np.minimum(day + p.stay_to[option], self.h)
+        self.end = (facility * (self.h + 1) + end).astype(np.int32)
+        self.static = p.case_weight[case] * day + p.opt_penalty[option] - p.unplaced_cost[case]
+        self.budget_row = row[p.opt_stream[option]].astype(np.int32)
+        self.cost = p.opt_cost[option] if self.streams.size else np.zeros(0)
+        first = np.ones(case.size, dtype=bool)
+        first[1:] = case[1:] != case[:-1]
+        self.group_start = np.flatnonzero(first)
+
+    def _pairs(self) -> tuple[IntArray, IntArray]:
+        """Every usable (option, start day), options in case order (built in chunks).
+
+        ``reach[b, f, d]`` is the first day from ``d`` on with fewer than ``b`` free beds;
+        a stay fits when it ends by then.
+        """
+        p, h = self.problem, self.h
+        open_day = candidate_mask(p) & (p.free_beds > 0)
+        most = int(p.case_beds.max()) if p.n_cases else 1
+        days = np.arange(h)
+        reach = np.empty((most + 1, p.n_facilities, h), dtype=np.int32)
+        for b in range(1, most + 1):
+            short = np.where(p.free_beds < b, days, h)
+            reach[b] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
+        order = np.argsort(p.opt_case, kind="stable").astype(np.int64)
+        beds = p.case_beds[p.opt_case].astype(np.int64)
+        stay = p.stay_to.astype(np.int64)
+        size = max(1, CHUNK_ENTRIES // max(h, 1))
+        options, starts = [], []
+        for a in range(0, order.size, size):
+            k = order[a : a + size]
+            f = p.opt_facility[k]
+            end = np.minimum(days[None, :] + stay[k, None], h)
+            row, day = np.nonzero(open_day[f] & (reach[beds[k], f] >= end))
+            options.append(k[row])
+            starts.append(day.astype(np.int64))
+        if not options:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(options), np.concatenate(starts)
+
+    def solve(self, lam: FloatArray, mu: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+        """The Lagrangian's value at these prices, and its subgradient (capacity, budgets)."""
+        prefix = np.zeros((lam.shape[0], self.h + 1))
+        np.cumsum(lam, axis=1, out=prefix[:, 1:])
+        flat = prefix.ravel()
+        value = flat[self.end]
+        value -= flat[self.start]
+        value *= self.beds
+        value += self.static
+        if self.streams.size:
+            value += self.cost * np.append(mu, 0.0)[self.budget_row]
+        chosen = np.zeros(0, dtype=np.int64)
+        if value.size:
+            smallest = np.minimum.reduceat(value, self.group_start)
+            sizes = np.diff(np.append(self.group_start, value.size))
+            hits = np.flatnonzero(value == np.repeat(smallest, sizes))
+            chosen = hits[np.searchsorted(hits, self.group_start)]
+            chosen = chosen[value[chosen] < 0]
+        bound = (
+            self.constant
+            + float(value[chosen].sum())
+            - float((lam * self.free).sum())
+            - float(mu @ self.budget)
+        )
+        return bound, *self._slopes(chosen)
+
+    def _slopes(self, chosen: IntArray) -> tuple[FloatArray, FloatArray]:
+        """What the chosen pairs use beyond the free beds and the budgets."""
+        beds = self.beds[chosen].astype(np.float64)
+        diff = np.bincount(self.start[chosen], beds, minlength=self.free.size + self.free.shape[0])
+        diff -= np.bincount(self.end[chosen], beds, minlength=diff.size)
+        use = np.cumsum(diff.reshape(self.free.shape[0], self.h + 1), axis=1)[:, : self.h]
+        rows = self.budget_row[chosen]
+        paid = rows >= 0
+        spent = np.bincount(rows[paid], self.cost[chosen[paid]], minlength=self.budget.size)
+        return use - self.free, spent - self.budget
+
+
+def capacity_bound(
+    problem: MatchingProblem,
+    *,
+    deadline: float,
+    incumbent: float,
+    bed_prices: FloatArray | None = None,
+    budget_prices: FloatArray | None = None,
+    relaxation: _Relaxation | None = None,
+    max_steps: int = MAX_STEPS,
+) -> CapacityBound:
+    """The best Lagrangian bound over capacity and budgets reached by the deadline.
+
+    Parameters
+    ----------
+    problem
+        The (part of the) round.
+    deadline
+        Wall-clock time (``time.perf_counter``) by which to return.
+    incumbent
+        The best plan's value (the target of the step lengths).
+    bed_prices
+        ``(n_facilities, horizon_days)`` weighted days per bed and day to start from
+        (column generation's capacity duals); 0 by default.
+    budget_prices
+        Per stream, weighted days per euro to start from; 0 by default.
+    relaxation
+        The ``relaxation`` of an earlier :class:`CapacityBound` on the same problem (no
+        set-up then).
+    max_steps
+        Subproblems to solve at most.
+
+    Returns
+    -------
+    CapacityBound
+    """
+    p = problem
+    empty = CapacityBound(-math.inf, np.zeros(p.free_beds.shape), np.zeros(len(p.stream_ids)), 0)
+    entries = p.n_options * p.horizon_days
+    estimate = entries / ENTRIES_PER_SECOND
+    setup = 0.0 if relaxation is not None else entries / SETUP_ENTRIES_PER_SECOND
+    if time.perf_counter() + setup + estimate >= deadline:
+        return empty  # no step could end by the deadline
+    relax = _Relaxation(p) if relaxation is None else relaxation
+    lam = np.zeros(p.free_beds.shape) if bed_prices is None else np.maximum(bed_prices, 0.0)
+    mu = (
+        np.zeros(relax.streams.size)
+        if budget_prices is None
+        else np.maximum(budget_prices[relax.streams], 0.0)
+    )
+    best = (-math.inf, lam, mu)
+    step, stale, steps = FIRST_STEP, 0, 0
+    per_step = estimate
+    while steps < max_steps and time.perf_counter() + per_step < deadline:
+        t0 = time.perf_counter()
+        bound, cap_slope, budget_slope = relax.solve(lam, mu)
+        steps += 1
+        per_step = time.perf_counter() - t0
+        if bound > best[0] + 1e-9 * max(1.0, abs(bound)):
+            best, stale = (bound, lam, mu), 0
+        else:
+            stale += 1
+        if stale >= PATIENCE:  # overshot: shorter steps, from the best prices so far
+            step, stale = step / 2, 0
+            if step < MIN_STEP:
+                break
+        cap_slope[(lam <= 0) & (cap_slope < 0)] = 0.0  # the projection keeps them at 0
+        budget_slope[(mu <= 0) & (budget_slope < 0)] = 0.0
+        budget_slope /= relax.budget_scale  # in placements (see _Relaxation)
+        norm = float((cap_slope * cap_slope).sum() + budget_slope @ budget_slope)
+        gap = incumbent - bound
+        if norm <= 0 or gap <= 1e-9 * max(1.0, abs(incumbent)):
+            break  # the relaxation's choices keep every row, or the bound meets the plan
+        length = step * gap / norm
+        lam = np.maximum(lam + length * cap_slope, 0.0)
+        mu = np.maximum(mu + length * budget_slope / relax.budget_scale, 0.0)
+    if not math.isfinite(best[0]):
+        return empty
+    prices = np.zeros(len(p.stream_ids))
+    prices[relax.streams] = best[2]
+    return CapacityBound(best[0], best[1], prices, steps, relax)

@@ -1,0 +1,178 @@
+"""The Lagrangian bound over beds and budgets (issue 11): valid at every price, and real.
+
+Small instances of every shape are checked against the independent reference's optimum
+(``reference.mip_optimum``, every start day) and against the LP relaxation (column
+generation run to completion); the benchmark's ``short-stays`` shape at S shows the bound
+where the single-case bound was all that was reported.
+"""
+
+from __future__ import annotations
+
+import time
+from types import ModuleType
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.matching.shapes import shape_problem
+from matching import SolveParams, solve
+from matching.capacity_bound import _Relaxation, capacity_bound
+from matching.colgen import column_generation
+from matching.evaluation import plan_objective
+from matching.formulation import build_formulation
+from matching.greedy import solve_greedy
+from matching.problem import MatchingProblem
+from matching.problem_io import problem_from_dict
+from matching.solve import single_case_bound
+
+TOL = 1e-6
+SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed", "region-budgets")
+
+
+def small(ref: ModuleType, seed: int, shape: str) -> tuple[MatchingProblem, float]:
+    data = ref.shaped_instance(seed, shape)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    return problem_from_dict(data), optimum
+
+
+def lp_optimum(problem: MatchingProblem) -> float:
+    form = build_formulation(problem)
+    master = column_generation(
+        form, deadline=time.perf_counter() + 30, start=np.zeros(0, np.int64), max_rounds=500
+    )
+    assert master.complete
+    return master.lp_value
+
+
+def greedy_value(problem: MatchingProblem) -> float:
+    return plan_objective(problem, solve_greedy(problem).plan)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), shape=st.sampled_from(SHAPES))
+def test_the_bound_is_at_most_the_lp_bound_and_the_optimum_and_at_least_single_case(
+    ref: ModuleType, seed: int, shape: str
+) -> None:
+    problem, optimum = small(ref, seed, shape)
+    found = capacity_bound(
+        problem, deadline=time.perf_counter() + 5, incumbent=greedy_value(problem)
+    )
+    assert found.steps >= 1
+    tol = TOL * max(1.0, abs(optimum))
+    assert found.bound <= lp_optimum(problem) + tol <= optimum + 2 * tol
+    assert found.bound >= single_case_bound(problem) - tol
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3, 5])
+def test_on_short_stays_it_reaches_the_lp_bound(ref: ModuleType, seed: int) -> None:
+    """No keep-apart rows and no budgets: the Lagrangian dual is the LP (measured equal)."""
+    problem, _ = small(ref, seed, "short-stays")
+    found = capacity_bound(
+        problem, deadline=time.perf_counter() + 5, incumbent=greedy_value(problem)
+    )
+    lp = lp_optimum(problem)
+    assert found.bound == pytest.approx(lp, rel=1e-3)
+    assert found.bound > single_case_bound(problem)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    shape=st.sampled_from(SHAPES),
+    scale=st.floats(0.0, 20.0),
+    draw=st.integers(0, 2**32 - 1),
+)
+def test_every_price_gives_a_valid_bound(
+    ref: ModuleType, seed: int, shape: str, scale: float, draw: int
+) -> None:
+    """Weak duality: any prices >= 0 on beds and budgets, not only the steps', bound it."""
+    problem, optimum = small(ref, seed, shape)
+    relax = _Relaxation(problem)
+    rng = np.random.default_rng(draw)
+    beds = rng.random(problem.free_beds.shape) * scale * (rng.random(problem.free_beds.shape) < 0.5)
+    budgets = rng.random(relax.streams.size) * scale / 100  # weighted days per euro
+    value, _, _ = relax.solve(beds, budgets)
+    assert value <= optimum + TOL * max(1.0, abs(optimum))
+    started = capacity_bound(
+        problem,
+        deadline=time.perf_counter() + 1,
+        incumbent=greedy_value(problem),
+        bed_prices=beds,
+        budget_prices=np.resize(budgets, len(problem.stream_ids)),
+        max_steps=5,
+    )
+    assert started.bound <= optimum + TOL * max(1.0, abs(optimum))
+
+
+def test_on_the_short_stay_shape_it_beats_the_single_case_bound_and_the_plan_bounds_it() -> None:
+    problem = shape_problem("short-stays", "S", 1)
+    greedy = greedy_value(problem)
+    found = capacity_bound(problem, deadline=time.perf_counter() + 3, incumbent=greedy)
+    assert single_case_bound(problem) < found.bound <= greedy
+    assert found.bound > 2 * single_case_bound(problem)
+
+
+def test_no_time_gives_no_step_and_no_bound() -> None:
+    problem = shape_problem("short-stays", "S", 1)
+    found = capacity_bound(problem, deadline=time.perf_counter(), incumbent=1e9)
+    assert found.steps == 0
+    assert found.bound == -np.inf
+
+
+def test_a_round_nobody_can_use_is_bound_by_its_unplaced_cost(ref: ModuleType) -> None:
+    data = ref.shaped_instance(1, "short-stays")
+    problem = problem_from_dict(data)
+    facilities = [{**f, "free_beds": [0] * len(f["free_beds"])} for f in data["facilities"]]
+    full = problem_from_dict({**data, "facilities": facilities})
+    found = capacity_bound(full, deadline=time.perf_counter() + 1, incumbent=1e9)
+    assert found.bound == pytest.approx(float(full.unplaced_cost.sum()))
+    assert problem.n_options == full.n_options
+
+
+NATIONAL_OPTIMUM = 21_970.2  # budget-national S seed 1 (benchmarks/README.md, reference MIP)
+
+
+def test_binding_budgets_are_priced_in_placements_so_the_bound_moves() -> None:
+    """Priced in euros, the budget rows took every step: the bound stayed at its value at
+    zero prices (832 on budget-national S, 18,513 on issue-11 M). The steps are counted,
+    not timed, so the figure is the same on a busy machine."""
+    problem = shape_problem("budget-national", "S", 1)
+    greedy = greedy_value(problem)
+    found = capacity_bound(
+        problem, deadline=time.perf_counter() + 60, incumbent=greedy, max_steps=300
+    )
+    assert found.steps == 300
+    assert 0.95 * NATIONAL_OPTIMUM <= found.bound <= NATIONAL_OPTIMUM + TOL * NATIONAL_OPTIMUM
+    assert found.budget_prices.max() > 0
+
+
+@pytest.mark.slow
+def test_a_round_without_time_for_column_generation_still_gets_the_bound() -> None:
+    """``short-stays`` M at T = 5: column generation's set-up does not fit; the greedy plan
+    came back after 1.1 s with the single-case bound (892, gap 99 %)."""
+    problem = shape_problem("short-stays", "M", 1)
+    result = solve(problem, SolveParams(time_limit=5.0))
+    assert result.bound <= result.objective
+    assert result.bound > 50 * single_case_bound(problem)
+    assert any("Lagrangian prices on beds" in note for note in result.notes)
+
+
+def test_more_steps_go_on_from_the_prices_and_pairs_of_an_earlier_run() -> None:
+    problem = shape_problem("short-stays", "S", 1)
+    greedy = greedy_value(problem)
+    first = capacity_bound(
+        problem, deadline=time.perf_counter() + 60, incumbent=greedy, max_steps=5
+    )
+    again = capacity_bound(
+        problem,
+        deadline=time.perf_counter() + 60,
+        incumbent=greedy,
+        bed_prices=first.bed_prices,
+        budget_prices=first.budget_prices,
+        relaxation=first.relaxation,
+        max_steps=1,
+    )
+    assert again.relaxation is first.relaxation
+    assert again.bound == pytest.approx(first.bound)  # its first step is at the best prices
