@@ -84,6 +84,19 @@ POLICIES: dict[str, dict[str, Any]] = {
     },
     "hindsight": {"policy": "hindsight"},
 }
+# the planning horizon of the rounds (issue 13): the same policies planning 120, 180 or
+# 365 days instead of the default 60, with and without the study oracles
+for _days in (120, 180, 365):
+    for _name in (
+        "optimised",
+        "optimised-no-ageing",
+        "anticipatory",
+        "optimised-no-ageing-oracle-stays",
+        "anticipatory-no-ageing-oracle-both",
+    ):
+        _over = dict(POLICIES[_name])
+        _over["optimiser"] = {**_over.get("optimiser", {}), "planning_horizon_days": _days}
+        POLICIES[f"{_name}-plan-{_days}"] = _over
 GOAL_WEIGHTED = 1.03  # x hindsight, priority-weighted waiting
 GOAL_COMPLEX_VS_HINDSIGHT = 1.10
 GOAL_COMPLEX_VS_CURRENT = 0.5
