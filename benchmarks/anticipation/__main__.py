@@ -97,6 +97,13 @@ for _days in (120, 180, 365):
         _over = dict(POLICIES[_name])
         _over["optimiser"] = {**_over.get("optimiser", {}), "planning_horizon_days": _days}
         POLICIES[f"{_name}-plan-{_days}"] = _over
+# a cheap end of the plan instead (issue 13): a 60-day plan that charges each option the
+# bed-days its expected stay runs past day 60 at a fixed price (weighted days a bed-day)
+for _price in (0.1, 0.2, 0.3):
+    POLICIES[f"optimised-end-price-{_price}"] = {
+        "policy": "optimised",
+        "optimiser": {"end_of_plan_price": _price},
+    }
 GOAL_WEIGHTED = 1.03  # x hindsight, priority-weighted waiting
 GOAL_COMPLEX_VS_HINDSIGHT = 1.10
 GOAL_COMPLEX_VS_CURRENT = 0.5
