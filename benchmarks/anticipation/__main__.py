@@ -253,6 +253,21 @@ def _per_class(rows: dict, mix: str) -> None:
         ("anticipatory-no-ageing-oracle-arrivals", "anticipatory-no-ageing"),
         ("anticipatory-no-ageing-oracle-both", "anticipatory-no-ageing-oracle-stays"),
         ("hindsight", "anticipatory-no-ageing-oracle-both"),
+        # the planning horizon and the end of the plan (issue 13): each against its 60-day
+        # self, and what is left to hindsight
+        *[
+            (f"{name}-plan-{days}", name)
+            for days in (120, 180, 365)
+            for name in (
+                "optimised",
+                "optimised-no-ageing",
+                "anticipatory",
+                "optimised-no-ageing-oracle-stays",
+                "anticipatory-no-ageing-oracle-both",
+            )
+        ],
+        ("hindsight", "optimised-no-ageing-oracle-stays-plan-365"),
+        *[(f"optimised-end-price-{price}", "optimised") for price in (0.1, 0.2, 0.3)],
     )
     for policy, base in pairs:
         got = rows[mix]

@@ -80,7 +80,8 @@ def build_round(
     budget check and the hindsight plan count them. ``end_price``
     (``optimiser.end_of_plan_price``): weighted days charged per bed-day an option's stay
     runs past the horizon, as if it started today (the round sees no other use of a bed
-    beyond its last day; 0: none).
+    beyond its last day; 0: none), at most the case's weight x the horizon, half of what
+    leaving it unplaced costs, so a long stay or a large family is never priced out.
     """
     free = planned_free_beds(state, now, horizon, actual_stays=actual_stays)
     reach = free.max(axis=1)
@@ -103,7 +104,8 @@ def build_round(
         weights.append(weight)
         beds.append(record.case.beds)
         if end_price:
-            penalty = penalty + end_price * record.case.beds * np.maximum(0.0, stay - horizon)
+            past = end_price * record.case.beds * np.maximum(0.0, stay - horizon)
+            penalty = penalty + np.minimum(past, weight * horizon)
         rows += zip(
             [ci] * facs.size,
             facs.tolist(),

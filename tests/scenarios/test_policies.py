@@ -181,6 +181,10 @@ def test_the_end_of_plan_price_charges_the_bed_days_past_the_horizon(build, one_
     long_plan = build_round(sim.state, 1.0, 20, end_price=policy.end_price)
     assert long_plan is not None  # a stay within the horizon costs nothing extra
     assert long_plan.problem.opt_penalty.tolist() == free.problem.opt_penalty.tolist()
+    dear = build_round(sim.state, 1.0, 4, end_price=100.0, ageing=False)
+    assert dear is not None  # never more than weight x horizon: nobody is priced out
+    cap = 4 * dear.problem.case_weight[dear.problem.opt_case]
+    assert (dear.problem.opt_penalty - free.problem.opt_penalty).tolist() == cap.tolist()
 
 
 def test_a_scenario_round_is_assembled_as_build_problem_assembles_one(build, one_bed_two_days):
