@@ -145,6 +145,7 @@ def task(mix: str, policy: str, replication: int, horizon: int, hindsight_limit:
             c: v["mean_wait_days_if_eligible"] for c, v in k["by_class"].items()
         },
         "anticipation": k.get("anticipation"),
+        "rounds": k["rounds"],  # held, and how many stopped short of optimal (time limit)
         "notes": k.get("policy", {}),
     }
 
