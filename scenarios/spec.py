@@ -244,6 +244,9 @@ class OptimiserSpec(_Strict):
     # true, for study only: rounds see each case's actual stay instead of the expected one
     # (the value of knowing stays, issue 13); no live system can know it
     oracle_stays: bool = False
+    # weighted days per bed-day a placement's expected stay runs past the planning horizon
+    # (issue 13: beyond its last day a round sees a bed's use as free); 0: none
+    end_of_plan_price: NonNegativeFloat = 0.0
 
 
 class RateSource(StrEnum):

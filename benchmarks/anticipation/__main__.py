@@ -84,6 +84,26 @@ POLICIES: dict[str, dict[str, Any]] = {
     },
     "hindsight": {"policy": "hindsight"},
 }
+# the planning horizon of the rounds (issue 13): the same policies planning 120, 180 or
+# 365 days instead of the default 60, with and without the study oracles
+for _days in (120, 180, 365):
+    for _name in (
+        "optimised",
+        "optimised-no-ageing",
+        "anticipatory",
+        "optimised-no-ageing-oracle-stays",
+        "anticipatory-no-ageing-oracle-both",
+    ):
+        _over = dict(POLICIES[_name])
+        _over["optimiser"] = {**_over.get("optimiser", {}), "planning_horizon_days": _days}
+        POLICIES[f"{_name}-plan-{_days}"] = _over
+# a cheap end of the plan instead (issue 13): a 60-day plan that charges each option the
+# bed-days its expected stay runs past day 60 at a fixed price (weighted days a bed-day)
+for _price in (0.1, 0.2, 0.3):
+    POLICIES[f"optimised-end-price-{_price}"] = {
+        "policy": "optimised",
+        "optimiser": {"end_of_plan_price": _price},
+    }
 GOAL_WEIGHTED = 1.03  # x hindsight, priority-weighted waiting
 GOAL_COMPLEX_VS_HINDSIGHT = 1.10
 GOAL_COMPLEX_VS_CURRENT = 0.5
@@ -125,6 +145,7 @@ def task(mix: str, policy: str, replication: int, horizon: int, hindsight_limit:
             c: v["mean_wait_days_if_eligible"] for c, v in k["by_class"].items()
         },
         "anticipation": k.get("anticipation"),
+        "rounds": k["rounds"],  # held, and how many stopped short of optimal (time limit)
         "notes": k.get("policy", {}),
     }
 
@@ -233,6 +254,21 @@ def _per_class(rows: dict, mix: str) -> None:
         ("anticipatory-no-ageing-oracle-arrivals", "anticipatory-no-ageing"),
         ("anticipatory-no-ageing-oracle-both", "anticipatory-no-ageing-oracle-stays"),
         ("hindsight", "anticipatory-no-ageing-oracle-both"),
+        # the planning horizon and the end of the plan (issue 13): each against its 60-day
+        # self, and what is left to hindsight
+        *[
+            (f"{name}-plan-{days}", name)
+            for days in (120, 180, 365)
+            for name in (
+                "optimised",
+                "optimised-no-ageing",
+                "anticipatory",
+                "optimised-no-ageing-oracle-stays",
+                "anticipatory-no-ageing-oracle-both",
+            )
+        ],
+        ("hindsight", "optimised-no-ageing-oracle-stays-plan-365"),
+        *[(f"optimised-end-price-{price}", "optimised") for price in (0.1, 0.2, 0.3)],
     )
     for policy, base in pairs:
         got = rows[mix]

@@ -61,7 +61,7 @@ from scenarios.policies.futures import (
     release_day,
     sample_from_forecast,
 )
-from scenarios.policies.optimised import OptimisedPolicy, Round, build_round, planned_free_beds
+from scenarios.policies.optimised import OptimisedPolicy, Round, planned_free_beds
 from scenarios.spec import RateSource, Variant
 from scenarios.state import CaseRecord, IntArray, SimState
 
@@ -131,9 +131,7 @@ class AnticipatoryPolicy(OptimisedPolicy):
         self.history.observe(list(state.waiting.values()))
         if not state.waiting:
             return Decision([], IDLE)
-        built = build_round(
-            state, now, self.horizon, ageing=self.ageing, actual_stays=self.actual_stays
-        )
+        built = self.build(state, now)
         if built is None:
             return Decision([], IDLE)
         result = solve(built.problem, self.params)

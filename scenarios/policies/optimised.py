@@ -60,7 +60,13 @@ def planned_free_beds(
 
 
 def build_round(
-    state: SimState, now: float, horizon: int, *, ageing: bool = True, actual_stays: bool = False
+    state: SimState,
+    now: float,
+    horizon: int,
+    *,
+    ageing: bool = True,
+    actual_stays: bool = False,
+    end_price: float = 0.0,
 ) -> Round | None:
     """The round's matching problem, or ``None`` when nobody can be placed today.
 
@@ -71,7 +77,11 @@ def build_round(
     (class weight x urgency), as in the evaluation objective (issue 13). ``actual_stays``:
     the study oracle (``optimiser.oracle_stays``): beds come free and placements hold them
     for the actual stays, not the expected ones; costs stay expected, as the engine's
-    budget check and the hindsight plan count them.
+    budget check and the hindsight plan count them. ``end_price``
+    (``optimiser.end_of_plan_price``): weighted days charged per bed-day an option's stay
+    runs past the horizon, as if it started today (the round sees no other use of a bed
+    beyond its last day; 0: none), at most the case's weight x the horizon, half of what
+    leaving it unplaced costs, so a long stay or a large family is never priced out.
     """
     free = planned_free_beds(state, now, horizon, actual_stays=actual_stays)
     reach = free.max(axis=1)
@@ -93,6 +103,9 @@ def build_round(
         weight = state.rulebook.priority(record.case, today).weight if ageing else record.weight
         weights.append(weight)
         beds.append(record.case.beds)
+        if end_price:
+            past = end_price * record.case.beds * np.maximum(0.0, stay - horizon)
+            penalty = penalty + np.minimum(past, weight * horizon)
         rows += zip(
             [ci] * facs.size,
             facs.tolist(),
@@ -243,16 +256,26 @@ class OptimisedPolicy:
         self.horizon = spec.planning_horizon_days
         self.ageing = spec.ageing
         self.actual_stays = spec.oracle_stays  # study only: what knowing stays is worth
+        self.end_price = spec.end_of_plan_price
         self.params = SolveParams(
             time_limit=spec.time_limit_seconds, seed=seed, method=Method(spec.method), threads=1
+        )
+
+    def build(self, state: SimState, now: float) -> Round | None:
+        """This round's problem with the policy's settings (:func:`build_round`)."""
+        return build_round(
+            state,
+            now,
+            self.horizon,
+            ageing=self.ageing,
+            actual_stays=self.actual_stays,
+            end_price=self.end_price,
         )
 
     def decide(self, state: SimState, now: float) -> Decision:
         if not state.waiting:
             return Decision([], IDLE)
-        built = build_round(
-            state, now, self.horizon, ageing=self.ageing, actual_stays=self.actual_stays
-        )
+        built = self.build(state, now)
         if built is None:
             return Decision([], IDLE)
         result = solve(built.problem, self.params)

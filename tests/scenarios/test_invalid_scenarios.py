@@ -245,6 +245,12 @@ CASES: list[tuple[str, Edit, str, str]] = [
         "cadence",
         "hindsight plans whole days",
     ),
+    (
+        "negative end-of-plan price",
+        _set("optimiser", {"end_of_plan_price": -0.1}),
+        "optimiser.end_of_plan_price",
+        "greater than or equal to 0",
+    ),
     ("unknown rulebook", _set("rulebook", "no-such-rulebook.yaml"), "rulebook", "cannot be used"),
     ("missing base file", _set("base", "no-such-base.yaml"), "base", "cannot read"),
 ]

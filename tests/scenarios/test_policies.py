@@ -160,6 +160,33 @@ def test_rounds_without_ageing_weigh_a_day_by_the_static_weight(build, one_bed_t
     assert (aged.problem.case_weight > static.problem.case_weight).all()  # 29-30 days waited
 
 
+def test_the_end_of_plan_price_charges_the_bed_days_past_the_horizon(build, one_bed_two_days):
+    # issue 13: optimiser.end_of_plan_price charges an option the bed-days its expected stay
+    # (10 days here) runs past the planning horizon (4 days): 0.5 x 1 bed x 6 days
+    from scenarios.engine import Simulation
+    from scenarios.policies.optimised import OptimisedPolicy, build_round
+
+    text = one_bed_two_days.replace("seed: 1", "seed: 1\n    optimiser: {end_of_plan_price: 0.5}")
+    sim = Simulation(build(text, policy="optimised"), 0)
+    for record in sim.records:
+        sim._arrive(record)
+    policy = OptimisedPolicy(sim.scenario.spec.optimiser)
+    assert policy.end_price == 0.5  # the setting reaches the rounds
+    free = build_round(sim.state, 1.0, 4)
+    priced = build_round(sim.state, 1.0, 4, end_price=policy.end_price)
+    assert free is not None
+    assert priced is not None
+    extra = priced.problem.opt_penalty - free.problem.opt_penalty
+    assert extra.tolist() == [3.0] * extra.size
+    long_plan = build_round(sim.state, 1.0, 20, end_price=policy.end_price)
+    assert long_plan is not None  # a stay within the horizon costs nothing extra
+    assert long_plan.problem.opt_penalty.tolist() == free.problem.opt_penalty.tolist()
+    dear = build_round(sim.state, 1.0, 4, end_price=100.0, ageing=False)
+    assert dear is not None  # never more than weight x horizon: nobody is priced out
+    cap = 4 * dear.problem.case_weight[dear.problem.opt_case]
+    assert (dear.problem.opt_penalty - free.problem.opt_penalty).tolist() == cap.tolist()
+
+
 def test_a_scenario_round_is_assembled_as_build_problem_assembles_one(build, one_bed_two_days):
     # issue 12: the scenario engine rounded weights and penalties by a copy of build_problem's
     # rule and left costs unrounded; both now go through matching.assemble_problem
