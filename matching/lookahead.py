@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.errors import MatchingError
-from matching.mip import new_highs
+from matching.mip import highs_scope, new_highs
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -107,6 +107,7 @@ def start_days(release: int, horizon: int) -> IntArray:
     return np.concatenate([fine, coarse]).astype(np.int64)
 
 
+@highs_scope()
 def solve_lookahead(
     free: IntArray,
     cases: list[LookaheadCase],

@@ -12,7 +12,8 @@ import dataclasses
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import highspy
@@ -44,6 +45,31 @@ def _use_pool(threads: int, *, reset: bool = False) -> None:
             _pool_threads.append(threads)
 
 
+# Instances made inside a ``highs_scope`` of this thread, innermost scope last.
+_scopes = threading.local()
+
+
+@contextmanager
+def highs_scope() -> Iterator[None]:
+    """Let every HiGHS instance made here be freed as soon as it is dropped, on leaving.
+
+    ``HandleUserInterrupt`` (how the watchdog cancels a run) subscribes the instance's own
+    methods to its callbacks, a reference cycle: a finished instance, its model and its
+    solver were freed only when Python's cycle collector ran, which C++ memory does not
+    prompt. A scenario's 365-day rounds grew by about 200 MB a round and one was killed at
+    24 GB (issue 13's horizon runs). Each entry point (a round's ``solve``, the look-ahead
+    LP, the bed values) unsubscribes the instances it made when it is done, so they go with
+    their last reference.
+    """
+    stack: list[list[highspy.Highs]] = _scopes.__dict__.setdefault("stack", [])
+    stack.append([])
+    try:
+        yield
+    finally:
+        for h in stack.pop():
+            h.HandleUserInterrupt = False  # unsubscribes: no cycle left
+
+
 def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float) -> highspy.Highs:
     """A quiet HiGHS instance with the run's limits.
 
@@ -60,6 +86,9 @@ def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float
     h.setOptionValue("mip_rel_gap", float(relative_gap))
     h.setOptionValue("mip_abs_gap", 1e-7)
     h.HandleUserInterrupt = True
+    stack = _scopes.__dict__.get("stack")
+    if stack:
+        stack[-1].append(h)
     return h
 
 
@@ -135,12 +164,16 @@ class _Watchdog:
         with self._cond:
             while True:
                 now = time.perf_counter()
-                for ticket, (at, h) in list(self._watched.items()):
-                    if at <= now:
-                        h.cancelSolve()  # type: ignore[no-untyped-call]
-                        del self._watched[ticket]
+                self._cancel_due(now)  # in a call: no instance stays bound in this frame
                 soonest = min((at for at, _ in self._watched.values()), default=now + 60.0)
                 self._cond.wait(timeout=max(soonest - now, 0.001))
+
+
+    def _cancel_due(self, now: float) -> None:
+        for ticket, (at, h) in list(self._watched.items()):
+            if at <= now:
+                h.cancelSolve()  # type: ignore[no-untyped-call]
+                del self._watched[ticket]
 
 
 _watchdog = _Watchdog()

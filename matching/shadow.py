@@ -23,7 +23,7 @@ import numpy.typing as npt
 from matching.build import BuiltProblem
 from matching.errors import MatchingError
 from matching.formulation import build_formulation, window_min
-from matching.mip import load_model, new_highs, run_guarded
+from matching.mip import highs_scope, load_model, new_highs, run_guarded
 from matching.problem import MatchingProblem
 
 DEFAULT_TIME_LIMIT = 30.0  # wall-clock seconds for all the LPs of one call
@@ -72,6 +72,7 @@ class BedValues(Sequence[BedValue]):
         return self.values[index]
 
 
+@highs_scope()
 def facility_bed_values(
     problem: MatchingProblem, *, time_limit: float = DEFAULT_TIME_LIMIT
 ) -> npt.NDArray[np.float64]:

@@ -18,7 +18,7 @@ from matching.flow import flow_is_exact, solve_flow
 from matching.formulation import build_formulation, column_estimate
 from matching.greedy import greedy_outcome, solve_greedy
 from matching.large import solve_large
-from matching.mip import Plan
+from matching.mip import Plan, highs_scope
 from matching.outcome import Observer, Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 from matching.result import MatchResult, Method, SolveParams, Status
@@ -88,7 +88,8 @@ def solve(
             "flow is exact only when every case needs one bed, no budget binds, "
             "no pair is kept apart and every stay lasts to the end of the horizon",
         )
-    outcome = _dispatch(problem, params, deadline, observer, start)
+    with highs_scope():
+        outcome = _dispatch(problem, params, deadline, observer, start)
     violations = plan_violations(problem, outcome.plan)
     if violations:  # never hand out a plan that breaks a rule
         raise MatchingError(f"{outcome.method} produced an infeasible plan: {violations[0]}")
