@@ -168,7 +168,6 @@ class _Watchdog:
                 soonest = min((at for at, _ in self._watched.values()), default=now + 60.0)
                 self._cond.wait(timeout=max(soonest - now, 0.001))
 
-
     def _cancel_due(self, now: float) -> None:
         for ticket, (at, h) in list(self._watched.items()):
             if at <= now:
