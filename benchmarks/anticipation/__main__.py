@@ -5,7 +5,11 @@ a seed the tests do not use, for two supply/demand mixes of the national demo sc
 
 - ``national``: ``scenarios/examples/national-demo.yaml``;
 - ``omm-rotterdam``: the same with 10 extra OMM beds in Rotterdam
-  (``national-demo-omm-rotterdam.yaml``), another supply mix.
+  (``national-demo-omm-rotterdam.yaml``), another supply mix;
+- ``fixed-stays``: the national demo with every stay exactly its class's mean at the type
+  (``distribution: fixed``), so knowing a case's actual stay is worth nothing: what is
+  left between an online policy and hindsight is arrivals and the decision rule (the
+  demo's lognormal shape, spread 60 % of the mean, is an estimate, not sourced).
 
 Policies: ``current-practice``, ``optimised``, ``optimised`` without ageing (what the
 ageing rule costs on the evaluation objective), ``anticipatory`` (forecast from the
@@ -43,6 +47,7 @@ SEED = 13013  # not a seed of any test (they use the examples' 2026)
 MIXES = {
     "national": "national-demo.yaml",
     "omm-rotterdam": "national-demo-omm-rotterdam.yaml",
+    "fixed-stays": "national-demo.yaml",
 }
 POLICIES: dict[str, dict[str, Any]] = {
     "current-practice": {"policy": "current-practice"},
@@ -110,6 +115,17 @@ GOAL_COMPLEX_VS_CURRENT = 0.5
 GOAL_SECONDS = 60.0  # per simulated year
 
 
+def fixed_stays(base: str) -> list[dict[str, Any]]:
+    """The demand classes of an example file with every stay fixed at its mean."""
+    demand = yaml.safe_load((EXAMPLES_DIR / base).read_text())["demand"]
+    for model in demand:
+        model["stay"] = {
+            t: {"distribution": "fixed", "mean_days": s["mean_days"]}
+            for t, s in model["stay"].items()
+        }
+    return demand
+
+
 def task(mix: str, policy: str, replication: int, horizon: int, hindsight_limit: float) -> dict:
     """Run one replication; return its figures."""
     over = POLICIES[policy]
@@ -122,6 +138,8 @@ def task(mix: str, policy: str, replication: int, horizon: int, hindsight_limit:
         "hindsight": {"time_limit_seconds": hindsight_limit},
         **over,
     }
+    if mix == "fixed-stays":
+        doc["demand"] = fixed_stays(MIXES[mix])
     sc = parse_scenario(yaml.safe_dump(doc), source=f"{mix}-{policy}", base_dir=EXAMPLES_DIR)
     wall, cpu = time.perf_counter(), time.process_time()
     trace = run_replication(sc, replication)
