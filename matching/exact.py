@@ -35,7 +35,7 @@ import numpy.typing as npt
 from matching.arcflow import build_arcflow
 from matching.budget_bound import budget_bound, budget_stage, greedy_seconds
 from matching.budget_repair import budgets_bind, fix_and_optimise, neighbourhood_search
-from matching.evaluation import plan_objective
+from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
 from matching.heuristics import best_plan, lp_plan
@@ -96,6 +96,11 @@ class _State:
         if value < self.objective - 1e-9:
             self.plan, self.objective = plan, value
         self.tracker.update(stage, objective=self.objective)
+
+    def offer_checked(self, stage: str, plan: Plan) -> None:
+        """Offer a plan seen inside a HiGHS run (its callback): only if it keeps every rule."""
+        if not plan_violations(self.form.problem, plan):
+            self.offer(stage, plan)
 
     def prove(self, stage: str, bound: float) -> None:
         self.bound = max(self.bound, min(bound, self.objective))
@@ -270,7 +275,15 @@ def _run_stages(
     # fix-and-optimise 0.4 s
     if budgets_bind(form, lp.col_value) if prove else form.binding_streams.size:
         until = time.perf_counter() + FIX_SHARE * (deadline - time.perf_counter())
-        found = fix_and_optimise(form, lp.col_value, rc, state.plan, deadline=until, seed=seed)
+        found = fix_and_optimise(
+            form,
+            lp.col_value,
+            rc,
+            state.plan,
+            deadline=until,
+            seed=seed,
+            on_plan=lambda plan: state.offer_checked("fix-and-optimise", plan),
+        )
         state.offer("fix-and-optimise", found)
         until = time.perf_counter() + SEARCH_SHARE * (deadline - time.perf_counter())
         found = neighbourhood_search(form, rc, state.plan, deadline=until, seed=seed)
