@@ -69,6 +69,16 @@ DIVE_SHARE = 0.6  # of the time left, at most, for the dive
 # with binding budgets, of the time left for fix-and-optimise instead of the dive (issue 11)
 FIX_SHARE = 0.5
 SEARCH_SHARE = 0.5  # of the time left after it, at most, for the neighbourhood search
+# the proof MIP starts from the best plan; its work is the bound, and HiGHS's primal
+# heuristics there cost it the proof: families S seed 1 proven in 3.2-3.8 s without them,
+# not in 7 s with them (bound 32,121.9 of 32,127.3); heuristic effort 0 alone is not enough,
+# the heuristics that run at the root must be off too
+PROOF_HEURISTICS_OFF = (
+    "mip_heuristic_run_feasibility_jump",
+    "mip_heuristic_run_rins",
+    "mip_heuristic_run_rens",
+    "mip_heuristic_run_root_reduced_cost",
+)
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
 ASSEMBLE_COLUMNS_PER_SECOND = 200_000
@@ -369,6 +379,9 @@ def _prove(
         # the fixing above is what HiGHS's restarts would do; without them it proves S seeds
         # 1-5 in about half the simplex iterations (19,000 against 35,000 on seed 2)
         h.setOptionValue("mip_allow_restart", False)
+        h.setOptionValue("mip_heuristic_effort", 0.0)
+        for option in PROOF_HEURISTICS_OFF:
+            h.setOptionValue(option, False)
         pass_model(h, fixed, integer=True)
         return h
 
