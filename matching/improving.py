@@ -7,8 +7,8 @@ when the run returned. :class:`ImprovingPlans` passes each better plan on as it 
 the round's progress (and its stage log) shows it then.
 
 Tried and not kept: ending the run once no better plan had come for a second (or as
-long as the last one took): on ``budget-stream`` seed 3 it ended the run before a plan
-0.7 % better (0.854 % against 0.147 % at 10 s, load 5.7).
+long as the last one took): on ``budget-stream`` seed 3 it ended the run at 26,756.2,
+before the 26,446.6 that the whole share found (0.854 % against 0.147 % at 10 s, load 5.7).
 """
 
 from __future__ import annotations
