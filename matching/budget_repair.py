@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
 
 import highspy
 import numpy as np
@@ -37,8 +38,17 @@ from matching.evaluation import occupancy, plan_objective
 from matching.formulation import Formulation
 from matching.greedy import solve_greedy
 from matching.heuristics import WHOLE, best_plan
+from matching.improving import ImprovingPlans
 from matching.lpmodel import assemble
-from matching.mip import Plan, new_highs, pass_model, plan_of, run_checked, values_of
+from matching.mip import (
+    Plan,
+    model_value,
+    new_highs,
+    pass_model,
+    plan_of,
+    run_checked,
+    values_of,
+)
 from matching.problem import NO_STREAM, MatchingProblem
 
 FloatArray = npt.NDArray[np.float64]
@@ -98,6 +108,7 @@ def fix_and_optimise(
     seed: int = 0,
     threads: int = 2,
     reach: float = FIX_REDUCED_COST,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> Plan:
     """The LP's whole placements kept, the other cases placed by a small MIP; or ``plan``.
 
@@ -115,6 +126,9 @@ def fix_and_optimise(
         HiGHS settings.
     reach
         The free cases' columns of reduced cost up to this are the MIP's (and the start's).
+    on_plan
+        Called with each better plan of the MIP, with the kept placements and completed
+        by the greedy, as HiGHS finds it (:class:`~matching.improving.ImprovingPlans`).
 
     Returns
     -------
@@ -135,10 +149,22 @@ def fix_and_optimise(
     in_rest = np.isin(_keys(form, form.var_option, form.var_day), _plan_keys(form, rest))
     usable = ~busy[form.var_case] & ~_kept_apart(form, kept)
     columns = np.flatnonzero(usable & ((rc[:n] <= reach) | in_rest))
-    found = _sub_mip(form, kept, rest, columns, deadline, seed, threads)
+    tell = None if on_plan is None else _completed(form, kept, on_plan)
+    found = _sub_mip(form, kept, rest, columns, deadline, seed, threads, tell)
     if found is None:
         return best
     return best_plan(form, best, solve_greedy(p, form, start=kept + found).plan)
+
+
+def _completed(
+    form: Formulation, kept: Plan, on_plan: Callable[[Plan], None]
+) -> Callable[[Plan], None]:
+    """``on_plan`` for a sub-MIP's plans: told them with ``kept``, completed by the greedy."""
+
+    def tell(plan: Plan) -> None:
+        on_plan(solve_greedy(form.problem, form, start=kept + plan).plan)
+
+    return tell
 
 
 def neighbourhood_search(
@@ -213,19 +239,30 @@ def _sub_mip(
     deadline: float,
     seed: int,
     threads: int,
+    tell: Callable[[Plan], None] | None = None,
 ) -> Plan | None:
-    """The MIP on ``columns`` with what ``kept`` leaves, from ``start``; its plan or None."""
+    """The MIP on ``columns`` with what ``kept`` leaves, from ``start``; its plan or None.
+
+    ``tell``, if given, is told of each better plan of the MIP as HiGHS finds it.
+    """
     if columns.size == 0 or time.perf_counter() >= deadline:
         return None
     sub = form.restrict(columns, problem=residual_problem(form.problem, kept))
     model = assemble(sub, chain=True)
+    values = model.complete(values_of(sub, start, model.n_cols))
+    watch = None
+    if tell is not None:
+        on_sub_plan = tell
+        watch = ImprovingPlans(
+            lambda found: on_sub_plan(plan_of(sub, found)), start_value=model_value(model, values)
+        )
 
     def make() -> highspy.Highs:
         h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=1e-6)
         pass_model(h, model, integer=True)
-        return h
+        return h if watch is None else watch.attach(h)
 
-    run = run_checked(make, model, deadline, model.complete(values_of(sub, start, model.n_cols)))
+    run = run_checked(make, model, deadline, values)
     return None if run.col_value is None else plan_of(sub, run.col_value)
 
 

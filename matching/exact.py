@@ -3,7 +3,8 @@
 1. Build the time-indexed formulation with the arc-flow rows (:mod:`matching.arcflow`).
 2. The greedy plans (priority and per-bed order): a first incumbent.
 3. The LP relaxation: a proven bound (recomputed from the duals, :mod:`matching.lpmodel`).
-   With binding budgets, one flow of the Lagrangian bound over budgets first; when the LP
+   Before it, one flow of the Lagrangian bound over budgets (with or without budgets: a
+   real bound should the LP not end); with binding budgets, when the LP
    does not fit the time (70 % of it, then), more steps of it and the plan from its flow
    (:mod:`matching.budget_bound`).
 4. An LP-based plan (a dive, :mod:`matching.heuristics`): 0.01 to 2.8 % above the optimum
@@ -35,7 +36,7 @@ import numpy.typing as npt
 from matching.arcflow import build_arcflow
 from matching.budget_bound import budget_bound, budget_stage, greedy_seconds
 from matching.budget_repair import budgets_bind, fix_and_optimise, neighbourhood_search
-from matching.evaluation import plan_objective
+from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans, solve_greedy
 from matching.heuristics import best_plan, lp_plan
@@ -68,6 +69,16 @@ DIVE_SHARE = 0.6  # of the time left, at most, for the dive
 # with binding budgets, of the time left for fix-and-optimise instead of the dive (issue 11)
 FIX_SHARE = 0.5
 SEARCH_SHARE = 0.5  # of the time left after it, at most, for the neighbourhood search
+# the proof MIP starts from the best plan; its work is the bound, and HiGHS's primal
+# heuristics there cost it the proof: families S seed 1 proven in 3.2-3.8 s without them,
+# not in 7 s with them (bound 32,121.9 of 32,127.3); heuristic effort 0 alone is not enough,
+# the heuristics that run at the root must be off too
+PROOF_HEURISTICS_OFF = (
+    "mip_heuristic_run_feasibility_jump",
+    "mip_heuristic_run_rins",
+    "mip_heuristic_run_rens",
+    "mip_heuristic_run_root_reduced_cost",
+)
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
 ASSEMBLE_COLUMNS_PER_SECOND = 200_000
@@ -96,6 +107,11 @@ class _State:
         if value < self.objective - 1e-9:
             self.plan, self.objective = plan, value
         self.tracker.update(stage, objective=self.objective)
+
+    def offer_checked(self, stage: str, plan: Plan) -> None:
+        """Offer a plan seen inside a HiGHS run (its callback): only if it keeps every rule."""
+        if not plan_violations(self.form.problem, plan):
+            self.offer(stage, plan)
 
     def prove(self, stage: str, bound: float) -> None:
         self.bound = max(self.bound, min(bound, self.objective))
@@ -150,8 +166,10 @@ def solve_exact(
     state = _State(form, tracker, [], form.constant)
     for plan in greedy_plans(problem, form):
         state.offer("greedy", plan)
-    if form.binding_streams.size and form.n_vars > SMALL_COLUMNS:
-        # one flow (10-50 ms): a real bound before the LP, whatever the load (issue 11)
+    if form.n_vars > SMALL_COLUMNS:
+        # one flow (10-50 ms): a real bound before the LP, whatever the load (issue 11). Also
+        # without budgets: an LP cut short there left the single-case bound (families S seed
+        # 1 at T = 1 s, load 6: 97.8 against the flow's 31,472, optimum 32,127.3)
         first = budget_bound(form, deadline=deadline, incumbent=state.objective, max_steps=1)
         state.prove("lagrangian", first.bound)
     now = time.perf_counter()
@@ -270,7 +288,15 @@ def _run_stages(
     # fix-and-optimise 0.4 s
     if budgets_bind(form, lp.col_value) if prove else form.binding_streams.size:
         until = time.perf_counter() + FIX_SHARE * (deadline - time.perf_counter())
-        found = fix_and_optimise(form, lp.col_value, rc, state.plan, deadline=until, seed=seed)
+        found = fix_and_optimise(
+            form,
+            lp.col_value,
+            rc,
+            state.plan,
+            deadline=until,
+            seed=seed,
+            on_plan=lambda plan: state.offer_checked("fix-and-optimise", plan),
+        )
         state.offer("fix-and-optimise", found)
         until = time.perf_counter() + SEARCH_SHARE * (deadline - time.perf_counter())
         found = neighbourhood_search(form, rc, state.plan, deadline=until, seed=seed)
@@ -353,6 +379,9 @@ def _prove(
         # the fixing above is what HiGHS's restarts would do; without them it proves S seeds
         # 1-5 in about half the simplex iterations (19,000 against 35,000 on seed 2)
         h.setOptionValue("mip_allow_restart", False)
+        h.setOptionValue("mip_heuristic_effort", 0.0)
+        for option in PROOF_HEURISTICS_OFF:
+            h.setOptionValue(option, False)
         pass_model(h, fixed, integer=True)
         return h
 
