@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 from benchmarks.matching.shapes import shape_problem
 from matching.capacity_bound import _Relaxation, capacity_bound
 from matching.evaluation import plan_objective, plan_violations
+from matching.formulation import build_formulation
 from matching.greedy import solve_greedy
+from matching.large import solve_large
 from matching.mip import Plan
+from matching.outcome import Tracker
 from matching.priced_plans import _Pairs, left_shift, plans_from_prices, priced_plan
 from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
@@ -112,3 +115,23 @@ def test_without_time_the_incumbent_comes_back() -> None:
         problem, deadline=time.perf_counter() + LATER, incumbent=1e9, max_steps=3
     )
     assert plans_from_prices(found, greedy, deadline=time.perf_counter()) is greedy
+
+
+@pytest.mark.slow
+def test_a_restricted_round_takes_the_plans_of_its_prices() -> None:
+    """``short-stays`` S on a model restricted to first start days: the Lagrangian runs
+    first and its prices' plans, which use every start day, replace the greedy's."""
+    problem = shape_problem("short-stays", "S", 1)
+    greedy = greedy_plan(problem)
+    form = build_formulation(problem, max_columns=5_000, keep=greedy)
+    assert form.restricted
+    stages: list[tuple[str, float]] = []
+    tracker = Tracker(lambda event: stages.append((event.stage, event.objective)), 0, 1, 0.0)
+    out = solve_large(
+        problem, deadline=time.perf_counter() + 20, form=form, plans=[greedy], tracker=tracker
+    )
+    assert plan_violations(problem, out.plan) == []
+    priced = [objective for stage, objective in stages if stage == "priced-plans"]
+    assert priced
+    assert priced[0] < plan_objective(problem, greedy)
+    assert out.bound <= plan_objective(problem, out.plan) <= priced[0] + TOL
