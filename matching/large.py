@@ -17,7 +17,10 @@ the better plan from the columns that matter.
    start day of the round priced implicitly (issue 11: column generation's bound on
    ``short-stays`` M was negative in its share of 30 s). When the formulation is
    restricted to each option's first start days, its columns prove nothing for the
-   round, and this bound, which does, runs first, right after the greedy.
+   round, and this bound, which does, runs first, right after the greedy. In the last
+   part of its time, when a pass over the cases fits there, its prices give plans
+   (:mod:`matching.priced_plans`: list schedules over every start day and a left shift;
+   issue 11: ``short-stays`` M 89,283 to 83,439 in 30 s).
 6. If time is left, the exact machinery on the columns that can still matter, started
    from the best plan. Column generation's duals price every column: a plan that uses a
    column costs at least the bound plus the column's reduced cost, so a column whose
