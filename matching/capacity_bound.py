@@ -46,6 +46,8 @@ MAX_STEPS = 500
 PATIENCE = 10  # steps without a better bound before the step length is halved
 FIRST_STEP = 1.0  # Polyak's factor at the start
 MIN_STEP = 1e-4
+TRAIL_EVERY = 5  # steps between prices kept for plans, at least
+TRAIL_KEPT = 8  # price vectors kept for plans, at most
 # (option, day) entries priced per second on a busy machine, for the first step's estimate
 ENTRIES_PER_SECOND = 20_000_000
 # and sorted into usable pairs per second (setup): 2.5-3.9 s for 36 million at L, load 5-6
@@ -69,6 +71,10 @@ class CapacityBound:
     relaxation
         The relaxed round the steps priced (its pairs), for more steps on the same round
         without setting it up again (2.5-3.9 s at L); ``None`` when none was set up.
+    trail
+        Prices (beds, budget rows of ``relaxation``) that raised the bound, at most one
+        every ``TRAIL_EVERY`` steps and the last ``TRAIL_KEPT``, the best last: the plans
+        made from them (:mod:`matching.priced_plans`) differ.
     """
 
     bound: float
@@ -76,6 +82,7 @@ class CapacityBound:
     budget_prices: FloatArray
     steps: int
     relaxation: _Relaxation | None = field(default=None, repr=False)
+    trail: tuple[tuple[FloatArray, FloatArray], ...] = field(default=(), repr=False)
 
 
 class _Relaxation:
@@ -106,6 +113,7 @@ class _Relaxation:
         self.constant = float(p.unplaced_cost.sum())
         option, day = self._pairs()
         case = p.opt_case[option]
+        self.option = option.astype(np.int32)  # for plans made from the prices
         facility = p.opt_facility[option].astype(np.int64)
         # 17.7 million pairs at L with short stays: narrow types where exact (issue 11)
         self.beds = p.case_beds[case].astype(np.float32)
@@ -149,8 +157,8 @@ class _Relaxation:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(options), np.concatenate(starts)
 
-    def solve(self, lam: FloatArray, mu: FloatArray) -> tuple[float, FloatArray, FloatArray]:
-        """The Lagrangian's value at these prices, and its subgradient (capacity, budgets)."""
+    def priced(self, lam: FloatArray, mu: FloatArray) -> FloatArray:
+        """Each pair's saving plus the price of its beds and its cost (its reduced cost)."""
         prefix = np.zeros((lam.shape[0], self.h + 1))
         np.cumsum(lam, axis=1, out=prefix[:, 1:])
         flat = prefix.ravel()
@@ -160,6 +168,12 @@ class _Relaxation:
         value += self.static
         if self.streams.size:
             value += self.cost * np.append(mu, 0.0)[self.budget_row]
+        priced: FloatArray = value
+        return priced
+
+    def solve(self, lam: FloatArray, mu: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+        """The Lagrangian's value at these prices, and its subgradient (capacity, budgets)."""
+        value = self.priced(lam, mu)
         chosen = np.zeros(0, dtype=np.int64)
         if value.size:
             smallest = np.minimum.reduceat(value, self.group_start)
@@ -237,6 +251,8 @@ def capacity_bound(
         else np.maximum(budget_prices[relax.streams], 0.0)
     )
     best = (-math.inf, lam, mu)
+    trail: list[tuple[FloatArray, FloatArray]] = []
+    kept_at = -TRAIL_EVERY
     step, stale, steps = FIRST_STEP, 0, 0
     per_step = estimate
     while steps < max_steps and time.perf_counter() + per_step < deadline:
@@ -246,6 +262,8 @@ def capacity_bound(
         per_step = time.perf_counter() - t0
         if bound > best[0] + 1e-9 * max(1.0, abs(bound)):
             best, stale = (bound, lam, mu), 0
+            if steps - kept_at >= TRAIL_EVERY:
+                trail, kept_at = [*trail[1 - TRAIL_KEPT :], (lam, mu)], steps
         else:
             stale += 1
         if stale >= PATIENCE:  # overshot: shorter steps, from the best prices so far
@@ -266,4 +284,6 @@ def capacity_bound(
         return empty
     prices = np.zeros(len(p.stream_ids))
     prices[relax.streams] = best[2]
-    return CapacityBound(best[0], best[1], prices, steps, relax)
+    if not trail or trail[-1][0] is not best[1]:
+        trail = [*trail[1 - TRAIL_KEPT :], (best[1], best[2])]
+    return CapacityBound(best[0], best[1], prices, steps, relax, tuple(trail))

@@ -1,0 +1,137 @@
+"""Plans from the Lagrangian prices (issue 11): feasible, never worse than the greedy.
+
+Small instances of every shape of the reference (``reference.shaped_instance``) are
+checked against its independent exact optimum (every start day): no plan may beat it.
+"""
+
+from __future__ import annotations
+
+import time
+from types import ModuleType
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.matching.shapes import shape_problem
+from matching.capacity_bound import _Relaxation, capacity_bound
+from matching.evaluation import plan_objective, plan_violations
+from matching.formulation import build_formulation
+from matching.greedy import solve_greedy
+from matching.large import solve_large
+from matching.mip import Plan
+from matching.outcome import Tracker
+from matching.priced_plans import _Pairs, left_shift, plans_from_prices, priced_plan
+from matching.problem import MatchingProblem
+from matching.problem_io import problem_from_dict
+
+TOL = 1e-6
+SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed", "region-budgets")
+LATER = 60.0  # seconds: a deadline no small case reaches
+
+
+def small(ref: ModuleType, seed: int, shape: str) -> tuple[MatchingProblem, float]:
+    data = ref.shaped_instance(seed, shape)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    return problem_from_dict(data), optimum
+
+
+def greedy_plan(problem: MatchingProblem) -> Plan:
+    plans = [solve_greedy(problem, per_bed=flag).plan for flag in (False, True)]
+    return min(plans, key=lambda plan: plan_objective(problem, plan))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), shape=st.sampled_from(SHAPES))
+def test_plans_from_the_prices_are_feasible_never_worse_than_greedy_nor_better_than_optimal(
+    ref: ModuleType, seed: int, shape: str
+) -> None:
+    problem, optimum = small(ref, seed, shape)
+    greedy = greedy_plan(problem)
+    found = capacity_bound(
+        problem, deadline=time.perf_counter() + LATER, incumbent=plan_objective(problem, greedy)
+    )
+    plan = plans_from_prices(found, greedy, deadline=time.perf_counter() + LATER)
+    assert plan_violations(problem, plan) == []
+    value = plan_objective(problem, plan)
+    tol = TOL * max(1.0, abs(optimum))
+    assert optimum - tol <= value <= plan_objective(problem, greedy) + tol
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    shape=st.sampled_from(SHAPES),
+    scale=st.floats(0.0, 20.0),
+    draw=st.integers(0, 2**32 - 1),
+)
+def test_any_prices_give_a_feasible_list_schedule(
+    ref: ModuleType, seed: int, shape: str, scale: float, draw: int
+) -> None:
+    """The prices only order the pairs: whatever they are, the plan keeps every rule."""
+    problem, optimum = small(ref, seed, shape)
+    relax = _Relaxation(problem)
+    rng = np.random.default_rng(draw)
+    beds = rng.random(problem.free_beds.shape) * scale
+    budgets = rng.random(relax.streams.size) * scale / 100
+    plan = priced_plan(relax, beds, budgets, deadline=time.perf_counter() + LATER)
+    assert plan_violations(problem, plan) == []
+    assert plan_objective(problem, plan) >= optimum - TOL * max(1.0, abs(optimum))
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_the_left_shift_keeps_every_rule_and_never_loses(ref: ModuleType, shape: str) -> None:
+    for seed in range(5):
+        problem, _ = small(ref, seed, shape)
+        relax = _Relaxation(problem)
+        greedy = greedy_plan(problem)
+        shifted = left_shift(
+            relax, greedy, deadline=time.perf_counter() + LATER, pairs=_Pairs(relax)
+        )
+        assert plan_violations(problem, shifted) == []
+        assert plan_objective(problem, shifted) <= plan_objective(problem, greedy) + TOL
+
+
+def test_on_the_short_stay_shape_the_prices_beat_the_greedy() -> None:
+    """``short-stays`` S: the greedy's plan is 1.3 % above the bound (benchmarks/README)."""
+    problem = shape_problem("short-stays", "S", 1)
+    greedy = greedy_plan(problem)
+    found = capacity_bound(
+        problem,
+        deadline=time.perf_counter() + LATER,
+        incumbent=plan_objective(problem, greedy),
+        max_steps=150,
+    )
+    plan = plans_from_prices(found, greedy, deadline=time.perf_counter() + LATER)
+    assert plan_violations(problem, plan) == []
+    assert found.bound <= plan_objective(problem, plan) < plan_objective(problem, greedy)
+
+
+def test_without_time_the_incumbent_comes_back() -> None:
+    problem = shape_problem("short-stays", "S", 1)
+    greedy = greedy_plan(problem)
+    found = capacity_bound(
+        problem, deadline=time.perf_counter() + LATER, incumbent=1e9, max_steps=3
+    )
+    assert plans_from_prices(found, greedy, deadline=time.perf_counter()) is greedy
+
+
+@pytest.mark.slow
+def test_a_restricted_round_takes_the_plans_of_its_prices() -> None:
+    """``short-stays`` S on a model restricted to first start days: the Lagrangian runs
+    first and its prices' plans, which use every start day, replace the greedy's."""
+    problem = shape_problem("short-stays", "S", 1)
+    greedy = greedy_plan(problem)
+    form = build_formulation(problem, max_columns=5_000, keep=greedy)
+    assert form.restricted
+    stages: list[tuple[str, float]] = []
+    tracker = Tracker(lambda event: stages.append((event.stage, event.objective)), 0, 1, 0.0)
+    out = solve_large(
+        problem, deadline=time.perf_counter() + 20, form=form, plans=[greedy], tracker=tracker
+    )
+    assert plan_violations(problem, out.plan) == []
+    priced = [objective for stage, objective in stages if stage == "priced-plans"]
+    assert priced
+    assert priced[0] < plan_objective(problem, greedy)
+    assert out.bound <= plan_objective(problem, out.plan) <= priced[0] + TOL
