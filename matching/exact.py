@@ -3,10 +3,10 @@
 1. Build the time-indexed formulation with the arc-flow rows (:mod:`matching.arcflow`).
 2. The greedy plans (priority and per-bed order): a first incumbent.
 3. The LP relaxation: a proven bound (recomputed from the duals, :mod:`matching.lpmodel`).
-   Before it, one flow of the Lagrangian bound over budgets (with or without budgets: a
-   real bound should the LP not end); with binding budgets, when the LP
-   does not fit the time (70 % of it, then), more steps of it and the plan from its flow
-   (:mod:`matching.budget_bound`).
+   Before it, on models above ``SMALL_COLUMNS`` columns, one flow of the Lagrangian bound
+   over budgets (with or without budgets: a real bound should the LP not end); with
+   binding budgets, when the LP does not fit the time (70 % of it, then), more steps of it
+   and the plan from its flow (:mod:`matching.budget_bound`).
 4. An LP-based plan (a dive, :mod:`matching.heuristics`): 0.01 to 2.8 % above the optimum
    in about half a second on the S benchmarks. With budgets that the LP spends to their
    limit the dive rounds badly (6 % above the bound on ``budget-region`` at S):

@@ -1,7 +1,7 @@
 """``python -m benchmarks.anticipation``: anticipatory matching against hindsight (issue 13).
 
 Every policy on the same seeds (so the same arrivals and stays: paired by replication), on
-a seed the tests do not use, for two supply/demand mixes of the national demo scenario:
+a seed the tests do not use, for three supply/demand mixes of the national demo scenario:
 
 - ``national``: ``scenarios/examples/national-demo.yaml``;
 - ``omm-rotterdam``: the same with 10 extra OMM beds in Rotterdam
