@@ -266,7 +266,7 @@ def capacity_bound(
                 trail, kept_at = [*trail[1 - TRAIL_KEPT :], (lam, mu)], steps
         else:
             stale += 1
-        if stale >= PATIENCE:  # overshot: shorter steps, from the best prices so far
+        if stale >= PATIENCE:  # overshot: shorter steps from here (the best prices are kept)
             step, stale = step / 2, 0
             if step < MIN_STEP:
                 break
