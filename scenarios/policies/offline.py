@@ -257,7 +257,9 @@ def budget_rows(
         for year in np.unique(year_of).tolist():
             days = np.flatnonzero(year_of == year)
             first, last = int(days[0]), int(days[-1])
-            committed = float(state.committed[s]) if year == supply.start_date.year else 0.0
+            # spending already committed counts in the state's own budget year (the run's
+            # first at day 0; a later one for a plan made later in the run)
+            committed = float(state.committed[s]) if year == state.budget_year else 0.0
             members = members_s[year_of[cols.start[members_s]] == year]
             for end, budget in _stretches(state, s, first, last, relaxed=relaxed):
                 if not math.isfinite(budget):

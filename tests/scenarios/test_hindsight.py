@@ -193,3 +193,20 @@ def test_simulation_carries_out_the_shifted_plan_exactly(seed: int):
     assert rep.kpis["weighted_wait_days"] == pytest.approx(notes["plan_objective"], rel=1e-9)
     assert notes["lower_bound"] <= notes["plan_objective"] + 1e-6
     assert notes["plan_objective"] <= notes["rounded_objective"] + 1e-6
+
+
+def test_budget_rows_take_off_what_is_committed_in_the_states_own_budget_year():
+    # a plan made after 1 January (rolling hindsight, benchmarks.anticipation.rolling) saw
+    # that year's budget whole: spending committed counted only in the run's first year
+    from scenarios.policies.offline import budget_rows
+
+    sc = tight("hindsight", 1)  # starts 2026-12-01, 9,000 a year, cut to 4,000 on day 50
+    h = sc.spec.horizon_days
+    state = initial_state(sc.supply, sc.rulebook)
+    cols = build_columns(state, case_records(sc, 0), available_beds(sc.supply, h), h, relaxed=False)
+    _, fresh = budget_rows(state, cols, h, relaxed=False)
+    assert fresh == [9000.0, 9000.0, 4000.0, 12000.0]  # 2026; 2027 to day 49, 50-99, 100-
+    state.roll_budget_year(31.0)  # 1 January 2027: a new budget year, nothing committed yet
+    state.committed[:] = 2500.0
+    _, later = budget_rows(state, cols, h, relaxed=False)
+    assert later == [9000.0, 6500.0, 1500.0, 9500.0]  # only 2027's rows lose the 2,500
