@@ -180,6 +180,14 @@ def resolve(spec: ScenarioSpec, source: str, base_dir: Path) -> Scenario:
             source, "cadence", "hindsight plans whole days; use cadence: daily"
         )
     rulebook = _rulebook(spec, source, base_dir)
+    classes = [c.name for c in bundled_rulebook(NATIONAL).rules.priority.complexity.classes]
+    for name in spec.optimiser.class_weight_factors:
+        if name not in classes:  # the classes the KPIs and the records use (national)
+            raise InvalidScenarioError(
+                source,
+                f"optimiser.class_weight_factors.{name}",
+                f"unknown complexity class (one of: {', '.join(classes)})",
+            )
     demand = tuple(_demand(spec, i, cls, source) for i, cls in enumerate(spec.demand))
     names = [d.name for d in demand]
     for i, name in enumerate(names):

@@ -247,6 +247,10 @@ class OptimiserSpec(_Strict):
     # weighted days per bed-day a placement's expected stay runs past the planning horizon
     # (issue 13: beyond its last day a round sees a bed's use as free); 0: none
     end_of_plan_price: NonNegativeFloat = 0.0
+    # factor on a complexity class's weight in the rounds only (issue 13: myopic rounds give
+    # complex cases less than the hindsight plan does); the evaluation objective keeps the
+    # rulebook's weights. A class not named: 1
+    class_weight_factors: dict[str, PositiveFloat] = Field(default_factory=dict)
 
 
 class RateSource(StrEnum):

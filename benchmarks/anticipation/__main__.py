@@ -109,6 +109,22 @@ for _price in (0.1, 0.2, 0.3):
         "policy": "optimised",
         "optimiser": {"end_of_plan_price": _price},
     }
+# complex cases weighed more in the rounds only (optimiser.class_weight_factors, issue 13):
+# the evaluation objective keeps the rulebook's weights
+for _factor in (1.5, 2.0, 3.0):
+    _classes = {"complex": _factor, "highly_complex": _factor}
+    POLICIES[f"optimised-complex-x{_factor}"] = {
+        "policy": "optimised",
+        "optimiser": {"class_weight_factors": _classes},
+    }
+    POLICIES[f"optimised-no-ageing-complex-x{_factor}"] = {
+        "policy": "optimised",
+        "optimiser": {"ageing": False, "class_weight_factors": _classes},
+    }
+    POLICIES[f"anticipatory-complex-x{_factor}"] = {
+        "policy": "anticipatory",
+        "optimiser": {"class_weight_factors": _classes},
+    }
 GOAL_WEIGHTED = 1.03  # x hindsight, priority-weighted waiting
 GOAL_COMPLEX_VS_HINDSIGHT = 1.10
 GOAL_COMPLEX_VS_CURRENT = 0.5
@@ -126,13 +142,20 @@ def fixed_stays(base: str) -> list[dict[str, Any]]:
     return demand
 
 
-def task(mix: str, policy: str, replication: int, horizon: int, hindsight_limit: float) -> dict:
+def task(
+    mix: str,
+    policy: str,
+    replication: int,
+    horizon: int,
+    hindsight_limit: float,
+    seed: int = SEED,
+) -> dict:
     """Run one replication; return its figures."""
     over = POLICIES[policy]
     doc = {
         "base": MIXES[mix],
         "name": f"{mix}-{policy}",
-        "seed": SEED,
+        "seed": seed,
         "horizon_days": horizon,
         "replications": 1,
         "hindsight": {"time_limit_seconds": hindsight_limit},
@@ -150,6 +173,7 @@ def task(mix: str, policy: str, replication: int, horizon: int, hindsight_limit:
         "mix": mix,
         "policy": policy,
         "replication": replication,
+        "seed": seed,
         "horizon_days": horizon,
         "seconds": wall,
         "cpu_seconds": cpu,
@@ -174,6 +198,8 @@ def run(args: argparse.Namespace) -> None:
     if out.exists():
         for line in out.read_text().splitlines():
             r = json.loads(line)
+            if r.get("seed", SEED) != args.seed:
+                raise SystemExit(f"--out {out} holds runs of seed {r.get('seed', SEED)}")
             done.add((r["mix"], r["policy"], r["replication"]))
     todo = [
         (mix, policy, rep)
@@ -184,7 +210,7 @@ def run(args: argparse.Namespace) -> None:
     ]
     with ProcessPoolExecutor(args.workers) as pool:
         futures = {
-            pool.submit(task, m, p, r, args.horizon, args.hindsight_limit): (m, p, r)
+            pool.submit(task, m, p, r, args.horizon, args.hindsight_limit, args.seed): (m, p, r)
             for m, p, r in todo
         }
         for f in as_completed(futures):
@@ -287,6 +313,17 @@ def _per_class(rows: dict, mix: str) -> None:
         ],
         ("hindsight", "optimised-no-ageing-oracle-stays-plan-365"),
         *[(f"optimised-end-price-{price}", "optimised") for price in (0.1, 0.2, 0.3)],
+        # complex cases weighed more in the rounds: who pays, and what is left to hindsight
+        *[
+            (f"{name}-complex-x{factor}", name)
+            for factor in (1.5, 2.0, 3.0)
+            for name in ("optimised", "optimised-no-ageing", "anticipatory")
+        ],
+        *[
+            ("hindsight", f"{name}-complex-x{factor}")
+            for factor in (1.5, 2.0, 3.0)
+            for name in ("optimised-no-ageing", "anticipatory")
+        ],
     )
     for policy, base in pairs:
         got = rows[mix]
@@ -327,6 +364,12 @@ def main() -> None:
     p.add_argument("--horizon", type=int, default=365)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--hindsight-limit", type=float, default=300.0)
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help=f"the scenarios' seed (default {SEED}); keep one seed per --out file",
+    )
     p.add_argument("--summary", action="store_true", help="only summarise --out")
     p.add_argument(
         "--speed",

@@ -67,6 +67,7 @@ def build_round(
     ageing: bool = True,
     actual_stays: bool = False,
     end_price: float = 0.0,
+    class_factors: Mapping[str, float] | None = None,
 ) -> Round | None:
     """The round's matching problem, or ``None`` when nobody can be placed today.
 
@@ -82,6 +83,8 @@ def build_round(
     runs past the horizon, as if it started today (the round sees no other use of a bed
     beyond its last day; 0: none), at most the case's weight x the horizon, half of what
     leaving it unplaced costs, so a long stay or a large family is never priced out.
+    ``class_factors`` (``optimiser.class_weight_factors``): a factor on the weight of the
+    cases of each named complexity class, in this round only.
     """
     free = planned_free_beds(state, now, horizon, actual_stays=actual_stays)
     reach = free.max(axis=1)
@@ -101,6 +104,8 @@ def build_round(
     for ci, (record, (facs, penalty, stay, cost)) in enumerate(usable):
         cases.append(record.index)
         weight = state.rulebook.priority(record.case, today).weight if ageing else record.weight
+        if class_factors:
+            weight *= class_factors.get(record.complexity, 1.0)
         weights.append(weight)
         beds.append(record.case.beds)
         if end_price:
@@ -257,6 +262,7 @@ class OptimisedPolicy:
         self.ageing = spec.ageing
         self.actual_stays = spec.oracle_stays  # study only: what knowing stays is worth
         self.end_price = spec.end_of_plan_price
+        self.class_factors = dict(spec.class_weight_factors)
         self.params = SolveParams(
             time_limit=spec.time_limit_seconds, seed=seed, method=Method(spec.method), threads=1
         )
@@ -270,6 +276,7 @@ class OptimisedPolicy:
             ageing=self.ageing,
             actual_stays=self.actual_stays,
             end_price=self.end_price,
+            class_factors=self.class_factors,
         )
 
     def decide(self, state: SimState, now: float) -> Decision:

@@ -251,6 +251,18 @@ CASES: list[tuple[str, Edit, str, str]] = [
         "optimiser.end_of_plan_price",
         "greater than or equal to 0",
     ),
+    (
+        "unknown class in the round weights",
+        _set("optimiser", {"class_weight_factors": {"complx": 2.0}}),
+        "optimiser.class_weight_factors.complx",
+        "unknown complexity class",
+    ),
+    (
+        "zero round weight factor",
+        _set("optimiser", {"class_weight_factors": {"complex": 0}}),
+        "optimiser.class_weight_factors.complex",
+        "greater than 0",
+    ),
     ("unknown rulebook", _set("rulebook", "no-such-rulebook.yaml"), "rulebook", "cannot be used"),
     ("missing base file", _set("base", "no-such-base.yaml"), "base", "cannot read"),
 ]

@@ -187,6 +187,33 @@ def test_the_end_of_plan_price_charges_the_bed_days_past_the_horizon(build, one_
     assert (dear.problem.opt_penalty - free.problem.opt_penalty).tolist() == cap.tolist()
 
 
+def test_class_weight_factors_weigh_the_named_classes_in_the_rounds_only(build, one_bed_two_days):
+    # issue 13: optimiser.class_weight_factors multiplies a complexity class's weight in the
+    # rounds; the cases' own weights (the evaluation objective's) stay as they were
+    from scenarios.engine import Simulation
+    from scenarios.policies.optimised import OptimisedPolicy, build_round
+
+    setting = "optimiser: {ageing: false, class_weight_factors: {complex: 1.5}}"
+    text = one_bed_two_days.replace("seed: 1", f"seed: 1\n    {setting}")
+    sim = Simulation(build(text, policy="optimised"), 0)
+    for record in sim.records:
+        sim._arrive(record)
+    policy = OptimisedPolicy(sim.scenario.spec.optimiser)
+    assert policy.class_factors == {"complex": 1.5}  # the setting reaches the rounds
+    plain = build_round(sim.state, 1.0, 60, ageing=False)
+    weighed = policy.build(sim.state, 1.0)
+    assert plain is not None
+    assert weighed is not None
+    assert weighed.cases == plain.cases
+    classes = [sim.records[c].complexity for c in plain.cases]
+    assert sorted(classes) == ["complex", "standard"]
+    static = [sim.records[c].weight for c in plain.cases]
+    expected = [w * (1.5 if k == "complex" else 1.0) for w, k in zip(static, classes, strict=True)]
+    assert weighed.problem.case_weight.tolist() == expected
+    assert plain.problem.case_weight.tolist() == static
+    assert [sim.records[c].weight for c in plain.cases] == static  # records untouched
+
+
 def test_a_scenario_round_is_assembled_as_build_problem_assembles_one(build, one_bed_two_days):
     # issue 12: the scenario engine rounded weights and penalties by a copy of build_problem's
     # rule and left costs unrounded; both now go through matching.assemble_problem
