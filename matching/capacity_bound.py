@@ -81,11 +81,11 @@ class CapacityBound:
     bed_prices: FloatArray
     budget_prices: FloatArray
     steps: int
-    relaxation: _Relaxation | None = field(default=None, repr=False)
+    relaxation: Relaxation | None = field(default=None, repr=False)
     trail: tuple[tuple[FloatArray, FloatArray], ...] = field(default=(), repr=False)
 
 
-class _Relaxation:
+class Relaxation:
     """The relaxed round as (option, start day) pairs, grouped by case.
 
     Only the pairs a placement may use are kept: a candidate start day of the facility
@@ -208,7 +208,7 @@ def capacity_bound(
     incumbent: float,
     bed_prices: FloatArray | None = None,
     budget_prices: FloatArray | None = None,
-    relaxation: _Relaxation | None = None,
+    relaxation: Relaxation | None = None,
     max_steps: int = MAX_STEPS,
 ) -> CapacityBound:
     """The best Lagrangian bound over capacity and budgets reached by the deadline.
@@ -243,7 +243,7 @@ def capacity_bound(
     setup = 0.0 if relaxation is not None else entries / SETUP_ENTRIES_PER_SECOND
     if time.perf_counter() + setup + estimate >= deadline:
         return empty  # no step could end by the deadline
-    relax = _Relaxation(p) if relaxation is None else relaxation
+    relax = Relaxation(p) if relaxation is None else relaxation
     lam = np.zeros(p.free_beds.shape) if bed_prices is None else np.maximum(bed_prices, 0.0)
     mu = (
         np.zeros(relax.streams.size)
@@ -272,7 +272,7 @@ def capacity_bound(
                 break
         cap_slope[(lam <= 0) & (cap_slope < 0)] = 0.0  # the projection keeps them at 0
         budget_slope[(mu <= 0) & (budget_slope < 0)] = 0.0
-        budget_slope /= relax.budget_scale  # in placements (see _Relaxation)
+        budget_slope /= relax.budget_scale  # in placements (see Relaxation)
         norm = float((cap_slope * cap_slope).sum() + budget_slope @ budget_slope)
         gap = incumbent - bound
         if norm <= 0 or gap <= 1e-9 * max(1.0, abs(incumbent)):

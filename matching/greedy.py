@@ -123,7 +123,7 @@ def solve_greedy(
     columns: _Columns = (
         _GridColumns(p, per_bed_day) if form is None else _FormColumns(form, per_bed_day, guide)
     )
-    state = _State(p)
+    state = PlacingState(p)
     for k, d in start:
         state.take(int(p.opt_case[k]), int(k), int(d))
     priority = p.case_weight / p.case_beds if per_bed else p.case_weight
@@ -148,7 +148,7 @@ def solve_greedy(
     return greedy_outcome(state.plan)
 
 
-class _State:
+class PlacingState:
     """The free beds, budgets and facilities left while the greedy places cases."""
 
     def __init__(self, problem: MatchingProblem) -> None:
@@ -179,6 +179,7 @@ class _State:
         return i if ok[i] else -1
 
     def take(self, c: int, k: int, d: int) -> None:
+        """Place case ``c`` on option ``k`` from day ``d``: its beds, euros and facility."""
         p = self.problem
         f = int(p.opt_facility[k])
         self.free.take(f, d, min(d + int(self.stay[k]), p.horizon_days), int(p.case_beds[c]))

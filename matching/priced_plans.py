@@ -8,7 +8,7 @@ budget are worth to the round. A list schedule turns them into a plan:
 2. cases go in order of their best reduced cost (the most they save at these prices
    first), each at its cheapest still-feasible pair by reduced cost, among the pairs that
    save waiting at all; feasibility on the true free beds, budgets and keep-apart pairs
-   (the greedy's state, :class:`matching.greedy._State`);
+   (the greedy's state, :class:`matching.greedy.PlacingState`);
 3. a left-shift pass: each placed case, earliest start first, is taken out and put back at
    its cheapest fitting pair by its true saving (never worse), and the cases left
    unplaced are tried again, as the hindsight plan's left shift did
@@ -26,9 +26,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from matching.capacity_bound import CapacityBound, _Relaxation
+from matching.capacity_bound import CapacityBound, Relaxation
 from matching.evaluation import plan_objective
-from matching.greedy import CHECK_EVERY, _State
+from matching.greedy import CHECK_EVERY, PlacingState
 from matching.mip import Plan
 
 FloatArray = npt.NDArray[np.float64]
@@ -38,7 +38,7 @@ IntArray = npt.NDArray[np.int64]
 class _Pairs:
     """The relaxation's pairs of each case that save waiting, with their true saving."""
 
-    def __init__(self, relax: _Relaxation) -> None:
+    def __init__(self, relax: Relaxation) -> None:
         p = relax.problem
         self.relax = relax
         # narrow types: 17.7 million pairs at L with short stays (issue 11)
@@ -55,7 +55,7 @@ class _Pairs:
 
 
 def priced_plan(
-    relax: _Relaxation,
+    relax: Relaxation,
     lam: FloatArray,
     mu: FloatArray,
     *,
@@ -84,7 +84,7 @@ def priced_plan(
         bed_days = p.case_beds[has] * np.maximum(p.stay_to[pairs.option[first]], 1)
         best[has] = best[has] / bed_days
     order = np.lexsort((np.arange(p.n_cases), best))
-    state = _State(p)
+    state = PlacingState(p)
     for n, c in enumerate(order[has[order]].tolist()):
         if n % CHECK_EVERY == 0 and time.perf_counter() > deadline:
             break
@@ -98,7 +98,7 @@ def priced_plan(
 
 
 def left_shift(
-    relax: _Relaxation, plan: Sequence[tuple[int, int]], *, deadline: float, pairs: _Pairs
+    relax: Relaxation, plan: Sequence[tuple[int, int]], *, deadline: float, pairs: _Pairs
 ) -> Plan:
     """The left shift: each case moved to its cheapest fitting pair by its true saving.
 
@@ -106,7 +106,7 @@ def left_shift(
     worse than ``plan``.
     """
     p = relax.problem
-    state = _State(p)
+    state = PlacingState(p)
     at: dict[int, tuple[int, int]] = {}
     for k, d in plan:
         c = int(p.opt_case[k])
@@ -132,7 +132,7 @@ def left_shift(
     return list(at.values())
 
 
-def _release(state: _State, c: int, k: int, d: int) -> None:
+def _release(state: PlacingState, c: int, k: int, d: int) -> None:
     """Give back what case ``c`` at (option ``k``, day ``d``) took."""
     p = state.problem
     f = int(p.opt_facility[k])

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from benchmarks.matching.shapes import shape_problem
 from matching import SolveParams, solve
-from matching.capacity_bound import _Relaxation, capacity_bound
+from matching.capacity_bound import Relaxation, capacity_bound
 from matching.colgen import column_generation
 from matching.evaluation import plan_objective
 from matching.formulation import build_formulation
@@ -89,7 +89,7 @@ def test_every_price_gives_a_valid_bound(
 ) -> None:
     """Weak duality: any prices >= 0 on beds and budgets, not only the steps', bound it."""
     problem, optimum = small(ref, seed, shape)
-    relax = _Relaxation(problem)
+    relax = Relaxation(problem)
     rng = np.random.default_rng(draw)
     beds = rng.random(problem.free_beds.shape) * scale * (rng.random(problem.free_beds.shape) < 0.5)
     budgets = rng.random(relax.streams.size) * scale / 100  # weighted days per euro

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.matching.shapes import shape_problem
-from matching.capacity_bound import _Relaxation, capacity_bound
+from matching.capacity_bound import Relaxation, capacity_bound
 from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import build_formulation
 from matching.greedy import solve_greedy
@@ -71,7 +71,7 @@ def test_any_prices_give_a_feasible_list_schedule(
 ) -> None:
     """The prices only order the pairs: whatever they are, the plan keeps every rule."""
     problem, optimum = small(ref, seed, shape)
-    relax = _Relaxation(problem)
+    relax = Relaxation(problem)
     rng = np.random.default_rng(draw)
     beds = rng.random(problem.free_beds.shape) * scale
     budgets = rng.random(relax.streams.size) * scale / 100
@@ -84,7 +84,7 @@ def test_any_prices_give_a_feasible_list_schedule(
 def test_the_left_shift_keeps_every_rule_and_never_loses(ref: ModuleType, shape: str) -> None:
     for seed in range(5):
         problem, _ = small(ref, seed, shape)
-        relax = _Relaxation(problem)
+        relax = Relaxation(problem)
         greedy = greedy_plan(problem)
         shifted = left_shift(
             relax, greedy, deadline=time.perf_counter() + LATER, pairs=_Pairs(relax)
