@@ -11,10 +11,9 @@ only), every stay its actual length; it carries out that plan until the next re-
 With a window as long as the run and one plan this is the hindsight plan without its MIP;
 shorter windows show what planning only so far ahead costs with perfect information, the
 decision rule apart from what is known. Prints one JSON line (``missed``: planned
-placements the simulation could not carry out: 0 on the tests' scenarios, 22-184 on the
-demo's year, not investigated; a likely cause is that the offline budget rows count
-spending already committed only in the run's first calendar year, so these rows overstate
-what rolling plans cost); seed 13013 as :mod:`benchmarks.anticipation`.
+placements the simulation could not carry out; 0 on the tests' scenarios and on the
+demo's year since the offline budget rows count the spending committed in the state's own
+budget year); seed 13013 as :mod:`benchmarks.anticipation`.
 """
 
 from __future__ import annotations
