@@ -225,7 +225,13 @@ class AnticipatoryPolicy(OptimisedPolicy):
         for c, _ in today.placements:
             record = state.waiting[c]
             case = lookahead_case(
-                state, record, 0, record.case.id, ident, actual_stays=self.actual_stays
+                state,
+                record,
+                0,
+                record.case.id,
+                ident,
+                actual_stays=self.actual_stays,
+                weight_factor=self.class_factors.get(record.complexity, 1.0),
             )
             assert case is not None  # the myopic plan placed it
             out.append(case)
@@ -272,7 +278,13 @@ class AnticipatoryPolicy(OptimisedPolicy):
             if opts.empty or not touched[opts.facility].any():
                 continue
             case = lookahead_case(
-                state, record, release_day(t), cls, ident, actual_stays=self.future_stays
+                state,
+                record,
+                release_day(t),
+                cls,
+                ident,
+                actual_stays=self.future_stays,
+                weight_factor=self.class_factors.get(record.complexity, 1.0),
             )
             if case is not None:
                 out.append(case)

@@ -40,12 +40,14 @@ def lookahead_case(
     facility_row: np.ndarray,
     *,
     actual_stays: bool = False,
+    weight_factor: float = 1.0,
 ) -> LookaheadCase | None:
     """A case of the look-ahead model from a run's case record (``None``: no option).
 
     ``facility_row`` maps a run's facility index to its row in the look-ahead model.
     ``actual_stays``: the record's actual stays instead of the expected ones (the study
     oracle, for the waiting cases only: a sampled arrival has no actual stay).
+    ``weight_factor``: on the record's static weight (``optimiser.class_weight_factors``).
     """
     from scenarios.policies.optimised import option_stays
 
@@ -55,7 +57,12 @@ def lookahead_case(
     days = option_stays(state, record, actual=actual_stays)
     stays = np.maximum(1, np.rint(days)).astype(np.int64)
     return LookaheadCase(
-        release, record.weight, record.case.beds, facility_row[opts.facility], stays, label
+        release,
+        record.weight * weight_factor,
+        record.case.beds,
+        facility_row[opts.facility],
+        stays,
+        label,
     )
 
 

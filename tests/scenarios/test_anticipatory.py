@@ -60,6 +60,20 @@ def test_bed_is_not_kept_when_a_complex_case_is_unlikely(build, profile, variant
     assert [(p.time, p.case) for p in trace.of(Placed)] == [(0.0, "S-00001")]
 
 
+def test_class_weight_factors_reach_the_test_that_keeps_beds(build, profile):
+    # issue 13: at 0.2 complex arrivals a day the bed goes to the standard case; weighing
+    # complex cases 3 x in the rounds (optimiser.class_weight_factors) keeps it for them
+    text = one_scarce_bed(profile, 0.2)
+    assert run_replication(build(text), 0).of(BedKept) == []
+    weighed = text.replace(
+        "policy: anticipatory",
+        "policy: anticipatory\n    optimiser: {class_weight_factors: {complex: 3}}",
+    )
+    kept = run_replication(build(weighed), 0).of(BedKept)
+    assert [(k.time, k.case) for k in kept] == [(0.0, "S-00001"), (1.0, "S-00001")]
+    assert all(k.profile_class.startswith("complex/") and k.expected_saving > 0 for k in kept)
+
+
 def test_keeping_the_bed_lowers_the_weighted_waiting_of_the_hand_instance(build, one_bed_two_days):
     # standard on day 0, complex on day 1 (scheduled: the true rates know it), one bed
     text = one_bed_two_days.replace(
