@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -36,19 +36,7 @@ from api.cli.serve import load_demo
 from api.settings import ApiSettings
 from api.web.demo_users import demo_logins
 from capacity import (
-    AvailabilityReport,
-    Case,
     CaseStatus,
-    Dataset,
-    ExploitationType,
-    Facility,
-    FundingStream,
-    Gender,
-    GenderPolicy,
-    Placement,
-    PlacementType,
-    Provider,
-    ResidenceStatus,
 )
 from capacity.clock import local_date
 from store import (
@@ -60,6 +48,7 @@ from store import (
     session_scope,
 )
 from store.service import UserRepository
+from tests.seed_world import small_dataset
 
 PASSWORD = "correct horse battery staple"  # every test user's password
 USERS = {
@@ -89,79 +78,6 @@ class World:
 
     def auth(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
-
-
-def _facility(fid: str, provider: str, region: str, ptype: PlacementType, beds: int) -> Facility:
-    stream = "wmo-amsterdam" if region == "amsterdam" else "jenv-cosm"
-    return Facility(
-        id=fid,
-        name=fid.replace("-", " ").title(),
-        provider_id=provider,
-        region_id=region,
-        placement_type=ptype,
-        beds=beds,
-        funding_stream_id=stream,
-        cost_per_bed_day=100.0,
-        gender_policy=GenderPolicy.FEMALE_ONLY,
-    )
-
-
-def _woman(case_id: str, intake: date, status: CaseStatus = CaseStatus.WAITING) -> Case:
-    return Case(
-        id=case_id,
-        intake_date=intake,
-        age=30,
-        gender=Gender.FEMALE,
-        residence_status=ResidenceStatus.EU,
-        exploitation_type=ExploitationType.SEXUAL,
-        region_signalled="amsterdam",
-        region_of_exploitation="utrecht",
-        responsible_organisation="CoMensha",
-        status=status,
-    )
-
-
-def small_dataset(now: datetime) -> Dataset:
-    today = local_date(now)
-    cases = [_woman(f"C-2026-{i:04d}", today - timedelta(days=10 * i)) for i in range(1, 5)]
-    cases.append(_woman("C-2026-0005", today - timedelta(days=60), CaseStatus.PLACED))
-    return Dataset(
-        as_of=now,
-        providers=(Provider("hvo-querido", "HVO-Querido"), Provider("fier", "Fier")),
-        funding_streams=(
-            FundingStream(
-                id="wmo-amsterdam",
-                name="Wmo/DUVO Amsterdam",
-                payer="centrumgemeente Amsterdam",
-                placement_types=frozenset({PlacementType.WOMENS_SHELTER}),
-                case_categories=frozenset({"adult_nl_eu"}),
-                region_id="amsterdam",
-            ),
-            FundingStream(
-                id="jenv-cosm",
-                name="COSM (JenV)",
-                payer="JenV",
-                placement_types=frozenset({PlacementType.COSM}),
-                case_categories=frozenset({"adult_b8"}),
-            ),
-        ),
-        facilities=(
-            _facility("ws-amsterdam", "hvo-querido", "amsterdam", PlacementType.WOMENS_SHELTER, 4),
-            _facility("cosm-leeuwarden", "fier", "leeuwarden", PlacementType.COSM, 6),
-        ),
-        cases=tuple(cases),
-        placements=(
-            Placement(
-                id="PL-0001",
-                case_id="C-2026-0005",
-                facility_id="ws-amsterdam",
-                beds=1,
-                start=today - timedelta(days=30),
-                expected_end=today + timedelta(days=200),
-            ),
-        ),
-        reports=(AvailabilityReport("ws-amsterdam", 2, now - timedelta(hours=1), "seed", "s-1"),),
-    )
 
 
 def _run(session: Any, drafts: list[ProposalDraft], now: datetime) -> tuple[int, ...]:
