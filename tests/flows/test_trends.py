@@ -12,17 +12,13 @@ from hypothesis import strategies as st
 import flows
 from capacity import (
     AvailabilityReport,
-    Case,
     CaseStatus,
     Dataset,
-    ExploitationType,
     Facility,
     FundingStream,
-    Gender,
     Placement,
     PlacementType,
     Provider,
-    ResidenceStatus,
     bundled_rulebook,
 )
 from capacity.aggregates import occupancy_by
@@ -32,24 +28,10 @@ from flows.history import SupplyHistory, case_spells
 from flows.trends import MAX_WINDOW_DAYS, TrendWindow, compute_trends, waiting_at
 from store import Repository, ensure_database, left_waiting_list_at, session_scope
 from store.models import AuditRow, CaseRow
+from tests.seed_world import woman
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday
 CLASSES = ("standard", "complex", "highly_complex")
-
-
-def woman(case_id: str, intake: date, status: CaseStatus = CaseStatus.WAITING) -> Case:
-    return Case(
-        id=case_id,
-        intake_date=intake,
-        age=30,
-        gender=Gender.FEMALE,
-        residence_status=ResidenceStatus.EU,
-        exploitation_type=ExploitationType.SEXUAL,
-        region_signalled="amsterdam",
-        region_of_exploitation="utrecht",
-        responsible_organisation="CoMensha",
-        status=status,
-    )
 
 
 def home(fid: str, ptype: PlacementType, beds: int) -> Facility:
