@@ -147,16 +147,16 @@ def fix_and_optimise(
     busy[form.var_case[ones]] = True
     rest = [(k, d) for k, d in completion if not busy[p.opt_case[k]]]
     in_rest = np.isin(_keys(form, form.var_option, form.var_day), _plan_keys(form, rest))
-    usable = ~busy[form.var_case] & ~_kept_apart(form, kept)
+    usable = ~busy[form.var_case] & ~kept_apart(form, kept)
     columns = np.flatnonzero(usable & ((rc[:n] <= reach) | in_rest))
-    tell = None if on_plan is None else _completed(form, kept, on_plan)
-    found = _sub_mip(form, kept, rest, columns, deadline, seed, threads, tell)
+    tell = None if on_plan is None else completed(form, kept, on_plan)
+    found = sub_mip(form, kept, rest, columns, deadline, seed, threads, tell)
     if found is None:
         return best
     return best_plan(form, best, solve_greedy(p, form, start=kept + found).plan)
 
 
-def _completed(
+def completed(
     form: Formulation, kept: Plan, on_plan: Callable[[Plan], None]
 ) -> Callable[[Plan], None]:
     """``on_plan`` for a sub-MIP's plans: told them with ``kept``, completed by the greedy."""
@@ -227,11 +227,11 @@ def _resolve_area(
     current = np.isin(_keys(form, form.var_option, form.var_day), _plan_keys(form, inside))
     cheap = rc[: form.n_vars] <= SEARCH_REDUCED_COST
     usable = area[form.var_facility] & ~busy[form.var_case] & (cheap | current)
-    found = _sub_mip(form, kept, inside, np.flatnonzero(usable), deadline, seed, threads)
+    found = sub_mip(form, kept, inside, np.flatnonzero(usable), deadline, seed, threads)
     return plan if found is None else kept + found
 
 
-def _sub_mip(
+def sub_mip(
     form: Formulation,
     kept: Plan,
     start: Plan,
@@ -282,7 +282,7 @@ def residual_problem(problem: MatchingProblem, kept: Plan) -> MatchingProblem:
     )
 
 
-def _kept_apart(form: Formulation, kept: Plan) -> npt.NDArray[np.bool_]:
+def kept_apart(form: Formulation, kept: Plan) -> npt.NDArray[np.bool_]:
     """Per column: whether its case must be kept apart from a kept case at its facility."""
     p = form.problem
     pairs = p.keep_apart

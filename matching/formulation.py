@@ -214,6 +214,18 @@ class Formulation:
         )
 
 
+def plan_columns(form: Formulation, plan: Sequence[tuple[int, int]]) -> npt.NDArray[np.int64]:
+    """The formulation's column of each (option, start day) of a plan."""
+    key = form.var_option.astype(np.int64) * (form.problem.horizon_days + 1) + form.var_day
+    order = np.argsort(key, kind="stable")
+    wanted = np.array([k * (form.problem.horizon_days + 1) + d for k, d in plan], dtype=np.int64)
+    pos = np.searchsorted(key[order], wanted)
+    pos = np.minimum(pos, max(key.size - 1, 0))
+    found = key[order][pos] == wanted if key.size else np.zeros(0, dtype=bool)
+    columns: npt.NDArray[np.int64] = order[pos[found]].astype(np.int64)
+    return columns
+
+
 def candidate_days(problem: MatchingProblem) -> list[IntArray]:
     """Per facility: day 0, days its free beds rise, and days new stays there could end."""
     mask = candidate_mask(problem)

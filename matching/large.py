@@ -21,7 +21,15 @@ the better plan from the columns that matter.
    part of its time, when a pass over the cases fits there, its prices give plans
    (:mod:`matching.priced_plans`: list schedules over every start day and a left shift;
    issue 11: ``short-stays`` M 89,283 to 83,439 in 30 s).
-6. If time is left, the exact machinery on the columns that can still matter, started
+6. Rounds with many start days (short stays: millions of columns, five or more an option;
+   :func:`many_start_days`) and at least ``RINS_MIN_SECONDS`` after the greedy skip steps
+   3-5: column generation's bound there stayed below the Lagrangian over beds and
+   budgets, and the budget Lagrangian's plan was not kept. The Lagrangian over beds and
+   budgets and its prices' plans take ``RINS_BOUND_SHARE`` of the time, and RINS on the
+   columns its prices favour the rest (:mod:`matching.priced_rins`; issue 11: ``issue-11``
+   M from 5.5-6.9 % above the bound to 3.9-5.5 % in 30 s, ``short-stays`` from 2.1-2.2 %
+   to 1.0-1.2 %).
+7. If time is left, the exact machinery on the columns that can still matter, started
    from the best plan. Column generation's duals price every column: a plan that uses a
    column costs at least the bound plus the column's reduced cost, so a column whose
    reduced cost exceeds the gap can be left out of any better plan (reduced-cost fixing).
@@ -40,7 +48,6 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
 from matching.budget_bound import budget_stage, greedy_seconds
 from matching.budget_repair import fix_and_optimise, neighbourhood_search
@@ -48,12 +55,13 @@ from matching.capacity_bound import CapacityBound, capacity_bound
 from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
 from matching.exact import improve
-from matching.formulation import Formulation, build_formulation
+from matching.formulation import Formulation, build_formulation, plan_columns
 from matching.greedy import greedy_outcome, greedy_plans, solve_greedy
 from matching.heuristics import best_plan
 from matching.mip import Plan
 from matching.outcome import Outcome, Tracker, ignore
 from matching.priced_plans import plans_from_prices
+from matching.priced_rins import rins
 from matching.problem import MatchingProblem
 
 IMPROVE_MIN_SECONDS = 0.3  # the restricted MIP is not started with less time than this
@@ -87,23 +95,23 @@ BUDGET_PLAN_SHARE = 0.5
 # budget-stream M seed 1 (load 7), 2 (as at S) gave 392,691-393,296 in 1.6-4.3 s, 10 gave
 # 390,145 in the whole share (8.7 s); column generation's duals price more loosely
 BUDGET_FIX_REACH = 10.0
+# rounds with at least this many columns, and this many an option (short stays: a column per
+# start day), skip column generation and the budget Lagrangian for the Lagrangian over beds
+# and budgets, its plans and RINS (:mod:`matching.priced_rins`); the bound and its plans
+# get this share of the time after the greedy, RINS the rest (issue 11)
+RINS_MIN_COLUMNS = 1_000_000
+RINS_COLUMNS_PER_OPTION = 5.0
+RINS_BOUND_SHARE = 0.3
+RINS_MIN_SECONDS = 20.0  # after the greedy; with less, the stages as before
+# of greedy_seconds kept for RINS's last greedy completion, which starts from nearly every
+# placement (0.12 s at M where greedy_seconds says 6 s)
+RINS_GREEDY_SHARE = 0.125
+RINS_MORE_BOUND_SECONDS = 1.0  # time left after RINS for more steps of the bound
 PROOF_COLUMNS = 60_000  # reduced-cost fixing must leave at most this many columns to prove
 # column generation's set-up (pricing arrays, rows, the first master) is not cut short by
 # the clock: it starts only with twice the time this speed gives it (issue 11: a 2-million
 # column restricted model at L under load ran 15 s past the limit)
 SETUP_VARS_PER_SECOND = 1_000_000
-
-
-def plan_columns(form: Formulation, plan: Plan) -> npt.NDArray[np.int64]:
-    """The formulation's column of each (option, start day) of a plan."""
-    key = form.var_option.astype(np.int64) * (form.problem.horizon_days + 1) + form.var_day
-    order = np.argsort(key, kind="stable")
-    wanted = np.array([k * (form.problem.horizon_days + 1) + d for k, d in plan], dtype=np.int64)
-    pos = np.searchsorted(key[order], wanted)
-    pos = np.minimum(pos, max(key.size - 1, 0))
-    found = key[order][pos] == wanted if key.size else np.zeros(0, dtype=bool)
-    columns: npt.NDArray[np.int64] = order[pos[found]].astype(np.int64)
-    return columns
 
 
 def solve_large(
@@ -164,6 +172,8 @@ def solve_large(
         objective = plan_objective(problem, plan)
     if deadline - time.perf_counter() < 2 * form.n_vars / SETUP_VARS_PER_SECOND:
         return _without_colgen(form, plan, deadline, tracker, prices, build, t0)
+    if proven and many_start_days(form) and deadline - time.perf_counter() >= RINS_MIN_SECONDS:
+        return _priced_rins(form, plan, deadline, seed, threads, tracker, build, t0)
     master = column_generation(
         form,
         deadline=time.perf_counter() + BOUND_SHARE * (deadline - time.perf_counter()),
@@ -219,6 +229,78 @@ def solve_large(
         method="colgen",
         build_seconds=build,
         solve_seconds=solve,
+        notes=tuple(notes),
+    )
+
+
+def many_start_days(form: Formulation) -> bool:
+    """Whether the round has so many start days that column generation is not worth its time.
+
+    Issue 11: on ``issue-11`` and ``short-stays`` at M (2.4-2.5 million columns, 27 an
+    option) column generation's bound stayed below the Lagrangian over beds and budgets
+    and the budget Lagrangian's plan was not kept; those 15 s go to RINS instead.
+    """
+    p = form.problem
+    return form.n_vars >= RINS_MIN_COLUMNS and form.n_vars >= RINS_COLUMNS_PER_OPTION * max(
+        p.n_options, 1
+    )
+
+
+def _priced_rins(
+    form: Formulation,
+    plan: Plan,
+    deadline: float,
+    seed: int,
+    threads: int,
+    tracker: Tracker,
+    build: float,
+    t0: float,
+) -> Outcome:
+    """The Lagrangian bound over beds and budgets, its prices' plans, then RINS on them.
+
+    See :mod:`matching.priced_rins`.
+    """
+    now = time.perf_counter()
+    prices, plan = _capacity_stage(
+        form, plan, now + RINS_BOUND_SHARE * (deadline - now), tracker, None
+    )
+    notes = [
+        "many start days: no column generation",
+        "bound by Lagrangian prices on beds and budgets over every start day",
+        "plans from those prices: list schedules and a left shift",
+    ]
+    until = deadline - RINS_GREEDY_SHARE * greedy_seconds(form)
+    if math.isfinite(prices.bound) and until > time.perf_counter():
+
+        def tell(found: Plan) -> None:
+            tracker.update("rins", objective=plan_objective(form.problem, found))
+
+        plan = rins(form, prices, plan, deadline=until, seed=seed, threads=threads, on_plan=tell)
+        tracker.update("rins", objective=plan_objective(form.problem, plan))
+        notes.append("RINS on the columns the prices favour")
+    objective = plan_objective(form.problem, plan)
+    if math.isfinite(prices.bound) and deadline - time.perf_counter() > RINS_MORE_BOUND_SECONDS:
+        # RINS proved its neighbourhoods early (short-stays M: at 19 s of 30): the time
+        # left goes on raising the bound from its best prices
+        more = capacity_bound(
+            form.problem,
+            deadline=deadline,
+            incumbent=objective,
+            bed_prices=prices.bed_prices,
+            budget_prices=prices.budget_prices,
+            relaxation=prices.relaxation,
+        )
+        if more.bound > prices.bound:
+            prices = more
+            tracker.update("lagrangian-beds", bound=min(more.bound, objective))
+    bound = min(prices.bound, objective)
+    return Outcome(
+        plan=plan,
+        bound=bound,
+        optimal=objective - bound <= 1e-6 * max(abs(objective), 1e-9),
+        method="colgen",
+        build_seconds=build,
+        solve_seconds=time.perf_counter() - t0 - build,
         notes=tuple(notes),
     )
 

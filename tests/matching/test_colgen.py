@@ -9,10 +9,9 @@ from types import ModuleType
 import pytest
 
 from matching.colgen import column_generation
-from matching.formulation import build_formulation
+from matching.formulation import build_formulation, plan_columns
 from matching.greedy import solve_greedy
 from matching.instances import SIZES, random_problem
-from matching.large import plan_columns
 from matching.lpmodel import assemble
 from matching.mip import new_highs, pass_model, run_guarded
 from matching.problem import MatchingProblem
