@@ -27,8 +27,8 @@ the better plan from the columns that matter.
    budgets, and the budget Lagrangian's plan was not kept. The Lagrangian over beds and
    budgets and its prices' plans take ``RINS_BOUND_SHARE`` of the time, and RINS on the
    columns its prices favour the rest (:mod:`matching.priced_rins`; issue 11: ``issue-11``
-   M from 5.5-6.9 % above the bound to 3.9-5.5 % in 30 s, ``short-stays`` from 2.1-2.2 %
-   to 1.0-1.2 %).
+   M from 5.2-6.9 % above the bound to 3.8-5.5 % in 30 s, ``short-stays`` from 1.8-2.3 %
+   to 0.6-1.2 %; seeds 1-5).
 7. If time is left, the exact machinery on the columns that can still matter, started
    from the best plan. Column generation's duals price every column: a plan that uses a
    column costs at least the bound plus the column's reduced cost, so a column whose
