@@ -20,7 +20,8 @@ the better plan from the columns that matter.
    round, and this bound, which does, runs first, right after the greedy. In the last
    part of its time, when a pass over the cases fits there, its prices give plans
    (:mod:`matching.priced_plans`: list schedules over every start day and a left shift;
-   issue 11: ``short-stays`` M 89,283 to 83,439 in 30 s).
+   issue 11: ``short-stays`` M 89,283 to 83,439 in 30 s); on a restricted model, when no
+   pass fits there (L), right after it (``short-stays`` L 837,451 to 824,734 at T = 60).
 6. Rounds with many start days (short stays: millions of columns, five or more an option;
    :func:`many_start_days`) and at least ``RINS_MIN_SECONDS`` after the greedy skip steps
    3-5: column generation's bound there stayed below the Lagrangian over beds and
@@ -75,6 +76,9 @@ CAPACITY_SHARE = 0.5
 # with a restricted model (no bound of the round from its columns), of the time left after
 # the greedy: it runs first (issue 11: short-stays L, the improvement never started)
 RESTRICTED_CAPACITY_SHARE = 0.6
+# of what that leaves, at most, for the plans from its prices when they did not fit in it
+# (short-stays L at T = 60: 0.5 left 10 s, and a pass is estimated at 10 s)
+RESTRICTED_PLAN_SHARE = 0.6
 # and only while the bound so far is further than this from the plan (the budget shapes'
 # flow bound is within it at M, and their plans need the time: issue 11)
 CAPACITY_GAP = 0.01
@@ -385,7 +389,22 @@ def _restricted_bound(
     """
     now = time.perf_counter()
     stop = now + RESTRICTED_CAPACITY_SHARE * (deadline - now)
-    return _capacity_stage(form, plan, stop, tracker, None)
+    one = PASS_SECONDS_PER_CASE * form.problem.n_cases
+    found, plan = _capacity_stage(form, plan, stop, tracker, None)
+    if one <= PRICED_PLAN_SHARE * (stop - now):
+        return found, plan  # the plans ran in the bound's window
+    # at L a pass over the cases does not fit in the last part of that window: the plans
+    # then come after it, in a share of what is left, when one pass fits there (issue 11:
+    # short-stays L, 1 % better plans in 2-5 s each where column generation on the
+    # restricted model found none)
+    now = time.perf_counter()
+    window = RESTRICTED_PLAN_SHARE * (deadline - now)
+    if one > window:
+        return found, plan
+    better = plans_from_prices(found, plan, deadline=now + min(window, PRICED_PLAN_PASSES * one))
+    if better is not plan:
+        tracker.update("priced-plans", objective=plan_objective(form.problem, better))
+    return found, better
 
 
 def _capacity_after(

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.matching.shapes import shape_problem
+from matching import large
 from matching.capacity_bound import Relaxation, capacity_bound
 from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import build_formulation
@@ -135,3 +136,20 @@ def test_a_restricted_round_takes_the_plans_of_its_prices() -> None:
     assert priced
     assert priced[0] < plan_objective(problem, greedy)
     assert out.bound <= plan_objective(problem, out.plan) <= priced[0] + TOL
+
+
+def test_a_restricted_round_gets_its_prices_plans_after_the_bound_when_not_within_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At L a pass over the cases does not fit in the last part of the bound's window; the
+    plans then run after the bound (here forced: no part of the window for them)."""
+    monkeypatch.setattr(large, "PRICED_PLAN_SHARE", 0.0)
+    problem = shape_problem("short-stays", "S", 1)
+    greedy = greedy_plan(problem)
+    form = build_formulation(problem, max_columns=5_000, keep=greedy)
+    stages: list[str] = []
+    tracker = Tracker(lambda event: stages.append(event.stage), 0, 1, 0.0)
+    found, plan = large._restricted_bound(form, greedy, time.perf_counter() + 4.0, tracker)
+    assert plan_violations(problem, plan) == []
+    assert found.bound <= plan_objective(problem, plan) < plan_objective(problem, greedy)
+    assert "priced-plans" in stages
