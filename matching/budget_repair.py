@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.evaluation import occupancy, plan_objective
-from matching.formulation import Formulation
+from matching.formulation import Formulation, pair_keys
 from matching.greedy import solve_greedy
 from matching.heuristics import WHOLE, best_plan
 from matching.improving import ImprovingPlans
@@ -146,7 +146,7 @@ def fix_and_optimise(
     busy = np.zeros(p.n_cases, dtype=bool)
     busy[form.var_case[ones]] = True
     rest = [(k, d) for k, d in completion if not busy[p.opt_case[k]]]
-    in_rest = np.isin(_keys(form, form.var_option, form.var_day), _plan_keys(form, rest))
+    in_rest = np.isin(pair_keys(form, form.var_option, form.var_day), _plan_keys(form, rest))
     usable = ~busy[form.var_case] & ~kept_apart(form, kept)
     columns = np.flatnonzero(usable & ((rc[:n] <= reach) | in_rest))
     tell = None if on_plan is None else completed(form, kept, on_plan)
@@ -224,7 +224,7 @@ def _resolve_area(
     kept = [(k, d) for k, d in plan if not area[p.opt_facility[k]]]
     busy = np.zeros(p.n_cases, dtype=bool)
     busy[[int(p.opt_case[k]) for k, _ in kept]] = True
-    current = np.isin(_keys(form, form.var_option, form.var_day), _plan_keys(form, inside))
+    current = np.isin(pair_keys(form, form.var_option, form.var_day), _plan_keys(form, inside))
     cheap = rc[: form.n_vars] <= SEARCH_REDUCED_COST
     usable = area[form.var_facility] & ~busy[form.var_case] & (cheap | current)
     found = sub_mip(form, kept, inside, np.flatnonzero(usable), deadline, seed, threads)
@@ -298,15 +298,8 @@ def kept_apart(form: Formulation, kept: Plan) -> npt.NDArray[np.bool_]:
     return np.isin(form.var_case.astype(np.int64) * p.n_facilities + form.var_facility, banned)
 
 
-def _keys(
-    form: Formulation, option: IntArray | npt.NDArray[np.int32], day: npt.ArrayLike
-) -> IntArray:
-    keys: IntArray = option.astype(np.int64) * (form.problem.horizon_days + 1) + np.asarray(day)
-    return keys
-
-
 def _plan_keys(form: Formulation, plan: Plan) -> IntArray:
     if not plan:
         return np.zeros(0, dtype=np.int64)
     option, day = np.array(plan, dtype=np.int64).T
-    return _keys(form, option, day)
+    return pair_keys(form, option, day)

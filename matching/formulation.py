@@ -214,11 +214,21 @@ class Formulation:
         )
 
 
+def pair_keys(
+    form: Formulation, option: npt.ArrayLike, day: npt.ArrayLike
+) -> npt.NDArray[np.int64]:
+    """One integer per (option, start day): ``option x (horizon + 1) + day``."""
+    keys: npt.NDArray[np.int64] = np.asarray(option, dtype=np.int64) * (
+        form.problem.horizon_days + 1
+    ) + np.asarray(day, dtype=np.int64)
+    return keys
+
+
 def plan_columns(form: Formulation, plan: Sequence[tuple[int, int]]) -> npt.NDArray[np.int64]:
     """The formulation's column of each (option, start day) of a plan."""
-    key = form.var_option.astype(np.int64) * (form.problem.horizon_days + 1) + form.var_day
+    key = pair_keys(form, form.var_option, form.var_day)
     order = np.argsort(key, kind="stable")
-    wanted = np.array([k * (form.problem.horizon_days + 1) + d for k, d in plan], dtype=np.int64)
+    wanted = pair_keys(form, [k for k, _ in plan], [d for _, d in plan])
     pos = np.searchsorted(key[order], wanted)
     pos = np.minimum(pos, max(key.size - 1, 0))
     found = key[order][pos] == wanted if key.size else np.zeros(0, dtype=bool)

@@ -389,7 +389,7 @@ def _restricted_bound(
     """
     now = time.perf_counter()
     stop = now + RESTRICTED_CAPACITY_SHARE * (deadline - now)
-    one = PASS_SECONDS_PER_CASE * form.problem.n_cases
+    one = _pass_seconds(form)
     found, plan = _capacity_stage(form, plan, stop, tracker, None)
     if one <= PRICED_PLAN_SHARE * (stop - now):
         return found, plan  # the plans ran in the bound's window
@@ -428,6 +428,11 @@ def _capacity_after(
     return prices, plan
 
 
+def _pass_seconds(form: Formulation) -> float:
+    """About how long one pass of the prices' plans over the cases takes, on a busy machine."""
+    return PASS_SECONDS_PER_CASE * form.problem.n_cases
+
+
 def _capacity_stage(
     form: Formulation,
     plan: Plan,
@@ -451,7 +456,7 @@ def _capacity_stage(
     # a few passes (issue 11: short-stays L, 20,000 cases, gave its bound 30 % less time
     # for a plan no better than the greedy's: 679,590 against 718,016)
     window = stop - now
-    one = PASS_SECONDS_PER_CASE * form.problem.n_cases
+    one = _pass_seconds(form)
     plans = (
         0.0
         if one > PRICED_PLAN_SHARE * window

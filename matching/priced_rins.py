@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from matching.budget_repair import completed, kept_apart, sub_mip
 from matching.capacity_bound import CapacityBound
-from matching.formulation import Formulation, plan_columns
+from matching.formulation import Formulation, pair_keys, plan_columns
 from matching.greedy import solve_greedy
 from matching.heuristics import WHOLE, best_plan
 from matching.lpmodel import assemble
@@ -72,11 +72,10 @@ def priced_columns(
     sizes = np.diff(np.append(relax.group_start, value.size))
     excess = value - np.repeat(cheapest, sizes)
     near = np.flatnonzero(excess <= reach)
-    span = form.problem.horizon_days + 1
-    wanted = relax.option[near].astype(np.int64) * span + relax.start[near] % span
+    wanted = pair_keys(form, relax.option[near], relax.start[near] % (relax.h + 1))
     order = np.argsort(wanted)
     wanted, near = wanted[order], near[order]
-    keys = form.var_option.astype(np.int64) * span + form.var_day
+    keys = pair_keys(form, form.var_option, form.var_day)
     at = np.minimum(np.searchsorted(wanted, keys), max(wanted.size - 1, 0))
     hit = wanted[at] == keys if wanted.size else np.zeros(keys.size, dtype=bool)
     columns = np.union1d(np.flatnonzero(hit), mine).astype(np.int64)
@@ -138,20 +137,23 @@ def rins(
     lp = lp_values(form, columns[in_lp], deadline=deadline, seed=seed, threads=threads)
     if lp is None:
         return plan
-    x = np.zeros(columns.size)
-    x[in_lp] = lp
+    x = np.zeros(form.n_vars)  # per column of the formulation: 0 outside the LP
+    x[columns[in_lp]] = lp
+    placed: FloatArray = np.bincount(form.var_case, x, minlength=form.problem.n_cases).astype(
+        np.float64
+    )
     for step in RINS_REACHES:
         if deadline - time.perf_counter() < STEP_MIN_SECONDS:
             break  # a wider MIP's presolve and root alone take longer (issue-11 M: 1.3 s late)
-        use = columns[(x > LP_USES) | (reach <= step)]
-        plan = _rins_step(form, columns, x, use, plan, deadline, seed, threads, on_plan)
+        use = columns[(x[columns] > LP_USES) | (reach <= step)]
+        plan = _rins_step(form, x, placed, use, plan, deadline, seed, threads, on_plan)
     return plan
 
 
 def _rins_step(
     form: Formulation,
-    columns: IntArray,
     x: FloatArray,
+    placed: FloatArray,
     use: IntArray,
     plan: Plan,
     deadline: float,
@@ -162,15 +164,13 @@ def _rins_step(
     """Keep the cases the LP settles as ``plan`` does; re-solve the others on ``use``.
 
     Settled: placed on a column the LP takes whole, or unplaced where the LP places
-    nothing of them. The others may take their columns in ``use`` and their plan's.
+    nothing of them (``x`` per column of ``form``, ``placed`` per case). The others may
+    take their columns in ``use`` and their plan's.
     """
     p = form.problem
-    xf = np.zeros(form.n_vars)
-    xf[columns] = x
     mine = plan_columns(form, plan)
     busy = np.zeros(p.n_cases, dtype=bool)
-    busy[form.var_case[mine[xf[mine] >= 1 - WHOLE]]] = True
-    placed = np.bincount(form.var_case, xf, minlength=p.n_cases)
+    busy[form.var_case[mine[x[mine] >= 1 - WHOLE]]] = True
     unplaced = np.ones(p.n_cases, dtype=bool)
     unplaced[p.opt_case[[k for k, _ in plan]]] = False
     busy |= unplaced & (placed <= WHOLE)
