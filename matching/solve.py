@@ -26,9 +26,6 @@ from matching.result import MatchResult, Method, SolveParams, Status
 GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and reporting
 GREEDY_SLACK = 1.5  # another greedy order runs when this many times the slowest fits
 GREEDY_SHARE = 0.3  # in this share of the time left
-# seconds per option the model-free greedy needs before it places anyone (candidate days,
-# case order): 1.8 s at L under load; with less time left no greedy starts
-GREEDY_SETUP_PER_OPTION = 3e-6
 GUARD_SECONDS = 0.2  # and at least this (HiGHS's cancel and the plan check, issue 11)
 # and this per case: checking and reporting the plan takes 0.2-0.3 s of CPU at L, 1-1.5 s
 # of wall time under load (issue 11: 11.2 s for a 10-s limit at L)
@@ -230,17 +227,21 @@ def _auto_restricted(
 def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Plan]:
     """The greedy orders without a model, best on short stays first, as time allows.
 
-    The first runs when its set-up fits (cut short at the deadline); another only when it
-    can finish in a share of the time left. Without time for any, none.
+    The first runs while time is left (its set-up and its placing stop at the deadline);
+    another only when it can finish in a share of the time left, or in all of it when no
+    model could follow. Without time for any, none.
     """
-    if deadline - time.perf_counter() < GREEDY_SETUP_PER_OPTION * sub.n_options:
-        return []  # issue 11: T = 2 s at L, load 9.5
     plans: list[Plan] = []
     slowest = 0.0
     for per_bed_day, per_bed in ((True, False), (False, False), (False, True)):
         t = time.perf_counter()
-        if plans and GREEDY_SLACK * slowest > GREEDY_SHARE * (deadline - t):
-            break  # the model gets the time (issue 11: 15-30 s per order at L under load)
+        if t >= deadline:
+            break
+        # the model gets the time (issue 11: 15-30 s per order at L under load); when none
+        # could be built in what is left, the other orders get it
+        share = GREEDY_SHARE if PAIRS_PER_SECOND * (deadline - t) >= MIN_PAIRS else 1.0
+        if plans and GREEDY_SLACK * slowest > share * (deadline - t):
+            break
         plan = solve_greedy(sub, per_bed=per_bed, per_bed_day=per_bed_day, deadline=deadline)
         plans.append(plan.plan)
         slowest = max(slowest, time.perf_counter() - t)

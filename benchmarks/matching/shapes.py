@@ -94,10 +94,10 @@ PRODUCT_SHAPES = ("demo", "scenario-round")  # built from the product's own data
 ALL_SHAPES = (*SHAPES, *PRODUCT_SHAPES)
 
 
-def generate(shape: Shape, size: str, seed: int) -> MatchingProblem:
-    """A seeded problem of ``shape`` at ``size`` (``S``, ``M`` or ``L``)."""
+def generate(shape: Shape, size: str | tuple[int, int], seed: int) -> MatchingProblem:
+    """A seeded problem of ``shape`` at ``size`` (``S``, ``M``, ``L`` or (cases, facilities))."""
     rng = np.random.default_rng(seed)
-    n_c, n_f = SIZES[size]
+    n_c, n_f = SIZES[size] if isinstance(size, str) else size
     h = shape.horizon_days
     free = _supply(shape, rng, n_f)
     oc, of = _options(shape, rng, n_c, n_f)

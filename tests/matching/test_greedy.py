@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from types import ModuleType
 
@@ -138,6 +139,27 @@ def test_greedy_without_a_formulation_gives_the_formulations_plan(
         )
     )
     kwargs = {"per_bed": order == "per_bed", "per_bed_day": order == "per_bed_day"}
+    plan = solve_greedy(p, **kwargs).plan
+    assert plan
+    assert plan == solve_greedy(p, build_formulation(p), **kwargs).plan
+
+
+@pytest.mark.parametrize("order", ["priority", "per_bed_day"])
+@pytest.mark.parametrize("seed", range(12))
+def test_the_same_plan_without_a_formulation_with_stays_of_every_length(
+    ref: ModuleType, seed: int, order: str
+) -> None:
+    """Stays of any length and families of up to 5 beds (each stay and bed count is its
+    own pass when the greedy without a model finds each option's earliest fitting day)."""
+    rng = np.random.default_rng(seed)
+    p = problem_from_dict(
+        ref.random_instance(
+            seed, n_cases=30, n_facilities=5, horizon=20, max_family_beds=5, max_free=4
+        )
+    )
+    stay = rng.integers(1, 24, p.n_options).astype(np.int32)
+    p = dataclasses.replace(p, opt_stay=np.where(rng.random(p.n_options) < 0.7, stay, -1))
+    kwargs = {"per_bed_day": order == "per_bed_day"}
     plan = solve_greedy(p, **kwargs).plan
     assert plan
     assert plan == solve_greedy(p, build_formulation(p), **kwargs).plan
