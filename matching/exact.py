@@ -185,7 +185,7 @@ def solve_exact(
             notes=notes,
         )
     arcflow_until = now + ARCFLOW_SHARE * (deadline - now)
-    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True)
+    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True, split=True)
     build = time.perf_counter() - t0
     notes = _run_stages(state, model, deadline, seed, threads, relative_gap)
     optimal = state.closed(relative_gap)
@@ -239,7 +239,7 @@ def improve(
         return plan, form.constant if prove else -math.inf
     state = _State(form, tracker, plan, plan_objective(form.problem, plan), proves=False)
     arcflow_until = time.perf_counter() + ARCFLOW_SHARE * (deadline - time.perf_counter())
-    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True)
+    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True, split=True)
     _run_stages(state, model, deadline, seed, threads, 1e-6, prove=prove)
     return state.plan, state.bound if prove else -math.inf
 
@@ -262,7 +262,8 @@ def _run_stages(
     budgets = prove and form.binding_streams.size > 0
     now = time.perf_counter()
     lp = run_guarded(h, now + LP_SHARE * (deadline - now) if budgets else deadline, lp=True)
-    if lp.row_dual is None or lp.col_value is None:
+    if not lp.optimal or lp.row_dual is None or lp.col_value is None:
+        # cut short, an LP without presolve still has values: not a feasible point (issue 11)
         note = f"LP relaxation not solved in time ({lp.status})"
         return (note, *_budget_stage(state, deadline)) if prove else (note,)
     y = lp.row_dual

@@ -23,6 +23,10 @@ from matching.formulation import Formulation, Index
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
+# entries of a budget row written as one block (``assemble(split=True)``): on the round where
+# a national budget's row of 50,000 entries kept HiGHS 2.2-2.6 s in one simplex iteration,
+# blocks of 500 solved the LP in 0.44 s (issue 11)
+BUDGET_BLOCK = 500
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +50,9 @@ class LinearModel:
     derived
         With a capacity chain, :func:`chain_start`: beds in use as a function of the
         placements (arc flows are left to the solver).
+    blocks
+        With long budget rows split (:func:`assemble`), what each block of a row spends
+        as a function of the placements: the last ``blocks.shape[0]`` columns.
     """
 
     cost: FloatArray
@@ -58,6 +65,7 @@ class LinearModel:
     row_upper: FloatArray
     n_x: int
     derived: tuple[csr_matrix, IntArray] | None = None
+    blocks: csr_matrix | None = None
 
     @property
     def n_cols(self) -> int:
@@ -73,15 +81,23 @@ class LinearModel:
         """The same model with other column bounds (to fix variables)."""
         return replace(self, col_lower=lower, col_upper=upper)
 
+    @property
+    def n_blocks(self) -> int:
+        """Columns that carry a block of a split budget row (the last ones)."""
+        return 0 if self.blocks is None else int(self.blocks.shape[0])
+
     def complete(self, x: FloatArray) -> FloatArray:
         """Every column's value from the first ``n_x`` (a start for the MIP)."""
         out = np.zeros(self.n_cols)
         out[: self.n_x] = x[: self.n_x]
+        end = self.n_cols - self.n_blocks
         if self.derived is not None:
             diff, head = self.derived
             total = np.concatenate([[0.0], np.cumsum(diff @ x[: self.n_x])])
             use = total[1:] - total[head]
-            out[self.n_cols - use.size :] = use
+            out[end - use.size : end] = use
+        if self.blocks is not None:
+            out[end:] = self.blocks @ x[: self.n_x]
         return out
 
 
@@ -91,6 +107,7 @@ def assemble(
     *,
     columns: Index | None = None,
     chain: bool = False,
+    split: bool = False,
 ) -> LinearModel:
     """The formulation (and optional arc-flow rows) as one sparse model.
 
@@ -107,33 +124,49 @@ def assemble(
         Capacity as a chain of beds-in-use columns (:func:`capacity_chain`, only with
         every variable): the same LP, with two entries per variable instead of one per
         check day of its stay (issue 11: 4.4 million entries on the short-stay shape at S).
+    split
+        Budget rows over more than ``BUDGET_BLOCK`` columns written as blocks: each block's
+        spending is a column of its own, ``block columns - block spending = 0``, and the
+        budget row sums the block columns. The same LP; HiGHS's dual simplex spent up to
+        3 s in one iteration on a row of 50,000 entries, past its time limit (a sweep's
+        round of 1,500 cases with one national budget, issue 11). The simplex must then run
+        without presolve, which would put the long row back (:func:`matching.mip.pass_model`).
 
     Returns
     -------
     LinearModel
-        Rows in the order cases, capacity, budgets, keep-apart, arc flow; columns in the
-        order placements, arc flows, beds in use.
+        Rows in the order cases, capacity, budgets, keep-apart, arc flow, budget blocks;
+        columns in the order placements, arc flows, beds in use, budget blocks.
     """
     if columns is not None and (arcflow is not None or chain):
         raise ValueError("arc-flow and chain rows need every variable of the formulation")
     cols = np.arange(form.n_vars) if columns is None else np.asarray(columns, dtype=np.int64)
     n_arcs = arcflow.n_arcs if arcflow is not None else 0
     n_use = int(form.capacity_slots.size) if chain else 0
-    blocks = [_x_rows(form, cols, chain=chain, use0=cols.size + n_arcs)]
+    block0 = cols.size + n_arcs + n_use
+    x_rows, spent = _x_rows(
+        form, cols, chain=chain, use0=cols.size + n_arcs, block0=block0 if split else None
+    )
+    blocks = [x_rows]
     if arcflow is not None:
         blocks.append((arcflow.rows, arcflow.cols, arcflow.vals, arcflow.rhs, arcflow.rhs))
+    if spent is not None:
+        blocks.append(_block_rows(spent, block0))
     rows, cols_, vals, lower, upper = _stack(blocks)
-    n_cols = cols.size + n_arcs + n_use
+    n_blocks = 0 if spent is None else int(spent.shape[0])
+    n_cols = block0 + n_blocks
     matrix = csr_matrix((vals, (rows, cols_)), shape=(lower.size, n_cols))
     integer = np.zeros(n_cols, dtype=bool)
     integer[: cols.size] = True
     col_upper = np.ones(n_cols)
     derived = None
     if chain:
-        col_upper[cols.size + n_arcs :] = form.check_free[form.capacity_slots]
+        col_upper[cols.size + n_arcs : block0] = form.check_free[form.capacity_slots]
         derived = chain_start(form)
+    if spent is not None:  # a block spends at most all of its columns (each at most 1)
+        col_upper[block0:] = np.asarray(spent.sum(axis=1)).ravel()
     return LinearModel(
-        cost=np.concatenate([form.var_saving[cols], np.zeros(n_arcs + n_use)]),
+        cost=np.concatenate([form.var_saving[cols], np.zeros(n_cols - cols.size)]),
         offset=form.constant,
         col_lower=np.zeros(n_cols),
         col_upper=col_upper,
@@ -143,7 +176,45 @@ def assemble(
         row_upper=upper,
         n_x=int(cols.size),
         derived=derived,
+        blocks=spent,
     )
+
+
+def _block_rows(spent: csr_matrix, block0: int) -> Block:
+    """``what the block's columns spend - the block's column = 0``, one row per block."""
+    coo = spent.tocoo()
+    n = int(spent.shape[0])
+    rows = np.concatenate([coo.row, np.arange(n)])
+    cols = np.concatenate([coo.col, block0 + np.arange(n)])
+    vals = np.concatenate([coo.data, -np.ones(n)])
+    return rows, cols, vals, np.zeros(n), np.zeros(n)
+
+
+def _split_budgets(
+    rows: Index, cols: Index, vals: FloatArray, n_x: int, block0: int
+) -> tuple[Index, Index, FloatArray, csr_matrix | None]:
+    """Budget rows (sorted by row) with their long rows' entries moved into blocks.
+
+    Returns the rows' entries left (a long row keeps one entry per block, on the block's
+    column) and what each block spends (``None`` when no row is long).
+    """
+    n_rows = int(rows.max()) + 1 if rows.size else 0
+    counts = np.bincount(rows, minlength=n_rows)
+    long = counts > BUDGET_BLOCK
+    if not long.any():
+        return rows, cols, vals, None
+    within = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    moved = long[rows]
+    key = rows[moved].astype(np.int64) * (rows.size + 1) + within[moved] // BUDGET_BLOCK
+    unique, block = np.unique(key, return_inverse=True)
+    n_blocks = unique.size
+    spent = csr_matrix((vals[moved], (block, cols[moved])), shape=(n_blocks, n_x))
+    kept = ~moved
+    rows = np.concatenate([rows[kept], (unique // (rows.size + 1)).astype(rows.dtype)])
+    cols = np.concatenate([cols[kept], block0 + np.arange(n_blocks)])
+    vals = np.concatenate([vals[kept], np.ones(n_blocks)])
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order], vals[order], spent
 
 
 def _chain_ends(form: Formulation) -> tuple[IntArray, IntArray, BoolArray, BoolArray]:
@@ -217,12 +288,19 @@ Block = tuple[npt.NDArray[np.integer], npt.NDArray[np.integer], FloatArray, Floa
 
 
 def _x_rows(
-    form: Formulation, cols: npt.NDArray[np.int64], *, chain: bool = False, use0: int = 0
-) -> Block:
+    form: Formulation,
+    cols: npt.NDArray[np.int64],
+    *,
+    chain: bool = False,
+    use0: int = 0,
+    block0: int | None = None,
+) -> tuple[Block, csr_matrix | None]:
     """The four constraint families on the columns ``cols``.
 
     Entries use column positions; with ``chain`` the capacity rows are
-    :func:`capacity_chain` on columns from ``use0``.
+    :func:`capacity_chain` on columns from ``use0``. With ``block0`` long budget rows are
+    split into blocks whose columns start there (:func:`_split_budgets`); what each block
+    spends is returned too.
     """
     p = form.problem
     position = np.full(form.n_vars, -1, dtype=np.int64)
@@ -239,14 +317,19 @@ def _x_rows(
         parts.append((r, position[c], v, _le(rhs.size), rhs))
     r, c, v, rhs = form.budget_rows(cols)
     scale = budget_scale(form)  # euros to "largest cost" units, for HiGHS's numerics
-    parts.append((r, position[c], v / scale[r], _le(rhs.size), rhs / scale))
+    b_rows: Index = r
+    b_cols: Index = position[c]
+    b_vals, spent = v / scale[r], None
+    if block0 is not None:
+        b_rows, b_cols, b_vals, spent = _split_budgets(b_rows, b_cols, b_vals, cols.size, block0)
+    parts.append((b_rows, b_cols, b_vals, _le(rhs.size), rhs / scale))
     r, c = form.keep_apart_rows()
     n_apart = int(r.max()) + 1 if r.size else 0
     inside = position[c] >= 0
     parts.append(
         (r[inside], position[c[inside]], np.ones(int(inside.sum())), _le(n_apart), np.ones(n_apart))
     )
-    return _stack(parts)
+    return _stack(parts), spent
 
 
 def _le(n: int) -> FloatArray:

@@ -93,7 +93,13 @@ def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float
 
 
 def pass_model(h: highspy.Highs, model: LinearModel, *, integer: bool) -> None:
-    """Hand the whole model to HiGHS in one call."""
+    """Hand the whole model to HiGHS in one call.
+
+    An LP with split budget rows runs without presolve, which would join the blocks into
+    one long row again (:func:`matching.lpmodel.assemble`).
+    """
+    if not integer and model.n_blocks:
+        h.setOptionValue("presolve", "off")
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = model.n_cols, model.n_rows
     lp.col_cost_ = model.cost

@@ -8,9 +8,10 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from matching import lpmodel
 from matching.arcflow import build_arcflow
-from matching.formulation import build_formulation
-from matching.lpmodel import assemble, lagrangian_bound, reduced_costs
+from matching.formulation import Formulation, build_formulation
+from matching.lpmodel import LinearModel, assemble, lagrangian_bound, reduced_costs
 from matching.mip import new_highs, pass_model, run_guarded
 from matching.problem_io import problem_from_dict
 
@@ -94,8 +95,54 @@ def test_a_plan_completed_on_the_chain_satisfies_every_row(ref: ModuleType, seed
     model = assemble(form, chain=True)
     plan = solve_greedy(form.problem, form, per_bed_day=True).plan
     x = model.complete(values_of(form, plan, model.n_cols))
+    _assert_satisfies_every_row(model, x)
+
+
+# issue 11: a budget row over 50,000 columns kept HiGHS's dual simplex 2-3 s in one
+# iteration, past its time limit; long budget rows are written as blocks instead
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_budget_rows_split_into_blocks_give_the_same_lp_and_bound(
+    ref: ModuleType, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = _with_blocks_of(3, ref, seed, monkeypatch)
+    whole = assemble(form, build_arcflow(form), chain=True)
+    split = assemble(form, build_arcflow(form), chain=True, split=True)
+    rows = form.budget_rows()[0]
+    long = np.bincount(rows) > 3 if rows.size else np.zeros(0, dtype=bool)
+    assert (split.n_blocks > 0) == bool(long.any())
+    assert split.n_rows == whole.n_rows + split.n_blocks
+    # the same optimum, and the bound its duals prove is that optimum (in _lp_value)
+    assert _lp_value(split) == pytest.approx(_lp_value(whole), abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_plan_completed_with_split_budget_rows_satisfies_every_row(
+    ref: ModuleType, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matching.greedy import solve_greedy
+    from matching.mip import values_of
+
+    form = _with_blocks_of(2, ref, seed, monkeypatch)
+    model = assemble(form, chain=True, split=True)
+    plan = solve_greedy(form.problem, form).plan
+    x = model.complete(values_of(form, plan, model.n_cols))
+    _assert_satisfies_every_row(model, x)
+
+
+def _assert_satisfies_every_row(model: LinearModel, x: np.ndarray) -> None:
     ax = model.matrix @ x
     assert (ax <= model.row_upper + 1e-9).all()
     assert (ax >= model.row_lower - 1e-9).all()
     assert (x >= model.col_lower - 1e-9).all()
     assert (x <= model.col_upper + 1e-9).all()
+
+
+def _with_blocks_of(
+    entries: int, ref: ModuleType, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> Formulation:
+    """A small round with two budgets, and budget rows split every ``entries`` entries."""
+    monkeypatch.setattr(lpmodel, "BUDGET_BLOCK", entries)
+    data = ref.random_instance(seed, n_cases=12, n_facilities=3, horizon=10, n_streams=2)
+    return build_formulation(problem_from_dict(data))
