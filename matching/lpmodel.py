@@ -23,9 +23,13 @@ from matching.formulation import Formulation, Index
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
-# entries of a budget row written as one block (``assemble(split=True)``): on the round where
-# a national budget's row of 50,000 entries kept HiGHS 2.2-2.6 s in one simplex iteration,
-# blocks of 500 solved the LP in 0.44 s (issue 11)
+# budget rows longer than this are written as blocks of ``BUDGET_BLOCK`` entries
+# (``assemble(split=True)``): on the round where a national budget's row of 50,000 entries
+# kept HiGHS 2.2-2.6 s in one simplex iteration, blocks of 500 solved the LP in 0.44 s. Not
+# shorter rows: the split LP runs without presolve, which cost the 16,000-column LP of RINS
+# on issue-11 M (rows of about 5,500) 1.7 -> 3.8 s, and rows of 12,600 (budget-national S)
+# gained 0.1 s (issue 11)
+LONG_BUDGET_ROW = 20_000
 BUDGET_BLOCK = 500
 
 
@@ -125,7 +129,8 @@ def assemble(
         every variable): the same LP, with two entries per variable instead of one per
         check day of its stay (issue 11: 4.4 million entries on the short-stay shape at S).
     split
-        Budget rows over more than ``BUDGET_BLOCK`` columns written as blocks: each block's
+        Budget rows over more than ``LONG_BUDGET_ROW`` columns written as blocks of
+        ``BUDGET_BLOCK``: each block's
         spending is a column of its own, ``block columns - block spending = 0``, and the
         budget row sums the block columns. The same LP; HiGHS's dual simplex spent up to
         3 s in one iteration on a row of 50,000 entries, past its time limit (a sweep's
@@ -200,7 +205,7 @@ def _split_budgets(
     """
     n_rows = int(rows.max()) + 1 if rows.size else 0
     counts = np.bincount(rows, minlength=n_rows)
-    long = counts > BUDGET_BLOCK
+    long = counts > LONG_BUDGET_ROW
     if not long.any():
         return rows, cols, vals, None
     within = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)

@@ -143,6 +143,7 @@ def _with_blocks_of(
     entries: int, ref: ModuleType, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> Formulation:
     """A small round with two budgets, and budget rows split every ``entries`` entries."""
+    monkeypatch.setattr(lpmodel, "LONG_BUDGET_ROW", entries)
     monkeypatch.setattr(lpmodel, "BUDGET_BLOCK", entries)
     data = ref.random_instance(seed, n_cases=12, n_facilities=3, horizon=10, n_streams=2)
     return build_formulation(problem_from_dict(data))

@@ -1,0 +1,140 @@
+"""``python -m benchmarks.matching.sweep``: rounds outside the benchmark family, for defects.
+
+The shape family (:mod:`benchmarks.matching.shapes`) measures quality on fourteen named
+shapes. This sweep looks for what they do not show: each seed draws its own round (20 to
+6,000 cases, facilities 5-60 % of that, horizons of 7 to 180 days, 2 to 60 options a case,
+families of up to 6 beds, every budget kind from 10 % to 300 % of the greedy's spending,
+keep-apart pairs, and for half of the seeds stays of any length from 1 day to past the
+horizon instead of the generator's crisis and clinical stays) and a time limit of 1, 2, 5
+or 10 s, and checks what ``solve`` promises on every round:
+
+- it returns within the limit + 0.5 s (``late``);
+- its bound is at most its objective (``bad_bound``);
+- its plan is no worse than the priority greedy's (``worse``), which a limit shorter
+  than the greedy itself can break: the row says how much;
+- it raises nothing (``error``).
+
+Every round runs in this process, one after the other (generation and the greedy
+baseline are not timed). One JSON line per round goes to ``--out``; ``--summary`` prints
+the flagged rows of a results file.
+
+``python -m benchmarks.matching.sweep --first 1 --count 60 --out sweep.jsonl``
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.matching.shapes import Shape, generate
+from matching import MatchingProblem, SolveParams, solve
+from matching.evaluation import plan_objective
+from matching.greedy import solve_greedy
+from matching.problem import NO_STAY
+
+OVERRUN = 0.5  # seconds a solve may exceed its limit
+TOLERANCE = 1e-6  # relative, for "worse" and "bad bound"
+
+
+def draw(seed: int) -> tuple[MatchingProblem, float, dict[str, Any]]:
+    """The seed's round, its time limit and what was drawn."""
+    rng = np.random.default_rng(seed)
+    n_cases = int(rng.choice([20, 80, 300, 800, 1500, 3000, 6000]))
+    n_facilities = int(max(3, n_cases * rng.uniform(0.05, 0.6)))
+    horizon = int(rng.choice([7, 14, 30, 60, 90, 120, 180]))
+    shape = Shape(
+        horizon_days=horizon,
+        options_per_case=float(rng.choice([2, 5, 15, 30, 60])),
+        family_share=float(rng.choice([0, 0.15, 0.5, 0.8])),
+        max_family_beds=int(rng.integers(2, 7)),
+        short_share=float(rng.choice([0, 0.3, 0.6, 1.0])),
+        occupancy=float(rng.choice([0.7, 0.85, 0.95, 1.0])),
+        budgets=str(rng.choice(["none", "stream", "national", "region"])),
+        n_streams=int(rng.integers(1, 10)),
+        tightness=float(rng.choice([0.1, 0.5, 0.7, 1.0, 3.0])),
+        keep_apart_share=float(rng.choice([0, 0, 0.05, 0.3])),
+    )
+    problem = generate(shape, (n_cases, n_facilities), seed)
+    any_stay = bool(rng.random() < 0.5)
+    if any_stay:
+        stay = rng.integers(1, horizon + 5, problem.n_options).astype(np.int32)
+        short = rng.random(problem.n_options) < 0.5
+        problem = dataclasses.replace(problem, opt_stay=np.where(short, stay, NO_STAY))
+    limit = float(rng.choice([1, 2, 5, 10]))
+    drawn = {"cases": n_cases, "facilities": n_facilities, "stays_of_any_length": any_stay}
+    return problem, limit, {**drawn, "shape": dataclasses.asdict(shape)}
+
+
+def check(seed: int) -> dict[str, Any]:
+    """One round: ``solve`` at its limit against the priority greedy."""
+    row: dict[str, Any] = {"seed": seed}
+    try:
+        problem, limit, drawn = draw(seed)
+        row.update(drawn, time_limit=limit, options=problem.n_options)
+        greedy = plan_objective(problem, solve_greedy(problem).plan)
+        started = time.perf_counter()
+        result = solve(problem, SolveParams(time_limit=limit))
+        wall = time.perf_counter() - started
+        scale = max(1.0, abs(result.objective))
+        row.update(
+            wall_seconds=round(wall, 3),
+            objective=result.objective,
+            bound=result.bound,
+            greedy=greedy,
+            method=result.method,
+            notes=list(result.notes),
+            late=wall > limit + OVERRUN,
+            bad_bound=result.bound > result.objective + TOLERANCE * scale,
+            worse=result.objective > greedy + TOLERANCE * max(1.0, abs(greedy)),
+            worse_by=(result.objective - greedy) / max(1.0, abs(greedy)),
+        )
+    except Exception:  # an error is what the sweep looks for
+        row["error"] = traceback.format_exc()
+    return row
+
+
+def summary(path: Path) -> str:
+    """The flagged rows of a results file, one line each, and the counts."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    lines = []
+    counts = dict.fromkeys(("late", "bad_bound", "worse", "error"), 0)
+    for r in rows:
+        flags = [k for k in ("late", "bad_bound", "worse") if r.get(k)]
+        flags += ["error"] if "error" in r else []
+        for flag in flags:
+            counts[flag] += 1
+        if flags:
+            lines.append(
+                f"seed {r['seed']}: {' '.join(flags)}; {r.get('cases')} cases x "
+                f"{r.get('options')} options, {r['shape']['horizon_days'] if 'shape' in r else '?'}"
+                f" days, T = {r.get('time_limit')} s, wall {r.get('wall_seconds')} s, "
+                f"{100 * r.get('worse_by', 0.0):+.2f} % against the greedy"
+            )
+    lines.append(f"{len(rows)} rounds; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--first", type=int, default=1, help="first seed")
+    parser.add_argument("--count", type=int, default=60, help="rounds")
+    parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
+    parser.add_argument("--summary", action="store_true", help="only summarise --out")
+    args = parser.parse_args()
+    if not args.summary:
+        for seed in range(args.first, args.first + args.count):
+            row = check(seed)
+            with args.out.open("a") as out:
+                out.write(json.dumps(row) + "\n")
+    print(summary(args.out))
+
+
+if __name__ == "__main__":
+    main()
