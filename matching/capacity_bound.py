@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from matching.formulation import binding_streams, candidate_mask
+from matching.formulation import binding_streams, candidate_mask, fit_reach
 from matching.problem import MatchingProblem
 
 FloatArray = npt.NDArray[np.float64]
@@ -130,17 +130,13 @@ class Relaxation:
     def _pairs(self) -> tuple[IntArray, IntArray]:
         """Every usable (option, start day), options in case order (built in chunks).
 
-        ``reach[b, f, d]`` is the first day from ``d`` on with fewer than ``b`` free beds;
-        a stay fits when it ends by then.
+        A stay fits when it ends by ``formulation.fit_reach``'s day.
         """
         p, h = self.problem, self.h
         open_day = candidate_mask(p) & (p.free_beds > 0)
         most = int(p.case_beds.max()) if p.n_cases else 1
         days = np.arange(h)
-        reach = np.empty((most + 1, p.n_facilities, h), dtype=np.int32)
-        for b in range(1, most + 1):
-            short = np.where(p.free_beds < b, days, h)
-            reach[b] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
+        reach = fit_reach(p.free_beds, most)
         order = np.argsort(p.opt_case, kind="stable").astype(np.int64)
         beds = p.case_beds[p.opt_case].astype(np.int64)
         stay = p.stay_to.astype(np.int64)

@@ -275,6 +275,22 @@ def candidate_mask(problem: MatchingProblem) -> npt.NDArray[np.bool_]:
     return mask
 
 
+def fit_reach(free_beds: IntArray, most: int) -> IntArray:
+    """``reach[b, f, d]``: the first day from ``d`` on with fewer than ``b`` beds free at ``f``.
+
+    ``h`` (the horizon) when there is none; ``b`` runs from 0 to ``most`` (row 0 is never
+    short). A stay of ``b`` beds from ``d`` to ``end`` fits when ``reach[b, f, d] >= end``.
+    One place for the greedy's earliest fitting day and the capacity bound's usable pairs.
+    """
+    n_fac, h = free_beds.shape
+    days = np.arange(h, dtype=np.int32)
+    reach = np.empty((max(most, 0) + 1, n_fac, h), dtype=np.int32)
+    for b in range(reach.shape[0]):
+        short = np.where(free_beds < b, days, h).astype(np.int32)
+        reach[b] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
+    return reach
+
+
 def falling_days(problem: MatchingProblem, days: list[IntArray]) -> list[IntArray]:
     """Per facility, ``days`` together with the days its free beds fall."""
     fac, day = np.nonzero(np.diff(problem.free_beds, axis=1) < 0)

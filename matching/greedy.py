@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from matching.formulation import Formulation, candidate_mask
+from matching.formulation import Formulation, candidate_mask, fit_reach
 from matching.outcome import Outcome
 from matching.problem import NO_STREAM, MatchingProblem
 
@@ -363,10 +363,7 @@ class _GridColumns:
         # when it ends by then (per stay and bed count, the facilities with such options
         # only; a window minimum per stay over every facility took 6.3 s for stays of every
         # length up to 180 days, issue 11)
-        reach = {}
-        for b in np.unique(beds).tolist():
-            short = np.where(p.free_beds < b, days, h)
-            reach[b] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
+        reach = fit_reach(p.free_beds, int(beds.max()) if beds.size else 0)
         for s in np.unique(self.stay).tolist():
             if deadline is not None and time.perf_counter() > deadline:
                 break

@@ -14,6 +14,7 @@ from matching.formulation import (
     candidate_days,
     candidate_mask,
     column_estimate,
+    fit_reach,
     window_min,
 )
 from matching.greedy import solve_greedy
@@ -35,6 +36,17 @@ def test_window_min_matches_slices() -> None:
     end = np.minimum(start + rng.integers(1, 14, 500), 13)
     expected = [values[r, a:b].min() for r, a, b in zip(rows, start, end, strict=True)]
     assert window_min(values, rows, start, end).tolist() == expected
+
+
+def test_fit_reach_is_the_first_short_day_from_each_day_on() -> None:
+    rng = np.random.default_rng(1)
+    free = rng.integers(0, 5, (6, 11)).astype(np.int32)
+    reach = fit_reach(free, 4)
+    for b in range(5):
+        for f in range(6):
+            for d in range(11):
+                short = [t for t in range(d, 11) if free[f, t] < b]
+                assert reach[b, f, d] == (short[0] if short else 11)
 
 
 @pytest.mark.parametrize("seed", range(20))
