@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from capacity.staleness import StalenessRule
 from store import DatabaseSettings
 
 DEFAULT_STALE_AFTER_HOURS = 24.0  # hours without a report before a facility is flagged stale
@@ -109,3 +111,8 @@ class ApiSettings(DatabaseSettings):
     round_after_report_quiet_seconds: float = Field(300.0, ge=0, le=24 * 3600)
     scheduler_tick_seconds: float = Field(30.0, gt=0, le=3600)
     scheduler_lease_seconds: float = Field(90.0, gt=0, le=24 * 3600)
+
+    def staleness_rule(self) -> StalenessRule:
+        """How a round plans facilities without a recent report: every round that stands
+        for a live one (a matching run, the exported round) applies this one rule."""
+        return StalenessRule(timedelta(hours=self.stale_after_hours), self.stale_free_beds_share)

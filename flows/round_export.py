@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from capacity import DEFAULT_HORIZON_DAYS, Rulebook
+from capacity.staleness import StalenessRule
 from flows.matching_run import inputs_hash
 from flows.round import prepare_round
 from matching import problem_to_dict
@@ -51,6 +52,7 @@ def export_round(
     as_of: datetime,
     rulebook: Rulebook,
     by: str,
+    staleness: StalenessRule | None = None,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
 ) -> ExportedRound:
     """The round as of ``as_of`` as a problem file, its case reads audited (the caller
@@ -66,6 +68,9 @@ def export_round(
         The access criteria, as the matching runs apply them.
     by
         Who exports (the audit's actor).
+    staleness
+        How facilities without a recent report are planned: the matching runs' rule, so
+        the export is the round a run would solve (its ``inputs_hash`` the run's).
     horizon_days
         Days planned, day 0 included.
 
@@ -73,7 +78,9 @@ def export_round(
     -------
     ExportedRound
     """
-    inputs = prepare_round(session, as_of=as_of, rulebook=rulebook, horizon_days=horizon_days)
+    inputs = prepare_round(
+        session, as_of=as_of, rulebook=rulebook, staleness=staleness, horizon_days=horizon_days
+    )
     built = inputs.build()
     exported = ExportedRound(
         problem=problem_to_dict(built.problem),

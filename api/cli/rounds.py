@@ -80,7 +80,11 @@ def export(
         try:
             with db.audited_read() as session:
                 exported = flows.export_round(
-                    session, as_of=moment, rulebook=rulebook, by=CLI_ACTOR
+                    session,
+                    as_of=moment,
+                    rulebook=rulebook,
+                    by=CLI_ACTOR,
+                    staleness=settings.staleness_rule(),
                 )
                 _write(path, json.dumps(exported.problem) + "\n")
         finally:

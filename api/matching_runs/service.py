@@ -24,7 +24,6 @@ from api.settings import ApiSettings
 from api.unit_of_work import replayed, write
 from capacity import Rulebook
 from capacity.clock import local_date
-from capacity.staleness import StalenessRule
 from matching import SolveParams
 from matching.quiet import silence_solver_banner
 from store import DecisionRepository, StoredProposal, StoredRun, audit
@@ -109,11 +108,10 @@ def run_round(
     With ``anticipation``, the round keeps beds for expected arrivals (issue 13), on the
     forecast of ``settings.anticipation_window_days`` of intake history."""
     limit = min(time_limit or settings.matching_time_limit, settings.max_matching_time_limit)
-    staleness = StalenessRule(
-        timedelta(hours=settings.stale_after_hours), settings.stale_free_beds_share
-    )
     with db.unit() as session:
-        inputs = flows.prepare_round(session, as_of=now, rulebook=rulebook, staleness=staleness)
+        inputs = flows.prepare_round(
+            session, as_of=now, rulebook=rulebook, staleness=settings.staleness_rule()
+        )
         live = None
         if anticipation is not None:
             wanted = flows.AnticipationSettings(

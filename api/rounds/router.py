@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 
 from api.auth.roles import Role
-from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, require
+from api.deps import CurrentUser, DatabaseDep, NowDep, RulebookDep, SettingsDep, require
 from api.rounds import service
 from api.routing import domain_router
 
@@ -27,10 +27,14 @@ PROBLEM_FILE: dict[int | str, dict[str, Any]] = {
 
 @router.get("/current/problem", response_class=JSONResponse, responses=PROBLEM_FILE)
 def get_current_problem(
-    db: DatabaseDep, user: CurrentUser, now: NowDep, rulebook: RulebookDep
+    db: DatabaseDep,
+    user: CurrentUser,
+    now: NowDep,
+    rulebook: RulebookDep,
+    settings: SettingsDep,
 ) -> JSONResponse:
     """The current round as a problem file for `opvang solve` (audited: every case read)."""
-    exported = service.get_problem(db, now=now, rulebook=rulebook, user=user)
+    exported = service.get_problem(db, now=now, rulebook=rulebook, user=user, settings=settings)
     name = f"round-{exported.as_of:%Y%m%dT%H%M%SZ}.json"
     return JSONResponse(
         exported.problem,

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import flows
 from api.cli import app
+from api.settings import ApiSettings
 from capacity import bundled_rulebook
 from matching import SolveParams, problem_from_dict, problem_to_dict, solve
 from store import audit, ensure_database, session_scope
@@ -23,7 +24,12 @@ def in_process(url: str, as_of: datetime) -> tuple[dict, float]:
     engine = ensure_database(url)
     try:
         with session_scope(engine) as session:
-            inputs = flows.prepare_round(session, as_of=as_of, rulebook=bundled_rulebook())
+            inputs = flows.prepare_round(
+                session,
+                as_of=as_of,
+                rulebook=bundled_rulebook(),
+                staleness=ApiSettings(database_url=url).staleness_rule(),
+            )
     finally:
         engine.dispose()
     problem = inputs.build().problem
@@ -122,3 +128,21 @@ def test_admins_download_the_round_as_a_problem_file(fresh_world, helpers):
     assert {(e.actor, e.record_type) for e in entries} == {("admin", "round"), ("admin", "case")}
     (whole,) = [e for e in entries if e.record_type == "round"]
     assert whole.record_id == answer.headers["x-inputs-hash"]
+
+
+def test_the_export_is_the_round_a_run_solves_with_a_stale_facility(fresh_world, helpers):
+    """``cosm-leeuwarden`` never reported: runs plan it with no free beds today, and so
+    must the export (it left the staleness rule out: another problem, another hash)."""
+    with helpers.client_for(fresh_world.url) as client:
+        exported = client.get("/v1/rounds/current/problem", headers=fresh_world.auth("admin"))
+        run = client.post(
+            "/v1/matching-runs",
+            json={"time_limit": 5, "seed": 1},
+            headers=fresh_world.auth("coordinator"),
+        )
+    assert exported.status_code == 200, exported.text
+    assert run.status_code == 201, run.text
+    assert exported.headers["x-inputs-hash"] == run.json()["inputs_hash"]
+    problem = exported.json()
+    (stale,) = [f for f in problem["facilities"] if f["id"] == "cosm-leeuwarden"]
+    assert stale["free_beds"][0] == 0
