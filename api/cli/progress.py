@@ -3,8 +3,9 @@
 ``opvang solve`` passes :class:`ProgressLine` to :func:`matching.solve` as its observer
 and shows it with rich's ``Live``: the stage that last reported, the best plan, the
 proven bound, the gap and the time left, redrawn four times a second so the clock moves
-between events. Off with ``--quiet`` and when standard output is not a terminal (a pipe,
-a file, CI), so nothing but the result reaches a script.
+between events. Off with ``--quiet`` and when standard output or standard error (where
+the line is drawn) is not a terminal (a pipe, a file, CI), so nothing but the result
+reaches a script or a log.
 """
 
 from __future__ import annotations
@@ -71,9 +72,11 @@ class ProgressLine:
         )
 
 
-def wanted(*, quiet: bool, stdout: Console | None = None) -> bool:
-    """Whether to show progress: not asked to be quiet, and standard output a terminal."""
-    return not quiet and (stdout or Console()).is_terminal
+def wanted(*, quiet: bool, stdout: Console, drawn_on: Console) -> bool:
+    """Whether to show progress: not asked to be quiet, standard output a terminal (no
+    script reads the result), and the console the line is drawn on one as well (with
+    ``2> log`` the line's last state went into the file, cut off, with no newline)."""
+    return not quiet and stdout.is_terminal and drawn_on.is_terminal
 
 
 @contextmanager

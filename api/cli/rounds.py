@@ -10,8 +10,6 @@ audited (actor ``cli``).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +17,7 @@ from typing import Annotated
 import typer
 
 from api.cli.errors import EXIT_INPUT, err_console, user_errors
+from api.cli.files import check_writable, write_whole
 
 CLI_ACTOR = "cli"  # the audit log's actor for exports made on the command line
 
@@ -42,22 +41,6 @@ def _moment(text: str | None) -> datetime:
     return moment
 
 
-def _write(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then renamed."""
-    try:
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        err_console.print(f"[bold red]error:[/] {path}: cannot be written ({exc.strerror})")
-        raise typer.Exit(EXIT_INPUT) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 @app.command("export")
 def export(
     path: Annotated[Path, typer.Argument(help="Write the problem file here.")],
@@ -73,6 +56,7 @@ def export(
     from capacity import rulebook_from
 
     moment = _moment(as_of)
+    check_writable(path)
     with user_errors():
         settings = ApiSettings(inline_sqlite_writes=False)
         rulebook = rulebook_from(settings.rulebook)
@@ -86,7 +70,7 @@ def export(
                     by=CLI_ACTOR,
                     staleness=settings.staleness_rule(),
                 )
-                _write(path, json.dumps(exported.problem) + "\n")
+                write_whole(path, json.dumps(exported.problem) + "\n")
         finally:
             db.close()
     problem = exported.problem

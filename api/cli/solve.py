@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from api.cli.errors import EXIT_INPUT, err_console, user_errors
+from api.cli.files import check_writable, write_whole
 from api.cli.progress import progress_line, wanted
 from matching import Method, SolveParams, problem_from_dict
 from matching import solve as run_solve
@@ -31,7 +32,7 @@ def solve(
         typer.Option(
             "--quiet",
             "-q",
-            help="No progress line (it is shown only when standard output is a terminal).",
+            help="No progress line (shown only when standard output and error are terminals).",
         ),
     ] = False,
 ) -> None:
@@ -46,18 +47,20 @@ def solve(
             f"[bold red]error:[/] {problem_file}: not valid JSON (line {exc.lineno}: {exc.msg})"
         )
         raise typer.Exit(EXIT_INPUT) from None
+    if out is not None:
+        check_writable(out)  # before the solve: a long round is not lost to a typo
     with user_errors():
         problem = problem_from_dict(data)
         params = SolveParams(time_limit=time_limit, method=method, seed=seed)
         silence_solver_banner()
-        show = wanted(quiet=quiet, stdout=_stdout())
+        show = wanted(quiet=quiet, stdout=_stdout(), drawn_on=err_console)
         with progress_line(err_console, time_limit, show=show) as observer:
             result = run_solve(problem, params, observer=observer)
     text = json.dumps(result.to_dict(), indent=2)
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        write_whole(out, text + "\n")
         err_console.print(
             f"{result.status.value}: objective {result.objective:.2f}, "
             f"gap {result.gap:.4%} -> {out}"

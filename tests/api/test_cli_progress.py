@@ -44,6 +44,22 @@ def test_not_a_terminal_shows_no_progress(problem_file: Path):
     assert json.loads(result.stdout)["status"] in {"optimal", "feasible"}
 
 
+def test_standard_error_to_a_file_shows_no_progress(problem_file: Path, monkeypatch):
+    # `opvang solve P --out R 2> log` on a terminal: the line's last state went into the log
+    log = io.StringIO()
+    monkeypatch.setattr(solve_command, "_stdout", lambda: Console(force_terminal=True))
+    monkeypatch.setattr(
+        solve_command, "err_console", Console(file=log, force_terminal=False, soft_wrap=True)
+    )
+    out = problem_file.with_name("result.json")
+    args = ["solve", str(problem_file), "--time-limit", "5", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "stage" not in log.getvalue()
+    assert log.getvalue().endswith("\n")
+    assert f"-> {out}" in log.getvalue()
+
+
 def test_a_terminal_shows_stage_plan_bound_gap_and_time(problem_file: Path, terminal):
     out = problem_file.with_name("result.json")
     args = ["solve", str(problem_file), "--time-limit", "5", "--out", str(out)]

@@ -82,6 +82,20 @@ def test_bad_time_limit_is_refused(tmp_path: Path):
     assert "time_limit" in result.output
 
 
+def test_an_out_path_that_cannot_be_written_is_refused_before_the_solve(tmp_path: Path):
+    problem = str(write(tmp_path, EXAMPLE))
+    for out, reason in (
+        (tmp_path / "no-such-folder" / "result.json", "no such folder"),
+        (tmp_path, "it is a folder"),
+    ):
+        result = CliRunner().invoke(app, ["solve", problem, "--out", str(out)])
+        assert result.exit_code == 2, result.output
+        assert f"{out}: cannot be written ({reason})" in result.stderr
+        assert "Traceback" not in result.output
+        assert "objective" not in result.output  # refused before solving
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["problem.json"]
+
+
 def test_the_command_line_starts_without_the_heavy_stacks():
     # issue 12: `opvang --help` imported FastAPI, SQLAlchemy, matplotlib and Dask (about 5 s)
     import subprocess
