@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from matching import Method, Progress, SolveParams, StageLog, relative_gap, solve
 from matching.instances import SIZES, random_problem
+from matching.solve import single_case_bound
 
 
 def event(part: int, stage: str, objective: float, bound: float = -math.inf) -> Progress:
@@ -47,6 +48,17 @@ def test_a_solve_logs_its_stages_in_time_order_ending_at_its_result():
     last_of_each_part = {s.part: s for s in stages}
     assert len(last_of_each_part) == stages[0].parts
     assert all(s.seconds <= result.build_seconds + result.solve_seconds + 1e-3 for s in stages)
+
+
+def test_every_event_bounds_at_least_as_well_as_each_case_alone():
+    # the greedy's event had no bound and a first Lagrangian step a negative one (-19,347.7
+    # on a plan of 7,817), shown as such on the progress line (issue 11)
+    problem = random_problem(SIZES["small"], 3)
+    events: list[Progress] = []
+    solve(problem, SolveParams(time_limit=5, decompose=False), observer=events.append)
+    assert events
+    alone = single_case_bound(problem)
+    assert all(e.bound >= alone - 1e-9 for e in events)
 
 
 def test_a_method_that_reports_no_stage_is_its_own_one_stage():
