@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from store.engine import known_revisions
 from store.errors import BackupError
 
 PG_DUMP_RECIPE = (
@@ -129,6 +130,8 @@ def backup(url: str, target: Path) -> BackupInfo:
             info = _checked(dst, partial)
         _fsync(partial)
         os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:  # a folder not writable, a damaged database
+        raise BackupError(f"no backup made: {exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     return BackupInfo(target, target.stat().st_size, info.revision, info.reports)
@@ -169,12 +172,22 @@ def restore(url: str, source: Path, *, replace: bool = False) -> BackupInfo:
         raise BackupError("the backup is the database itself")
     if target.exists() and target.stat().st_size > 0 and not replace:
         raise BackupError(f"{target} exists; give --replace to overwrite it with the backup")
-    target.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src:
         info = _checked(src, source)
-        with closing(_connect(target)) as dst:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=WAL")
+        if info.revision not in known_revisions():
+            # checked before the database is touched: a backup of a newer version left
+            # the live database replaced and unusable (alembic knew no such revision)
+            raise BackupError(
+                f"{source} is at schema revision {info.revision}, which this version of "
+                "Opvang does not know (a backup made by a newer version?)"
+            )
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with closing(_connect(target)) as dst:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=WAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise BackupError(f"{target} cannot be written ({exc})") from None
     return info
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session
@@ -195,6 +196,20 @@ def downgrade(engine_or_url: Engine | str, revision: str = "base") -> None:
     """
     with _migration_transaction(engine_or_url) as connection:
         command.downgrade(_alembic_config(connection), revision)
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this installation's migrations know.
+
+    Raises
+    ------
+    MigrationsNotFoundError
+        When the ``migrations/`` folder is missing.
+    """
+    if not (MIGRATIONS_DIR / "env.py").is_file():
+        raise MigrationsNotFoundError(MIGRATIONS_DIR)
+    scripts = ScriptDirectory(str(MIGRATIONS_DIR))
+    return frozenset(r.revision for r in scripts.walk_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -15,6 +15,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from api.cli.errors import environment_errors
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -115,6 +117,12 @@ class LazyGroup(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:  # noqa: ARG002 - click's signature
         return _load(cmd_name) if cmd_name in COMMANDS else None
+
+    def invoke(self, ctx: Any) -> Any:
+        # a database that cannot be opened, a setting out of range, a path that cannot be
+        # written: a message and exit 2 from every command, never a traceback
+        with environment_errors():
+            return super().invoke(ctx)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         # typer's rich help would load every command to read its help; the plain one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,4 +36,61 @@ def user_errors() -> Iterator[None]:
         if not isinstance(exc, _domain_errors()):
             raise
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _database_url() -> str:
+    """The configured database URL with any password hidden (for a message)."""
+    url = os.environ.get("OPVANG_DATABASE_URL", "sqlite:///opvang.db")
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown as given
+        return url
+
+
+def _environment_message(exc: Exception) -> str | None:
+    """What to tell the user for an error of the machine or the settings (else ``None``).
+
+    Only modules already imported are looked at: a command that never touched the
+    database raised nothing of SQLAlchemy's.
+    """
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy import exc as sa
+
+        if isinstance(exc, sa.ArgumentError):
+            return f"OPVANG_DATABASE_URL: {_database_url()!r} is not a database URL ({exc})"
+        if isinstance(exc, sa.OperationalError) or type(exc) is sa.DatabaseError:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            return f"the database {_database_url()} (OPVANG_DATABASE_URL) cannot be used: {reason}"
+    if "pydantic_core" in sys.modules:
+        from pydantic_core import ValidationError
+
+        if isinstance(exc, ValidationError) and exc.title.endswith("Settings"):
+            return "; ".join(
+                f"OPVANG_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                for e in exc.errors(include_url=False)
+            )
+    return None
+
+
+@contextmanager
+def environment_errors() -> Iterator[None]:
+    """Errors of the machine or the settings, for every command: a message and exit 2.
+
+    A database URL that points nowhere, a setting out of range, a file that cannot be
+    read or written: the user can mend them, so they get the reason, not a traceback.
+    """
+    try:
+        yield
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        err_console.print(f"[bold red]error:[/] {where}{exc.strerror or exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    except Exception as exc:
+        message = _environment_message(exc)
+        if message is None:
+            raise
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None

@@ -138,3 +138,31 @@ def test_postgresql_users_are_told_to_use_pg_dump(cli, tmp_path, monkeypatch):
     assert "pg_dump --format=custom" in answer.stderr
     assert not (tmp_path / "x.dump").exists()
     assert "pg_restore" in cli.invoke(app, ["db", "restore", str(Path(__file__))]).stderr
+
+
+def test_a_backup_of_a_newer_schema_is_refused_and_the_database_kept(cli, fresh_world, tmp_path):
+    newer = tmp_path / "newer.db"
+    assert cli.invoke(app, ["db", "backup", str(newer)]).exit_code == 0
+    with sqlite3.connect(newer) as db:
+        db.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = _keys(fresh_world.url)
+    answer = cli.invoke(app, ["db", "restore", str(newer), "--replace"])
+    assert answer.exit_code == 1, answer.output
+    assert "schema revision 9999" in answer.stderr
+    assert "Traceback" not in answer.output
+    assert _keys(fresh_world.url) == before  # the live database is as it was, and works
+    assert cli.invoke(app, ["db", "check"]).exit_code == 0
+
+
+def test_a_backup_that_cannot_be_made_is_a_message_not_a_traceback(cli, tmp_path, monkeypatch):
+    unwritable = Path("/proc/opvang-backup.db")  # no file can be made there, even as root
+    answer = cli.invoke(app, ["db", "backup", str(unwritable)])
+    assert answer.exit_code == 1, answer.output
+    assert "no backup made" in answer.stderr
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"not a database" * 500)
+    monkeypatch.setenv("OPVANG_DATABASE_URL", f"sqlite:///{damaged}")
+    answer = cli.invoke(app, ["db", "backup", str(tmp_path / "b.db")])
+    assert answer.exit_code == 1, answer.output
+    assert "no backup made" in answer.stderr
+    assert not (tmp_path / "b.db").exists()

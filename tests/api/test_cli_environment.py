@@ -1,0 +1,66 @@
+"""A database that cannot be used or a setting out of range: every command says so and
+exits with 2, never a traceback (found by an audit of the command line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+
+COMMANDS = [
+    ["db", "check"],
+    ["db", "upgrade"],
+    ["users", "list"],
+    ["organisations", "list"],
+    ["rounds", "lapse"],
+    ["retention", "apply", "--dry-run"],
+]
+
+
+def _urls(tmp_path: Path) -> list[tuple[str, str]]:
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"not a database" * 500)
+    return [
+        ("postgresql+psycopg://root@127.0.0.1:1/x", "cannot be used: connection failed"),
+        ("sqlite:////proc/opvang-x.db", "cannot be used: unable to open database file"),
+        (f"sqlite:///{damaged}", "cannot be used: file is not a database"),
+        ("nonsense", "'nonsense' is not a database URL"),
+    ]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_a_database_that_cannot_be_used_is_named_with_the_reason(command, tmp_path, monkeypatch):
+    for url, words in _urls(tmp_path):
+        monkeypatch.setenv("OPVANG_DATABASE_URL", url)
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, (url, result.output)
+        assert words in result.stderr
+        assert "OPVANG_DATABASE_URL" in result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_password_in_the_url_is_not_shown(monkeypatch):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", "postgresql+psycopg://root:s3cret@127.0.0.1:1/x")
+    result = CliRunner().invoke(app, ["db", "check"])
+    assert result.exit_code == 2
+    assert "s3cret" not in result.output
+    assert "***" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "command"),
+    [
+        ("OPVANG_MATCHING_TIME_LIMIT", "abc", ["users", "list"]),
+        ("OPVANG_MATCHING_TIME_LIMIT", "-1", ["rounds", "run"]),
+        ("OPVANG_DAILY_ROUND_AT", "25:00", ["organisations", "list"]),
+    ],
+)
+def test_a_setting_out_of_range_is_named(variable, value, command, tmp_path, monkeypatch):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", f"sqlite:///{tmp_path / 'opvang.db'}")
+    monkeypatch.setenv(variable, value)
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {variable}: ")
