@@ -53,7 +53,7 @@ def run(
     from api.matching_runs.service import run_round
     from api.scheduler import DAILY_ROUND, SCHEDULER_ACTOR
     from capacity.clock import local_date
-    from store.service import SchedulerRepository
+    from store.service import FAILED, SchedulerRepository
 
     now = datetime.now(UTC)
     with _jobs() as jobs:
@@ -61,13 +61,30 @@ def run(
         if daily:
             slot = local_date(now).isoformat()
             with jobs.db.unit(immediate=True) as session:
-                claimed = SchedulerRepository(session).claim(DAILY_ROUND, slot, holder="cron")
+                slots = SchedulerRepository(session)
+                # a day whose round failed is run again by hand, once mended
+                claimed = slots.claim(DAILY_ROUND, slot, holder="cron") or slots.claim_failed(
+                    DAILY_ROUND, slot, holder="cron"
+                )
             if not claimed:
                 err_console.print(f"today's daily round ({slot}) already ran", highlight=False)
                 return
-        result = run_round(
-            jobs.db, by=SCHEDULER_ACTOR, now=now, rulebook=jobs.rulebook, settings=jobs.settings
-        )
+        try:
+            result = run_round(
+                jobs.db, by=SCHEDULER_ACTOR, now=now, rulebook=jobs.rulebook, settings=jobs.settings
+            )
+        except Exception as exc:
+            if daily:  # the day stays open for a retry: the failure is recorded, not a run
+                with jobs.db.unit(immediate=True) as session:
+                    SchedulerRepository(session).finish(
+                        DAILY_ROUND, slot, outcome=f"{FAILED} {type(exc).__name__}"
+                    )
+                err_console.print(
+                    f"today's daily round ({slot}) failed; run 'opvang rounds run --daily' "
+                    "again once the cause is mended",
+                    highlight=False,
+                )
+            raise
         assert isinstance(result, RunPublic)  # no idempotency key: never a replay
         if daily:
             with jobs.db.unit(immediate=True) as session:

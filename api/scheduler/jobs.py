@@ -33,7 +33,7 @@ from api.settings import ApiSettings
 from capacity import Rulebook
 from capacity.clock import LOCAL_TZ
 from store import DecisionRepository, free_beds_reported_since
-from store.service import SchedulerRepository
+from store.service import FAILED, SchedulerRepository
 
 LEASE = "scheduler"  # the one lease of the service's jobs
 DAILY_ROUND = "daily-round"  # job names, with their slots in scheduled_slots
@@ -173,7 +173,7 @@ class Jobs:
             )
         except Exception as exc:  # recorded, logged; the next slot runs again
             log.exception("scheduled %s %s failed", job, slot)
-            self._finish(job, slot, f"failed: {type(exc).__name__}")
+            self._finish(job, slot, f"{FAILED} {type(exc).__name__}")
             return []
         assert isinstance(run, RunPublic)  # no idempotency key: never a replay
         self._finish(job, slot, f"run {run.id}")

@@ -12,11 +12,12 @@ from store.service.scenario_jobs import (
     ScenarioSource,
     StoredScenarioJob,
 )
-from store.service.scheduler import Lease, SchedulerRepository
+from store.service.scheduler import FAILED, Lease, SchedulerRepository
 from store.service.sessions import SessionRepository, StoredSession
 from store.service.users import StoredUser, UserRepository, stored_user
 
 __all__ = [
+    "FAILED",
     "JobStatus",
     "Lease",
     "ScenarioJobRepository",

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from store.service.models import ScheduledSlotRow, SchedulerLeaseRow
 
+FAILED = "failed:"  # how a slot's outcome starts when its run raised (then retried by hand)
+
 
 @dataclass(frozen=True, slots=True)
 class Lease:
@@ -100,6 +102,21 @@ class SchedulerRepository:
         except IntegrityError:
             return False
         return True
+
+    def claim_failed(self, job: str, slot: str, *, holder: str) -> bool:
+        """Claim a slot whose run failed, to run it again (an operator's retry); False when
+        it did not fail, or another retry took it first."""
+        taken = self._session.execute(
+            update(ScheduledSlotRow)
+            .where(
+                ScheduledSlotRow.job == job,
+                ScheduledSlotRow.slot == slot,
+                ScheduledSlotRow.outcome.like(f"{FAILED}%"),
+            )
+            .values(holder=holder, outcome=None)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(taken, "rowcount", 0) == 1)
 
     def claimed(self, job: str, slot: str) -> bool:
         """Whether the slot was claimed."""

@@ -36,3 +36,23 @@ def test_rounds_lapse_reports_how_many(cron_env):
     result = CliRunner().invoke(app, ["rounds", "lapse"])
     assert result.exit_code == 0, result.output
     assert "0 proposals lapsed" in result.output  # the seeded proposals have no deadline
+
+
+def test_a_daily_round_that_failed_can_be_run_again_that_day(cron_env, monkeypatch):
+    import api.matching_runs.service as service
+    from matching import MatchingError
+
+    def broken(*args, **kwargs):
+        raise MatchingError("options[0] (C-1 -> F-1): cost must be finite")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(service, "run_round", broken)
+        failed = CliRunner().invoke(app, ["rounds", "run", "--daily"])
+    assert failed.exit_code == 2, failed.output
+    assert "cost must be finite" in failed.stderr
+    assert "failed; run 'opvang rounds run --daily' again" in failed.stderr
+    retried = CliRunner().invoke(app, ["rounds", "run", "--daily"])  # once mended
+    assert retried.exit_code == 0, retried.output
+    assert "already ran" not in retried.output
+    again = CliRunner().invoke(app, ["rounds", "run", "--daily"])
+    assert "already ran" in again.output
