@@ -16,8 +16,13 @@ from store.service import StoredUser, UserRepository
 
 def check_scope(*, role: Role, provider_id: str | None, region_id: str | None) -> None:
     """A reporter is scoped to one provider or one region; other roles to nothing."""
-    if role == Role.REGION_REPORTER and (provider_id is None) == (region_id is None):
+    if role == Role.REGION_REPORTER and provider_id is None and region_id is None:
         raise FieldError(["body", "provider_id"], "a region_reporter needs a provider or a region")
+    if role == Role.REGION_REPORTER and provider_id is not None and region_id is not None:
+        raise FieldError(
+            ["body", "region_id"],
+            "a region_reporter has a provider or a region, not both: give one of them",
+        )
     if role != Role.REGION_REPORTER and (provider_id is not None or region_id is not None):
         raise FieldError(["body", "provider_id"], "only a region_reporter has a provider or region")
 

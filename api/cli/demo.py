@@ -17,7 +17,7 @@ from api.cli.demo_scenario import (
     QUICK_REPLICATIONS,
     demo_comparison,
 )
-from api.cli.errors import user_errors
+from api.cli.errors import EXIT_INPUT, err_console, user_errors
 from api.cli.scenario import scenario_errors
 from capacity import bundled_rulebook
 from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
@@ -35,6 +35,8 @@ def demo(  # noqa: PLR0915 (the demo script: one section after another)
         float,
         typer.Option(
             "--time-limit",
+            min=0.1,
+            max=600.0,  # the API's longest matching run
             help="Seconds for the matching round, and again for the extra-bed values.",
         ),
     ] = 30.0,
@@ -42,6 +44,7 @@ def demo(  # noqa: PLR0915 (the demo script: one section after another)
         int,
         typer.Option(
             "--show",
+            min=0,
             help="Proposals and waiting cases to list in the terminal; demo-out/ has them all.",
         ),
     ] = 6,
@@ -76,6 +79,13 @@ def demo(  # noqa: PLR0915 (the demo script: one section after another)
 
     The full lists go to demo-out/ (CSV files) and the comparison of the simulated
     policies to demo-out/report.html."""
+    if DEMO_OUT.exists() and not DEMO_OUT.is_dir():  # before a minute of work, not after
+        err_console.print(
+            f"[bold red]error:[/] {DEMO_OUT}: a file is in the way of the demo's folder "
+            "of full lists; move it and run again",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_INPUT)
     with user_errors():
         settings = DatabaseSettings()
         engine = ensure_database(settings.database_url)

@@ -48,7 +48,10 @@ def plan(
     ] = "lp",
     batch: Annotated[int, typer.Option("--batch", help="Beds added per re-valuation.")] = 1,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds for the planning's LPs/solves.")
+        float,
+        typer.Option(
+            "--time-limit", min=0.1, max=3600.0, help="Seconds for the planning's LPs/solves."
+        ),
     ] = 120.0,
     scenario: Annotated[
         Path, typer.Option("--scenario", help="Base scenario of the simulated check.")
@@ -68,6 +71,9 @@ def plan(
         raise typer.Exit(EXIT_INPUT)
     if replications < 0:
         err_console.print("[bold red]error:[/] --replications: must be 0 or more")
+        raise typer.Exit(EXIT_INPUT)
+    if replications and out.exists() and not out.is_dir():  # before the planning, not after
+        err_console.print(f"[bold red]error:[/] --out: {out} is a file, not a folder")
         raise typer.Exit(EXIT_INPUT)
     with scenario_errors():
         base = load_scenario(scenario) if replications else None

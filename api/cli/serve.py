@@ -73,7 +73,7 @@ def print_logins(logins: list[DemoLogin], url: str) -> None:
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     demo: Annotated[
         bool, typer.Option("--demo", help="Load the demo dataset on first start.")
     ] = False,

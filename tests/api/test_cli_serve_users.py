@@ -49,6 +49,10 @@ def test_users_add_prints_the_token_once_and_stores_its_hash(db_env, helpers):
     ("args", "words"),
     [
         (["x", "--role", "region_reporter"], "needs a provider or a region"),
+        (
+            ["x", "--role", "region_reporter", "--provider", "fier", "--region", "amsterdam"],
+            "a provider or a region, not both",
+        ),
         (["x", "--role", "policymaker", "--region", "utrecht"], "only a region_reporter"),
         (["x", "--role", "region_reporter", "--region", "atlantis"], "unknown region"),
         (["bad name", "--role", "admin"], "name"),
