@@ -32,6 +32,12 @@ UNREACHABLE = np.iinfo(np.int32).max  # padding of the window-minimum table
 CHUNK_CASES = 500  # cases whose pairs are made at once without a formulation
 FIRST_DAYS = 8  # start days per option tried first without a formulation
 CHECK_EVERY = 50  # cases between looks at the clock (up to 0.1 s at L under load)
+# When most cases tried on their first days needed all of them after all (full facilities
+# whose beds free later), the rest go to all their days at once: the same pair (the
+# cheapest that fits, ties by option and day), one look instead of two (issue 11: three
+# cases in four on 6,000-case rounds of the robustness sweep)
+FIRST_DAYS_TRIAL = 200
+FIRST_DAYS_GIVE_UP = 0.6
 
 
 class _FreeBeds:
@@ -135,16 +141,23 @@ def solve_greedy(
         return greedy_outcome(state.plan)  # the set-up took the time: nobody more placed
     order = sorted(range(p.n_cases), key=lambda c: (-priority[c], p.case_ids[c]))
     columns.visit(order)
+    tried = again = 0  # cases that got their first days, and of those all their days
     for n, c in enumerate(order):
         if deadline is not None and n % CHECK_EVERY == 0 and time.perf_counter() > deadline:
             break
         if state.facility_of[c] >= 0:
             continue
-        opt, begin, key, rest = columns.of_case(c)  # cheapest first
-        i = state.first_fit(c, opt, begin)
-        if rest < np.inf and (i < 0 or key[i] >= rest):  # a later start day may be cheaper
-            opt, begin, key, rest = columns.all_of_case(c)
+        if tried >= FIRST_DAYS_TRIAL and again > FIRST_DAYS_GIVE_UP * tried:
+            opt, begin, key, rest = columns.all_of_case(c)  # the first days rarely do
             i = state.first_fit(c, opt, begin)
+        else:
+            tried += 1
+            opt, begin, key, rest = columns.of_case(c)  # cheapest first
+            i = state.first_fit(c, opt, begin)
+            if rest < np.inf and (i < 0 or key[i] >= rest):  # a later day may be cheaper
+                again += 1
+                opt, begin, key, rest = columns.all_of_case(c)
+                i = state.first_fit(c, opt, begin)
         if i >= 0:
             state.take(c, int(opt[i]), int(begin[i]))
     return greedy_outcome(state.plan)
@@ -159,25 +172,36 @@ class PlacingState:
         self.stay = p.stay_to
         self.stream_of = np.where(p.opt_stream == NO_STREAM, len(p.stream_ids), p.opt_stream)
         self.budget = np.append(p.budget, np.inf)
+        self.budgets = bool(np.isfinite(p.budget).any())  # else no stream can run out
+        self.cost = p.opt_cost
         self.spent = np.zeros(self.budget.size)
         self.free = _FreeBeds(p.free_beds)
         self.apart = _apart_lists(p)
         self.facility_of = np.full(p.n_cases, -1, dtype=np.int64)
+        self.opt_facility = p.opt_facility.astype(np.int64)  # properties, computed per access
+        self.horizon = p.horizon_days
+        self.beds = p.case_beds
         self.plan: list[tuple[int, int]] = []
 
     def first_fit(self, c: int, opt: IntArray, begin: IntArray) -> int:
-        """The first pair whose beds fit, stream can pay and facility is allowed (or -1)."""
+        """The first pair whose beds fit, stream can pay and facility is allowed (or -1).
+
+        Called for every case, often twice: each array operation counts (issue 11: at T =
+        1-2 s on 6,000 cases the greedy is cut short).
+        """
         if opt.size == 0:
             return -1
-        p = self.problem
-        fac = p.opt_facility[opt].astype(np.int64)
-        end = np.minimum(begin + self.stay[opt], p.horizon_days)
-        ok = self.free.query(fac, begin, end) >= p.case_beds[c]
-        stream = self.stream_of[opt]
-        ok &= self.spent[stream] + p.opt_cost[opt] <= self.budget[stream]
+        fac = self.opt_facility[opt]
+        end = np.minimum(begin + self.stay[opt], self.horizon)
+        ok = self.free.query(fac, begin, end) >= self.beds[c]
+        if self.budgets:
+            stream = self.stream_of[opt]
+            ok &= self.spent[stream] + self.cost[opt] <= self.budget[stream]
         if c in self.apart:
-            ok &= ~np.isin(fac, self.facility_of[self.apart[c]])
-        i = int(np.argmax(ok))
+            taken = self.facility_of[self.apart[c]]
+            for f in taken[taken >= 0].tolist():  # a few partners: cheaper than np.isin
+                ok &= fac != f
+        i = int(ok.argmax())
         return i if ok[i] else -1
 
     def take(self, c: int, k: int, d: int) -> None:
@@ -274,7 +298,8 @@ class _GridColumns:
         fac, day = fac[open_day], day[open_day]
         self.days = day.astype(np.int64)
         self.offset = np.searchsorted(fac, np.arange(p.n_facilities + 1))
-        self.by_case = np.argsort(p.opt_case, kind="stable")  # options, case by case
+        self.by_case = np.argsort(p.opt_case, kind="stable").astype(np.int64)  # case by case
+        self.fac = p.opt_facility.astype(np.int64)
         self.case_bounds = np.searchsorted(p.opt_case[self.by_case], np.arange(p.n_cases + 1))
         self.stay = p.stay_to  # properties of the problem, computed on each access
         self.unplaced = p.unplaced_cost
@@ -294,10 +319,23 @@ class _GridColumns:
         return self.opt[a:b], self.day[a:b], self.key[a:b], rest
 
     def all_of_case(self, c: int) -> Pairs:
-        opt, day, key, _, _ = self._pairs(np.array([c], dtype=np.int64), self.problem.horizon_days)
-        useful = key < 0
-        opt, day, key = opt[useful], day[useful], key[useful]
-        order = np.argsort(key, kind="stable")
+        """Every open day of every option of ``c``, cheapest first.
+
+        :meth:`_pairs` for one case with fewer array operations: on rounds of full
+        facilities it runs for most cases.
+        """
+        p = self.problem
+        opts = self.by_case[self.case_bounds[c] : self.case_bounds[c + 1]]
+        fac = self.fac[opts]
+        lo, hi = self.offset[fac], self.offset[fac + 1]
+        per = hi - lo
+        opt = np.repeat(opts, per)
+        day = self.days[np.arange(opt.size) + np.repeat(lo - (np.cumsum(per) - per), per)]
+        key = p.case_weight[c] * day + (p.opt_penalty[opt] - self.unplaced[c])
+        if self.per_bed_day:
+            key = key / (p.case_beds[c] * self.stay[opt]).astype(np.float64)
+        useful = np.flatnonzero(key < 0)
+        order = useful[np.argsort(key[useful], kind="stable")]
         return opt[order], day[order], key[order], np.inf
 
     def _pairs(
