@@ -69,7 +69,8 @@ def _environment_message(exc: Exception) -> str | None:
 
         if isinstance(exc, ValidationError) and exc.title.endswith("Settings"):
             return "; ".join(
-                f"OPVANG_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                f"OPVANG_{'_'.join(str(p) for p in e['loc']).upper()}: "
+                f"{e['msg'].removeprefix('Value error, ')}"
                 for e in exc.errors(include_url=False)
             )
     return None

@@ -64,3 +64,12 @@ def test_a_setting_out_of_range_is_named(variable, value, command, tmp_path, mon
     result = CliRunner().invoke(app, command)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"error: {variable}: ")
+
+
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_is_refused_for_it_keeps_nothing(url, monkeypatch):
+    # `users add` and `import` reported success, then the data was gone
+    monkeypatch.setenv("OPVANG_DATABASE_URL", url)
+    result = CliRunner().invoke(app, ["users", "add", "bob", "--role", "admin"])
+    assert result.exit_code == 2, result.output
+    assert "OPVANG_DATABASE_URL: an in-memory SQLite database keeps nothing" in result.stderr
