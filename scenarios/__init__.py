@@ -8,7 +8,7 @@ into JSON, CSV, PNG plots and self-contained HTML reports.
 
 from scenarios.aggregate import Series, aggregate, confidence_interval, series
 from scenarios.compare import compare_plots, compare_runs, read_run, small_groups
-from scenarios.distributed import dask_client
+from scenarios.distributed import check_scheduler_address, dask_client
 from scenarios.engine import replication_seed, run_replication
 from scenarios.errors import (
     InvalidPlanError,
@@ -31,7 +31,7 @@ from scenarios.events import (
 )
 from scenarios.kpis import COMPLEX_CASES, replication_kpis
 from scenarios.loading import Scenario, load_scenario, parse_scenario
-from scenarios.outputs import RunFiles, headline, write_run
+from scenarios.outputs import RunFiles, check_folder, headline, write_run
 from scenarios.planner import (
     Addition,
     BedPlan,
@@ -93,7 +93,9 @@ __all__ = [
     "Variant",
     "aggregate",
     "candidates",
+    "check_folder",
     "check_request",
+    "check_scheduler_address",
     "check_variant",
     "compare_plots",
     "compare_runs",

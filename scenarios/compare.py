@@ -32,18 +32,28 @@ def read_run(folder: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
             f"{out}: holds no scenario run ({' and '.join(missing)} missing); write one "
             f"with 'opvang scenario run SPEC.yaml --out {out}'"
         )
-    try:
-        doc = json.loads((out / "kpis.json").read_text(encoding="utf-8"))
-        ser = json.loads((out / "series.json").read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioRunError(f"{out}: not a scenario run folder ({exc.strerror})") from exc
-    except json.JSONDecodeError as exc:
-        raise ScenarioRunError(
-            f"{out}: kpis.json or series.json is not valid JSON ({exc.msg})"
-        ) from exc
+    doc, ser = _read_json(out, "kpis.json"), _read_json(out, "series.json")
     if "scenario" not in doc or "by_class" not in doc:
         raise ScenarioRunError(f"{out}/kpis.json: not written by 'opvang scenario run'")
     return doc, ser
+
+
+def _read_json(out: Path, name: str) -> dict[str, Any]:
+    """A JSON object of the run folder, refused by name when it is not one."""
+    try:
+        doc = json.loads((out / name).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScenarioRunError(f"{out}: not a scenario run folder ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:  # a ValueError like the next; said apart for the user
+        raise ScenarioRunError(
+            f"{out}/{name}: is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+            f"{exc.start}); not written by 'opvang scenario run'"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioRunError(f"{out}/{name}: is not valid JSON ({exc.msg})") from exc
+    if not isinstance(doc, dict):
+        raise ScenarioRunError(f"{out}/{name}: not written by 'opvang scenario run'")
+    return doc
 
 
 def labels_for(docs: list[dict[str, Any]], folders: list[Path]) -> list[str]:

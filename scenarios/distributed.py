@@ -18,6 +18,28 @@ from scenarios.errors import ScenarioRunError
 CONNECT_TIMEOUT = "10s"  # to reach an existing scheduler
 
 
+def check_scheduler_address(scheduler: str) -> None:
+    """Refuse an address no scheduler can have (``nonsense`` was a ``ValueError`` from
+    Dask about a missing port number).
+
+    Raises
+    ------
+    ScenarioRunError
+        Naming ``--scheduler``, when the address has no host or no port from 1 to 65535.
+    """
+    from distributed.comm.addressing import get_address_host_port
+
+    try:
+        host, port = get_address_host_port(scheduler)
+    except (ValueError, TypeError):
+        host, port = "", 0
+    if not host or not 0 < port < 65536:
+        raise ScenarioRunError(
+            f"--scheduler: {scheduler!r} is not a scheduler address; give its host and port,"
+            " like tcp://host:8786"
+        )
+
+
 @contextmanager
 def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A :class:`dask.distributed.Client`: on ``scheduler`` if given, else a local cluster.
@@ -41,6 +63,7 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
     if workers is not None and workers < 1:
         raise ScenarioRunError("--workers must be at least 1")
     if scheduler is not None:
+        check_scheduler_address(scheduler)
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)  # type: ignore[no-untyped-call]
         except OSError as exc:

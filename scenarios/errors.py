@@ -1,6 +1,9 @@
 """Domain errors of the scenarios package.
 
 Every error names *what* is wrong and *why*, so the CLI and the API can show it as it is.
+An error's ``args`` are its constructor's arguments: SimPy re-raises a process's error as
+``type(exc)(*exc.args)`` and pickle (Dask) rebuilds it the same way, so an error whose
+``args`` held only its message came out as a ``TypeError`` about a missing argument.
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ class InvalidScenarioError(ScenarioError, ValueError):
     """
 
     def __init__(self, source: str, key: str, reason: str) -> None:
+        super().__init__(source, key, reason)
         self.source = source
         self.key = key
         self.reason = reason
-        where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: {reason}")
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.key}" if self.key else self.source
+        return f"{where}: {self.reason}"
 
 
 class ScenarioRunError(ScenarioError):
@@ -49,9 +55,12 @@ class RefusedFieldError(ScenarioError, ValueError):
     """
 
     def __init__(self, field: str, reason: str) -> None:
+        super().__init__(field, reason)
         self.field = field
         self.reason = reason
-        super().__init__(f"{field}: {reason}" if field else reason)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}" if self.field else self.reason
 
 
 class InvalidPlanError(RefusedFieldError):

@@ -29,6 +29,8 @@ from capacity.regions import region_ids
 from scenarios.demand import DEFAULT_KEY, DemandModel, fixed_case, stay_specs
 from scenarios.errors import InvalidScenarioError
 from scenarios.spec import (
+    MAX_REPLICATIONS,
+    MAX_SIMULATED_DAYS,
     Cadence,
     DemandClass,
     FixedProfile,
@@ -72,8 +74,9 @@ class Scenario:
 
     def with_replications(self, replications: int) -> Scenario:
         """The same scenario with another number of replications."""
-        if replications < 1:
-            raise InvalidScenarioError(self.source, "replications", "must be at least 1")
+        if not 1 <= replications <= MAX_REPLICATIONS:
+            reason = f"must be from 1 to {MAX_REPLICATIONS}"
+            raise InvalidScenarioError(self.source, "replications", reason)
         return replace(self, spec=self.spec.model_copy(update={"replications": replications}))
 
     def with_horizon(self, days: int) -> Scenario:
@@ -84,6 +87,9 @@ class Scenario:
                 "horizon_days",
                 f"must be above warmup_days ({self.spec.warmup_days})",
             )
+        if days > MAX_SIMULATED_DAYS:
+            reason = f"must be from 1 to {MAX_SIMULATED_DAYS} days"
+            raise InvalidScenarioError(self.source, "horizon_days", reason)
         return replace(self, spec=self.spec.model_copy(update={"horizon_days": days}))
 
 
@@ -106,11 +112,22 @@ def load_scenario(path: str | Path) -> Scenario:
         that does not exist; the error names the file, the key and the reason.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidScenarioError(str(path), "", f"cannot be read ({exc.strerror})") from exc
+    text = _read_text(path, source=str(path), key="")
     return parse_scenario(text, source=str(path), base_dir=path.parent)
+
+
+def _read_text(path: Path, *, source: str, key: str) -> str:
+    """The file's text, refused at ``key`` when it cannot be read or is not UTF-8 (a
+    Latin-1 file was a ``UnicodeDecodeError``); a base file (``key``) is named."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        reason = f"cannot read {path}" if key else "cannot be read"
+        raise InvalidScenarioError(source, key, f"{reason} ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{exc.object[exc.start]:02x} at position {exc.start}"
+        reason = f"{path} is not UTF-8 text" if key else "is not UTF-8 text"
+        raise InvalidScenarioError(source, key, f"{reason} ({where}); save it as UTF-8") from None
 
 
 def parse_scenario(
@@ -155,10 +172,9 @@ def with_base(data: dict[str, Any], source: str, folder: Path, depth: int = 0) -
         reason = "must name a scenario file" if depth < MAX_BASE_DEPTH else "bases nest too deep"
         raise InvalidScenarioError(source, "base", reason)
     path = Path(ref) if Path(ref).is_absolute() else folder / ref
+    text = _read_text(path, source=source, key="base")
     try:
-        parent = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidScenarioError(source, "base", f"cannot read {path} ({exc.strerror})") from exc
+        parent = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InvalidScenarioError(source, "base", f"{path} is not valid YAML") from exc
     if not isinstance(parent, dict):

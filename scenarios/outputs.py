@@ -12,8 +12,10 @@ Layout of ``DIR`` (``docs/scenarios.md``, *Outputs*)::
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +103,32 @@ def write_run(result: ScenarioResult, folder: str | Path, *, traces: bool = Fals
     except OSError as exc:
         raise ScenarioRunError(f"{out}: cannot write the results ({exc.strerror})") from exc
     return RunFiles(out, kpis_json, kpis_csv, report, tuple(paths))
+
+
+def check_folder(folder: str | Path) -> None:
+    """Refuse a folder the results cannot be written to, before the run rather than after
+    it (an ``--out`` that was a file, or ``/proc/x``, was refused once the simulation had
+    run). Missing folders are made to try, and removed again with the file tried.
+
+    Raises
+    ------
+    ScenarioRunError
+        When ``folder`` is a file, or it cannot be made or written in.
+    """
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise ScenarioRunError(f"{out}: is a file, not a folder; give a folder for the results")
+    made = [p for p in (out, *out.parents) if not p.exists()]  # the deepest first
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise ScenarioRunError(f"{out}: cannot write the results ({exc.strerror})") from exc
+    finally:
+        for p in made:
+            with contextlib.suppress(OSError):
+                p.rmdir()
 
 
 def run_plots(label: str, ser: dict[str, Any]) -> dict[str, bytes]:

@@ -14,9 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from capacity import CapacityError
+from matching import MatchingError
 from matching.quiet import silence_solver_banner
 from scenarios.aggregate import Series, aggregate, series
 from scenarios.engine import DayCallback, Simulation
+from scenarios.errors import ScenarioRunError
 from scenarios.events import RunInfo, Trace
 from scenarios.kpis import Kpis, replication_kpis
 from scenarios.loading import Scenario
@@ -217,7 +220,7 @@ def _on_dask(
         remote = client.scatter(sc, broadcast=True)
         for i in range(sc.spec.replications):
             key = f"replicate-{k}-{sc.name}-{i}"
-            fut = client.submit(replicate, remote, i, keep_traces, key=key, pure=False)
+            fut = client.submit(_on_worker, remote, i, keep_traces, key=key, pure=False)
             futures[fut] = (k, i)
     out: list[dict[int, ReplicationResult]] = [{} for _ in scenarios]
     for fut in as_completed(list(futures)):  # type: ignore[no-untyped-call]
@@ -225,6 +228,19 @@ def _on_dask(
         out[k][i] = fut.result()
         progress.advance(scenarios[k].name, scenarios[k].spec.horizon_days)
     return [[reps[i] for i in sorted(reps)] for reps in out]
+
+
+def _on_worker(scenario: Scenario, replication: int, keep_trace: bool) -> ReplicationResult:
+    """:func:`replicate` on a Dask worker, its domain errors made to travel.
+
+    Pickle rebuilds an error as ``type(exc)(*exc.args)``; the capacity and matching errors
+    keep only their message in ``args``, so Dask handed back a bare ``Exception`` with a
+    traceback instead of the error. A :class:`ScenarioRunError` with the message travels.
+    """
+    try:
+        return replicate(scenario, replication, keep_trace)
+    except (CapacityError, MatchingError) as exc:
+        raise ScenarioRunError(f"{scenario.name}, replication {replication}: {exc}") from None
 
 
 def _describe(client: Any) -> str:

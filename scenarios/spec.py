@@ -31,11 +31,18 @@ DEFAULT_FORECAST_WINDOW_DAYS = 365  # days of intake history the forecast looks 
 DEFAULT_HOLD_DAYS = 7  # days: a bed is kept only for arrivals expected this soon
 DEFAULT_MIN_HISTORY_DAYS = 14  # days of history before a round anticipates at all
 DEFAULT_HINDSIGHT_TIME_LIMIT = 300.0  # seconds: restricted LP and MIP (the bound LP is not cut)
+# The most a file may ask for: `horizon_days: 100000000000` ran for ever. A century of days
+# (mmc-check.yaml runs 20,000, the M/M/c checks of tests/scenarios/test_erlang_c.py 10,000);
+# the dashboard's form offers less (scenarios.variant.MAX_HORIZON_DAYS). A stay is bounded
+# by the same: one longer than any run is one that never ends within it.
+MAX_SIMULATED_DAYS = 36_500  # days
+MAX_REPLICATIONS = 1_000  # per scenario (the dashboard's setting allows at most 100)
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegativeFloat = Annotated[float, Field(ge=0)]
 PositiveInt = Annotated[int, Field(gt=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
+StayDays = Annotated[float, Field(gt=0, le=MAX_SIMULATED_DAYS)]
 
 
 class Policy(StrEnum):
@@ -63,22 +70,27 @@ class SpecRuleError(ValueError):
     """A consistency error found by a validator, with its key relative to the model."""
 
     def __init__(self, key: str, reason: str) -> None:
+        super().__init__(key, reason)  # the arguments, so that a copy can be made (errors.py)
         self.key = key
         self.reason = reason
-        super().__init__(f"{key}: {reason}" if key else reason)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.reason}" if self.key else self.reason
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan: YAML's .inf and .nan are floats, and `mean_days: .inf` went through to
+    # the rounds (an infinite stay cast to an integer number of days)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class StaySpec(_Strict):
     """Length of stay at one placement type."""
 
     distribution: StayDistribution
-    mean_days: PositiveFloat
-    spread_days: PositiveFloat | None = None
-    max_days: PositiveFloat | None = None
+    mean_days: StayDays
+    spread_days: StayDays | None = None
+    max_days: StayDays | None = None
 
     @model_validator(mode="after")
     def _spread_only_for_lognormal(self) -> StaySpec:
@@ -319,6 +331,14 @@ class ScenarioSpec(_Strict):
     hindsight: HindsightSpec = HindsightSpec()
     anticipation: AnticipationSpec = AnticipationSpec()
     kpi: KpiSpec = KpiSpec()
+
+    @model_validator(mode="after")
+    def _runs_in_bounds(self) -> ScenarioSpec:
+        if self.horizon_days > MAX_SIMULATED_DAYS:
+            raise SpecRuleError("horizon_days", f"must be from 1 to {MAX_SIMULATED_DAYS} days")
+        if self.replications > MAX_REPLICATIONS:
+            raise SpecRuleError("replications", f"must be from 1 to {MAX_REPLICATIONS}")
+        return self
 
     @model_validator(mode="after")
     def _warmup_inside_horizon(self) -> ScenarioSpec:

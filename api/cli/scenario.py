@@ -19,9 +19,13 @@ from matching import MatchingError
 from matching.quiet import silence_solver_banner
 from scenarios import (
     COMPLEX_CASES,
+    InvalidScenarioError,
     Scenario,
     ScenarioError,
     ScenarioResult,
+    ScenarioRunError,
+    check_folder,
+    check_scheduler_address,
     compare_runs,
     dask_client,
     load_scenario,
@@ -148,6 +152,30 @@ def print_warnings(runs: list[tuple[str, dict[str, Any]]]) -> None:
         err_console.print(f"[bold yellow]warning:[/] {text}", highlight=False)
 
 
+def run_folders(scenarios: list[Scenario], out: Path) -> list[Path]:
+    """Where each run is written: ``out`` for one, ``out/<name>`` for several.
+
+    Two files of one name would write the same folder, the second over the first; a name
+    that is no folder name (``..``, ``a/b``) would write outside ``out``. Both are refused.
+    """
+    if len(scenarios) == 1:
+        return [out]
+    seen: dict[str, Scenario] = {}
+    for s in scenarios:
+        if s.name in (".", "..") or Path(s.name).name != s.name:
+            reason = f"{s.name!r} cannot be a folder's name (runs go to --out/<name>)"
+            raise InvalidScenarioError(s.source, "name", reason)
+        if s.name in seen:
+            raise InvalidScenarioError(
+                s.source,
+                "name",
+                f"{s.name!r} is also the name in {seen[s.name].source}; both runs would be "
+                f"written to {out / s.name} (give each file its own name)",
+            )
+        seen[s.name] = s
+    return [out / s.name for s in scenarios]
+
+
 @app.command("run")
 def run(
     specs: Annotated[list[Path], typer.Argument(help="Scenario file(s) (docs/scenarios.md).")],
@@ -171,10 +199,18 @@ def run(
         scenarios = [load_scenario(p) for p in specs]
         if replications is not None:
             scenarios = [s.with_replications(replications) for s in scenarios]
+        # every argument is checked before the simulation, which may take hours
+        folders = run_folders(scenarios, out)
+        if scheduler is not None:
+            check_scheduler_address(scheduler)
+        for folder in folders:
+            try:
+                check_folder(folder)
+            except ScenarioRunError as exc:
+                raise ScenarioRunError(f"--out: {exc}") from None
         results = simulate(scenarios, workers=workers, scheduler=scheduler, keep_traces=traces)
         console.print(headline_table(results))
-        for r in results:
-            folder = out if len(results) == 1 else out / r.scenario.name
+        for r, folder in zip(results, folders, strict=True):
             files = write_run(r, folder, traces=traces)
             console.print(f"{r.scenario.name}: {files.report} ({r.seconds:.1f} s, {r.executor})")
             print_warnings([(r.scenario.name, {"scenario": r.summary()})])

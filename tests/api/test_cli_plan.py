@@ -58,6 +58,13 @@ def test_plan_refuses_bad_input_with_a_message(on_world: Path, args: list[str], 
     assert message in " ".join(result.output.split())
 
 
+def test_plan_refuses_a_scenario_that_is_not_utf8(on_world: Path):
+    (on_world / "latin1.yaml").write_bytes("name: café\nseed: 1\n".encode("latin-1"))
+    result = CliRunner().invoke(app, ["plan", "--beds", "1", "--scenario", "latin1.yaml"])
+    assert result.exit_code == 2, result.output  # was a UnicodeDecodeError, exit code 1
+    assert "latin1.yaml: is not UTF-8 text" in " ".join(result.output.split())
+
+
 SCENARIO = """\
     format: opvang-scenario/1
     name: amsterdam-one-house

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import math
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from scenarios import InvalidScenarioError, load_scenario, parse_scenario
+from scenarios import InvalidScenarioError, InvalidVariantError, load_scenario, parse_scenario
+from scenarios.spec import SpecRuleError
 
 VALID: dict[str, Any] = {
     "name": "valid",
@@ -66,6 +69,8 @@ def _set(path: str, value: Any) -> Edit:
 
 _DELETE = object()
 STAY = "demand.0.stay.womens_shelter"
+STAY_KEY = "demand[0].stay.womens_shelter"
+FINITE = "Input should be a finite number"
 FAC = "supply.facilities.0"
 PROFILE = "demand.0.profile"
 
@@ -264,6 +269,43 @@ CASES: list[tuple[str, Edit, str, str]] = [
         "greater than 0",
     ),
     ("unknown rulebook", _set("rulebook", "no-such-rulebook.yaml"), "rulebook", "cannot be used"),
+    # YAML's .inf went through to the rounds (an infinite stay: a TypeError from SimPy)
+    ("infinite stay", _set(f"{STAY}.mean_days", math.inf), f"{STAY_KEY}.mean_days", FINITE),
+    ("NaN stay", _set(f"{STAY}.mean_days", math.nan), f"{STAY_KEY}.mean_days", FINITE),
+    (
+        "infinite arrival rate",
+        _set("demand.0.arrivals_per_day", math.inf),
+        "demand[0].arrivals_per_day",
+        FINITE,
+    ),
+    ("NaN arrival day", _set("demand.0.at_days", [math.nan]), "demand[0].at_days[0]", FINITE),
+    (
+        "infinite round weight factor",
+        _set("optimiser", {"class_weight_factors": {"complex": math.inf}}),
+        "optimiser.class_weight_factors.complex",
+        FINITE,
+    ),
+    ("NaN gap", _set("hindsight", {"relative_gap": math.nan}), "hindsight.relative_gap", FINITE),
+    (
+        "infinite budget",
+        _set("supply.funding_streams.0.budget_per_year", math.inf),
+        "supply.funding_streams[0].budget_per_year",
+        FINITE,
+    ),
+    (
+        "stay past any horizon",
+        _set(f"{STAY}.mean_days", 1e300),
+        f"{STAY_KEY}.mean_days",
+        "less than or equal to 36500",
+    ),
+    # a horizon of 100000000000 days was accepted and ran for ever
+    (
+        "horizon too long",
+        _set("horizon_days", 100_000_000_000),
+        "horizon_days",
+        "must be from 1 to 36500 days",
+    ),
+    ("too many replications", _set("replications", 1_000_000), "replications", "from 1 to 1000"),
     ("missing base file", _set("base", "no-such-base.yaml"), "base", "cannot read"),
 ]
 
@@ -302,3 +344,57 @@ def test_missing_file_is_reported_with_its_path(tmp_path: Path):
         load_scenario(missing)
     assert info.value.source == str(missing)
     assert "cannot be read" in info.value.reason
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_path(tmp_path: Path):
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("name: café\nseed: 1\n".encode("latin-1"))  # was a UnicodeDecodeError
+    with pytest.raises(InvalidScenarioError) as info:
+        load_scenario(latin1)
+    assert (info.value.source, info.value.key) == (str(latin1), "")
+    assert info.value.reason.startswith("is not UTF-8 text (byte 0xe9 at position 9)")
+
+
+def test_a_base_file_that_is_not_utf8_is_refused_at_base(tmp_path: Path):
+    (tmp_path / "latin1.yaml").write_bytes("name: café\n".encode("latin-1"))
+    variant = tmp_path / "variant.yaml"
+    variant.write_text("base: latin1.yaml\nname: variant\n", encoding="utf-8")
+    with pytest.raises(InvalidScenarioError) as info:
+        load_scenario(variant)
+    assert info.value.key == "base"
+    assert f"{tmp_path / 'latin1.yaml'} is not UTF-8 text" in info.value.reason
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "reason"),
+    [
+        (lambda s: s.with_replications(1001), "replications", "must be from 1 to 1000"),
+        (lambda s: s.with_replications(0), "replications", "must be from 1 to 1000"),
+        (lambda s: s.with_horizon(36_501), "horizon_days", "must be from 1 to 36500 days"),
+    ],
+    ids=["replications over 1000", "no replications", "horizon over 36500"],
+)
+def test_overrides_keep_to_the_files_limits(change: Any, key: str, reason: str):
+    scenario = parse_scenario(yaml.safe_dump(VALID), source="ok.yaml")
+    with pytest.raises(InvalidScenarioError) as info:
+        change(scenario)
+    assert (info.value.key, info.value.reason) == (key, reason)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InvalidScenarioError("bad.yaml", "horizon_days", "must be from 1 to 36500 days"),
+        InvalidScenarioError("bad.yaml", "", "is not UTF-8 text"),
+        InvalidVariantError("beds[0].region", "unknown region 'atlantis'"),
+        SpecRuleError("spread_days", "a lognormal stay needs spread_days"),
+    ],
+    ids=repr,
+)
+def test_an_error_survives_the_copies_simpy_and_dask_make(error: Exception):
+    """SimPy re-raises ``type(exc)(*exc.args)`` and pickle does the same: an error whose
+    ``args`` were only its message came out as a TypeError about a missing argument."""
+    for copy_ in (type(error)(*error.args), pickle.loads(pickle.dumps(error))):
+        assert type(copy_) is type(error)
+        assert str(copy_) == str(error)
+        assert vars(copy_) == vars(error)
