@@ -8,9 +8,13 @@ from enum import StrEnum
 from capacity.cases import LANGUAGE_PATTERN, MAX_AGE, Need
 from capacity.errors import InvalidSupplyError
 from capacity.placement_types import PlacementType
-from capacity.regions import region, region_ids
+from capacity.regions import NETHERLANDS_LAT, NETHERLANDS_LON, in_range, region, region_ids
 
 MAX_BEDS = 10_000  # beds at one facility; a sanity bound against typing errors
+MAX_COST_PER_BED_DAY = 100_000.0  # euros per bed per day. The dearest care beds in the
+# Netherlands (secure and forensic care) cost a few thousand euros a day; no bed costs a
+# hundred thousand. The bound refuses typing errors and absurd values (1e308 made every
+# round's cost sums overflow), and keeps beds x days x cost far inside a float's range.
 
 
 class GenderPolicy(StrEnum):
@@ -56,7 +60,7 @@ class Facility:
     funding_stream_id
         The funding stream that pays for its beds.
     cost_per_bed_day
-        Euros per occupied bed per day.
+        Euros per occupied bed per day, at most :data:`MAX_COST_PER_BED_DAY`.
     specialisms
         Needs it can serve (``Need.ADDICTION`` means addiction care on site).
     gender_policy
@@ -72,7 +76,9 @@ class Facility:
     wheelchair_access
         Whether the location is wheelchair accessible.
     lat, lon
-        Location; defaults to the region's centre when not given.
+        Location in decimal degrees, inside the Netherlands
+        (:data:`~capacity.regions.NETHERLANDS_LAT`, :data:`~capacity.regions.NETHERLANDS_LON`);
+        defaults to the region's centre when not given.
     """
 
     id: str
@@ -114,8 +120,12 @@ class Facility:
             raise InvalidSupplyError(
                 "facility.min_age/max_age", "need 0 <= min_age <= max_age <= 120"
             )
-        if not self.cost_per_bed_day >= 0:
-            raise InvalidSupplyError("facility.cost_per_bed_day", "must be zero or more")
+        if not 0 <= self.cost_per_bed_day <= MAX_COST_PER_BED_DAY:
+            raise InvalidSupplyError(
+                "facility.cost_per_bed_day",
+                f"must be from 0 to {MAX_COST_PER_BED_DAY:.0f} euros per bed per day "
+                "(no care bed costs more)",
+            )
         for lang in self.languages:
             if not LANGUAGE_PATTERN.match(lang):
                 raise InvalidSupplyError("facility.languages", f"{lang!r} is not an ISO 639 code")
@@ -123,6 +133,8 @@ class Facility:
             raise InvalidSupplyError("facility.specialisms", "must be a set of needs")
         if (self.lat is None) != (self.lon is None):
             raise InvalidSupplyError("facility.lat/lon", "give both coordinates or neither")
+        _check_coordinate("facility.lat", self.lat, NETHERLANDS_LAT, "north")
+        _check_coordinate("facility.lon", self.lon, NETHERLANDS_LON, "east")
 
     @property
     def location(self) -> tuple[float, float]:
@@ -140,6 +152,17 @@ def _check_slug(name: str, value: str) -> None:
         or not value.replace("-", "").replace("_", "").isalnum()
     ):
         raise InvalidSupplyError(name, f"{value!r} must be letters, digits, '-' or '_'")
+
+
+def _check_coordinate(
+    name: str, value: float | None, bounds: tuple[float, float], direction: str
+) -> None:
+    if value is not None and not in_range(value, bounds):
+        raise InvalidSupplyError(
+            name,
+            f"must lie in the Netherlands: from {bounds[0]:g} to {bounds[1]:g} degrees "
+            f"{direction} (decimal degrees)",
+        )
 
 
 def _check_count(name: str, value: int, upper: int) -> None:

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from capacity.errors import InvalidSupplyError, UnknownReferenceError
 
 EARTH_RADIUS_KM = 6371.0  # km, mean radius
+# Opvang serves the European Netherlands (its 35 regions): every region and facility lies
+# in this box, in decimal degrees, with a margin round the coast and the borders.
+NETHERLANDS_LAT = (50.0, 54.0)  # degrees north
+NETHERLANDS_LON = (3.0, 7.5)  # degrees east
 
 POLICE_UNITS: tuple[str, ...] = (
     "Noord-Nederland",
@@ -59,10 +63,15 @@ class Region:
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("-", "").isalnum():
             raise InvalidSupplyError("region.id", f"{self.id!r} is not a slug")
-        if not (50.0 <= self.lat <= 54.0 and 3.0 <= self.lon <= 7.5):
+        if not (in_range(self.lat, NETHERLANDS_LAT) and in_range(self.lon, NETHERLANDS_LON)):
             raise InvalidSupplyError("region.lat/lon", f"{self.id} lies outside the Netherlands")
         if self.police_unit not in POLICE_UNITS:
             raise InvalidSupplyError("region.police_unit", f"unknown unit {self.police_unit!r}")
+
+
+def in_range(value: float, bounds: tuple[float, float]) -> bool:
+    """Whether ``bounds[0] <= value <= bounds[1]`` (never for NaN)."""
+    return bounds[0] <= value <= bounds[1]
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

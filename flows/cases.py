@@ -37,19 +37,32 @@ def register(
     """
     if draft.intake_date > today:
         raise InvalidInputError("intake_date", f"lies in the future (today is {today})")
-    if OrganisationRepository(session).find(draft.responsible_organisation) is None:
-        # issue 14: "Jan de Vries 06-12345678" (a person and a phone number) was accepted
-        raise InvalidInputError(
-            "responsible_organisation",
-            "is not on the list of organisations (GET /v1/organisations); "
-            "an organisation, never a person: an admin adds a missing one",
-        )
+    check_organisation(session, draft.responsible_organisation)
     repo = Repository(session)
     case = replace(draft, id=repo.next_case_id(today.year))
     repo.add_case(case)
     audit.record(session, actor=by, action="case.create", record_type="case", record_id=case.id)
     keep_apart_at_intake(session, case.id, list(keep_apart), by=by)
     return case
+
+
+def check_organisation(session: Session, name: str) -> None:
+    """Refuse a responsible organisation that is not on the managed list (issue 14): the
+    one rule of the API's intake and of an import of cases.
+
+    Raises
+    ------
+    InvalidInputError
+        When no organisation of exactly this name is on the list.
+    """
+    if OrganisationRepository(session).find(name) is None:
+        # issue 14: "Jan de Vries 06-12345678" (a person and a phone number) was accepted
+        raise InvalidInputError(
+            "responsible_organisation",
+            "is not on the list of organisations (GET /v1/organisations, "
+            "opvang organisations list); an organisation, never a person: "
+            "an admin adds a missing one",
+        )
 
 
 def withdraw(session: Session, case_id: str, *, by: str) -> Case:

@@ -6,7 +6,9 @@ the file holds (a text, a number, a date, a truth value or ``None``); what it me
 the importer to say.
 
 A text cell that a spreadsheet program would run as a formula (``=``, ``+``, ``-``, ``@``
-first) is written with a leading apostrophe, and read back without it.
+first) is written with a leading apostrophe, and read back without it. A workbook cell
+that is not empty but holds no value (a formula saved without its value, NaN) is read as
+a :class:`~flows.xlsx_blanks.NoValue`, so the importer can say what is wrong with it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flows.errors import InvalidInputError
+from flows.xlsx_blanks import NoValue, no_values
 
 MAX_ROWS = 50_000  # data rows in one file: every region's table fits many times over
 FORMULA_START = ("=", "+", "-", "@")
@@ -27,6 +30,7 @@ SEPARATORS = (",", ";", "\t")
 FORMATS = ("csv", "xlsx")
 
 Cell = str | int | float | bool | date | datetime | None
+ReadCell = Cell | NoValue  # what a file holds: a cell, or one with no usable value
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,7 @@ class Table:
     """
 
     header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[Cell, ...]], ...]
+    rows: tuple[tuple[int, tuple[ReadCell, ...]], ...]
 
 
 def file_format(filename: str) -> str:
@@ -84,7 +88,7 @@ def read_table(data: bytes, filename: str) -> Table:
     return Table(header=header, rows=tuple(numbered[1:]))
 
 
-def _csv_rows(data: bytes) -> list[tuple[Cell, ...]]:
+def _csv_rows(data: bytes) -> list[tuple[ReadCell, ...]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -98,7 +102,7 @@ def _csv_rows(data: bytes) -> list[tuple[Cell, ...]]:
         raise InvalidInputError("file", f"is not a readable CSV file ({exc})") from None
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[Cell, ...]]:
+def _xlsx_rows(data: bytes) -> list[tuple[ReadCell, ...]]:
     from openpyxl import load_workbook  # only when a workbook is read (start-up time)
 
     try:
@@ -107,23 +111,33 @@ def _xlsx_rows(data: bytes) -> list[tuple[Cell, ...]]:
         raise InvalidInputError("file", "is not an XLSX workbook") from None
     try:
         sheet = book.worksheets[0]
-        rows: list[tuple[Cell, ...]] = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(tuple(_xlsx_cell(c) for c in row))
+        # openpyxl's read-only sheet knows its part in the file; it reads what has no
+        # value as empty, so the part is read once more for those cells
+        path = getattr(sheet, "_worksheet_path", None)
+        blanks = no_values(data, path) if isinstance(path, str) else {}
+        rows: list[tuple[ReadCell, ...]] = []
+        for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):  # from A1
+            cells = (
+                blanks[(r, c)] if v is None and (r, c) in blanks else _xlsx_cell(v)
+                for c, v in enumerate(row, start=1)
+            )
+            rows.append(tuple(cells))
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except ValueError as exc:  # a number cell openpyxl cannot read (<v>NaN</v>)
+        raise InvalidInputError("file", f"has a number cell that cannot be read ({exc})") from None
     finally:
         book.close()
 
 
-def _xlsx_cell(value: Any) -> Cell:
+def _xlsx_cell(value: Any) -> ReadCell:
     if value is None or isinstance(value, str | int | float | bool | date):
         return value if not (isinstance(value, str) and not value.strip()) else None
     return str(value)  # a time or a duration: the importer will say what is wrong
 
 
-def _unescape(cell: Cell) -> Cell:
+def _unescape(cell: ReadCell) -> ReadCell:
     if isinstance(cell, str) and cell.startswith("'") and cell[1:2] in FORMULA_START:
         return cell[1:]
     return cell

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 from flows.spreadsheets import Cell
+from flows.xlsx_blanks import NOT_A_NUMBER
 
 TRUE = frozenset({"true", "yes", "y", "1", "ja", "j", "waar", "x"})
 FALSE = frozenset({"false", "no", "n", "0", "nee", "onwaar"})
@@ -64,12 +65,29 @@ def convert(hint: Any, cell: Cell) -> Any:
     raise CellError(f"cannot be read ({hint!r})")  # a field type no template has
 
 
-def _text(cell: Cell) -> str:
+def _kind(cell: Cell) -> str:
+    """What a cell that is no text holds, in a coordinator's words."""
+    if isinstance(cell, bool):
+        return "a truth value (TRUE/FALSE)"
+    if isinstance(cell, datetime) and cell.time() != datetime.min.time():
+        return "a date and time"
+    return "a date"  # a workbook's date cell is read as a moment at midnight
+
+
+def _text(cell: Cell, wanted: str = "a text") -> str:
+    """A cell as text; a truth value or a date (a spreadsheet program's own types) is
+    refused, saying it ``must be {wanted}`` and what the cell holds instead."""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))  # a spreadsheet made "12" a number
     if isinstance(cell, bool | date):
-        raise CellError("must be a text")
+        raise CellError(f"must be {wanted}, not {_kind(cell)}")
     return str(cell).strip()
+
+
+def _is_nan(cell: Cell) -> bool:
+    if isinstance(cell, float):
+        return math.isnan(cell)
+    return isinstance(cell, str) and cell.strip().lower() == "nan"
 
 
 def _items(cell: Cell) -> list[str]:
@@ -78,18 +96,18 @@ def _items(cell: Cell) -> list[str]:
 
 
 def _enum(enum: type[Enum], cell: Cell) -> Enum:
-    code = _text(cell).lower()
+    allowed = ", ".join(str(m.value) for m in enum)
+    code = _text(cell, f"one of: {allowed}").lower()
     try:
         return enum(code)
     except ValueError:
-        allowed = ", ".join(str(m.value) for m in enum)
         raise CellError(f"is not one of: {allowed}") from None
 
 
 def _bool(cell: Cell) -> bool:
     if isinstance(cell, bool):
         return cell
-    text = _text(cell).lower()
+    text = _text(cell, "yes or no").lower()
     if text in TRUE:
         return True
     if text in FALSE:
@@ -98,6 +116,8 @@ def _bool(cell: Cell) -> bool:
 
 
 def _int(cell: Cell) -> int:
+    if _is_nan(cell):
+        raise CellError(NOT_A_NUMBER)
     if isinstance(cell, bool):
         raise CellError("must be a whole number")
     if isinstance(cell, int):
@@ -106,19 +126,21 @@ def _int(cell: Cell) -> int:
         if cell.is_integer():
             return int(cell)
         raise CellError("must be a whole number")
-    text = _text(cell)
+    text = _text(cell, "a whole number")
     if not re.fullmatch(r"[+-]?\d{1,9}", text):
         raise CellError("must be a whole number")
     return int(text)
 
 
 def _float(cell: Cell) -> float:
+    if _is_nan(cell):
+        raise CellError(NOT_A_NUMBER)
     if isinstance(cell, bool):
         raise CellError("must be a number")
     if isinstance(cell, int | float):
         value = float(cell)
     else:
-        text = _text(cell).replace(",", ".")  # a Dutch decimal comma
+        text = _text(cell, "a number").replace(",", ".")  # a Dutch decimal comma
         try:
             value = float(text)
         except ValueError:
@@ -135,7 +157,7 @@ def _date(cell: Cell) -> date:
         return cell.date()
     if isinstance(cell, date):
         return cell
-    text = _text(cell)
+    text = _text(cell, "a date")
     found = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{4})", text)  # Dutch day-month-year
     try:
         if found:
@@ -151,7 +173,7 @@ def _moment(cell: Cell) -> datetime:
         if cell.tzinfo is None:
             raise CellError("must be a moment with a time zone (2026-03-31T09:00:00+02:00)")
         return cell
-    text = _text(cell)
+    text = _text(cell, "a moment with a time zone (2026-03-31T09:00:00+02:00)")
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

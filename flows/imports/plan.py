@@ -2,8 +2,10 @@
 
 A row whose record is stored as it is changes nothing; a new id is a creation; a stored id
 with other values is an update, listing the fields that change. Rows that refer to what
-does not exist (a provider, a funding stream, a case, a facility) or would move a case
-through its lifecycle are problems, found here before anything is written.
+does not exist (a provider, a funding stream, a case, a facility, an organisation not on
+the managed list), would move a case through its lifecycle, or contradict what is stored
+(fewer beds than placements hold, a stay before its case's intake) are problems, found
+here before anything is written.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from capacity import Case, Facility, Placement, Provider
+from flows.cases import check_organisation
+from flows.errors import InvalidInputError
 from flows.imports.columns import PROVIDER_NAME, Kind
 from flows.imports.rows import ParsedRow, Problem, Record
-from flows.imports.stays import stay_problems
+from flows.imports.stays import held_from, placement_problem, stay_problems
 from store import Repository
 
 
@@ -88,17 +92,15 @@ def plan(
     headers
         The file's header of each field (for the problems' column).
     today
-        No case's intake lies after it.
+        No case's intake lies after it; a facility keeps the beds its placements hold
+        from it on; a placement that holds beds then has a case that is not waiting.
 
     Returns
     -------
     Plan
     """
-    repo = Repository(session)
-    if kind == Kind.CASES:
-        return _cases(repo, rows, headers, today)
-    planner = {Kind.FACILITIES: _facilities, Kind.PLACEMENTS: _placements}
-    return planner[kind](repo, rows, headers)
+    planner = {Kind.FACILITIES: _facilities, Kind.CASES: _cases, Kind.PLACEMENTS: _placements}
+    return planner[kind](session, rows, _Collector(headers), today)
 
 
 class _Collector:
@@ -128,9 +130,10 @@ class _Collector:
         return Plan(tuple(self.changes), tuple(self.records), tuple(self.problems), self.unchanged)
 
 
-def _facilities(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]) -> Plan:
-    out = _Collector(headers)
+def _facilities(session: Session, rows: list[ParsedRow], out: _Collector, today: date) -> Plan:
+    repo = Repository(session)
     stored = {f.id: f for f in repo.facilities()}
+    held = held_from(repo.placements(), today)
     providers = {p.id: p for p in repo.providers()}
     streams = {s.id for s in repo.funding_streams()}
     named: dict[str, str] = {}
@@ -152,6 +155,13 @@ def _facilities(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]
             reason = f"unknown funding stream {facility.funding_stream_id!r} (known: {known})"
             out.problem(parsed.row, "funding_stream_id", facility.funding_stream_id, reason)
             continue
+        if facility.beds < held.get(facility.id, 0):
+            reason = (
+                f"{facility.id}'s placements hold {held[facility.id]} of its beds from today "
+                f"on; its beds cannot be cut to {facility.beds} (end those placements first)"
+            )
+            out.problem(parsed.row, "beds", facility.beds, reason)
+            continue
         out.compare(parsed.row, stored.get(facility.id), facility, frozenset())
     for pid, name in named.items():  # providers first: the facilities refer to them
         if pid not in providers or providers[pid].name != name:
@@ -159,9 +169,20 @@ def _facilities(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]
     return out.plan()
 
 
-def _cases(repo: Repository, rows: list[ParsedRow], headers: dict[str, str], today: date) -> Plan:
-    out = _Collector(headers)
-    stored = {c.id: c for c in repo.cases()}
+def _organisation_problem(session: Session, name: str, known: dict[str, str | None]) -> str | None:
+    """Why a responsible organisation is refused (the API's intake rule), once per name."""
+    if name not in known:
+        try:
+            check_organisation(session, name)
+            known[name] = None
+        except InvalidInputError as exc:
+            known[name] = exc.reason
+    return known[name]
+
+
+def _cases(session: Session, rows: list[ParsedRow], out: _Collector, today: date) -> Plan:
+    stored = {c.id: c for c in Repository(session).cases()}
+    organisations: dict[str, str | None] = {}
     for parsed in rows:
         case = parsed.record
         assert isinstance(case, Case)
@@ -177,38 +198,33 @@ def _cases(repo: Repository, rows: list[ParsedRow], headers: dict[str, str], tod
             )
             out.problem(parsed.row, "status", case.status, reason)
             continue
+        name = case.responsible_organisation
+        # a stored case keeps an organisation taken off the list since (as in the service)
+        changed = old is None or old.responsible_organisation != name
+        refused = _organisation_problem(session, name, organisations) if changed else None
+        if refused is not None:
+            out.problem(parsed.row, "responsible_organisation", name, refused)
+            continue
         out.compare(parsed.row, old, case, frozenset())
     return out.plan()
 
 
-def _placements(repo: Repository, rows: list[ParsedRow], headers: dict[str, str]) -> Plan:
-    out = _Collector(headers)
+def _placements(session: Session, rows: list[ParsedRow], out: _Collector, today: date) -> Plan:
+    repo = Repository(session)
     stored = {p.id: p for p in repo.placements()}
     cases = {c.id: c for c in repo.cases()}
-    beds = {f.id: f.beds for f in repo.facilities()}
-    facilities = set(beds)
+    facilities = {f.id: f for f in repo.facilities()}
     valid: dict[str, tuple[int, Placement]] = {}
     for parsed in rows:
         placement = parsed.record
         assert isinstance(placement, Placement)
-        case = cases.get(placement.case_id)
-        if case is None:
-            reason = f"unknown case {placement.case_id!r} (import the cases first)"
-            out.problem(parsed.row, "case_id", placement.case_id, reason)
-            continue
-        if placement.facility_id not in facilities:
-            reason = f"unknown facility {placement.facility_id!r} (import the facilities first)"
-            out.problem(parsed.row, "facility_id", placement.facility_id, reason)
-            continue
-        if placement.beds != case.beds:
-            reason = (
-                f"must be the case's beds, {case.beds} (1 + accompanying children): "
-                "a family is one case and is never split"
-            )
-            out.problem(parsed.row, "beds", placement.beds, reason)
+        found = placement_problem(placement, cases, facilities, today)
+        if found is not None:
+            out.problem(parsed.row, *found)
             continue
         valid[placement.id] = (parsed.row, placement)
     refused = set()
+    beds = {fid: f.beds for fid, f in facilities.items()}
     for row, field, value, reason in stay_problems(stored, valid, beds):
         out.problem(row, field, value, reason)
         refused.add(row)

@@ -12,12 +12,14 @@ import dataclasses
 import typing
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from capacity import CapacityError, Case, Facility, InvalidFieldError, Placement, personal_data_in
 from flows.imports.cells import CellError, convert
 from flows.imports.columns import FREE_TEXT, PROVIDER_NAME, Column, Kind, column_for
-from flows.spreadsheets import Cell, Table
+from flows.spreadsheets import ReadCell, Table
+from flows.xlsx_blanks import NoValue
 
 Record = Facility | Case | Placement
 RECORD_TYPES: dict[Kind, type[Record]] = {
@@ -77,7 +79,9 @@ def _required(cls: type[Any]) -> frozenset[str]:
     )
 
 
-def _shown(cell: Cell) -> str:
+def _shown(cell: ReadCell) -> str:
+    if isinstance(cell, datetime) and cell.time() == datetime.min.time():
+        return cell.date().isoformat()  # a workbook's date cell, as the user typed it
     return "" if cell is None else str(cell)[:VALUE_SHOWN]
 
 
@@ -114,6 +118,59 @@ def _field_of(error: InvalidFieldError) -> str:
     return name or "id"
 
 
+def _extra_cells(number: int, cells: tuple[ReadCell, ...], width: int) -> list[Problem]:
+    """A row with a value beyond the header's last column (a separator too many): the
+    value would be dropped unseen, so the row is refused."""
+    for index in range(width, len(cells)):
+        if cells[index] is not None:
+            reason = (
+                f"lies beyond the header's {width} columns: a row must not have more cells "
+                "than the header (a separator too many, or a column without a name?)"
+            )
+            return [Problem(number, f"column {index + 1}", _shown(cells[index]), reason)]
+    return []
+
+
+def _value(field: str, hints: dict[str, Any], cell: ReadCell) -> Any:
+    """A cell's value for its field.
+
+    Raises
+    ------
+    CellError
+        When the cell holds no usable value, or cannot be read as the field's type.
+    """
+    if isinstance(cell, NoValue):  # a formula without its value, NaN: not an empty cell
+        raise CellError(cell.reason)
+    if isinstance(cell, str) and (why := _text_problem(cell, free_text=field in FREE_TEXT)):
+        raise CellError(why)
+    return convert(str if field == PROVIDER_NAME else hints[field], cell)
+
+
+def _read_row(
+    kind: Kind, number: int, cells: tuple[ReadCell, ...], header_of: dict[int, tuple[str, str]]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """A row's values by field, or the problems of its cells (``header_of``: the field
+    and header of each of the header's columns, by index)."""
+    cls = RECORD_TYPES[kind]
+    hints = _hints(cls)
+    values: dict[str, Any] = {}
+    problems = _extra_cells(number, cells, len(header_of))
+    bad_fields = set()
+    for index, (field, header) in header_of.items():
+        cell = cells[index] if index < len(cells) else None
+        if cell is None:
+            continue
+        try:
+            values[field] = _value(field, hints, cell)
+        except CellError as exc:
+            problems.append(Problem(number, header, _shown(cell), str(exc)))
+            bad_fields.add(field)
+    headers = dict(header_of.values())
+    for field in sorted(_required(cls) - set(values) - bad_fields):
+        problems.append(Problem(number, headers[field], "", "is required"))
+    return values, problems
+
+
 def parse(kind: Kind, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
     """Every row of a table as a value object, and every problem found.
 
@@ -134,36 +191,12 @@ def parse(kind: Kind, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
     if problems:
         return [], problems
     cls = RECORD_TYPES[kind]
-    hints = _hints(cls)
-    required = _required(cls)
-    header_of = {c.field: table.header[i] for i, c in columns.items()}
+    header_of = {i: (c.field, table.header[i]) for i, c in columns.items()}
+    column_of = dict(header_of.values())
     parsed: list[ParsedRow] = []
     first_row: dict[str, int] = {}
     for number, cells in table.rows:
-        values: dict[str, Any] = {}
-        raw: dict[str, Cell] = {}
-        row_problems = []
-        bad_fields = set()
-        for index, column in columns.items():
-            cell = cells[index] if index < len(cells) else None
-            raw[column.field] = cell
-            if cell is None:
-                continue
-            free = column.field in FREE_TEXT
-            if isinstance(cell, str) and (why := _text_problem(cell, free_text=free)) is not None:
-                row_problems.append(Problem(number, header_of[column.field], _shown(cell), why))
-                bad_fields.add(column.field)
-                continue
-            hint = str if column.field == PROVIDER_NAME else hints[column.field]
-            try:
-                values[column.field] = convert(hint, cell)
-            except CellError as exc:
-                row_problems.append(
-                    Problem(number, header_of[column.field], _shown(cell), str(exc))
-                )
-                bad_fields.add(column.field)
-        for field in sorted(required - set(values) - bad_fields):
-            row_problems.append(Problem(number, header_of[field], "", "is required"))
+        values, row_problems = _read_row(kind, number, cells, header_of)
         if row_problems:
             problems.extend(row_problems)
             continue
@@ -172,13 +205,14 @@ def parse(kind: Kind, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
             record = cls(**values)
         except CapacityError as exc:
             field = _field_of(exc) if isinstance(exc, InvalidFieldError) else "id"
-            column_name = header_of.get(field, field)
+            index = next((i for i, (f, _) in header_of.items() if f == field), None)
+            shown = _shown(cells[index]) if index is not None and index < len(cells) else ""
             reason = exc.reason if isinstance(exc, InvalidFieldError) else str(exc)
-            problems.append(Problem(number, column_name, _shown(raw.get(field)), reason))
+            problems.append(Problem(number, column_of.get(field, field), shown, reason))
             continue
         if record.id in first_row:
             reason = f"{record.id!r} is on row {first_row[record.id]} already"
-            problems.append(Problem(number, header_of["id"], record.id, reason))
+            problems.append(Problem(number, column_of["id"], record.id, reason))
             continue
         first_row[record.id] = number
         parsed.append(ParsedRow(number, record, provider_name))

@@ -1,5 +1,6 @@
 """Placements imported together with those stored must make sense as stays (issue 16):
-a case is in one bed at a time, and a facility never holds more people than its beds.
+a case is in one bed at a time, from its intake on, and is not on the waiting list while
+it is in a bed; a facility never holds more people than its beds.
 
 A placement holds its beds from its start to its discharge (``actual_end``) or, while the
 case stays, to its expected end; the same as the supply snapshot counts them.
@@ -8,10 +9,11 @@ case stays, to its expected end; the same as the supply snapshot counts them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
-from capacity import Placement
+from capacity import Case, CaseStatus, Facility, Placement
+from capacity.bridging import is_bridge
 
 
 def _holds(p: Placement) -> tuple[date, date]:
@@ -90,3 +92,73 @@ def stay_problems(
                 flagged.add(pid)
                 break
     return sorted(problems)
+
+
+def held_from(placements: Iterable[Placement], today: date) -> dict[str, int]:
+    """The most beds each facility's placements hold on any day from ``today`` on.
+
+    A placement holds its beds until its discharge (:meth:`capacity.Placement.active_on`),
+    also one accepted for a later day; the days to look at are today and every later start.
+
+    Parameters
+    ----------
+    placements
+        The placements stored.
+    today
+        The first day.
+    """
+    by_facility: dict[str, list[Placement]] = defaultdict(list)
+    for p in placements:
+        if p.actual_end is None or p.actual_end > today:
+            by_facility[p.facility_id].append(p)
+    held = {}
+    for facility_id, stays in by_facility.items():
+        days = {today} | {p.start for p in stays if p.start > today}
+        held[facility_id] = max(sum(p.beds for p in stays if p.active_on(d)) for d in days)
+    return held
+
+
+def placement_problem(
+    placement: Placement,
+    cases: Mapping[str, Case],
+    facilities: Mapping[str, Facility],
+    today: date,
+) -> tuple[str, str, str] | None:
+    """Why one placement cannot be stored, as ``(field, value, reason)``, or ``None``.
+
+    Its case and facility must be stored; its beds are its case's (a family is never
+    split); it starts on or after its case's intake; and while it holds beds (no
+    discharge, or one after ``today``) its case is placed, as accepting a proposal makes
+    it (:func:`flows.decisions.accept`); only a bridge bed keeps a case on the waiting
+    list (issue 14, :mod:`capacity.bridging`). An import does not move a case through its
+    lifecycle, so an inconsistent row is refused rather than the case moved.
+    """
+    case = cases.get(placement.case_id)
+    if case is None:
+        reason = f"unknown case {placement.case_id!r} (import the cases first)"
+        return "case_id", placement.case_id, reason
+    facility = facilities.get(placement.facility_id)
+    if facility is None:
+        reason = f"unknown facility {placement.facility_id!r} (import the facilities first)"
+        return "facility_id", placement.facility_id, reason
+    if placement.beds != case.beds:
+        reason = (
+            f"must be the case's beds, {case.beds} (1 + accompanying children): "
+            "a family is one case and is never split"
+        )
+        return "beds", str(placement.beds), reason
+    if placement.start < case.intake_date:
+        reason = (
+            f"is before case {case.id}'s intake on {case.intake_date}: "
+            "a placement starts on or after its case's intake"
+        )
+        return "start", placement.start.isoformat(), reason
+    holds = placement.actual_end is None or placement.actual_end > today
+    if holds and case.status != CaseStatus.PLACED and not is_bridge(facility.placement_type):
+        reason = (
+            f"case {case.id} is {case.status}, but this placement holds beds (no actual_end "
+            "before today): a case in a bed is placed, as accepting a proposal makes it; "
+            "import the case with status placed, or give the placement its actual_end"
+        )
+        return "case_id", case.id, reason
+    return None

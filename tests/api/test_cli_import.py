@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from store import Repository, ensure_database, session_scope
+from store import OrganisationRepository, Repository, ensure_database, session_scope
 
 HEADER = (
     "id,intake_date,age,gender,residence_status,exploitation_type,region_signalled,"
@@ -20,6 +20,10 @@ def url(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'opvang.db'}"
     monkeypatch.setenv("OPVANG_DATABASE_URL", url)
     monkeypatch.setenv("COLUMNS", "200")
+    engine = ensure_database(url)
+    with session_scope(engine) as session:  # the managed list of issue 14
+        OrganisationRepository(session).ensure(["CoMensha"])
+    engine.dispose()
     return url
 
 
@@ -62,3 +66,24 @@ def test_a_file_that_is_not_a_table_is_a_message_and_exit_2(url, tmp_path):
     result = CliRunner().invoke(app, ["import", "cases", str(path)])
     assert result.exit_code == 2
     assert "is not an XLSX workbook" in result.stderr
+
+
+def test_a_cost_beyond_any_care_bed_and_a_cell_too_many_exit_2_naming_row_and_column(url, tmp_path):
+    path = tmp_path / "facilities.csv"
+    path.write_text(
+        "id,name,provider_id,provider_name,region_id,placement_type,beds,funding_stream_id,"
+        "cost_per_bed_day\n"
+        "vo-a,Opvang A,moviera,Moviera,utrecht,womens_shelter,8,wmo-utrecht,1e308\n"
+        "vo-b,Opvang B,moviera,Moviera,utrecht,womens_shelter,8,wmo-utrecht,150,extra\n"
+    )
+    refused = CliRunner().invoke(app, ["import", "facilities", str(path)])
+    assert refused.exit_code == 2
+    assert "cost_per_bed_day" in refused.stderr
+    assert "1e308" in refused.stderr
+    assert "no care bed costs more" in refused.stderr
+    assert "column 10" in refused.stderr
+    assert "extra" in refused.stderr
+    engine = ensure_database(url)
+    with session_scope(engine) as session:
+        assert Repository(session).facilities() == []
+    engine.dispose()

@@ -1,5 +1,6 @@
 """docs/import.md lists every column of every template, and its example files import
-cleanly into a database that has the national funding streams (issue 16)."""
+cleanly into a database that has the national funding streams and the organisations
+(issue 16)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from capacity.demo import DEMO_AS_OF, DEMO_SEED, build_demo_dataset
 from flows.imports import COLUMNS, Kind, import_file
-from store import Repository, ensure_database, session_scope
+from store import OrganisationRepository, Repository, ensure_database, session_scope
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 EXAMPLES = DOCS / "examples" / "import"
@@ -27,6 +28,8 @@ def test_the_example_files_import_without_a_problem(tmp_path):
         Repository(session).save_dataset(
             type(dataset)(DEMO_AS_OF, (), dataset.funding_streams, (), (), (), ())
         )
+        # the example cases' organisations are on the managed list (issue 14)
+        OrganisationRepository(session).ensure(["CoMensha", "Zorgcoördinatie Utrecht"])
     files = [
         (Kind.FACILITIES, "facilities.xlsx"),
         (Kind.FACILITIES, "facilities.csv"),

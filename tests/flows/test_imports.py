@@ -4,6 +4,7 @@ Dutch or English headers, and the demo dataset exported and imported again uncha
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -31,7 +32,7 @@ from flows import InvalidInputError
 from flows.imports import Action, Kind, export_rows, headers, import_file, template_row
 from flows.imports.rows import parse
 from flows.spreadsheets import csv_bytes, read_table, xlsx_bytes
-from store import Repository, ensure_database, session_scope
+from store import OrganisationRepository, Repository, ensure_database, session_scope
 from store.models import AuditRow
 
 STREAM = FundingStream(
@@ -42,6 +43,8 @@ STREAM = FundingStream(
     case_categories=frozenset({"adult_nl_eu"}),
     region_id="utrecht",
 )
+
+ORGANISATIONS = ("CoMensha", "Zorgcoördinatie Utrecht")
 
 FACILITIES_CSV = (
     "id;name;provider_id;provider_name;region_id;placement_type;beds;"
@@ -77,6 +80,8 @@ def engine(database_url: str) -> Iterator[Engine]:
                 reports=(),
             )
         )
+        # the managed list a case's responsible organisation comes from (issue 14)
+        OrganisationRepository(session).ensure(ORGANISATIONS)
     yield engine
     engine.dispose()
 
@@ -236,6 +241,8 @@ def test_the_demo_dataset_exported_and_imported_again_gives_identical_tables(tmp
                 reports=(),
             )
         )
+        # and the managed organisations (issue 14)
+        OrganisationRepository(session).ensure(c.responsible_organisation for c in dataset.cases)
     for kind in (Kind.FACILITIES, Kind.CASES, Kind.PLACEMENTS):
         with session_scope(source) as session:
             rows = list(export_rows(session, kind))
@@ -349,3 +356,182 @@ def test_every_field_of_a_record_has_a_template_column(kind):
 
     fields = {f.name for f in dataclasses.fields(RECORD_TYPES[kind])}
     assert fields <= set(headers(kind))
+
+
+# -- the audit of issue 16's import: bounds, stored placements, lifecycle, files ----------
+
+FACILITY_HEADER = FACILITIES_CSV.split("\n", 1)[0]
+PLACEMENT_HEADER = "id,case_id,facility_id,beds,start,expected_end,actual_end\n"
+
+
+def test_a_cost_per_bed_day_beyond_any_care_bed_is_refused(engine):
+    """1e308 was imported, and every round's cost sums overflowed after it."""
+    text = FACILITIES_CSV.replace(";145,50;", ";1e308;").replace(";150;", ";100000;")
+    report = run(engine, Kind.FACILITIES, text)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [
+        (2, "cost_per_bed_day", "1e308")
+    ]
+    assert report.problems[0].reason == (
+        "must be from 0 to 100000 euros per bed per day (no care bed costs more)"
+    )
+    with session_scope(engine) as session:
+        assert Repository(session).facilities() == []  # all or nothing
+
+
+def test_coordinates_outside_the_netherlands_are_refused_naming_the_column(engine):
+    header = FACILITY_HEADER + ";lat;lon\n"
+    rows = FACILITIES_CSV.split("\n")[1:3]
+    text = header + f"{rows[0]};95;5\n" + f"{rows[1]};52,1;200\n"
+    report = run(engine, Kind.FACILITIES, text)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [
+        (2, "lat", "95"),
+        (3, "lon", "200"),
+    ]
+    assert "must lie in the Netherlands: from 50 to 54 degrees north" in report.problems[0].reason
+    assert "from 3 to 7.5 degrees east" in report.problems[1].reason
+    fine = header + f"{rows[0]};52,09;5,12\n"
+    assert run(engine, Kind.FACILITIES, fine).problems == ()
+
+
+def _placed_at_utrecht(engine: Engine) -> None:
+    """vo-utrecht (8 beds) holds C-2026-0102 (1 bed, placed) from 2026-10-20 on."""
+    run(engine, Kind.FACILITIES, FACILITIES_CSV)
+    run(engine, Kind.CASES, CASES_CSV)
+    text = PLACEMENT_HEADER + "PL-1,C-2026-0102,vo-utrecht,1,2026-10-20,2027-04-20,\n"
+    assert run(engine, Kind.PLACEMENTS, text).problems == ()
+
+
+def test_beds_cut_below_what_placements_hold_are_refused_naming_both_numbers(engine):
+    _placed_at_utrecht(engine)
+    report = run(engine, Kind.FACILITIES, FACILITIES_CSV.replace(";8;", ";0;"))
+    assert [(p.row, p.column, p.value) for p in report.problems] == [(2, "beds", "0")]
+    assert report.problems[0].reason == (
+        "vo-utrecht's placements hold 1 of its beds from today on; its beds cannot be cut "
+        "to 0 (end those placements first)"
+    )
+    with session_scope(engine) as session:
+        assert Repository(session).facility("vo-utrecht").beds == 8
+    assert run(engine, Kind.FACILITIES, FACILITIES_CSV.replace(";8;", ";1;")).problems == ()
+
+
+def test_a_placement_before_its_cases_intake_is_refused(engine):
+    run(engine, Kind.FACILITIES, FACILITIES_CSV)
+    run(engine, Kind.CASES, CASES_CSV)  # C-2026-0102: intake 2026-10-15, placed
+    text = PLACEMENT_HEADER + "PL-1,C-2026-0102,vo-utrecht,1,2026-10-01,2027-04-01,\n"
+    report = run(engine, Kind.PLACEMENTS, text)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [(2, "start", "2026-10-01")]
+    assert report.problems[0].reason == (
+        "is before case C-2026-0102's intake on 2026-10-15: a placement starts on or after "
+        "its case's intake"
+    )
+
+
+def test_a_waiting_case_in_a_bed_is_refused_unless_the_bed_bridges_or_has_ended(engine):
+    """Accepting a proposal places a case; only a bridge bed keeps it waiting (issue 14)."""
+    crisis = f"{FACILITY_HEADER}\ncrisis-utrecht;Crisisopvang;moviera;Moviera;utrecht;crisis;2;"
+    run(engine, Kind.FACILITIES, FACILITIES_CSV)
+    assert run(engine, Kind.FACILITIES, crisis + "wmo-utrecht;200;;nee\n").problems == ()
+    run(engine, Kind.CASES, CASES_CSV)  # C-2026-0101 waits
+    text = PLACEMENT_HEADER + (
+        "PL-1,C-2026-0101,vo-utrecht,1,2026-10-20,2027-04-20,\n"  # in a bed, waiting
+        "PL-2,C-2026-0101,vo-zeist,1,2026-10-02,2026-10-10,2026-10-05\n"  # ended: history
+        "PL-3,C-2026-0101,crisis-utrecht,1,2026-10-10,2026-10-13,\n"  # a bridge bed
+    )
+    report = run(engine, Kind.PLACEMENTS, text, dry_run=True)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [(2, "case_id", "C-2026-0101")]
+    assert report.problems[0].reason.startswith(
+        "case C-2026-0101 is waiting, but this placement holds beds"
+    )
+    assert "a case in a bed is placed, as accepting a proposal makes it" in (
+        report.problems[0].reason
+    )
+    assert [c.id for c in report.changes] == ["PL-2", "PL-3"]
+
+
+def test_an_organisation_not_on_the_managed_list_is_refused_as_at_intake(engine):
+    """The API's intake rule (flows.cases.check_organisation), not a copy of it."""
+    header = BAD_CASES.split("\n", 1)[0]
+    text = header + "\nC-2026-0701,2026-10-01,30,female,eu,sexual,utrecht,utrecht,Jan de Vries\n"
+    report = run(engine, Kind.CASES, text)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [
+        (2, "responsible_organisation", "Jan de Vries")
+    ]
+    assert report.problems[0].reason.startswith("is not on the list of organisations")
+    with session_scope(engine) as session:
+        assert Repository(session).cases() == []
+
+
+def test_a_stored_case_keeps_an_organisation_taken_off_the_list(engine):
+    """As in the service: cases an organisation holds keep its name when it is removed."""
+    run(engine, Kind.CASES, CASES_CSV)
+    with session_scope(engine) as session:
+        OrganisationRepository(session).remove("Zorgcoördinatie Utrecht")
+    again = run(engine, Kind.CASES, CASES_CSV)
+    assert (again.problems, again.unchanged) == ((), 2)
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused_naming_the_row(engine):
+    header = BAD_CASES.split("\n", 1)[0]
+    text = (
+        header + "\nC-2026-0801,2026-10-01,30,female,eu,sexual,utrecht,utrecht,CoMensha\n"
+        "C-2026-0802,2026-10-01,30,female,eu,sexual,utrecht,utrecht,CoMensha,high\n"
+        "C-2026-0803,2026-10-01,30,female,eu,sexual,utrecht,utrecht,CoMensha,,\n"  # empty
+    )
+    report = run(engine, Kind.CASES, text)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [(3, "column 10", "high")]
+    assert report.problems[0].reason.startswith(
+        "lies beyond the header's 9 columns: a row must not have more cells than the header"
+    )
+    with session_scope(engine) as session:
+        assert Repository(session).cases() == []
+
+
+def _workbook(header: list[str], row: list[object]) -> bytes:
+    """A workbook as a script writes one: formulas without their values, NaN as is."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(header)
+    sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_formula_without_its_value_nan_and_a_date_say_what_is_wrong(engine):
+    """They were reported as "is required" (or taken for empty), and "must be a text"."""
+    header = [*BAD_CASES.split("\n", 1)[0].split(","), "accompanying_children"]
+    row: list[object] = ["C-2026-0901", "2026-10-01", datetime(1990, 5, 1)]
+    row += ["female", "eu", "sexual", "utrecht", "utrecht", "=A1&B1", float("nan")]
+    with session_scope(engine) as session:
+        report = import_file(
+            session, Kind.CASES, _workbook(header, row), filename="c.xlsx", by="a", dry_run=True
+        )
+    found = {p.column: (p.value, p.reason) for p in report.problems}
+    assert found == {
+        "age": ("1990-05-01", "must be a whole number, not a date"),
+        "responsible_organisation": (
+            "=A1&B1",
+            "is a formula without a saved value (the file was not saved by a spreadsheet "
+            "program): open the file in a spreadsheet program and save it, or type the value",
+        ),
+        "accompanying_children": (
+            "NaN",
+            "is NaN, not a number: give a number (or leave an optional cell empty)",
+        ),
+    }
+
+
+def test_nan_typed_in_a_csv_says_not_a_number(engine):
+    text = FACILITIES_CSV.replace(";145,50;", ";NaN;").replace(";4;", ";nan;")
+    report = run(engine, Kind.FACILITIES, text)
+    assert [(p.row, p.column, p.reason) for p in report.problems] == [
+        (
+            2,
+            "cost_per_bed_day",
+            "is NaN, not a number: give a number (or leave an optional cell empty)",
+        ),
+        (3, "beds", "is NaN, not a number: give a number (or leave an optional cell empty)"),
+    ]
