@@ -1,7 +1,10 @@
 """Domain errors of the capacity package.
 
 Each error names *what* is wrong (a field, a file and a path inside it) and *why*, so the
-API and the CLI can show it to a user as it is.
+API and the CLI can show it to a user as it is. An error's ``args`` are its constructor's
+arguments and its message is its ``__str__``: SimPy re-raises a process's error as
+``type(exc)(*exc.args)`` and pickle (Dask) rebuilds it so, and an error whose ``args``
+held only its message came out of both as a ``TypeError``.
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ class InvalidFieldError(CapacityError, ValueError):
     """
 
     def __init__(self, field: str, reason: str) -> None:
+        super().__init__(field, reason)  # the arguments: copies (pickle, SimPy) rebuild it
         self.field = field
         self.reason = reason
-        super().__init__(f"{field}: {reason}")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
 
 
 class InvalidCaseError(InvalidFieldError):
@@ -50,20 +56,23 @@ class InvalidRulebookError(CapacityError):
     """
 
     def __init__(self, source: str, path: str, reason: str) -> None:
+        super().__init__(source, path, reason)
         self.source = source
         self.path = path
         self.reason = reason
-        where = f"{source}: {path}" if path else source
-        super().__init__(f"{where}: {reason}")
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.path}" if self.path else self.source
+        return f"{where}: {self.reason}"
 
 
 class UnknownReferenceError(CapacityError, KeyError):
     """An identifier (region, facility, funding stream, case) that does not exist."""
 
     def __init__(self, kind: str, identifier: str) -> None:
+        super().__init__(kind, identifier)
         self.kind = kind
         self.identifier = identifier
-        super().__init__(f"unknown {kind} {identifier!r}")
 
     def __str__(self) -> str:
         return f"unknown {self.kind} {self.identifier!r}"
@@ -85,10 +94,13 @@ class InvalidTransitionError(CapacityError):
     """
 
     def __init__(self, case_id: str, status: str, reason: str) -> None:
+        super().__init__(case_id, status, reason)
         self.case_id = case_id
         self.status = status
         self.reason = reason
-        super().__init__(f"case {case_id} is {status}; {reason}")
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} is {self.status}; {self.reason}"
 
 
 class InvalidReportError(CapacityError):
@@ -105,10 +117,13 @@ class InvalidReportError(CapacityError):
     """
 
     def __init__(self, field: str, reason: str, index: int | None = None) -> None:
+        super().__init__(field, reason, index)
         self.field = field
         self.reason = reason
         self.index = index
-        super().__init__(f"{field}: {reason}")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
 
 
 class OutOfScopeError(CapacityError):
@@ -118,6 +133,9 @@ class OutOfScopeError(CapacityError):
     """
 
     def __init__(self, reporter: str, facility_id: str) -> None:
+        super().__init__(reporter, facility_id)
         self.reporter = reporter
         self.facility_id = facility_id
-        super().__init__(f"{reporter} may not report availability for {facility_id}")
+
+    def __str__(self) -> str:
+        return f"{self.reporter} may not report availability for {self.facility_id}"

@@ -29,6 +29,7 @@ class TooLargeError(InvalidParamsError):
             f"cpsat cannot build this round's model ({n_vars:,} placement columns) within "
             "the time limit; use method auto or mip, or a longer time limit",
         )
+        self.args = (n_vars,)  # its own argument: copies (pickle, SimPy) rebuild it
 
 
 def build_terms(form: Formulation) -> int:

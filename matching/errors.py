@@ -19,15 +19,21 @@ class InvalidProblemError(MatchingError, ValueError):
     """
 
     def __init__(self, entry: str, reason: str) -> None:
+        super().__init__(entry, reason)  # the arguments: copies (pickle, SimPy) rebuild it
         self.entry = entry
         self.reason = reason
-        super().__init__(f"{entry}: {reason}" if entry else reason)
+
+    def __str__(self) -> str:
+        return f"{self.entry}: {self.reason}" if self.entry else self.reason
 
 
 class InvalidParamsError(MatchingError, ValueError):
     """Solver parameters out of range (field and reason)."""
 
     def __init__(self, field: str, reason: str) -> None:
+        super().__init__(field, reason)
         self.field = field
         self.reason = reason
-        super().__init__(f"{field}: {reason}")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"

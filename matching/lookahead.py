@@ -44,8 +44,11 @@ class LookaheadError(MatchingError):
     """A look-ahead LP that HiGHS did not solve to optimality (its status)."""
 
     def __init__(self, status: str) -> None:
+        super().__init__(status)  # its argument: copies (pickle, SimPy) rebuild it
         self.status = status
-        super().__init__(f"look-ahead LP not solved ({status})")
+
+    def __str__(self) -> str:
+        return f"look-ahead LP not solved ({self.status})"
 
 
 @dataclass(frozen=True, slots=True)
