@@ -170,16 +170,13 @@ class Simulation:
         n_initial = len(supply.initial_waiting)
         for r in self.records[:n_initial]:
             self._arrive(r)
-        self.env.process(_carried(self._arrivals(self.records[n_initial:])))
-        self.env.process(_carried(self._changes()))
+        self.env.process(self._arrivals(self.records[n_initial:]))
+        self.env.process(self._changes())
         if not self.event_cadence:
-            self.env.process(_carried(self._daily_rounds()))
+            self.env.process(self._daily_rounds())
         if self.on_days is not None:
-            self.env.process(_carried(self._progress(self.on_days)))
-        try:
-            self.env.run(until=self.spec.horizon_days)
-        except _ProcessError as failed:
-            raise failed.error from None
+            self.env.process(self._progress(self.on_days))
+        self.env.run(until=self.spec.horizon_days)
         if self.on_days is not None and self.days_reported < self.spec.horizon_days:
             self.on_days(self.spec.horizon_days - self.days_reported)
             self.days_reported = self.spec.horizon_days
@@ -343,30 +340,6 @@ class Simulation:
             streams=tuple(StreamInfo(s.id, s.budget_per_period) for s in supply.streams),
             policy_notes=tuple(sorted(getattr(self.policy, "notes", {}).items())),
         )
-
-
-class _ProcessError(Exception):
-    """An error raised in a SimPy process, carried out of it whole.
-
-    SimPy re-raises a process's error as ``type(exc)(*exc.args)``; for an error class whose
-    ``args`` are not its constructor's arguments (``matching.InvalidProblemError(entry,
-    reason)`` keeps only its message) that copy was a ``TypeError`` about a missing
-    argument, and the user saw it instead of the error.
-    """
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(error)
-        self.error = error
-
-
-def _carried(process: Generator[simpy.Event, Any, None]) -> Generator[simpy.Event, Any, None]:
-    """``process``, its errors wrapped in :class:`_ProcessError` (unwrapped by ``run``)."""
-    try:
-        yield from process
-    except simpy.Interrupt:
-        raise
-    except Exception as exc:
-        raise _ProcessError(exc) from exc
 
 
 def run_replication(
