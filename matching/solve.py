@@ -231,8 +231,11 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
     """The greedy orders without a model, best on short stays first, as time allows.
 
     The first runs while time is left (its set-up and its placing stop at the deadline);
-    another only when it can finish in a share of the time left, or in all of it when no
-    model could follow. Without time for any, none.
+    another only when it can finish in a share of the time left. When no model could
+    follow, every order runs while time is left: one cut short costs nothing but time that
+    would go unused (the robustness sweep, seed 15: the answer after 0.31 s of a 1-s
+    limit, 7.5 % worse than the priority order, which takes 0.27 s there). Without time
+    for any, none.
     """
     plans: list[Plan] = []
     slowest = 0.0
@@ -240,10 +243,9 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
         t = time.perf_counter()
         if t >= deadline:
             break
-        # the model gets the time (issue 11: 15-30 s per order at L under load); when none
-        # could be built in what is left, the other orders get it
-        share = GREEDY_SHARE if PAIRS_PER_SECOND * (deadline - t) >= MIN_PAIRS else 1.0
-        if plans and GREEDY_SLACK * slowest > share * (deadline - t):
+        # the model gets the time (issue 11: 15-30 s per order at L under load)
+        model_follows = PAIRS_PER_SECOND * (deadline - t) >= MIN_PAIRS
+        if plans and model_follows and GREEDY_SLACK * slowest > GREEDY_SHARE * (deadline - t):
             break
         plan = solve_greedy(sub, per_bed=per_bed, per_bed_day=per_bed_day, deadline=deadline)
         plans.append(plan.plan)

@@ -133,3 +133,35 @@ def test_an_explicit_method_that_needs_the_whole_model_refuses_one_that_does_not
     assert refused.value.field == "method"
     assert f"{method.value} cannot build this round's whole model" in str(refused.value)
     assert "use method auto" in str(refused.value)
+
+
+class _Clock:
+    """A clock that moves only when a fake greedy order runs."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+def test_with_no_model_to_follow_every_greedy_order_runs_while_time_is_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sweep seed 15: one order took 0.3 s of a 1-s limit and the answer came then, the
+    priority order (which fits in the rest, and is better there) never tried."""
+    clock = _Clock()
+    orders: list[tuple[bool, bool]] = []
+
+    def greedy(sub: MatchingProblem, **kw: object) -> object:
+        orders.append((bool(kw["per_bed_day"]), bool(kw["per_bed"])))
+        clock.now += 0.3  # each order takes 0.3 s: 1.5 x 0.3 > what is left after one
+        return solve_module.greedy_outcome([])
+
+    monkeypatch.setattr(solve_module, "time", clock)
+    monkeypatch.setattr(solve_module, "solve_greedy", greedy)
+    problem = shape_problem("issue-11", "S", 1)
+    tracker = solve_module.Tracker(solve_module.ignore, 0, 1, clock.now)
+    plans = solve_module._greedy_plans(problem, clock.now + 0.7, tracker)
+    assert orders == [(True, False), (False, False), (False, True)]
+    assert len(plans) == 3
