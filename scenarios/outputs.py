@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -76,7 +77,14 @@ def series_document(result: ScenarioResult) -> dict[str, Any]:
 
 
 def write_run(result: ScenarioResult, folder: str | Path, *, traces: bool = False) -> RunFiles:
-    """Write every output of a run into ``folder`` (created when missing).
+    """Write every output of a run into ``folder`` (created when missing), whole or not at all.
+
+    The files are written into a hidden folder inside ``folder`` first and moved into place
+    (renames in one file system) only once every one is written, ``kpis.json`` last: a run
+    that fails while writing (a full disk, a plot that cannot be drawn) leaves an earlier
+    run's results in ``folder`` as they were, instead of new ``kpis.json`` beside an old
+    report. A ``traces/`` folder of an earlier run is replaced by this run's, or removed
+    when this run keeps none: the folder holds one run.
 
     Raises
     ------
@@ -84,25 +92,59 @@ def write_run(result: ScenarioResult, folder: str | Path, *, traces: bool = Fals
         When the folder cannot be written.
     """
     out = Path(folder)
+    made = not out.exists()
+    done = False
     try:
         out.mkdir(parents=True, exist_ok=True)
-        doc = kpis_document(result)
-        ser = series_document(result)
-        kpis_json = _write_json(out / "kpis.json", doc)
-        _write_json(out / "series.json", ser)
-        kpis_csv = write_csv(out / "kpis.csv", result)
-        images = run_plots(result.summary()["name"], ser)
-        paths = []
-        for name, png in images.items():
-            (out / name).write_bytes(png)
-            paths.append(out / name)
-        report = out / "report.html"
-        report.write_text(run_report(doc, images), encoding="utf-8")
-        if traces:
-            _write_traces(out / "traces", result)
+        stage = Path(tempfile.mkdtemp(prefix=".writing-", dir=out))
     except OSError as exc:
         raise ScenarioRunError(f"{out}: cannot write the results ({exc.strerror})") from exc
-    return RunFiles(out, kpis_json, kpis_csv, report, tuple(paths))
+    try:
+        names = _write_files(result, stage, traces=traces)
+        _move_in(stage, out, names)
+        done = True
+    except OSError as exc:
+        raise ScenarioRunError(f"{out}: cannot write the results ({exc.strerror})") from exc
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if made and not done:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only when empty
+    plots_written = tuple(out / n for n in names if n.endswith(".png"))
+    return RunFiles(out, out / KPIS_JSON, out / KPIS_CSV, out / REPORT, plots_written)
+
+
+KPIS_JSON = "kpis.json"
+KPIS_CSV = "kpis.csv"
+REPORT = "report.html"
+TRACES = "traces"
+
+
+def _write_files(result: ScenarioResult, out: Path, *, traces: bool) -> list[str]:
+    """Every output of the run written into ``out``; their names, ``kpis.json`` last."""
+    doc = kpis_document(result)
+    ser = series_document(result)
+    _write_json(out / "series.json", ser)
+    write_csv(out / KPIS_CSV, result)
+    images = run_plots(result.summary()["name"], ser)
+    for name, png in images.items():
+        (out / name).write_bytes(png)
+    (out / REPORT).write_text(run_report(doc, images), encoding="utf-8")
+    names = ["series.json", KPIS_CSV, *images, REPORT]
+    if traces:
+        _write_traces(out / TRACES, result)
+        names.append(TRACES)
+    _write_json(out / KPIS_JSON, doc)
+    return [*names, KPIS_JSON]
+
+
+def _move_in(stage: Path, out: Path, names: list[str]) -> None:
+    """Move the staged files into ``out``; an earlier run's traces go into the stage."""
+    old_traces = out / TRACES
+    if old_traces.is_dir():
+        old_traces.replace(stage / ".earlier-traces")  # removed with the stage
+    for name in names:
+        (stage / name).replace(out / name)
 
 
 def check_folder(folder: str | Path) -> None:

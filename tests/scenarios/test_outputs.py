@@ -20,6 +20,7 @@ from scenarios import (
     write_run,
 )
 from scenarios.aggregate import aggregate
+from scenarios.errors import ScenarioRunError
 from scenarios.outputs import write_csv
 
 TWO_HOUSES = EXAMPLES_DIR / "two-houses.yaml"
@@ -244,3 +245,57 @@ def test_the_terminal_headline_marks_indicative_intervals():
     assert cell(headline_table([result(9, [1.0, 3.0])])) == "2.0 (1.0 to 3.0)"
     stacked = headline_table([result(3, [1.0, 3.0])] * 3)
     assert cell(stacked) == "2.0\n1.0 to 3.0\nindicative"
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def one_result():
+    return run_scenario(load_scenario(TWO_HOUSES).with_replications(2), keep_traces=True)
+
+
+def test_a_run_that_fails_while_writing_leaves_the_earlier_results_as_they_were(
+    one_result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Files were written one by one: a failure after kpis.json left a new kpis.json
+    beside the earlier run's report and plots."""
+    write_run(one_result, tmp_path, traces=True)
+    before = _contents(tmp_path)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("scenarios.outputs.run_report", full_disk)
+    later = run_scenario(load_scenario(TWO_HOUSES).with_replications(3))
+    with pytest.raises(ScenarioRunError, match="No space left on device"):
+        write_run(later, tmp_path)
+    assert _contents(tmp_path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_run_that_fails_while_writing_into_a_new_folder_leaves_no_folder(
+    one_result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def broken(*args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("scenarios.outputs.run_plots", broken)
+    with pytest.raises(ScenarioRunError, match="Input/output error"):
+        write_run(one_result, tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_run_written_over_an_earlier_one_replaces_it_traces_included(one_result, tmp_path: Path):
+    write_run(one_result, tmp_path, traces=True)
+    assert (tmp_path / "traces" / "replication-1.jsonl").exists()
+    later = run_scenario(load_scenario(TWO_HOUSES).with_replications(3))
+    files = write_run(later, tmp_path)
+    assert not (tmp_path / "traces").exists()  # the earlier run's, not this one's
+    assert json.loads(files.kpis_json.read_text())["scenario"]["replications"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["kpis.json", "kpis.csv", "series.json", "report.html", *(p.name for p in files.plots)]
+    )
