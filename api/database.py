@@ -20,11 +20,13 @@ class Database:
     ----------
     settings
         Where the database is and whether to use the hot path's ledger.
+    create
+        Whether a missing SQLite file may be created (:func:`store.ensure_database`).
     """
 
-    def __init__(self, settings: ApiSettings) -> None:
+    def __init__(self, settings: ApiSettings, *, create: bool = True) -> None:
         self._settings = settings
-        self.engine: Engine = ensure_database(settings.database_url)
+        self.engine: Engine = ensure_database(settings.database_url, create=create)
         self.inline: InlineLedger | None = None
         self.pg: PgLedger | None = None
         self.open()

@@ -45,6 +45,7 @@ from store.engine import (
 )
 from store.errors import (
     BackupError,
+    DatabaseNotFoundError,
     DuplicateRecordError,
     IdempotencyConflictError,
     MigrationsNotFoundError,
@@ -53,7 +54,7 @@ from store.errors import (
 )
 from store.history import left_waiting_list_at
 from store.inline import InlineLedger, WriterBusyError
-from store.integrity import invalid_records
+from store.integrity import BrokenRecord, facilities_or_broken, invalid_records
 from store.keep_apart import KeepApartRepository
 from store.ledger import StoredReport, free_beds_reported_since
 from store.mapping import derived_idempotency_key
@@ -78,7 +79,9 @@ __all__ = [
     "BackupError",
     "BackupInfo",
     "BindRecord",
+    "BrokenRecord",
     "CaseOrder",
+    "DatabaseNotFoundError",
     "DatabaseSettings",
     "DecisionRepository",
     "DuplicateRecordError",
@@ -110,6 +113,7 @@ __all__ = [
     "derived_idempotency_key",
     "downgrade",
     "ensure_database",
+    "facilities_or_broken",
     "facility_snapshot",
     "find_cases",
     "free_beds_reported_since",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from store.engine import known_revisions
+from store.engine import known_revisions, refuse_missing_file
 from store.errors import BackupError
 
 PG_DUMP_RECIPE = (
@@ -110,12 +110,15 @@ def backup(url: str, target: Path) -> BackupInfo:
     Raises
     ------
     BackupError
-        For PostgreSQL (use ``pg_dump``: the message says how), a missing database, a
-        target that exists, or a copy that does not check out.
+        For PostgreSQL (use ``pg_dump``: the message says how), a database path that is
+        no file, a target that exists, or a copy that does not check out.
+    DatabaseNotFoundError
+        When the database file does not exist.
     """
     source = sqlite_file(url)
+    refuse_missing_file(url)  # a settings error, as for every command that reads
     if not source.is_file():
-        raise BackupError(f"there is no database at {source}")
+        raise BackupError(f"{source} is not a file")
     target = target.expanduser().resolve()
     if target.exists():
         raise BackupError(f"{target} exists; a backup never overwrites a file")

@@ -22,11 +22,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from store.errors import MigrationsNotFoundError
+from store.errors import DatabaseNotFoundError, MigrationsNotFoundError
 from store.repository import Repository
 
 SQLITE_BUSY_TIMEOUT_S = 15.0  # seconds a writer waits for another writer's lock
@@ -67,11 +67,35 @@ def make_engine(url: str) -> Engine:
             poolclass=StaticPool,
         )
     else:
-        if not database.startswith("file:"):
-            Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        path = _sqlite_path(parsed)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
     _install_sqlite_hooks(engine)
     return engine
+
+
+def _sqlite_path(parsed: URL) -> Path | None:
+    """The file an SQLite URL names (``None``: another database, one in memory, or a
+    ``file:`` URI, which SQLite resolves itself)."""
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return None if database.startswith("file:") else Path(database).expanduser().resolve()
+
+
+def refuse_missing_file(url: str) -> None:
+    """Refuse an SQLite URL whose file does not exist, before anything is created.
+
+    Raises
+    ------
+    DatabaseNotFoundError
+        When the URL names an SQLite file that does not exist.
+    """
+    parsed = make_url(url)
+    path = _sqlite_path(parsed)
+    if path is not None and not path.exists():
+        raise DatabaseNotFoundError(parsed.render_as_string(hide_password=True), path)
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
@@ -228,7 +252,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def ensure_database(url: str) -> Engine:
+def ensure_database(url: str, *, create: bool = True) -> Engine:
     """Engine for a database that is created, migrated and seeded on first use.
 
     Runs the migrations up to ``head`` and stores the 35 regions when they are missing
@@ -239,6 +263,10 @@ def ensure_database(url: str) -> Engine:
     ----------
     url
         SQLAlchemy database URL.
+    create
+        Whether a missing SQLite file may be created (with its folder). Commands that
+        read or change what is stored pass ``False``: a mistyped path then fails instead
+        of answering from a new, empty database.
 
     Returns
     -------
@@ -246,9 +274,14 @@ def ensure_database(url: str) -> Engine:
 
     Raises
     ------
+    DatabaseNotFoundError
+        When ``create`` is false and the URL names an SQLite file that does not exist
+        (nothing is created).
     MigrationsNotFoundError
         When the ``migrations/`` folder is missing.
     """
+    if not create:
+        refuse_missing_file(url)
     engine = make_engine(url)
     with _migration_transaction(engine) as connection:
         command.upgrade(_alembic_config(connection), "head")

@@ -41,7 +41,7 @@ class StoredRecordError(PersistenceError):
     Parameters
     ----------
     kind
-        What kind of record (``"case"``).
+        What kind of record (``"case"``, ``"facility"``).
     identifier
         Its id.
     field
@@ -58,6 +58,29 @@ class StoredRecordError(PersistenceError):
         super().__init__(
             f"stored {kind} {identifier} breaks a rule made after it was stored: {field} {reason}; "
             "an administrator must correct it (opvang db check lists every such record)"
+        )
+
+
+class DatabaseNotFoundError(PersistenceError):
+    """A command that reads what is stored was pointed at an SQLite file that does not exist.
+
+    Opening it would create an empty database (and its folder) and report that all is well
+    about nothing: a mistyped path looked like a clean check.
+
+    Parameters
+    ----------
+    url
+        The database URL, any password hidden.
+    path
+        The file that does not exist.
+    """
+
+    def __init__(self, url: str, path: Path) -> None:
+        self.url = url
+        self.path = path
+        super().__init__(
+            f"{url} names no database: {path} does not exist (a mistyped path?); "
+            "'opvang db upgrade' creates a new one"
         )
 
 

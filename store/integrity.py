@@ -1,23 +1,51 @@
 """Stored records that break today's rules: what ``opvang db check`` lists.
 
-A rule added to a value object (a date window, a pattern refused in free text) holds for
-every new record at once; rows stored before it still hold the old values, and reading
-one raises :class:`store.StoredRecordError`. This check finds them all in one pass so an
-administrator can correct them before a coordinator meets the error.
+A rule added to a value object (a date window, a pattern refused in free text, a bound on
+a facility's cost or coordinates) holds for every new record at once; rows stored before
+it still hold the old values, and reading one raises :class:`store.StoredRecordError`.
+:func:`invalid_records` finds them all in one pass so an administrator can correct them
+before a coordinator meets the error; :func:`facilities_or_broken` reads facilities
+without failing on one, for the import that corrects it. The rules themselves are the
+value objects' own (:class:`capacity.Case`, :class:`capacity.Facility`): nothing here
+repeats them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from capacity.facilities import Facility
 from store.errors import StoredRecordError
-from store.mapping import to_case
-from store.models import CaseRow
+from store.mapping import facility_columns, to_case, to_facility
+from store.models import CaseRow, FacilityRow
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenRecord:
+    """A stored row that breaks a rule made after it was stored, kept apart from the
+    records that can be read: an import compares its corrected record with it.
+
+    Parameters
+    ----------
+    error
+        Which rule it breaks (record, field, reason).
+    values
+        Its values as stored, by field name (plain values, unchecked).
+    """
+
+    error: StoredRecordError
+    values: Mapping[str, Any]
 
 
 def invalid_records(session: Session) -> list[StoredRecordError]:
-    """Every stored case that cannot be read under today's rules, by id.
+    """Every stored facility and case that cannot be read under today's rules, by id.
 
     Parameters
     ----------
@@ -27,12 +55,42 @@ def invalid_records(session: Session) -> list[StoredRecordError]:
     Returns
     -------
     list of StoredRecordError
-        One per record, naming the record, the field and the rule.
+        One per record (facilities first, then cases), naming the record, the field and
+        the rule.
     """
+    facilities = session.scalars(select(FacilityRow).order_by(FacilityRow.id)).all()
+    cases = session.scalars(select(CaseRow).order_by(CaseRow.id)).all()
+    return [*_unreadable(facilities, to_facility), *_unreadable(cases, to_case)]
+
+
+def _unreadable(rows: Iterable[Row], read: Callable[[Row], object]) -> list[StoredRecordError]:
     found: list[StoredRecordError] = []
-    for row in session.scalars(select(CaseRow).order_by(CaseRow.id)):
+    for row in rows:
         try:
-            to_case(row)
+            read(row)
         except StoredRecordError as exc:
             found.append(exc)
+    return found
+
+
+def facilities_or_broken(session: Session) -> dict[str, Facility | BrokenRecord]:
+    """Every stored facility by id; one that breaks a rule made after it was stored is a
+    :class:`BrokenRecord` instead of an error, so that an import can correct it.
+
+    Parameters
+    ----------
+    session
+        A unit of work (read only).
+
+    Returns
+    -------
+    dict
+        The facility, or the broken record, of each id.
+    """
+    found: dict[str, Facility | BrokenRecord] = {}
+    for row in session.scalars(select(FacilityRow).order_by(FacilityRow.id)):
+        try:
+            found[row.id] = to_facility(row)
+        except StoredRecordError as exc:
+            found[row.id] = BrokenRecord(exc, facility_columns(row))
     return found

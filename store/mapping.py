@@ -145,9 +145,25 @@ def facility_values(facility: Facility) -> Values:
     return checked(FacilityRow, to_plain(facility))
 
 
+def facility_columns(row: FacilityRow) -> Values:
+    """A facility row's values as stored, by field name (plain values, unchecked)."""
+    return {name: getattr(row, name) for name in FACILITY_FIELDS}
+
+
 def to_facility(row: FacilityRow) -> Facility:
-    """The facility a row describes."""
-    return from_plain(Facility, {name: getattr(row, name) for name in FACILITY_FIELDS})
+    """The facility a row describes.
+
+    Raises
+    ------
+    StoredRecordError
+        When the row breaks a rule of :class:`capacity.Facility` made after it was stored
+        (a cost per bed day or coordinates outside today's bounds).
+    """
+    try:
+        return from_plain(Facility, facility_columns(row))
+    except InvalidFieldError as exc:
+        field = exc.field.removeprefix("facility.")
+        raise StoredRecordError("facility", row.id, field, exc.reason) from None
 
 
 def case_values(case: Case) -> Values:

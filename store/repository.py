@@ -85,7 +85,14 @@ class Repository:
         return [m.to_funding_stream(r) for r in rows]
 
     def facilities(self, ids: Collection[str] | None = None) -> list[Facility]:
-        """All facilities (or those of ``ids``), by id."""
+        """All facilities (or those of ``ids``), by id.
+
+        Raises
+        ------
+        StoredRecordError
+            When a facility breaks a rule made after it was stored
+            (:func:`store.facilities_or_broken` reads such rows too).
+        """
         query = select(FacilityRow).order_by(FacilityRow.id)
         if ids is not None:
             query = query.where(FacilityRow.id.in_(sorted(ids)))
@@ -98,6 +105,8 @@ class Repository:
         ------
         UnknownReferenceError
             When no facility has that id.
+        StoredRecordError
+            When it breaks a rule made after it was stored.
         """
         return m.to_facility(self._get(FacilityRow, "facility", facility_id))
 

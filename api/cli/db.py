@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,7 @@ app = typer.Typer(help="Database schema, backups and restoring them.", no_args_i
 console = Console()
 EXIT_NO_BACKUP = 1  # nothing was backed up or restored (PostgreSQL: use its own tools)
 EXIT_INVALID_RECORDS = 1  # some stored records break today's rules
+KINDS = (("facility", "facility(ies)"), ("case", "case(s)"))  # in the order db check lists
 
 
 @app.command("upgrade")
@@ -43,23 +45,26 @@ def upgrade() -> None:
 
 @app.command("check")
 def check() -> None:
-    """List the stored records that break rules made after they were stored (exit 1 if any)."""
-    engine = ensure_database(DatabaseSettings().database_url)
+    """List the stored facilities and cases that break rules made after they were stored
+    (exit 1 if any)."""
+    engine = ensure_database(DatabaseSettings().database_url, create=False)
     try:
         with session_scope(engine) as session:
             found = invalid_records(session)
     finally:
         engine.dispose()
     if not found:
-        console.print("every stored case meets today's rules")
+        console.print("every stored facility and case meets today's rules")
         return
     for exc in found:
         err_console.print(
-            f"case {exc.identifier}: {exc.field} {exc.reason}", highlight=False, markup=False
+            f"{exc.kind} {exc.identifier}: {exc.field} {exc.reason}", highlight=False, markup=False
         )
+    counts = Counter(exc.kind for exc in found)
+    said = " and ".join(f"{counts[kind]} stored {words}" for kind, words in KINDS if counts[kind])
     err_console.print(
-        f"{len(found)} stored case(s) break today's rules: correct them before coordinators "
-        "read the waiting list (docs/operations.md, 'Records stored before a rule')",
+        f"{said} break today's rules: correct them before coordinators read the waiting list "
+        "or a round runs (docs/operations.md, 'Records stored before a rule')",
         highlight=False,
     )
     raise typer.Exit(EXIT_INVALID_RECORDS)

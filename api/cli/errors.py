@@ -29,14 +29,21 @@ def _domain_errors() -> tuple[type[Exception], ...]:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Report capacity and matching errors as ``error: ...`` on stderr and exit with 2."""
+    """Report capacity and matching errors as ``error: ...`` on stderr and exit with 2 (an
+    error of the settings, such as a database that does not exist, names the setting)."""
     try:
         yield
     except Exception as exc:
         if not isinstance(exc, _domain_errors()):
             raise
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {error_text(exc)}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
+
+
+def error_text(exc: Exception) -> str:
+    """What ``error: ...`` says for a domain error: its message, or for an error of the
+    settings (a database that does not exist) the setting and what is wrong with it."""
+    return _environment_message(exc) or str(exc)
 
 
 def _database_url() -> str:
@@ -56,6 +63,11 @@ def _environment_message(exc: Exception) -> str | None:
     Only modules already imported are looked at: a command that never touched the
     database raised nothing of SQLAlchemy's.
     """
+    if "store.errors" in sys.modules:
+        from store.errors import DatabaseNotFoundError
+
+        if isinstance(exc, DatabaseNotFoundError):
+            return f"OPVANG_DATABASE_URL: {exc}"
     if "sqlalchemy" in sys.modules:
         from sqlalchemy import exc as sa
 

@@ -29,9 +29,11 @@ console = Console()
 
 
 @contextmanager
-def _database() -> Iterator[Database]:
+def _database(*, create: bool = False) -> Iterator[Database]:
+    """The database; only a command that adds a record may create it (a missing SQLite
+    file is refused otherwise: a mistyped path would list or change nothing)."""
     with user_errors():
-        db = Database(ApiSettings(inline_sqlite_writes=False))
+        db = Database(ApiSettings(inline_sqlite_writes=False), create=create)
         try:
             yield db
         except ValidationError as exc:
@@ -48,7 +50,7 @@ def add(
     name: Annotated[str, typer.Argument(help="The organisation's name, as cases name it.")],
 ) -> None:
     """Put an organisation on the list."""
-    with _database() as db:
+    with _database(create=True) as db:
         new = OrganisationCreate(name=name)
         created = write(db, None, 201, partial(service.create, new=new, actor=CLI_ACTOR))
     err_console.print(f"organisation {created.name!r} added (id {created.id})", highlight=False)

@@ -77,7 +77,7 @@ def plan(
         raise typer.Exit(EXIT_INPUT)
     with scenario_errors():
         base = load_scenario(scenario) if replications else None
-        engine = ensure_database(DatabaseSettings().database_url)
+        engine = ensure_database(DatabaseSettings().database_url, create=False)
         with session_scope(engine) as session:
             inputs = flows.prepare_round(
                 session, as_of=datetime.now(UTC), rulebook=bundled_rulebook()

@@ -38,7 +38,7 @@ def apply(
         err_console.print(f"[bold red]error:[/] {where}: {err['msg']}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
     with user_errors():
-        engine = ensure_database(DatabaseSettings().database_url)
+        engine = ensure_database(DatabaseSettings().database_url, create=False)
         try:
             with session_scope(engine, immediate=True) as session:
                 report = apply_retention(

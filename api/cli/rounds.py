@@ -60,7 +60,7 @@ def export(
     with user_errors():
         settings = ApiSettings(inline_sqlite_writes=False)
         rulebook = rulebook_from(settings.rulebook)
-        db = Database(settings)
+        db = Database(settings, create=False)
         try:
             with db.audited_read() as session:
                 exported = flows.export_round(

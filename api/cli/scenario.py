@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli.errors import EXIT_INPUT, err_console
+from api.cli.errors import EXIT_INPUT, err_console, error_text
 from capacity import CapacityError, complexity_label
 from matching import MatchingError
 from matching.quiet import silence_solver_banner
@@ -48,7 +48,7 @@ def scenario_errors() -> Iterator[None]:
     try:
         yield
     except (ScenarioError, CapacityError, MatchingError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {error_text(exc)}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
 
 

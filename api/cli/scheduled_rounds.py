@@ -31,7 +31,7 @@ def _jobs() -> Iterator[Jobs]:
 
     with user_errors():
         settings = ApiSettings(inline_sqlite_writes=False)
-        db = Database(settings)
+        db = Database(settings, create=False)
         try:
             yield Jobs(db, settings, rulebook_from(settings.rulebook), holder="cron")
         finally:

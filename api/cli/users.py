@@ -30,9 +30,11 @@ console = Console()
 
 
 @contextmanager
-def _database() -> Iterator[Database]:
+def _database(*, create: bool = False) -> Iterator[Database]:
+    """The database; only a command that adds a record may create it (a missing SQLite
+    file is refused otherwise: a mistyped path would list or change nothing)."""
     with user_errors():
-        db = Database(ApiSettings(inline_sqlite_writes=False))
+        db = Database(ApiSettings(inline_sqlite_writes=False), create=create)
         try:
             yield db
         except ValidationError as exc:
@@ -85,7 +87,7 @@ def add(
 ) -> None:
     """Create a user and print its bearer token (shown once; only its hash is stored)."""
     password_hash = hash_password(read_password()) if password else None
-    with _database() as db:
+    with _database(create=True) as db:  # docs/api.md: the first user before 'opvang serve'
         new = UserCreate(name=name, role=role, provider_id=provider, region_id=region)
         created = service.create(db, new=new, actor=CLI_ACTOR, password_hash=password_hash)
     err_console.print(

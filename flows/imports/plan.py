@@ -18,12 +18,13 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from capacity import Case, Facility, Placement, Provider
+from capacity.records import to_plain
 from flows.cases import check_organisation
 from flows.errors import InvalidInputError
 from flows.imports.columns import PROVIDER_NAME, Kind
 from flows.imports.rows import ParsedRow, Problem, Record
 from flows.imports.stays import held_from, placement_problem, stay_problems
-from store import Repository
+from store import BrokenRecord, Repository, facilities_or_broken
 
 
 class Action(StrEnum):
@@ -126,13 +127,20 @@ class _Collector:
         else:
             self.unchanged += 1
 
+    def correct(self, row: int, old: BrokenRecord, new: Record) -> None:
+        """A stored record that breaks a rule made after it was stored, replaced by a valid
+        one: an update of every field whose stored value differs."""
+        fields = tuple(n for n, value in to_plain(new).items() if old.values.get(n) != value)
+        self.changes.append(Change(row, new.id, Action.UPDATE, fields))
+        self.records.append(new)
+
     def plan(self) -> Plan:
         return Plan(tuple(self.changes), tuple(self.records), tuple(self.problems), self.unchanged)
 
 
 def _facilities(session: Session, rows: list[ParsedRow], out: _Collector, today: date) -> Plan:
     repo = Repository(session)
-    stored = {f.id: f for f in repo.facilities()}
+    stored = facilities_or_broken(session)  # a broken facility is corrected by its row
     held = held_from(repo.placements(), today)
     providers = {p.id: p for p in repo.providers()}
     streams = {s.id for s in repo.funding_streams()}
@@ -162,7 +170,11 @@ def _facilities(session: Session, rows: list[ParsedRow], out: _Collector, today:
             )
             out.problem(parsed.row, "beds", facility.beds, reason)
             continue
-        out.compare(parsed.row, stored.get(facility.id), facility, frozenset())
+        old = stored.get(facility.id)
+        if isinstance(old, BrokenRecord):
+            out.correct(parsed.row, old, facility)
+        else:
+            out.compare(parsed.row, old, facility, frozenset())
     for pid, name in named.items():  # providers first: the facilities refer to them
         if pid not in providers or providers[pid].name != name:
             out.records.insert(0, Provider(pid, name))

@@ -25,7 +25,7 @@ def _urls(tmp_path: Path) -> list[tuple[str, str]]:
     damaged.write_bytes(b"not a database" * 500)
     return [
         ("postgresql+psycopg://root@127.0.0.1:1/x", "cannot be used: connection failed"),
-        ("sqlite:////proc/opvang-x.db", "cannot be used: unable to open database file"),
+        (f"sqlite:///{tmp_path}", "cannot be used: unable to open database file"),  # a folder
         (f"sqlite:///{damaged}", "cannot be used: file is not a database"),
         ("nonsense", "'nonsense' is not a database URL"),
     ]
@@ -73,3 +73,58 @@ def test_an_in_memory_database_is_refused_for_it_keeps_nothing(url, monkeypatch)
     result = CliRunner().invoke(app, ["users", "add", "bob", "--role", "admin"])
     assert result.exit_code == 2, result.output
     assert "OPVANG_DATABASE_URL: an in-memory SQLite database keeps nothing" in result.stderr
+
+
+# Commands that read or change what is stored: a database file that does not exist is a
+# mistyped OPVANG_DATABASE_URL, never a new, empty database reported as clean.
+NEEDS_A_DATABASE = [
+    ["db", "check"],
+    ["db", "backup", "{tmp}/backup.db"],
+    ["round", "export", "{tmp}/round.json"],
+    ["plan", "--beds", "1", "--replications", "0"],
+    ["rounds", "run"],
+    ["rounds", "lapse"],
+    ["retention", "apply", "--dry-run"],
+    ["users", "list"],
+    ["users", "token", "bob"],
+    ["organisations", "list"],
+    ["organisations", "remove", "Fier"],
+]
+# Commands that set a database up or add its first records (README, docs/api.md)
+CREATE_A_DATABASE = [
+    ["db", "upgrade"],
+    ["users", "add", "bob", "--role", "admin"],
+    ["organisations", "add", "Fier"],
+]
+
+
+@pytest.mark.parametrize("command", NEEDS_A_DATABASE, ids=" ".join)
+def test_a_database_file_that_does_not_exist_is_refused_and_nothing_is_created(
+    command, tmp_path, monkeypatch
+):
+    missing = tmp_path / "no" / "such" / "dir" / "x.db"
+    monkeypatch.setenv("OPVANG_DATABASE_URL", f"sqlite:///{missing}")
+    result = CliRunner().invoke(app, [arg.format(tmp=tmp_path) for arg in command])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: OPVANG_DATABASE_URL: "), result.stderr
+    assert f"{missing} does not exist" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "no").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no backup, no round file
+
+
+@pytest.mark.parametrize("command", CREATE_A_DATABASE, ids=" ".join)
+def test_commands_that_set_a_database_up_create_it_on_a_fresh_path(command, tmp_path, monkeypatch):
+    fresh = tmp_path / "new" / "opvang.db"
+    monkeypatch.setenv("OPVANG_DATABASE_URL", f"sqlite:///{fresh}")
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert fresh.is_file()
+    assert CliRunner().invoke(app, ["db", "check"]).exit_code == 0  # and it is found after
+
+
+def test_a_folder_that_cannot_be_made_is_named_by_db_upgrade(monkeypatch):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", "sqlite:////proc/opvang-x.db")
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 2, result.output
+    assert "cannot be used: unable to open database file" in result.stderr

@@ -8,11 +8,13 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from store import ensure_database
 
 
 @pytest.fixture
 def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'opvang.db'}"
+    ensure_database(url).dispose()  # `remove` and `list` refuse a database that does not exist
     monkeypatch.setenv("OPVANG_DATABASE_URL", url)
     monkeypatch.setenv("COLUMNS", "200")
     return url

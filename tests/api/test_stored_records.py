@@ -99,7 +99,7 @@ def test_db_check_lists_every_stored_case_that_breaks_todays_rules(
     runner = CliRunner()
     clean = runner.invoke(app, ["db", "check"])
     assert clean.exit_code == 0, clean.output
-    assert "every stored case meets today's rules" in clean.output
+    assert "every stored facility and case meets today's rules" in clean.output
     _execute(
         world.url, "UPDATE cases SET intake_date = :d WHERE id = 'C-2026-0002'", d="1999-01-01"
     )
@@ -107,3 +107,98 @@ def test_db_check_lists_every_stored_case_that_breaks_todays_rules(
     assert found.exit_code == 1
     assert "case C-2026-0002: intake_date must not be before 2000-01-01" in found.output
     assert "1 stored case(s) break today's rules" in found.output
+
+
+# Facilities stored before 8b1f4c6 bounded a bed day's cost and the coordinates: the
+# import took a cost of 1e308 and a latitude of 95, and each read of the facilities then
+# failed (a 422 on a body nobody sent; `error: facility.cost_per_bed_day` on the command
+# line, naming no facility).
+OUT_OF_BOUNDS = {
+    "cost_per_bed_day": ("cost_per_bed_day = 1e308", "must be from 0 to 100000 euros"),
+    "lat": ("lat = 95, lon = 5.8", "must lie in the Netherlands: from 50 to 54 degrees north"),
+}
+
+
+def _break_facility(url: str, facility_id: str, field: str) -> None:
+    assignment, _ = OUT_OF_BOUNDS[field]
+    _execute(url, f"UPDATE facilities SET {assignment} WHERE id = :id", id=facility_id)
+
+
+@pytest.mark.parametrize("field", OUT_OF_BOUNDS)
+def test_a_stored_facility_outside_todays_bounds_is_named_by_every_read(world, helpers, field):
+    _break_facility(world.url, "cosm-leeuwarden", field)
+    with helpers.client_for(world.url) as client:
+        coordinator = world.auth("coordinator")
+        answers = [
+            client.get("/v1/facilities", headers=coordinator),
+            client.post("/v1/matching-runs", json={"time_limit": 5}, headers=coordinator),
+        ]
+    for answer in answers:
+        assert answer.status_code == 500, answer.text  # the server's data, not the request
+        detail = answer.json()["detail"]
+        assert (
+            f"stored facility cosm-leeuwarden breaks a rule made after it was stored: {field}"
+            in detail
+        )
+        assert OUT_OF_BOUNDS[field][1] in detail
+        assert "opvang db check" in detail
+
+
+def test_db_check_lists_every_stored_facility_outside_the_bounds(world, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    runner = CliRunner()
+    clean = runner.invoke(app, ["db", "check"])
+    assert clean.exit_code == 0, clean.output
+    assert "every stored facility and case meets today's rules" in clean.output
+    _break_facility(world.url, "cosm-leeuwarden", "cost_per_bed_day")
+    _break_facility(world.url, "ws-amsterdam", "lat")
+    _execute(
+        world.url, "UPDATE cases SET intake_date = :d WHERE id = 'C-2026-0002'", d="1999-01-01"
+    )
+    found = runner.invoke(app, ["db", "check"])
+    assert found.exit_code == 1
+    assert found.stderr.splitlines() == [
+        "facility cosm-leeuwarden: cost_per_bed_day must be from 0 to 100000 euros per bed per "
+        "day (no care bed costs more)",
+        "facility ws-amsterdam: lat must lie in the Netherlands: from 50 to 54 degrees north "
+        "(decimal degrees)",
+        "case C-2026-0002: intake_date must not be before 2000-01-01",
+        "2 stored facility(ies) and 1 stored case(s) break today's rules: correct them before "
+        "coordinators read the waiting list or a round runs (docs/operations.md, 'Records "
+        "stored before a rule')",
+    ]
+    export = runner.invoke(app, ["round", "export", str(tmp_path / "round.json")])
+    assert export.exit_code == 2
+    assert export.stderr.startswith("error: stored facility cosm-leeuwarden breaks a rule")
+
+
+FACILITY_ROW = (
+    "id,name,provider_id,region_id,placement_type,beds,funding_stream_id,cost_per_bed_day,"
+    "gender_policy,lat,lon\n"
+    "cosm-leeuwarden,Cosm Leeuwarden,fier,leeuwarden,cosm,6,jenv-cosm,{cost},female_only,,\n"
+)
+
+
+def test_an_import_corrects_a_stored_facility_outside_the_bounds(world, monkeypatch, tmp_path):
+    # the way to mend it: the region's table again, with the right cost (was refused,
+    # because the import read the stored facility to compare with)
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    monkeypatch.setenv("COLUMNS", "200")
+    _break_facility(world.url, "cosm-leeuwarden", "cost_per_bed_day")
+    table = tmp_path / "facilities.csv"
+    runner = CliRunner()
+    table.write_text(FACILITY_ROW.format(cost="1e308"))  # new input is still refused
+    refused = runner.invoke(app, ["import", "facilities", str(table)])
+    assert refused.exit_code == 2
+    assert "cost_per_bed_day" in refused.stderr
+    assert "must be from 0 to 100000 euros per bed per day" in refused.stderr
+    table.write_text(FACILITY_ROW.format(cost="250"))
+    dry = runner.invoke(app, ["import", "facilities", str(table), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "row 2: cosm-leeuwarden changes cost_per_bed_day" in dry.stdout
+    done = runner.invoke(app, ["import", "facilities", str(table)])
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(app, ["db", "check"]).exit_code == 0
+    assert _rows(
+        world.url, "SELECT cost_per_bed_day FROM facilities WHERE id = 'cosm-leeuwarden'"
+    ) == [(250.0,)]

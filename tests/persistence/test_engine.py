@@ -24,7 +24,14 @@ from capacity import (
     Provider,
     ResidenceStatus,
 )
-from store import DatabaseSettings, Repository, ensure_database, make_engine, session_scope
+from store import (
+    DatabaseNotFoundError,
+    DatabaseSettings,
+    Repository,
+    ensure_database,
+    make_engine,
+    session_scope,
+)
 from store.models import CaseRow, PlacementRow
 
 HOLD_S = 0.4  # seconds the first writer keeps its transaction open
@@ -60,6 +67,18 @@ def test_sqlite_file_and_its_folders_are_created_on_first_use(tmp_path: Path) ->
             assert len(Repository(session).regions()) == 35
     finally:
         engine.dispose()
+
+
+def test_a_missing_sqlite_file_is_refused_when_it_may_not_be_created(tmp_path: Path) -> None:
+    # a mistyped path made an empty database (and its folders) that read commands found clean
+    path = tmp_path / "no" / "such" / "opvang.db"
+    with pytest.raises(DatabaseNotFoundError) as refused:
+        ensure_database(f"sqlite:///{path}", create=False)
+    assert refused.value.path == path
+    assert str(path) in str(refused.value)
+    assert not (tmp_path / "no").exists()
+    ensure_database(f"sqlite:///{path}").dispose()  # created, as before
+    ensure_database(f"sqlite:///{path}", create=False).dispose()  # and then found
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
