@@ -57,10 +57,12 @@ FIRST_STEP = 1.0  # Polyak's factor at the start
 MIN_STEP = 1e-4
 TRAIL_EVERY = 5  # steps between prices kept for plans, at least
 TRAIL_KEPT = 8  # price vectors kept for plans, at most
-# (option, day) entries priced per second on a busy machine, for the first step's estimate
+# (option, open day) pairs priced per second on a busy machine, for the first step's
+# estimate (a step: 0.24-0.35 s for 18-24 million usable pairs at L, load about 1)
 ENTRIES_PER_SECOND = 20_000_000
-# and sorted into usable pairs per second (setup): 2.5-3.9 s for 36 million at L, load 5-6
-SETUP_ENTRIES_PER_SECOND = 8_000_000
+# and sorted into usable pairs per second (set-up, not cut short by the clock): 3.7-4.0 s
+# for 20-26 million open pairs at L (issue-11, eligibility-30), load about 1
+SETUP_ENTRIES_PER_SECOND = 5_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,25 +141,35 @@ class Relaxation:
     def _pairs(self) -> tuple[IntArray, IntArray]:
         """Every usable (option, start day), options in case order (built in chunks).
 
-        A stay fits when it ends by ``formulation.fit_reach``'s day.
+        Each option gets its facility's open candidate days (a sparse list per facility,
+        not a row over every day of the horizon: issue 11, ``eligibility-30`` L has 15.5
+        million options but 26 million open pairs, where a row a day is 933 million
+        entries and its set-up was estimated at 117 s, so no step ran); a stay fits when
+        it ends by ``formulation.fit_reach``'s day.
         """
         p, h = self.problem, self.h
-        open_day = candidate_mask(p) & (p.free_beds > 0)
+        fac, day = np.nonzero(candidate_mask(p) & (p.free_beds > 0))  # by facility, day
+        day = day.astype(np.int64)
+        offset = np.searchsorted(fac, np.arange(p.n_facilities + 1))
         most = int(p.case_beds.max()) if p.n_cases else 1
-        days = np.arange(h)
         reach = fit_reach(p.free_beds, most)
         order = np.argsort(p.opt_case, kind="stable").astype(np.int64)
+        facility = p.opt_facility.astype(np.int64)
         beds = p.case_beds[p.opt_case].astype(np.int64)
         stay = p.stay_to.astype(np.int64)
-        size = max(1, CHUNK_ENTRIES // max(h, 1))
+        open_days = (offset[1:] - offset[:-1])[facility[order]]
+        cuts = np.searchsorted(
+            np.cumsum(open_days), np.arange(CHUNK_ENTRIES, int(open_days.sum()), CHUNK_ENTRIES)
+        )
         options, starts = [], []
-        for a in range(0, order.size, size):
-            k = order[a : a + size]
-            f = p.opt_facility[k]
-            end = np.minimum(days[None, :] + stay[k, None], h)
-            row, day = np.nonzero(open_day[f] & (reach[beds[k], f] >= end))
-            options.append(k[row])
-            starts.append(day.astype(np.int64))
+        for k, n in zip(np.split(order, cuts), np.split(open_days, cuts), strict=True):
+            option = np.repeat(k, n)
+            f = facility[option]
+            position = np.arange(option.size) - np.repeat(np.cumsum(n) - n, n)
+            start = day[offset[f] + position]
+            fits = reach[beds[option], f, start] >= np.minimum(start + stay[option], h)
+            options.append(option[fits])
+            starts.append(start[fits])
         if not options:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(options), np.concatenate(starts)
@@ -206,6 +218,17 @@ class Relaxation:
         return use - self.free, spent - self.budget
 
 
+def open_pairs(problem: MatchingProblem) -> int:
+    """The (option, open candidate day) pairs :class:`Relaxation` weighs, at most.
+
+    What its set-up and each step cost grows with (``n_options x horizon`` overstated it
+    35 times on ``eligibility-30`` L, where no step then seemed to fit in 60 s).
+    """
+    p = problem
+    per_facility = (candidate_mask(p) & (p.free_beds > 0)).sum(axis=1)
+    return int(per_facility[p.opt_facility].sum())
+
+
 def capacity_bound(
     problem: MatchingProblem,
     *,
@@ -243,7 +266,7 @@ def capacity_bound(
     """
     p = problem
     empty = CapacityBound(-math.inf, np.zeros(p.free_beds.shape), np.zeros(len(p.stream_ids)), 0)
-    entries = p.n_options * p.horizon_days
+    entries = relaxation.option.size if relaxation is not None else open_pairs(p)
     estimate = entries / ENTRIES_PER_SECOND
     setup = 0.0 if relaxation is not None else entries / SETUP_ENTRIES_PER_SECOND
     if time.perf_counter() + setup + estimate >= deadline:

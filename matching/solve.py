@@ -16,7 +16,7 @@ from matching.evaluation import plan_objective, plan_to_assignments, plan_violat
 from matching.exact import solve_exact
 from matching.flow import flow_is_exact, solve_flow
 from matching.formulation import build_formulation, column_estimate
-from matching.greedy import greedy_outcome, solve_greedy
+from matching.greedy import greedy_outcome, solve_greedy, stays_end_inside
 from matching.large import solve_large
 from matching.mip import Plan, highs_scope
 from matching.outcome import Observer, Outcome, Tracker, ignore
@@ -239,7 +239,10 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
     """
     plans: list[Plan] = []
     slowest = 0.0
-    for per_bed_day, per_bed in ((True, False), (False, False), (False, True)):
+    orders = [(True, False), (False, False), (False, True)]  # (per bed-day, per bed)
+    if not stays_end_inside(sub):
+        orders = [(False, True), (False, False)]  # per bed-day is per bed then
+    for per_bed_day, per_bed in orders:
         t = time.perf_counter()
         if t >= deadline:
             break
