@@ -229,6 +229,12 @@ def open_pairs(problem: MatchingProblem) -> int:
     return int(per_facility[p.opt_facility].sum())
 
 
+def bound_seconds(problem: MatchingProblem, steps: int = 1) -> float:
+    """About how long the set-up and ``steps`` steps take, on a busy machine."""
+    pairs = open_pairs(problem)
+    return pairs / SETUP_ENTRIES_PER_SECOND + steps * pairs / ENTRIES_PER_SECOND
+
+
 def capacity_bound(
     problem: MatchingProblem,
     *,

@@ -52,7 +52,7 @@ import numpy as np
 
 from matching.budget_bound import budget_stage, greedy_seconds
 from matching.budget_repair import fix_and_optimise, neighbourhood_search
-from matching.capacity_bound import CapacityBound, capacity_bound
+from matching.capacity_bound import CapacityBound, bound_seconds, capacity_bound
 from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
 from matching.exact import improve
@@ -76,6 +76,10 @@ CAPACITY_SHARE = 0.5
 # with a restricted model (no bound of the round from its columns), of the time left after
 # the greedy: it runs first (issue 11: short-stays L, the improvement never started)
 RESTRICTED_CAPACITY_SHARE = 0.6
+# estimated steps its window holds at least, when the time left allows (the estimate of a
+# step is about 4 times what a step takes at L on a quiet machine)
+RESTRICTED_MIN_STEPS = 10
+RESTRICTED_MIN_SECONDS = 0.1  # and at least this (small rounds: Python's own time)
 # of what that leaves, at most, for the plans from its prices when they did not fit in it
 # (short-stays L at T = 60: 0.5 left 10 s, and a pass is estimated at 10 s)
 RESTRICTED_PLAN_SHARE = 0.6
@@ -388,7 +392,13 @@ def _restricted_bound(
     Its prices' plans use every start day, not only the restricted model's.
     """
     now = time.perf_counter()
-    stop = now + RESTRICTED_CAPACITY_SHARE * (deadline - now)
+    left = deadline - now
+    # when its share is too short for the set-up and a few steps, as much of the time
+    # left as they need: without it the answer carries the single-case bound (issue 11:
+    # issue-11 L at T = 10, gap 99.4 %, while column generation on the restricted model
+    # and the plans after it took the time and gained 0.002 %)
+    need = max(RESTRICTED_MIN_SECONDS, bound_seconds(form.problem, RESTRICTED_MIN_STEPS))
+    stop = now + max(RESTRICTED_CAPACITY_SHARE * left, min(need, left))
     one = _pass_seconds(form)
     found, plan = _capacity_stage(form, plan, stop, tracker, None)
     if one <= PRICED_PLAN_SHARE * (stop - now):
