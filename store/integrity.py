@@ -12,7 +12,7 @@ repeats them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from store.mapping import facility_columns, to_case, to_facility
 from store.models import CaseRow, FacilityRow
 
 Row = TypeVar("Row")
+Record = TypeVar("Record")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +61,19 @@ def invalid_records(session: Session) -> list[StoredRecordError]:
     """
     facilities = session.scalars(select(FacilityRow).order_by(FacilityRow.id)).all()
     cases = session.scalars(select(CaseRow).order_by(CaseRow.id)).all()
-    return [*_unreadable(facilities, to_facility), *_unreadable(cases, to_case)]
+    read = [*_read_each(facilities, to_facility), *_read_each(cases, to_case)]
+    return [record for _, record in read if isinstance(record, StoredRecordError)]
 
 
-def _unreadable(rows: Iterable[Row], read: Callable[[Row], object]) -> list[StoredRecordError]:
-    found: list[StoredRecordError] = []
+def _read_each(
+    rows: Iterable[Row], read: Callable[[Row], Record]
+) -> Iterator[tuple[Row, Record | StoredRecordError]]:
+    """Each row with its record, or the :class:`StoredRecordError` reading it raised."""
     for row in rows:
         try:
-            read(row)
+            yield row, read(row)
         except StoredRecordError as exc:
-            found.append(exc)
-    return found
+            yield row, exc
 
 
 def facilities_or_broken(session: Session) -> dict[str, Facility | BrokenRecord]:
@@ -87,10 +90,10 @@ def facilities_or_broken(session: Session) -> dict[str, Facility | BrokenRecord]
     dict
         The facility, or the broken record, of each id.
     """
-    found: dict[str, Facility | BrokenRecord] = {}
-    for row in session.scalars(select(FacilityRow).order_by(FacilityRow.id)):
-        try:
-            found[row.id] = to_facility(row)
-        except StoredRecordError as exc:
-            found[row.id] = BrokenRecord(exc, facility_columns(row))
-    return found
+    rows = session.scalars(select(FacilityRow).order_by(FacilityRow.id))
+    return {
+        row.id: BrokenRecord(read, facility_columns(row))
+        if isinstance(read, StoredRecordError)
+        else read
+        for row, read in _read_each(rows, to_facility)
+    }
