@@ -66,6 +66,9 @@ class MasterLP:
         the first round).
     lp_seconds
         The longest master solve (what an LP on the kept columns may take).
+    duals
+        The row duals that proved ``bound`` (empty before the first round): prices for
+        :func:`matching.facility_bound.facility_bound`.
     """
 
     columns: IntArray
@@ -79,6 +82,7 @@ class MasterLP:
     reduced: FloatArray = field(default_factory=lambda: np.zeros(0))
     prices: FloatArray = field(default_factory=lambda: np.zeros(0))
     lp_seconds: float = 0.0
+    duals: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 class Groups:
@@ -238,6 +242,7 @@ class _Search:
     reduced: FloatArray = field(default_factory=lambda: np.zeros(0))
     prices: FloatArray = field(default_factory=lambda: np.zeros(0))
     lp_seconds: float = 0.0
+    duals: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
 def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) -> IntArray:
@@ -253,6 +258,7 @@ def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) ->
         cheapest = np.minimum(pricer.groups.minimum(priced), 0.0)
         search.reduced = priced - cheapest[form.var_case]
         search.prices = pricer.budget_prices(y)
+        search.duals = y
     rc = priced - np.minimum(y[: form.problem.n_cases], 0.0)[form.var_case]
     return _most_negative(pricer.groups, pricer.by_slot, rc, search.inside)
 
@@ -332,4 +338,5 @@ def column_generation(
         search.reduced,
         search.prices,
         search.lp_seconds,
+        search.duals,
     )
