@@ -7,11 +7,12 @@ field can hold one (free text is short and limited to the responsible organisati
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from capacity.errors import InvalidCaseError
+from capacity.errors import InvalidCaseError, refuse
 from capacity.personal_data import personal_data_in
 from capacity.regions import region_ids
 
@@ -139,7 +140,7 @@ class Case:
     status: CaseStatus = CaseStatus.WAITING
 
     def __post_init__(self) -> None:
-        _validate_case(self)
+        refuse(_case_problems(self))
 
     @property
     def is_minor(self) -> bool:
@@ -160,18 +161,27 @@ def _fail(name: str, reason: str) -> InvalidCaseError:
     return InvalidCaseError(name, reason)
 
 
-def _validate_case(case: Case) -> None:  # noqa: C901, PLR0912 (a flat list of field checks)
+def _case_problems(case: Case) -> Iterator[InvalidCaseError]:  # noqa: C901, PLR0912 (a flat list of field checks)
+    """Every field of the case that breaks a rule, in the order the rules are checked.
+
+    All of them, not only the first: a stored case is mended in one pass. A rule that reads
+    another field (the interpreter language reads the needs, an unaccompanied minor the
+    age) is checked only when that field holds.
+    """
     if not isinstance(case.id, str) or not CASE_ID_PATTERN.match(case.id):
-        raise _fail(
+        yield _fail(
             "id", "must be 3-40 upper-case letters, digits or dashes, starting with a letter"
         )
     if not isinstance(case.intake_date, date):
-        raise _fail("intake_date", "must be a date")
-    if case.intake_date < EARLIEST_INTAKE:
+        yield _fail("intake_date", "must be a date")
+    elif case.intake_date < EARLIEST_INTAKE:
         # issue 10: 0001-01-01 was taken, and the standard class's mean wait became 4,604 days
-        raise _fail("intake_date", f"must not be before {EARLIEST_INTAKE.isoformat()}")
-    if isinstance(case.age, bool) or not isinstance(case.age, int) or not 0 <= case.age <= MAX_AGE:
-        raise _fail("age", f"must be a whole number from 0 to {MAX_AGE}")
+        yield _fail("intake_date", f"must not be before {EARLIEST_INTAKE.isoformat()}")
+    age_holds = (
+        not isinstance(case.age, bool) and isinstance(case.age, int) and 0 <= case.age <= MAX_AGE
+    )
+    if not age_holds:
+        yield _fail("age", f"must be a whole number from 0 to {MAX_AGE}")
     for name, enum in (
         ("gender", Gender),
         ("residence_status", ResidenceStatus),
@@ -182,39 +192,40 @@ def _validate_case(case: Case) -> None:  # noqa: C901, PLR0912 (a flat list of f
         value = getattr(case, name)
         if not isinstance(value, enum):
             allowed = ", ".join(m.value for m in enum)
-            raise _fail(name, f"{value!r} is not one of: {allowed}")
+            yield _fail(name, f"{value!r} is not one of: {allowed}")
     children = case.accompanying_children
     if (
         isinstance(children, bool)
         or not isinstance(children, int)
         or not 0 <= children <= MAX_CHILDREN
     ):
-        raise _fail("accompanying_children", f"must be a whole number from 0 to {MAX_CHILDREN}")
+        yield _fail("accompanying_children", f"must be a whole number from 0 to {MAX_CHILDREN}")
     known = region_ids()
     for name in ("region_signalled", "region_of_exploitation"):
         if getattr(case, name) not in known:
-            raise _fail(name, f"unknown region {getattr(case, name)!r}")
+            yield _fail(name, f"unknown region {getattr(case, name)!r}")
     for i, preferred in enumerate(case.preferred_regions):
         if preferred not in known:
-            raise _fail(f"preferred_regions[{i}]", f"unknown region {preferred!r}")
+            yield _fail(f"preferred_regions[{i}]", f"unknown region {preferred!r}")
     if len(set(case.preferred_regions)) != len(case.preferred_regions):
-        raise _fail("preferred_regions", "lists a region twice")
-    if not isinstance(case.needs, frozenset) or not all(isinstance(n, Need) for n in case.needs):
-        raise _fail("needs", f"must be a set of: {', '.join(n.value for n in Need)}")
-    if Need.INTERPRETER in case.needs:
+        yield _fail("preferred_regions", "lists a region twice")
+    needs_hold = isinstance(case.needs, frozenset) and all(isinstance(n, Need) for n in case.needs)
+    if not needs_hold:
+        yield _fail("needs", f"must be a set of: {', '.join(n.value for n in Need)}")
+    elif Need.INTERPRETER in case.needs:
         if case.interpreter_language is None or not LANGUAGE_PATTERN.match(
             case.interpreter_language
         ):
-            raise _fail(
+            yield _fail(
                 "interpreter_language",
                 "a case that needs an interpreter needs a language code (ISO 639)",
             )
     elif case.interpreter_language is not None:
-        raise _fail("interpreter_language", "only given when the needs include 'interpreter'")
-    if case.unaccompanied and not case.is_minor:
-        raise _fail("unaccompanied", "only a minor (under 18) can be an unaccompanied minor")
+        yield _fail("interpreter_language", "only given when the needs include 'interpreter'")
+    if age_holds and case.unaccompanied and not case.is_minor:
+        yield _fail("unaccompanied", "only a minor (under 18) can be an unaccompanied minor")
     org = case.responsible_organisation
     if not isinstance(org, str) or not org.strip() or len(org) > ORGANISATION_MAX_LENGTH:
-        raise _fail("responsible_organisation", f"must be 1-{ORGANISATION_MAX_LENGTH} characters")
-    if (found := personal_data_in(org)) is not None:  # issue 16: never a person's details
-        raise _fail("responsible_organisation", found)
+        yield _fail("responsible_organisation", f"must be 1-{ORGANISATION_MAX_LENGTH} characters")
+    elif (found := personal_data_in(org)) is not None:  # issue 16: never a person's details
+        yield _fail("responsible_organisation", found)

@@ -9,6 +9,8 @@ held only its message came out of both as a ``TypeError``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class CapacityError(Exception):
     """Base class of all errors raised by :mod:`capacity`."""
@@ -23,7 +25,16 @@ class InvalidFieldError(CapacityError, ValueError):
         Name of the offending field, dotted for nested values (``"needs[2]"``).
     reason
         Why the value was refused, in words a user understands.
+
+    Attributes
+    ----------
+    others
+        The same record's other refused fields, in the order its rules are checked, when
+        the value object checked them all (:func:`refuse`); empty otherwise. The message
+        names this field only: callers that answer with one field still do.
     """
+
+    others: tuple[InvalidFieldError, ...] = ()
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(field, reason)  # the arguments: copies (pickle, SimPy) rebuild it
@@ -32,6 +43,39 @@ class InvalidFieldError(CapacityError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.reason}"
+
+
+def refuse(problems: Iterable[InvalidFieldError]) -> None:
+    """Raise a record's first refused field, with the others it has as its ``others``.
+
+    A value object checks every field, not only up to the first refused one, so that a
+    stored record breaking two rules is named for both in one pass (``opvang db check``):
+    a region's IT team mended one field, checked again and only then met the next.
+
+    Parameters
+    ----------
+    problems
+        The record's refused fields, in the order its rules are checked (a generator).
+
+    Raises
+    ------
+    InvalidFieldError
+        The first of ``problems``, when there is one.
+    """
+    found: list[InvalidFieldError] = []
+    try:
+        for problem in problems:
+            found.append(problem)
+    except Exception:
+        # a check that runs past a refused field can fail on its value (a comparison with
+        # a text where a number belongs): the fields found so far are the answer, as the
+        # first alone was when the checks stopped at it
+        if not found:
+            raise
+    if found:
+        first, *rest = found
+        first.others = tuple(rest)
+        raise first
 
 
 class InvalidCaseError(InvalidFieldError):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from capacity.cases import LANGUAGE_PATTERN, MAX_AGE, Need
-from capacity.errors import InvalidSupplyError
+from capacity.errors import InvalidSupplyError, refuse
 from capacity.placement_types import PlacementType
 from capacity.regions import NETHERLANDS_LAT, NETHERLANDS_LON, in_range, region, region_ids
 
@@ -33,9 +34,7 @@ class Provider:
     name: str
 
     def __post_init__(self) -> None:
-        _check_slug("provider.id", self.id)
-        if not self.name.strip():
-            raise InvalidSupplyError("provider.name", "must not be empty")
+        refuse(_provider_problems(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,40 +100,7 @@ class Facility:
     lon: float | None = None
 
     def __post_init__(self) -> None:
-        _check_slug("facility.id", self.id)
-        _check_slug("facility.provider_id", self.provider_id)
-        _check_slug("facility.funding_stream_id", self.funding_stream_id)
-        if self.region_id not in region_ids():
-            raise InvalidSupplyError("facility.region_id", f"unknown region {self.region_id!r}")
-        if not isinstance(self.placement_type, PlacementType):
-            raise InvalidSupplyError(
-                "facility.placement_type", f"unknown type {self.placement_type!r}"
-            )
-        if not isinstance(self.gender_policy, GenderPolicy):
-            raise InvalidSupplyError(
-                "facility.gender_policy", f"unknown policy {self.gender_policy!r}"
-            )
-        _check_count("facility.beds", self.beds, MAX_BEDS)
-        _check_count("facility.max_children", self.max_children, 20)
-        if not (0 <= self.min_age <= self.max_age <= MAX_AGE):
-            raise InvalidSupplyError(
-                "facility.min_age/max_age", "need 0 <= min_age <= max_age <= 120"
-            )
-        if not 0 <= self.cost_per_bed_day <= MAX_COST_PER_BED_DAY:
-            raise InvalidSupplyError(
-                "facility.cost_per_bed_day",
-                f"must be from 0 to {MAX_COST_PER_BED_DAY:.0f} euros per bed per day "
-                "(no care bed costs more)",
-            )
-        for lang in self.languages:
-            if not LANGUAGE_PATTERN.match(lang):
-                raise InvalidSupplyError("facility.languages", f"{lang!r} is not an ISO 639 code")
-        if not all(isinstance(n, Need) for n in self.specialisms):
-            raise InvalidSupplyError("facility.specialisms", "must be a set of needs")
-        if (self.lat is None) != (self.lon is None):
-            raise InvalidSupplyError("facility.lat/lon", "give both coordinates or neither")
-        _check_coordinate("facility.lat", self.lat, NETHERLANDS_LAT, "north")
-        _check_coordinate("facility.lon", self.lon, NETHERLANDS_LON, "east")
+        refuse(_facility_problems(self))
 
     @property
     def location(self) -> tuple[float, float]:
@@ -145,26 +111,72 @@ class Facility:
         return centre.lat, centre.lon
 
 
-def _check_slug(name: str, value: str) -> None:
+def _provider_problems(provider: Provider) -> Iterator[InvalidSupplyError]:
+    """Every field of the provider that breaks a rule, in order."""
+    yield from _slug_problems("provider.id", provider.id)
+    if not provider.name.strip():
+        yield InvalidSupplyError("provider.name", "must not be empty")
+
+
+def _facility_problems(facility: Facility) -> Iterator[InvalidSupplyError]:
+    """Every field of the facility that breaks a rule, in the order the rules are checked.
+
+    All of them, not only the first: a stored facility is mended in one pass.
+    """
+    yield from _slug_problems("facility.id", facility.id)
+    yield from _slug_problems("facility.provider_id", facility.provider_id)
+    yield from _slug_problems("facility.funding_stream_id", facility.funding_stream_id)
+    if facility.region_id not in region_ids():
+        yield InvalidSupplyError("facility.region_id", f"unknown region {facility.region_id!r}")
+    if not isinstance(facility.placement_type, PlacementType):
+        yield InvalidSupplyError(
+            "facility.placement_type", f"unknown type {facility.placement_type!r}"
+        )
+    if not isinstance(facility.gender_policy, GenderPolicy):
+        yield InvalidSupplyError(
+            "facility.gender_policy", f"unknown policy {facility.gender_policy!r}"
+        )
+    yield from _count_problems("facility.beds", facility.beds, MAX_BEDS)
+    yield from _count_problems("facility.max_children", facility.max_children, 20)
+    if not (0 <= facility.min_age <= facility.max_age <= MAX_AGE):
+        yield InvalidSupplyError("facility.min_age/max_age", "need 0 <= min_age <= max_age <= 120")
+    if not 0 <= facility.cost_per_bed_day <= MAX_COST_PER_BED_DAY:
+        yield InvalidSupplyError(
+            "facility.cost_per_bed_day",
+            f"must be from 0 to {MAX_COST_PER_BED_DAY:.0f} euros per bed per day "
+            "(no care bed costs more)",
+        )
+    wrong = sorted(code for code in facility.languages if not LANGUAGE_PATTERN.match(code))
+    if wrong:  # one field, named once
+        yield InvalidSupplyError("facility.languages", f"{wrong[0]!r} is not an ISO 639 code")
+    if not all(isinstance(n, Need) for n in facility.specialisms):
+        yield InvalidSupplyError("facility.specialisms", "must be a set of needs")
+    if (facility.lat is None) != (facility.lon is None):
+        yield InvalidSupplyError("facility.lat/lon", "give both coordinates or neither")
+    yield from _coordinate_problems("facility.lat", facility.lat, NETHERLANDS_LAT, "north")
+    yield from _coordinate_problems("facility.lon", facility.lon, NETHERLANDS_LON, "east")
+
+
+def _slug_problems(name: str, value: str) -> Iterator[InvalidSupplyError]:
     if (
         not isinstance(value, str)
         or not value
         or not value.replace("-", "").replace("_", "").isalnum()
     ):
-        raise InvalidSupplyError(name, f"{value!r} must be letters, digits, '-' or '_'")
+        yield InvalidSupplyError(name, f"{value!r} must be letters, digits, '-' or '_'")
 
 
-def _check_coordinate(
+def _coordinate_problems(
     name: str, value: float | None, bounds: tuple[float, float], direction: str
-) -> None:
+) -> Iterator[InvalidSupplyError]:
     if value is not None and not in_range(value, bounds):
-        raise InvalidSupplyError(
+        yield InvalidSupplyError(
             name,
             f"must lie in the Netherlands: from {bounds[0]:g} to {bounds[1]:g} degrees "
             f"{direction} (decimal degrees)",
         )
 
 
-def _check_count(name: str, value: int, upper: int) -> None:
+def _count_problems(name: str, value: int, upper: int) -> Iterator[InvalidSupplyError]:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= upper:
-        raise InvalidSupplyError(name, f"must be a whole number from 0 to {upper}")
+        yield InvalidSupplyError(name, f"must be a whole number from 0 to {upper}")

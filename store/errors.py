@@ -6,6 +6,7 @@ user-facing answers (the API's 4xx, the CLI's messages) handle them the same way
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from capacity.errors import CapacityError
@@ -33,10 +34,11 @@ class DuplicateRecordError(PersistenceError):
 
 
 class StoredRecordError(PersistenceError):
-    """A stored row breaks a rule of today's value objects: stored before the rule existed.
+    """A stored row breaks rules of today's value objects: stored before the rules existed.
 
     Not the request's fault (so never a 422 on its body): an administrator corrects the
-    record, and ``opvang db check`` lists every such row.
+    record, and ``opvang db check`` lists every such row. The message names every field
+    that breaks a rule, as ``db check`` does, so one correction mends the record.
 
     Parameters
     ----------
@@ -44,19 +46,19 @@ class StoredRecordError(PersistenceError):
         What kind of record (``"case"``, ``"facility"``).
     identifier
         Its id.
-    field
-        The field that breaks the rule.
-    reason
-        The rule, in words.
+    problems
+        The field and the rule, in words, of each rule it breaks (at least one), in the
+        order the value object checks them.
     """
 
-    def __init__(self, kind: str, identifier: str, field: str, reason: str) -> None:
+    def __init__(self, kind: str, identifier: str, problems: Sequence[tuple[str, str]]) -> None:
         self.kind = kind
         self.identifier = identifier
-        self.field = field
-        self.reason = reason
+        self.problems = tuple(problems)
+        rules = "a rule" if len(self.problems) == 1 else f"{len(self.problems)} rules"
+        broken = "; ".join(f"{field} {reason}" for field, reason in self.problems)
         super().__init__(
-            f"stored {kind} {identifier} breaks a rule made after it was stored: {field} {reason}; "
+            f"stored {kind} {identifier} breaks {rules} made after it was stored: {broken}; "
             "an administrator must correct it (opvang db check lists every such record)"
         )
 

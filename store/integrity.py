@@ -36,7 +36,7 @@ class BrokenRecord:
     Parameters
     ----------
     error
-        Which rule it breaks (record, field, reason).
+        Which rules it breaks (the record, and the field and reason of each).
     values
         Its values as stored, by field name (plain values, unchecked).
     """
@@ -56,8 +56,8 @@ def invalid_records(session: Session) -> list[StoredRecordError]:
     Returns
     -------
     list of StoredRecordError
-        One per record (facilities first, then cases), naming the record, the field and
-        the rule.
+        One per record (facilities first, then cases), naming the record and the field and
+        rule of every rule it breaks.
     """
     facilities = session.scalars(select(FacilityRow).order_by(FacilityRow.id)).all()
     cases = session.scalars(select(CaseRow).order_by(CaseRow.id)).all()

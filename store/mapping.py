@@ -156,14 +156,13 @@ def to_facility(row: FacilityRow) -> Facility:
     Raises
     ------
     StoredRecordError
-        When the row breaks a rule of :class:`capacity.Facility` made after it was stored
-        (a cost per bed day or coordinates outside today's bounds).
+        When the row breaks rules of :class:`capacity.Facility` made after it was stored
+        (a cost per bed day or coordinates outside today's bounds), naming each.
     """
     try:
         return from_plain(Facility, facility_columns(row))
     except InvalidFieldError as exc:
-        field = exc.field.removeprefix("facility.")
-        raise StoredRecordError("facility", row.id, field, exc.reason) from None
+        raise StoredRecordError("facility", row.id, _broken(exc, "facility.")) from None
 
 
 def case_values(case: Case) -> Values:
@@ -177,12 +176,18 @@ def to_case(row: CaseRow) -> Case:
     Raises
     ------
     StoredRecordError
-        When the row breaks a rule of :class:`capacity.Case` made after it was stored.
+        When the row breaks rules of :class:`capacity.Case` made after it was stored,
+        naming each.
     """
     try:
         return from_plain(Case, {name: getattr(row, name) for name in CASE_FIELDS})
     except InvalidFieldError as exc:
-        raise StoredRecordError("case", row.id, exc.field, exc.reason) from None
+        raise StoredRecordError("case", row.id, _broken(exc)) from None
+
+
+def _broken(exc: InvalidFieldError, prefix: str = "") -> list[tuple[str, str]]:
+    """The field (without the record's prefix) and reason of every rule a record breaks."""
+    return [(e.field.removeprefix(prefix), e.reason) for e in (exc, *exc.others)]
 
 
 def placement_values(placement: Placement) -> Values:

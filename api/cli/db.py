@@ -45,8 +45,8 @@ def upgrade() -> None:
 
 @app.command("check")
 def check() -> None:
-    """List the stored facilities and cases that break rules made after they were stored
-    (exit 1 if any)."""
+    """List the stored facilities and cases that break rules made after they were stored,
+    a line for each field that breaks one (exit 1 if any)."""
     engine = ensure_database(DatabaseSettings().database_url, create=False)
     try:
         with session_scope(engine) as session:
@@ -57,9 +57,10 @@ def check() -> None:
         console.print("every stored facility and case meets today's rules")
         return
     for exc in found:
-        err_console.print(
-            f"{exc.kind} {exc.identifier}: {exc.field} {exc.reason}", highlight=False, markup=False
-        )
+        for field, reason in exc.problems:  # a line per field: one pass names them all
+            err_console.print(
+                f"{exc.kind} {exc.identifier}: {field} {reason}", highlight=False, markup=False
+            )
     counts = Counter(exc.kind for exc in found)
     said = " and ".join(f"{counts[kind]} stored {words}" for kind, words in KINDS if counts[kind])
     err_console.print(

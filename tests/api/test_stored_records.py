@@ -172,6 +172,50 @@ def test_db_check_lists_every_stored_facility_outside_the_bounds(world, monkeypa
     assert export.stderr.startswith("error: stored facility cosm-leeuwarden breaks a rule")
 
 
+def test_db_check_names_every_field_a_stored_record_breaks_in_one_pass(world, monkeypatch):
+    # before: one line per record, for its first rule only (the cost); the latitude showed
+    # only after the cost was mended and db check was run again
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    _break_facility(world.url, "cosm-leeuwarden", "cost_per_bed_day")
+    _break_facility(world.url, "cosm-leeuwarden", "lat")
+    _execute(
+        world.url,
+        "UPDATE cases SET intake_date = :d, responsible_organisation = :org "
+        "WHERE id = 'C-2026-0002'",
+        d="1999-01-01",
+        org=PHONE,
+    )
+    found = CliRunner().invoke(app, ["db", "check"])
+    assert found.exit_code == 1
+    *lines, summary = found.stderr.splitlines()
+    assert lines == [
+        "facility cosm-leeuwarden: cost_per_bed_day must be from 0 to 100000 euros per bed per "
+        "day (no care bed costs more)",
+        "facility cosm-leeuwarden: lat must lie in the Netherlands: from 50 to 54 degrees north "
+        "(decimal degrees)",
+        "case C-2026-0002: intake_date must not be before 2000-01-01",
+        "case C-2026-0002: responsible_organisation looks like a phone number or a BSN (a case "
+        "is pseudonymous)",
+    ]
+    assert "06-12345678" not in found.stderr  # the rule is named, never the text
+    assert summary.startswith("1 stored facility(ies) and 1 stored case(s) break today's rules")
+
+
+def test_every_read_of_a_stored_facility_names_each_rule_it_breaks(world, helpers):
+    _break_facility(world.url, "cosm-leeuwarden", "cost_per_bed_day")
+    _break_facility(world.url, "cosm-leeuwarden", "lat")
+    with helpers.client_for(world.url) as client:
+        answer = client.get("/v1/facilities", headers=world.auth("coordinator"))
+    assert answer.status_code == 500, answer.text
+    detail = answer.json()["detail"]
+    assert detail.startswith(
+        "stored facility cosm-leeuwarden breaks 2 rules made after it was stored: "
+        "cost_per_bed_day must be from 0 to 100000 euros per bed per day (no care bed costs "
+        "more); lat must lie in the Netherlands: from 50 to 54 degrees north (decimal "
+        "degrees); an administrator must correct it"
+    )
+
+
 FACILITY_ROW = (
     "id,name,provider_id,region_id,placement_type,beds,funding_stream_id,cost_per_bed_day,"
     "gender_policy,lat,lon\n"
@@ -202,3 +246,19 @@ def test_an_import_corrects_a_stored_facility_outside_the_bounds(world, monkeypa
     assert _rows(
         world.url, "SELECT cost_per_bed_day FROM facilities WHERE id = 'cosm-leeuwarden'"
     ) == [(250.0,)]
+
+
+def test_one_import_mends_a_stored_facility_that_breaks_two_rules(world, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    monkeypatch.setenv("COLUMNS", "200")
+    _break_facility(world.url, "cosm-leeuwarden", "cost_per_bed_day")
+    _break_facility(world.url, "cosm-leeuwarden", "lat")
+    table = tmp_path / "facilities.csv"
+    table.write_text(FACILITY_ROW.format(cost="250"))  # db check named both: one row mends them
+    runner = CliRunner()
+    dry = runner.invoke(app, ["import", "facilities", str(table), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "row 2: cosm-leeuwarden changes cost_per_bed_day, lat, lon" in dry.stdout
+    assert runner.invoke(app, ["import", "facilities", str(table)]).exit_code == 0
+    check = runner.invoke(app, ["db", "check"])
+    assert check.exit_code == 0, check.output

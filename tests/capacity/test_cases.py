@@ -59,3 +59,24 @@ def test_invalid_profiles_name_field_and_reason(make_case, changes, field, reaso
         make_case(**changes)
     assert err.value.field == field
     assert reason in err.value.reason
+
+
+def test_a_case_that_breaks_two_rules_names_both(make_case):
+    with pytest.raises(InvalidCaseError) as err:
+        make_case(intake_date=date(1999, 1, 1), responsible_organisation="Jan 06-12345678")
+    assert err.value.field == "intake_date"  # the first as before: one-field answers unchanged
+    assert [e.field for e in err.value.others] == ["responsible_organisation"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"age": 130, "unaccompanied": True}, "age"),  # not also "only a minor"
+        ({"needs": frozenset({"lvb"}), "interpreter_language": "ro"}, "needs"),
+        ({"intake_date": "2026-11-01"}, "intake_date"),  # "a date", not also "before 2000"
+    ],
+)
+def test_a_rule_that_reads_a_refused_field_is_not_named_too(make_case, changes, field):
+    with pytest.raises(InvalidCaseError) as err:
+        make_case(**changes)
+    assert (err.value.field, err.value.others) == (field, ())

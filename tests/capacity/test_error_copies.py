@@ -49,3 +49,12 @@ def test_a_copy_says_what_the_error_says(error: Exception) -> None:
         assert str(copy) == str(error)
         assert vars(copy) == vars(error)
     assert str(error)  # and it says something
+
+
+def test_a_pickled_copy_keeps_the_records_other_refused_fields() -> None:
+    error = InvalidSupplyError("facility.cost_per_bed_day", "must be from 0 to 100000 euros")
+    error.others = (InvalidSupplyError("facility.lat", "must lie in the Netherlands"),)
+    copy = pickle.loads(pickle.dumps(error))
+    assert [(e.field, e.reason) for e in copy.others] == [
+        ("facility.lat", "must lie in the Netherlands")
+    ]
