@@ -136,14 +136,39 @@ def test_no_time_leaves_the_lp_bound(ref: ModuleType) -> None:
     assert found.bound == pytest.approx(master.bound, abs=1e-6)
 
 
-def test_large_rounds_report_it(ref: ModuleType) -> None:
-    """The large rounds' engine, after a complete column generation, reports the bound."""
-    data = two_families()
+def three_families_taking_turns() -> dict[str, object]:
+    """Four free beds, three families of three with two-day stays: six start days each."""
+    return {
+        "format": "opvang-problem/1",
+        "horizon_days": 12,
+        "facilities": [{"id": "F", "free_beds": [4] * 12}],
+        "cases": [
+            {"id": "A", "beds": 3, "weight": 2.0},
+            {"id": "B", "beds": 3, "weight": 1.0},
+            {"id": "C", "beds": 3, "weight": 1.5},
+        ],
+        "options": [
+            {"case": c, "facility": "F", "penalty": 0.0, "cost": 0.0, "stay_days": 2} for c in "ABC"
+        ],
+    }
+
+
+def test_large_rounds_report_it_on_short_stays(ref: ModuleType) -> None:
+    """After a complete column generation the bound is the optimum (the LP's is 4.67)."""
+    data = three_families_taking_turns()
     optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    _, master = complete_lp(problem_from_dict(data))
+    assert master.lp_value < optimum - 1.0
     out = solve_large(problem_from_dict(data), deadline=time.perf_counter() + 10)
     assert out.bound == pytest.approx(optimum, abs=1e-4)
     assert out.optimal
     assert any("facilities solved whole" in note for note in out.notes)
+
+
+def test_rounds_with_few_start_days_an_option_skip_it() -> None:
+    """Stays to the horizon: one start day an option; the LP's gap is left to the MIP."""
+    out = solve_large(problem_from_dict(two_families()), deadline=time.perf_counter() + 10)
+    assert not any("facilities solved whole" in note for note in out.notes)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
