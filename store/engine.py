@@ -7,11 +7,14 @@ SQLite detail: pysqlite's own transaction handling starts transactions late (DEF
 so the loser of a read-then-write race fails at once with "database is locked". The
 engine takes over ``BEGIN`` itself, and a unit of work opened with ``immediate=True``
 starts with ``BEGIN IMMEDIATE``: a second writer then waits (up to the busy timeout) and
-sees the first writer's changes, instead of failing.
+sees the first writer's changes, instead of failing. Such units of work of one process
+take their turns in the order they came (:mod:`store.write_queue`): SQLite's own waiting
+lets later writers overtake, without end under steady load.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,11 +26,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from store.errors import DatabaseNotFoundError, MigrationsNotFoundError
 from store.repository import Repository
+from store.write_queue import for_file
 
 SQLITE_BUSY_TIMEOUT_S = 15.0  # seconds a writer waits for another writer's lock
 MIGRATIONS_DIR = (
@@ -132,17 +137,32 @@ def session_scope(engine: Engine, *, immediate: bool = False) -> Iterator[Sessio
         An engine from :func:`make_engine`.
     immediate
         Take the write lock at the start (SQLite ``BEGIN IMMEDIATE``), for units of work
-        that read and then write on what they read (accepting the last bed). On PostgreSQL
-        this is an ordinary transaction: lock the rows with ``with_for_update()``.
+        that read and then write on what they read (accepting the last bed). Such units of
+        work of one process on one SQLite file take their turns in the order they came
+        (:mod:`store.write_queue`). On PostgreSQL this is an ordinary transaction: lock
+        the rows with ``with_for_update()``.
 
     Yields
     ------
     Session
         Objects stay readable after the commit (``expire_on_commit=False``).
+
+    Raises
+    ------
+    sqlalchemy.exc.OperationalError
+        "database is locked" when an SQLite writer's turn does not come within the busy
+        timeout (the API answers 503).
     """
-    bind = engine
-    if immediate and is_sqlite(engine):
-        bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+    if not (immediate and is_sqlite(engine)):
+        with _unit(engine) as session:
+            yield session
+        return
+    with _writer_turn(engine), _unit(engine.execution_options(sqlite_begin="IMMEDIATE")) as session:
+        yield session
+
+
+@contextmanager
+def _unit(bind: Engine) -> Iterator[Session]:
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
@@ -150,6 +170,31 @@ def session_scope(engine: Engine, *, immediate: bool = False) -> Iterator[Sessio
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def _writer_turn(engine: Engine) -> Iterator[None]:
+    """Wait for this unit of work's turn among the process's writers of the SQLite file
+    (:mod:`store.write_queue`), up to the busy timeout, before it takes a connection.
+
+    Raises
+    ------
+    sqlalchemy.exc.OperationalError
+        "database is locked", as SQLite's own timeout raises it, when the turn does not
+        come in time.
+    """
+    path = _sqlite_path(engine.url)
+    if path is None:  # in memory (one shared connection) or a URI: SQLite's waiting alone
+        yield
+        return
+    queue = for_file(path)
+    if not queue.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+        locked = sqlite3.OperationalError("database is locked")
+        raise OperationalError("BEGIN IMMEDIATE", None, locked)
+    try:
+        yield
+    finally:
+        queue.release()
 
 
 def _alembic_config(connection: Connection) -> Config:

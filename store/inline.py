@@ -9,10 +9,11 @@ one dedicated connection and runs each report's short write transaction inline:
 
 - ``BEGIN IMMEDIATE`` takes the write lock at the start, so the checks made inside the
   transaction (last report, idempotency key) hold when the row is written;
-- the busy timeout is 0: when another process holds the write lock, the call raises
-  :class:`WriterBusyError` at once instead of stalling the event loop, and the caller falls
-  back to :func:`store.reporting.append_checked` in a worker thread, which
-  waits for the lock as usual;
+- the busy timeout is 0: when another connection holds the write lock, or another writer
+  of this process has or awaits its turn (:mod:`store.write_queue`: the report does not
+  overtake it), the call raises :class:`WriterBusyError` at once instead of stalling the
+  event loop, and the caller falls back to :func:`store.reporting.append_checked` in a
+  worker thread, which waits its turn as usual;
 - statements are prepared once (sqlite3's statement cache) and run as plain SQL;
 - the connection never checkpoints the WAL itself (a checkpoint syncs the file and would
   stall the loop every few hundred reports): a background thread with its own connection
@@ -41,6 +42,7 @@ from store.ledger import StoredReport
 from store.models import KEY_LENGTH, NAME_LENGTH
 from store.reporting import REPORT_ACTION, audit_detail
 from store.service.users import StoredUser
+from store.write_queue import for_file
 
 CHECKPOINT_EVERY_S = 0.5  # seconds between background WAL checkpoints
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
@@ -118,6 +120,7 @@ class InlineLedger:
             self._conn.execute(f"PRAGMA {pragma}")
         self._conn.execute(f"PRAGMA synchronous={synchronous}")
         self._conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._queue = for_file(path)
         self._stop = threading.Event()
         self._checkpointer = threading.Thread(
             target=_checkpoint_until, args=(path, self._stop), name="opvang-wal-checkpoint"
@@ -153,10 +156,25 @@ class InlineLedger:
         Raises
         ------
         WriterBusyError
-            When another connection holds the write lock (nothing was written).
+            When another connection holds the write lock, or another writer of this
+            process has or awaits its turn (nothing was written).
         UnknownReferenceError, IdempotencyConflictError
             As :func:`~store.reporting.append_checked`.
         """
+        if not self._queue.acquire(timeout=0):
+            raise WriterBusyError("another writer of this process has or awaits the write lock")
+        try:
+            return self._append_all(reports, scope, rules, actor)
+        finally:
+            self._queue.release()
+
+    def _append_all(
+        self,
+        reports: Sequence[AvailabilityReport],
+        scope: ReporterScope,
+        rules: ReportRules,
+        actor: str,
+    ) -> list[StoredReport]:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

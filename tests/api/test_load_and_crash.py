@@ -5,7 +5,10 @@ each database.
   write (availability reports, intakes) for 30 s (``OPVANG_TEST_LOAD_SECONDS``): no
   answer other than 200/201. On SQLite two readers got 47 % 503s: an audited read is a
   read transaction that then writes its audit entry, and SQLite refuses that at once
-  whenever another connection wrote meanwhile.
+  whenever another connection wrote meanwhile. On a busy machine a writer then waited
+  past the busy timeout (a 503) while no transaction held the lock for even 0.2 s:
+  SQLite let later writers overtake it, which the server's writers no longer do
+  (:mod:`store.write_queue`, ``tests/store/test_write_queue.py``).
 - ``kill -9`` of the server while four clients report: after a restart every report
   that was acknowledged with 201 is in the ledger, three rounds.
 """
