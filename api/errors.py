@@ -101,9 +101,25 @@ def field_path(field: str) -> list[str | int]:
     return parts
 
 
+def validation_item(loc: list[str | int], msg: str, kind: str = "value_error") -> dict[str, Any]:
+    """One refused field of a 422's ``detail``, shaped like FastAPI's own."""
+    return {"loc": loc, "msg": msg, "type": kind}
+
+
 def validation_body(loc: list[str | int], msg: str, kind: str = "value_error") -> dict[str, Any]:
     """The body of a 422, shaped like FastAPI's own validation errors."""
-    return {"detail": [{"loc": loc, "msg": msg, "type": kind}]}
+    return {"detail": [validation_item(loc, msg, kind)]}
+
+
+def _refused_fields_body(exc: InvalidFieldError) -> dict[str, Any]:
+    """A 422's body naming every field a value object refused, the first one first.
+
+    A case checks all its fields (:func:`capacity.errors.refuse`); an intake that named
+    only the first sent a client back once per bad field. The first entry is the one the
+    422 always had, so a client reading ``detail[0]`` reads the same.
+    """
+    refused = (exc, *exc.others)
+    return {"detail": [validation_item(["body", *field_path(e.field)], e.reason) for e in refused]}
 
 
 def _answer(exc: ApiError) -> JSONResponse:
@@ -178,7 +194,7 @@ def install_error_handlers(app: FastAPI) -> None:  # noqa: C901 (one small handl
 
     @app.exception_handler(InvalidFieldError)
     async def _field(_: Request, exc: InvalidFieldError) -> JSONResponse:
-        return _answer(FieldError(["body", *field_path(exc.field)], exc.reason))
+        return JSONResponse(_refused_fields_body(exc), status_code=422)
 
     @app.exception_handler(InvalidParamsError)
     async def _params(_: Request, exc: InvalidParamsError) -> JSONResponse:

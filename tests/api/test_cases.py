@@ -117,6 +117,44 @@ def test_every_field_rule_is_a_422_naming_the_field(shared_coord, change, loc):
     assert coord.get("/v1/cases").json()["count"] == 5  # nothing stored
 
 
+def test_an_intake_with_three_bad_fields_is_one_422_naming_each(shared_coord):
+    change = {"region_of_exploitation": "atlantis", "preferred_regions": ["mordor"]}
+    answer = shared_coord.post("/v1/cases", json={**VALID, **change, "unaccompanied": True})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"] == [
+        {
+            "loc": ["body", "region_of_exploitation"],
+            "msg": "unknown region 'atlantis'",
+            "type": "value_error",
+        },
+        {
+            "loc": ["body", "preferred_regions", 0],
+            "msg": "unknown region 'mordor'",
+            "type": "value_error",
+        },
+        {
+            "loc": ["body", "unaccompanied"],
+            "msg": "only a minor (under 18) can be an unaccompanied minor",
+            "type": "value_error",
+        },
+    ]
+    assert shared_coord.get("/v1/cases").json()["count"] == 5  # nothing stored
+
+
+def test_an_intake_with_one_bad_field_answers_as_it_always_did(shared_coord):
+    answer = shared_coord.post("/v1/cases", json={**VALID, "region_signalled": "atlantis"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json() == {
+        "detail": [
+            {
+                "loc": ["body", "region_signalled"],
+                "msg": "unknown region 'atlantis'",
+                "type": "value_error",
+            }
+        ]
+    }
+
+
 def test_missing_fields_are_named(coord):
     errors = coord.post("/v1/cases", json={}).json()["detail"]
     named = {tuple(e["loc"]) for e in errors}
