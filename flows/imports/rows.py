@@ -118,6 +118,32 @@ def _field_of(error: InvalidFieldError) -> str:
     return name or "id"
 
 
+def _refused(
+    number: int,
+    cells: tuple[ReadCell, ...],
+    header_of: dict[int, tuple[str, str]],
+    exc: CapacityError,
+) -> list[Problem]:
+    """A problem for each field the row's value object refused, the first one first.
+
+    The value object checks every field (:func:`capacity.errors.refuse`): a row that named
+    only its first bad field sent a region's IT team back to the file once per field.
+    """
+    refused: tuple[CapacityError, ...] = (exc,)
+    if isinstance(exc, InvalidFieldError):
+        refused = (exc, *exc.others)
+    index_of = {field: index for index, (field, _) in header_of.items()}
+    column_of = dict(header_of.values())
+    problems = []
+    for error in refused:
+        field = _field_of(error) if isinstance(error, InvalidFieldError) else "id"
+        index = index_of.get(field)
+        shown = _shown(cells[index]) if index is not None and index < len(cells) else ""
+        reason = error.reason if isinstance(error, InvalidFieldError) else str(error)
+        problems.append(Problem(number, column_of.get(field, field), shown, reason))
+    return problems
+
+
 def _extra_cells(number: int, cells: tuple[ReadCell, ...], width: int) -> list[Problem]:
     """A row with a value beyond the header's last column (a separator too many): the
     value would be dropped unseen, so the row is refused."""
@@ -204,11 +230,7 @@ def parse(kind: Kind, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
         try:
             record = cls(**values)
         except CapacityError as exc:
-            field = _field_of(exc) if isinstance(exc, InvalidFieldError) else "id"
-            index = next((i for i, (f, _) in header_of.items() if f == field), None)
-            shown = _shown(cells[index]) if index is not None and index < len(cells) else ""
-            reason = exc.reason if isinstance(exc, InvalidFieldError) else str(exc)
-            problems.append(Problem(number, column_of.get(field, field), shown, reason))
+            problems.extend(_refused(number, cells, header_of, exc))
             continue
         if record.id in first_row:
             reason = f"{record.id!r} is on row {first_row[record.id]} already"

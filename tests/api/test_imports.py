@@ -65,6 +65,26 @@ def test_an_import_with_problems_is_a_422_and_writes_nothing(client, world):
     assert client.get("/v1/cases/C-2026-0301", headers=world.auth("admin")).status_code == 404
 
 
+def test_a_row_with_two_bad_fields_is_a_422_naming_both(client, world):
+    twice = "C-2026-0303,2026-10-01,30,female,eu,sexual,atlantis,mordor,CoMensha\n"
+    answer = client.post(
+        "/v1/imports/cases", json=body(HEADER + twice), headers=world.auth("admin")
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [
+        {
+            "loc": ["body", "content", 2, "region_signalled"],
+            "msg": "unknown region 'atlantis'",
+            "type": "value_error",
+        },
+        {
+            "loc": ["body", "content", 2, "region_of_exploitation"],
+            "msg": "unknown region 'mordor'",
+            "type": "value_error",
+        },
+    ]
+
+
 def test_an_import_writes_and_the_same_file_again_changes_nothing(client, world):
     first = client.post("/v1/imports/cases", json=body(HEADER + GOOD), headers=world.auth("admin"))
     assert first.status_code == 200

@@ -393,6 +393,34 @@ def test_coordinates_outside_the_netherlands_are_refused_naming_the_column(engin
     assert run(engine, Kind.FACILITIES, fine).problems == ()
 
 
+def test_a_row_with_several_bad_fields_has_a_problem_for_each_on_its_row(engine):
+    """A facility of 1e308 euros a day at 95 degrees north was named for its cost only; its
+    coordinates showed when the cost was mended and the file imported again."""
+    header = FACILITY_HEADER + ";lat;lon\n"
+    rows = FACILITIES_CSV.split("\n")[1:3]
+    dear = rows[0].replace(";145,50;", ";1e308;")
+    report = run(engine, Kind.FACILITIES, header + f"{dear};95;200\n" + f"{rows[1]};52,1;5\n")
+    assert [(p.row, p.column, p.value) for p in report.problems] == [
+        (2, "cost_per_bed_day", "1e308"),
+        (2, "lat", "95"),
+        (2, "lon", "200"),
+    ]
+    reasons = [p.reason for p in report.problems]
+    assert reasons[0] == "must be from 0 to 100000 euros per bed per day (no care bed costs more)"
+    assert "from 50 to 54 degrees north" in reasons[1]
+    assert "from 3 to 7.5 degrees east" in reasons[2]
+
+
+def test_a_case_row_with_two_unknown_regions_names_both_columns(engine):
+    text = BAD_CASES.split("\n", 1)[0] + "\n"
+    text += "C-2026-0206,2026-10-01,30,female,eu,sexual,atlantis,mordor,CoMensha\n"
+    report = run(engine, Kind.CASES, text)
+    assert [(p.row, p.column, p.value, p.reason) for p in report.problems] == [
+        (2, "region_signalled", "atlantis", "unknown region 'atlantis'"),
+        (2, "region_of_exploitation", "mordor", "unknown region 'mordor'"),
+    ]
+
+
 def _placed_at_utrecht(engine: Engine) -> None:
     """vo-utrecht (8 beds) holds C-2026-0102 (1 bed, placed) from 2026-10-20 on."""
     run(engine, Kind.FACILITIES, FACILITIES_CSV)
