@@ -219,10 +219,11 @@ def exhaustive_optimum(ref: Reference) -> tuple[float, Plan]:
 # time-indexed MIP ------------------------------------------------------------------------
 
 
-def mip_optimum(ref: Reference) -> tuple[float, Plan]:
+def mip_optimum(ref: Reference, *, relaxed: bool = False) -> tuple[float, Plan]:
     """Solve the time-indexed MIP: x[option, day] for every day 0..H-1, u[case] unplaced.
 
     Returns the objective recomputed from the rounded plan, which is checked feasible.
+    ``relaxed``: the LP relaxation instead (its optimum, and no plan).
     """
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -242,9 +243,10 @@ def mip_optimum(ref: Reference) -> tuple[float, Plan]:
     n = len(cols)
     h.addVars(n, np.zeros(n), np.ones(n))
     h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array(cost))
-    h.changeColsIntegrality(
-        n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
-    )
+    if not relaxed:
+        h.changeColsIntegrality(
+            n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger)
+        )
 
     def row(lower: float, upper: float, entries: list[tuple[int, float]]) -> None:
         if entries:
@@ -287,6 +289,8 @@ def mip_optimum(ref: Reference) -> tuple[float, Plan]:
             )
     h.run()
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal, h.getModelStatus()
+    if relaxed:
+        return h.getInfo().objective_function_value, []
     values = h.getSolution().col_value
     plan = [
         (c, opt.facility, d)

@@ -46,6 +46,33 @@ def test_a_restricted_round_reports_a_bound_of_the_whole_round(
     assert result.status.value != "optimal" or result.objective == pytest.approx(result.bound)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_restricted_round_with_stays_to_the_end_gets_the_lp_bound_by_flow(
+    ref: ModuleType, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11 (eligibility-30 L: the Lagrangian's 12.3 %): the LP by min-cost flow."""
+    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
+    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
+    monkeypatch.setattr(solve_module, "MIN_PAIRS", 1)
+    data = ref.random_instance(
+        seed, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.0, budget_share=0.0
+    )
+    p = problem_from_dict(data)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    lp, _ = ref.mip_optimum(ref.Reference.from_dict(data), relaxed=True)
+    result = solve(p, SolveParams(time_limit=20.0))
+    tol = 1e-6 * max(1.0, abs(optimum))
+    assert any("min-cost flow" in note for note in result.notes)
+    assert min(lp, result.objective) - tol <= result.bound <= optimum + tol
+    restricted = any("restricted" in note for note in result.notes)
+    assert restricted or result.status.value == "optimal"  # the greedy plan proven
+    assert result.status.value != "optimal" or result.objective == pytest.approx(result.bound)
+    monkeypatch.setattr(solve_module, "FLOW_ARCS_PER_SECOND", 1e-3)  # as if it did not fit
+    slow = solve(p, SolveParams(time_limit=20.0))
+    assert not any("min-cost flow" in note for note in slow.notes)
+    assert slow.bound <= optimum + tol
+
+
 LIMIT_MARGIN_S = 1.5  # seconds past T + 0.5 s allowed: the machine is shared (goal: none)
 
 
