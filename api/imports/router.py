@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.auth.roles import Role
 from api.deps import CurrentUser, DatabaseDep, require
 from api.downloads import FILE_RESPONSES, TableFormat, table_response
+from api.errors import validation_item
 from api.idempotency import KeyHeader, for_request, respond
 from api.imports import service
 from api.imports.schemas import ImportCreate, ImportReportPublic
@@ -56,7 +57,7 @@ def import_table(
         return respond(write(db, idem, status.HTTP_200_OK, work))
     except service.ImportRefusedError as exc:
         detail = [
-            {"loc": ["body", "content", p.row, p.column], "msg": p.reason, "type": "value_error"}
+            validation_item(["body", "content", p.row, p.column], p.reason)
             for p in exc.report.problems
         ]
         return JSONResponse({"detail": detail}, status_code=422)
