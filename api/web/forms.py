@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.errors import FieldError
+from api.errors import FieldError, field_path
 from capacity import InvalidFieldError
 from flows import InvalidInputError
 
@@ -119,13 +119,20 @@ def validation_errors(exc: ValidationError) -> FieldErrors:
 
 
 def api_errors(exc: FieldError | InvalidFieldError | InvalidInputError) -> FieldErrors:
-    """The field an API, domain or use-case error names, with its reason."""
+    """The fields an API, domain or use-case error names, with their reasons.
+
+    A domain refusal names every field its value object refused (``.others``), as the
+    API's 422 does: a form that showed the first alone sent a coordinator back once per
+    bad field. A field refused twice (two of its list's items) shows its first reason.
+    """
     if isinstance(exc, FieldError):
         return {_first_name(exc.loc): exc.detail}
     if isinstance(exc, InvalidInputError):
         return {exc.field: exc.reason}
-    name = re.split(r"[.\[]", exc.field, maxsplit=1)[0]
-    return {name or "form": exc.reason}
+    out: FieldErrors = {}
+    for refused in (exc, *exc.others):
+        out.setdefault(_first_name(field_path(refused.field)), refused.reason)
+    return out
 
 
 def values_of(form: FormData, names: Mapping[str, str]) -> dict[str, str]:

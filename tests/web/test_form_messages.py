@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from api.cases.schemas import CaseCreate
 from api.placements.schemas import PlacementDischarge
 from api.proposals.schemas import ProposalDecline
-from api.web.forms import validation_errors
+from api.web.forms import api_errors, validation_errors
+from capacity import InvalidCaseError
 
 FIELDS = list(CaseCreate.model_fields)
 VALUES = st.one_of(
@@ -52,3 +53,27 @@ def test_no_decline_or_discharge_message_is_pydantics_own(data):
 
 def test_a_missing_decline_reason_asks_to_choose_from_the_list():
     assert messages(ProposalDecline, {"reason": ""}) == ["choose one of the options in the list"]
+
+
+def refused(*fields: tuple[str, str]) -> InvalidCaseError:
+    """A case's refusal as :func:`capacity.errors.refuse` raises it: the first, the rest."""
+    first, *rest = (InvalidCaseError(field, reason) for field, reason in fields)
+    first.others = tuple(rest)
+    return first
+
+
+def test_every_field_a_refusal_names_gets_its_message_the_first_per_field():
+    exc = refused(
+        ("region_signalled", "unknown region 'atlantis'"),
+        ("preferred_regions[0]", "unknown region 'mordor'"),
+        ("preferred_regions[1]", "unknown region 'gondor'"),
+        ("unaccompanied", "only a minor (under 18) can be an unaccompanied minor"),
+    )
+    assert api_errors(exc) == {
+        "region_signalled": "unknown region 'atlantis'",
+        "preferred_regions": "unknown region 'mordor'",
+        "unaccompanied": "only a minor (under 18) can be an unaccompanied minor",
+    }
+    assert api_errors(refused(("age", "must be a whole number from 0 to 120"))) == {
+        "age": "must be a whole number from 0 to 120"
+    }

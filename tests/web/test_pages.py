@@ -295,6 +295,28 @@ def test_intake_errors_are_shown_next_to_their_fields(quick_client, web, change,
     assert 'value="CoMensha"' in page.text or field == "responsible_organisation"  # kept
 
 
+def test_an_intake_with_three_bad_fields_names_each_next_to_its_field(
+    quick_client, web, quick_world
+):
+    """The form named the first refused field only: a coordinator corrected the region,
+    sent it again and only then met the interpreter language, then the unaccompanied box."""
+    token = web.sign_in(quick_client, "coordinator")
+    cases = quick_client.get("/v1/cases", headers=quick_world.auth("coordinator")).json()["count"]
+    three = {"region_signalled": "atlantis", "needs": ["trauma_care"], "unaccompanied": "yes"}
+    page = quick_client.post("/cases/new", data={**INTAKE, **three, "csrf_token": token})
+    assert page.status_code == 422
+    assert field_errors(html.unescape(page.text)) == {
+        "region_signalled": "unknown region 'atlantis'",
+        "interpreter_language": "only given when the needs include 'interpreter'",
+        "unaccompanied": "only a minor (under 18) can be an unaccompanied minor",
+    }
+    for field in ("region_signalled", "interpreter_language", "unaccompanied"):
+        assert f'aria-describedby="{field}-error"' in page.text  # each message at its field
+    assert 'value="CoMensha"' in page.text  # the rest as it was filled in
+    after = quick_client.get("/v1/cases", headers=quick_world.auth("coordinator")).json()
+    assert after["count"] == cases  # nothing stored
+
+
 def test_a_matching_round_from_the_page_shows_status_objective_gap_and_proposals(client, web):
     token = web.sign_in(client, "coordinator")
     answer = client.post("/matching", data={"csrf_token": token})
