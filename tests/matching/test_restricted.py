@@ -135,7 +135,7 @@ def test_without_time_for_a_greedy_nobody_is_placed_and_it_says_so(
 ) -> None:
     monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
     monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
-    monkeypatch.setattr(solve_module, "GUARD_SECONDS", 5.0)  # the deadline is past at once
+    monkeypatch.setattr(solve_module, "GUARD_MARGIN", 5.0)  # the deadline is past at once
     p = problem_from_dict(
         ref.random_instance(1, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
     )
@@ -192,6 +192,31 @@ def test_with_no_model_to_follow_every_greedy_order_runs_while_time_is_left(
     plans = solve_module._greedy_plans(problem, clock.now + 0.7, tracker)
     assert orders == [(True, False), (False, False), (False, True)]
     assert len(plans) == 3
+
+
+@pytest.mark.parametrize(("left", "extra"), [(0.7, solve_module.GUARD_SECONDS), (5.0, 0.0)])
+def test_without_a_model_to_follow_the_greedy_has_the_guards_seconds_too(
+    monkeypatch: pytest.MonkeyPatch, left: float, extra: float
+) -> None:
+    """Sweep seed 50 (T = 1 s, 3,000 cases): the order best on short stays was cut short
+    0.2 s before the end, kept back for a HiGHS cancel no run there needed: 47 % worse
+    than the priority greedy, 22 % better with those seconds. With a model to follow, the
+    greedy stops at the deadline as before."""
+    clock = _Clock()
+    deadlines: list[object] = []
+
+    def greedy(sub: MatchingProblem, **kw: object) -> object:
+        deadlines.append(kw["deadline"])
+        clock.now += 0.1
+        return solve_module.greedy_outcome([])
+
+    monkeypatch.setattr(solve_module, "time", clock)
+    monkeypatch.setattr(solve_module, "solve_greedy", greedy)
+    tracker = solve_module.Tracker(solve_module.ignore, 0, 1, clock.now)
+    start = clock.now
+    solve_module._greedy_plans(shape_problem("issue-11", "S", 1), start + left, tracker)
+    assert deadlines
+    assert deadlines[0] == pytest.approx(start + left + extra)
 
 
 def test_a_restricted_round_whose_bound_share_is_too_short_still_gets_the_bound(
