@@ -47,8 +47,9 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
 from matching.capacity_bound import Relaxation
+from matching.colgen import MasterLP
 from matching.formulation import Formulation
-from matching.lpmodel import LinearModel, budget_scale
+from matching.lpmodel import LinearModel
 from matching.mip import new_highs, pass_model, run_guarded
 
 FloatArray = npt.NDArray[np.float64]
@@ -113,27 +114,26 @@ def split_facilities(form: Formulation, columns: IntArray, x: FloatArray) -> Int
     return order
 
 
-def bed_prices(form: Formulation, duals: FloatArray) -> tuple[FloatArray, FloatArray]:
+def bed_prices(form: Formulation, master: MasterLP) -> tuple[FloatArray, FloatArray]:
     """Column generation's duals as prices per bed and day and per euro of each stream.
 
     A capacity row is a facility's check day; its dual, on that day, prices every stay that
     covers it as the master did (a stay covers the check days from its start to its end).
-    Returns ``(n_facilities, horizon_days)`` and per-stream prices (``>= 0``).
+    The budgets' prices are the master's own (:attr:`MasterLP.prices`, from the same
+    duals). Returns ``(n_facilities, horizon_days)`` and per-stream prices (``>= 0``).
     """
     p = form.problem
     nc = p.n_cases
     slots = form.capacity_slots.astype(np.int64)
-    y = np.minimum(np.asarray(duals, dtype=np.float64), 0.0)
+    y = np.minimum(np.asarray(master.duals, dtype=np.float64), 0.0)
     lam = np.zeros(p.free_beds.shape)
     if slots.size:
         facility = np.searchsorted(form.check_offset, slots, side="right") - 1
         day = np.concatenate(form.check_days).astype(np.int64)[slots]
         lam[facility, day] = -y[nc : nc + slots.size]
     mu = np.zeros(len(p.stream_ids))
-    nb = int(form.binding_streams.size)
-    if nb:
-        scale = budget_scale(form)
-        mu[form.binding_streams] = -y[nc + slots.size : nc + slots.size + nb] / scale
+    if form.binding_streams.size and master.prices.size:
+        mu[form.binding_streams] = master.prices
     return lam, mu
 
 

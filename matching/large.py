@@ -566,7 +566,7 @@ def _facility_stage(
     """
     now = time.perf_counter()
     relax = Relaxation(form.problem)
-    lam, mu = bed_prices(form, master.duals)
+    lam, mu = bed_prices(form, master)
     found = facility_bound(
         relax,
         lam,

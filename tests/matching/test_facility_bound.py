@@ -48,7 +48,7 @@ def every_facility(problem: MatchingProblem) -> range:
 
 
 def at_the_duals(form: Formulation, master: MasterLP, facilities: object) -> FacilityBound:
-    lam, mu = bed_prices(form, master.duals)
+    lam, mu = bed_prices(form, master)
     return facility_bound(
         Relaxation(form.problem),
         lam,
@@ -129,7 +129,7 @@ def test_a_facility_solved_whole_closes_the_families_gap(ref: ModuleType) -> Non
 
 def test_no_time_leaves_the_lp_bound(ref: ModuleType) -> None:
     form, master = complete_lp(problem_from_dict(two_families()))
-    lam, mu = bed_prices(form, master.duals)
+    lam, mu = bed_prices(form, master)
     relax = Relaxation(form.problem)
     found = facility_bound(relax, lam, mu, deadline=time.perf_counter() - 1, facilities=[0])
     assert found.tried == 0
@@ -190,7 +190,7 @@ def test_on_the_issue_s_round_it_closes_most_of_the_lp_gap() -> None:
     """
     form, master = complete_lp(shape_problem("issue-11", "S", 1))
     assert master.lp_value == pytest.approx(5_429.14, abs=0.01)
-    lam, mu = bed_prices(form, master.duals)
+    lam, mu = bed_prices(form, master)
     found = facility_bound(
         Relaxation(form.problem),
         lam,
