@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from capacity.errors import InvalidCaseError, refuse
+from capacity.errors import InvalidCaseError, refuse, unknown_codes
 from capacity.personal_data import personal_data_in
 from capacity.regions import region_ids
 
@@ -192,7 +192,7 @@ def _case_problems(case: Case) -> Iterator[InvalidCaseError]:  # noqa: C901, PLR
         value = getattr(case, name)
         if not isinstance(value, enum):
             allowed = ", ".join(m.value for m in enum)
-            yield _fail(name, f"{value!r} is not one of: {allowed}")
+            yield _fail(name, unknown_codes([value], enum) or f"{value!r} is not one of: {allowed}")
     children = case.accompanying_children
     if (
         isinstance(children, bool)
@@ -211,7 +211,8 @@ def _case_problems(case: Case) -> Iterator[InvalidCaseError]:  # noqa: C901, PLR
         yield _fail("preferred_regions", "lists a region twice")
     needs_hold = isinstance(case.needs, frozenset) and all(isinstance(n, Need) for n in case.needs)
     if not needs_hold:
-        yield _fail("needs", f"must be a set of: {', '.join(n.value for n in Need)}")
+        unknown = unknown_codes(case.needs, Need) if isinstance(case.needs, frozenset) else None
+        yield _fail("needs", unknown or f"must be a set of: {', '.join(n.value for n in Need)}")
     elif Need.INTERPRETER in case.needs:
         if case.interpreter_language is None or not LANGUAGE_PATTERN.match(
             case.interpreter_language

@@ -10,6 +10,7 @@ held only its message came out of both as a ``TypeError``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import Enum
 
 
 class CapacityError(Exception):
@@ -76,6 +77,34 @@ def refuse(problems: Iterable[InvalidFieldError]) -> None:
         first, *rest = found
         first.others = tuple(rest)
         raise first
+
+
+def unknown_codes(values: Iterable[object], enum: type[Enum]) -> str | None:
+    """The reason for a field holding codes that no member of ``enum`` has, else ``None``.
+
+    A stored record can hold a code that a newer version no longer knows (a status, a
+    need); the field is refused naming the code, as ``opvang db check`` lists it.
+
+    Parameters
+    ----------
+    values
+        The field's values (one for a single code, each member for a set).
+    enum
+        The enumeration whose codes the field holds.
+
+    Returns
+    -------
+    str or None
+        ``"holds an unknown code 'x' (known codes: ...)"``, or ``None`` when every text
+        among ``values`` is a code of ``enum`` (another rule names what is wrong then).
+    """
+    known = [str(member.value) for member in enum]
+    unknown = sorted({v for v in values if isinstance(v, str) and v not in known})
+    if not unknown:
+        return None
+    codes = ", ".join(repr(code) for code in unknown)
+    holds = f"an unknown code {codes}" if len(unknown) == 1 else f"unknown codes {codes}"
+    return f"holds {holds} (known codes: {', '.join(known)})"
 
 
 class InvalidCaseError(InvalidFieldError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from capacity.cases import LANGUAGE_PATTERN, MAX_AGE, Need
-from capacity.errors import InvalidSupplyError, refuse
+from capacity.errors import InvalidSupplyError, refuse, unknown_codes
 from capacity.placement_types import PlacementType
 from capacity.regions import NETHERLANDS_LAT, NETHERLANDS_LON, in_range, region, region_ids
 
@@ -128,14 +128,14 @@ def _facility_problems(facility: Facility) -> Iterator[InvalidSupplyError]:
     yield from _slug_problems("facility.funding_stream_id", facility.funding_stream_id)
     if facility.region_id not in region_ids():
         yield InvalidSupplyError("facility.region_id", f"unknown region {facility.region_id!r}")
-    if not isinstance(facility.placement_type, PlacementType):
-        yield InvalidSupplyError(
-            "facility.placement_type", f"unknown type {facility.placement_type!r}"
-        )
-    if not isinstance(facility.gender_policy, GenderPolicy):
-        yield InvalidSupplyError(
-            "facility.gender_policy", f"unknown policy {facility.gender_policy!r}"
-        )
+    for name, enum, words in (
+        ("placement_type", PlacementType, "type"),
+        ("gender_policy", GenderPolicy, "policy"),
+    ):
+        value = getattr(facility, name)
+        if not isinstance(value, enum):
+            reason = unknown_codes([value], enum) or f"unknown {words} {value!r}"
+            yield InvalidSupplyError(f"facility.{name}", reason)
     yield from _count_problems("facility.beds", facility.beds, MAX_BEDS)
     yield from _count_problems("facility.max_children", facility.max_children, 20)
     if not (0 <= facility.min_age <= facility.max_age <= MAX_AGE):
@@ -150,7 +150,8 @@ def _facility_problems(facility: Facility) -> Iterator[InvalidSupplyError]:
     if wrong:  # one field, named once
         yield InvalidSupplyError("facility.languages", f"{wrong[0]!r} is not an ISO 639 code")
     if not all(isinstance(n, Need) for n in facility.specialisms):
-        yield InvalidSupplyError("facility.specialisms", "must be a set of needs")
+        unknown = unknown_codes(facility.specialisms, Need)
+        yield InvalidSupplyError("facility.specialisms", unknown or "must be a set of needs")
     if (facility.lat is None) != (facility.lon is None):
         yield InvalidSupplyError("facility.lat/lon", "give both coordinates or neither")
     yield from _coordinate_problems("facility.lat", facility.lat, NETHERLANDS_LAT, "north")

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
+from capacity.errors import InvalidFieldError, refuse, unknown_codes
+
 Record = TypeVar("Record")
 
 
@@ -68,20 +70,28 @@ def _hints(cls: type[Any]) -> dict[str, Any]:
     return _HINTS[cls]
 
 
-def _convert(hint: Any, value: Any) -> Any:
+def _convert(hint: Any, value: Any, unknown: list[tuple[type[Enum], Any]]) -> Any:
+    """``value`` as the type ``hint`` names.
+
+    A code that no member of its enumeration has stays as it is and is added to ``unknown``.
+    """
     if value is None:
         return None
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
-        return _convert(inner[0], value) if len(inner) == 1 else value
+        return _convert(inner[0], value, unknown) if len(inner) == 1 else value
     if origin is frozenset:
-        return frozenset(_convert(args[0], v) for v in value)
+        return frozenset(_convert(args[0], v, unknown) for v in value)
     if origin is tuple:
-        return tuple(_convert(args[0], v) for v in value)
+        return tuple(_convert(args[0], v, unknown) for v in value)
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(value)
+        try:
+            return hint(value)
+        except ValueError:
+            unknown.append((hint, value))
+            return value
     return value
 
 
@@ -89,7 +99,10 @@ def from_plain(cls: type[Record], values: Mapping[str, Any]) -> Record:
     """A dataclass instance from plain values.
 
     Fields absent from ``values`` take their defaults; the dataclass validates them as
-    always.
+    always. A code that its enumeration no longer has (a stored case's status that a newer
+    version dropped) is given to the dataclass as it is, so that its own checks name the
+    field and the code with every other field it refuses, in one error; it was a bare
+    ``ValueError`` naming neither field nor record, and ``opvang db check`` stopped at it.
 
     Parameters
     ----------
@@ -101,7 +114,33 @@ def from_plain(cls: type[Record], values: Mapping[str, Any]) -> Record:
     Returns
     -------
     An instance of ``cls``.
+
+    Raises
+    ------
+    InvalidFieldError
+        When the dataclass refuses a field, or a field holds a code that its enumeration
+        does not have (also where the dataclass does not check that field itself).
     """
     hints = _hints(cls)
-    names = field_names(cls)
-    return cls(**{n: _convert(hints[n], values[n]) for n in names if n in values})
+    converted: dict[str, Any] = {}
+    unknown: dict[str, list[tuple[type[Enum], Any]]] = {}
+    for name in field_names(cls):
+        if name in values:
+            found: list[tuple[type[Enum], Any]] = []
+            converted[name] = _convert(hints[name], values[name], found)
+            if found:
+                unknown[name] = found
+    record = cls(**converted)  # refuses an unknown code, naming it, with the other fields
+    # never a record that holds a code as text, also where the dataclass does not check
+    refuse(_not_a_code(name, codes) for name, codes in unknown.items())
+    return record
+
+
+def _not_a_code(name: str, codes: list[tuple[type[Enum], Any]]) -> InvalidFieldError:
+    """The refusal of a field that holds values no member of their enumeration has."""
+    enum = codes[0][0]
+    values = [value for _, value in codes]
+    known = ", ".join(str(member.value) for member in enum)
+    return InvalidFieldError(
+        name, unknown_codes(values, enum) or f"{values[0]!r} is not one of: {known}"
+    )

@@ -176,8 +176,11 @@ class Repository:
             When no case has that id.
         InvalidTransitionError
             When the lifecycle does not allow the event in the case's status.
+        StoredRecordError
+            When the stored case breaks a rule made after it was stored (a status code
+            that is no longer known).
         """
-        current = CaseStatus(self._get(CaseRow, "case", case_id).status)
+        current = m.to_case(self._get(CaseRow, "case", case_id)).status
         return self.set_case_status(case_id, status=next_status(case_id, current, event))
 
     def set_case_status(self, case_id: str, *, status: CaseStatus) -> Case:

@@ -9,12 +9,15 @@ server's data fault (not the request's), and ``opvang db check`` lists every suc
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from api.cli.app import app
+from capacity.cases import CaseStatus, Need
+from capacity.placement_types import PlacementType
 from store import downgrade, make_engine, upgrade
 
 PHONE = "Jan de Vries 06-12345678"
@@ -262,3 +265,76 @@ def test_one_import_mends_a_stored_facility_that_breaks_two_rules(world, monkeyp
     assert runner.invoke(app, ["import", "facilities", str(table)]).exit_code == 0
     check = runner.invoke(app, ["db", "check"])
     assert check.exit_code == 0, check.output
+
+
+# A code that a newer version no longer knows (a case's status, a need, a placement type)
+# was a ValueError before the record's rules were checked: db check stopped at the first
+# such row with a traceback naming neither record nor field, and each read was a bare 500.
+def _known(enum: type[StrEnum]) -> str:
+    return f"(known codes: {', '.join(member.value for member in enum)})"
+
+
+def _stored(url: str) -> dict[str, list[tuple]]:
+    return {t: _rows(url, f"SELECT * FROM {t} ORDER BY id") for t in ("cases", "facilities")}
+
+
+def test_db_check_names_a_stored_unknown_code_and_checks_every_other_record(world, monkeypatch):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    _execute(
+        world.url, "UPDATE facilities SET placement_type = 'igloo' WHERE id = 'cosm-leeuwarden'"
+    )
+    _break_facility(world.url, "ws-amsterdam", "cost_per_bed_day")
+    _execute(world.url, "UPDATE cases SET status = 'on_hold' WHERE id = 'C-2026-0001'")
+    _execute(world.url, "UPDATE cases SET intake_date = '1999-01-01' WHERE id = 'C-2026-0004'")
+    before = _stored(world.url)
+    found = CliRunner().invoke(app, ["db", "check"])
+    assert found.exit_code == 1, found.output
+    assert found.exception is None or isinstance(found.exception, SystemExit)
+    assert found.stderr.splitlines() == [
+        f"facility cosm-leeuwarden: placement_type holds an unknown code 'igloo' "
+        f"{_known(PlacementType)}",
+        "facility ws-amsterdam: cost_per_bed_day must be from 0 to 100000 euros per bed per "
+        "day (no care bed costs more)",
+        f"case C-2026-0001: status holds an unknown code 'on_hold' {_known(CaseStatus)}",
+        "case C-2026-0004: intake_date must not be before 2000-01-01",
+        "2 stored facility(ies) and 2 stored case(s) break today's rules: correct them before "
+        "coordinators read the waiting list or a round runs (docs/operations.md, 'Records "
+        "stored before a rule')",
+    ]
+    assert _stored(world.url) == before  # a check: nothing stored is changed
+
+
+def test_db_check_names_an_unknown_code_with_every_other_field_the_case_breaks(world, monkeypatch):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    _execute(
+        world.url,
+        "UPDATE cases SET status = 'on_hold', intake_date = '1999-01-01', "
+        """needs = '["trauma_care", "sauna"]' WHERE id = 'C-2026-0002'""",
+    )
+    found = CliRunner().invoke(app, ["db", "check"])
+    assert found.exit_code == 1, found.output
+    assert found.stderr.splitlines()[:-1] == [
+        "case C-2026-0002: intake_date must not be before 2000-01-01",
+        f"case C-2026-0002: status holds an unknown code 'on_hold' {_known(CaseStatus)}",
+        f"case C-2026-0002: needs holds an unknown code 'sauna' {_known(Need)}",
+    ]
+    assert found.stderr.splitlines()[-1].startswith("1 stored case(s) break today's rules")
+
+
+def test_a_read_of_a_stored_unknown_code_names_record_field_and_code(world, helpers):
+    _execute(world.url, "UPDATE cases SET status = 'on_hold' WHERE id = 'C-2026-0003'")
+    with helpers.client_for(world.url) as client:
+        coordinator = world.auth("coordinator")
+        answers = [
+            client.get("/v1/cases/C-2026-0003", headers=coordinator),
+            client.get("/v1/cases", headers=coordinator),
+            client.post("/v1/cases/C-2026-0003/withdraw", headers=coordinator),
+        ]
+    for answer in answers:
+        assert answer.status_code == 500, answer.text  # the server's data, not the request
+        assert answer.json()["detail"].startswith(
+            "stored case C-2026-0003 breaks a rule made after it was stored: status holds an "
+            f"unknown code 'on_hold' {_known(CaseStatus)}; an administrator must correct it "
+            "(opvang db check lists every such record)"
+        )
+    assert _rows(world.url, "SELECT status FROM cases WHERE id = 'C-2026-0003'") == [("on_hold",)]

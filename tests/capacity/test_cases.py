@@ -40,7 +40,7 @@ def test_no_identity_fields_exist():
         ({"age": 121}, "age", "0 to 120"),
         ({"age": True}, "age", "whole number"),
         ({"gender": "female"}, "gender", "is not one of"),
-        ({"residence_status": "mars"}, "residence_status", "is not one of"),
+        ({"residence_status": "mars"}, "residence_status", "unknown code 'mars'"),
         ({"accompanying_children": 13}, "accompanying_children", "0 to 12"),
         ({"region_signalled": "atlantis"}, "region_signalled", "unknown region"),
         ({"region_of_exploitation": ""}, "region_of_exploitation", "unknown region"),
