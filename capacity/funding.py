@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from capacity.errors import InvalidSupplyError
+from capacity.errors import InvalidSupplyError, unknown_codes
 from capacity.placement_types import PlacementType
 from capacity.regions import region_ids
 
@@ -57,7 +57,10 @@ class FundingStream:
                 "funding_stream.placement_types", "must name at least one type"
             )
         if not all(isinstance(t, PlacementType) for t in self.placement_types):
-            raise InvalidSupplyError("funding_stream.placement_types", "must be placement types")
+            reason = unknown_codes(self.placement_types, PlacementType)  # stored, since dropped
+            raise InvalidSupplyError(
+                "funding_stream.placement_types", reason or "must be placement types"
+            )
         if not self.case_categories:
             raise InvalidSupplyError(
                 "funding_stream.case_categories", "must name at least one category"

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from capacity.facilities import Facility
 from store.errors import StoredRecordError
-from store.mapping import facility_columns, to_case, to_facility
-from store.models import CaseRow, FacilityRow
+from store.mapping import facility_columns, to_case, to_facility, to_funding_stream
+from store.models import CaseRow, FacilityRow, FundingStreamRow
 
 Row = TypeVar("Row")
 Record = TypeVar("Record")
@@ -46,7 +46,8 @@ class BrokenRecord:
 
 
 def invalid_records(session: Session) -> list[StoredRecordError]:
-    """Every stored facility and case that cannot be read under today's rules, by id.
+    """Every stored funding stream, facility and case that cannot be read under today's
+    rules, by id.
 
     Parameters
     ----------
@@ -56,12 +57,17 @@ def invalid_records(session: Session) -> list[StoredRecordError]:
     Returns
     -------
     list of StoredRecordError
-        One per record (facilities first, then cases), naming the record and the field and
-        rule of every rule it breaks.
+        One per record (funding streams first, then facilities, then cases), naming the
+        record and the field and rule of every rule it breaks.
     """
+    streams = session.scalars(select(FundingStreamRow).order_by(FundingStreamRow.id)).all()
     facilities = session.scalars(select(FacilityRow).order_by(FacilityRow.id)).all()
     cases = session.scalars(select(CaseRow).order_by(CaseRow.id)).all()
-    read = [*_read_each(facilities, to_facility), *_read_each(cases, to_case)]
+    read = [
+        *_read_each(streams, to_funding_stream),
+        *_read_each(facilities, to_facility),
+        *_read_each(cases, to_case),
+    ]
     return [record for _, record in read if isinstance(record, StoredRecordError)]
 
 

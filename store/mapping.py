@@ -23,7 +23,6 @@ from capacity.cases import (
 from capacity.errors import InvalidFieldError, InvalidSupplyError
 from capacity.facilities import Facility, Provider
 from capacity.funding import FundingStream
-from capacity.placement_types import PlacementType
 from capacity.records import field_names, from_plain, to_plain
 from capacity.regions import Region
 from store.errors import StoredRecordError
@@ -122,18 +121,24 @@ def funding_stream_values(stream: FundingStream) -> Values:
     )
 
 
+FUNDING_STREAM_FIELDS = field_names(FundingStream)
+
+
 def to_funding_stream(row: FundingStreamRow) -> FundingStream:
-    """The funding stream a row describes."""
-    return FundingStream(
-        id=row.id,
-        name=row.name,
-        payer=row.payer,
-        placement_types=frozenset(PlacementType(code) for code in row.placement_types),
-        case_categories=frozenset(row.case_categories),
-        region_id=row.region_id,
-        budget_per_period=row.budget_per_period,
-        period=row.period,
-    )
+    """The funding stream a row describes.
+
+    Raises
+    ------
+    StoredRecordError
+        When the row holds a placement type this version no longer knows (or breaks
+        another rule of :class:`capacity.FundingStream`), naming each field.
+    """
+    try:
+        return from_plain(
+            FundingStream, {name: getattr(row, name) for name in FUNDING_STREAM_FIELDS}
+        )
+    except InvalidFieldError as exc:
+        raise StoredRecordError("funding stream", row.id, _broken(exc, "funding_stream.")) from None
 
 
 FACILITY_FIELDS = field_names(Facility)

@@ -30,7 +30,11 @@ app = typer.Typer(help="Database schema, backups and restoring them.", no_args_i
 console = Console()
 EXIT_NO_BACKUP = 1  # nothing was backed up or restored (PostgreSQL: use its own tools)
 EXIT_INVALID_RECORDS = 1  # some stored records break today's rules
-KINDS = (("facility", "facility(ies)"), ("case", "case(s)"))  # in the order db check lists
+KINDS = (  # in the order db check lists
+    ("funding stream", "funding stream(s)"),
+    ("facility", "facility(ies)"),
+    ("case", "case(s)"),
+)
 
 
 @app.command("upgrade")

@@ -338,3 +338,27 @@ def test_a_read_of_a_stored_unknown_code_names_record_field_and_code(world, help
             "(opvang db check lists every such record)"
         )
     assert _rows(world.url, "SELECT status FROM cases WHERE id = 'C-2026-0003'") == [("on_hold",)]
+
+
+def test_db_check_names_a_funding_streams_unknown_placement_type(world, monkeypatch):
+    """Funding streams hold placement types too: an unknown one was a bare ValueError."""
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    (stream, types), *_ = _rows(
+        world.url, "SELECT id, placement_types FROM funding_streams ORDER BY id"
+    )
+    codes = [*json.loads(types), "igloo"] if isinstance(types, str) else [*types, "igloo"]
+    _execute(
+        world.url,
+        "UPDATE funding_streams SET placement_types = :codes WHERE id = :id",
+        codes=json.dumps(codes),
+        id=stream,
+    )
+    before = _rows(world.url, "SELECT * FROM funding_streams ORDER BY id")
+    found = CliRunner().invoke(app, ["db", "check"])
+    assert found.exit_code == 1, found.output
+    assert found.stderr.splitlines()[0] == (
+        f"funding stream {stream}: placement_types holds an unknown code 'igloo' "
+        f"{_known(PlacementType)}"
+    )
+    assert found.stderr.splitlines()[-1].startswith("1 stored funding stream(s) break")
+    assert _rows(world.url, "SELECT * FROM funding_streams ORDER BY id") == before
