@@ -338,5 +338,15 @@ def _deflected(
     dot = float((cap * last_cap).sum() + budget @ last_budget)
     if dot >= 0:
         return cap, budget
-    beta = -DEFLECTION * dot / float((last_cap * last_cap).sum() + last_budget @ last_budget)
+    norm = float((last_cap * last_cap).sum() + last_budget @ last_budget)
+    if not norm > 0 or not math.isfinite(dot / norm):
+        # a last direction so small that its square underflows (entries of 1e-183: a
+        # division by zero): the same projection, on the direction scaled to 1 first
+        scale = max(
+            float(np.abs(last_cap).max(initial=0.0)), float(np.abs(last_budget).max(initial=0.0))
+        )
+        last_cap, last_budget = last_cap / scale, last_budget / scale
+        dot = float((cap * last_cap).sum() + budget @ last_budget)
+        norm = float((last_cap * last_cap).sum() + last_budget @ last_budget)
+    beta = -DEFLECTION * dot / norm
     return cap + beta * last_cap, budget + beta * last_budget

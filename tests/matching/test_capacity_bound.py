@@ -211,6 +211,18 @@ def test_a_deflected_direction_never_points_against_the_last(
     assert float((dc * lc).sum() + db @ lb) >= -1e-9 * (1 + float((c * c).sum() + b @ b))
 
 
+def test_a_last_direction_whose_square_underflows_is_deflected_not_divided_by_zero() -> None:
+    """Hypothesis found it (a fresh-clone CI run): a last direction of 9.5e-183 squared to
+    0 while its product with the subgradient did not, and the step divided by zero."""
+    from matching.capacity_bound import _deflected
+
+    cap, last = np.array([[-1.0, 0.0, 0.0]]), np.array([[9.54068062e-183, 0.0, 0.0]])
+    dc, _ = _deflected(cap, np.zeros(1), last, np.zeros(1))
+    assert np.isfinite(dc).all()
+    assert float((dc * last).sum()) >= -1e-9  # no longer against the last direction
+    assert not np.array_equal(dc, cap)  # deflected, not left as it was
+
+
 def _plain_pairs(p: MatchingProblem) -> set[tuple[int, int]]:
     """Every (option, day): an open candidate day with the case's beds free to its end."""
     open_day = candidate_mask(p) & (p.free_beds > 0)
