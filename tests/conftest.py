@@ -16,11 +16,19 @@ from pathlib import Path
 
 import fastapi.dependencies.models
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from store import Repository, ensure_database, session_scope
+
+# Property tests draw new examples on every run, which is how they find what nobody wrote
+# down; but a landing should not hang on a one-in-a-thousand draw that nobody will see
+# again. CI (``.ci/run``) sets ``HYPOTHESIS_PROFILE=ci``: the same examples on every run of
+# the same code. A developer's ``make test`` keeps exploring.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 POSTGRES_SKIP_REASON = "TEST_DATABASE_URL is not set; PostgreSQL tests skipped"
 UnitOfWork = Callable[..., AbstractContextManager[Session]]
