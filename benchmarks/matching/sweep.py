@@ -12,7 +12,14 @@ or 10 s, and checks what ``solve`` promises on every round:
 - its bound is at most its objective (``bad_bound``);
 - its plan is no worse than the priority greedy's (``worse``), which a limit shorter
   than the greedy itself can break: the row says how much;
-- it raises nothing (``error``).
+- it raises nothing (``error``);
+- with ``--reference-limit S``, on rounds of at most ``--reference-pairs`` (option, start
+  day) pairs, the independent plain MIP (:mod:`benchmarks.matching.reference`, sharing
+  no code with ``matching``) runs for S seconds: ``solve``'s bound must not exceed the
+  reference's plan (``bound_above_reference``: a bound that is not one) and ``solve``'s
+  plan must not beat the reference's proven bound (``plan_below_reference``: a plan
+  that breaks a rule the reference keeps). Either flag means one of the two reads the
+  format wrongly.
 
 Every round runs in this process, one after the other (generation and the greedy
 baseline are not timed). One JSON line per round goes to ``--out``; ``--summary`` prints
@@ -33,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.matching.reference import reference_solve
 from benchmarks.matching.shapes import Shape, generate
 from matching import MatchingProblem, SolveParams, solve
 from matching.evaluation import plan_objective
@@ -41,6 +49,9 @@ from matching.problem import NO_STAY
 
 OVERRUN = 0.5  # seconds a solve may exceed its limit
 TOLERANCE = 1e-6  # relative, for "worse" and "bad bound"
+REFERENCE_TOLERANCE = 1e-5  # relative, against HiGHS's own feasibility and gap tolerances
+REFERENCE_PAIRS = 300_000  # (option, start day) pairs up to which the reference runs
+FLAGS = ("late", "bad_bound", "worse", "bound_above_reference", "plan_below_reference")
 
 
 def draw(seed: int) -> tuple[MatchingProblem, float, dict[str, Any]]:
@@ -72,8 +83,10 @@ def draw(seed: int) -> tuple[MatchingProblem, float, dict[str, Any]]:
     return problem, limit, {**drawn, "shape": dataclasses.asdict(shape)}
 
 
-def check(seed: int) -> dict[str, Any]:
-    """One round: ``solve`` at its limit against the priority greedy."""
+def check(
+    seed: int, reference_limit: float = 0.0, reference_pairs: int = REFERENCE_PAIRS
+) -> dict[str, Any]:
+    """One round: ``solve`` at its limit against the priority greedy (and the reference)."""
     row: dict[str, Any] = {"seed": seed}
     try:
         problem, limit, drawn = draw(seed)
@@ -95,18 +108,36 @@ def check(seed: int) -> dict[str, Any]:
             worse=result.objective > greedy + TOLERANCE * max(1.0, abs(greedy)),
             worse_by=(result.objective - greedy) / max(1.0, abs(greedy)),
         )
+        pairs = problem.n_options * problem.horizon_days
+        if reference_limit > 0 and pairs <= reference_pairs:
+            row.update(_against_reference(problem, result.objective, result.bound, reference_limit))
     except Exception:  # an error is what the sweep looks for
         row["error"] = traceback.format_exc()
     return row
+
+
+def _against_reference(
+    problem: MatchingProblem, objective: float, bound: float, limit: float
+) -> dict[str, Any]:
+    """The independent reference's plan and bound, and whether ``solve``'s answer fits them."""
+    answer = reference_solve(problem, limit)
+    slack = REFERENCE_TOLERANCE * max(1.0, abs(answer.objective), abs(objective))
+    return {
+        "reference_objective": answer.objective,
+        "reference_bound": answer.bound,
+        "reference_optimal": answer.optimal,
+        "bound_above_reference": bound > answer.objective + slack,
+        "plan_below_reference": objective < answer.bound - slack,
+    }
 
 
 def summary(path: Path) -> str:
     """The flagged rows of a results file, one line each, and the counts."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     lines = []
-    counts = dict.fromkeys(("late", "bad_bound", "worse", "error"), 0)
+    counts = dict.fromkeys((*FLAGS, "error"), 0)
     for r in rows:
-        flags = [k for k in ("late", "bad_bound", "worse") if r.get(k)]
+        flags = [k for k in FLAGS if r.get(k)]
         flags += ["error"] if "error" in r else []
         for flag in flags:
             counts[flag] += 1
@@ -117,7 +148,11 @@ def summary(path: Path) -> str:
                 f" days, T = {r.get('time_limit')} s, wall {r.get('wall_seconds')} s, "
                 f"{100 * r.get('worse_by', 0.0):+.2f} % against the greedy"
             )
-    lines.append(f"{len(rows)} rounds; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    checked = sum("reference_objective" in r for r in rows)
+    lines.append(
+        f"{len(rows)} rounds ({checked} against the reference); "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
     return "\n".join(lines)
 
 
@@ -127,10 +162,19 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=60, help="rounds")
     parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
     parser.add_argument("--summary", action="store_true", help="only summarise --out")
+    parser.add_argument(
+        "--reference-limit", type=float, default=0.0, help="seconds for the reference (0: none)"
+    )
+    parser.add_argument(
+        "--reference-pairs",
+        type=int,
+        default=REFERENCE_PAIRS,
+        help="largest round (option x start day pairs) the reference runs on",
+    )
     args = parser.parse_args()
     if not args.summary:
         for seed in range(args.first, args.first + args.count):
-            row = check(seed)
+            row = check(seed, args.reference_limit, args.reference_pairs)
             with args.out.open("a") as out:
                 out.write(json.dumps(row) + "\n")
     print(summary(args.out))

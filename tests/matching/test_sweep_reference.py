@@ -1,0 +1,45 @@
+"""The robustness sweep's check against the independent reference (issue 11).
+
+The sweep holds ``solve``'s answer on rounds it draws against the plain MIP of
+:mod:`benchmarks.matching.reference`; these tests make sure the check sees a bound that
+is not one and a plan that beats a proven bound, and passes a right answer.
+"""
+
+from __future__ import annotations
+
+from benchmarks.matching.shapes import Shape, generate
+from benchmarks.matching.sweep import _against_reference, check
+from matching import MatchingProblem, SolveParams, Status, solve
+
+
+def _small() -> MatchingProblem:
+    shape = Shape(horizon_days=14, family_share=0.5, short_share=0.5, budgets="stream")
+    return generate(shape, (40, 8), 7)
+
+
+def test_a_right_answer_raises_no_flag() -> None:
+    problem = _small()
+    result = solve(problem, SolveParams(time_limit=10))
+    assert result.status == Status.OPTIMAL
+    row = _against_reference(problem, result.objective, result.bound, 30.0)
+    assert row["reference_optimal"]
+    assert abs(row["reference_objective"] - result.objective) <= 1e-6 * abs(result.objective)
+    assert not row["bound_above_reference"]
+    assert not row["plan_below_reference"]
+
+
+def test_a_bound_above_a_feasible_plan_and_a_plan_below_a_proven_bound_are_flagged() -> None:
+    problem = _small()
+    result = solve(problem, SolveParams(time_limit=10))
+    too_high = _against_reference(problem, result.objective, result.objective * 1.01, 30.0)
+    assert too_high["bound_above_reference"]
+    too_good = _against_reference(problem, result.objective * 0.99, result.bound, 30.0)
+    assert too_good["plan_below_reference"]
+
+
+def test_the_sweep_runs_the_reference_only_on_rounds_small_enough() -> None:
+    with_reference = check(11, reference_limit=5.0, reference_pairs=10**9)
+    assert "error" not in with_reference
+    assert "reference_objective" in with_reference
+    without = check(11, reference_limit=5.0, reference_pairs=0)
+    assert "reference_objective" not in without
