@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from capacity.cases import CASE_ID_PATTERN
-from capacity.errors import InvalidFieldError
+from capacity.errors import InvalidFieldError, unknown_codes
 
 
 class KeepApartReason(StrEnum):
@@ -66,7 +66,8 @@ class KeepApart:
             raise InvalidFieldError("case_a", "must come before case_b (use KeepApart.of)")
         if not isinstance(self.reason, KeepApartReason):
             allowed = ", ".join(r.value for r in KeepApartReason)
-            raise InvalidFieldError("reason", f"{self.reason!r} is not one of: {allowed}")
+            reason = unknown_codes([self.reason], KeepApartReason)  # a stored, retired code
+            raise InvalidFieldError("reason", reason or f"{self.reason!r} is not one of: {allowed}")
 
     @classmethod
     def of(

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -20,8 +21,9 @@ from sqlalchemy.orm import Session
 from capacity.cases import CaseStatus
 from capacity.errors import UnknownReferenceError
 from capacity.lifecycle import WAITING_LIST, CaseEvent, next_status
+from capacity.records import from_plain
 from matching import BindKind
-from store.mapping import checked
+from store.mapping import checked, each_item, read_row, stored
 from store.models import (
     CaseRow,
     DeclinedPairRow,
@@ -152,26 +154,20 @@ class WaitRecord:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> WaitRecord:
-        """A record from the JSON of :meth:`to_json`."""
+        """A record from the JSON of :meth:`to_json`.
+
+        Raises
+        ------
+        InvalidFieldError
+            Naming each bind whose kind this version no longer knows (``binds[1].kind``).
+        """
         extra = data.get("extra_bed")
         return cls(
             case_id=str(data["case_id"]),
             start_date=_day(data.get("start_date")),
             text=str(data.get("text", "")),
             capacity_gap=bool(data.get("capacity_gap", False)),
-            binds=tuple(
-                BindRecord(
-                    kind=BindKind(str(b["kind"])),
-                    text=str(b.get("text", "")),
-                    date=_day(b.get("date")),
-                    stream=b.get("stream"),
-                    facility_id=b.get("facility_id"),
-                    amount=b.get("amount"),
-                    cases=tuple(b.get("cases") or ()),
-                    higher_priority=bool(b.get("higher_priority", False)),
-                )
-                for b in data.get("binds", ())
-            ),
+            binds=each_item("binds", data.get("binds", ()), _bind),
             extra_bed=None
             if not extra
             else ExtraBedRecord(
@@ -185,6 +181,21 @@ class WaitRecord:
                 for c in data.get("closest", ())
             ),
         )
+
+
+def _bind(data: Mapping[str, Any]) -> BindRecord:
+    """A bind from its JSON, its kind read as every stored code is (:func:`from_plain`)."""
+    values = {
+        "kind": str(data["kind"]),
+        "text": str(data.get("text", "")),
+        "date": _day(data.get("date")),
+        "stream": data.get("stream"),
+        "facility_id": data.get("facility_id"),
+        "amount": data.get("amount"),
+        "cases": tuple(data.get("cases") or ()),
+        "higher_priority": bool(data.get("higher_priority", False)),
+    }
+    return from_plain(BindRecord, values)
 
 
 def _iso(day: date | None) -> str | None:
@@ -346,11 +357,20 @@ class StoredProposal:
     respond_by: datetime | None = None
 
 
-def _run(row: MatchingRunRow) -> StoredRun:
+def to_run(row: MatchingRunRow) -> StoredRun:
+    """The run a row describes.
+
+    Raises
+    ------
+    StoredRecordError
+        When a wait record holds a code this version no longer knows, naming each
+        (``waits[3].binds[0].kind``).
+    """
     names = [f.name for f in fields(RunRecord)]
     values = {n: getattr(row, n) for n in names}
     values["notes"] = tuple(values["notes"])
-    values["waits"] = tuple(WaitRecord.from_json(w) for w in values["waits"])
+    read_waits = partial(each_item, "waits", values["waits"], WaitRecord.from_json)
+    values["waits"] = stored("matching run", row.id, read_waits)
     values["stages"] = tuple(StageRecord.from_json(s) for s in values["stages"] or ())
     return StoredRun(row.id, row.created_at, RunRecord(**values))
 
@@ -370,26 +390,11 @@ def _new_proposal(run_id: int, draft: ProposalDraft, respond_by: datetime | None
     )
 
 
-def _proposal(row: ProposalRow) -> StoredProposal:
-    return StoredProposal(
-        id=row.id,
-        run_id=row.run_id,
-        case_id=row.case_id,
-        facility_id=row.facility_id,
-        beds=row.beds,
-        start_date=row.start_date,
-        status=ProposalStatus(row.status),
-        explanation=row.explanation,
-        criteria=tuple(row.criteria),
-        alternatives=tuple(AlternativeRecord.from_json(a) for a in row.alternatives),
-        created_at=row.created_at,
-        decided_at=row.decided_at,
-        decided_by=row.decided_by,
-        decline_reason=row.decline_reason,
-        decline_text=row.decline_text,
-        placement_id=row.placement_id,
-        respond_by=row.respond_by,
-    )
+def to_proposal(row: ProposalRow) -> StoredProposal:
+    """The proposal a row describes (a status this version no longer knows: a
+    :class:`~store.StoredRecordError` naming it)."""
+    alternatives = tuple(AlternativeRecord.from_json(a) for a in row.alternatives)
+    return read_row("proposal", StoredProposal, row, alternatives=alternatives)
 
 
 class DecisionRepository:
@@ -447,7 +452,7 @@ class DecisionRepository:
             event = CaseEvent.PROPOSED if case_id in proposed else CaseEvent.PROPOSAL_ENDED
             case_row.status = next_status(case_id, CaseStatus(case_row.status), event).value
         self._session.flush()
-        return _run(run), [_proposal(r) for r in rows]
+        return to_run(run), [to_proposal(r) for r in rows]
 
     def _open_cases(self, case_ids: list[str]) -> dict[str, CaseRow]:
         query = select(CaseRow).where(CaseRow.id.in_(case_ids), CaseRow.status.in_(OPEN_STATUSES))
@@ -477,13 +482,13 @@ class DecisionRepository:
         row = self._session.get(MatchingRunRow, run_id)
         if row is None:
             raise UnknownReferenceError("matching run", str(run_id))
-        return _run(row)
+        return to_run(row)
 
     def runs(self, *, limit: int, offset: int = 0) -> tuple[list[StoredRun], int]:
         """Runs, newest first, and how many there are."""
         total = self._session.scalar(select(func.count()).select_from(MatchingRunRow)) or 0
         query = select(MatchingRunRow).order_by(MatchingRunRow.id.desc()).limit(limit)
-        return [_run(r) for r in self._session.scalars(query.offset(offset))], total
+        return [to_run(r) for r in self._session.scalars(query.offset(offset))], total
 
     def proposals(
         self,
@@ -500,7 +505,7 @@ class DecisionRepository:
             query = query.where(ProposalRow.case_id.in_(list(case_ids)))
         if status is not None:
             query = query.where(ProposalRow.status == ProposalStatus(status).value)
-        return [_proposal(r) for r in self._session.scalars(query)]
+        return [to_proposal(r) for r in self._session.scalars(query)]
 
     def pending_due(self, by: datetime) -> list[StoredProposal]:
         """Pending proposals whose deadline is at or before ``by``, soonest first."""
@@ -513,7 +518,7 @@ class DecisionRepository:
             )
             .order_by(ProposalRow.respond_by, ProposalRow.id)
         )
-        return [_proposal(r) for r in self._session.scalars(query)]
+        return [to_proposal(r) for r in self._session.scalars(query)]
 
     def lapsed_since(self, since: datetime) -> list[StoredProposal]:
         """Proposals that lapsed at or after ``since``, latest first."""
@@ -525,7 +530,7 @@ class DecisionRepository:
             )
             .order_by(ProposalRow.decided_at.desc(), ProposalRow.id.desc())
         )
-        return [_proposal(r) for r in self._session.scalars(query)]
+        return [to_proposal(r) for r in self._session.scalars(query)]
 
     def proposal(self, proposal_id: int, *, lock: bool = False) -> StoredProposal:
         """One proposal; ``lock`` takes its row lock (PostgreSQL) until the transaction ends.
@@ -539,7 +544,7 @@ class DecisionRepository:
         row = self._session.scalars(query.with_for_update() if lock else query).first()
         if row is None:
             raise UnknownReferenceError("proposal", str(proposal_id))
-        return _proposal(row)
+        return to_proposal(row)
 
     def lock_facility(self, facility_id: str) -> None:
         """Take the facility's row lock (PostgreSQL ``FOR UPDATE``) until the transaction ends.
@@ -582,7 +587,7 @@ class DecisionRepository:
         for name, value in values.items():
             setattr(row, name, value)
         self._session.flush()
-        return _proposal(row)
+        return to_proposal(row)
 
     def add_declined_pair(
         self, *, case_id: str, facility_id: str, reason: str, proposal_id: int | None, by: str

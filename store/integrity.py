@@ -6,7 +6,8 @@ it still hold the old values, and reading one raises :class:`store.StoredRecordE
 :func:`invalid_records` finds them all in one pass so an administrator can correct them
 before a coordinator meets the error; :func:`facilities_or_broken` reads facilities
 without failing on one, for the import that corrects it. The rules themselves are the
-value objects' own (:class:`capacity.Case`, :class:`capacity.Facility`): nothing here
+value objects' own (:class:`capacity.Case`, :class:`capacity.Facility`), and each row is
+read by the function every other read uses (:func:`store.mapping.stored`): nothing here
 repeats them.
 """
 
@@ -20,12 +21,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from capacity.facilities import Facility
+from store.decisions import to_proposal, to_run
 from store.errors import StoredRecordError
+from store.keep_apart import to_pair
 from store.mapping import facility_columns, to_case, to_facility, to_funding_stream
-from store.models import CaseRow, FacilityRow, FundingStreamRow
+from store.models import (
+    CaseRow,
+    FacilityRow,
+    FundingStreamRow,
+    KeepApartRow,
+    MatchingRunRow,
+    ProposalRow,
+)
 
 Row = TypeVar("Row")
 Record = TypeVar("Record")
+
+CHECKED: tuple[tuple[Any, Callable[[Any], object]], ...] = (
+    (FundingStreamRow, to_funding_stream),
+    (FacilityRow, to_facility),
+    (CaseRow, to_case),
+    (KeepApartRow, to_pair),
+    (MatchingRunRow, to_run),  # its wait records' codes
+    (ProposalRow, to_proposal),
+)
+"""The stored kinds ``opvang db check`` reads, each row by the reader every other read uses."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +66,7 @@ class BrokenRecord:
 
 
 def invalid_records(session: Session) -> list[StoredRecordError]:
-    """Every stored funding stream, facility and case that cannot be read under today's
-    rules, by id.
+    """Every stored record that cannot be read under today's rules, by id.
 
     Parameters
     ----------
@@ -57,18 +76,16 @@ def invalid_records(session: Session) -> list[StoredRecordError]:
     Returns
     -------
     list of StoredRecordError
-        One per record (funding streams first, then facilities, then cases), naming the
-        record and the field and rule of every rule it breaks.
+        One per record, in the order of :data:`CHECKED` (funding streams first, proposals
+        last) and by id within a kind, naming the record and the field and rule of every
+        rule it breaks.
     """
-    streams = session.scalars(select(FundingStreamRow).order_by(FundingStreamRow.id)).all()
-    facilities = session.scalars(select(FacilityRow).order_by(FacilityRow.id)).all()
-    cases = session.scalars(select(CaseRow).order_by(CaseRow.id)).all()
-    read = [
-        *_read_each(streams, to_funding_stream),
-        *_read_each(facilities, to_facility),
-        *_read_each(cases, to_case),
+    return [
+        record
+        for model, read in CHECKED
+        for _, record in _read_each(session.scalars(select(model).order_by(model.id)), read)
+        if isinstance(record, StoredRecordError)
     ]
-    return [record for _, record in read if isinstance(record, StoredRecordError)]
 
 
 def _read_each(

@@ -6,15 +6,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from capacity.errors import UnknownReferenceError
-from capacity.keep_apart import KeepApart, KeepApartReason
+from capacity.keep_apart import KeepApart
 from store.errors import DuplicateRecordError
+from store.mapping import read_row
 from store.models import CaseRow, KeepApartRow
 
 
-def _pair(row: KeepApartRow) -> KeepApart:
-    return KeepApart(
-        row.case_a, row.case_b, KeepApartReason(row.reason), row.created_by, row.created_at
-    )
+def to_pair(row: KeepApartRow) -> KeepApart:
+    """The pair a row describes (a reason this version no longer knows: a
+    :class:`~store.StoredRecordError` naming it)."""
+    return read_row("keep-apart pair", KeepApart, row)
 
 
 class KeepApartRepository:
@@ -52,7 +53,7 @@ class KeepApartRepository:
         )
         self._session.add(row)
         self._session.flush()
-        return _pair(row)
+        return to_pair(row)
 
     def remove(self, one: str, other: str) -> KeepApart:
         """Delete a pair (either order).
@@ -66,7 +67,7 @@ class KeepApartRepository:
         row = self._row(a, b)
         if row is None:
             raise UnknownReferenceError("keep-apart pair", f"{a} / {b}")
-        pair = _pair(row)
+        pair = to_pair(row)
         self._session.delete(row)
         self._session.flush()
         return pair
@@ -76,7 +77,7 @@ class KeepApartRepository:
         query = select(KeepApartRow).order_by(KeepApartRow.id)
         if case_id is not None:
             query = query.where(or_(KeepApartRow.case_a == case_id, KeepApartRow.case_b == case_id))
-        return [_pair(r) for r in self._session.scalars(query)]
+        return [to_pair(r) for r in self._session.scalars(query)]
 
     def _row(self, a: str, b: str) -> KeepApartRow | None:
         query = select(KeepApartRow).where(KeepApartRow.case_a == a, KeepApartRow.case_b == b)

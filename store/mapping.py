@@ -10,9 +10,10 @@ enforce them, PostgreSQL refuses with an error the user cannot read).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy import String
 
@@ -20,7 +21,7 @@ from capacity.availability import AvailabilityReport, Placement
 from capacity.cases import (
     Case,
 )
-from capacity.errors import InvalidFieldError, InvalidSupplyError
+from capacity.errors import InvalidFieldError, InvalidSupplyError, refuse
 from capacity.facilities import Facility, Provider
 from capacity.funding import FundingStream
 from capacity.records import field_names, from_plain, to_plain
@@ -38,6 +39,8 @@ from store.models import (
 )
 
 Values = dict[str, Any]
+Record = TypeVar("Record")
+Item = TypeVar("Item")
 
 
 def _codes(items: Iterable[str]) -> list[str]:
@@ -121,9 +124,6 @@ def funding_stream_values(stream: FundingStream) -> Values:
     )
 
 
-FUNDING_STREAM_FIELDS = field_names(FundingStream)
-
-
 def to_funding_stream(row: FundingStreamRow) -> FundingStream:
     """The funding stream a row describes.
 
@@ -133,16 +133,10 @@ def to_funding_stream(row: FundingStreamRow) -> FundingStream:
         When the row holds a placement type this version no longer knows (or breaks
         another rule of :class:`capacity.FundingStream`), naming each field.
     """
-    try:
-        return from_plain(
-            FundingStream, {name: getattr(row, name) for name in FUNDING_STREAM_FIELDS}
-        )
-    except InvalidFieldError as exc:
-        raise StoredRecordError("funding stream", row.id, _broken(exc, "funding_stream.")) from None
+    return read_row("funding stream", FundingStream, row, prefix="funding_stream.")
 
 
 FACILITY_FIELDS = field_names(Facility)
-CASE_FIELDS = field_names(Case)
 
 
 def facility_values(facility: Facility) -> Values:
@@ -164,10 +158,7 @@ def to_facility(row: FacilityRow) -> Facility:
         When the row breaks rules of :class:`capacity.Facility` made after it was stored
         (a cost per bed day or coordinates outside today's bounds), naming each.
     """
-    try:
-        return from_plain(Facility, facility_columns(row))
-    except InvalidFieldError as exc:
-        raise StoredRecordError("facility", row.id, _broken(exc, "facility.")) from None
+    return read_row("facility", Facility, row, prefix="facility.")
 
 
 def case_values(case: Case) -> Values:
@@ -184,15 +175,69 @@ def to_case(row: CaseRow) -> Case:
         When the row breaks rules of :class:`capacity.Case` made after it was stored,
         naming each.
     """
+    return read_row("case", Case, row)
+
+
+def read_row(kind: str, cls: type[Record], row: Any, *, prefix: str = "", **values: Any) -> Record:
+    """The record of type ``cls`` that a stored row describes, read by :func:`from_plain`.
+
+    The row's columns named as ``cls``'s fields are its values, ``values`` in place of
+    some (a list of records stored as JSON, read first). An unknown code is named with
+    its field as every rule the record breaks is (:func:`stored`).
+
+    Raises
+    ------
+    StoredRecordError
+        When ``cls`` refuses a field, naming ``kind``, the row's id and each field.
+    """
+    plain = {name: getattr(row, name) for name in field_names(cls)} | values
+    return stored(kind, row.id, partial(from_plain, cls, plain), prefix=prefix)
+
+
+def stored(
+    kind: str, identifier: str | int, read: Callable[[], Record], *, prefix: str = ""
+) -> Record:
+    """The record ``read`` makes of a stored row, whose refusal names the row.
+
+    Every kind of stored record is read through here (a case, a facility, a proposal, a
+    keep-apart pair, a matching run's wait records), so that ``opvang db check`` and every
+    read name a broken row the same way.
+
+    Raises
+    ------
+    StoredRecordError
+        When the value object refuses a field (a rule made after the row was stored, a
+        code this version no longer knows), naming ``kind``, ``identifier`` and each field
+        (without the ``prefix`` its value object puts before it, as ``facility.``).
+    """
     try:
-        return from_plain(Case, {name: getattr(row, name) for name in CASE_FIELDS})
+        return read()
     except InvalidFieldError as exc:
-        raise StoredRecordError("case", row.id, _broken(exc)) from None
+        broken = [(e.field.removeprefix(prefix), e.reason) for e in (exc, *exc.others)]
+        raise StoredRecordError(kind, str(identifier), broken) from None
 
 
-def _broken(exc: InvalidFieldError, prefix: str = "") -> list[tuple[str, str]]:
-    """The field (without the record's prefix) and reason of every rule a record breaks."""
-    return [(e.field.removeprefix(prefix), e.reason) for e in (exc, *exc.others)]
+def each_item(
+    field: str, items: Iterable[Item], read: Callable[[Item], Record]
+) -> tuple[Record, ...]:
+    """``read`` of every item of a row's stored list (a run's wait records).
+
+    Raises
+    ------
+    InvalidFieldError
+        Naming every field of every item that ``read`` refuses, as ``field[i].name``, in
+        one pass (:func:`capacity.errors.refuse`).
+    """
+    records: list[Record] = []
+    refused: list[InvalidFieldError] = []
+    for i, item in enumerate(items):
+        try:
+            records.append(read(item))
+        except InvalidFieldError as exc:
+            for e in (exc, *exc.others):
+                refused.append(InvalidFieldError(f"{field}[{i}].{e.field}", e.reason))
+    refuse(refused)
+    return tuple(records)
 
 
 def placement_values(placement: Placement) -> Values:

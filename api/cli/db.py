@@ -30,10 +30,13 @@ app = typer.Typer(help="Database schema, backups and restoring them.", no_args_i
 console = Console()
 EXIT_NO_BACKUP = 1  # nothing was backed up or restored (PostgreSQL: use its own tools)
 EXIT_INVALID_RECORDS = 1  # some stored records break today's rules
-KINDS = (  # in the order db check lists
+KINDS = (  # in the order db check lists (store.integrity.CHECKED)
     ("funding stream", "funding stream(s)"),
     ("facility", "facility(ies)"),
     ("case", "case(s)"),
+    ("keep-apart pair", "keep-apart pair(s)"),
+    ("matching run", "matching run(s)"),
+    ("proposal", "proposal(s)"),
 )
 
 
@@ -49,7 +52,8 @@ def upgrade() -> None:
 
 @app.command("check")
 def check() -> None:
-    """List the stored facilities and cases that break rules made after they were stored,
+    """List the stored records (funding streams, facilities, cases, keep-apart pairs,
+    matching runs' wait records, proposals) that break rules made after they were stored,
     a line for each field that breaks one (exit 1 if any)."""
     engine = ensure_database(DatabaseSettings().database_url, create=False)
     try:
@@ -58,7 +62,7 @@ def check() -> None:
     finally:
         engine.dispose()
     if not found:
-        console.print("every stored facility and case meets today's rules")
+        console.print("every stored record meets today's rules")
         return
     for exc in found:
         for field, reason in exc.problems:  # a line per field: one pass names them all
@@ -66,7 +70,8 @@ def check() -> None:
                 f"{exc.kind} {exc.identifier}: {field} {reason}", highlight=False, markup=False
             )
     counts = Counter(exc.kind for exc in found)
-    said = " and ".join(f"{counts[kind]} stored {words}" for kind, words in KINDS if counts[kind])
+    *most, last = [f"{counts[kind]} stored {words}" for kind, words in KINDS if counts[kind]]
+    said = f"{', '.join(most)} and {last}" if most else last
     err_console.print(
         f"{said} break today's rules: correct them before coordinators read the waiting list "
         "or a round runs (docs/operations.md, 'Records stored before a rule')",

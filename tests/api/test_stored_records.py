@@ -16,9 +16,11 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from api.cli.app import app
+from capacity import KeepApartReason
 from capacity.cases import CaseStatus, Need
 from capacity.placement_types import PlacementType
-from store import downgrade, make_engine, upgrade
+from matching import BindKind
+from store import ProposalStatus, downgrade, make_engine, upgrade
 
 PHONE = "Jan de Vries 06-12345678"
 PLACEHOLDER = "Organisation not recorded (removed: personal data)"
@@ -102,7 +104,7 @@ def test_db_check_lists_every_stored_case_that_breaks_todays_rules(
     runner = CliRunner()
     clean = runner.invoke(app, ["db", "check"])
     assert clean.exit_code == 0, clean.output
-    assert "every stored facility and case meets today's rules" in clean.output
+    assert "every stored record meets today's rules" in clean.output
     _execute(
         world.url, "UPDATE cases SET intake_date = :d WHERE id = 'C-2026-0002'", d="1999-01-01"
     )
@@ -152,7 +154,7 @@ def test_db_check_lists_every_stored_facility_outside_the_bounds(world, monkeypa
     runner = CliRunner()
     clean = runner.invoke(app, ["db", "check"])
     assert clean.exit_code == 0, clean.output
-    assert "every stored facility and case meets today's rules" in clean.output
+    assert "every stored record meets today's rules" in clean.output
     _break_facility(world.url, "cosm-leeuwarden", "cost_per_bed_day")
     _break_facility(world.url, "ws-amsterdam", "lat")
     _execute(
@@ -362,3 +364,86 @@ def test_db_check_names_a_funding_streams_unknown_placement_type(world, monkeypa
     )
     assert found.stderr.splitlines()[-1].startswith("1 stored funding stream(s) break")
     assert _rows(world.url, "SELECT * FROM funding_streams ORDER BY id") == before
+
+
+# A proposal's status, a keep-apart pair's reason and a wait record's kind are codes too:
+# each was a bare ValueError on every read (the case page, the round page, the proposal),
+# and db check did not read them at all.
+WAITS = [
+    {
+        "case_id": "C-2026-0003",
+        "start_date": None,
+        "text": "Every eligible facility is full.",
+        "binds": [
+            {"kind": "full_horizon", "text": "Full.", "facility_id": "ws-amsterdam"},
+            {"kind": "waitlisted_abroad", "text": "Abroad."},
+        ],
+    },
+    {"case_id": "C-2026-0004", "start_date": None, "text": "Kept.", "binds": [{"kind": "xx"}]},
+]
+
+
+def _retire_codes(url: str, *, run_id: int, proposal_id: int) -> None:
+    """A proposal, a keep-apart pair and a run's wait records holding retired codes."""
+    _execute(
+        url,
+        "UPDATE proposals SET status = 'on_hold' WHERE id = :proposal",
+        "INSERT INTO keep_apart_pairs (case_a, case_b, reason, created_by) "
+        "VALUES ('C-2026-0003', 'C-2026-0004', 'feud', 'seed')",
+        "UPDATE matching_runs SET waits = :waits WHERE id = :run",
+        proposal=proposal_id,
+        waits=json.dumps(WAITS),
+        run=run_id,
+    )
+
+
+def _later_records(url: str) -> dict[str, list[tuple]]:
+    tables = ("proposals", "keep_apart_pairs", "matching_runs")
+    return {t: _rows(url, f"SELECT * FROM {t} ORDER BY id") for t in tables}
+
+
+def test_db_check_names_the_unknown_codes_of_proposals_pairs_and_wait_records(world, monkeypatch):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    _retire_codes(world.url, run_id=world.run_id, proposal_id=world.proposal_ids[1])
+    _execute(world.url, "UPDATE cases SET status = 'on_hold' WHERE id = 'C-2026-0001'")
+    (pair,) = _rows(world.url, "SELECT id FROM keep_apart_pairs")
+    before = _later_records(world.url)
+    found = CliRunner().invoke(app, ["db", "check"])
+    assert found.exit_code == 1, found.output
+    assert found.exception is None or isinstance(found.exception, SystemExit)
+    assert found.stderr.splitlines() == [
+        f"case C-2026-0001: status holds an unknown code 'on_hold' {_known(CaseStatus)}",
+        f"keep-apart pair {pair[0]}: reason holds an unknown code 'feud' {_known(KeepApartReason)}",
+        f"matching run {world.run_id}: waits[0].binds[1].kind holds an unknown code "
+        f"'waitlisted_abroad' {_known(BindKind)}",
+        f"matching run {world.run_id}: waits[1].binds[0].kind holds an unknown code 'xx' "
+        f"{_known(BindKind)}",
+        f"proposal {world.proposal_ids[1]}: status holds an unknown code 'on_hold' "
+        f"{_known(ProposalStatus)}",
+        "1 stored case(s), 1 stored keep-apart pair(s), 1 stored matching run(s) and 1 stored "
+        "proposal(s) break today's rules: correct them before coordinators read the waiting "
+        "list or a round runs (docs/operations.md, 'Records stored before a rule')",
+    ]
+    assert _later_records(world.url) == before  # a check: nothing stored is changed
+
+
+def test_a_read_of_a_stored_proposal_pair_or_run_names_the_record_and_the_code(world, helpers):
+    _retire_codes(world.url, run_id=world.run_id, proposal_id=world.proposal_ids[1])
+    with helpers.client_for(world.url) as client:
+        coordinator = world.auth("coordinator")
+        answers = {
+            "proposal": client.get(f"/v1/proposals/{world.proposal_ids[1]}", headers=coordinator),
+            "keep-apart pair": client.get("/v1/cases/C-2026-0003/keep-apart", headers=coordinator),
+            "matching run": client.get(f"/v1/matching-runs/{world.run_id}", headers=coordinator),
+        }
+        # a round stops at the pair, as at a broken facility: without it, it could place
+        # the two cases at one facility
+        pair = client.post("/v1/matching-runs", json={"time_limit": 5}, headers=coordinator)
+    assert pair.status_code == 500
+    assert pair.json()["detail"].startswith("stored keep-apart pair ")
+    for kind, answer in answers.items():
+        assert answer.status_code == 500, answer.text  # the server's data, not the request
+        detail = answer.json()["detail"]
+        assert detail.startswith(f"stored {kind} "), detail
+        assert "holds an unknown code" in detail
+        assert "(opvang db check lists every such record)" in detail
