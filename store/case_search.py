@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from capacity.cases import Case, CaseStatus
@@ -24,12 +24,25 @@ class CaseOrder(StrEnum):
     CASE_ID = "case_id"
 
 
+def status_in(statuses: Collection[CaseStatus]) -> ColumnElement[bool]:
+    """Cases of these statuses, and every case whose stored status this version does not
+    know.
+
+    Such a case may be waiting: left out by the filter it dropped off the waiting list and
+    out of every round without a word. Kept in, reading it names it (a
+    :class:`~store.StoredRecordError`, the 500 that the list of every case and the case
+    itself answer), until an administrator corrects it (``opvang db check``).
+    """
+    wanted = sorted(CaseStatus(s).value for s in statuses)
+    return or_(CaseRow.status.in_(wanted), CaseRow.status.not_in([s.value for s in CaseStatus]))
+
+
 def _where(
     statuses: Collection[CaseStatus] | None, region: str | None, id_contains: str | None
 ) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if statuses is not None:
-        where.append(CaseRow.status.in_(sorted(CaseStatus(s).value for s in statuses)))
+        where.append(status_in(statuses))
     if region is not None:
         where.append(CaseRow.region_signalled == region)
     if id_contains:

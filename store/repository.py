@@ -29,6 +29,7 @@ from store import audit as audit_log
 from store import ledger
 from store import mapping as m
 from store.audit import AuditEntry
+from store.case_search import status_in
 from store.errors import DuplicateRecordError
 from store.ledger import StoredReport
 from store.models import (
@@ -116,13 +117,19 @@ class Repository:
         """Cases in intake order (oldest first), optionally only those with one status."""
         query = select(CaseRow).order_by(CaseRow.intake_date, CaseRow.id)
         if status is not None:
-            query = query.where(CaseRow.status == CaseStatus(status).value)
+            query = query.where(status_in([status]))
         return [m.to_case(r) for r in self._session.scalars(query)]
 
     def waiting_list(self) -> list[Case]:
-        """The national waiting list (:data:`capacity.WAITING_LIST`), in intake order."""
-        wanted = sorted(s.value for s in WAITING_LIST)
-        query = select(CaseRow).where(CaseRow.status.in_(wanted))
+        """The national waiting list (:data:`capacity.WAITING_LIST`), in intake order.
+
+        Raises
+        ------
+        StoredRecordError
+            When a case on it, or one whose status this version does not know
+            (:func:`~store.case_search.status_in`), breaks a rule.
+        """
+        query = select(CaseRow).where(status_in(WAITING_LIST))
         return [
             m.to_case(r)
             for r in self._session.scalars(query.order_by(CaseRow.intake_date, CaseRow.id))

@@ -342,6 +342,28 @@ def test_a_read_of_a_stored_unknown_code_names_record_field_and_code(world, help
     assert _rows(world.url, "SELECT status FROM cases WHERE id = 'C-2026-0003'") == [("on_hold",)]
 
 
+def test_a_case_of_an_unknown_status_does_not_drop_off_the_waiting_list(world, helpers):
+    # before: the waiting list's SQL asked for the statuses it knows, so the case was left
+    # out of the list, its export and every round without a word, while the list of every
+    # case and the case itself answered the 500 naming it
+    _execute(world.url, "UPDATE cases SET status = 'on_hold' WHERE id = 'C-2026-0003'")
+    with helpers.client_for(world.url) as client:
+        coordinator = world.auth("coordinator")
+        answers = [
+            client.get("/v1/cases", params={"status": "waiting"}, headers=coordinator),
+            client.get("/v1/cases", params={"status": "proposed"}, headers=coordinator),
+            client.get("/v1/cases?status=waiting&format=csv", headers=coordinator),
+            client.post("/v1/matching-runs", json={"time_limit": 5}, headers=coordinator),
+        ]
+    for answer in answers:
+        assert answer.status_code == 500, answer.text
+        assert answer.json()["detail"].startswith(
+            "stored case C-2026-0003 breaks a rule made after it was stored: status holds an "
+            f"unknown code 'on_hold' {_known(CaseStatus)}"
+        )
+    assert _rows(world.url, "SELECT status FROM cases WHERE id = 'C-2026-0003'") == [("on_hold",)]
+
+
 def test_db_check_names_a_funding_streams_unknown_placement_type(world, monkeypatch):
     """Funding streams hold placement types too: an unknown one was a bare ValueError."""
     monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text as sa_text
 
 from api.app import create_app
 from api.auth.passwords import hash_password
@@ -45,6 +46,7 @@ from store import (
     Repository,
     RunRecord,
     ensure_database,
+    make_engine,
     session_scope,
 )
 from store.service import UserRepository
@@ -259,6 +261,17 @@ def accessibility_problems(html: str) -> list[str]:
     return problems
 
 
+def execute(url: str, statement: str) -> None:
+    """Run one SQL statement on the world's database, as a row was stored by hand or by an
+    older version."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa_text(statement))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def web() -> Any:
     """The helpers above, for test files (test files are not a package)."""
@@ -271,6 +284,7 @@ def web() -> Any:
         PASSWORD=PASSWORD,
         USERS=USERS,
         seed=seed,
+        execute=execute,
     )
 
 

@@ -167,3 +167,16 @@ def test_an_error_page_for_a_bad_address_speaks_in_words(quick_client, web):
     assert "<h1>Invalid input</h1>" in page.text
     assert "Input should" not in page.text
     assert "organisation: " in page.text
+
+
+def test_the_waiting_list_names_a_case_whose_status_this_version_does_not_know(
+    quick_client, web, quick_world
+):
+    # before: the list showed three cases and no sign of the fourth, which still waits
+    web.execute(quick_world.url, "UPDATE cases SET status = 'on_hold' WHERE id = 'C-2026-0003'")
+    web.sign_in(quick_client, "coordinator")
+    page = quick_client.get("/waiting-list")
+    assert page.status_code == 500
+    assert "stored case C-2026-0003 breaks a rule made after it was stored" in page.text
+    assert "unknown code &#39;on_hold&#39;" in page.text
+    assert "opvang db check" in page.text
