@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.formulation import Formulation, Index
-from matching.lpmodel import LinearModel, assemble, budget_scale
+from matching.lpmodel import assemble, budget_scale
 from matching.mip import new_highs, pass_model, run_guarded
 
 FloatArray = npt.NDArray[np.float64]
@@ -32,6 +32,13 @@ IntArray = npt.NDArray[np.int64]
 START_PER_CASE = 2  # cheapest columns per case in the first master
 ADD_PER_SLOT = 2  # new columns per start slot and round, most negative first
 PRICE_TOL = 1e-6  # reduced cost below which a column is worth adding
+# adding columns to the master writes a capacity entry per check day of each stay and cannot
+# be stopped: new columns are cut to what this speed fits into ADD_SHARE of the time left
+# (a robustness sweep's round, 6,000 cases over 180 days at T = 5 s: 234,816 columns of
+# stays up to 180 days added after the last solve took 4.4 s; 2.5-10 million entries a
+# second measured on such rounds under load 2-3)
+ADD_ENTRIES_PER_SECOND = 1_500_000
+ADD_SHARE = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,8 +49,6 @@ class MasterLP:
     ----------
     columns
         The formulation's variables in the master, in column order.
-    model
-        The master as a linear model (its rows are those of the whole formulation).
     highs
         HiGHS holding the solved master (for diving).
     x
@@ -72,7 +77,6 @@ class MasterLP:
     """
 
     columns: IntArray
-    model: LinearModel
     highs: highspy.Highs
     x: FloatArray
     bound: float
@@ -212,8 +216,22 @@ def _most_negative(
     return new[rc[new] < -PRICE_TOL].astype(np.int64)
 
 
-def _add_columns(h: highspy.Highs, form: Formulation, new: Index) -> LinearModel:
-    """Append columns to the master in HiGHS; returns their model block."""
+def _affordable(form: Formulation, new: IntArray, rc: FloatArray, seconds: float) -> IntArray:
+    """The most negative of ``new`` whose entries can be added in ``seconds``.
+
+    A column's entries are about the check slots its stay covers.
+    """
+    first, last = form.var_slots
+    entries = 1 + last[new] - first[new]
+    if entries.sum() <= ADD_ENTRIES_PER_SECOND * seconds:
+        return new
+    order = np.argsort(rc[new], kind="stable")
+    fits = np.cumsum(entries[order]) <= ADD_ENTRIES_PER_SECOND * seconds
+    return np.sort(new[order[fits]])
+
+
+def _add_columns(h: highspy.Highs, form: Formulation, new: Index) -> None:
+    """Append columns to the master in HiGHS."""
     block = assemble(form, columns=new)
     csc = block.matrix.tocsc()
     h.addCols(
@@ -226,7 +244,6 @@ def _add_columns(h: highspy.Highs, form: Formulation, new: Index) -> LinearModel
         csc.indices.astype(np.int32),
         csc.data,
     )
-    return block
 
 
 @dataclass
@@ -245,8 +262,10 @@ class _Search:
     duals: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
-def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) -> IntArray:
-    """Price every column at the master's duals and return the columns to add.
+def _price(
+    search: _Search, form: Formulation, pricer: Pricer, y: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """Price every column at the master's duals: the columns to add and the reduced costs.
 
     The bound is kept if it is the best so far. No columns to add: the master's LP is the
     whole LP.
@@ -260,7 +279,7 @@ def _price(search: _Search, form: Formulation, pricer: Pricer, y: FloatArray) ->
         search.prices = pricer.budget_prices(y)
         search.duals = y
     rc = priced - np.minimum(y[: form.problem.n_cases], 0.0)[form.var_case]
-    return _most_negative(pricer.groups, pricer.by_slot, rc, search.inside)
+    return _most_negative(pricer.groups, pricer.by_slot, rc, search.inside), rc
 
 
 def column_generation(
@@ -314,21 +333,23 @@ def column_generation(
         x, search.lp_value = run.col_value, run.objective
         y = run.row_dual.copy()
         y[form.problem.n_cases :] = _valid_duals(y[form.problem.n_cases :])
-        new = _price(search, form, pricer, y)
+        new, rc = _price(search, form, pricer, y)
         if on_bound is not None:
             on_bound(search.bound)
         if new.size == 0:
             search.complete = True
+            break
+        left = deadline - time.perf_counter()
+        new = _affordable(form, new, rc, ADD_SHARE * left) if left > 0 else new[:0]
+        if new.size == 0:  # no master solve could see them before the deadline
             break
         _add_columns(h, form, new)
         search.inside[new] = True
         search.columns = np.concatenate([search.columns, new])
     columns = search.columns
     x = np.concatenate([x, np.zeros(columns.size - x.size)])  # columns added after the last solve
-    model = assemble(form, columns=columns)
     return MasterLP(
         columns,
-        model,
         h,
         x,
         search.bound,
