@@ -1,7 +1,8 @@
 """Texts that look like identity data: a case stays pseudonymous (issue 16).
 
-A case's free text (the responsible organisation) and the texts of a regional table being
-imported must never carry a person's contact details or identity numbers. A name alone
+A case's free text (the responsible organisation), a decline's text, the names on the list
+of organisations and the texts of a regional table being imported must never carry a
+person's contact details or identity numbers. A name alone
 cannot be told from an organisation's; what travels with a name can: a phone number, an
 e-mail address, a date (of birth), a postcode or a citizen service number (BSN).
 """
@@ -24,7 +25,7 @@ def personal_data_in(text: str) -> str | None:
     Parameters
     ----------
     text
-        A free text (an organisation's name, a facility's name).
+        A free text (an organisation's name, a facility's name, a decline's text).
 
     Returns
     -------

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from capacity import CATALOGUE, CaseEvent, Placement
+from capacity import CATALOGUE, CaseEvent, Placement, personal_data_in
 from capacity.bridging import is_bridge
 from capacity.clock import local_date
 from capacity.lifecycle import allows
@@ -156,7 +156,7 @@ def decline(
     Raises
     ------
     InvalidInputError
-        When the reason is ``other`` without a text.
+        When the reason is ``other`` without a text, or the text looks like identity data.
     UnknownReferenceError
         When there is no such proposal.
     ConflictError
@@ -164,6 +164,8 @@ def decline(
     """
     if reason is DeclineReason.OTHER and not text:
         raise InvalidInputError("text", "is required when the reason is 'other'")
+    if text and (found := personal_data_in(text)) is not None:  # the reason, never who (issue 16)
+        raise InvalidInputError("text", found)
     decisions, repo = DecisionRepository(session), Repository(session)
     proposal = decisions.proposal(proposal_id, lock=True)
     _pending_or_conflict(proposal)

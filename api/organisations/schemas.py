@@ -8,6 +8,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.types import InputModel
+from capacity import personal_data_in
 from capacity.cases import ORGANISATION_MAX_LENGTH
 
 PHONE_LIKE = re.compile(r"\d[\d\s-]{5,}\d")  # six digits or more: a phone or document number
@@ -32,6 +33,8 @@ class OrganisationCreate(InputModel):
             raise ValueError("must be an organisation's name")
         if "@" in name or PHONE_LIKE.search(name):
             raise ValueError("must be an organisation's name: no e-mail address or phone number")
+        if (found := personal_data_in(name)) is not None:  # a postcode, a date (issue 16)
+            raise ValueError(f"must be an organisation's name: {found}")
         return name
 
 

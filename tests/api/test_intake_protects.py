@@ -100,7 +100,15 @@ def test_an_organisation_on_the_list_is_taken_and_admins_keep_the_list(coord, ad
 
 
 @pytest.mark.parametrize(
-    "name", ["Jan de Vries 06-12345678", "jan@example.org", "x", "Jan 0612345678"]
+    "name",
+    [
+        "Jan de Vries 06-12345678",
+        "jan@example.org",
+        "x",
+        "Jan 0612345678",
+        "Maria Jansen, 3511 AB Utrecht",  # a postcode (issue 16)
+        "Maria Jansen 12/03/1994",  # a date of birth
+    ],
 )
 def test_an_admin_cannot_put_a_person_on_the_list(admin, name):
     answer = admin.post("/v1/organisations", json={"name": name})

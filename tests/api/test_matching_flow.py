@@ -152,6 +152,32 @@ def test_decline_field_rules(coord, world, body, loc):
     assert any(e["loc"] == loc for e in answer.json()["detail"]), answer.json()
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Jan Jansen, Kerkstraat 1, BSN 123456782", "phone number or a BSN"),
+        ("belde jan.jansen@example.nl", "e-mail address"),
+        ("woont Kerkstraat 1, 3511 AB Utrecht", "postcode"),
+        ("geboren 12-03-1994", "date"),
+    ],
+)
+def test_a_decline_text_with_identity_data_is_a_422_and_nothing_is_stored(
+    coord, world, text, words
+):
+    proposal = world.proposal_ids[0]
+    for reason in ("other", "unsafe"):  # whatever the reason, the text never says who
+        answer = coord.post(
+            f"/v1/proposals/{proposal}/decline", json={"reason": reason, "text": text}
+        )
+        assert answer.status_code == 422, answer.text
+        (refused,) = answer.json()["detail"]
+        assert refused["loc"] == ["body", "text"]
+        assert words in refused["msg"]
+    stored = coord.get(f"/v1/proposals/{proposal}").json()
+    assert (stored["status"], stored["decline_text"]) == ("pending", None)
+    assert coord.get("/v1/cases/C-2026-0001").json()["status"] == "proposed"
+
+
 def test_discharge_frees_the_beds(coord, world):
     placement = coord.post(f"/v1/proposals/{world.proposal_ids[0]}/accept").json()
     assert (

@@ -227,6 +227,18 @@ def test_declining_needs_a_coded_reason_and_text_for_other(client, web, world):
     assert "only a pending proposal can be decided" in again.text
 
 
+def test_a_decline_text_with_identity_data_is_shown_at_the_field_and_not_stored(client, web, world):
+    token = web.sign_in(client, "coordinator")
+    url = f"/proposals/{world.proposal_ids[0]}/decline"
+    text = "Jan Jansen, Kerkstraat 1, BSN 123456782"
+    refused = client.post(url, data={"csrf_token": token, "reason": "other", "text": text})
+    assert refused.status_code == 422
+    assert "looks like a phone number or a BSN" in field_errors(refused.text)["text"]
+    assert f'value="{text}"' in refused.text  # the form keeps what was typed, to correct it
+    api = client.get(f"/v1/proposals/{world.proposal_ids[0]}", headers=world.auth("coordinator"))
+    assert (api.json()["status"], api.json()["decline_text"]) == ("pending", None)
+
+
 INTAKE = {
     "age": "34",
     "gender": "female",
