@@ -43,6 +43,7 @@ from matching.heuristics import best_plan, lp_plan
 from matching.lpmodel import LinearModel, assemble, lagrangian_bound, reduced_costs
 from matching.mip import (
     Plan,
+    Run,
     new_highs,
     pass_model,
     plan_of,
@@ -79,6 +80,13 @@ PROOF_HEURISTICS_OFF = (
     "mip_heuristic_run_rens",
     "mip_heuristic_run_root_reduced_cost",
 )
+# the proof MIP is not started with less time left than this many times the LP took: HiGHS
+# must presolve and solve the root first, and parts of that do not answer a cancel (a
+# robustness-sweep round, 800 cases over 90 days at T = 10 s: started with 0.46 s left
+# after an LP of 1.8 s, its presolve took 3.9 s and its set-up another 7.7 s, one run in
+# five: the answer came at 16-21 s)
+PROOF_LP_FACTOR = 2.0
+PROOF_MIN_SECONDS = 0.2  # nor with less than this
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
 ASSEMBLE_COLUMNS_PER_SECOND = 200_000
@@ -281,7 +289,7 @@ def _run_stages(
     if state.closed(relative_gap):
         return ()
     if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP proves these fastest on its own
-        return _prove(state, model, rc, deadline, seed, threads, relative_gap)
+        return _prove_in_time(state, model, rc, deadline, seed, threads, relative_gap, lp)
     # budgets split the LP: fix its whole part, MIP the rest. Budgets with room at the LP
     # optimum are rounded by the dive, as without budgets (budget-loose at S, issue 11); not
     # when only plans are sought (a large round's restricted model), where the dive took
@@ -316,6 +324,23 @@ def _run_stages(
             return _gap_note(state)
     if not prove:  # a restricted model's proof proves nothing about the whole
         return ()
+    return _prove_in_time(state, model, rc, deadline, seed, threads, relative_gap, lp)
+
+
+def _prove_in_time(
+    state: _State,
+    model: LinearModel,
+    rc: FloatArray,
+    deadline: float,
+    seed: int,
+    threads: int,
+    relative_gap: float,
+    lp: Run,
+) -> tuple[str, ...]:
+    """:func:`_prove` when the time left can hold its presolve and root, else a note."""
+    left = deadline - time.perf_counter()
+    if left < max(PROOF_MIN_SECONDS, PROOF_LP_FACTOR * lp.seconds):
+        return ("no time left for the proof MIP", *_gap_note(state))
     return _prove(state, model, rc, deadline, seed, threads, relative_gap)
 
 
