@@ -43,7 +43,6 @@ from matching.heuristics import best_plan, lp_plan
 from matching.lpmodel import LinearModel, assemble, lagrangian_bound, reduced_costs
 from matching.mip import (
     Plan,
-    Run,
     new_highs,
     pass_model,
     plan_of,
@@ -289,7 +288,7 @@ def _run_stages(
     if state.closed(relative_gap):
         return ()
     if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP proves these fastest on its own
-        return _prove_in_time(state, model, rc, deadline, seed, threads, relative_gap, lp)
+        return _prove(state, model, rc, deadline, seed, threads, relative_gap, lp.seconds)
     # budgets split the LP: fix its whole part, MIP the rest. Budgets with room at the LP
     # optimum are rounded by the dive, as without budgets (budget-loose at S, issue 11); not
     # when only plans are sought (a large round's restricted model), where the dive took
@@ -324,24 +323,7 @@ def _run_stages(
             return _gap_note(state)
     if not prove:  # a restricted model's proof proves nothing about the whole
         return ()
-    return _prove_in_time(state, model, rc, deadline, seed, threads, relative_gap, lp)
-
-
-def _prove_in_time(
-    state: _State,
-    model: LinearModel,
-    rc: FloatArray,
-    deadline: float,
-    seed: int,
-    threads: int,
-    relative_gap: float,
-    lp: Run,
-) -> tuple[str, ...]:
-    """:func:`_prove` when the time left can hold its presolve and root, else a note."""
-    left = deadline - time.perf_counter()
-    if left < max(PROOF_MIN_SECONDS, PROOF_LP_FACTOR * lp.seconds):
-        return ("no time left for the proof MIP", *_gap_note(state))
-    return _prove(state, model, rc, deadline, seed, threads, relative_gap)
+    return _prove(state, model, rc, deadline, seed, threads, relative_gap, lp.seconds)
 
 
 def _polish(
@@ -385,13 +367,17 @@ def _prove(
     seed: int,
     threads: int,
     relative_gap: float,
+    lp_seconds: float,
 ) -> tuple[str, ...]:
     """The full MIP with reduced-cost fixing, from the best plan, until proven or the deadline.
 
     A plan better than the incumbent (value ``U``) cannot use a column whose reduced cost
     exceeds ``U`` less the bound of the duals that priced it; fixing those, the MIP's dual
-    bound ``B`` proves ``min(U, B)``.
+    bound ``B`` proves ``min(U, B)``. Not started when the time left cannot hold its
+    presolve and root (``PROOF_LP_FACTOR`` times the LP's ``lp_seconds``): a note then.
     """
+    if deadline - time.perf_counter() < max(PROOF_MIN_SECONDS, PROOF_LP_FACTOR * lp_seconds):
+        return ("no time left for the proof MIP", *_gap_note(state))
     form = state.form
     incumbent = state.objective
     slack = incumbent - state.lp_bound + 1e-6 * max(1.0, abs(incumbent))

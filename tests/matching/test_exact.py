@@ -121,11 +121,11 @@ def test_no_proof_mip_starts_when_the_time_left_cannot_hold_its_root(
         run = guarded(h, deadline, lp=lp)
         return dataclasses.replace(run, seconds=1e6) if lp else run
 
-    def no_proof(*args: object) -> object:
+    def no_mip(*args: object) -> object:
         raise AssertionError("the proof MIP started")
 
     monkeypatch.setattr(exact, "run_guarded", slow_lp)
-    monkeypatch.setattr(exact, "_prove", no_proof)
+    monkeypatch.setattr(exact, "run_checked", no_mip)  # small: no polishing MIP before it
     out = solve_exact(problem, deadline=time.perf_counter() + 30, threads=1)
     assert "no time left for the proof MIP" in out.notes
     assert not plan_violations(problem, out.plan)
