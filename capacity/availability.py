@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from capacity.errors import InvalidSupplyError
+from capacity.errors import InvalidSupplyError, refuse
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +52,7 @@ class AvailabilityReport:
         return self.received_at
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.beds_free, bool)
-            or not isinstance(self.beds_free, int)
-            or self.beds_free < 0
-        ):
-            raise InvalidSupplyError("beds_free", "must be a whole number, zero or more")
-        if self.as_of.tzinfo is None:
-            raise InvalidSupplyError("as_of", "must carry a timezone")
-        if not self.reporter.strip():
-            raise InvalidSupplyError("reporter", "must not be empty")
-        if self.received_at is not None and self.received_at.tzinfo is None:
-            raise InvalidSupplyError("received_at", "must carry a timezone")
+        refuse(_report_problems(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,17 +90,37 @@ class Placement:
     recorded_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        if self.beds < 1:
-            raise InvalidSupplyError("placement.beds", "must be at least 1")
-        if self.expected_end <= self.start:
-            raise InvalidSupplyError("placement.expected_end", "must be after the start")
-        if self.actual_end is not None and self.actual_end < self.start:
-            raise InvalidSupplyError("placement.actual_end", "must not be before the start")
-        if self.recorded_at is not None and self.recorded_at.tzinfo is None:
-            raise InvalidSupplyError("placement.recorded_at", "must carry a timezone")
-        if not self.id or not self.case_id or not self.facility_id:
-            raise InvalidSupplyError("placement", "id, case_id and facility_id must not be empty")
+        refuse(_placement_problems(self))
 
     def active_on(self, day: date) -> bool:
         """Whether the placement holds its beds on ``day``."""
         return self.start <= day and (self.actual_end is None or day < self.actual_end)
+
+
+# Every field is checked, not only up to the first refused one (capacity.errors.refuse):
+# `opvang db check` names all a stored report or placement breaks in one pass.
+
+
+def _report_problems(report: AvailabilityReport) -> Iterator[InvalidSupplyError]:
+    beds = report.beds_free
+    if isinstance(beds, bool) or not isinstance(beds, int) or beds < 0:
+        yield InvalidSupplyError("beds_free", "must be a whole number, zero or more")
+    if report.as_of.tzinfo is None:
+        yield InvalidSupplyError("as_of", "must carry a timezone")
+    if not report.reporter.strip():
+        yield InvalidSupplyError("reporter", "must not be empty")
+    if report.received_at is not None and report.received_at.tzinfo is None:
+        yield InvalidSupplyError("received_at", "must carry a timezone")
+
+
+def _placement_problems(placement: Placement) -> Iterator[InvalidSupplyError]:
+    if placement.beds < 1:
+        yield InvalidSupplyError("placement.beds", "must be at least 1")
+    if placement.expected_end <= placement.start:
+        yield InvalidSupplyError("placement.expected_end", "must be after the start")
+    if placement.actual_end is not None and placement.actual_end < placement.start:
+        yield InvalidSupplyError("placement.actual_end", "must not be before the start")
+    if placement.recorded_at is not None and placement.recorded_at.tzinfo is None:
+        yield InvalidSupplyError("placement.recorded_at", "must carry a timezone")
+    if not placement.id or not placement.case_id or not placement.facility_id:
+        yield InvalidSupplyError("placement", "id, case_id and facility_id must not be empty")

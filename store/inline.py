@@ -258,8 +258,14 @@ def _check_lengths(reporter: str, key: str | None) -> None:
 def _replayed(row: tuple[object, ...], report: AvailabilityReport, key: str) -> StoredReport:
     row_id, facility_id, beds_free, as_of, reporter, recorded, counted = row
     received = _from_db(str(recorded))
-    stored = AvailabilityReport(
-        str(facility_id), int(str(beds_free)), _from_db(str(as_of)), str(reporter), key, received
+    stored = m.stored_report(
+        int(str(row_id)),
+        str(facility_id),
+        int(str(beds_free)),
+        _from_db(str(as_of)),
+        str(reporter),
+        key,
+        received,
     )
     if not m.same_report(stored, report):
         raise IdempotencyConflictError(key)

@@ -6,7 +6,8 @@ it still hold the old values, and reading one raises :class:`store.StoredRecordE
 :func:`invalid_records` finds them all in one pass so an administrator can correct them
 before a coordinator meets the error; :func:`facilities_or_broken` reads facilities
 without failing on one, for the import that corrects it. The rules themselves are the
-value objects' own (:class:`capacity.Case`, :class:`capacity.Facility`), and each row is
+value objects' own (:class:`capacity.Case`, :class:`capacity.Facility`,
+:class:`capacity.Placement`, :class:`capacity.AvailabilityReport`), and each row is
 read by the function every other read uses (:func:`store.mapping.stored`): nothing here
 repeats them.
 """
@@ -17,20 +18,29 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from capacity.facilities import Facility
 from store.decisions import to_proposal, to_run
 from store.errors import StoredRecordError
 from store.keep_apart import to_pair
-from store.mapping import facility_columns, to_case, to_facility, to_funding_stream
+from store.mapping import (
+    facility_columns,
+    to_case,
+    to_facility,
+    to_funding_stream,
+    to_placement,
+    to_report,
+)
 from store.models import (
+    AvailabilityReportRow,
     CaseRow,
     FacilityRow,
     FundingStreamRow,
     KeepApartRow,
     MatchingRunRow,
+    PlacementRow,
     ProposalRow,
 )
 
@@ -40,7 +50,9 @@ Record = TypeVar("Record")
 CHECKED: tuple[tuple[Any, Callable[[Any], object]], ...] = (
     (FundingStreamRow, to_funding_stream),
     (FacilityRow, to_facility),
+    (AvailabilityReportRow, to_report),
     (CaseRow, to_case),
+    (PlacementRow, to_placement),
     (KeepApartRow, to_pair),
     (MatchingRunRow, to_run),  # its wait records' codes
     (ProposalRow, to_proposal),
@@ -83,9 +95,17 @@ def invalid_records(session: Session) -> list[StoredRecordError]:
     return [
         record
         for model, read in CHECKED
-        for _, record in _read_each(session.scalars(select(model).order_by(model.id)), read)
+        for _, record in _read_each(session.scalars(_in_batches(model)), read)
         if isinstance(record, StoredRecordError)
     ]
+
+
+CHECK_BATCH_ROWS = 1000  # rows held at once: the availability ledger grows by every report
+
+
+def _in_batches(model: Any) -> Select[Any]:
+    """Every row of ``model`` by id, fetched a batch at a time (not all in memory)."""
+    return select(model).order_by(model.id).execution_options(yield_per=CHECK_BATCH_ROWS)
 
 
 def _read_each(

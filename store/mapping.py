@@ -182,7 +182,8 @@ def read_row(kind: str, cls: type[Record], row: Any, *, prefix: str = "", **valu
     """The record of type ``cls`` that a stored row describes, read by :func:`from_plain`.
 
     The row's columns named as ``cls``'s fields are its values, ``values`` in place of
-    some (a list of records stored as JSON, read first). An unknown code is named with
+    some (a list of records stored as JSON, read first; a field whose column has another
+    name, as a report's ``received_at``). An unknown code is named with
     its field as every rule the record breaks is (:func:`stored`).
 
     Raises
@@ -190,7 +191,8 @@ def read_row(kind: str, cls: type[Record], row: Any, *, prefix: str = "", **valu
     StoredRecordError
         When ``cls`` refuses a field, naming ``kind``, the row's id and each field.
     """
-    plain = {name: getattr(row, name) for name in field_names(cls)} | values
+    names = field_names(cls)
+    plain = {name: values[name] if name in values else getattr(row, name) for name in names}
     return stored(kind, row.id, partial(from_plain, cls, plain), prefix=prefix)
 
 
@@ -199,9 +201,9 @@ def stored(
 ) -> Record:
     """The record ``read`` makes of a stored row, whose refusal names the row.
 
-    Every kind of stored record is read through here (a case, a facility, a proposal, a
-    keep-apart pair, a matching run's wait records), so that ``opvang db check`` and every
-    read name a broken row the same way.
+    Every kind of stored record is read through here (a case, a facility, a placement, an
+    availability report, a proposal, a keep-apart pair, a matching run's wait records), so
+    that ``opvang db check`` and every read name a broken row the same way.
 
     Raises
     ------
@@ -266,17 +268,15 @@ def placement_values(placement: Placement) -> Values:
 
 
 def to_placement(row: PlacementRow) -> Placement:
-    """The placement a row describes."""
-    return Placement(
-        id=row.id,
-        case_id=row.case_id,
-        facility_id=row.facility_id,
-        beds=row.beds,
-        start=row.start,
-        expected_end=row.expected_end,
-        actual_end=row.actual_end,
-        recorded_at=row.recorded_at,
-    )
+    """The placement a row describes.
+
+    Raises
+    ------
+    StoredRecordError
+        When the row breaks rules of :class:`capacity.Placement` made after it was stored
+        (beds, the order of its days), naming each.
+    """
+    return read_row("placement", Placement, row, prefix="placement.")
 
 
 def derived_idempotency_key(report: AvailabilityReport) -> str:
@@ -322,15 +322,27 @@ def report_values(
 
 
 def to_report(row: AvailabilityReportRow) -> AvailabilityReport:
-    """The availability report a ledger row holds (``as_of`` in UTC)."""
-    return AvailabilityReport(
-        facility_id=row.facility_id,
-        beds_free=row.beds_free,
-        as_of=row.as_of,
-        reporter=row.reporter,
-        idempotency_key=row.idempotency_key,
-        received_at=row.recorded_at,
-    )
+    """The availability report a ledger row holds (``as_of`` in UTC).
+
+    Raises
+    ------
+    StoredRecordError
+        When the row breaks rules of :class:`capacity.AvailabilityReport` made after it
+        was stored (free beds below zero, no reporter), naming each.
+    """
+    return read_row(REPORT_KIND, AvailabilityReport, row, received_at=row.recorded_at)
+
+
+REPORT_KIND = "availability report"  # as a broken stored report is named
+
+
+def stored_report(row_id: int, *values: Any) -> AvailabilityReport:
+    """The report a ledger row read by plain SQL holds (the hot paths' replay of a key).
+
+    ``values`` are :class:`capacity.AvailabilityReport`'s fields in order; a row that
+    breaks its rules is a :class:`StoredRecordError` naming it, as :func:`to_report`'s.
+    """
+    return stored(REPORT_KIND, row_id, partial(AvailabilityReport, *values))
 
 
 def same_report(a: AvailabilityReport, b: AvailabilityReport) -> bool:

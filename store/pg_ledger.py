@@ -239,7 +239,9 @@ async def _append_one(
 def _replayed(row: Any, report: AvailabilityReport, key: str) -> StoredReport:
     row_id, facility_id, beds_free, as_of, reporter, recorded, counted = row
     received = _utc(recorded)
-    stored = AvailabilityReport(facility_id, beds_free, _utc(as_of), reporter, key, received)
+    stored = m.stored_report(
+        int(row_id), facility_id, beds_free, _utc(as_of), reporter, key, received
+    )
     if not m.same_report(stored, report):
         raise IdempotencyConflictError(key)
     return StoredReport(int(row_id), stored, received, False, int(counted))

@@ -33,7 +33,9 @@ EXIT_INVALID_RECORDS = 1  # some stored records break today's rules
 KINDS = (  # in the order db check lists (store.integrity.CHECKED)
     ("funding stream", "funding stream(s)"),
     ("facility", "facility(ies)"),
+    ("availability report", "availability report(s)"),
     ("case", "case(s)"),
+    ("placement", "placement(s)"),
     ("keep-apart pair", "keep-apart pair(s)"),
     ("matching run", "matching run(s)"),
     ("proposal", "proposal(s)"),
@@ -52,9 +54,9 @@ def upgrade() -> None:
 
 @app.command("check")
 def check() -> None:
-    """List the stored records (funding streams, facilities, cases, keep-apart pairs,
-    matching runs' wait records, proposals) that break rules made after they were stored,
-    a line for each field that breaks one (exit 1 if any)."""
+    """List the stored records (funding streams, facilities, availability reports, cases,
+    placements, keep-apart pairs, matching runs' wait records, proposals) that break rules
+    made after they were stored, a line for each field that breaks one (exit 1 if any)."""
     engine = ensure_database(DatabaseSettings().database_url, create=False)
     try:
         with session_scope(engine) as session:

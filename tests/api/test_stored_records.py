@@ -9,6 +9,7 @@ server's data fault (not the request's), and ``opvang db check`` lists every suc
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from enum import StrEnum
 
 import pytest
@@ -469,3 +470,84 @@ def test_a_read_of_a_stored_proposal_pair_or_run_names_the_record_and_the_code(w
         assert detail.startswith(f"stored {kind} "), detail
         assert "holds an unknown code" in detail
         assert "(opvang db check lists every such record)" in detail
+
+
+# Placements and availability reports were read by hand-written constructors: a stored
+# row that breaks a rule of today (no beds, an end before its start, a negative count)
+# was a 422 on a request body nobody sent, naming neither record, and db check did not
+# read those tables.
+def _break_supply(url: str) -> int:
+    """Placement PL-0001 with no beds and no stay; the seed report with a negative count
+    and no reporter. Returns the report's id."""
+    (report,) = _rows(url, "SELECT id FROM availability_reports WHERE idempotency_key = 'seed-1'")
+    _execute(
+        url,
+        "UPDATE placements SET beds = 0, expected_end = start WHERE id = 'PL-0001'",
+        "UPDATE availability_reports SET beds_free = -1, reporter = ' ' WHERE id = :report",
+        report=report[0],
+    )
+    return report[0]
+
+
+def test_db_check_names_every_rule_a_stored_placement_or_report_breaks(world, monkeypatch):
+    monkeypatch.setenv("OPVANG_DATABASE_URL", world.url)
+    report = _break_supply(world.url)
+    tables = ("placements", "availability_reports")
+    before = {t: _rows(world.url, f"SELECT * FROM {t} ORDER BY id") for t in tables}
+    found = CliRunner().invoke(app, ["db", "check"])
+    assert found.exit_code == 1, found.output
+    assert found.stderr.splitlines() == [
+        f"availability report {report}: beds_free must be a whole number, zero or more",
+        f"availability report {report}: reporter must not be empty",
+        "placement PL-0001: beds must be at least 1",
+        "placement PL-0001: expected_end must be after the start",
+        "1 stored availability report(s) and 1 stored placement(s) break today's rules: "
+        "correct them before coordinators read the waiting list or a round runs "
+        "(docs/operations.md, 'Records stored before a rule')",
+    ]
+    assert {t: _rows(world.url, f"SELECT * FROM {t} ORDER BY id") for t in tables} == before
+
+
+def test_a_read_of_a_stored_placement_or_report_names_the_record_not_the_request(world, helpers):
+    report = _break_supply(world.url)
+    with helpers.client_for(world.url) as client:
+        coordinator = world.auth("coordinator")
+        answers = {
+            "placement PL-0001": [
+                client.get("/v1/placements", headers=coordinator),
+                client.post("/v1/placements/PL-0001/discharge", headers=coordinator),
+            ],
+            f"availability report {report}": [
+                client.get("/v1/facilities/ws-amsterdam/availability", headers=coordinator),
+                client.post("/v1/matching-runs", json={"time_limit": 5}, headers=coordinator),
+            ],
+        }
+    for record, found in answers.items():
+        for answer in found:
+            # before: a 422 with loc ["body", "placement", "beds"] / ["body", "beds_free"]
+            assert answer.status_code == 500, answer.text
+            detail = answer.json()["detail"]
+            assert detail.startswith(f"stored {record} breaks 2 rules made after it was stored")
+            assert "(opvang db check lists every such record)" in detail
+    assert _rows(world.url, "SELECT actual_end FROM placements WHERE id = 'PL-0001'") == [(None,)]
+
+
+def test_a_retried_report_whose_stored_row_breaks_a_rule_names_the_row(world, helpers):
+    # the hot path replays a retry from its own plain-SQL read of the stored row
+    report = {"beds_free": 2, "as_of": datetime.now(UTC).isoformat()}
+    headers = {**world.auth("reporter-hvo"), "Idempotency-Key": "retry-1"}
+    url = "/v1/facilities/ws-amsterdam/availability"
+    with helpers.client_for(world.url) as client:
+        first = client.put(url, json=report, headers=headers)
+        assert first.status_code == 201, first.text
+        _execute(
+            world.url,
+            "UPDATE availability_reports SET beds_free = -1 WHERE id = :id",
+            id=first.json()["id"],
+        )
+        retry = client.put(url, json=report, headers=headers)
+    assert retry.status_code == 500, retry.text  # before: 422 on the retry's body
+    assert retry.json()["detail"].startswith(
+        f"stored availability report {first.json()['id']} breaks a rule made after it was "
+        "stored: beds_free must be a whole number, zero or more"
+    )
