@@ -29,11 +29,10 @@ IntArray = npt.NDArray[np.int64]
 def flow_is_exact(problem: MatchingProblem) -> bool:
     """Whether min-cost flow solves this problem exactly (see the module docstring)."""
     return bool(
-        problem.n_options > 0
+        unit_flow_applies(problem)  # options, every stay to the end
         and (problem.case_beds == 1).all()
         and binding_streams(problem).size == 0
         and problem.keep_apart.shape[0] == 0
-        and (problem.stay_to >= problem.horizon_days).all()
     )
 
 
