@@ -195,6 +195,10 @@ def solve_large(
     if not proven:
         prices, plan = _restricted_bound(form, plan, deadline, tracker)
         objective = plan_objective(problem, plan)
+        if not math.isfinite(prices.bound):
+            # skipped by its estimate: tried again after column generation, with what time
+            # is left then (a sweep round, seed 17: 0.7 s unused, the single-case bound)
+            prices = None
     if deadline - time.perf_counter() < 2 * form.n_vars / SETUP_VARS_PER_SECOND:
         return _without_colgen(form, plan, deadline, tracker, prices, build, t0)
     if proven and many_start_days(form) and deadline - time.perf_counter() >= RINS_MIN_SECONDS:
@@ -228,7 +232,7 @@ def solve_large(
     # after the plans' stages, which it would otherwise cut short (issue-11 M: a plan 0.4 %
     # worse when fix-and-optimise came after it)
     weak = objective - max(bound, budgets) > CAPACITY_GAP * abs(objective)
-    if not master.complete:
+    if not master.complete or not proven:  # a restricted master proves nothing, complete or not
         prices, plan = _capacity_after(form, master, plan, deadline, tracker, prices, weak)
         objective = plan_objective(problem, plan)
     lagrangian = prices.bound if prices else -math.inf

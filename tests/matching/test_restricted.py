@@ -12,6 +12,7 @@ import dataclasses
 import importlib
 import time
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -235,5 +236,36 @@ def test_a_restricted_round_whose_bound_share_is_too_short_still_gets_the_bound(
     optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
     result = solve(p, SolveParams(time_limit=20.0))
     assert any("restricted" in note for note in result.notes)
+    assert "bound by Lagrangian prices on beds and budgets over every start day" in result.notes
+    assert single_case_bound(p) + 1e-6 < result.bound <= optimum + 1e-6 * max(1.0, optimum)
+
+
+def test_a_restricted_round_whose_bound_was_skipped_at_first_tries_it_again(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep round (seed 17, T = 2 s): the Lagrangian over beds and budgets was skipped
+    by its estimate right after the greedy, column generation on the restricted model
+    ended early, and the answer carried the single-case bound with 0.7 s unused. Here the
+    first attempt finds no time: a later one, with the time left, gives the bound."""
+    large = importlib.import_module("matching.large")
+    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
+    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
+    monkeypatch.setattr(solve_module, "MIN_PAIRS", 1)
+    real = large.capacity_bound
+    calls: list[float] = []
+
+    def skipped_first(problem: MatchingProblem, **kw: Any) -> Any:
+        calls.append(kw["deadline"])
+        if len(calls) == 1:  # as when its set-up did not fit
+            return real(problem, **{**kw, "deadline": time.perf_counter()})
+        return real(problem, **kw)
+
+    monkeypatch.setattr(large, "capacity_bound", skipped_first)
+    data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
+    p = problem_from_dict(data)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    result = solve(p, SolveParams(time_limit=20.0))
+    assert any("restricted" in note for note in result.notes)
+    assert len(calls) >= 2, result.notes
     assert "bound by Lagrangian prices on beds and budgets over every start day" in result.notes
     assert single_case_bound(p) + 1e-6 < result.bound <= optimum + 1e-6 * max(1.0, optimum)
