@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,11 +58,23 @@ FIRST_STEP = 1.0  # Polyak's factor at the start
 MIN_STEP = 1e-4
 TRAIL_EVERY = 5  # steps between prices kept for plans, at least
 TRAIL_KEPT = 8  # price vectors kept for plans, at most
-# (option, open day) pairs priced per second on a busy machine, for the first step's
-# estimate (a step: 0.24-0.35 s for 18-24 million usable pairs at L, load about 1)
+# usable (option, start day) pairs priced per second on a busy machine, for planning a
+# stage's time (a step: 0.24-0.35 s for 18-24 million usable pairs at L, load about 1;
+# 0.04-0.17 s for 5-18 million on sweep rounds, quiet)
 ENTRIES_PER_SECOND = 20_000_000
-# and sorted into usable pairs per second (set-up, not cut short by the clock): 3.7-4.0 s
-# for 20-26 million open pairs at L (issue-11, eligibility-30), load about 1
+# a step's seconds per usable pair, as a share of what the set-up took per open pair: the
+# first step's estimate, at the pace of this machine now (0.11-0.30 on sweep rounds of
+# 5-18 million usable pairs, quiet; the rest is margin)
+STEP_SETUP_RATIO = 0.5
+# the first chunk's pace counts at this share of what it took (a cold start: 1.5-2.4 times
+# the next chunks on a sweep round, issue 11)
+COLD_CHUNK_SHARE = 0.5
+# open pairs per second the set-up takes at best (0.87 s for 37.6 million on a sweep round,
+# quiet): with less time than that it does not start; otherwise it measures its own pace
+# as it goes and stops once it would not end in time (Relaxation)
+SETUP_FASTEST_ENTRIES_PER_SECOND = 50_000_000
+# open pairs set up per second on a busy machine, for planning a stage's time before the
+# set-up (3.7-4.0 s for 20-26 million open pairs at L, issue-11 and eligibility-30, load 1)
 SETUP_ENTRIES_PER_SECOND = 5_000_000
 
 
@@ -102,9 +115,17 @@ class Relaxation:
     Only the pairs a placement may use are kept: a candidate start day of the facility
     (:func:`candidate_mask`) with a free bed, on which the case's beds are free on every
     day of the stay.
+
+    The set-up runs in chunks of ``CHUNK_ENTRIES`` open pairs; with a ``deadline`` it stops
+    after a chunk as soon as the pace it has measured says that it and a first step
+    (``first_step_seconds``, from the same pace) would not end by then, and raises
+    :class:`SetUpTooLateError` (:meth:`within` answers ``None`` instead). Sweep rounds of
+    6-38 million open pairs set up in 0.3-2.5 s and stepped in 0.04-0.17 s where
+    estimates made before them said 1.2-7.5 s and 0.3-1.9 s, so no step ran and the
+    answer carried the single-case bound (issue 11).
     """
 
-    def __init__(self, problem: MatchingProblem) -> None:
+    def __init__(self, problem: MatchingProblem, deadline: float = math.inf) -> None:
         p = problem
         self.problem = p
         self.h = p.horizon_days
@@ -122,57 +143,34 @@ class Relaxation:
         count = np.bincount(rows_paid, minlength=self.streams.size)
         self.budget_scale = np.maximum(spent / np.maximum(count, 1), 1.0)
         self.constant = float(p.unplaced_cost.sum())
-        option, day = self._pairs()
-        case = p.opt_case[option]
-        self.option = option.astype(np.int32)  # for plans made from the prices
-        facility = p.opt_facility[option].astype(np.int64)
-        # 17.7 million pairs at L with short stays: narrow types where exact (issue 11)
-        self.beds = p.case_beds[case].astype(np.float32)
-        self.start = (facility * (self.h + 1) + day).astype(np.int32)  # in the prefix sums
-        end = np.minimum(day + p.stay_to[option], self.h)
-        self.end = (facility * (self.h + 1) + end).astype(np.int32)
-        self.static = p.case_weight[case] * day + p.opt_penalty[option] - p.unplaced_cost[case]
-        self.budget_row = row[p.opt_stream[option]].astype(np.int32)
-        self.cost = p.opt_cost[option] if self.streams.size else np.zeros(0)
-        first = np.ones(case.size, dtype=bool)
-        first[1:] = case[1:] != case[:-1]
-        self.group_start = np.flatnonzero(first)
+        chunks = _PairChunks(p, row)
+        for _ in chunks.run():
+            if time.perf_counter() + chunks.seconds_left() >= deadline:
+                raise SetUpTooLateError(chunks.seconds_left())
+        kept = chunks.usable
+        self.step_estimate = STEP_SETUP_RATIO * chunks.pace() * kept
+        self.option = chunks.option[:kept]  # for plans made from the prices
+        self.beds = chunks.beds[:kept]
+        self.start = chunks.start[:kept]  # in the prefix sums
+        self.end = chunks.end[:kept]
+        self.static = chunks.static[:kept]
+        self.budget_row = chunks.budget_row[:kept]
+        self.cost = chunks.cost[:kept] if self.streams.size else np.zeros(0)
+        self.group_start = chunks.group_start[: chunks.groups]
 
-    def _pairs(self) -> tuple[IntArray, IntArray]:
-        """Every usable (option, start day), options in case order (built in chunks).
+    @classmethod
+    def within(cls, problem: MatchingProblem, deadline: float) -> Relaxation | None:
+        """The relaxation, or ``None`` when it and a first step would not end by ``deadline``."""
+        if time.perf_counter() + open_pairs(problem) / SETUP_FASTEST_ENTRIES_PER_SECOND >= deadline:
+            return None  # not even the fastest set-up seen would end in time
+        try:
+            return cls(problem, deadline)
+        except SetUpTooLateError:
+            return None
 
-        Each option gets its facility's open candidate days (a sparse list per facility,
-        not a row over every day of the horizon: issue 11, ``eligibility-30`` L has 15.5
-        million options but 26 million open pairs, where a row a day is 933 million
-        entries and its set-up was estimated at 117 s, so no step ran); a stay fits when
-        it ends by ``formulation.fit_reach``'s day.
-        """
-        p, h = self.problem, self.h
-        fac, day = np.nonzero(candidate_mask(p) & (p.free_beds > 0))  # by facility, day
-        day = day.astype(np.int64)
-        offset = np.searchsorted(fac, np.arange(p.n_facilities + 1))
-        most = int(p.case_beds.max()) if p.n_cases else 1
-        reach = fit_reach(p.free_beds, most)
-        order = np.argsort(p.opt_case, kind="stable").astype(np.int64)
-        facility = p.opt_facility.astype(np.int64)
-        beds = p.case_beds[p.opt_case].astype(np.int64)
-        stay = p.stay_to.astype(np.int64)
-        open_days = (offset[1:] - offset[:-1])[facility[order]]
-        cuts = np.searchsorted(
-            np.cumsum(open_days), np.arange(CHUNK_ENTRIES, int(open_days.sum()), CHUNK_ENTRIES)
-        )
-        options, starts = [], []
-        for k, n in zip(np.split(order, cuts), np.split(open_days, cuts), strict=True):
-            option = np.repeat(k, n)
-            f = facility[option]
-            position = np.arange(option.size) - np.repeat(np.cumsum(n) - n, n)
-            start = day[offset[f] + position]
-            fits = reach[beds[option], f, start] >= np.minimum(start + stay[option], h)
-            options.append(option[fits])
-            starts.append(start[fits])
-        if not options:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        return np.concatenate(options), np.concatenate(starts)
+    def first_step_seconds(self) -> float:
+        """About how long a step over these pairs takes, at the pace of the set-up."""
+        return self.step_estimate
 
     def priced(self, lam: FloatArray, mu: FloatArray) -> FloatArray:
         """Each pair's saving plus the price of its beds and its cost (its reduced cost)."""
@@ -218,6 +216,125 @@ class Relaxation:
         return use - self.free, spent - self.budget
 
 
+class SetUpTooLateError(Exception):
+    """The relaxation's set-up stopped: it and a first step would not end by its deadline."""
+
+
+class _PairChunks:
+    """The usable (option, start day) pairs chunk by chunk, each with what prices it.
+
+    Each option gets its facility's open candidate days (a sparse list per facility, not a
+    row over every day of the horizon: issue 11, ``eligibility-30`` L has 15.5 million
+    options but 26 million open pairs, where a row a day is 933 million entries and its
+    set-up was estimated at 117 s, so no step ran); a stay fits when it ends by
+    ``formulation.fit_reach``'s day. Options go in case order, cut into chunks of about
+    ``CHUNK_ENTRIES`` open pairs.
+
+    The fields are written in place into arrays as long as the open pairs, of which only
+    the usable prefix is ever written (the rest is never touched, so never takes memory):
+    joining chunk arrays at the end took 0.4-1.1 s for 7-18 million pairs, unmeasured by
+    the pace of the chunks.
+    """
+
+    def __init__(self, problem: MatchingProblem, row: IntArray) -> None:
+        p = problem
+        self.problem, self.row, self.h = p, row, p.horizon_days
+        self.costs = bool((row >= 0).any())  # no budget row binds: no costs kept
+        fac, day = np.nonzero(candidate_mask(p) & (p.free_beds > 0))  # by facility, day
+        self.day = day.astype(np.int64)
+        self.offset = np.searchsorted(fac, np.arange(p.n_facilities + 1))
+        most = int(p.case_beds.max()) if p.n_cases else 1
+        self.reach = fit_reach(p.free_beds, most)
+        order = np.argsort(p.opt_case, kind="stable").astype(np.int64)
+        self.facility = p.opt_facility.astype(np.int64)
+        self.option_beds = p.case_beds[p.opt_case].astype(np.int64)
+        self.stay = p.stay_to.astype(np.int64)
+        open_days = (self.offset[1:] - self.offset[:-1])[self.facility[order]]
+        self.total = int(open_days.sum())
+        cuts = np.searchsorted(
+            np.cumsum(open_days), np.arange(CHUNK_ENTRIES, self.total, CHUNK_ENTRIES)
+        )
+        self.parts = list(zip(np.split(order, cuts), np.split(open_days, cuts), strict=True))
+        # narrow types where exact: 17.7 million pairs at L with short stays (issue 11)
+        n = self.total
+        self.option = np.empty(n, np.int32)  # for plans made from the prices
+        self.beds = np.empty(n, np.float32)
+        self.start = np.empty(n, np.int32)  # in the prefix sums
+        self.end = np.empty(n, np.int32)
+        self.static = np.empty(n, np.float64)
+        self.budget_row = np.empty(n, np.int32)
+        self.cost = np.empty(n if self.costs else 0, np.float64)
+        self.group_start = np.empty(n, np.int64)
+        self.done = self.usable = self.groups = 0  # open pairs looked at; pairs, cases kept
+        self.chunks = self.first = 0  # chunks added; open pairs in the first
+        self.last_case = -1
+        self.started = self.warm = time.perf_counter()  # set-up's start; after the first
+
+    def run(self) -> Iterator[None]:
+        """Add the chunks one by one, pausing after each."""
+        for options, open_days in self.parts:
+            self._add(options, open_days)
+            yield
+
+    def pace(self) -> float:
+        """Seconds an open pair takes, from the second chunk on when there is one.
+
+        The first chunk pays for fresh memory and a cold cache: 1.5-2.4 times the next
+        ones on a sweep round (issue 11), which stopped set-ups that would have ended in
+        time; alone, it counts at ``COLD_CHUNK_SHARE`` of its pace.
+        """
+        if self.chunks >= 2:
+            return (time.perf_counter() - self.warm) / max(self.done - self.first, 1)
+        return COLD_CHUNK_SHARE * (time.perf_counter() - self.started) / max(self.done, 1)
+
+    def seconds_left(self) -> float:
+        """The rest of the set-up and a first step, at the pace measured so far."""
+        if self.done == 0:
+            return 0.0
+        pace, share = self.pace(), self.total / self.done
+        return pace * (self.total - self.done) + STEP_SETUP_RATIO * pace * self.usable * share
+
+    def _add(self, options: IntArray, open_days: IntArray) -> None:
+        p, h = self.problem, self.h
+        option = np.repeat(options, open_days)
+        f = self.facility[option]
+        position = np.arange(option.size) - np.repeat(np.cumsum(open_days) - open_days, open_days)
+        day = self.day[self.offset[f] + position]
+        end = np.minimum(day + self.stay[option], h)
+        fits = self.reach[self.option_beds[option], f, day] >= end
+        option, f, day, end = option[fits], f[fits], day[fits], end[fits]
+        case = p.opt_case[option]
+        first = np.ones(case.size, dtype=bool)
+        first[1:] = case[1:] != case[:-1]
+        if case.size:
+            first[0] = case[0] != self.last_case
+            self.last_case = int(case[-1])
+        at = slice(self.usable, self.usable + option.size)
+        self.option[at] = option
+        self.beds[at] = p.case_beds[case]
+        self.start[at] = f * (h + 1) + day
+        self.end[at] = f * (h + 1) + end
+        self.static[at] = p.case_weight[case] * day + p.opt_penalty[option] - p.unplaced_cost[case]
+        self.budget_row[at] = self.row[p.opt_stream[option]]
+        if self.costs:
+            self.cost[at] = p.opt_cost[option]
+        heads = np.flatnonzero(first) + self.usable
+        self.group_start[self.groups : self.groups + heads.size] = heads
+        self.groups += heads.size
+        self.done += int(open_days.sum())
+        self.usable += int(option.size)
+        self.chunks += 1
+        if self.chunks == 1:
+            self.first, self.warm = self.done, time.perf_counter()
+
+
+def no_bound(problem: MatchingProblem, relaxation: Relaxation | None = None) -> CapacityBound:
+    """The answer when no step ran: bound ``-inf``, prices 0 (and the pairs, when set up)."""
+    p = problem
+    beds, budgets = np.zeros(p.free_beds.shape), np.zeros(len(p.stream_ids))
+    return CapacityBound(-math.inf, beds, budgets, 0, relaxation)
+
+
 def open_pairs(problem: MatchingProblem) -> int:
     """The (option, open candidate day) pairs :class:`Relaxation` weighs, at most.
 
@@ -230,7 +347,11 @@ def open_pairs(problem: MatchingProblem) -> int:
 
 
 def bound_seconds(problem: MatchingProblem, steps: int = 1) -> float:
-    """About how long the set-up and ``steps`` steps take, on a busy machine."""
+    """About how long the set-up and ``steps`` steps take on a busy machine, before it.
+
+    For planning a stage's time; whether the set-up ends in time is decided by its own
+    measured pace (:class:`Relaxation`).
+    """
     pairs = open_pairs(problem)
     return pairs / SETUP_ENTRIES_PER_SECOND + steps * pairs / ENTRIES_PER_SECOND
 
@@ -271,13 +392,12 @@ def capacity_bound(
     CapacityBound
     """
     p = problem
-    empty = CapacityBound(-math.inf, np.zeros(p.free_beds.shape), np.zeros(len(p.stream_ids)), 0)
-    entries = relaxation.option.size if relaxation is not None else open_pairs(p)
-    estimate = entries / ENTRIES_PER_SECOND
-    setup = 0.0 if relaxation is not None else entries / SETUP_ENTRIES_PER_SECOND
-    if time.perf_counter() + setup + estimate >= deadline:
-        return empty  # no step could end by the deadline
-    relax = Relaxation(p) if relaxation is None else relaxation
+    relax = relaxation
+    if relax is None:
+        relax = Relaxation.within(p, deadline)
+        if relax is None:
+            return no_bound(p)  # it and a step would not have ended in time
+    estimate = relax.first_step_seconds()
     lam = np.zeros(p.free_beds.shape) if bed_prices is None else np.maximum(bed_prices, 0.0)
     mu = (
         np.zeros(relax.streams.size)
@@ -319,7 +439,7 @@ def capacity_bound(
         lam = np.maximum(lam + length * cap_slope, 0.0)
         mu = np.maximum(mu + length * budget_slope / relax.budget_scale, 0.0)
     if not math.isfinite(best[0]):
-        return empty
+        return no_bound(p, relax)
     prices = np.zeros(len(p.stream_ids))
     prices[relax.streams] = best[2]
     if not trail or trail[-1][0] is not best[1]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import matching.capacity_bound as cb
 from benchmarks.matching.shapes import shape_problem
 from matching import SolveParams, solve
 from matching.capacity_bound import Relaxation, capacity_bound, open_pairs
@@ -250,20 +252,94 @@ def test_the_relaxation_weighs_every_usable_pair_once_in_case_order(
     assert relax.option.size <= open_pairs(problem)
 
 
-def test_the_first_step_is_estimated_from_the_open_pairs_not_every_day(
+def test_the_set_up_is_judged_by_the_open_pairs_not_every_day(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """eligibility-30 L: 15.5 million options x 60 days said a set-up of 117 s where the
     26 million open pairs take 4 s, so no step ran in 60 s and the bound reported was the
-    single-case bound (gap 99.97 %). Here eligibility-30 S, with the set-up's speed scaled
-    so that its open pairs take 0.1 s and every option x day would take over 1 s."""
+    single-case bound (gap 99.97 %). Here eligibility-30 S, with the fastest set-up's speed
+    scaled so that its open pairs take 0.1 s and every option x day would take over 1 s."""
     problem = shape_problem("eligibility-30", "S", 1)
     pairs = open_pairs(problem)
     assert problem.n_options * problem.horizon_days > 10 * pairs
-    monkeypatch.setattr("matching.capacity_bound.SETUP_ENTRIES_PER_SECOND", pairs / 0.1)
-    monkeypatch.setattr("matching.capacity_bound.ENTRIES_PER_SECOND", pairs / 0.1)
+    monkeypatch.setattr("matching.capacity_bound.SETUP_FASTEST_ENTRIES_PER_SECOND", pairs / 0.1)
     found = capacity_bound(
         problem, deadline=time.perf_counter() + 0.9, incumbent=greedy_value(problem)
     )
     assert found.steps >= 1
     assert found.bound > single_case_bound(problem)
+
+
+def _counted_chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Patch the set-up's chunk step to count its calls; return the list it appends to."""
+    calls: list[int] = []
+    real = cb._PairChunks._add
+
+    def counted(self: Any, options: Any, open_days: Any) -> None:
+        calls.append(int(open_days.sum()))
+        real(self, options, open_days)
+
+    monkeypatch.setattr(cb._PairChunks, "_add", counted)
+    return calls
+
+
+def test_a_set_up_that_would_not_end_in_time_stops_after_its_first_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The set-up is not cut short by an estimate made before it (sweep rounds of 6-38
+    million open pairs: estimated 1.2-7.5 s, taking 0.3-2.5 s, so no step ran and the
+    answer carried the single-case bound); it measures its own pace and stops between
+    two chunks once it and a step would not end by the deadline. Here a step is made to
+    look as if it took hours: the set-up stops after one chunk of many."""
+    problem = shape_problem("short-stays", "S", 1)
+    monkeypatch.setattr(cb, "CHUNK_ENTRIES", 5_000)
+    calls = _counted_chunks(monkeypatch)
+    assert Relaxation.within(problem, time.perf_counter() + 60) is not None
+    chunks = len(calls)
+    assert chunks > 5
+    calls.clear()
+    monkeypatch.setattr(cb, "STEP_SETUP_RATIO", 1e12)
+    assert Relaxation.within(problem, time.perf_counter() + 60) is None
+    assert len(calls) == 1
+    found = capacity_bound(problem, deadline=time.perf_counter() + 60, incumbent=1e9)
+    assert found.steps == 0
+    assert found.bound == -np.inf
+
+
+def test_a_set_up_that_ends_in_time_runs_whatever_an_estimate_before_it_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The estimate made before it (open pairs at 5 million a second) plans a stage's
+    time but no longer decides whether the set-up runs: as if that speed were one pair a
+    second, the set-up still runs and the bound is real."""
+    problem = shape_problem("short-stays", "S", 1)
+    monkeypatch.setattr(cb, "SETUP_ENTRIES_PER_SECOND", 1.0, raising=False)
+    found = capacity_bound(problem, deadline=time.perf_counter() + 20, incumbent=1e9)
+    assert found.steps >= 1
+    assert found.bound > single_case_bound(problem)
+
+
+FIELDS = ("option", "beds", "start", "end", "static", "budget_row", "cost", "group_start")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    shape=st.sampled_from(SHAPES),
+    chunk=st.integers(1, 400),
+)
+def test_the_pairs_do_not_depend_on_how_the_set_up_is_chunked(
+    ref: ModuleType, seed: int, shape: str, chunk: int
+) -> None:
+    """Chunks cut through a case's options: every field, and where each case starts, come
+    out the same as from one chunk."""
+    problem = problem_from_dict(ref.shaped_instance(seed, shape))
+    whole = Relaxation(problem)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cb, "CHUNK_ENTRIES", chunk)
+        chunked = Relaxation(problem)
+    for name in FIELDS:
+        np.testing.assert_array_equal(getattr(chunked, name), getattr(whole, name), name)
+    cases = problem.opt_case[whole.option]
+    first = np.flatnonzero(np.diff(cases, prepend=-1) != 0)
+    np.testing.assert_array_equal(whole.group_start, first)
