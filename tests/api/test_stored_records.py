@@ -25,6 +25,7 @@ from store import ProposalStatus, downgrade, make_engine, upgrade
 
 PHONE = "Jan de Vries 06-12345678"
 PLACEHOLDER = "Organisation not recorded (removed: personal data)"
+DECLINE_PLACEHOLDER = "Text removed: personal data"
 
 
 def _execute(url: str, *statements: str, **params: object) -> None:
@@ -80,6 +81,44 @@ def test_the_migration_scrubs_identity_data_from_stored_organisations(world, hel
         assert answer.json()["responsible_organisation"] == PLACEHOLDER
         waiting = client.get("/v1/cases", headers=world.auth("coordinator"))
         assert waiting.status_code == 200, waiting.text
+
+
+def test_the_migration_scrubs_identity_data_from_stored_decline_texts(world, helpers):
+    """Declines' texts stored before 5b7e33e ("Moeder belt 06-12345678") were shown on the
+    case's timeline and by the proposal's read; migration 0014 replaces them, names the
+    rule in the audit log, and leaves every other text alone."""
+    downgrade(world.url, "0013")  # as a database stored before the rule
+    scrubbed, kept = world.proposal_ids
+    _execute(
+        world.url,
+        "UPDATE proposals SET decline_text = :bad WHERE id = :scrubbed",
+        "UPDATE proposals SET decline_text = :good WHERE id = :kept",
+        bad="Moeder belt 06-12345678",
+        good="too far from school",
+        scrubbed=scrubbed,
+        kept=kept,
+    )
+    upgrade(world.url)
+    texts = dict(_rows(world.url, "SELECT id, decline_text FROM proposals"))
+    assert texts[scrubbed] == DECLINE_PLACEHOLDER
+    assert texts[kept] == "too far from school"
+    entries = _rows(
+        world.url,
+        "SELECT action, record_type, record_id, detail FROM audit_log "
+        "WHERE actor = :actor AND action = 'proposal.decline_text_scrubbed'",
+        actor="opvang db upgrade",
+    )
+    assert [(a, t, r) for a, t, r, _ in entries] == [
+        ("proposal.decline_text_scrubbed", "proposal", str(scrubbed))
+    ]
+    detail = json.loads(entries[0][3])
+    assert detail["migration"] == "0014"
+    assert "phone" in detail["reason"]
+    assert "06-12345678" not in entries[0][3]
+    with helpers.client_for(world.url) as client:
+        answer = client.get(f"/v1/proposals/{scrubbed}", headers=world.auth("coordinator"))
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["decline_text"] == DECLINE_PLACEHOLDER
 
 
 def test_a_stored_case_that_breaks_a_later_rule_is_the_servers_fault_not_the_requests(

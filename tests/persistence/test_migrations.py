@@ -41,7 +41,7 @@ TABLES = {
     "erased_case_counts",  # issue 16: retention
     "audit_log_erasure",
 }
-HEAD = "0013"
+HEAD = "0014"
 
 
 def _tables(engine: Engine) -> set[str]:
