@@ -72,25 +72,30 @@ def _add(
     return stored
 
 
-def lift_keep_apart(session: Session, case_id: str, *, other: str, by: str) -> KeepApart:
-    """Lift a keep-apart pair (audited on both cases).
+def lift_keep_apart(session: Session, case_id: str, *, other: str, by: str) -> None:
+    """Lift a keep-apart pair (audited on both cases), whatever its stored reason.
+
+    A pair stored with a reason this version no longer knows stops every matching round
+    (``opvang db check`` lists it); lifting it and setting it again with a reason of
+    today's list corrects it, so lifting does not read the reason as a code (it is
+    audited as stored).
 
     Raises
     ------
     UnknownReferenceError
         When the pair is not stored.
     """
-    pair = KeepApartRepository(session).remove(case_id, other)
-    for me in pair.pair:
+    reason = KeepApartRepository(session).remove(case_id, other)
+    a, b = sorted((case_id, other))
+    for me, them in ((a, b), (b, a)):
         audit.record(
             session,
             actor=by,
             action="case.keep_apart_lifted",
             record_type="case",
             record_id=me,
-            detail={"other": pair.other(me), "reason": pair.reason.value},
+            detail={"other": them, "reason": reason},
         )
-    return pair
 
 
 def kept_apart_from(session: Session, case_id: str) -> list[KeepApart]:

@@ -55,8 +55,12 @@ class KeepApartRepository:
         self._session.flush()
         return to_pair(row)
 
-    def remove(self, one: str, other: str) -> KeepApart:
-        """Delete a pair (either order).
+    def remove(self, one: str, other: str) -> str:
+        """Delete a pair (either order), whatever its stored reason.
+
+        Returns the reason's code as stored: one this version may no longer know, since
+        lifting a pair and setting it again with a reason of today's list is how such a
+        pair is corrected (reading it raises).
 
         Raises
         ------
@@ -67,10 +71,10 @@ class KeepApartRepository:
         row = self._row(a, b)
         if row is None:
             raise UnknownReferenceError("keep-apart pair", f"{a} / {b}")
-        pair = to_pair(row)
+        reason = row.reason
         self._session.delete(row)
         self._session.flush()
-        return pair
+        return reason
 
     def pairs(self, case_id: str | None = None) -> list[KeepApart]:
         """Every pair, or those of one case, oldest first."""

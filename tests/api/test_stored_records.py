@@ -511,6 +511,42 @@ def test_a_read_of_a_stored_proposal_pair_or_run_names_the_record_and_the_code(w
         assert "(opvang db check lists every such record)" in detail
 
 
+def test_a_pair_with_a_reason_no_longer_known_can_be_lifted_and_set_again(world, helpers):
+    """Such a pair stops every round (500 naming it), and lifting it raised the same 500,
+    so a coordinator could not correct it: lifting does not read the reason now."""
+    _execute(
+        world.url,
+        "INSERT INTO keep_apart_pairs (case_a, case_b, reason, created_by) "
+        "VALUES ('C-2026-0003', 'C-2026-0004', 'feud', 'seed')",
+    )
+    with helpers.client_for(world.url) as client:
+        coordinator = world.auth("coordinator")
+        stopped = client.post("/v1/matching-runs", json={"time_limit": 5}, headers=coordinator)
+        assert stopped.status_code == 500
+        lifted = client.delete("/v1/cases/C-2026-0004/keep-apart/C-2026-0003", headers=coordinator)
+        assert lifted.status_code == 200, lifted.text
+        assert lifted.json()["count"] == 0
+        again = client.post(
+            "/v1/cases/C-2026-0003/keep-apart",
+            json={"other_case_id": "C-2026-0004", "reason": KeepApartReason.THREAT.value},
+            headers=coordinator,
+        )
+        assert again.status_code == 201, again.text
+        ran = client.post("/v1/matching-runs", json={"time_limit": 5}, headers=coordinator)
+        assert ran.status_code < 300, ran.text
+        gone = client.delete("/v1/cases/C-2026-0003/keep-apart/C-2026-0001", headers=coordinator)
+        assert gone.status_code == 404
+    entries = _rows(
+        world.url,
+        "SELECT record_id, detail FROM audit_log WHERE action = 'case.keep_apart_lifted' "
+        "ORDER BY record_id",
+    )
+    assert [(r, json.loads(d)) for r, d in entries] == [
+        ("C-2026-0003", {"other": "C-2026-0004", "reason": "feud"}),
+        ("C-2026-0004", {"other": "C-2026-0003", "reason": "feud"}),
+    ]
+
+
 # Placements and availability reports were read by hand-written constructors: a stored
 # row that breaks a rule of today (no beds, an end before its start, a negative count)
 # was a 422 on a request body nobody sent, naming neither record, and db check did not
