@@ -7,8 +7,11 @@ is not one and a plan that beats a proven bound, and passes a right answer.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from benchmarks.matching.shapes import Shape, generate
-from benchmarks.matching.sweep import _against_reference, check
+from benchmarks.matching.sweep import _against_reference, _trivial, check, summary
 from matching import MatchingProblem, SolveParams, Status, solve
 
 
@@ -43,3 +46,21 @@ def test_the_sweep_runs_the_reference_only_on_rounds_small_enough() -> None:
     assert "reference_objective" in with_reference
     without = check(11, reference_limit=5.0, reference_pairs=0)
     assert "reference_objective" not in without
+
+
+def test_a_bound_no_better_than_every_case_alone_is_counted_unless_the_plan_meets_it(
+    tmp_path: Path,
+) -> None:
+    assert _trivial(bound=100.0, single=100.0, objective=180.0)
+    assert not _trivial(bound=100.0, single=100.0, objective=100.0)  # proven: nothing better
+    assert not _trivial(bound=150.0, single=100.0, objective=180.0)
+    rows = [
+        {"seed": 4, "time_limit": 5.0, "objective": 180.0, "bound": 100.0, "trivial_bound": True},
+        {"seed": 5, "time_limit": 5.0, "objective": 180.0, "bound": 170.0, "trivial_bound": False},
+        {"seed": 9, "time_limit": 2.0, "objective": 50.0, "bound": 1.0, "trivial_bound": True},
+    ]
+    out = tmp_path / "rows.jsonl"
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    text = summary(out)
+    assert "bound no better than the single-case bound: 2 rounds (seeds 4, 9)" in text
+    assert check(11)["trivial_bound"] is False
