@@ -312,3 +312,22 @@ def test_a_restricted_round_whose_bound_does_not_go_first_gets_it_after_the_plan
     assert min(started) > min(plans)  # not first: after column generation's plans
     assert "bound by Lagrangian prices on beds and budgets over every start day" in result.notes
     assert single_case_bound(p) + 1e-6 < result.bound <= optimum + 1e-6 * max(1.0, optimum)
+
+
+def test_a_round_without_time_for_a_model_still_gets_the_lagrangian_bound(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sweep rounds at T = 1 s (20 of 200, 800-6,000 cases) answered with the greedy plan
+    and the single-case bound, some after 0.17-0.3 s: with no model, the time the greedy
+    leaves goes to the Lagrangian over beds and budgets."""
+    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
+    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
+    monkeypatch.setattr(solve_module, "MIN_PAIRS", 10**12)  # as if no model could fit
+    data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
+    p = problem_from_dict(data)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    result = solve(p, SolveParams(time_limit=5.0))
+    assert "no time for a model: the best greedy plan" in result.notes
+    assert "bound by Lagrangian prices on beds and budgets over every start day" in result.notes
+    assert single_case_bound(p) + 1e-6 < result.bound <= optimum + 1e-6 * max(1.0, optimum)
+    assert result.bound <= result.objective
