@@ -41,7 +41,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from matching.checkpoint_pairs import CheckpointPairs, checkpoint_days
 from matching.formulation import binding_streams, candidate_mask, fit_reach
+from matching.pair_fields import PairFields, Pairs
 from matching.problem import MatchingProblem
 
 FloatArray = npt.NDArray[np.float64]
@@ -76,6 +78,21 @@ SETUP_FASTEST_ENTRIES_PER_SECOND = 50_000_000
 # open pairs set up per second on a busy machine, for planning a stage's time before the
 # set-up (3.7-4.0 s for 20-26 million open pairs at L, issue-11 and eligibility-30, load 1)
 SETUP_ENTRIES_PER_SECOND = 5_000_000
+# the full set-up is tried only when it and this many steps fit at the paces above (the
+# fastest set-up, a busy machine's steps); otherwise beds are priced on checkpoint days
+# (:mod:`matching.checkpoint_pairs`), which in 0.4 s gave the better bound on 13 of 14
+# sweep rounds of 800-6,000 cases that had carried the single-case bound (issue 11)
+FULL_MIN_STEPS = 10
+# (option, breakpoint) entries the checkpoint set-up looks at per second (3.2-6.0 million
+# in 0.28-0.54 s on sweep seeds 146 and 194, quiet, 0.06-0.1 s of it fixed); it is sized
+# to this share of the time left
+CHECKPOINT_ENTRIES_PER_SECOND = 8_000_000
+CHECKPOINT_SETUP_SHARE = 0.4
+MAX_CHECKPOINTS = 16
+# Polyak's factor at the start on checkpoints: tens of steps towards a plan that may be
+# far above the optimum (a greedy cut short): 0.1-0.3 reached 1.1-10 times the bound of
+# 1.0 in 0.3 s on sweep seeds 39, 59 and 137 (issue 11)
+CHECKPOINT_FIRST_STEP = 0.2
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,11 +111,14 @@ class CapacityBound:
         Lagrangian subproblems solved.
     relaxation
         The relaxed round the steps priced (its pairs), for more steps on the same round
-        without setting it up again (2.5-3.9 s at L); ``None`` when none was set up.
+        without setting it up again (2.5-3.9 s at L); ``None`` when none was set up, or
+        when beds were priced on checkpoint days only.
     trail
         Prices (beds, budget rows of ``relaxation``) that raised the bound, at most one
         every ``TRAIL_EVERY`` steps and the last ``TRAIL_KEPT``, the best last: the plans
         made from them (:mod:`matching.priced_plans`) differ.
+    on_checkpoints
+        Beds were priced on checkpoint days only (:mod:`matching.checkpoint_pairs`).
     """
 
     bound: float
@@ -107,6 +127,13 @@ class CapacityBound:
     steps: int
     relaxation: Relaxation | None = field(default=None, repr=False)
     trail: tuple[tuple[FloatArray, FloatArray], ...] = field(default=(), repr=False)
+    on_checkpoints: bool = False
+
+    @property
+    def note(self) -> str:
+        """What the bound is, for a result's notes."""
+        days = "on checkpoint days" if self.on_checkpoints else "over every start day"
+        return f"bound by Lagrangian prices on beds and budgets {days}"
 
 
 class Relaxation:
@@ -125,7 +152,9 @@ class Relaxation:
     answer carried the single-case bound (issue 11).
     """
 
-    def __init__(self, problem: MatchingProblem, deadline: float = math.inf) -> None:
+    def __init__(
+        self, problem: MatchingProblem, deadline: float = math.inf, days: IntArray | None = None
+    ) -> None:
         p = problem
         self.problem = p
         self.h = p.horizon_days
@@ -143,20 +172,43 @@ class Relaxation:
         count = np.bincount(rows_paid, minlength=self.streams.size)
         self.budget_scale = np.maximum(spent / np.maximum(count, 1), 1.0)
         self.constant = float(p.unplaced_cost.sum())
+        # the days whose bed prices may be above 0: every day, or the checkpoint days
+        self.priced_days: BoolArray | None = None
+        if days is not None:
+            self._at_checkpoints(row, days, deadline)
+            return
         chunks = _PairChunks(p, row)
         for _ in chunks.run():
             if time.perf_counter() + chunks.seconds_left() >= deadline:
                 raise SetUpTooLateError(chunks.seconds_left())
-        kept = chunks.usable
-        self.step_estimate = STEP_SETUP_RATIO * chunks.pace() * kept
-        self.option = chunks.option[:kept]  # for plans made from the prices
-        self.beds = chunks.beds[:kept]
-        self.start = chunks.start[:kept]  # in the prefix sums
-        self.end = chunks.end[:kept]
-        self.static = chunks.static[:kept]
-        self.budget_row = chunks.budget_row[:kept]
-        self.cost = chunks.cost[:kept] if self.streams.size else np.zeros(0)
-        self.group_start = chunks.group_start[: chunks.groups]
+        self.step_estimate = STEP_SETUP_RATIO * chunks.pace() * chunks.fields.usable
+        self._take(chunks.fields.written())
+
+    def _at_checkpoints(self, row: IntArray, days: IntArray, deadline: float) -> None:
+        """Only the checkpoints' bed prices move; each option's few cheapest start days.
+
+        (:mod:`matching.checkpoint_pairs`.) Its pairs are not every usable pair of the
+        round, so no plan is made from them. Stops like the full set-up: once its pace
+        says that it and a first step would not end by the deadline.
+        """
+        pairs = CheckpointPairs(self.problem, row, days)
+        for _ in pairs.run():
+            left = pairs.seconds_left()  # and a first step, about half the set-up's time
+            late = left + STEP_SETUP_RATIO * (time.perf_counter() - pairs.started + left)
+            if time.perf_counter() + late >= deadline:
+                raise SetUpTooLateError(late)
+        kept = pairs.fields.usable
+        self.priced_days = np.zeros(self.h, dtype=bool)
+        self.priced_days[days] = True
+        pace = (time.perf_counter() - pairs.started) / max(pairs.done * pairs.width, 1)
+        self.step_estimate = STEP_SETUP_RATIO * pace * kept
+        self._take(pairs.fields.written())
+
+    def _take(self, pairs: Pairs) -> None:
+        self.option, self.beds = pairs.option, pairs.beds  # the options: for plans
+        self.start, self.end = pairs.start, pairs.end  # in the prefix sums
+        self.static, self.budget_row = pairs.static, pairs.budget_row
+        self.cost, self.group_start = pairs.cost, pairs.group_start
 
     @classmethod
     def within(cls, problem: MatchingProblem, deadline: float) -> Relaxation | None:
@@ -172,8 +224,20 @@ class Relaxation:
         """About how long a step over these pairs takes, at the pace of the set-up."""
         return self.step_estimate
 
+    def on_priced_days(self, lam: FloatArray) -> FloatArray:
+        """The bed prices with every day outside the checkpoints at 0.
+
+        The checkpoint pairs are each option's cheapest only under such prices, so any
+        other day's price would make the bound unproven.
+        """
+        if self.priced_days is None:
+            return lam
+        kept: FloatArray = np.where(self.priced_days, lam, 0.0)
+        return kept
+
     def priced(self, lam: FloatArray, mu: FloatArray) -> FloatArray:
         """Each pair's saving plus the price of its beds and its cost (its reduced cost)."""
+        lam = self.on_priced_days(lam)
         prefix = np.zeros((lam.shape[0], self.h + 1))
         np.cumsum(lam, axis=1, out=prefix[:, 1:])
         flat = prefix.ravel()
@@ -187,7 +251,12 @@ class Relaxation:
         return priced
 
     def solve(self, lam: FloatArray, mu: FloatArray) -> tuple[float, FloatArray, FloatArray]:
-        """The Lagrangian's value at these prices, and its subgradient (capacity, budgets)."""
+        """The Lagrangian's value at these prices, and its subgradient (capacity, budgets).
+
+        With checkpoints, the value at the prices with every other day's at 0, and the
+        subgradient 0 on those days (so the steps keep them at 0).
+        """
+        lam = self.on_priced_days(lam)
         value = self.priced(lam, mu)
         chosen = np.zeros(0, dtype=np.int64)
         if value.size:
@@ -202,7 +271,10 @@ class Relaxation:
             - float((lam * self.free).sum())
             - float(mu @ self.budget)
         )
-        return bound, *self._slopes(chosen)
+        beds, budgets = self._slopes(chosen)
+        if self.priced_days is not None:
+            beds[:, ~self.priced_days] = 0.0
+        return bound, beds, budgets
 
     def _slopes(self, chosen: IntArray) -> tuple[FloatArray, FloatArray]:
         """What the chosen pairs use beyond the free beds and the budgets."""
@@ -230,16 +302,13 @@ class _PairChunks:
     ``formulation.fit_reach``'s day. Options go in case order, cut into chunks of about
     ``CHUNK_ENTRIES`` open pairs.
 
-    The fields are written in place into arrays as long as the open pairs, of which only
-    the usable prefix is ever written (the rest is never touched, so never takes memory):
-    joining chunk arrays at the end took 0.4-1.1 s for 7-18 million pairs, unmeasured by
-    the pace of the chunks.
+    The fields go into :class:`matching.pair_fields.PairFields` as long as the open pairs
+    (the unused rest never takes memory).
     """
 
     def __init__(self, problem: MatchingProblem, row: IntArray) -> None:
         p = problem
-        self.problem, self.row, self.h = p, row, p.horizon_days
-        self.costs = bool((row >= 0).any())  # no budget row binds: no costs kept
+        self.h = p.horizon_days
         fac, day = np.nonzero(candidate_mask(p) & (p.free_beds > 0))  # by facility, day
         self.day = day.astype(np.int64)
         self.offset = np.searchsorted(fac, np.arange(p.n_facilities + 1))
@@ -255,19 +324,9 @@ class _PairChunks:
             np.cumsum(open_days), np.arange(CHUNK_ENTRIES, self.total, CHUNK_ENTRIES)
         )
         self.parts = list(zip(np.split(order, cuts), np.split(open_days, cuts), strict=True))
-        # narrow types where exact: 17.7 million pairs at L with short stays (issue 11)
-        n = self.total
-        self.option = np.empty(n, np.int32)  # for plans made from the prices
-        self.beds = np.empty(n, np.float32)
-        self.start = np.empty(n, np.int32)  # in the prefix sums
-        self.end = np.empty(n, np.int32)
-        self.static = np.empty(n, np.float64)
-        self.budget_row = np.empty(n, np.int32)
-        self.cost = np.empty(n if self.costs else 0, np.float64)
-        self.group_start = np.empty(n, np.int64)
-        self.done = self.usable = self.groups = 0  # open pairs looked at; pairs, cases kept
+        self.fields = PairFields(p, row, self.total)
+        self.done = 0  # open pairs looked at
         self.chunks = self.first = 0  # chunks added; open pairs in the first
-        self.last_case = -1
         self.started = self.warm = time.perf_counter()  # set-up's start; after the first
 
     def run(self) -> Iterator[None]:
@@ -292,37 +351,19 @@ class _PairChunks:
         if self.done == 0:
             return 0.0
         pace, share = self.pace(), self.total / self.done
-        return pace * (self.total - self.done) + STEP_SETUP_RATIO * pace * self.usable * share
+        usable = self.fields.usable
+        return pace * (self.total - self.done) + STEP_SETUP_RATIO * pace * usable * share
 
     def _add(self, options: IntArray, open_days: IntArray) -> None:
-        p, h = self.problem, self.h
+        h = self.h
         option = np.repeat(options, open_days)
         f = self.facility[option]
         position = np.arange(option.size) - np.repeat(np.cumsum(open_days) - open_days, open_days)
         day = self.day[self.offset[f] + position]
         end = np.minimum(day + self.stay[option], h)
         fits = self.reach[self.option_beds[option], f, day] >= end
-        option, f, day, end = option[fits], f[fits], day[fits], end[fits]
-        case = p.opt_case[option]
-        first = np.ones(case.size, dtype=bool)
-        first[1:] = case[1:] != case[:-1]
-        if case.size:
-            first[0] = case[0] != self.last_case
-            self.last_case = int(case[-1])
-        at = slice(self.usable, self.usable + option.size)
-        self.option[at] = option
-        self.beds[at] = p.case_beds[case]
-        self.start[at] = f * (h + 1) + day
-        self.end[at] = f * (h + 1) + end
-        self.static[at] = p.case_weight[case] * day + p.opt_penalty[option] - p.unplaced_cost[case]
-        self.budget_row[at] = self.row[p.opt_stream[option]]
-        if self.costs:
-            self.cost[at] = p.opt_cost[option]
-        heads = np.flatnonzero(first) + self.usable
-        self.group_start[self.groups : self.groups + heads.size] = heads
-        self.groups += heads.size
+        self.fields.add(option[fits], f[fits], day[fits], end[fits])
         self.done += int(open_days.sum())
-        self.usable += int(option.size)
         self.chunks += 1
         if self.chunks == 1:
             self.first, self.warm = self.done, time.perf_counter()
@@ -365,6 +406,7 @@ def capacity_bound(
     budget_prices: FloatArray | None = None,
     relaxation: Relaxation | None = None,
     max_steps: int = MAX_STEPS,
+    first_step: float | None = None,
 ) -> CapacityBound:
     """The best Lagrangian bound over capacity and budgets reached by the deadline.
 
@@ -386,17 +428,25 @@ def capacity_bound(
         set-up then).
     max_steps
         Subproblems to solve at most.
+    first_step
+        Polyak's factor at the start (``FIRST_STEP``, or ``CHECKPOINT_FIRST_STEP`` on
+        checkpoint days).
 
     Returns
     -------
     CapacityBound
+        Without ``relaxation``, it sets one up: over every start day when that and
+        ``FULL_MIN_STEPS`` steps fit, on checkpoint days otherwise; the latter's is not
+        returned (its pairs are not the round's, so no plan is made from them).
     """
     p = problem
     relax = relaxation
     if relax is None:
-        relax = Relaxation.within(p, deadline)
+        relax = _relaxation_by(p, deadline)
         if relax is None:
-            return no_bound(p)  # it and a step would not have ended in time
+            return no_bound(p)  # no set-up and a step would have ended in time
+    if first_step is None:
+        first_step = FIRST_STEP if relax.priced_days is None else CHECKPOINT_FIRST_STEP
     estimate = relax.first_step_seconds()
     lam = np.zeros(p.free_beds.shape) if bed_prices is None else np.maximum(bed_prices, 0.0)
     mu = (
@@ -407,7 +457,7 @@ def capacity_bound(
     best = (-math.inf, lam, mu)
     trail: list[tuple[FloatArray, FloatArray]] = []
     kept_at = -TRAIL_EVERY
-    step, stale, steps = FIRST_STEP, 0, 0
+    step, stale, steps = first_step, 0, 0
     per_step = estimate
     last: tuple[FloatArray, FloatArray] | None = None  # the last step's direction
     while steps < max_steps and time.perf_counter() + per_step < deadline:
@@ -438,13 +488,57 @@ def capacity_bound(
         length = step * gap / norm
         lam = np.maximum(lam + length * cap_slope, 0.0)
         mu = np.maximum(mu + length * budget_slope / relax.budget_scale, 0.0)
+    return _answer(relax, best, steps, trail)
+
+
+def _answer(
+    relax: Relaxation,
+    best: tuple[float, FloatArray, FloatArray],
+    steps: int,
+    trail: list[tuple[FloatArray, FloatArray]],
+) -> CapacityBound:
+    """The best bound and its prices; the pairs and trail only when every day is priced."""
+    p = relax.problem
+    kept = relax if relax.priced_days is None else None
     if not math.isfinite(best[0]):
-        return no_bound(p, relax)
+        return no_bound(p, kept)
     prices = np.zeros(len(p.stream_ids))
     prices[relax.streams] = best[2]
+    if kept is None:
+        lam = relax.on_priced_days(best[1])
+        return CapacityBound(best[0], lam, prices, steps, on_checkpoints=True)
     if not trail or trail[-1][0] is not best[1]:
         trail = [*trail[1 - TRAIL_KEPT :], (best[1], best[2])]
     return CapacityBound(best[0], best[1], prices, steps, relax, tuple(trail))
+
+
+def _relaxation_by(problem: MatchingProblem, deadline: float) -> Relaxation | None:
+    """Every start day when that fits the time, else checkpoint days; ``None`` if neither."""
+    p = problem
+    pairs = open_pairs(p)
+    full = pairs / SETUP_FASTEST_ENTRIES_PER_SECOND + FULL_MIN_STEPS * pairs / ENTRIES_PER_SECOND
+    if time.perf_counter() + full < deadline:
+        relax = Relaxation.within(p, deadline)
+        if relax is not None:
+            return relax
+    count = checkpoint_count(p, deadline - time.perf_counter())
+    if count < 1:
+        return None
+    try:
+        return Relaxation(p, deadline, days=checkpoint_days(p.horizon_days, count))
+    except SetUpTooLateError:
+        return None
+
+
+def checkpoint_count(problem: MatchingProblem, seconds: float) -> int:
+    """Checkpoint days whose set-up fits ``CHECKPOINT_SETUP_SHARE`` of ``seconds`` (0: none).
+
+    Each option looks at ``days + 1`` breakpoints; at most ``MAX_CHECKPOINTS`` days and
+    the horizon.
+    """
+    entries = CHECKPOINT_SETUP_SHARE * seconds * CHECKPOINT_ENTRIES_PER_SECOND
+    count = int(entries / max(problem.n_options, 1) - 1)
+    return max(0, min(count, MAX_CHECKPOINTS, problem.horizon_days))
 
 
 def _deflected(

@@ -242,8 +242,8 @@ def solve_large(
         prices, plan = _capacity_after(form, master, plan, deadline, tracker, prices, weak)
         objective = plan_objective(problem, plan)
     lagrangian = prices.bound if prices else -math.inf
-    if lagrangian > max(bound, budgets):
-        notes.append("bound by Lagrangian prices on beds and budgets over every start day")
+    if prices and lagrangian > max(bound, budgets):
+        notes.append(prices.note)
     budgets = max(budgets, lagrangian)
     plan, bound = _finish(
         form,
@@ -345,11 +345,9 @@ def _priced_rins(
     prices, plan = _capacity_stage(
         form, plan, now + RINS_BOUND_SHARE * (deadline - now), tracker, None
     )
-    notes = [
-        "many start days: no column generation",
-        "bound by Lagrangian prices on beds and budgets over every start day",
-        "plans from those prices: list schedules and a left shift",
-    ]
+    notes = ["many start days: no column generation", prices.note]
+    if prices.relaxation is not None:
+        notes.append("plans from those prices: list schedules and a left shift")
     until = deadline - RINS_GREEDY_SHARE * greedy_seconds(form)
     if math.isfinite(prices.bound) and until > time.perf_counter():
 
@@ -400,7 +398,8 @@ def _without_colgen(
     prices, plan = _capacity_stage(form, plan, deadline, tracker, prices)
     notes = ["no time left for column generation: the best greedy plan"]
     if math.isfinite(prices.bound):
-        notes.append("bound by Lagrangian prices on beds and budgets over every start day")
+        notes.append(prices.note)
+    if prices.relaxation is not None:
         notes.append("plans from those prices: list schedules and a left shift")
     out = greedy_outcome(
         plan,

@@ -33,6 +33,12 @@ from matching.result import MatchResult, Method, SolveParams, Status
 GUARD_MARGIN = 0.05  # share of the time limit kept back for checking and reporting
 GREEDY_SLACK = 1.5  # another greedy order runs when this many times the slowest fits
 GREEDY_SHARE = 0.3  # in this share of the time left
+# with no model to follow, an order after the priority order starts only when this share
+# of the slowest order so far fits (the second and third orders took 0.8-0.95 times the
+# first on the sweep's T = 1 s rounds): one cut short is a partial plan, and the bound in
+# that time is the only proof the answer carries (issue 11: 14 of 44 sweep rounds at T =
+# 1 s carried the single-case bound)
+GREEDY_FINISH = 0.8
 GUARD_SECONDS = 0.2  # and at least this (HiGHS's cancel and the plan check, issue 11)
 # and this per case for checking and reporting the plan: 0.03 s for 20,000 cases at L
 # (plan_violations, plan_objective, plan_to_assignments on a quiet machine, 2026-12-04),
@@ -230,7 +236,9 @@ def _auto_restricted(
     if room < MIN_PAIRS or closed:
         if not closed:
             notes.append("no time for a model: the best greedy plan")
-            floor = max(floor, _lagrangian_floor(sub, deadline, tr, objective, notes))
+            # no HiGHS run follows: the bound may use the guard's seconds, as the greedy did
+            until = deadline + GUARD_SECONDS
+            floor = max(floor, _lagrangian_floor(sub, until, tr, objective, notes))
         out = greedy_outcome(plan, solve_seconds=time.perf_counter() - t0, notes=tuple(notes))
         return _with_floor(out, floor, objective, params)
     t1 = time.perf_counter()
@@ -275,12 +283,14 @@ def _lagrangian_floor(
     Without a model the answer carried the single-case bound: 20 of 200 sweep rounds at T
     = 1 s (800-6,000 cases), some answering after 0.17-0.3 s. The set-up goes by its
     measured pace (:class:`matching.capacity_bound.Relaxation`) and does not start when
-    it and a step would not end by the deadline. ``-inf`` when no step ran.
+    it and a step would not end by the deadline; with too little time for every start
+    day, beds are priced on checkpoint days (:mod:`matching.checkpoint_pairs`). ``-inf``
+    when no step ran.
     """
     found = capacity_bound(sub, deadline=deadline, incumbent=objective)
     if np.isfinite(found.bound):
         tr.update("lagrangian-beds", bound=min(found.bound, objective))
-        notes.append("bound by Lagrangian prices on beds and budgets over every start day")
+        notes.append(found.note)
     return found.bound
 
 
@@ -298,21 +308,14 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
 
     The first runs while time is left (its set-up and its placing stop at the deadline);
     another only when it can finish in a share of the time left. When no model could
-    follow, every order runs while time is left: one cut short costs nothing but time that
-    would go unused (the robustness sweep, seed 15: the answer after 0.31 s of a 1-s
-    limit, 7.5 % worse than the priority order, which takes 0.27 s there). Without time
-    for any, none.
+    follow, the priority order runs while time is left (the robustness sweep, seed 15:
+    the answer after 0.31 s of a 1-s limit, 7.5 % worse than the priority order, which
+    takes 0.27 s there); the one after it only when it can finish at the pace of the
+    slowest so far (the bound gets the time instead). Without time for any, none.
     """
     plans: list[Plan] = []
     slowest = 0.0
-    until = deadline  # the greedy's own deadline
-    if PAIRS_PER_SECOND * (deadline - time.perf_counter()) < MIN_PAIRS:
-        # no model can follow, so no HiGHS run needs the guard's seconds for its cancel:
-        # the greedy may use them (the plan's check has the per-case part of the guard).
-        # A part that runs over its share leaves less to the next; the last part ends by
-        # the limit (the robustness sweep, seeds 39 and 50: at T = 1 s on 3,000-6,000
-        # cases the first order was cut short 0.2 s before the end, 2.7-47 % worse)
-        until = deadline + GUARD_SECONDS
+    until = _greedy_until(deadline)  # the greedy's own deadline
     orders = [(True, False), (False, False), (False, True)]  # (per bed-day, per bed)
     if not stays_end_inside(sub):
         orders = [(False, True), (False, False)]  # per bed-day is per bed then
@@ -324,11 +327,31 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
         model_follows = PAIRS_PER_SECOND * (deadline - t) >= MIN_PAIRS
         if plans and model_follows and GREEDY_SLACK * slowest > GREEDY_SHARE * (deadline - t):
             break
+        # after the priority order, the bound gets what the orders that can finish leave
+        # (_lagrangian_floor); the priority order itself runs while time is left: the
+        # sweep's seed 122 finished it in 0.41 s after 0.5 s of the first, where skipping
+        # it gave a plan 18.5 % worse
+        if len(plans) >= 2 and not model_follows and t + GREEDY_FINISH * slowest > until:
+            break
         plan = solve_greedy(sub, per_bed=per_bed, per_bed_day=per_bed_day, deadline=until)
         plans.append(plan.plan)
         slowest = max(slowest, time.perf_counter() - t)
         tr.update("greedy", objective=plan_objective(sub, plan.plan))
     return plans
+
+
+def _greedy_until(deadline: float) -> float:
+    """When the greedy orders (and then the bound) end, for a round's deadline.
+
+    When no model can follow, no HiGHS run needs the guard's seconds for its cancel: the
+    greedy and the bound after it may use them (the plan's check has the per-case part of
+    the guard). A part that runs over its share leaves less to the next; the last part
+    ends by the limit (the robustness sweep, seeds 39 and 50: at T = 1 s on 3,000-6,000
+    cases the first order was cut short 0.2 s before the end, 2.7-47 % worse).
+    """
+    if PAIRS_PER_SECOND * (deadline - time.perf_counter()) < MIN_PAIRS:
+        return deadline + GUARD_SECONDS
+    return deadline
 
 
 def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Tracker) -> Outcome:

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from matching.problem import MatchingProblem
+from matching.problem_io import problem_from_dict
 
 REFERENCE_NAME = "opvang_tests_matching_reference"
 
@@ -35,3 +40,22 @@ def ref() -> ModuleType:
     """The reference module: ``Reference``, ``exhaustive_optimum``, ``mip_optimum``,
     ``random_instance`` (see ``tests/matching/reference.py``)."""
     return _load_reference()
+
+
+Shaped = Callable[[int, str], tuple[MatchingProblem, float]]
+
+
+@pytest.fixture(scope="session")
+def shaped(ref: ModuleType) -> Shaped:
+    """A small round of one of the reference's shapes, and its optimum by the reference.
+
+    ``shaped(seed, shape)``; cached, since hypothesis draws the same seeds again.
+    """
+
+    @cache
+    def make(seed: int, shape: str) -> tuple[MatchingProblem, float]:
+        data = ref.shaped_instance(seed, shape)
+        optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+        return problem_from_dict(data), optimum
+
+    return make

@@ -9,6 +9,7 @@ where the single-case bound was all that was reported.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -29,14 +30,10 @@ from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
 from matching.solve import single_case_bound
 
+Shaped = Callable[[int, str], tuple[MatchingProblem, float]]  # the `shaped` fixture
+
 TOL = 1e-6
 SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed", "region-budgets")
-
-
-def small(ref: ModuleType, seed: int, shape: str) -> tuple[MatchingProblem, float]:
-    data = ref.shaped_instance(seed, shape)
-    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
-    return problem_from_dict(data), optimum
 
 
 def lp_optimum(problem: MatchingProblem) -> float:
@@ -55,9 +52,9 @@ def greedy_value(problem: MatchingProblem) -> float:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), shape=st.sampled_from(SHAPES))
 def test_the_bound_is_at_most_the_lp_bound_and_the_optimum_and_at_least_single_case(
-    ref: ModuleType, seed: int, shape: str
+    shaped: Shaped, seed: int, shape: str
 ) -> None:
-    problem, optimum = small(ref, seed, shape)
+    problem, optimum = shaped(seed, shape)
     found = capacity_bound(
         problem, deadline=time.perf_counter() + 5, incumbent=greedy_value(problem)
     )
@@ -68,9 +65,9 @@ def test_the_bound_is_at_most_the_lp_bound_and_the_optimum_and_at_least_single_c
 
 
 @pytest.mark.parametrize("seed", [0, 2, 3, 5])
-def test_on_short_stays_it_reaches_the_lp_bound(ref: ModuleType, seed: int) -> None:
+def test_on_short_stays_it_reaches_the_lp_bound(shaped: Shaped, seed: int) -> None:
     """No keep-apart rows and no budgets: the Lagrangian dual is the LP (measured equal)."""
-    problem, _ = small(ref, seed, "short-stays")
+    problem, _ = shaped(seed, "short-stays")
     found = capacity_bound(
         problem, deadline=time.perf_counter() + 5, incumbent=greedy_value(problem)
     )
@@ -87,10 +84,10 @@ def test_on_short_stays_it_reaches_the_lp_bound(ref: ModuleType, seed: int) -> N
     draw=st.integers(0, 2**32 - 1),
 )
 def test_every_price_gives_a_valid_bound(
-    ref: ModuleType, seed: int, shape: str, scale: float, draw: int
+    shaped: Shaped, seed: int, shape: str, scale: float, draw: int
 ) -> None:
     """Weak duality: any prices >= 0 on beds and budgets, not only the steps', bound it."""
-    problem, optimum = small(ref, seed, shape)
+    problem, optimum = shaped(seed, shape)
     relax = Relaxation(problem)
     rng = np.random.default_rng(draw)
     beds = rng.random(problem.free_beds.shape) * scale * (rng.random(problem.free_beds.shape) < 0.5)
@@ -241,9 +238,9 @@ def _plain_pairs(p: MatchingProblem) -> set[tuple[int, int]]:
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("seed", range(3))
 def test_the_relaxation_weighs_every_usable_pair_once_in_case_order(
-    ref: ModuleType, seed: int, shape: str
+    shaped: Shaped, seed: int, shape: str
 ) -> None:
-    problem, _ = small(ref, seed, shape)
+    problem, _ = shaped(seed, shape)
     relax = Relaxation(problem)
     option, day = relax.option.astype(np.int64), (relax.start % (relax.h + 1)).astype(np.int64)
     assert set(zip(option.tolist(), day.tolist(), strict=True)) == _plain_pairs(problem)

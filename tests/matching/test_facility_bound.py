@@ -8,6 +8,7 @@ at least the LP's and, where families split over facilities in the LP, above it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from types import ModuleType
 
 import numpy as np
@@ -24,14 +25,10 @@ from matching.large import solve_large
 from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
 
+Shaped = Callable[[int, str], tuple[MatchingProblem, float]]  # the `shaped` fixture
+
 TOL = 1e-6
 SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed", "region-budgets")
-
-
-def small(ref: ModuleType, seed: int, shape: str) -> tuple[MatchingProblem, float]:
-    data = ref.shaped_instance(seed, shape)
-    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
-    return problem_from_dict(data), optimum
 
 
 def complete_lp(problem: MatchingProblem) -> tuple[Formulation, MasterLP]:
@@ -61,9 +58,9 @@ def at_the_duals(form: Formulation, master: MasterLP, facilities: object) -> Fac
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), shape=st.sampled_from(SHAPES))
 def test_at_the_lp_duals_it_lies_between_the_lp_and_the_optimum(
-    ref: ModuleType, seed: int, shape: str
+    shaped: Shaped, seed: int, shape: str
 ) -> None:
-    problem, optimum = small(ref, seed, shape)
+    problem, optimum = shaped(seed, shape)
     form, master = complete_lp(problem)
     found = at_the_duals(form, master, every_facility(problem))
     tol = TOL * max(1.0, abs(optimum))
@@ -80,10 +77,10 @@ def test_at_the_lp_duals_it_lies_between_the_lp_and_the_optimum(
     scale=st.sampled_from([0.1, 1.0, 10.0, 100.0]),
 )
 def test_any_prices_give_a_bound_at_most_the_optimum(
-    ref: ModuleType, seed: int, shape: str, prices: int, scale: float
+    shaped: Shaped, seed: int, shape: str, prices: int, scale: float
 ) -> None:
     """Weak duality: the bound holds whatever the prices, not only at good ones."""
-    problem, optimum = small(ref, seed, shape)
+    problem, optimum = shaped(seed, shape)
     relax = Relaxation(problem)
     rng = np.random.default_rng(prices)
     shape_ = problem.free_beds.shape
@@ -174,9 +171,9 @@ def test_rounds_with_few_start_days_an_option_skip_it() -> None:
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), shape=st.sampled_from(SHAPES))
 def test_large_rounds_bound_stays_between_the_lp_and_the_optimum(
-    ref: ModuleType, seed: int, shape: str
+    shaped: Shaped, seed: int, shape: str
 ) -> None:
-    problem, optimum = small(ref, seed, shape)
+    problem, optimum = shaped(seed, shape)
     _, master = complete_lp(problem)
     out = solve_large(problem, deadline=time.perf_counter() + 10)
     tol = TOL * max(1.0, abs(optimum))

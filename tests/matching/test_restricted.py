@@ -195,6 +195,40 @@ def test_with_no_model_to_follow_every_greedy_order_runs_while_time_is_left(
     assert len(plans) == 3
 
 
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        # the third order would end after the greedy's deadline: the bound gets the time
+        ((0.4, 0.4, 0.4), [(True, False), (False, False)]),
+        # the priority order runs whatever the pace (the baseline a plan must not be worse
+        # than; sweep seed 122 finished it in 0.41 s after 0.5 s of the first)
+        ((0.6, 0.2, 0.2), [(True, False), (False, False)]),
+        ((0.2, 0.2, 0.2), [(True, False), (False, False), (False, True)]),
+    ],
+)
+def test_with_no_model_to_follow_an_order_after_the_priority_one_starts_only_if_it_can_finish(
+    monkeypatch: pytest.MonkeyPatch,
+    seconds: tuple[float, ...],
+    expected: list[tuple[bool, bool]],
+) -> None:
+    """Sweep seeds 15, 59, 130 and 137 (T = 1 s): a last order cut short at the greedy's
+    deadline (a partial plan) left no time for the bound, and the answer carried the
+    single-case bound."""
+    clock = _Clock()
+    orders: list[tuple[bool, bool]] = []
+
+    def greedy(sub: MatchingProblem, **kw: object) -> object:
+        clock.now += seconds[len(orders)]
+        orders.append((bool(kw["per_bed_day"]), bool(kw["per_bed"])))
+        return solve_module.greedy_outcome([])
+
+    monkeypatch.setattr(solve_module, "time", clock)
+    monkeypatch.setattr(solve_module, "solve_greedy", greedy)
+    tracker = solve_module.Tracker(solve_module.ignore, 0, 1, clock.now)
+    solve_module._greedy_plans(shape_problem("issue-11", "S", 1), clock.now + 0.7, tracker)
+    assert orders == expected
+
+
 @pytest.mark.parametrize(("left", "extra"), [(0.7, solve_module.GUARD_SECONDS), (5.0, 0.0)])
 def test_without_a_model_to_follow_the_greedy_has_the_guards_seconds_too(
     monkeypatch: pytest.MonkeyPatch, left: float, extra: float
@@ -314,20 +348,28 @@ def test_a_restricted_round_whose_bound_does_not_go_first_gets_it_after_the_plan
     assert single_case_bound(p) + 1e-6 < result.bound <= optimum + 1e-6 * max(1.0, optimum)
 
 
+@pytest.mark.parametrize(
+    ("every_day_fits", "days"), [(True, "over every start day"), (False, "on checkpoint days")]
+)
 def test_a_round_without_time_for_a_model_still_gets_the_lagrangian_bound(
-    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, every_day_fits: bool, days: str
 ) -> None:
     """Sweep rounds at T = 1 s (20 of 200, 800-6,000 cases) answered with the greedy plan
     and the single-case bound, some after 0.17-0.3 s: with no model, the time the greedy
-    leaves goes to the Lagrangian over beds and budgets."""
+    leaves goes to the Lagrangian over beds and budgets. Where that time is too short for
+    every start day (4-52 million open pairs there), beds are priced on checkpoint days
+    (set up in 0.02-0.3 s there)."""
     monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
     monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
     monkeypatch.setattr(solve_module, "MIN_PAIRS", 10**12)  # as if no model could fit
+    if not every_day_fits:
+        capacity = importlib.import_module("matching.capacity_bound")
+        monkeypatch.setattr(capacity, "FULL_MIN_STEPS", 10**12)
     data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
     p = problem_from_dict(data)
     optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
     result = solve(p, SolveParams(time_limit=5.0))
     assert "no time for a model: the best greedy plan" in result.notes
-    assert "bound by Lagrangian prices on beds and budgets over every start day" in result.notes
+    assert f"bound by Lagrangian prices on beds and budgets {days}" in result.notes
     assert single_case_bound(p) + 1e-6 < result.bound <= optimum + 1e-6 * max(1.0, optimum)
     assert result.bound <= result.objective
