@@ -78,10 +78,18 @@ SETUP_FASTEST_ENTRIES_PER_SECOND = 50_000_000
 # open pairs set up per second on a busy machine, for planning a stage's time before the
 # set-up (3.7-4.0 s for 20-26 million open pairs at L, issue-11 and eligibility-30, load 1)
 SETUP_ENTRIES_PER_SECOND = 5_000_000
-# the full set-up is tried only when it and this many steps fit at the paces above (the
-# fastest set-up, a busy machine's steps); otherwise beds are priced on checkpoint days
-# (:mod:`matching.checkpoint_pairs`), which in 0.4 s gave the better bound on 13 of 14
-# sweep rounds of 800-6,000 cases that had carried the single-case bound (issue 11)
+# Which pairs to set up when none are given (_relaxation_by). Where plans are made from the
+# prices (matching.large), every start day is tried when its set-up at FULL_SETUP_PACE
+# open pairs a second takes at most FULL_SETUP_SHARE of the time left (it then stops
+# itself when its measured pace says it would not end in time): checkpoints wherever
+# every start day and ten steps did not fit gave sweep seeds 62 and 63 (800 cases, T =
+# 2-5 s) plans 25 % and 109 % worse, no plans being made from them. Where only the bound
+# is wanted (a round without a model), every start day only when its set-up at the
+# fastest pace and FULL_MIN_STEPS steps at a busy machine's fit: checkpoints gave the
+# better bound on 5 of 7 sweep rounds at T = 1 s that could have set up every start day
+# (seed 165: gap 51.3 % -> 24.8 %; seed 15 the other way, 14.9 % -> 43.8 %)
+FULL_SETUP_PACE = 20_000_000
+FULL_SETUP_SHARE = 0.5
 FULL_MIN_STEPS = 10
 # (option, breakpoint) entries the checkpoint set-up looks at per second (3.2-6.0 million
 # in 0.28-0.54 s on sweep seeds 146 and 194, quiet, 0.06-0.1 s of it fixed); it is sized
@@ -407,6 +415,7 @@ def capacity_bound(
     relaxation: Relaxation | None = None,
     max_steps: int = MAX_STEPS,
     first_step: float | None = None,
+    plans: bool = True,
 ) -> CapacityBound:
     """The best Lagrangian bound over capacity and budgets reached by the deadline.
 
@@ -431,18 +440,22 @@ def capacity_bound(
     first_step
         Polyak's factor at the start (``FIRST_STEP``, or ``CHECKPOINT_FIRST_STEP`` on
         checkpoint days).
+    plans
+        Whether plans will be made from the prices: every start day is then preferred
+        when a relaxation is set up (``FULL_SETUP_SHARE``).
 
     Returns
     -------
     CapacityBound
-        Without ``relaxation``, it sets one up: over every start day when that and
-        ``FULL_MIN_STEPS`` steps fit, on checkpoint days otherwise; the latter's is not
+        Without ``relaxation``, it sets one up: over every start day when that fits the
+        time (``FULL_SETUP_SHARE``, ``FULL_MIN_STEPS``), on checkpoint days otherwise
+        (:mod:`matching.checkpoint_pairs`); the latter's is not
         returned (its pairs are not the round's, so no plan is made from them).
     """
     p = problem
     relax = relaxation
     if relax is None:
-        relax = _relaxation_by(p, deadline)
+        relax = _relaxation_by(p, deadline, plans)
         if relax is None:
             return no_bound(p)  # no set-up and a step would have ended in time
     if first_step is None:
@@ -512,12 +525,19 @@ def _answer(
     return CapacityBound(best[0], best[1], prices, steps, relax, tuple(trail))
 
 
-def _relaxation_by(problem: MatchingProblem, deadline: float) -> Relaxation | None:
-    """Every start day when that fits the time, else checkpoint days; ``None`` if neither."""
+def _relaxation_by(problem: MatchingProblem, deadline: float, plans: bool) -> Relaxation | None:
+    """Every start day when that fits the time, else checkpoint days; ``None`` if neither.
+
+    ``plans``: plans will be made from the prices (see ``FULL_SETUP_SHARE``).
+    """
     p = problem
-    pairs = open_pairs(p)
-    full = pairs / SETUP_FASTEST_ENTRIES_PER_SECOND + FULL_MIN_STEPS * pairs / ENTRIES_PER_SECOND
-    if time.perf_counter() + full < deadline:
+    pairs, left = open_pairs(p), deadline - time.perf_counter()
+    if plans:
+        full = pairs / FULL_SETUP_PACE < FULL_SETUP_SHARE * left
+    else:
+        steps = FULL_MIN_STEPS * pairs / ENTRIES_PER_SECOND
+        full = pairs / SETUP_FASTEST_ENTRIES_PER_SECOND + steps < left
+    if full:
         relax = Relaxation.within(p, deadline)
         if relax is not None:
             return relax

@@ -287,7 +287,7 @@ def _lagrangian_floor(
     day, beds are priced on checkpoint days (:mod:`matching.checkpoint_pairs`). ``-inf``
     when no step ran.
     """
-    found = capacity_bound(sub, deadline=deadline, incumbent=objective)
+    found = capacity_bound(sub, deadline=deadline, incumbent=objective, plans=False)
     if np.isfinite(found.bound):
         tr.update("lagrangian-beds", bound=min(found.bound, objective))
         notes.append(found.note)
