@@ -59,6 +59,7 @@ from matching.capacity_bound import (
     bound_seconds,
     capacity_bound,
     no_bound,
+    open_pairs,
 )
 from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective
@@ -467,9 +468,10 @@ def _restricted_bound(
     # left as they need: without it the answer carries the single-case bound (issue 11:
     # issue-11 L at T = 10, gap 99.4 %, while column generation on the restricted model
     # and the plans after it took the time and gained 0.002 %)
-    need = max(RESTRICTED_MIN_SECONDS, bound_seconds(form.problem, RESTRICTED_MIN_STEPS))
+    pairs = open_pairs(form.problem)  # counted once: 4-36 ms a count
+    need = max(RESTRICTED_MIN_SECONDS, bound_seconds(form.problem, RESTRICTED_MIN_STEPS, pairs))
     stop = now + max(RESTRICTED_CAPACITY_SHARE * left, min(need, left))
-    if now + bound_seconds(form.problem) >= stop:
+    if now + bound_seconds(form.problem, pairs=pairs) >= stop:
         # it goes first only when its set-up and a step fit at a busy machine's pace;
         # otherwise the plans' stages go first and it gets the time they leave (issue 11,
         # sweep rounds of 6-38 million open pairs at T = 2-10 s: first whatever the
