@@ -17,7 +17,10 @@ stay's price in O(1), and every option is priced on every start day at once (num
 chunks of options), so no formulation column is built. The days priced are those
 :func:`matching.formulation.build_formulation` would keep over the *whole* round (its
 candidate start days with the case's beds free on every day of the stay), so the bound
-holds for the round even when the model solved is restricted to fewer start days.
+holds for the round even when the model solved is restricted to fewer start days. With
+too little time for every start day, ``Relaxation(problem, days=...)`` prices beds on a
+few checkpoint days only (:mod:`matching.checkpoint_pairs`): a weaker bound, set up in a
+tenth of the time, from which no plans are made.
 
 The prices follow projected subgradient steps with Polyak's step length towards the best
 plan's value, halved when the bound stalls; every step's bound is valid and the best is

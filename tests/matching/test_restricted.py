@@ -27,15 +27,23 @@ GREEDY = SolveParams(method=Method.GREEDY)
 solve_module = importlib.import_module("matching.solve")  # the module, not its function
 
 
+def _restrict(monkeypatch: pytest.MonkeyPatch, min_pairs: int | None = None) -> None:
+    """Make a small round take the restricted path: its whole model counts as too large
+    (``LARGE_COLUMNS``, ``MAX_PAIRS``); ``min_pairs`` sets how small a restricted model
+    may be (1: always one; 10**12: never, so no model follows the greedy)."""
+    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
+    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
+    if min_pairs is not None:
+        monkeypatch.setattr(solve_module, "MIN_PAIRS", min_pairs)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_a_restricted_round_reports_a_bound_of_the_whole_round(
     ref: ModuleType, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The restricted model's LP bound is no bound of the round and must not be reported;
     the Lagrangian bound over every start day is one (at or below the exact optimum)."""
-    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
-    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
-    monkeypatch.setattr(solve_module, "MIN_PAIRS", 1)
+    _restrict(monkeypatch, min_pairs=1)
     data = ref.random_instance(seed, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
     p = problem_from_dict(data)
     optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
@@ -52,9 +60,7 @@ def test_a_restricted_round_with_stays_to_the_end_gets_the_lp_bound_by_flow(
     ref: ModuleType, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 11 (eligibility-30 L: the Lagrangian's 12.3 %): the LP by min-cost flow."""
-    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
-    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
-    monkeypatch.setattr(solve_module, "MIN_PAIRS", 1)
+    _restrict(monkeypatch, min_pairs=1)
     data = ref.random_instance(
         seed, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.0, budget_share=0.0
     )
@@ -134,8 +140,7 @@ def test_a_short_limit_on_a_round_of_many_options_still_places_cases() -> None:
 def test_without_time_for_a_greedy_nobody_is_placed_and_it_says_so(
     ref: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
-    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
+    _restrict(monkeypatch)
     monkeypatch.setattr(solve_module, "GUARD_MARGIN", 5.0)  # the deadline is past at once
     p = problem_from_dict(
         ref.random_instance(1, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
@@ -151,8 +156,7 @@ def test_an_explicit_method_that_needs_the_whole_model_refuses_one_that_does_not
     ref: ModuleType, method: Method, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``mip`` and ``cpsat`` build the whole model: refused before the build, naming method."""
-    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
-    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
+    _restrict(monkeypatch)
     p = problem_from_dict(
         ref.random_instance(2, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
     )
@@ -261,9 +265,7 @@ def test_a_restricted_round_whose_bound_share_is_too_short_still_gets_the_bound(
     set-up, and the answer carried the single-case bound (gap 99.4 %) while later stages
     gained 0.002 %. Here its share is next to nothing: it takes what it needs instead."""
     large = importlib.import_module("matching.large")
-    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
-    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
-    monkeypatch.setattr(solve_module, "MIN_PAIRS", 1)
+    _restrict(monkeypatch, min_pairs=1)
     monkeypatch.setattr(large, "RESTRICTED_CAPACITY_SHARE", 1e-9)
     data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
     p = problem_from_dict(data)
@@ -282,9 +284,7 @@ def test_a_restricted_round_whose_bound_was_skipped_at_first_tries_it_again(
     ended early, and the answer carried the single-case bound with 0.7 s unused. Here the
     first attempt finds no time: a later one, with the time left, gives the bound."""
     large = importlib.import_module("matching.large")
-    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
-    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
-    monkeypatch.setattr(solve_module, "MIN_PAIRS", 1)
+    _restrict(monkeypatch, min_pairs=1)
     real = large.capacity_bound
     calls: list[float] = []
 
@@ -313,9 +313,7 @@ def test_a_restricted_round_whose_bound_does_not_go_first_gets_it_after_the_plan
     %), it does not go first; the set-up then goes by its measured pace with the time the
     plans' stages leave (seed 197: 6,000 cases, T = 10 s, the single-case bound before)."""
     large = importlib.import_module("matching.large")
-    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
-    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
-    monkeypatch.setattr(solve_module, "MIN_PAIRS", 1)
+    _restrict(monkeypatch, min_pairs=1)
     monkeypatch.setattr("matching.capacity_bound.SETUP_ENTRIES_PER_SECOND", 1e-3)  # hours
     real = large.capacity_bound
     started: list[float] = []  # when each call that took a step began
@@ -359,9 +357,7 @@ def test_a_round_without_time_for_a_model_still_gets_the_lagrangian_bound(
     leaves goes to the Lagrangian over beds and budgets. Where that time is too short for
     every start day (4-52 million open pairs there), beds are priced on checkpoint days
     (set up in 0.02-0.3 s there)."""
-    monkeypatch.setattr(solve_module, "LARGE_COLUMNS", 10)
-    monkeypatch.setattr(solve_module, "MAX_PAIRS", 60)
-    monkeypatch.setattr(solve_module, "MIN_PAIRS", 10**12)  # as if no model could fit
+    _restrict(monkeypatch, min_pairs=10**12)  # as if no model could fit
     if not every_day_fits:
         capacity = importlib.import_module("matching.capacity_bound")
         monkeypatch.setattr(capacity, "FULL_MIN_STEPS", 10**12)
