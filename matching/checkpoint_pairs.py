@@ -97,7 +97,7 @@ class CheckpointPairs:
         breaks[:, 0] = 0
         breaks[:, 1:] = np.minimum(days + 1, h)
         table = (to_end * (self.most + 1) + p.case_beds[case]) * p.n_facilities + fac
-        breaks += (table.astype(np.int64) * (h + 1)).astype(np.int32)[:, None]
+        breaks += (table * (h + 1)).astype(np.int32)[:, None]  # into the flat table
         start = self.next[breaks]
         start.sort(axis=1)
         keep = start < h

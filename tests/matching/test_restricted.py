@@ -37,6 +37,14 @@ def _restrict(monkeypatch: pytest.MonkeyPatch, min_pairs: int | None = None) -> 
         monkeypatch.setattr(solve_module, "MIN_PAIRS", min_pairs)
 
 
+def _short_stay_round(ref: ModuleType) -> tuple[MatchingProblem, float]:
+    """The small round with short stays the restricted-path tests solve, and its optimum
+    by the independent reference."""
+    data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    return problem_from_dict(data), optimum
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_a_restricted_round_reports_a_bound_of_the_whole_round(
     ref: ModuleType, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -267,9 +275,7 @@ def test_a_restricted_round_whose_bound_share_is_too_short_still_gets_the_bound(
     large = importlib.import_module("matching.large")
     _restrict(monkeypatch, min_pairs=1)
     monkeypatch.setattr(large, "RESTRICTED_CAPACITY_SHARE", 1e-9)
-    data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
-    p = problem_from_dict(data)
-    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    p, optimum = _short_stay_round(ref)
     result = solve(p, SolveParams(time_limit=20.0))
     assert any("restricted" in note for note in result.notes)
     assert "bound by Lagrangian prices on beds and budgets over every start day" in result.notes
@@ -295,9 +301,7 @@ def test_a_restricted_round_whose_bound_was_skipped_at_first_tries_it_again(
         return real(problem, **kw)
 
     monkeypatch.setattr(large, "capacity_bound", skipped_first)
-    data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
-    p = problem_from_dict(data)
-    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    p, optimum = _short_stay_round(ref)
     result = solve(p, SolveParams(time_limit=20.0))
     assert any("restricted" in note for note in result.notes)
     assert len(calls) >= 2, result.notes
@@ -334,9 +338,7 @@ def test_a_restricted_round_whose_bound_does_not_go_first_gets_it_after_the_plan
         return real_colgen(*args, **kw)
 
     monkeypatch.setattr(large, "column_generation", colgen)
-    data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
-    p = problem_from_dict(data)
-    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    p, optimum = _short_stay_round(ref)
     result = solve(p, SolveParams(time_limit=20.0))
     assert any("restricted" in note for note in result.notes)
     assert plans, result.notes
@@ -361,9 +363,7 @@ def test_a_round_without_time_for_a_model_still_gets_the_lagrangian_bound(
     if not every_day_fits:
         capacity = importlib.import_module("matching.capacity_bound")
         monkeypatch.setattr(capacity, "FULL_MIN_STEPS", 10**12)
-    data = ref.random_instance(3, n_cases=30, n_facilities=4, horizon=12, short_stay_share=0.6)
-    p = problem_from_dict(data)
-    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    p, optimum = _short_stay_round(ref)
     result = solve(p, SolveParams(time_limit=5.0))
     assert "no time for a model: the best greedy plan" in result.notes
     assert f"bound by Lagrangian prices on beds and budgets {days}" in result.notes
