@@ -5,10 +5,11 @@ methods and as the fallback when they find nothing in time.
 
 It walks the variables of the time-indexed formulation (or, without one, each case's
 options on the candidate start days): per case, in order of cost, the first (option, start
-day) whose beds fit on every day of the stay, whose stream can still
-pay and whose facility holds no case it must be kept apart from. The free beds left are
-kept as a sparse table of window minima, so each case is one vectorised look-up (20,000
-cases in about a second, where a loop over options and days took 90 s; issue 3).
+day) whose beds fit on every day of the stay, whose stream can still pay and whose
+facility holds no case it must be kept apart from. The free beds left are kept as each
+bed count's reach (the first day short of that many beds, from every day on), so each
+case is one vectorised look-up (20,000 cases in about a second, where a loop over options
+and days took 90 s; issue 3).
 """
 
 from __future__ import annotations
@@ -27,51 +28,45 @@ from matching.problem import NO_STREAM, MatchingProblem
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-Pairs = tuple[IntArray, IntArray, npt.NDArray[np.float64], float]
-UNREACHABLE = np.iinfo(np.int32).max  # padding of the window-minimum table
-CHUNK_CASES = 500  # cases whose pairs are made at once without a formulation
-FIRST_DAYS = 8  # start days per option tried first without a formulation
+BoolArray = npt.NDArray[np.bool_]
 CHECK_EVERY = 50  # cases between looks at the clock (up to 0.1 s at L under load)
-# When most cases tried on their first days needed all of them after all (full facilities
-# whose beds free later), the rest go to all their days at once: the same pair (the
-# cheapest that fits, ties by option and day), one look instead of two (issue 11: three
-# cases in four on 6,000-case rounds of the robustness sweep)
-FIRST_DAYS_TRIAL = 200
-FIRST_DAYS_GIVE_UP = 0.6
 
 
 class _FreeBeds:
-    """Free beds per facility and day, with window minima in O(1) per query."""
+    """Free beds per facility and day, with each bed count's reach for O(1) fit checks.
 
-    def __init__(self, free: npt.NDArray[np.int32]) -> None:
+    ``reach[r, f, d]`` is the first day from ``d`` on with fewer than ``counts[r]`` beds
+    free at ``f`` (``formulation.fit_reach``, one row per bed count a case has): a stay of
+    that many beds from ``d`` to ``end`` fits when it is at least ``end``. One look-up per
+    pair where a table of window minima took four, and every start day of an option at
+    once (issue 11: the greedy's speed decides the plan at T = 1-2 s on 6,000 cases).
+    """
+
+    def __init__(self, free: npt.NDArray[np.int32], counts: npt.NDArray[np.integer]) -> None:
         self.free = free.astype(np.int32)
+        self.counts = np.unique(np.asarray(counts, dtype=np.int64))
         n_f, h = self.free.shape
-        self.levels = max(1, int(np.floor(np.log2(h))) + 1)
-        self.log2 = np.floor(np.log2(np.maximum(np.arange(h + 1), 1))).astype(np.int64)
-        self.table = np.full((self.levels, n_f, h), UNREACHABLE, dtype=np.int32)
-        self.table[0] = self.free
-        for j in range(1, self.levels):  # every facility at once (one row: ``_refresh``)
-            w = 1 << (j - 1)
-            n = h - 2 * w + 1
-            self.table[j, :, :n] = np.minimum(
-                self.table[j - 1, :, :n], self.table[j - 1, :, w : w + n]
-            )
+        self.row_of = {int(b): r for r, b in enumerate(self.counts.tolist())}
+        self.days = np.arange(h, dtype=np.int32)
+        self.reach = np.empty((self.counts.size, n_f, h), dtype=np.int32)
+        for r, b in enumerate(self.counts.tolist()):
+            short = np.where(self.free < b, self.days, h).astype(np.int32)
+            self.reach[r] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
 
     def _refresh(self, f: int) -> None:
-        row = self.table[:, f, :]
-        row[0] = self.free[f]
-        for j in range(1, self.levels):
-            w = 1 << (j - 1)
-            n = row.shape[1] - 2 * w + 1  # windows of 2**j days that fit in the horizon
-            row[j, :n] = np.minimum(row[j - 1, :n], row[j - 1, w : w + n])
+        h = self.days.size
+        short = np.where(self.free[f] < self.counts[:, None], self.days, h)
+        self.reach[:, f, :] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
 
-    def query(self, f: IntArray, start: IntArray, end: IntArray) -> IntArray:
-        """Minimum free beds of facility ``f`` over days ``start .. end - 1``, per entry."""
-        level = self.log2[end - start]
-        low: IntArray = np.minimum(
-            self.table[level, f, start], self.table[level, f, end - (1 << level)]
-        )
-        return low
+    def reach_of(self, beds: int) -> npt.NDArray[np.int32]:
+        """``[f, d]``: the first day from ``d`` on with fewer than ``beds`` free at ``f``."""
+        reach: npt.NDArray[np.int32] = self.reach[self.row_of[beds]]
+        return reach
+
+    def fits(self, beds: int, f: IntArray, start: IntArray, end: IntArray) -> BoolArray:
+        """Whether ``beds`` are free at ``f`` on every day ``start .. end - 1``, per entry."""
+        fit: BoolArray = self.reach_of(beds)[f, start] >= end
+        return fit
 
     def take(self, f: int, start: int, end: int, beds: int) -> None:
         self.free[f, start:end] -= beds
@@ -145,26 +140,14 @@ def solve_greedy(
     if deadline is not None and time.perf_counter() > deadline:
         return greedy_outcome(state.plan)  # the set-up took the time: nobody more placed
     order = sorted(range(p.n_cases), key=lambda c: (-priority[c], p.case_ids[c]))
-    columns.visit(order)
-    tried = again = 0  # cases that got their first days, and of those all their days
     for n, c in enumerate(order):
         if deadline is not None and n % CHECK_EVERY == 0 and time.perf_counter() > deadline:
             break
         if state.facility_of[c] >= 0:
             continue
-        if tried >= FIRST_DAYS_TRIAL and again > FIRST_DAYS_GIVE_UP * tried:
-            opt, begin, key, rest = columns.all_of_case(c)  # the first days rarely do
-            i = state.first_fit(c, opt, begin)
-        else:
-            tried += 1
-            opt, begin, key, rest = columns.of_case(c)  # cheapest first
-            i = state.first_fit(c, opt, begin)
-            if rest < np.inf and (i < 0 or key[i] >= rest):  # a later day may be cheaper
-                again += 1
-                opt, begin, key, rest = columns.all_of_case(c)
-                i = state.first_fit(c, opt, begin)
-        if i >= 0:
-            state.take(c, int(opt[i]), int(begin[i]))
+        pair = columns.cheapest_fit(c, state)
+        if pair is not None:
+            state.take(c, *pair)
     return greedy_outcome(state.plan)
 
 
@@ -180,7 +163,7 @@ class PlacingState:
         self.budgets = bool(np.isfinite(p.budget).any())  # else no stream can run out
         self.cost = p.opt_cost
         self.spent = np.zeros(self.budget.size)
-        self.free = _FreeBeds(p.free_beds)
+        self.free = _FreeBeds(p.free_beds, p.case_beds)
         self.apart = _apart_lists(p)
         self.facility_of = np.full(p.n_cases, -1, dtype=np.int64)
         self.opt_facility = p.opt_facility.astype(np.int64)  # properties, computed per access
@@ -198,7 +181,17 @@ class PlacingState:
             return -1
         fac = self.opt_facility[opt]
         end = np.minimum(begin + self.stay[opt], self.horizon)
-        ok = self.free.query(fac, begin, end) >= self.beds[c]
+        ok = self.free.fits(int(self.beds[c]), fac, begin, end) & self.allowed(c, opt, fac)
+        i = int(ok.argmax())
+        return i if ok[i] else -1
+
+    def allowed(self, c: int, opt: IntArray, fac: IntArray) -> BoolArray:
+        """Per entry, whether option ``opt`` (at facility ``fac``) is open to case ``c``.
+
+        Its stream can still pay for it and its facility holds none of the cases ``c``
+        must be kept apart from.
+        """
+        ok = np.ones(opt.size, dtype=bool)
         if self.budgets:
             stream = self.stream_of[opt]
             ok &= self.spent[stream] + self.cost[opt] <= self.budget[stream]
@@ -206,8 +199,7 @@ class PlacingState:
             taken = self.facility_of[self.apart[c]]
             for f in taken[taken >= 0].tolist():  # a few partners: cheaper than np.isin
                 ok &= fac != f
-        i = int(ok.argmax())
-        return i if ok[i] else -1
+        return ok
 
     def take(self, c: int, k: int, d: int) -> None:
         """Place case ``c`` on option ``k`` from day ``d``: its beds, euros and facility."""
@@ -222,16 +214,12 @@ class PlacingState:
 class _Columns(Protocol):
     """Each case's (option, start day) pairs, in the order the greedy tries them."""
 
-    def of_case(self, c: int) -> Pairs:
-        """Options, start days and keys of case ``c``, cheapest first, and a floor.
+    def cheapest_fit(self, c: int, state: PlacingState) -> tuple[int, int] | None:
+        """The option and start day of case ``c`` that the greedy picks, over every pair.
 
-        Ties go by option, then day. The floor is a key below which no pair left out lies
-        (``inf``: none left out).
+        The cheapest pair that fits ``state`` (ties by option, then day) and saves
+        waiting; ``None`` when there is none.
         """
-        ...
-
-    def all_of_case(self, c: int) -> Pairs:
-        """Every pair of case ``c``, as :meth:`of_case`."""
         ...
 
     def shortest_bed_days(self, deadline: float | None = None) -> npt.NDArray[np.float64]:
@@ -239,10 +227,6 @@ class _Columns(Protocol):
 
         Past ``deadline`` it may stop early (the greedy then places nobody).
         """
-        ...
-
-    def visit(self, order: list[int]) -> None:
-        """The cases will be asked for in this order."""
         ...
 
 
@@ -264,17 +248,13 @@ class _FormColumns:
         if guide is not None:
             self.key = guide[1]
 
-    def visit(self, order: list[int]) -> None:
-        pass
-
-    def of_case(self, c: int) -> Pairs:
+    def cheapest_fit(self, c: int, state: PlacingState) -> tuple[int, int] | None:
         own = self.by_case[self.bounds[c] : self.bounds[c + 1]]
         own = own[np.argsort(self.key[own], kind="stable")]
-        opt, day = self.form.var_option[own].astype(np.int64), self.form.var_day[own]
-        return opt, day.astype(np.int64), self.key[own], np.inf
-
-    def all_of_case(self, c: int) -> Pairs:
-        return self.of_case(c)
+        opt = self.form.var_option[own].astype(np.int64)
+        begin = self.form.var_day[own].astype(np.int64)
+        i = state.first_fit(c, opt, begin)
+        return (int(opt[i]), int(begin[i])) if i >= 0 else None
 
     def shortest_bed_days(self, deadline: float | None = None) -> npt.NDArray[np.float64]:
         del deadline  # one pass over the formulation's variables: nothing to stop early
@@ -284,111 +264,53 @@ class _FormColumns:
 
 
 class _GridColumns:
-    """Each case's options on their facilities' candidate start days, without a formulation.
+    """Each case's options on their facilities' open candidate start days, without a model.
 
-    Within an option the key grows with the start day, so only an option's earliest
-    fitting day can be picked: each case first gets its options' first ``FIRST_DAYS`` days
-    with a free bed, and all of them only when none of those fits and beats every day left
-    out (issue 11: all the
-    pairs, 20 million at L with short stays, took 10-17 s per order under load). The pairs
-    are made for a chunk of cases at a time, in the order the greedy visits them.
+    Within an option the key grows with the start day, so an option's earliest fitting
+    day is its cheapest fitting pair: each case is one look at every option's days at
+    once (issue 11: all the pairs, 20 million at L with short stays, took 10-17 s per
+    order under load when they were made and sorted).
     """
 
     def __init__(self, problem: MatchingProblem, per_bed_day: bool) -> None:
         p = problem
         self.problem = p
         self.per_bed_day = per_bed_day
-        fac, day = np.nonzero(candidate_mask(p))
-        open_day = p.free_beds[fac, day] > 0  # no stay starts without a free bed
-        fac, day = fac[open_day], day[open_day]
-        self.days = day.astype(np.int64)
-        self.offset = np.searchsorted(fac, np.arange(p.n_facilities + 1))
+        self.open = candidate_mask(p) & (p.free_beds > 0)  # no stay starts without a bed
+        self.grid_days = np.arange(p.horizon_days, dtype=np.int32)
         self.by_case = np.argsort(p.opt_case, kind="stable").astype(np.int64)  # case by case
         self.fac = p.opt_facility.astype(np.int64)
         self.case_bounds = np.searchsorted(p.opt_case[self.by_case], np.arange(p.n_cases + 1))
         self.stay = p.stay_to  # properties of the problem, computed on each access
         self.unplaced = p.unplaced_cost
-        self.order: list[int] = []
-        self.next = 0  # position in ``order`` of the first case not yet in a chunk
-        self.where: dict[int, tuple[int, int, float]] = {}
-        self.opt = self.day = np.zeros(0, dtype=np.int64)
-        self.key = np.zeros(0)
 
-    def visit(self, order: list[int]) -> None:
-        self.order, self.next, self.where = order, 0, {}
+    def cheapest_fit(self, c: int, state: PlacingState) -> tuple[int, int] | None:
+        """Each option's earliest fitting open day at once, then the cheapest of those.
 
-    def of_case(self, c: int) -> Pairs:
-        if c not in self.where:
-            self._chunk()
-        a, b, rest = self.where.get(c, (0, 0, np.inf))
-        return self.opt[a:b], self.day[a:b], self.key[a:b], rest
-
-    def all_of_case(self, c: int) -> Pairs:
-        """Every open day of every option of ``c``, cheapest first.
-
-        :meth:`_pairs` for one case with fewer array operations: on rounds of full
-        facilities it runs for most cases.
+        Within an option the key grows with the day, so its earliest fitting day is its
+        cheapest fitting pair, and ties between options go to the first option: the pair
+        the greedy would find by sorting every pair of the case and trying them in turn
+        (issue 11: that sort and look-up took 55-75 % of a greedy order on the 6,000-case
+        rounds of the robustness sweep whose facilities are full).
         """
         p = self.problem
         opts = self.by_case[self.case_bounds[c] : self.case_bounds[c + 1]]
         fac = self.fac[opts]
-        lo, hi = self.offset[fac], self.offset[fac + 1]
-        per = hi - lo
-        opt = np.repeat(opts, per)
-        day = self.days[np.arange(opt.size) + np.repeat(lo - (np.cumsum(per) - per), per)]
-        key = p.case_weight[c] * day + (p.opt_penalty[opt] - self.unplaced[c])
+        allowed = state.allowed(c, opts, fac)
+        if not allowed.all():
+            opts, fac = opts[allowed], fac[allowed]
+        if opts.size == 0:
+            return None
+        stay = self.stay[opts]
+        ends = np.minimum(self.grid_days + stay[:, None], p.horizon_days)
+        fits = self.open[fac] & (state.free.reach_of(int(p.case_beds[c]))[fac] >= ends)
+        first = fits.argmax(axis=1)
+        key = p.case_weight[c] * first + (p.opt_penalty[opts] - self.unplaced[c])
         if self.per_bed_day:
-            key = key / (p.case_beds[c] * self.stay[opt]).astype(np.float64)
-        useful = np.flatnonzero(key < 0)
-        order = useful[np.argsort(key[useful], kind="stable")]
-        return opt[order], day[order], key[order], np.inf
-
-    def _pairs(
-        self, cases: IntArray, first: int
-    ) -> tuple[IntArray, IntArray, FloatArray, IntArray, IntArray]:
-        """The first ``first`` open days of each option of ``cases``: by case, option, day.
-
-        Also each pair's position among its option's days (0: its first day).
-        """
-        p = self.problem
-        lo, hi = self.case_bounds[cases], self.case_bounds[cases + 1]
-        count = hi - lo
-        opts = self.by_case[
-            np.arange(count.sum()) + np.repeat(lo - (np.cumsum(count) - count), count)
-        ]
-        fac = p.opt_facility[opts].astype(np.int64)
-        per = np.minimum(self.offset[fac + 1] - self.offset[fac], first)
-        opt = np.repeat(opts, per).astype(np.int64)
-        position = np.arange(opt.size) - np.repeat(np.cumsum(per) - per, per)
-        day = self.days[np.repeat(self.offset[fac], per) + position]
-        case = p.opt_case[opt].astype(np.int64)
-        key = p.case_weight[case] * day + (p.opt_penalty[opt] - self.unplaced[case])
-        if self.per_bed_day:  # the saving per bed-day (negative: both grow with the day)
-            key = key / (p.case_beds[case] * self.stay[opt]).astype(np.float64)
-        return opt, day, key, case, position
-
-    def _chunk(self) -> None:
-        """The first days of the next ``CHUNK_CASES`` cases, each case's cheapest first.
-
-        An option's first day left out has the smallest key of all its days left out.
-        """
-        cases = np.array(self.order[self.next : self.next + CHUNK_CASES], dtype=np.int64)
-        self.next += cases.size
-        opt, day, key, case, position = self._pairs(cases, FIRST_DAYS + 1)
-        rank = np.empty(self.problem.n_cases, dtype=np.int64)
-        rank[cases] = np.arange(cases.size)
-        rest = np.full(cases.size, np.inf)  # per case, the cheapest key left out
-        out = np.flatnonzero(position == FIRST_DAYS)
-        np.minimum.at(rest, rank[case[out]], key[out])
-        head = np.flatnonzero((position < FIRST_DAYS) & (key < 0))  # saves waiting
-        opt, day, key, case = opt[head], day[head], key[head], case[head]
-        order = np.lexsort((key, rank[case]))  # by case, then cheapest (stable: option, day)
-        self.opt, self.day, self.key = opt[order], day[order], key[order]
-        bounds = np.searchsorted(rank[case][order], np.arange(cases.size + 1))
-        self.where = {
-            c: (int(bounds[i]), int(bounds[i + 1]), float(rest[i]))
-            for i, c in enumerate(cases.tolist())
-        }
+            key = key / (p.case_beds[c] * stay).astype(np.float64)
+        key = np.where(fits[np.arange(opts.size), first] & (key < 0), key, np.inf)
+        j = int(key.argmin())
+        return (int(opts[j]), int(first[j])) if key[j] < np.inf else None
 
     def shortest_bed_days(self, deadline: float | None = None) -> npt.NDArray[np.float64]:
         """As over the formulation's variables: options with a start day that fits and saves.
@@ -398,7 +320,7 @@ class _GridColumns:
         """
         p = self.problem
         h = p.horizon_days
-        opens = candidate_mask(p) & (p.free_beds > 0)
+        opens = self.open
         days = np.arange(h)
         beds = p.case_beds[p.opt_case]
         earliest = np.full(p.n_options, h, dtype=np.int64)  # h: no day fits

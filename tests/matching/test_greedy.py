@@ -75,6 +75,30 @@ def test_greedy_places_as_the_plain_loop_does(ref: ModuleType, seed: int, per_be
     )
 
 
+@pytest.mark.parametrize("per_bed", [False, True])
+@pytest.mark.parametrize("seed", range(20))
+def test_ties_go_to_the_first_option_and_day_as_in_the_plain_loop(
+    ref: ModuleType, seed: int, per_bed: bool
+) -> None:
+    """Whole weights and penalties make many pairs cost the same: the greedy without a
+    model looks at each option's earliest fitting day only, and must still pick the pair
+    the plain loop finds first (families, short stays, budgets and keep-apart pairs)."""
+    rng = np.random.default_rng(seed)
+    p = problem_from_dict(
+        ref.random_instance(
+            seed, n_cases=25, n_facilities=5, horizon=14, n_keep_apart=4, max_family_beds=4
+        )
+    )
+    p = dataclasses.replace(
+        p,
+        case_weight=rng.integers(1, 3, p.n_cases).astype(np.float64),
+        opt_penalty=rng.integers(0, 3, p.n_options).astype(np.float64),
+    )
+    plan = solve_greedy(p, per_bed=per_bed).plan
+    assert plan
+    assert plan == loop_greedy(p, per_bed=per_bed)
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_greedy_keeps_a_start_plan_and_fills_around_it(ref: ModuleType, seed: int) -> None:
     p = instance(ref, seed)
@@ -106,22 +130,27 @@ def test_per_bed_order_puts_two_singles_before_a_heavier_family() -> None:
 
 
 @pytest.mark.parametrize("horizon", [1, 2, 3, 7, 60, 61])
-def test_window_minima_match_a_plain_minimum_before_and_after_beds_are_taken(horizon: int):
+def test_fits_match_a_plain_minimum_before_and_after_beds_are_taken_and_given_back(
+    horizon: int,
+) -> None:
     from matching.greedy import _FreeBeds
 
     rng = np.random.default_rng(horizon)
     free = rng.integers(0, 5, size=(6, horizon)).astype(np.int32)
-    beds = _FreeBeds(free.copy())
-    for _ in range(3):
-        f = np.repeat(np.arange(6), horizon * (horizon + 1) // 2)
-        pairs = [(s, e) for s in range(horizon) for e in range(s + 1, horizon + 1)]
-        start = np.tile([s for s, _ in pairs], 6)
-        end = np.tile([e for _, e in pairs], 6)
-        expected = [free[i, s:e].min() for i, s, e in zip(f, start, end, strict=True)]
-        assert beds.query(f, start, end).tolist() == expected
+    counts = np.array([1, 2, 4, 5])
+    beds = _FreeBeds(free.copy(), counts)
+    pairs = [(s, e) for s in range(horizon) for e in range(s + 1, horizon + 1)]
+    f = np.repeat(np.arange(6), len(pairs))
+    start = np.tile([s for s, _ in pairs], 6)
+    end = np.tile([e for _, e in pairs], 6)
+    for step in range(4):
+        for b in counts.tolist():
+            expected = [free[i, s:e].min() >= b for i, s, e in zip(f, start, end, strict=True)]
+            assert beds.fits(b, f, start, end).tolist() == expected
         g, s = int(rng.integers(6)), int(rng.integers(horizon))
-        beds.take(g, s, horizon, 1)
-        free[g, s:] -= 1
+        taken = 1 if step < 3 else -2  # the last step gives beds back (a plan's case moved)
+        beds.take(g, s, horizon, taken)
+        free[g, s:] -= taken
 
 
 # issue 11: without a formulation the greedy walks the candidate start days itself (the
