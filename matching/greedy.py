@@ -22,7 +22,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from matching.formulation import Formulation, candidate_mask, fit_reach
+from matching.formulation import Formulation, candidate_mask
+from matching.free_beds import FreeBeds
 from matching.outcome import Outcome
 from matching.problem import NO_STREAM, MatchingProblem
 
@@ -30,47 +31,6 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 CHECK_EVERY = 50  # cases between looks at the clock (up to 0.1 s at L under load)
-
-
-class _FreeBeds:
-    """Free beds per facility and day, with each bed count's reach for O(1) fit checks.
-
-    ``reach[r, f, d]`` is the first day from ``d`` on with fewer than ``counts[r]`` beds
-    free at ``f`` (``formulation.fit_reach``, one row per bed count a case has): a stay of
-    that many beds from ``d`` to ``end`` fits when it is at least ``end``. One look-up per
-    pair where a table of window minima took four, and every start day of an option at
-    once (issue 11: the greedy's speed decides the plan at T = 1-2 s on 6,000 cases).
-    """
-
-    def __init__(self, free: npt.NDArray[np.int32], counts: npt.NDArray[np.integer]) -> None:
-        self.free = free.astype(np.int32)
-        self.counts = np.unique(np.asarray(counts, dtype=np.int64))
-        n_f, h = self.free.shape
-        self.row_of = {int(b): r for r, b in enumerate(self.counts.tolist())}
-        self.days = np.arange(h, dtype=np.int32)
-        self.reach = np.empty((self.counts.size, n_f, h), dtype=np.int32)
-        for r, b in enumerate(self.counts.tolist()):
-            short = np.where(self.free < b, self.days, h).astype(np.int32)
-            self.reach[r] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
-
-    def _refresh(self, f: int) -> None:
-        h = self.days.size
-        short = np.where(self.free[f] < self.counts[:, None], self.days, h)
-        self.reach[:, f, :] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
-
-    def reach_of(self, beds: int) -> npt.NDArray[np.int32]:
-        """``[f, d]``: the first day from ``d`` on with fewer than ``beds`` free at ``f``."""
-        reach: npt.NDArray[np.int32] = self.reach[self.row_of[beds]]
-        return reach
-
-    def fits(self, beds: int, f: IntArray, start: IntArray, end: IntArray) -> BoolArray:
-        """Whether ``beds`` are free at ``f`` on every day ``start .. end - 1``, per entry."""
-        fit: BoolArray = self.reach_of(beds)[f, start] >= end
-        return fit
-
-    def take(self, f: int, start: int, end: int, beds: int) -> None:
-        self.free[f, start:end] -= beds
-        self._refresh(f)
 
 
 def solve_greedy(
@@ -129,12 +89,12 @@ def solve_greedy(
     columns: _Columns = (
         _GridColumns(p, per_bed_day) if form is None else _FormColumns(form, per_bed_day, guide)
     )
-    state = PlacingState(p)
+    state = PlacingState(p, columns.open_days)
+    priority = p.case_weight / p.case_beds if per_bed else p.case_weight
+    if per_bed_day:  # before the start plan's beds are taken: the round's own stays
+        priority = p.case_weight / columns.shortest_bed_days(state)
     for k, d in start:
         state.take(int(p.opt_case[k]), int(k), int(d))
-    priority = p.case_weight / p.case_beds if per_bed else p.case_weight
-    if per_bed_day:
-        priority = p.case_weight / columns.shortest_bed_days(deadline)
     if guide is not None:
         priority = guide[0] + 1e-9 * p.case_weight
     if deadline is not None and time.perf_counter() > deadline:
@@ -154,7 +114,7 @@ def solve_greedy(
 class PlacingState:
     """The free beds, budgets and facilities left while the greedy places cases."""
 
-    def __init__(self, problem: MatchingProblem) -> None:
+    def __init__(self, problem: MatchingProblem, open_days: BoolArray | None = None) -> None:
         p = problem
         self.problem = p
         self.stay = p.stay_to
@@ -163,7 +123,7 @@ class PlacingState:
         self.budgets = bool(np.isfinite(p.budget).any())  # else no stream can run out
         self.cost = p.opt_cost
         self.spent = np.zeros(self.budget.size)
-        self.free = _FreeBeds(p.free_beds, p.case_beds)
+        self.free = FreeBeds(p.free_beds, p.case_beds, open_days)
         self.apart = _apart_lists(p)
         self.facility_of = np.full(p.n_cases, -1, dtype=np.int64)
         self.opt_facility = p.opt_facility.astype(np.int64)  # properties, computed per access
@@ -212,7 +172,13 @@ class PlacingState:
 
 
 class _Columns(Protocol):
-    """Each case's (option, start day) pairs, in the order the greedy tries them."""
+    """Each case's (option, start day) pairs, in the order the greedy tries them.
+
+    ``open_days``: ``[f, d]``, whether a stay may start at ``f`` on day ``d``, when the
+    columns ask the placing state for each option's earliest fitting day.
+    """
+
+    open_days: BoolArray | None
 
     def cheapest_fit(self, c: int, state: PlacingState) -> tuple[int, int] | None:
         """The option and start day of case ``c`` that the greedy picks, over every pair.
@@ -222,11 +188,8 @@ class _Columns(Protocol):
         """
         ...
 
-    def shortest_bed_days(self, deadline: float | None = None) -> npt.NDArray[np.float64]:
-        """Per case, the fewest bed-days of a stay it could be given.
-
-        Past ``deadline`` it may stop early (the greedy then places nobody).
-        """
+    def shortest_bed_days(self, state: PlacingState) -> npt.NDArray[np.float64]:
+        """Per case, the fewest bed-days of a stay it could be given in ``state``."""
         ...
 
 
@@ -241,6 +204,7 @@ class _FormColumns:
     ) -> None:
         p = form.problem
         self.form = form
+        self.open_days: BoolArray | None = None
         self.by_case = _grouped_by_case(form.var_case)
         self.bounds = np.searchsorted(form.var_case[self.by_case], np.arange(p.n_cases + 1))
         self.bed_days = (p.case_beds[form.var_case] * p.stay_to[form.var_option]).astype(np.float64)
@@ -256,8 +220,8 @@ class _FormColumns:
         i = state.first_fit(c, opt, begin)
         return (int(opt[i]), int(begin[i])) if i >= 0 else None
 
-    def shortest_bed_days(self, deadline: float | None = None) -> npt.NDArray[np.float64]:
-        del deadline  # one pass over the formulation's variables: nothing to stop early
+    def shortest_bed_days(self, state: PlacingState) -> npt.NDArray[np.float64]:
+        del state  # the formulation's variables are the pairs that fit the round
         shortest = np.full(self.form.problem.n_cases, np.inf)
         np.minimum.at(shortest, self.form.var_case, self.bed_days)
         return shortest
@@ -267,17 +231,19 @@ class _GridColumns:
     """Each case's options on their facilities' open candidate start days, without a model.
 
     Within an option the key grows with the start day, so an option's earliest fitting
-    day is its cheapest fitting pair: each case is one look at every option's days at
-    once (issue 11: all the pairs, 20 million at L with short stays, took 10-17 s per
-    order under load when they were made and sorted).
+    day is its cheapest fitting pair, and a case's pick is the cheapest of its options'
+    (ties by option, as a sort of every pair would have them): one binary search per
+    option in the placing state (:meth:`FreeBeds.earliest`). Issue 11: all the pairs, 20
+    million at L with short stays, took 10-17 s per order under load when they were made
+    and sorted; each case's options on every day, 55-75 % of an order on the 6,000-case
+    rounds of the robustness sweep whose facilities are full.
     """
 
     def __init__(self, problem: MatchingProblem, per_bed_day: bool) -> None:
         p = problem
         self.problem = p
         self.per_bed_day = per_bed_day
-        self.open = candidate_mask(p) & (p.free_beds > 0)  # no stay starts without a bed
-        self.grid_days = np.arange(p.horizon_days, dtype=np.int32)
+        self.open_days: BoolArray | None = candidate_mask(p) & (p.free_beds > 0)  # a free bed
         self.by_case = np.argsort(p.opt_case, kind="stable").astype(np.int64)  # case by case
         self.fac = p.opt_facility.astype(np.int64)
         self.case_bounds = np.searchsorted(p.opt_case[self.by_case], np.arange(p.n_cases + 1))
@@ -285,14 +251,6 @@ class _GridColumns:
         self.unplaced = p.unplaced_cost
 
     def cheapest_fit(self, c: int, state: PlacingState) -> tuple[int, int] | None:
-        """Each option's earliest fitting open day at once, then the cheapest of those.
-
-        Within an option the key grows with the day, so its earliest fitting day is its
-        cheapest fitting pair, and ties between options go to the first option: the pair
-        the greedy would find by sorting every pair of the case and trying them in turn
-        (issue 11: that sort and look-up took 55-75 % of a greedy order on the 6,000-case
-        rounds of the robustness sweep whose facilities are full).
-        """
         p = self.problem
         opts = self.by_case[self.case_bounds[c] : self.case_bounds[c + 1]]
         fac = self.fac[opts]
@@ -302,47 +260,25 @@ class _GridColumns:
         if opts.size == 0:
             return None
         stay = self.stay[opts]
-        ends = np.minimum(self.grid_days + stay[:, None], p.horizon_days)
-        fits = self.open[fac] & (state.free.reach_of(int(p.case_beds[c]))[fac] >= ends)
-        first = fits.argmax(axis=1)
+        first = state.free.earliest(int(p.case_beds[c]), fac, stay)
         key = p.case_weight[c] * first + (p.opt_penalty[opts] - self.unplaced[c])
         if self.per_bed_day:
             key = key / (p.case_beds[c] * stay).astype(np.float64)
-        key = np.where(fits[np.arange(opts.size), first] & (key < 0), key, np.inf)
+        key = np.where((first < p.horizon_days) & (key < 0), key, np.inf)
         j = int(key.argmin())
         return (int(opts[j]), int(first[j])) if key[j] < np.inf else None
 
-    def shortest_bed_days(self, deadline: float | None = None) -> npt.NDArray[np.float64]:
+    def shortest_bed_days(self, state: PlacingState) -> npt.NDArray[np.float64]:
         """As over the formulation's variables: options with a start day that fits and saves.
 
-        An option has one when its facility's earliest candidate day on which the case's
-        beds fit for the whole stay saves waiting (the saving grows with the day).
+        An option has one when its earliest fitting open day saves waiting (the saving
+        falls with the day).
         """
         p = self.problem
-        h = p.horizon_days
-        opens = self.open
-        days = np.arange(h)
-        beds = p.case_beds[p.opt_case]
-        earliest = np.full(p.n_options, h, dtype=np.int64)  # h: no day fits
-        # per bed count, the first day from each day on with fewer beds free: a stay fits
-        # when it ends by then (per stay and bed count, the facilities with such options
-        # only; a window minimum per stay over every facility took 6.3 s for stays of every
-        # length up to 180 days, issue 11)
-        reach = fit_reach(p.free_beds, int(beds.max()) if beds.size else 0)
-        for s in np.unique(self.stay).tolist():
-            if deadline is not None and time.perf_counter() > deadline:
-                break
-            of_stay = np.flatnonzero(self.stay == s)
-            ends = np.minimum(days + max(s, 1), h)
-            for b in np.unique(beds[of_stay]).tolist():
-                chosen = of_stay[beds[of_stay] == b]
-                fac, at = np.unique(p.opt_facility[chosen], return_inverse=True)
-                fits = opens[fac] & (reach[b][fac] >= ends)  # their facilities only
-                first = np.where(fits.any(axis=1), fits.argmax(axis=1), h)
-                earliest[chosen] = first[at]
-        case = p.opt_case
+        case, beds = p.opt_case, p.case_beds[p.opt_case]
+        earliest = state.free.earliest(beds, self.fac, self.stay)
         saving = p.case_weight[case] * earliest + (p.opt_penalty - self.unplaced[case])
-        useful = np.flatnonzero((earliest < h) & (saving < 0))
+        useful = np.flatnonzero((earliest < p.horizon_days) & (saving < 0))
         shortest = np.full(p.n_cases, np.inf)
         bed_days = (beds[useful] * self.stay[useful]).astype(np.float64)
         np.minimum.at(shortest, case[useful], bed_days)

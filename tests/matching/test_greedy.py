@@ -129,30 +129,6 @@ def test_per_bed_order_puts_two_singles_before_a_heavier_family() -> None:
     assert by_bed == {"a", "b"}
 
 
-@pytest.mark.parametrize("horizon", [1, 2, 3, 7, 60, 61])
-def test_fits_match_a_plain_minimum_before_and_after_beds_are_taken_and_given_back(
-    horizon: int,
-) -> None:
-    from matching.greedy import _FreeBeds
-
-    rng = np.random.default_rng(horizon)
-    free = rng.integers(0, 5, size=(6, horizon)).astype(np.int32)
-    counts = np.array([1, 2, 4, 5])
-    beds = _FreeBeds(free.copy(), counts)
-    pairs = [(s, e) for s in range(horizon) for e in range(s + 1, horizon + 1)]
-    f = np.repeat(np.arange(6), len(pairs))
-    start = np.tile([s for s, _ in pairs], 6)
-    end = np.tile([e for _, e in pairs], 6)
-    for step in range(4):
-        for b in counts.tolist():
-            expected = [free[i, s:e].min() >= b for i, s, e in zip(f, start, end, strict=True)]
-            assert beds.fits(b, f, start, end).tolist() == expected
-        g, s = int(rng.integers(6)), int(rng.integers(horizon))
-        taken = 1 if step < 3 else -2  # the last step gives beds back (a plan's case moved)
-        beds.take(g, s, horizon, taken)
-        free[g, s:] -= taken
-
-
 # issue 11: without a formulation the greedy walks the candidate start days itself (the
 # model at L with short stays has 17.7 million columns); the plan must be the same
 
