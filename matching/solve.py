@@ -39,6 +39,10 @@ GREEDY_SHARE = 0.3  # in this share of the time left
 # that time is the only proof the answer carries (issue 11: 14 of 44 sweep rounds at T =
 # 1 s carried the single-case bound)
 GREEDY_FINISH = 0.8
+# and, with no model to follow, when it leaves the bound this share of the greedy's time
+# (issue 11: the robustness sweep's seed 124 at T = 1 s, 6,000 cases: three orders that
+# finished left the bound 0.07 s, and the answer the single-case bound)
+BOUND_SHARE = 0.3
 GUARD_SECONDS = 0.2  # and at least this (HiGHS's cancel and the plan check, issue 11)
 # and this per case for checking and reporting the plan: 0.03 s for 20,000 cases at L
 # (plan_violations, plan_objective, plan_to_assignments on a quiet machine, 2026-12-04),
@@ -304,21 +308,28 @@ def _with_floor(out: Outcome, floor: float, objective: float, params: SolveParam
 
 
 def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Plan]:
-    """The greedy orders without a model, best on short stays first, as time allows.
+    """The greedy orders without a model, as time allows.
 
-    The first runs while time is left (its set-up and its placing stop at the deadline);
-    another only when it can finish in a share of the time left. When no model could
-    follow, the priority order runs while time is left (the robustness sweep, seed 15:
-    the answer after 0.31 s of a 1-s limit, 7.5 % worse than the priority order, which
-    takes 0.27 s there); the one after it only when it can finish at the pace of the
-    slowest so far (the bound gets the time instead). Without time for any, none.
+    When a model follows, the order best on short stays goes first and another runs
+    only when it can finish in a share of the time left. When none can follow, the
+    priority order goes first and runs while time is left: it is the plan every answer
+    must be at least as good as (the robustness sweep, seed 194 at T = 1 s: the answer
+    was 58.9 % worse than it after the per-bed-day order took 0.53 s and cut it short).
+    Each order after it starts only when it can finish at the pace of the slowest so far
+    and still leave the bound ``BOUND_SHARE`` of the greedy's time (seed 124: a third
+    order left the bound 0.07 s, and the answer the single-case bound). Without time
+    for any, none.
     """
     plans: list[Plan] = []
     slowest = 0.0
+    started = time.perf_counter()
     until = _greedy_until(deadline)  # the greedy's own deadline
+    bound_from = until - BOUND_SHARE * (until - started)  # when no model follows
     orders = [(True, False), (False, False), (False, True)]  # (per bed-day, per bed)
     if not stays_end_inside(sub):
         orders = [(False, True), (False, False)]  # per bed-day is per bed then
+    if PAIRS_PER_SECOND * (deadline - started) < MIN_PAIRS:
+        orders = [(False, False), *(o for o in orders if o != (False, False))]
     for per_bed_day, per_bed in orders:
         t = time.perf_counter()
         if t >= until:
@@ -327,11 +338,9 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
         model_follows = PAIRS_PER_SECOND * (deadline - t) >= MIN_PAIRS
         if plans and model_follows and GREEDY_SLACK * slowest > GREEDY_SHARE * (deadline - t):
             break
-        # after the priority order, the bound gets what the orders that can finish leave
-        # (_lagrangian_floor); the priority order itself runs while time is left: the
-        # sweep's seed 122 finished it in 0.41 s after 0.5 s of the first, where skipping
-        # it gave a plan 18.5 % worse
-        if len(plans) >= 2 and not model_follows and t + GREEDY_FINISH * slowest > until:
+        # without a model, the bound gets what the orders that can finish leave
+        # (_lagrangian_floor)
+        if plans and not model_follows and t + GREEDY_FINISH * slowest > bound_from:
             break
         plan = solve_greedy(sub, per_bed=per_bed, per_bed_day=per_bed_day, deadline=until)
         plans.append(plan.plan)

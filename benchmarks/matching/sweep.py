@@ -28,6 +28,7 @@ baseline are not timed). One JSON line per round goes to ``--out``; ``--summary`
 the flagged rows of a results file.
 
 ``python -m benchmarks.matching.sweep --first 1 --count 60 --out sweep.jsonl``
+(``--seeds 39 194`` runs those rounds again.)
 """
 
 from __future__ import annotations
@@ -203,6 +204,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--first", type=int, default=1, help="first seed")
     parser.add_argument("--count", type=int, default=60, help="rounds")
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", help="these seeds instead (rounds flagged before)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
     parser.add_argument("--summary", action="store_true", help="only summarise --out")
     parser.add_argument(
@@ -216,7 +220,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if not args.summary:
-        for seed in range(args.first, args.first + args.count):
+        for seed in args.seeds or range(args.first, args.first + args.count):
             row = check(seed, args.reference_limit, args.reference_pairs)
             with args.out.open("a") as out:
                 out.write(json.dumps(row) + "\n")
