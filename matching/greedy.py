@@ -3,13 +3,12 @@
 A fast feasible plan, used as the baseline in benchmarks, as the hint of the exact
 methods and as the fallback when they find nothing in time.
 
-It walks the variables of the time-indexed formulation (or, without one, each case's
-options on the candidate start days): per case, in order of cost, the first (option, start
-day) whose beds fit on every day of the stay, whose stream can still pay and whose
-facility holds no case it must be kept apart from. The free beds left are kept as each
-bed count's reach (the first day short of that many beds, from every day on), so each
-case is one vectorised look-up (20,000 cases in about a second, where a loop over options
-and days took 90 s; issue 3).
+Per case, in order of cost, the first (option, start day) whose beds fit on every day of
+the stay, whose stream can still pay and whose facility holds no case it must be kept
+apart from. With a formulation it walks the case's variables; without one, each option's
+earliest fitting open day (:class:`matching.free_beds.FreeBeds`), which is its cheapest.
+Each case is one vectorised look-up: 20,000 cases in 0.3-0.5 s at L, where a loop over
+options and days took 90 s (issue 3).
 """
 
 from __future__ import annotations
