@@ -45,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.checkpoint_pairs import CheckpointPairs, checkpoint_days
-from matching.formulation import binding_streams, candidate_mask, fit_reach
+from matching.formulation import binding_streams, fit_reach, open_start_days
 from matching.pair_fields import PairFields, Pairs
 from matching.problem import MatchingProblem
 
@@ -326,7 +326,7 @@ class _PairChunks:
     def __init__(self, problem: MatchingProblem, row: IntArray) -> None:
         p = problem
         self.h = p.horizon_days
-        fac, day = np.nonzero(candidate_mask(p) & (p.free_beds > 0))  # by facility, day
+        fac, day = np.nonzero(open_start_days(p))  # by facility, day
         self.day = day.astype(np.int64)
         self.offset = np.searchsorted(fac, np.arange(p.n_facilities + 1))
         most = int(p.case_beds.max()) if p.n_cases else 1
@@ -400,7 +400,7 @@ def open_pairs(problem: MatchingProblem) -> int:
     35 times on ``eligibility-30`` L, where no step then seemed to fit in 60 s).
     """
     p = problem
-    per_facility = (candidate_mask(p) & (p.free_beds > 0)).sum(axis=1)
+    per_facility = open_start_days(p).sum(axis=1)
     return int(per_facility[p.opt_facility].sum())
 
 

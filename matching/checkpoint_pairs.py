@@ -27,7 +27,7 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from matching.formulation import candidate_mask, fit_reach
+from matching.formulation import fit_reach, open_start_days
 from matching.pair_fields import PairFields
 from matching.problem import MatchingProblem
 
@@ -118,7 +118,7 @@ def _next_allowed(problem: MatchingProblem, most: int) -> npt.NDArray[np.int32]:
     p = problem
     h = p.horizon_days
     days = np.arange(h, dtype=np.int32)
-    open_days = candidate_mask(p) & (p.free_beds > 0)
+    open_days = open_start_days(p)
     fits = fit_reach(p.free_beds, most)
     out = np.full((2, most + 1, p.n_facilities, h + 1), h, dtype=np.int32)
     for b in range(most + 1):

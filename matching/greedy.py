@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from matching.formulation import Formulation, candidate_mask
+from matching.formulation import Formulation, open_start_days
 from matching.free_beds import FreeBeds
 from matching.outcome import Outcome
 from matching.problem import NO_STREAM, MatchingProblem
@@ -242,7 +242,7 @@ class _GridColumns:
         p = problem
         self.problem = p
         self.per_bed_day = per_bed_day
-        self.open_days: BoolArray | None = candidate_mask(p) & (p.free_beds > 0)  # a free bed
+        self.open_days: BoolArray | None = open_start_days(p)
         self.by_case = np.argsort(p.opt_case, kind="stable").astype(np.int64)  # case by case
         self.fac = p.opt_facility.astype(np.int64)
         self.case_bounds = np.searchsorted(p.opt_case[self.by_case], np.arange(p.n_cases + 1))

@@ -15,6 +15,7 @@ from matching.formulation import (
     candidate_mask,
     column_estimate,
     fit_reach,
+    open_start_days,
     window_min,
 )
 from matching.greedy import solve_greedy
@@ -191,3 +192,18 @@ def test_candidate_days_are_the_rises_and_every_chain_of_stays_from_them(
     mask = candidate_mask(p)
     for f in range(p.n_facilities):
         assert np.flatnonzero(mask[f]).tolist() == _closure(p, f)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_open_start_days_are_the_candidate_days_with_a_free_bed_once_per_problem(
+    ref: ModuleType, seed: int
+) -> None:
+    """Issue 11: each greedy order and the bound made the mask again (0.05 s a time on a
+    1-s round of 6,000 cases); a problem is immutable, so once is enough."""
+    p = small(ref, seed, short_stay_share=0.5)
+    days = open_start_days(p)
+    assert days.tolist() == (candidate_mask(p) & (p.free_beds > 0)).tolist()
+    assert open_start_days(p) is days
+    assert not days.flags.writeable
+    other = dataclasses.replace(p, free_beds=np.zeros_like(p.free_beds))
+    assert not open_start_days(other).any()  # another problem, its own days
