@@ -304,12 +304,25 @@ def fit_reach(free_beds: IntArray, most: int) -> IntArray:
     short). A stay of ``b`` beds from ``d`` to ``end`` fits when ``reach[b, f, d] >= end``.
     One place for the greedy's earliest fitting day and the capacity bound's usable pairs.
     """
-    n_fac, h = free_beds.shape
+    return reach_rows(free_beds, np.arange(max(most, 0) + 1))
+
+
+def reach_rows(free_beds: npt.NDArray[np.integer], counts: npt.NDArray[np.integer]) -> IntArray:
+    """``reach[r, ..., d]``: the first day from ``d`` on with fewer than ``counts[r]`` free.
+
+    Over the last axis of ``free_beds`` (days), for every row before it; the horizon when
+    there is none (:func:`fit_reach` for every bed count up to a number).
+    """
+    h = free_beds.shape[-1]
     days = np.arange(h, dtype=np.int32)
-    reach = np.empty((max(most, 0) + 1, n_fac, h), dtype=np.int32)
-    for b in range(reach.shape[0]):
+    if free_beds.ndim == 1:  # one facility (the greedy's refresh): every count at once
+        short = np.where(free_beds < np.asarray(counts)[:, None], days, h).astype(np.int32)
+        one: IntArray = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
+        return one
+    reach = np.empty((len(counts), *free_beds.shape), dtype=np.int32)
+    for r, b in enumerate(np.asarray(counts).tolist()):  # one count at a time: less memory
         short = np.where(free_beds < b, days, h).astype(np.int32)
-        reach[b] = np.minimum.accumulate(short[:, ::-1], axis=1)[:, ::-1]
+        reach[r] = np.minimum.accumulate(short[..., ::-1], axis=-1)[..., ::-1]
     return reach
 
 

@@ -2,7 +2,7 @@
 
 - Does a stay of ``b`` beds fit at facility ``f`` from day ``start`` to ``end``? Each bed
   count a case has keeps its *reach*: the first day from each day on with fewer than that
-  many beds free (``formulation.fit_reach``). The stay fits when the reach of its first
+  many beds free (``formulation.reach_rows``). The stay fits when the reach of its first
   day is at least its end: one look-up per pair.
 - From which open day on does an option's stay fit first? From an open day ``d`` the
   longest stay that fits is its reach minus ``d`` (any stay, when the beds last to the
@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
+from matching.formulation import reach_rows
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -44,9 +46,7 @@ class FreeBeds:
         self.horizon = h
         self.days = np.arange(h, dtype=np.int32)
         self.row_of = {int(b): r for r, b in enumerate(self.counts.tolist())}
-        self.reach = np.empty((self.counts.size, n_f, h), dtype=np.int32)
-        for r, b in enumerate(self.counts.tolist()):
-            self.reach[r] = self._reach_rows(self.free, b)
+        self.reach = reach_rows(self.free, self.counts)
         self.open = open_days
         self.band = h + 2  # a row's values lie in [band x row - 1, band x row + h]
         self.ladder = np.empty(0, dtype=np.int64)
@@ -55,11 +55,6 @@ class FreeBeds:
             self.offset = rows * self.band
             self.ladder = self._ladder_rows(self.reach, open_days) + self.offset
         self.flat = self.ladder.reshape(-1)
-
-    def _reach_rows(self, free: npt.NDArray[np.int32], beds: IntArray | int) -> IntArray:
-        short = np.where(free < beds, self.days, self.horizon)
-        rows: IntArray = np.minimum.accumulate(short[..., ::-1], axis=-1)[..., ::-1]
-        return rows
 
     def _ladder_rows(self, reach: npt.NDArray[np.integer], open_days: BoolArray) -> IntArray:
         """The running maximum of the longest stay that fits from each open day (-1: none)."""
@@ -96,7 +91,7 @@ class FreeBeds:
     def take(self, f: int, start: int, end: int, beds: int) -> None:
         """Take ``beds`` at ``f`` on days ``start .. end - 1`` (negative: give them back)."""
         self.free[f, start:end] -= beds
-        reach = self._reach_rows(self.free[f], self.counts[:, None])
+        reach = reach_rows(self.free[f], self.counts)
         self.reach[:, f, :] = reach
         if self.open is not None:
             self.ladder[:, f, :] = self._ladder_rows(reach, self.open[f]) + self.offset[:, f]
