@@ -328,14 +328,14 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
     orders = [(True, False), (False, False), (False, True)]  # (per bed-day, per bed)
     if not stays_end_inside(sub):
         orders = [(False, True), (False, False)]  # per bed-day is per bed then
-    if PAIRS_PER_SECOND * (deadline - started) < MIN_PAIRS:
+    if not _model_fits(deadline - started):
         orders = [(False, False), *(o for o in orders if o != (False, False))]
     for per_bed_day, per_bed in orders:
         t = time.perf_counter()
         if t >= until:
             break
         # the model gets the time (issue 11: 15-30 s per order at L under load)
-        model_follows = PAIRS_PER_SECOND * (deadline - t) >= MIN_PAIRS
+        model_follows = _model_fits(deadline - t)
         if plans and model_follows and GREEDY_SLACK * slowest > GREEDY_SHARE * (deadline - t):
             break
         # without a model, the bound gets what the orders that can finish leave
@@ -349,6 +349,11 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
     return plans
 
 
+def _model_fits(seconds: float) -> bool:
+    """Whether a restricted model of at least ``MIN_PAIRS`` pairs fits ``seconds``."""
+    return PAIRS_PER_SECOND * seconds >= MIN_PAIRS
+
+
 def _greedy_until(deadline: float) -> float:
     """When the greedy orders (and then the bound) end, for a round's deadline.
 
@@ -358,7 +363,7 @@ def _greedy_until(deadline: float) -> float:
     ends by the limit (the robustness sweep, seeds 39 and 50: at T = 1 s on 3,000-6,000
     cases the first order was cut short 0.2 s before the end, 2.7-47 % worse).
     """
-    if PAIRS_PER_SECOND * (deadline - time.perf_counter()) < MIN_PAIRS:
+    if not _model_fits(deadline - time.perf_counter()):
         return deadline + GUARD_SECONDS
     return deadline
 

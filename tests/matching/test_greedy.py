@@ -211,3 +211,31 @@ def test_the_per_bed_day_set_up_in_parts_gives_the_same_plan(
     assert solve_greedy(p, per_bed_day=True).plan == whole
     late = solve_greedy(p, per_bed_day=True, deadline=time.perf_counter() - 1.0)
     assert late.plan == []
+
+
+def test_the_per_bed_day_set_up_stops_between_parts_past_its_deadline(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """15.5 million earliest-day searches took 4 s: past the deadline the set-up looks up
+    no more parts (before, one search over every option could not be stopped)."""
+    import matching.greedy as greedy_module
+    from matching.free_beds import FreeBeds
+
+    p = problem_from_dict(
+        ref.random_instance(3, n_cases=30, n_facilities=5, horizon=20, short_stay_share=0.6)
+    )
+    looked: list[int] = []
+    earliest = FreeBeds.earliest
+
+    def counted(self: FreeBeds, beds: object, f: np.ndarray, stay: np.ndarray) -> np.ndarray:
+        looked.append(f.size)
+        return earliest(self, beds, f, stay)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FreeBeds, "earliest", counted)
+    monkeypatch.setattr(greedy_module, "SET_UP_OPTIONS", 7)
+    solve_greedy(p, per_bed_day=True, deadline=time.perf_counter() - 1.0)
+    assert looked == []
+    solve_greedy(p, per_bed_day=True)
+    assert looked[: -(-p.n_options // 7)] == [7] * (p.n_options // 7) + (
+        [p.n_options % 7] if p.n_options % 7 else []
+    )
