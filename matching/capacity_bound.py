@@ -559,6 +559,12 @@ def _relaxation_by(problem: MatchingProblem, deadline: float, plans: bool) -> Re
         return None
 
 
+def checkpoint_seconds(problem: MatchingProblem, count: int) -> float:
+    """The time :func:`checkpoint_count` needs to give ``count`` checkpoint days."""
+    entries = (count + 1) * max(problem.n_options, 1)
+    return entries / (CHECKPOINT_SETUP_SHARE * CHECKPOINT_ENTRIES_PER_SECOND)
+
+
 def checkpoint_count(problem: MatchingProblem, seconds: float) -> int:
     """Checkpoint days whose set-up fits ``CHECKPOINT_SETUP_SHARE`` of ``seconds`` (0: none).
 

@@ -58,6 +58,7 @@ from matching.capacity_bound import (
     Relaxation,
     bound_seconds,
     capacity_bound,
+    checkpoint_seconds,
     no_bound,
     open_pairs,
 )
@@ -93,6 +94,14 @@ RESTRICTED_MIN_SECONDS = 0.1  # and at least this (small rounds: Python's own ti
 # of what that leaves, at most, for the plans from its prices when they did not fit in it
 # (short-stays L at T = 60: 0.5 left 10 s, and a pass is estimated at 10 s)
 RESTRICTED_PLAN_SHARE = 0.6
+# when that bound did not go first, the plans' stages end early enough to leave it the
+# set-up of this many checkpoint days (and a margin for the stages' overrun), at most this
+# share of the time left (issue 11, the sweep's seed 243 at T = 2 s, 6,000 cases: the
+# stages left it 0.07 s and the answer the single-case bound, 99.7 % under the plan; with
+# 0.25 s its bound was 301,000 against a plan of 480,297)
+RESERVE_CHECKPOINTS = 2
+RESERVE_MARGIN = 1.25
+RESERVE_SHARE = 0.3
 # and only while the bound so far is further than this from the plan (the budget shapes'
 # flow bound is within it at M, and their plans need the time: issue 11)
 CAPACITY_GAP = 0.01
@@ -208,6 +217,11 @@ def solve_large(
             prices = None
     if deadline - time.perf_counter() < 2 * form.n_vars / SETUP_VARS_PER_SECOND:
         return _without_colgen(form, plan, deadline, tracker, prices, build, t0)
+    # the plans' stages end by ``stages``; a restricted model with no bound yet keeps the
+    # bound's set-up back (see RESERVE_CHECKPOINTS)
+    stages = deadline
+    if not proven and prices is None:
+        stages -= _bound_reserve(form, deadline)
     if proven and many_start_days(form) and deadline - time.perf_counter() >= RINS_MIN_SECONDS:
         out = _priced_rins(form, plan, deadline, seed, threads, tracker, relative_gap)
         return dataclasses.replace(
@@ -215,7 +229,7 @@ def solve_large(
         )
     master = column_generation(
         form,
-        deadline=time.perf_counter() + BOUND_SHARE * (deadline - time.perf_counter()),
+        deadline=time.perf_counter() + BOUND_SHARE * (stages - time.perf_counter()),
         start=plan_columns(form, plan),
         seed=seed,
         threads=threads,
@@ -228,13 +242,13 @@ def solve_large(
         notes.append("column generation stopped before the LP was complete")
     budgets = -math.inf
     if not master.complete and form.binding_streams.size:
-        plan, budgets = _budget_stage(form, master, plan, deadline, tracker, proven)
+        plan, budgets = _budget_stage(form, master, plan, stages, tracker, proven)
         objective = plan_objective(problem, plan)
         notes.append("budgets bound by Lagrangian prices (column generation incomplete)")
     bound = master.bound if proven else -math.inf
     budgets = budgets if proven else -math.inf
     if form.binding_streams.size and master.reduced.size:  # plans only: fine when restricted
-        plan = _budget_plans(form, master, plan, deadline, seed, threads, tracker)
+        plan = _budget_plans(form, master, plan, stages, seed, threads, tracker)
         objective = plan_objective(problem, plan)
     # after the plans' stages, which it would otherwise cut short (issue-11 M: a plan 0.4 %
     # worse when fix-and-optimise came after it)
@@ -409,6 +423,20 @@ def _without_colgen(
         notes=tuple(notes),
     )
     return dataclasses.replace(out, bound=min(prices.bound, plan_objective(form.problem, plan)))
+
+
+def _bound_reserve(form: Formulation, deadline: float) -> float:
+    """Seconds kept back for the Lagrangian over beds and budgets on checkpoint days.
+
+    Its set-up on ``RESERVE_CHECKPOINTS`` days (one when two do not fit), with a margin,
+    when that fits ``RESERVE_SHARE`` of the time left; else 0.
+    """
+    most = RESERVE_SHARE * (deadline - time.perf_counter())
+    for count in (RESERVE_CHECKPOINTS, 1):
+        need = RESERVE_MARGIN * checkpoint_seconds(form.problem, count)
+        if need <= most:
+            return need
+    return 0.0
 
 
 def _budget_stage(
