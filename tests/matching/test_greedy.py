@@ -12,8 +12,9 @@ import pytest
 from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import build_formulation, candidate_days
 from matching.greedy import solve_greedy, stays_end_inside
-from matching.problem import NO_STREAM, MatchingProblem
+from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
+from tests.matching.plain_loop import book, cheapest_pair
 
 Plan = list[tuple[int, int]]
 
@@ -23,35 +24,15 @@ def loop_greedy(p: MatchingProblem, *, per_bed: bool = False) -> Plan:
     free = p.free_beds.astype(int).copy()
     spent = np.zeros(len(p.stream_ids))
     days = candidate_days(p)
-    stay = p.stay_to
-    apart: dict[int, set[int]] = {}
-    for a, b in p.keep_apart.tolist():
-        apart.setdefault(a, set()).add(b)
-        apart.setdefault(b, set()).add(a)
     where: dict[int, int] = {}
     priority = p.case_weight / p.case_beds if per_bed else p.case_weight
     plan: Plan = []
     for c in sorted(range(p.n_cases), key=lambda c: (-priority[c], p.case_ids[c])):
-        best: tuple[float, int, int] | None = None
-        for k in np.flatnonzero(p.opt_case == c).tolist():
-            f, s = int(p.opt_facility[k]), int(p.opt_stream[k])
-            if any(where.get(o) == f for o in apart.get(c, ())):
-                continue
-            if s != NO_STREAM and spent[s] + p.opt_cost[k] > p.budget[s]:
-                continue
-            for d in days[f].tolist():
-                cost = p.case_weight[c] * d + p.opt_penalty[k]
-                end = min(p.horizon_days, d + int(stay[k]))
-                if free[f, d:end].min() >= p.case_beds[c] and (best is None or cost < best[0]):
-                    best = (cost, k, d)
+        best = cheapest_pair(p, c, free, spent, where, days)
         if best is None or best[0] >= p.unplaced_cost[c]:
             continue
         _, k, d = best
-        f = int(p.opt_facility[k])
-        free[f, d : min(p.horizon_days, d + int(stay[k]))] -= p.case_beds[c]
-        if p.opt_stream[k] != NO_STREAM:
-            spent[p.opt_stream[k]] += p.opt_cost[k]
-        where[c] = f
+        book(p, c, k, d, free, spent, where)
         plan.append((k, d))
     return plan
 

@@ -6,6 +6,7 @@ checked against its independent exact optimum (every start day): no plan may bea
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from types import ModuleType
 
@@ -18,7 +19,7 @@ from benchmarks.matching.shapes import shape_problem
 from matching import large
 from matching.capacity_bound import Relaxation, capacity_bound
 from matching.evaluation import plan_objective, plan_violations
-from matching.formulation import build_formulation
+from matching.formulation import build_formulation, candidate_days
 from matching.greedy import solve_greedy
 from matching.large import solve_large
 from matching.mip import Plan
@@ -26,6 +27,7 @@ from matching.outcome import Tracker
 from matching.priced_plans import _Pairs, left_shift, plans_from_prices, priced_plan
 from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
+from tests.matching.plain_loop import book, cheapest_pair
 
 TOL = 1e-6
 SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed", "region-budgets")
@@ -92,6 +94,52 @@ def test_the_left_shift_keeps_every_rule_and_never_loses(ref: ModuleType, shape:
         )
         assert plan_violations(problem, shifted) == []
         assert plan_objective(problem, shifted) <= plan_objective(problem, greedy) + TOL
+
+
+def plain_left_shift(p: MatchingProblem, plan: Plan) -> Plan:
+    """The left shift as a plain loop: the placed cases (earliest start first), then the
+    others, each taken out and put at its cheapest (option, day) that fits and saves
+    waiting, ties by option then day; a case with none keeps its pair."""
+    free = p.free_beds.astype(int).copy()
+    spent = np.zeros(len(p.stream_ids))
+    days = candidate_days(p)
+    where: dict[int, int] = {}
+    at: dict[int, tuple[int, int]] = {}
+    for k, d in plan:
+        c = int(p.opt_case[k])
+        book(p, c, k, d, free, spent, where)
+        at[c] = (k, d)
+    placed = sorted(at, key=lambda c: (at[c][1], c))
+    for c in placed + [c for c in range(p.n_cases) if c not in at]:
+        if c in at:
+            book(p, c, *at[c], free, spent, where, sign=-1)
+        best = cheapest_pair(p, c, free, spent, where, days)
+        if best is not None and best[0] < p.unplaced_cost[c]:
+            at[c] = (best[1], best[2])
+        if c in at:
+            book(p, c, *at[c], free, spent, where)
+    return list(at.values())
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_the_left_shift_moves_each_case_as_the_plain_loop_does(ref: ModuleType, shape: str) -> None:
+    """It looks at each option's earliest fitting open day only (one binary search per
+    option, as the greedy does); whole weights and penalties make many pairs cost the
+    same, and the pick must still be the plain loop's, ties included."""
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        problem, _ = small(ref, seed, shape)
+        problem = dataclasses.replace(
+            problem,
+            case_weight=rng.integers(1, 3, problem.n_cases).astype(np.float64),
+            opt_penalty=rng.integers(0, 3, problem.n_options).astype(np.float64),
+        )
+        relax = Relaxation(problem)
+        start = greedy_plan(problem)
+        shifted = left_shift(
+            relax, start, deadline=time.perf_counter() + LATER, pairs=_Pairs(relax)
+        )
+        assert shifted == plain_left_shift(problem, start)
 
 
 def test_on_the_short_stay_shape_the_prices_beat_the_greedy() -> None:
