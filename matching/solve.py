@@ -312,10 +312,10 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
 
     When a model follows, the order best on short stays goes first, then the priority
     order, and another only when it can finish in a share of the time left. When none
-    can follow, the
-    priority order goes first and runs while time is left: it is the plan every answer
-    must be at least as good as (the robustness sweep, seed 194 at T = 1 s: the answer
-    was 58.9 % worse than it after the per-bed-day order took 0.53 s and cut it short).
+    can follow, the priority order goes first and runs while time is left: it is the
+    plan every answer must be at least as good as (the robustness sweep, seed 194 at T =
+    1 s: the answer was 58.9 % worse than it after the per-bed-day order took 0.53 s and
+    cut it short).
     Each order after it starts only when it can finish at the pace of the slowest so far
     and still leave the bound ``BOUND_SHARE`` of the greedy's time (seed 124: a third
     order left the bound 0.07 s, and the answer the single-case bound). Without time
