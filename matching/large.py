@@ -116,11 +116,8 @@ PASS_SECONDS_PER_CASE = 0.0005
 PRICED_PLAN_PASSES = 8  # passes' time at most for the plans
 GREEDY_ROOM = 1.5  # times greedy_seconds kept for the greedy that ends the budget stage
 # with binding budgets, of the time left after the bound, at most, for fix-and-optimise,
-# then of what is left for the search over the budgets' areas (issue 11); the rest goes
-# to the MIP on the kept columns (``_improve``), which gained the most a second: on
-# budget-region M (seeds 1-5, T = 30 s) 0.5 left it 5.6 s and gaps of 0.29-1.11 %, 0.25
-# gives 0.21-0.29 %; budget-stream M and L, budget-national M, the same or better
-BUDGET_PLAN_SHARE = 0.25
+# then of what is left for the search over the budgets' areas (issue 11)
+BUDGET_PLAN_SHARE = 0.5
 # the reduced cost up to which fix-and-optimise keeps the free cases' columns here: on
 # budget-stream M seed 1 (load 7), 2 (as at S) gave 392,691-393,296 in 1.6-4.3 s, 10 gave
 # 390,145 in the whole share (8.7 s); column generation's duals price more loosely
