@@ -29,15 +29,16 @@ def cheapest_pair(
     spent: Array,
     where: dict[int, int],
     days: list[Array],
+    apart: dict[int, set[int]],
 ) -> tuple[float, int, int] | None:
     """Case ``c``'s cheapest (option, day) that fits ``free``, its stream can pay from
-    ``spent`` and no partner placed (``where``) shares: (waiting + penalty, option, day),
-    ties to the first option, then the first day; ``None`` when none fits."""
-    apart = apart_of(p).get(c, set())
+    ``spent`` and no partner (``apart``, :func:`apart_of`) placed (``where``) shares:
+    (waiting + penalty, option, day), ties to the first option, then the first day;
+    ``None`` when none fits."""
     best: tuple[float, int, int] | None = None
     for k in np.flatnonzero(p.opt_case == c).tolist():
         f, s = int(p.opt_facility[k]), int(p.opt_stream[k])
-        if any(where.get(o) == f for o in apart):
+        if any(where.get(o) == f for o in apart.get(c, ())):
             continue
         if s != NO_STREAM and spent[s] + p.opt_cost[k] > p.budget[s]:
             continue

@@ -14,7 +14,7 @@ from matching.formulation import build_formulation, candidate_days
 from matching.greedy import solve_greedy, stays_end_inside
 from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
-from tests.matching.plain_loop import book, cheapest_pair
+from tests.matching.plain_loop import apart_of, book, cheapest_pair
 
 Plan = list[tuple[int, int]]
 
@@ -24,11 +24,12 @@ def loop_greedy(p: MatchingProblem, *, per_bed: bool = False) -> Plan:
     free = p.free_beds.astype(int).copy()
     spent = np.zeros(len(p.stream_ids))
     days = candidate_days(p)
+    apart = apart_of(p)
     where: dict[int, int] = {}
     priority = p.case_weight / p.case_beds if per_bed else p.case_weight
     plan: Plan = []
     for c in sorted(range(p.n_cases), key=lambda c: (-priority[c], p.case_ids[c])):
-        best = cheapest_pair(p, c, free, spent, where, days)
+        best = cheapest_pair(p, c, free, spent, where, days, apart)
         if best is None or best[0] >= p.unplaced_cost[c]:
             continue
         _, k, d = best

@@ -27,7 +27,7 @@ from matching.outcome import Tracker
 from matching.priced_plans import _Pairs, left_shift, plans_from_prices, priced_plan
 from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
-from tests.matching.plain_loop import book, cheapest_pair
+from tests.matching.plain_loop import apart_of, book, cheapest_pair
 
 TOL = 1e-6
 SHAPES = ("short-stays", "families", "binding-budgets", "keep-apart", "mixed", "region-budgets")
@@ -103,6 +103,7 @@ def plain_left_shift(p: MatchingProblem, plan: Plan) -> Plan:
     free = p.free_beds.astype(int).copy()
     spent = np.zeros(len(p.stream_ids))
     days = candidate_days(p)
+    apart = apart_of(p)
     where: dict[int, int] = {}
     at: dict[int, tuple[int, int]] = {}
     for k, d in plan:
@@ -113,7 +114,7 @@ def plain_left_shift(p: MatchingProblem, plan: Plan) -> Plan:
     for c in placed + [c for c in range(p.n_cases) if c not in at]:
         if c in at:
             book(p, c, *at[c], free, spent, where, sign=-1)
-        best = cheapest_pair(p, c, free, spent, where, days)
+        best = cheapest_pair(p, c, free, spent, where, days, apart)
         if best is not None and best[0] < p.unplaced_cost[c]:
             at[c] = (best[1], best[2])
         if c in at:
