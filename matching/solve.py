@@ -23,7 +23,7 @@ from matching.flow import (
     unit_flow_bound,
 )
 from matching.formulation import build_formulation, column_estimate
-from matching.greedy import greedy_outcome, solve_greedy, stays_end_inside
+from matching.greedy import greedy_orders, greedy_outcome, solve_greedy, stays_end_inside
 from matching.large import solve_large
 from matching.mip import Plan, highs_scope
 from matching.outcome import Observer, Outcome, Tracker, ignore
@@ -331,7 +331,8 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
         orders = [(False, True), (False, False)]  # per bed-day is per bed then
     if not _model_fits(deadline - started):
         orders = [(False, False), *(o for o in orders if o != (False, False))]
-    for per_bed_day, per_bed in orders:
+    differ = greedy_orders(sub)
+    for per_bed_day, per_bed in (o for o in orders if o in differ):
         t = time.perf_counter()
         if t >= until:
             break
@@ -381,8 +382,12 @@ def _cpsat(sub: MatchingProblem, deadline: float, params: SolveParams, tr: Track
     check_buildable(form, deadline)
     from matching.cpsat import solve_cpsat  # OR-Tools only when it will be used
 
-    greedy_plans = (solve_greedy(sub, form, per_bed=True).plan, solve_greedy(sub, form).plan)
-    hint = min(greedy_plans, key=lambda plan: plan_objective(sub, plan))  # never worse than greedy
+    plans = [
+        solve_greedy(sub, form, per_bed=per_bed).plan
+        for per_bed_day, per_bed in greedy_orders(sub)
+        if not per_bed_day
+    ]
+    hint = min(plans, key=lambda plan: plan_objective(sub, plan))  # never worse than greedy
     out = solve_cpsat(
         sub, deadline=deadline, seed=params.seed, threads=params.threads, hint=hint, form=form
     )

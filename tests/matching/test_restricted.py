@@ -186,10 +186,15 @@ class _Clock:
 
 
 def _orders_run(
-    monkeypatch: pytest.MonkeyPatch, seconds: tuple[float, ...], *, limit: float
+    monkeypatch: pytest.MonkeyPatch,
+    seconds: tuple[float, ...],
+    *,
+    limit: float,
+    problem: MatchingProblem | None = None,
 ) -> list[tuple[bool, bool]]:
     """The greedy orders ``_greedy_plans`` runs, (per bed-day, per bed) each, when the
-    n-th order takes ``seconds[n]`` and the round's deadline is ``limit`` s away."""
+    n-th order takes ``seconds[n]`` and the round's deadline is ``limit`` s away (on
+    ``problem``, by default ``issue-11`` S)."""
     clock = _Clock()
     orders: list[tuple[bool, bool]] = []
 
@@ -201,7 +206,8 @@ def _orders_run(
     monkeypatch.setattr(solve_module, "time", clock)
     monkeypatch.setattr(solve_module, "solve_greedy", greedy)
     tracker = solve_module.Tracker(solve_module.ignore, 0, 1, clock.now)
-    solve_module._greedy_plans(shape_problem("issue-11", "S", 1), clock.now + limit, tracker)
+    problem = shape_problem("issue-11", "S", 1) if problem is None else problem
+    solve_module._greedy_plans(problem, clock.now + limit, tracker)
     return orders
 
 
@@ -273,6 +279,18 @@ def test_with_a_model_to_follow_the_priority_order_runs_whatever_the_pace(
     priority order, and the answer was 31.8 % worse than the priority greedy. The
     priority order runs second whatever the pace; the order after it keeps the rule."""
     assert _orders_run(monkeypatch, seconds, limit=2.0) == expected
+
+
+@pytest.mark.parametrize("limit", [0.7, 2.0])
+def test_on_a_round_of_single_beds_the_per_bed_order_is_not_run(
+    monkeypatch: pytest.MonkeyPatch, limit: float
+) -> None:
+    """Every case on one bed: the per-bed order is the priority order, and its time goes
+    to the bound or the model (unseen sweep seeds 751 and 780, T = 1 s, 6,000 cases)."""
+    singles = shape_problem("issue-11", "S", 1)
+    singles = dataclasses.replace(singles, case_beds=np.ones(singles.n_cases, dtype=np.int32))
+    orders = _orders_run(monkeypatch, (0.01, 0.01, 0.01), limit=limit, problem=singles)
+    assert sorted(orders) == [(False, False), (True, False)]
 
 
 @pytest.mark.parametrize(("left", "extra"), [(0.7, solve_module.GUARD_SECONDS), (5.0, 0.0)])
