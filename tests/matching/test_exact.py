@@ -130,3 +130,35 @@ def test_no_proof_mip_starts_when_the_time_left_cannot_hold_its_root(
     assert "no time left for the proof MIP" in out.notes
     assert not plan_violations(problem, out.plan)
     assert out.bound <= optimum + 1e-6 <= plan_objective(problem, out.plan) + 1e-6
+
+
+@pytest.mark.parametrize(("lp_took", "with_start"), [(0.0, True), (8.0, False)])
+def test_a_proof_with_too_little_time_to_finish_runs_without_the_plan_as_its_start(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, lp_took: float, with_start: bool
+) -> None:
+    """Unseen sweep seed 880 (T = 5 s): the proof MIP, started from the plan with 0.78 s
+    left after an LP of 0.3 s, spent a stretch after its root LP that answered neither its
+    limit nor the cancel, and the answer came 0.97 s late. With less time left than
+    ``PROOF_CUTOFF_LP_FACTOR`` LPs it runs for the root's bound alone, without the start
+    (here the LP is made to seem to take ``lp_took`` s more, with about 30 s left)."""
+    import matching.exact as exact
+
+    real_guarded, real_checked = exact.run_guarded, exact.run_checked
+    starts: list[bool] = []
+
+    def guarded(h: object, deadline: float, *, lp: bool = False) -> object:
+        run = real_guarded(h, deadline, lp=lp)  # type: ignore[arg-type]
+        return dataclasses.replace(run, seconds=run.seconds + lp_took) if lp else run
+
+    def checked(make: object, model: object, deadline: float, start: object = None) -> object:
+        starts.append(start is not None)
+        return real_checked(make, model, deadline, start)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(exact, "run_guarded", guarded)
+    monkeypatch.setattr(exact, "run_checked", checked)
+    data, optimum = reference(ref, 1)
+    problem = problem_from_dict(data)
+    out = solve_exact(problem, deadline=time.perf_counter() + 30, threads=1)
+    assert starts == [with_start]  # the proof MIP only: the round is small
+    assert not plan_violations(problem, out.plan)
+    assert out.bound <= optimum + 1e-6 <= plan_objective(problem, out.plan) + 2e-6
