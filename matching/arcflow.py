@@ -42,6 +42,13 @@ MAX_ARCS_PER_FACILITY = 4_000  # larger graphs are skipped: plain capacity rows 
 # facilities with more layers are skipped before their graph is tried: with short stays
 # (issue 11) most such graphs pass MAX_ARCS_PER_FACILITY after 50-90 ms each, 4 to 6 s in all
 MAX_LAYERS = 80
+# all graphs together have at most this many arcs per placement variable (or
+# MAX_ARCS_PER_FACILITY, for small rounds whose LP is quick whatever its arcs): graphs that
+# would add more are skipped. The LP's time grows with them: 0.3 s -> 6.2 s on an unseen
+# sweep round of 300 cases over 7 days (families of up to 4 beds, stays of any length,
+# 39,110 arcs on 30,936 variables), whose limits of 2 and 5 s then left the greedy plan,
+# 61 % above the optimum. The family shapes at S and M have 0.09-0.24 per variable.
+MAX_ARCS_PER_VARIABLE = 0.4
 
 Profile = tuple[int, ...]
 
@@ -182,7 +189,9 @@ def build_arcflow(
     form
         The time-indexed formulation; arc columns are numbered after its variables.
     max_arcs
-        Facilities whose graph would have more arcs keep only their capacity rows.
+        Facilities whose graph would have more arcs keep only their capacity rows, as do
+        those whose graph would take all graphs past ``MAX_ARCS_PER_VARIABLE`` arcs per
+        variable of ``form`` (and past ``max_arcs``).
     deadline
         Wall-clock time after which no more graphs are built (those built are kept).
 
@@ -198,6 +207,7 @@ def build_arcflow(
     parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
     done: list[int] = []
     n_arcs, n_rows = 0, 0
+    most = max(MAX_ARCS_PER_VARIABLE * form.n_vars, max_arcs)
     for f in range(p.n_facilities):
         vars_f = order[bounds[f] : bounds[f + 1]]
         if time.perf_counter() > deadline:
@@ -210,7 +220,7 @@ def build_arcflow(
             continue
         cap = p.free_beds[f, form.check_days[f]].astype(np.int64)
         graph = _build_graph(cap, layers, max_arcs)
-        if graph is None:
+        if graph is None or n_arcs + len(graph.tail) > most:
             continue
         r, c, v, rhs = _facility_rows(graph, layers, vars_f, form.n_vars + n_arcs)
         parts.append((r + n_rows, c, v, rhs))
