@@ -3,6 +3,8 @@
 1. Build the time-indexed formulation with the arc-flow rows (:mod:`matching.arcflow`).
 2. The greedy plans (priority and per-bed order): a first incumbent.
 3. The LP relaxation: a proven bound (recomputed from the duals, :mod:`matching.lpmodel`).
+   With many arc-flow rows, the LP without them first, and the one with them in a share
+   of the time left (kept when it ends in it).
    Before it, on models above ``SMALL_COLUMNS`` columns, one flow of the Lagrangian bound
    over budgets (with or without budgets: a real bound should the LP not end); with
    binding budgets, when the LP does not fit the time (70 % of it, then), more steps of it
@@ -33,7 +35,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
-from matching.arcflow import build_arcflow
+from matching.arcflow import MAX_ARCS_PER_FACILITY, build_arcflow
 from matching.budget_bound import budget_bound, budget_stage, greedy_seconds
 from matching.budget_repair import budgets_bind, fix_and_optimise, neighbourhood_search
 from matching.evaluation import plan_objective, plan_violations
@@ -43,6 +45,7 @@ from matching.heuristics import best_plan, lp_plan
 from matching.lpmodel import LinearModel, assemble, lagrangian_bound, reduced_costs
 from matching.mip import (
     Plan,
+    Run,
     new_highs,
     pass_model,
     plan_of,
@@ -96,6 +99,13 @@ PROOF_CUTOFF_LP_FACTOR = 5.0
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
 ASSEMBLE_COLUMNS_PER_SECOND = 200_000
+# with more arc-flow arcs than this per variable, the LP without them goes first, and the
+# one with them gets STRONG_LP_SHARE of the LP's time left: unseen sweep seeds 1005, 1098
+# and 1178 (0.4 arcs per variable after arcflow.MAX_ARCS_PER_VARIABLE) take 2.2-4.5 times
+# as long with them, and at T = 1-2 s no LP ended, leaving the greedy plan (up to 61 %
+# above the optimum). The family shapes at S have at most 0.24 and fewer than 4,000 arcs.
+PLAIN_FIRST_ARCS_PER_VARIABLE = 0.3
+STRONG_LP_SHARE = 0.5
 
 
 @dataclass
@@ -199,9 +209,12 @@ def solve_exact(
             notes=notes,
         )
     arcflow_until = now + ARCFLOW_SHARE * (deadline - now)
-    model = assemble(form, build_arcflow(form, deadline=arcflow_until), chain=True, split=True)
+    arcs = build_arcflow(form, deadline=arcflow_until)
+    model = assemble(form, arcs, chain=True, split=True)
+    many = arcs.n_arcs > max(PLAIN_FIRST_ARCS_PER_VARIABLE * form.n_vars, MAX_ARCS_PER_FACILITY)
+    plain = assemble(form, None, chain=True, split=True) if many else None
     build = time.perf_counter() - t0
-    notes = _run_stages(state, model, deadline, seed, threads, relative_gap)
+    notes = _run_stages(state, model, deadline, seed, threads, relative_gap, plain=plain)
     optimal = state.closed(relative_gap)
     solve = time.perf_counter() - t0 - build
     return Outcome(
@@ -267,15 +280,18 @@ def _run_stages(
     relative_gap: float,
     *,
     prove: bool = True,
+    plain: LinearModel | None = None,
 ) -> tuple[str, ...]:
-    """LP, LP-based plan, polishing and (if ``prove``) the proof; returns notes."""
+    """LP, LP-based plan, polishing and (if ``prove``) the proof; returns notes.
+
+    ``plain``: ``model`` without its arc-flow rows, when they are many (its LP goes first).
+    """
     form = state.form
-    h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
-    pass_model(h, model, integer=False)
     # with budgets, time is kept back for their Lagrangian bound should the LP not finish
     budgets = prove and form.binding_streams.size > 0
     now = time.perf_counter()
-    lp = run_guarded(h, now + LP_SHARE * (deadline - now) if budgets else deadline, lp=True)
+    until = now + LP_SHARE * (deadline - now) if budgets else deadline
+    h, model, lp = _relaxation(model, plain, until, seed, threads, relative_gap)
     if not lp.optimal or lp.row_dual is None or lp.col_value is None:
         # cut short, an LP without presolve still has values: not a feasible point (issue 11)
         note = f"LP relaxation not solved in time ({lp.status})"
@@ -331,6 +347,35 @@ def _run_stages(
     if not prove:  # a restricted model's proof proves nothing about the whole
         return ()
     return _prove(state, model, rc, deadline, seed, threads, relative_gap, lp.seconds)
+
+
+def _relaxation(
+    model: LinearModel,
+    plain: LinearModel | None,
+    deadline: float,
+    seed: int,
+    threads: int,
+    relative_gap: float,
+) -> tuple[highspy.Highs, LinearModel, Run]:
+    """The LP relaxation by ``deadline``: the HiGHS instance, the model it holds, its run.
+
+    With ``plain`` given, its LP first; then ``model``'s in ``STRONG_LP_SHARE`` of the
+    time left, kept when it ends in it (else the plain one is, with its instance).
+    """
+
+    def solved(m: LinearModel, until: float) -> tuple[highspy.Highs, LinearModel, Run]:
+        h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
+        pass_model(h, m, integer=False)
+        return h, m, run_guarded(h, until, lp=True)
+
+    if plain is None:
+        return solved(model, deadline)
+    first = solved(plain, deadline)
+    if not first[2].optimal:
+        return first
+    now = time.perf_counter()
+    strong = solved(model, now + STRONG_LP_SHARE * (deadline - now))
+    return strong if strong[2].optimal else first
 
 
 def _polish(

@@ -7,6 +7,7 @@ import importlib
 import itertools
 import time
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -162,3 +163,48 @@ def test_a_proof_with_too_little_time_to_finish_runs_without_the_plan_as_its_sta
     assert starts == [with_start]  # the proof MIP only: the round is small
     assert not plan_violations(problem, out.plan)
     assert out.bound <= optimum + 1e-6 <= plan_objective(problem, out.plan) + 2e-6
+
+
+@pytest.mark.parametrize("strong_ends", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_with_many_arcs_the_plain_lp_goes_first_and_is_kept_when_the_other_does_not_end(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, seed: int, strong_ends: bool
+) -> None:
+    """Unseen sweep seed 1178 (300 cases, 7 days, families, stays of any length): the LP
+    with its arc-flow rows took 6.2 s, the plain one 0.3 s, and at T = 2 s no LP ended.
+    With many arcs the plain LP goes first and the other gets ``STRONG_LP_SHARE`` of the
+    time left; when it does not end there (made to seem cut short here) the stages go on
+    from the plain one, and the optimum is still found and proven."""
+    import matching.exact as exact
+
+    monkeypatch.setattr(exact, "PLAIN_FIRST_ARCS_PER_VARIABLE", 0.0)
+    monkeypatch.setattr(exact, "MAX_ARCS_PER_FACILITY", 0)
+    real_guarded, real_relaxation = exact.run_guarded, exact._relaxation
+    lps: list[int] = []  # columns of each LP run
+    held: list[bool] = []  # whether the stages went on from the plain LP
+
+    def guarded(h: Any, deadline: float, *, lp: bool = False) -> Any:
+        run = real_guarded(h, deadline, lp=lp)
+        if lp:
+            lps.append(h.getNumCol())
+            if len(lps) == 2 and not strong_ends:
+                return dataclasses.replace(run, optimal=False, status="Time limit reached")
+        return run
+
+    def relaxation(model: Any, plain: Any, *args: Any) -> Any:
+        h, chosen, run = real_relaxation(model, plain, *args)
+        held.append(chosen is plain)
+        return h, chosen, run
+
+    monkeypatch.setattr(exact, "run_guarded", guarded)
+    monkeypatch.setattr(exact, "_relaxation", relaxation)
+    data = ref.random_instance(seed, n_cases=9, n_facilities=3, horizon=7, family_share=0.8)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    problem = problem_from_dict(data)
+    out = solve_exact(problem, deadline=time.perf_counter() + 30, threads=1)
+    assert len(lps) == 2
+    assert lps[0] < lps[1]  # the plain LP first: the arcs left out
+    assert held == [not strong_ends]
+    assert out.optimal
+    assert plan_objective(problem, out.plan) == pytest.approx(optimum, abs=1e-6)
+    assert out.bound <= optimum + 1e-6
