@@ -86,16 +86,12 @@ PROOF_HEURISTICS_OFF = (
 # must presolve and solve the root first, and parts of that do not answer a cancel (a
 # robustness-sweep round, 800 cases over 90 days at T = 10 s: started with 0.46 s left
 # after an LP of 1.8 s, its presolve took 3.9 s and its set-up another 7.7 s, one run in
-# five: the answer came at 16-21 s)
-PROOF_LP_FACTOR = 2.0
+# five: the answer came at 16-21 s). With an incumbent (the start, or one HiGHS finds at
+# the root) a round of its root's cuts answers neither its limit nor a cancel either:
+# unseen sweep seeds 880 and 981 (T = 5 s) answered 0.97 and 1.07 s late, the proof started
+# with 2.6 and 5.4 LPs' time left (alone, 981's proof MIP returned at 2.5-3.2 s given 1.5 s)
+PROOF_LP_FACTOR = 6.0
 PROOF_MIN_SECONDS = 0.2  # nor with less than this
-# with less time left than this many times the LP took, the proof MIP cannot finish: it
-# runs for its root's bound, without the plan as its start. Given that plan's value as a
-# cutoff, HiGHS spends a stretch after the root LP that answers neither its limit nor a
-# cancel (unseen sweep seed 880, 3,000 cases, T = 5 s: started with 0.78 s left after an
-# LP of 0.3 s, it answered 0.97 s past its deadline; alone, with any limit from 0.8 to
-# 1.5 s, it returned at 1.78 s, and without the start at its limit with a better bound)
-PROOF_CUTOFF_LP_FACTOR = 5.0
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
 # for a busy machine): the LP stages are skipped when the model cannot be built in time
 ASSEMBLE_COLUMNS_PER_SECOND = 200_000
@@ -106,6 +102,10 @@ ASSEMBLE_COLUMNS_PER_SECOND = 200_000
 # above the optimum). The family shapes at S have at most 0.24 and fewer than 4,000 arcs.
 PLAIN_FIRST_ARCS_PER_VARIABLE = 0.3
 STRONG_LP_SHARE = 0.5
+# and it starts only when that share holds this many plain LPs: with the arcs the LP took
+# 1.3-4.5 times as long on those rounds, and one cut short loses its time (seed 1005 at T
+# = 5 s: 0.5 x 2.4 s for an LP of 2.2 s after a plain one of 0.84 s)
+STRONG_LP_FACTOR = 3.0
 
 
 @dataclass
@@ -360,7 +360,8 @@ def _relaxation(
     """The LP relaxation by ``deadline``: the HiGHS instance, the model it holds, its run.
 
     With ``plain`` given, its LP first; then ``model``'s in ``STRONG_LP_SHARE`` of the
-    time left, kept when it ends in it (else the plain one is, with its instance).
+    time left, when that holds ``STRONG_LP_FACTOR`` plain LPs, kept when it ends in it
+    (else the plain one is, with its instance).
     """
 
     def solved(m: LinearModel, until: float) -> tuple[highspy.Highs, LinearModel, Run]:
@@ -374,7 +375,10 @@ def _relaxation(
     if not first[2].optimal:
         return first
     now = time.perf_counter()
-    strong = solved(model, now + STRONG_LP_SHARE * (deadline - now))
+    window = STRONG_LP_SHARE * (deadline - now)
+    if window < STRONG_LP_FACTOR * first[2].seconds:
+        return first
+    strong = solved(model, now + window)
     return strong if strong[2].optimal else first
 
 
@@ -427,8 +431,6 @@ def _prove(
     exceeds ``U`` less the bound of the duals that priced it; fixing those, the MIP's dual
     bound ``B`` proves ``min(U, B)``. Not started when the time left cannot hold its
     presolve and root (``PROOF_LP_FACTOR`` times the LP's ``lp_seconds``): a note then.
-    With too little time to prove (``PROOF_CUTOFF_LP_FACTOR``), it runs for its root's
-    bound without the plan to start from.
     """
     if deadline - time.perf_counter() < max(PROOF_MIN_SECONDS, PROOF_LP_FACTOR * lp_seconds):
         return ("no time left for the proof MIP", *_gap_note(state))
@@ -451,11 +453,8 @@ def _prove(
         pass_model(h, fixed, integer=True)
         return h
 
-    left = deadline - time.perf_counter()
     start = model.complete(values_of(form, state.plan, model.n_cols))
-    run = run_checked(
-        make, fixed, deadline, start if left >= PROOF_CUTOFF_LP_FACTOR * lp_seconds else None
-    )
+    run = run_checked(make, fixed, deadline, start)
     if run.col_value is not None:
         state.offer(
             "mip", solve_greedy(form.problem, form, start=plan_of(form, run.col_value)).plan

@@ -133,26 +133,25 @@ def test_no_proof_mip_starts_when_the_time_left_cannot_hold_its_root(
     assert out.bound <= optimum + 1e-6 <= plan_objective(problem, out.plan) + 1e-6
 
 
-@pytest.mark.parametrize(("lp_took", "with_start"), [(0.0, True), (8.0, False)])
-def test_a_proof_with_too_little_time_to_finish_runs_without_the_plan_as_its_start(
-    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, lp_took: float, with_start: bool
+@pytest.mark.parametrize(("lp_took", "proof"), [(0.0, True), (5.5, False)])
+def test_no_proof_starts_with_less_than_a_few_lps_time_left(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, lp_took: float, proof: bool
 ) -> None:
-    """Unseen sweep seed 880 (T = 5 s): the proof MIP, started from the plan with 0.78 s
-    left after an LP of 0.3 s, spent a stretch after its root LP that answered neither its
-    limit nor the cancel, and the answer came 0.97 s late. With less time left than
-    ``PROOF_CUTOFF_LP_FACTOR`` LPs it runs for the root's bound alone, without the start
-    (here the LP is made to seem to take ``lp_took`` s more, with about 30 s left)."""
+    """Unseen sweep seeds 880 and 981 (T = 5 s): the proof MIP started with 2.6 and 5.4
+    LPs' time left, and a round of its root's cuts with an incumbent answered neither its
+    limit nor the cancel: 0.97 and 1.07 s late. With about 30 s left and an LP made to
+    seem to take 5.5 s (under ``PROOF_LP_FACTOR`` LPs) it does not start."""
     import matching.exact as exact
 
     real_guarded, real_checked = exact.run_guarded, exact.run_checked
-    starts: list[bool] = []
+    proofs: list[bool] = []
 
     def guarded(h: object, deadline: float, *, lp: bool = False) -> object:
         run = real_guarded(h, deadline, lp=lp)  # type: ignore[arg-type]
         return dataclasses.replace(run, seconds=run.seconds + lp_took) if lp else run
 
     def checked(make: object, model: object, deadline: float, start: object = None) -> object:
-        starts.append(start is not None)
+        proofs.append(True)
         return real_checked(make, model, deadline, start)  # type: ignore[arg-type]
 
     monkeypatch.setattr(exact, "run_guarded", guarded)
@@ -160,7 +159,8 @@ def test_a_proof_with_too_little_time_to_finish_runs_without_the_plan_as_its_sta
     data, optimum = reference(ref, 1)
     problem = problem_from_dict(data)
     out = solve_exact(problem, deadline=time.perf_counter() + 30, threads=1)
-    assert starts == [with_start]  # the proof MIP only: the round is small
+    assert proofs == [True] * proof  # the proof MIP only: the round is small
+    assert ("no time left for the proof MIP" in out.notes) is not proof
     assert not plan_violations(problem, out.plan)
     assert out.bound <= optimum + 1e-6 <= plan_objective(problem, out.plan) + 2e-6
 
@@ -208,3 +208,32 @@ def test_with_many_arcs_the_plain_lp_goes_first_and_is_kept_when_the_other_does_
     assert out.optimal
     assert plan_objective(problem, out.plan) == pytest.approx(optimum, abs=1e-6)
     assert out.bound <= optimum + 1e-6
+
+
+def test_the_lp_with_arcs_does_not_start_when_its_share_cannot_hold_a_few_plain_ones(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seed 1005 at T = 5 s: the LP with the arcs started, did not end in its share, and
+    its time was lost. With a share shorter than ``STRONG_LP_FACTOR`` plain LPs (a factor
+    too large for any share here) it does not start."""
+    import matching.exact as exact
+
+    monkeypatch.setattr(exact, "PLAIN_FIRST_ARCS_PER_VARIABLE", 0.0)
+    monkeypatch.setattr(exact, "MAX_ARCS_PER_FACILITY", 0)
+    monkeypatch.setattr(exact, "STRONG_LP_FACTOR", 1e12)
+    real = exact.run_guarded
+    lps: list[int] = []
+
+    def guarded(h: Any, deadline: float, *, lp: bool = False) -> Any:
+        if lp:
+            lps.append(h.getNumCol())
+        return real(h, deadline, lp=lp)
+
+    monkeypatch.setattr(exact, "run_guarded", guarded)
+    data = ref.random_instance(0, n_cases=9, n_facilities=3, horizon=7, family_share=0.8)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    problem = problem_from_dict(data)
+    out = solve_exact(problem, deadline=time.perf_counter() + 30, threads=1)
+    assert len(lps) == 1  # the plain LP only
+    assert out.optimal
+    assert plan_objective(problem, out.plan) == pytest.approx(optimum, abs=1e-6)
