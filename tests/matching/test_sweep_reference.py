@@ -48,6 +48,16 @@ def test_the_sweep_runs_the_reference_only_on_rounds_small_enough() -> None:
     assert "reference_objective" not in without
 
 
+def test_a_round_runs_again_at_another_limit() -> None:
+    """``--time-limit``: a flagged round at the other limits (issue 11, seed 1178 at 1-10
+    s), the same round."""
+    drawn = check(11)
+    again = check(11, time_limit=0.5 + drawn["time_limit"])
+    assert "error" not in again
+    assert again["time_limit"] == 0.5 + drawn["time_limit"]
+    assert (again["cases"], again["options"]) == (drawn["cases"], drawn["options"])
+
+
 def test_a_bound_no_better_than_every_case_alone_is_counted_unless_the_plan_meets_it(
     tmp_path: Path,
 ) -> None:
