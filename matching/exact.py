@@ -35,7 +35,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
-from matching.arcflow import MAX_ARCS_PER_FACILITY, build_arcflow
+from matching.arcflow import MAX_ARCS_PER_FACILITY, MAX_ARCS_PER_VARIABLE, build_arcflow
 from matching.budget_bound import budget_bound, budget_stage, greedy_seconds
 from matching.budget_repair import budgets_bind, fix_and_optimise, neighbourhood_search
 from matching.evaluation import plan_objective, plan_violations
@@ -209,7 +209,7 @@ def solve_exact(
             notes=notes,
         )
     arcflow_until = now + ARCFLOW_SHARE * (deadline - now)
-    arcs = build_arcflow(form, deadline=arcflow_until)
+    arcs = build_arcflow(form, deadline=arcflow_until, per_variable=MAX_ARCS_PER_VARIABLE)
     model = assemble(form, arcs, chain=True, split=True)
     many = arcs.n_arcs > max(PLAIN_FIRST_ARCS_PER_VARIABLE * form.n_vars, MAX_ARCS_PER_FACILITY)
     plain = assemble(form, None, chain=True, split=True) if many else None
