@@ -47,7 +47,7 @@ MAX_LAYERS = 80
 # would add more are skipped. The LP's time grows with them: 0.3 s -> 6.2 s on an unseen
 # sweep round of 300 cases over 7 days (families of up to 4 beds, stays of any length,
 # 39,110 arcs on 30,936 variables), whose limits of 2 and 5 s then left the greedy plan,
-# 61 % above the optimum. The family shapes at S and M have 0.09-0.24 per variable.
+# 61 % above the optimum. The family shapes at S and M have 0.01-0.24 per variable.
 MAX_ARCS_PER_VARIABLE = 0.4
 
 Profile = tuple[int, ...]
