@@ -49,10 +49,10 @@ from matching.mip import (
     new_highs,
     pass_model,
     plan_of,
-    run_checked,
     run_guarded,
     values_of,
 )
+from matching.mip_process import MipTask, Option, run_mip, warm
 from matching.outcome import Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 
@@ -177,6 +177,7 @@ def solve_exact(
         The best plan, the best proven bound and whether the plan is proven optimal.
     """
     t0 = time.perf_counter()
+    warm()  # the process the proof MIP runs in, started while the LP runs
     tracker = tracker or Tracker(ignore, 0, 1, t0)
     form = build_formulation(problem) if form is None else form
     if form.n_vars == 0:
@@ -261,6 +262,7 @@ def improve(
     the restricted model's bound (``-inf`` without a proof). The bound holds for the
     restricted columns only; the caller decides what it proves (see :mod:`matching.large`).
     """
+    warm()
     tracker = tracker or Tracker(ignore, 0, 1, time.perf_counter())
     if form.n_vars == 0:
         return plan, form.constant if prove else -math.inf
@@ -399,18 +401,16 @@ def _polish(
     upper[drop] = 0.0
     restricted = model.with_bounds(model.col_lower, upper)
 
-    def make() -> highspy.Highs:
-        h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=1e-6)
-        h.setOptionValue("mip_max_nodes", POLISH_NODES)
+    options = (
+        ("mip_max_nodes", POLISH_NODES),
         # the first without restart: after one, HiGHS's root cut loop ran 5 s and found
         # nothing on families seed 1 at S; without it, the optimum in 1.7 s (as in the proof
         # MIP below). The second, larger one gains from the restart's smaller model: 0.3-0.5
         # against 0.4-1.1 s of CPU on families and keep-apart seeds 1-5 at S.
-        h.setOptionValue("mip_allow_restart", reach > POLISH_REDUCED_COSTS[0])
-        pass_model(h, restricted, integer=True)
-        return h
-
-    run = run_checked(make, restricted, deadline, start)
+        ("mip_allow_restart", reach > POLISH_REDUCED_COSTS[0]),
+    )
+    run = run_mip(MipTask(restricted, options, start, seed, threads, 1e-6), deadline)
+    assert run is not None  # in-process when no worker is ready
     found = plan if run.col_value is None else plan_of(form, run.col_value)
     return best_plan(form, plan, solve_greedy(form.problem, form, start=found).plan)
 
@@ -429,11 +429,15 @@ def _prove(
 
     A plan better than the incumbent (value ``U``) cannot use a column whose reduced cost
     exceeds ``U`` less the bound of the duals that priced it; fixing those, the MIP's dual
-    bound ``B`` proves ``min(U, B)``. Not started when the time left cannot hold its
-    presolve and root (``PROOF_LP_FACTOR`` times the LP's ``lp_seconds``): a note then.
+    bound ``B`` proves ``min(U, B)``. In a worker process it is killed at the deadline
+    (:mod:`matching.mip_process`) and starts with ``PROOF_MIN_SECONDS`` left; in this
+    process only when the time left can hold its presolve and root (``PROOF_LP_FACTOR``
+    times the LP's ``lp_seconds``). A note when it does not start.
     """
-    if deadline - time.perf_counter() < max(PROOF_MIN_SECONDS, PROOF_LP_FACTOR * lp_seconds):
+    left = deadline - time.perf_counter()
+    if left < PROOF_MIN_SECONDS:
         return ("no time left for the proof MIP", *_gap_note(state))
+    in_process = left >= PROOF_LP_FACTOR * lp_seconds
     form = state.form
     incumbent = state.objective
     slack = incumbent - state.lp_bound + 1e-6 * max(1.0, abs(incumbent))
@@ -442,19 +446,18 @@ def _prove(
     lower[model.integer & (rc < -slack)] = 1.0
     fixed = model.with_bounds(lower, upper)
 
-    def make() -> highspy.Highs:
-        h = new_highs(seed=seed, threads=threads, time_limit=1.0, relative_gap=relative_gap)
+    options: tuple[tuple[str, Option], ...] = (
         # the fixing above is what HiGHS's restarts would do; without them it proves S seeds
         # 1-5 in about half the simplex iterations (19,000 against 35,000 on seed 2)
-        h.setOptionValue("mip_allow_restart", False)
-        h.setOptionValue("mip_heuristic_effort", 0.0)
-        for option in PROOF_HEURISTICS_OFF:
-            h.setOptionValue(option, False)
-        pass_model(h, fixed, integer=True)
-        return h
-
+        ("mip_allow_restart", False),
+        ("mip_heuristic_effort", 0.0),
+        *((option, False) for option in PROOF_HEURISTICS_OFF),
+    )
     start = model.complete(values_of(form, state.plan, model.n_cols))
-    run = run_checked(make, fixed, deadline, start)
+    task = MipTask(fixed, options, start, seed, threads, relative_gap)
+    run = run_mip(task, deadline, in_process=in_process)
+    if run is None:
+        return ("no time left for the proof MIP", *_gap_note(state))
     if run.col_value is not None:
         state.offer(
             "mip", solve_greedy(form.problem, form, start=plan_of(form, run.col_value)).plan

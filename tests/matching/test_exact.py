@@ -104,63 +104,69 @@ def test_polish_finds_the_families_optimum_the_dive_misses() -> None:
     assert plan_objective(problem, plan) == pytest.approx(32_127.33, abs=0.01)
 
 
-def test_no_proof_mip_starts_when_the_time_left_cannot_hold_its_root(
-    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("worker", [False, True])
+def test_no_proof_mip_starts_in_process_when_the_time_left_cannot_hold_its_root(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, worker: bool
 ) -> None:
     """Parts of HiGHS's presolve and root do not answer a cancel.
 
     A robustness-sweep round (800 cases, 90 days, T = 10 s) started the proof MIP with
     0.46 s left after an LP of 1.8 s, and one run in five answered at 16-21 s. The LP here
-    is made to look slow: the proof must not start, and the LP's bound stands.
+    is made to look slow: the proof must not start in this process, and the LP's bound
+    stands; in a worker process, which is killed at the deadline, it starts.
     """
     exact = importlib.import_module("matching.exact")
     data, optimum = reference(ref, 1)
     problem = problem_from_dict(data)
-    guarded = exact.run_guarded
+    guarded, real_mip = exact.run_guarded, exact.run_mip
+    asked: list[bool] = []
 
     def slow_lp(h: object, deadline: float, *, lp: bool = False) -> object:
         run = guarded(h, deadline, lp=lp)
         return dataclasses.replace(run, seconds=1e6) if lp else run
 
-    def no_mip(*args: object) -> object:
-        raise AssertionError("the proof MIP started")
+    def mip(task: Any, deadline: float, *, in_process: bool = True) -> object:
+        asked.append(in_process)  # small: no polishing MIP before it
+        return real_mip(task, deadline) if worker else None  # None: no worker ready
 
     monkeypatch.setattr(exact, "run_guarded", slow_lp)
-    monkeypatch.setattr(exact, "run_checked", no_mip)  # small: no polishing MIP before it
+    monkeypatch.setattr(exact, "run_mip", mip)
     out = solve_exact(problem, deadline=time.perf_counter() + 30, threads=1)
-    assert "no time left for the proof MIP" in out.notes
+    assert asked == [False]
+    assert ("no time left for the proof MIP" in out.notes) is not worker
+    assert out.optimal is worker
     assert not plan_violations(problem, out.plan)
     assert out.bound <= optimum + 1e-6 <= plan_objective(problem, out.plan) + 1e-6
 
 
-@pytest.mark.parametrize(("lp_took", "proof"), [(0.0, True), (5.5, False)])
-def test_no_proof_starts_with_less_than_a_few_lps_time_left(
-    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, lp_took: float, proof: bool
+@pytest.mark.parametrize(("lp_took", "in_process"), [(0.0, True), (5.5, False)])
+def test_no_proof_starts_in_process_with_less_than_a_few_lps_time_left(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch, lp_took: float, in_process: bool
 ) -> None:
     """Unseen sweep seeds 880 and 981 (T = 5 s): the proof MIP started with 2.6 and 5.4
     LPs' time left, and a round of its root's cuts with an incumbent answered neither its
     limit nor the cancel: 0.97 and 1.07 s late. With about 30 s left and an LP made to
-    seem to take 5.5 s (under ``PROOF_LP_FACTOR`` LPs) it does not start."""
+    seem to take 5.5 s (under ``PROOF_LP_FACTOR`` LPs) it may only run in a worker."""
     import matching.exact as exact
 
-    real_guarded, real_checked = exact.run_guarded, exact.run_checked
-    proofs: list[bool] = []
+    real_guarded, real_mip = exact.run_guarded, exact.run_mip
+    asked: list[bool] = []
 
     def guarded(h: object, deadline: float, *, lp: bool = False) -> object:
         run = real_guarded(h, deadline, lp=lp)  # type: ignore[arg-type]
         return dataclasses.replace(run, seconds=run.seconds + lp_took) if lp else run
 
-    def checked(make: object, model: object, deadline: float, start: object = None) -> object:
-        proofs.append(True)
-        return real_checked(make, model, deadline, start)  # type: ignore[arg-type]
+    def mip(task: Any, deadline: float, *, in_process: bool = True) -> object:
+        asked.append(in_process)
+        return real_mip(task, deadline) if in_process else None  # None: no worker ready
 
     monkeypatch.setattr(exact, "run_guarded", guarded)
-    monkeypatch.setattr(exact, "run_checked", checked)
+    monkeypatch.setattr(exact, "run_mip", mip)
     data, optimum = reference(ref, 1)
     problem = problem_from_dict(data)
     out = solve_exact(problem, deadline=time.perf_counter() + 30, threads=1)
-    assert proofs == [True] * proof  # the proof MIP only: the round is small
-    assert ("no time left for the proof MIP" in out.notes) is not proof
+    assert asked == [in_process]  # the proof MIP only: the round is small
+    assert ("no time left for the proof MIP" in out.notes) is not in_process
     assert not plan_violations(problem, out.plan)
     assert out.bound <= optimum + 1e-6 <= plan_objective(problem, out.plan) + 2e-6
 

@@ -1,0 +1,161 @@
+"""MIPs in a worker process: the same answers, abandoned on time, and no second run of main.
+
+Unseen sweep seeds 880 and 981 (T = 5 s) had a proof MIP answer 0.97 and 1.07 s late: a
+round of HiGHS's root cuts with an incumbent answers neither its time limit nor a cancel.
+:mod:`matching.mip_process` runs such MIPs in a worker it can kill.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from matching import mip_process
+from matching.formulation import build_formulation
+from matching.instances import SIZES, random_problem
+from matching.lpmodel import LinearModel, assemble
+from matching.mip import GUARD_GRACE, model_value, run_checked
+from matching.mip_worker import MipTask, make_highs
+
+pytestmark = pytest.mark.skipif(not mip_process.isolated(), reason="no worker processes here")
+
+
+@pytest.fixture(autouse=True)
+def _every_model_to_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The models here are small; in the product, those under ``WORKER_COLUMNS`` columns
+    stay in-process (:func:`test_small_models_stay_in_this_process`)."""
+    monkeypatch.setattr(mip_process, "WORKER_COLUMNS", 0)
+
+
+def _model(size: str, seed: int) -> LinearModel:
+    return assemble(build_formulation(random_problem(SIZES[size], seed)))
+
+
+def _ready_worker() -> mip_process._Worker:
+    """The waiting worker, once it has imported the solver."""
+    mip_process.warm()
+    until = time.perf_counter() + 60
+    while time.perf_counter() < until:
+        with mip_process._lock:
+            if mip_process._spare and mip_process._spare[0].is_ready():
+                return mip_process._spare[0]
+        time.sleep(0.05)
+    raise AssertionError("no worker became ready in 60 s")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_worker_solves_as_this_process_does(seed: int) -> None:
+    model = _model("small", seed)
+    task = MipTask(model, (("mip_max_nodes", 200),), None, seed, 1, 1e-6)
+    here = run_checked(lambda: make_highs(task), model, time.perf_counter() + 30)
+    worker = _ready_worker()
+    there = mip_process.run_mip(task, time.perf_counter() + 30)
+    assert there.col_value is not None
+    assert here.col_value is not None
+    assert there.optimal == here.optimal
+    assert there.objective == pytest.approx(here.objective, abs=1e-6)
+    assert model_value(model, there.col_value) == pytest.approx(there.objective, abs=1e-6)
+    assert there.dual_bound <= there.objective + 1e-6
+    assert mip_process._spare == [worker]  # it answered, and waits for the next run
+
+
+def test_a_worker_past_its_deadline_is_abandoned_and_killed() -> None:
+    """The worker is told it has a minute; the round's deadline is now: back within the
+    grace, the worker gone, a new one started, nothing claimed but what it reported."""
+    model = _model("S", 3)
+    task = MipTask(model, (), None, 0, 1, 0.0)
+    worker = _ready_worker()
+    taken = mip_process._take()
+    assert taken is worker
+    worker.conn.send((task, 60.0))
+    t0 = time.perf_counter()
+    run = mip_process._follow(worker, task, deadline=t0)
+    assert time.perf_counter() - t0 < GUARD_GRACE + 0.5
+    assert not run.optimal
+    assert run.status.startswith("abandoned at the deadline")
+    assert worker.process.poll() is not None
+    if run.col_value is not None:
+        assert run.objective == pytest.approx(model_value(model, run.col_value))
+    assert mip_process._spare
+    assert mip_process._spare[0] is not worker
+
+
+def test_a_worker_that_died_is_replaced_and_the_run_made_here() -> None:
+    model = _model("small", 5)
+    task = MipTask(model, (), None, 0, 1, 1e-6)
+    worker = _ready_worker()
+    worker.process.kill()
+    worker.process.wait()
+    run = mip_process.run_mip(task, time.perf_counter() + 30)
+    assert run.optimal
+    assert mip_process.isolated()  # a worker that was ready and died is not a broken setup
+    assert mip_process._spare
+    assert mip_process._spare[0] is not worker
+
+
+def test_without_a_ready_worker_and_not_in_process_nothing_runs() -> None:
+    model = _model("small", 6)
+    task = MipTask(model, (), None, 0, 1, 1e-6)
+    mip_process._stop()  # no worker waiting
+    assert mip_process.run_mip(task, time.perf_counter() + 30, in_process=False) is None
+    assert mip_process._spare  # one is being started for the next run
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """multiprocessing's children import the caller's main module again (a script without
+    a ``__main__`` guard ran twice in the first version); the worker is a plain process,
+    and it writes nothing on the caller's stdout (HiGHS prints its banner there)."""
+    script = tmp_path / "round.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import time
+            from matching import mip_process
+            from matching.formulation import build_formulation
+            from matching.instances import SIZES, random_problem
+            from matching.lpmodel import assemble
+            from matching.mip_worker import MipTask
+
+            print("started", flush=True)
+            mip_process.WORKER_COLUMNS = 0  # the model is small
+            model = assemble(build_formulation(random_problem(SIZES["small"], 1)))
+            task = MipTask(model, (), None, 0, 1, 1e-6)
+            mip_process.warm()
+            until = time.perf_counter() + 60
+            while not mip_process._spare[0].is_ready() and time.perf_counter() < until:
+                time.sleep(0.05)
+            run = mip_process.run_mip(task, time.perf_counter() + 30, in_process=False)
+            print(run is not None and run.optimal, flush=True)
+            """
+        )
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    assert out.stdout.split() == ["started", "True"]
+
+
+def test_small_models_stay_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker costs about 6 ms a run: the scenario year's 224 small MIPs stay here."""
+    model = _model("small", 7)
+    monkeypatch.setattr(mip_process, "WORKER_COLUMNS", model.n_cols + 1)
+    worker = _ready_worker()
+    task = MipTask(model, (), None, 0, 1, 1e-6)
+    sent: list[object] = []
+    monkeypatch.setattr(worker.conn, "send", sent.append)
+    run = mip_process.run_mip(task, time.perf_counter() + 30)
+    assert run.optimal
+    assert sent == []
+    assert mip_process.run_mip(task, time.perf_counter() + 30, in_process=False) is None
