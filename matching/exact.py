@@ -22,6 +22,9 @@
    the gap fixed to 0 (reduced-cost fixing: no better plan can use it), until proven
    optimal or the deadline.
 
+The MIPs of stages 5 and 6 on models of ``mip_process.WORKER_COLUMNS`` columns run in a
+worker process killed at the deadline (:mod:`matching.mip_process`).
+
 Every stage returns within the deadline; the best plan and the best bound are kept.
 """
 
@@ -89,7 +92,8 @@ PROOF_HEURISTICS_OFF = (
 # five: the answer came at 16-21 s). With an incumbent (the start, or one HiGHS finds at
 # the root) a round of its root's cuts answers neither its limit nor a cancel either:
 # unseen sweep seeds 880 and 981 (T = 5 s) answered 0.97 and 1.07 s late, the proof started
-# with 2.6 and 5.4 LPs' time left (alone, 981's proof MIP returned at 2.5-3.2 s given 1.5 s)
+# with 2.6 and 5.4 LPs' time left (alone, 981's proof MIP returned at 2.5-3.2 s given 1.5 s).
+# For a MIP run in this process only: a worker's is killed at the deadline (mip_process)
 PROOF_LP_FACTOR = 6.0
 PROOF_MIN_SECONDS = 0.2  # nor with less than this
 # columns the LP model is assembled from per second (400,000 measured on issue-11 S, halved
