@@ -20,6 +20,7 @@ and a run that finds none ready is made in-process, guarded as before
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import os
 import socket
@@ -28,12 +29,13 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import overload
 
 from matching.mip import GUARD_GRACE, Run, model_value, run_checked
 from matching.mip_worker import FloatArray, MipTask, Option, make_highs
 
-__all__ = ["MipTask", "Option", "isolated", "run_mip", "warm"]
+__all__ = ["MipTask", "Option", "isolated", "run_mip", "warm", "worker_peak_mb"]
 
 # MIPs on fewer columns run in this process: their root's rounds take milliseconds, and a
 # worker costs about 6 ms a run (the scenario year's 224 MIPs, at most 2,386 columns: 5.2 s
@@ -122,6 +124,26 @@ def _give_back(worker: _Worker) -> None:
             _spare.append(worker)
             return
     worker.kill()
+
+
+def worker_peak_mb() -> float:
+    """The largest resident memory of a worker of this process so far, in MB.
+
+    Of the workers that ended (killed past a deadline) and of the one waiting (Linux's
+    ``VmHWM``); 0 where neither is known. A benchmark adds it to its own peak.
+    """
+    import resource  # not on Windows, where no worker runs
+
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    with _lock:
+        pids = [w.process.pid for w in _spare if w.process.poll() is None]
+    alive = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    alive = max(alive, int(line.split()[1]) / 1024)
+    return max(ended, alive)
 
 
 @atexit.register

@@ -20,6 +20,7 @@ from matching.evaluation import plan_objective, plan_violations
 from matching.greedy import solve_greedy
 from matching.instances import SIZES, random_problem
 from matching.mip import solve_mip
+from matching.mip_process import worker_peak_mb
 from matching.outcome import Progress
 from matching.problem import MatchingProblem
 from matching.result import Method, SolveParams
@@ -125,7 +126,9 @@ def run(
         generate_seconds=generate,
         greedy_objective=greedy["objective"],
         greedy_seconds=greedy["seconds"],
-        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # with the MIP worker's (matching.mip_process): both peaks, as if at once
+        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + worker_peak_mb(),
+        worker_peak_mb=worker_peak_mb(),
     )
     return row
 

@@ -159,3 +159,12 @@ def test_small_models_stay_in_this_process(monkeypatch: pytest.MonkeyPatch) -> N
     assert run.optimal
     assert sent == []
     assert mip_process.run_mip(task, time.perf_counter() + 30, in_process=False) is None
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_the_worker_memory_is_known_to_benchmarks() -> None:
+    """A round's peak memory must count the worker's: it holds a copy of the model."""
+    model = _model("small", 8)
+    _ready_worker()
+    mip_process.run_mip(MipTask(model, (), None, 0, 1, 1e-6), time.perf_counter() + 30)
+    assert 20 < mip_process.worker_peak_mb() < 2_000  # numpy, SciPy, HiGHS and a model
