@@ -55,7 +55,7 @@ from matching.mip import (
     run_guarded,
     values_of,
 )
-from matching.mip_process import MipTask, Option, run_mip, warm
+from matching.mip_process import MipTask, Option, run_mip, warm_for
 from matching.outcome import Outcome, Tracker, ignore
 from matching.problem import MatchingProblem
 
@@ -181,9 +181,9 @@ def solve_exact(
         The best plan, the best proven bound and whether the plan is proven optimal.
     """
     t0 = time.perf_counter()
-    warm()  # the process the proof MIP runs in, started while the LP runs
     tracker = tracker or Tracker(ignore, 0, 1, t0)
     form = build_formulation(problem) if form is None else form
+    warm_for(form.n_vars)  # the MIP worker, started while the LP runs
     if form.n_vars == 0:
         return Outcome(
             plan=[],
@@ -266,7 +266,7 @@ def improve(
     the restricted model's bound (``-inf`` without a proof). The bound holds for the
     restricted columns only; the caller decides what it proves (see :mod:`matching.large`).
     """
-    warm()
+    warm_for(form.n_vars)  # the MIP worker, started while the LP runs
     tracker = tracker or Tracker(ignore, 0, 1, time.perf_counter())
     if form.n_vars == 0:
         return plan, form.constant if prove else -math.inf

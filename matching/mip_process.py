@@ -35,7 +35,7 @@ from typing import overload
 from matching.mip import GUARD_GRACE, Run, model_value, run_checked
 from matching.mip_worker import FloatArray, MipTask, Option, make_highs
 
-__all__ = ["MipTask", "Option", "isolated", "run_mip", "warm", "worker_peak_mb"]
+__all__ = ["MipTask", "Option", "isolated", "run_mip", "warm", "warm_for", "worker_peak_mb"]
 
 # MIPs on fewer columns run in this process: their root's rounds take milliseconds, and a
 # worker costs about 6 ms a run (the scenario year's 224 MIPs, at most 2,386 columns: 5.2 s
@@ -101,6 +101,16 @@ def warm() -> None:
             _spare.append(_Worker())
         except OSError:
             return
+
+
+def warm_for(columns: int) -> None:
+    """:func:`warm`, if a round of ``columns`` columns will send its MIPs to a worker.
+
+    Not for smaller rounds: a scenario's rounds would each start one for nothing (0.3 s of
+    CPU and about 100 MB in every process that simulates).
+    """
+    if columns >= WORKER_COLUMNS:
+        warm()
 
 
 def _take() -> _Worker | None:

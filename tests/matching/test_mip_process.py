@@ -168,3 +168,15 @@ def test_the_worker_memory_is_known_to_benchmarks() -> None:
     _ready_worker()
     mip_process.run_mip(MipTask(model, (), None, 0, 1, 1e-6), time.perf_counter() + 30)
     assert 20 < mip_process.worker_peak_mb() < 2_000  # numpy, SciPy, HiGHS and a model
+
+
+def test_small_rounds_start_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scenario's rounds are small: a worker in every simulating process would cost 0.3 s
+    of CPU and about 100 MB each, for MIPs that stay in-process anyway."""
+    from matching.exact import solve_exact
+
+    monkeypatch.setattr(mip_process, "WORKER_COLUMNS", 5_000)
+    mip_process._stop()
+    out = solve_exact(random_problem(SIZES["small"], 9), deadline=time.perf_counter() + 30)
+    assert out.optimal
+    assert mip_process._spare == []
