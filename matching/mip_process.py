@@ -12,9 +12,9 @@ fresh one for the next run.
 
 A worker is a plain subprocess (not :mod:`multiprocessing`, whose children import the
 caller's main module again: a script without a ``__main__`` guard ran twice). One is
-started when a round begins (:func:`warm`); it takes about 0.4 s to import the solver,
-and a run that finds none ready is made in-process, guarded as before
-(:func:`matching.mip.run_checked`), as on platforms without ``fork``.
+started when a round of ``WORKER_COLUMNS`` variables begins (:func:`warm_for`); it takes
+about 0.3 s to import the solver, and a run that finds none ready is made in-process,
+guarded as before (:func:`matching.mip.run_checked`), as on Windows (no ``pass_fds``).
 """
 
 from __future__ import annotations
