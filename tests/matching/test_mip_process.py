@@ -12,6 +12,8 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,7 @@ from matching.instances import SIZES, random_problem
 from matching.lpmodel import LinearModel, assemble
 from matching.mip import GUARD_GRACE, model_value, run_checked
 from matching.mip_worker import MipTask, make_highs
+from matching.problem_io import problem_from_dict
 
 pytestmark = pytest.mark.skipif(not mip_process.isolated(), reason="no worker processes here")
 
@@ -83,6 +86,76 @@ def test_a_worker_past_its_deadline_is_abandoned_and_killed() -> None:
         assert run.objective == pytest.approx(model_value(model, run.col_value))
     assert mip_process._spare
     assert mip_process._spare[0] is not worker
+
+
+def _budgeted(ref: ModuleType, seed: int) -> tuple[LinearModel, float]:
+    """A model HiGHS takes 0.5-4 s on (40 cases, binding budgets, short stays, keep-apart
+    pairs) and the independent reference's optimum of the same round."""
+    data = ref.random_instance(
+        seed, n_cases=40, n_facilities=6, horizon=14, n_streams=3, budget_share=0.6,
+        n_keep_apart=4,
+    )  # fmt: skip
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    return assemble(build_formulation(problem_from_dict(data))), optimum
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_bound_and_plan_a_worker_reports_holds(ref: ModuleType, seed: int) -> None:
+    """What the parent keeps of an abandoned worker is what it reported: each dual bound
+    (HiGHS's interrupt callback) at most the independent reference's optimum, each plan at
+    least it, and the answer optimal."""
+    model, optimum = _budgeted(ref, seed)
+    task = MipTask(model, (), None, 0, 1, 0.0)
+    worker = _ready_worker()
+    assert mip_process._take() is worker
+    worker.conn.send((task, 60.0))
+    reports: list[tuple[str, Any]] = []
+    while (message := worker.conn.recv())[0] != "done":
+        reports.append(message)
+    mip_process._give_back(worker)
+    run = message[1]
+    bounds = [value for kind, value in reports if kind == "bound"]
+    plans = [model_value(model, values) for kind, values in reports if kind == "plan"]
+    assert bounds  # the run lasted long enough to report both
+    assert plans
+    assert max(bounds) <= optimum + 1e-6
+    assert min(plans) >= optimum - 1e-6
+    assert run.optimal
+    assert run.objective == pytest.approx(optimum, abs=1e-6)
+
+
+def test_an_abandoned_worker_claims_its_best_reported_bound_and_no_more(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Abandoned half a second in (the solve takes seconds): the bound returned is the
+    highest the worker reported, a real one (above the single-case bound of -inf) and at
+    most the reference's optimum; the plan returned is the best reported, at least it."""
+    model, optimum = _budgeted(ref, 1)
+    task = MipTask(model, (), None, 0, 1, 0.0)
+    worker = _ready_worker()
+    assert mip_process._take() is worker
+    seen: list[tuple[str, Any]] = []
+    receive = worker.conn.recv
+
+    def recorded() -> Any:
+        message = receive()
+        seen.append(message)
+        return message
+
+    monkeypatch.setattr(worker.conn, "recv", recorded)
+    worker.conn.send((task, 60.0))
+    run = mip_process._follow(worker, task, deadline=time.perf_counter() + 0.5)
+    assert run.status.startswith("abandoned at the deadline")
+    bounds = [value for kind, value in seen if kind == "bound"]
+    assert bounds
+    assert run.dual_bound == max(bounds)
+    assert run.dual_bound <= optimum + 1e-6
+    plans = [model_value(model, values) for kind, values in seen if kind == "plan"]
+    if plans:
+        assert run.objective == min(plans)
+        assert run.objective >= optimum - 1e-6
+    else:
+        assert run.col_value is None
 
 
 def test_a_worker_that_died_is_replaced_and_the_run_made_here() -> None:
