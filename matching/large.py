@@ -8,6 +8,8 @@ the better plan from the columns that matter.
 3. Column generation (:mod:`matching.colgen`) until the LP relaxation is complete or time
    is up; every round proves a Lagrangian bound. The bound comes first: at L the per-bed
    greedy is already within 0.2 % of the LP optimum, and the bound is what is missing.
+   Then one greedy pass guided by the master's LP solution (where every stay is short the
+   greedy orders can be three times the optimum, and it is a third cheaper in 4 ms).
 4. When budgets bind and column generation did not complete, the Lagrangian bound over
    budgets (:mod:`matching.budget_bound`), started from column generation's budget
    prices, and the plan its flow gives (issue 11: within 2 % of the bound on the budget
@@ -30,7 +32,8 @@ the better plan from the columns that matter.
    columns its prices favour the rest (:mod:`matching.priced_rins`; issue 11: ``issue-11``
    M from 5.2-6.9 % above the bound to 3.8-5.5 % in 30 s, ``short-stays`` from 1.8-2.3 %
    to 0.6-1.2 %; seeds 1-5).
-7. If time is left, the exact machinery on the columns that can still matter, started
+7. If time is left (the facilities' stage, when it runs, leaves this step the time it
+   needs), the exact machinery on the columns that can still matter, started
    from the best plan. Column generation's duals price every column: a plan that uses a
    column costs at least the bound plus the column's reduced cost, so a column whose
    reduced cost exceeds the gap can be left out of any better plan (reduced-cost fixing).
@@ -238,8 +241,9 @@ def solve_large(
         else None,
     )
     notes = [f"column generation: {master.rounds} rounds, {master.columns.size} columns kept"]
-    if not master.complete:
-        notes.append("column generation stopped before the LP was complete")
+    notes += [] if master.complete else ["column generation stopped before the LP was complete"]
+    plan = _guided_plan(form, master, plan, stages - greedy_seconds(form), tracker)
+    objective = plan_objective(problem, plan)
     budgets = -math.inf
     if not master.complete and form.binding_streams.size:
         plan, budgets = _budget_stage(form, master, plan, stages, tracker, proven)
@@ -316,18 +320,44 @@ def _finish(
     pool = np.zeros(0, dtype=np.int64)
     weak = objective - max(bound, budgets) > FACILITY_GAP * abs(objective)
     short = form.n_vars >= FACILITY_COLUMNS_PER_OPTION * max(form.problem.n_options, 1)
+    needs = max(IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds)  # to improve
     if proven and master.complete and master.duals.size and weak and short:
-        whole, pool = _facility_stage(form, master, objective, until, seed, threads, tracker)
+        # it leaves the improvement the time it needs, when that fits (sweep seed 1536, 80
+        # cases at T = 1 s: it took the 0.3 s left, and the answer was the greedy's plan,
+        # 3.1 times the optimum; 839-869 with the improvement, optimum 690.1)
+        stop = until - needs if until - time.perf_counter() > needs else until
+        whole, pool = _facility_stage(form, master, objective, stop, seed, threads, tracker)
         if whole > bound:
             notes.append("bound by facilities solved whole at column generation's prices")
         bound = max(bound, whole)
-    room = until - time.perf_counter()
     closed = objective - max(bound, budgets) <= relative_gap * abs(objective)
-    if not closed and room > max(IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds):
+    if not closed and until - time.perf_counter() > needs:
         return _improve(form, master, plan, bound, until, seed, threads, tracker, proven, pool)
     if not closed:
         notes.append("no time left to improve on the kept columns")
     return plan, bound
+
+
+def _guided_plan(
+    form: Formulation, master: MasterLP, plan: Plan, until: float, tracker: Tracker
+) -> Plan:
+    """The better of ``plan`` and the greedy guided by the master's LP solution.
+
+    Cases the LP places most go first, each at its option and day of least reduced cost
+    (as the exact pipeline's ``lp-greedy``). One greedy pass, stopped at ``until``: on the
+    sweep's seed 1536 (80 cases, every stay short, T = 1 s) 1,116 against the greedy
+    orders' 2,133 in 4 ms (optimum 690.1).
+    """
+    if master.reduced.size == 0 or time.perf_counter() >= until:
+        return plan
+    x = np.zeros(form.n_vars)
+    x[master.columns] = master.x[: master.columns.size]
+    placed = np.bincount(form.var_case, x, minlength=form.problem.n_cases).astype(np.float64)
+    guided = solve_greedy(form.problem, form, guide=(placed, master.reduced), deadline=until)
+    better = best_plan(form, plan, guided.plan)
+    if better is not plan:
+        tracker.update("lp-greedy", objective=plan_objective(form.problem, better))
+    return better
 
 
 def many_start_days(form: Formulation) -> bool:

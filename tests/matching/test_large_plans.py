@@ -1,0 +1,85 @@
+"""Large rounds' plans when time is short: the LP's advice and the improvement's time.
+
+The sweep's seed 1536 (80 cases, every stay short, 63,732 columns, so column generation's
+path, T = 1 s) returned the greedy orders' plan, 2,133.4, 3.1 times the optimum (690.1,
+the independent reference's plain MIP in 30 s): solving facilities whole took the 0.3 s
+left after column generation and the improvement never started.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+
+import matching.large as large
+from benchmarks.matching.sweep import draw
+from matching.budget_bound import greedy_seconds
+from matching.colgen import column_generation
+from matching.evaluation import plan_objective, plan_violations
+from matching.formulation import build_formulation
+from matching.greedy import greedy_plans
+from matching.heuristics import best_plan
+from matching.outcome import Tracker, ignore
+from matching.result import SolveParams
+from matching.solve import solve
+
+OPTIMUM_1536 = 690.10  # benchmarks.matching.reference on the sweep's seed 1536, 29.7 s
+
+
+def test_a_short_stay_round_at_one_second_is_not_left_at_the_greedy() -> None:
+    problem, limit, _ = draw(1536)
+    assert limit == 1.0
+    started = time.perf_counter()
+    result = solve(problem, SolveParams(time_limit=1.0))
+    assert time.perf_counter() - started < 1.5
+    assert result.bound <= OPTIMUM_1536 + 1e-6
+    assert result.objective <= 2 * OPTIMUM_1536  # 2,133.4 before; the LP's advice: 1,116
+
+
+def test_the_lp_guided_greedy_is_never_worse_and_helps_where_stays_are_short() -> None:
+    problem, _, _ = draw(1536)
+    form = build_formulation(problem)
+    plan = best_plan(form, *greedy_plans(problem, form))
+    master = column_generation(form, deadline=time.perf_counter() + 30, start=np.zeros(0, np.int64))
+    events: list[tuple[str, Any]] = []
+    tracker = Tracker(lambda p: events.append((p.stage, p.objective)), 0, 1, time.perf_counter())
+    guided = large._guided_plan(form, master, plan, time.perf_counter() + 30, tracker)
+    assert not plan_violations(problem, guided)
+    assert plan_objective(problem, guided) < 0.7 * plan_objective(problem, plan)
+    assert [stage for stage, _ in events] == ["lp-greedy"]
+    assert large._guided_plan(form, master, plan, time.perf_counter(), tracker) is plan
+
+
+def test_solving_facilities_whole_leaves_the_improvement_the_time_it_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem, _, _ = draw(1536)
+    form = build_formulation(problem)
+    plan = best_plan(form, *greedy_plans(problem, form))
+    master = column_generation(form, deadline=time.perf_counter() + 30, start=np.zeros(0, np.int64))
+    assert master.complete
+    stops: list[float] = []
+    improved: list[float] = []
+
+    def facilities(form: Any, master: Any, objective: Any, until: float, *args: Any) -> Any:
+        stops.append(until)
+        return -np.inf, np.zeros(0, np.int64)
+
+    def improvement(form: Any, master: Any, plan: Any, bound: float, until: float, *a: Any) -> Any:
+        improved.append(until)
+        return plan, bound
+
+    monkeypatch.setattr(large, "_facility_stage", facilities)
+    monkeypatch.setattr(large, "_improve", improvement)
+    monkeypatch.setattr(large, "IMPROVE_MIN_SECONDS", 2.0)
+    deadline = time.perf_counter() + 3.0 + greedy_seconds(form)
+    tracker = Tracker(ignore, 0, 1, time.perf_counter())
+    large._finish(
+        form, master, plan, (master.bound, -np.inf), deadline, 0, 1, tracker, True, [], 1e-6
+    )
+    until = deadline - greedy_seconds(form)
+    assert stops == [pytest.approx(until - 2.0)]  # before: until itself, all of the time
+    assert improved == [until]
