@@ -306,7 +306,11 @@ def _finish(
     notes: list[str],
     relative_gap: float,
 ) -> tuple[Plan, float]:
-    """After column generation and the budgets' stages: facilities whole, then improvement.
+    """After column generation and the budgets' stages: prices' plans, facilities, improvement.
+
+    On short stays, after a complete column generation: plans at its prices and the
+    facilities solved whole (both skipped when the pairs' set-up would not end in their
+    time); then the improvement.
 
     ``bounds``: column generation's bound (``-inf`` when not ``proven``) and the budget
     or capacity Lagrangian's. Returns the plan and the first bound, raised.
