@@ -559,10 +559,7 @@ def _restricted_bound(
     window = RESTRICTED_PLAN_SHARE * (deadline - now)
     if one > window:
         return found, plan
-    better = plans_from_prices(found, plan, deadline=now + min(window, PRICED_PLAN_PASSES * one))
-    if better is not plan:
-        tracker.update("priced-plans", objective=plan_objective(form.problem, better))
-    return found, better
+    return found, _priced(form, found, plan, now + min(window, PRICED_PLAN_PASSES * one), tracker)
 
 
 def _capacity_after(
@@ -632,12 +629,8 @@ def _capacity_stage(
     # and when the bound levelled off early (its steps too short to gain), the time it
     # left, if a pass fits there (sweep seed 1537, 3,000 cases at T = 5 s: no share for
     # the plans, 1.7 s unused)
-    if plans or one <= stop - time.perf_counter():
-        better = plans_from_prices(found, plan, deadline=stop)
-    else:
-        better = plan
-    if better is not plan:
-        tracker.update("priced-plans", objective=plan_objective(form.problem, better))
+    fits = plans or one <= stop - time.perf_counter()
+    better = _priced(form, found, plan, stop, tracker) if fits else plan
     if start is not None and start.bound >= found.bound:
         return start, better
     tracker.update("lagrangian-beds", bound=min(found.bound, objective))
@@ -662,7 +655,14 @@ def _colgen_price_plans(
     lam, mu = bed_prices(form, master)
     found = CapacityBound(master.bound, lam, mu, 0, relax, ((lam, mu[relax.streams]),))
     now = time.perf_counter()
-    better = plans_from_prices(found, plan, deadline=now + PRICED_PLAN_SHARE * (until - now))
+    return _priced(form, found, plan, now + PRICED_PLAN_SHARE * (until - now), tracker)
+
+
+def _priced(
+    form: Formulation, found: CapacityBound, plan: Plan, until: float, tracker: Tracker
+) -> Plan:
+    """:func:`matching.priced_plans.plans_from_prices` by ``until``, a better plan told."""
+    better = plans_from_prices(found, plan, deadline=until)
     if better is not plan:
         tracker.update("priced-plans", objective=plan_objective(form.problem, better))
     return better

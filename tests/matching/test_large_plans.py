@@ -18,16 +18,30 @@ import matching.large as large
 from benchmarks.matching.sweep import draw
 from matching.budget_bound import greedy_seconds
 from matching.capacity_bound import Relaxation, capacity_bound
-from matching.colgen import column_generation
+from matching.colgen import MasterLP, column_generation
 from matching.evaluation import plan_objective, plan_violations
-from matching.formulation import build_formulation
+from matching.formulation import Formulation, build_formulation
 from matching.greedy import greedy_plans
 from matching.heuristics import best_plan
+from matching.mip import Plan
 from matching.outcome import Tracker, ignore
+from matching.problem import MatchingProblem
 from matching.result import SolveParams
 from matching.solve import solve
 
 OPTIMUM_1536 = 690.10  # benchmarks.matching.reference on the sweep's seed 1536, 29.7 s
+Round = tuple[MatchingProblem, Formulation, Plan, MasterLP]
+
+
+@pytest.fixture(scope="module")
+def round_1536() -> Round:
+    """Seed 1536's round, its best greedy plan and its complete column generation."""
+    problem, _, _ = draw(1536)
+    form = build_formulation(problem)
+    plan = best_plan(form, *greedy_plans(problem, form))
+    master = column_generation(form, deadline=time.perf_counter() + 30, start=np.zeros(0, np.int64))
+    assert master.complete
+    return problem, form, plan, master
 
 
 def test_a_short_stay_round_at_one_second_is_not_left_at_the_greedy() -> None:
@@ -38,11 +52,10 @@ def test_a_short_stay_round_at_one_second_is_not_left_at_the_greedy() -> None:
     assert result.objective <= 2 * OPTIMUM_1536  # 2,133.4 before; the LP's advice: 1,116
 
 
-def test_the_lp_guided_greedy_is_never_worse_and_helps_where_stays_are_short() -> None:
-    problem, _, _ = draw(1536)
-    form = build_formulation(problem)
-    plan = best_plan(form, *greedy_plans(problem, form))
-    master = column_generation(form, deadline=time.perf_counter() + 30, start=np.zeros(0, np.int64))
+def test_the_lp_guided_greedy_is_never_worse_and_helps_where_stays_are_short(
+    round_1536: Round,
+) -> None:
+    problem, form, plan, master = round_1536
     events: list[tuple[str, Any]] = []
     tracker = Tracker(lambda p: events.append((p.stage, p.objective)), 0, 1, time.perf_counter())
     guided = large._guided_plan(form, master, plan, time.perf_counter() + 30, tracker)
@@ -53,12 +66,9 @@ def test_the_lp_guided_greedy_is_never_worse_and_helps_where_stays_are_short() -
 
 
 def test_solving_facilities_whole_leaves_the_improvement_the_time_it_needs(
-    monkeypatch: pytest.MonkeyPatch,
+    round_1536: Round, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    problem, _, _ = draw(1536)
-    form = build_formulation(problem)
-    plan = best_plan(form, *greedy_plans(problem, form))
-    master = column_generation(form, deadline=time.perf_counter() + 30, start=np.zeros(0, np.int64))
+    _, form, plan, master = round_1536
     assert master.complete
     stops: list[float] = []
     improved: list[float] = []
@@ -87,14 +97,12 @@ def test_solving_facilities_whole_leaves_the_improvement_the_time_it_needs(
 
 
 def test_the_prices_plans_get_the_time_a_levelled_bound_leaves(
-    monkeypatch: pytest.MonkeyPatch,
+    round_1536: Round, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Sweep seed 1537 (3,000 cases, T = 5 s): a pass of the plans did not fit in their
     share, the bound levelled off 1.7 s early, and those 1.7 s went unused (5.2 % -> 1.9 %
     with the plans in them)."""
-    problem, _, _ = draw(1536)
-    form = build_formulation(problem)
-    plan = best_plan(form, *greedy_plans(problem, form))
+    problem, form, plan, _ = round_1536
     found = capacity_bound(
         problem, deadline=time.perf_counter() + 30, incumbent=plan_objective(problem, plan)
     )
@@ -117,13 +125,10 @@ def test_the_prices_plans_get_the_time_a_levelled_bound_leaves(
     assert asked == [stop]  # a pass that does not fit is not started
 
 
-def test_after_a_complete_column_generation_its_prices_give_plans() -> None:
+def test_after_a_complete_column_generation_its_prices_give_plans(round_1536: Round) -> None:
     """Here far better than the greedy orders' plan; on ``issue-11`` S the list schedules
     at column generation's duals took the answer from 5,559.8 to 5,530.8-5,536.2."""
-    problem, _, _ = draw(1536)
-    form = build_formulation(problem)
-    plan = best_plan(form, *greedy_plans(problem, form))
-    master = column_generation(form, deadline=time.perf_counter() + 30, start=np.zeros(0, np.int64))
+    problem, form, plan, master = round_1536
     assert master.complete
     events: list[tuple[str, Any]] = []
     tracker = Tracker(lambda p: events.append((p.stage, p.objective)), 0, 1, time.perf_counter())
