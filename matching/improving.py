@@ -52,7 +52,15 @@ class ImprovingPlans:
 
     def improved(self, event: highspy.highs.HighsCallbackEvent) -> None:
         """HiGHS found a better plan: pass its values on (not the start's)."""
-        value = float(event.data_out.objective_function_value)
+        values = np.asarray(event.data_out.mip_solution, dtype=np.float64)
+        self.offer(values, float(event.data_out.objective_function_value))
+
+    def offer(self, values: FloatArray, value: float) -> None:
+        """A plan of objective ``value``: its values passed on when it beats the start.
+
+        For plans that come another way than this process's HiGHS callback (a MIP worker's
+        reports, :mod:`matching.mip_process`).
+        """
         if value >= self.start_value - 1e-9 * max(1.0, abs(self.start_value)):
             return
-        self.on_values(np.asarray(event.data_out.mip_solution, dtype=np.float64))
+        self.on_values(values)

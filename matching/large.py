@@ -74,6 +74,7 @@ from matching.formulation import Formulation, build_formulation, plan_columns
 from matching.greedy import greedy_outcome, greedy_plans, solve_greedy
 from matching.heuristics import best_plan
 from matching.mip import Plan
+from matching.mip_process import warm_for
 from matching.outcome import Outcome, Tracker, ignore
 from matching.priced_plans import plans_from_prices
 from matching.priced_rins import rins
@@ -221,6 +222,7 @@ def solve_large(
             prices = None
     if deadline - time.perf_counter() < 2 * form.n_vars / SETUP_VARS_PER_SECOND:
         return _without_colgen(form, plan, deadline, tracker, prices, build, t0)
+    warm_for(form.n_vars)  # the worker for the sub-MIPs below, ready by the time they run
     # the plans' stages end by ``stages``; a restricted model with no bound yet keeps the
     # bound's set-up back (see RESERVE_CHECKPOINTS)
     stages = deadline

@@ -4,11 +4,13 @@ HiGHS checks its time limit and a cancel between steps, and some steps are long:
 incumbent, a round of the root's cuts answers neither (unseen sweep seeds 880 and 981, the
 proof MIP 0.97 and 1.07 s late at T = 5 s; alone, 981's returned at 2.5-3.2 s given
 1.5 s). In a thread nothing can stop it; a process can be killed. So the MIPs that run to
-the round's deadline (the proof and the polishing MIPs of :mod:`matching.exact`) run in a
-worker process (:mod:`matching.mip_worker`) that has the solver imported and waits for
-work. It reports each better plan and the MIP's dual bound as it goes; at the deadline
-(plus ``GUARD_GRACE``) the parent keeps what was reported, kills the worker and starts a
-fresh one for the next run.
+the round's deadline (the proof and the polishing MIPs of :mod:`matching.exact`, and the
+sub-MIPs of fix-and-optimise, the neighbourhood search and RINS: unseen sweep seed 1732,
+one 0.7-1.2 s past its deadline at T = 5 s) run in a worker process
+(:mod:`matching.mip_worker`) that has the solver imported and waits for work. It reports
+each better plan and the MIP's dual bound as it goes; at the deadline (plus
+``GUARD_GRACE``) the parent keeps what was reported, kills the worker and starts a fresh
+one for the next run.
 
 A worker is a plain subprocess (not :mod:`multiprocessing`, whose children import the
 caller's main module again: a script without a ``__main__`` guard ran twice). One is
@@ -32,6 +34,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import overload
 
+import highspy
+
+from matching.improving import ImprovingPlans
 from matching.mip import GUARD_GRACE, Run, model_value, run_checked
 from matching.mip_worker import FloatArray, MipTask, Option, make_highs
 
@@ -165,12 +170,20 @@ def _stop() -> None:
 
 
 @overload
-def run_mip(task: MipTask, deadline: float) -> Run: ...
+def run_mip(task: MipTask, deadline: float, *, watch: ImprovingPlans | None = None) -> Run: ...
 @overload
-def run_mip(task: MipTask, deadline: float, *, in_process: bool) -> Run | None: ...
+def run_mip(
+    task: MipTask, deadline: float, *, in_process: bool, watch: ImprovingPlans | None = None
+) -> Run | None: ...
 
 
-def run_mip(task: MipTask, deadline: float, *, in_process: bool = True) -> Run | None:
+def run_mip(
+    task: MipTask,
+    deadline: float,
+    *,
+    in_process: bool = True,
+    watch: ImprovingPlans | None = None,
+) -> Run | None:
     """Run the MIP until optimal or the wall-clock ``deadline``; back by then plus a grace.
 
     In a worker when the model has ``WORKER_COLUMNS`` columns and one is ready (waiting
@@ -178,6 +191,7 @@ def run_mip(task: MipTask, deadline: float, *, in_process: bool = True) -> Run |
     all (``None``) if not ``in_process``. Either way the answer is
     :func:`matching.mip.run_checked`'s; an abandoned worker's is its best reported plan
     (objective recomputed from its values) and its last reported dual bound, not optimal.
+    ``watch``, if given, is offered each better plan as it is found.
     """
     worker = None
     if task.model.n_cols >= WORKER_COLUMNS:
@@ -187,16 +201,23 @@ def run_mip(task: MipTask, deadline: float, *, in_process: bool = True) -> Run |
     if worker is not None:
         try:
             worker.conn.send((task, max(deadline - time.perf_counter(), 0.0)))
-            return _follow(worker, task, deadline)
+            return _follow(worker, task, deadline, watch)
         except OSError:
             worker.kill()
             warm()
     if not in_process:
         return None
-    return run_checked(lambda: make_highs(task), task.model, deadline, task.start)
+
+    def make() -> highspy.Highs:
+        h = make_highs(task)
+        return h if watch is None else watch.attach(h)
+
+    return run_checked(make, task.model, deadline, task.start)
 
 
-def _follow(worker: _Worker, task: MipTask, deadline: float) -> Run:
+def _follow(
+    worker: _Worker, task: MipTask, deadline: float, watch: ImprovingPlans | None = None
+) -> Run:
     """The worker's answer by the deadline, or what it reported until then."""
     t0 = time.perf_counter()
     best: FloatArray | None = None
@@ -218,6 +239,8 @@ def _follow(worker: _Worker, task: MipTask, deadline: float) -> Run:
                 value = model_value(task.model, payload)
                 if value < best_value:
                     best, best_value = payload, value
+                    if watch is not None:
+                        watch.offer(payload, value)
     except (EOFError, OSError):
         status = "the HiGHS worker ended without an answer"
     worker.kill()
