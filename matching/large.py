@@ -562,11 +562,21 @@ def _capacity_reserve(
     """
     if master.complete or prices is not None or not math.isfinite(bound):
         return 0.0
+    if not form.binding_streams.size:  # no budgets' stages to hold back (nor pairs to count)
+        return 0.0
     if objective - bound <= CAPACITY_GAP * abs(objective):
         return 0.0
     left = until - time.perf_counter()
-    need = max(RESTRICTED_MIN_SECONDS, bound_seconds(form.problem, RESTRICTED_MIN_STEPS))
-    return max(0.0, min(CAPACITY_SHARE * left, need))
+    return max(0.0, min(CAPACITY_SHARE * left, _bound_need(form)))
+
+
+def _bound_need(form: Formulation, pairs: int | None = None) -> float:
+    """The Lagrangian's set-up and ``RESTRICTED_MIN_STEPS`` steps, on a busy machine.
+
+    At least ``RESTRICTED_MIN_SECONDS`` (small rounds: Python's own time). ``pairs``:
+    :func:`matching.capacity_bound.open_pairs`, when counted already.
+    """
+    return max(RESTRICTED_MIN_SECONDS, bound_seconds(form.problem, RESTRICTED_MIN_STEPS, pairs))
 
 
 def _capacity_stop(form: Formulation, master: MasterLP, deadline: float) -> float:
@@ -598,7 +608,7 @@ def _restricted_bound(
     # issue-11 L at T = 10, gap 99.4 %, while column generation on the restricted model
     # and the plans after it took the time and gained 0.002 %)
     pairs = open_pairs(form.problem)  # counted once: 4-36 ms a count
-    need = max(RESTRICTED_MIN_SECONDS, bound_seconds(form.problem, RESTRICTED_MIN_STEPS, pairs))
+    need = _bound_need(form, pairs)
     stop = now + max(RESTRICTED_CAPACITY_SHARE * left, min(need, left))
     if now + bound_seconds(form.problem, pairs=pairs) >= stop:
         # it goes first only when its set-up and a step fit at a busy machine's pace;
