@@ -193,7 +193,7 @@ def solve_exact(
             build_seconds=time.perf_counter() - t0,
         )
     state = _State(form, tracker, [], form.constant)
-    for plan in greedy_plans(problem, form):
+    for plan in greedy_plans(problem, form, deadline):
         state.offer("greedy", plan)
     if form.n_vars > SMALL_COLUMNS:
         # one flow (10-50 ms): a real bound before the LP, whatever the load (issue 11). Also

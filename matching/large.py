@@ -208,7 +208,7 @@ def solve_large(
         return Outcome(
             plan=[], bound=form.constant, optimal=True, method="colgen", build_seconds=build
         )
-    plan = best_plan(form, *(plans or greedy_plans(problem, form)))
+    plan = best_plan(form, *(plans or greedy_plans(problem, form, deadline)))
     objective = plan_objective(problem, plan)
     tracker.update("greedy", objective=objective)
     proven = not form.restricted  # a restricted model's bounds are not the round's

@@ -11,7 +11,13 @@ import pytest
 
 from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import build_formulation, candidate_days
-from matching.greedy import greedy_orders, greedy_plans, solve_greedy, stays_end_inside
+from matching.greedy import (
+    greedy_orders,
+    greedy_plans,
+    priced_orders,
+    solve_greedy,
+    stays_end_inside,
+)
 from matching.problem import MatchingProblem
 from matching.problem_io import problem_from_dict
 from tests.matching.plain_loop import apart_of, book, cheapest_pair
@@ -137,7 +143,7 @@ def test_the_per_bed_order_is_left_out_only_when_its_plan_is_the_priority_orders
         assert orders == [(False, False), *([(True, False)] * stays_end_inside(p))]
     if (False, True) not in orders:
         assert solve_greedy(p, per_bed=True).plan == solve_greedy(p).plan
-    assert len(greedy_plans(p, build_formulation(p))) == len(orders)
+    assert len(greedy_plans(p, build_formulation(p))) == len(orders) + len(priced_orders(p))
 
 
 # issue 11: without a formulation the greedy walks the candidate start days itself (the
