@@ -361,10 +361,14 @@ def greedy_plans(
         plans.append(solve_greedy(problem, form, per_bed=per_bed, per_bed_day=per_bed_day).plan)
         slowest = max(slowest, time.perf_counter() - t)
     until = math.inf if deadline is None else started + PRICED_SHARE * (deadline - started)
+    # without the model's columns when it has all of them: the same plan, and faster where
+    # an option has many start days (`issue-11` M, 2.4 million columns: three priced plans
+    # in 0.42 s instead of 0.78 s)
+    columns = form if form.restricted else None
     for per_bed_day, prices in priced_orders(problem):
         if time.perf_counter() + PRICED_PASSES * slowest > until:
             break
-        plans.append(priced_plan(problem, prices, form, per_bed_day=per_bed_day))
+        plans.append(priced_plan(problem, prices, columns, per_bed_day=per_bed_day))
     return plans
 
 
