@@ -26,7 +26,6 @@ from matching.formulation import binding_streams
 from matching.problem import MatchingProblem
 
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 # bisection steps on each stream's price, between a 1e-7 share of the highest price at
 # which an option of the stream still saves waiting and that price (geometric: 14 steps
 # leave a factor of about 1.01)
