@@ -44,7 +44,8 @@ def estimated_prices(problem: MatchingProblem) -> FloatArray:
     Each case takes the option whose saving (at day 0) plus its cost at its stream's price
     is the most negative, or none; a stream whose cases ask for more than its budget gets a
     higher price, one that asks for less a lower, all streams at once. 0 for streams that
-    cannot bind (:func:`matching.formulation.binding_streams`).
+    cannot bind (:func:`matching.formulation.binding_streams`) and for those whose cases
+    ask for no more than the budget at any price tried.
     """
     p = problem
     prices = np.zeros(len(p.stream_ids))
@@ -68,6 +69,7 @@ def estimated_prices(problem: MatchingProblem) -> FloatArray:
         high[s] = float((-saving[own] / cost[own]).max()) if own.any() else 0.0
         low[s] = LOWEST_SHARE * high[s]
     sizes = np.diff(np.append(group, saving.size))
+    asked_more = np.zeros(n + 1, dtype=bool)  # at some price, more than the budget
     for _ in range(BISECTION_STEPS):
         middle = np.sqrt(low * high)
         value = saving + np.where(charged, middle[stream] * cost, 0.0)
@@ -77,7 +79,10 @@ def estimated_prices(problem: MatchingProblem) -> FloatArray:
         chosen = chosen[value[chosen] < 0]
         spent = np.bincount(stream[chosen], cost[chosen], minlength=n + 1)
         over = priced & (spent > budget)
+        asked_more |= over
         low = np.where(over, middle, low)
         high = np.where(priced & ~over, middle, high)
-    prices[streams] = np.sqrt(low * high)[streams]
+    # a stream whose cases ask for no more than its budget even at its lowest price is not
+    # priced (it binds only where beds push cases to dearer options)
+    prices[streams] = np.where(asked_more, np.sqrt(low * high), 0.0)[streams]
     return prices

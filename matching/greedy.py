@@ -375,8 +375,9 @@ def greedy_plans(
 def priced_orders(problem: MatchingProblem) -> list[tuple[bool, FloatArray]]:
     """The greedy's orders with binding budgets priced, as (per bed-day, prices per stream).
 
-    None without a binding budget. The priority order at ``HIGH_PRICE_FACTOR`` times the
-    estimated prices (:mod:`matching.budget_prices`; the best of the three alone), the
+    None without a binding budget or without a price on one. The priority order at
+    ``HIGH_PRICE_FACTOR`` times the estimated prices (:mod:`matching.budget_prices`; the
+    best of the three alone), the
     per-bed-day order at the estimated prices when some stay ends inside the horizon,
     and the priority order at them. Chosen on the unseen sweep seeds 1801-2000 (143
     rounds with binding budgets; 12 pairs of order and price tried): the best of these
@@ -388,6 +389,8 @@ def priced_orders(problem: MatchingProblem) -> list[tuple[bool, FloatArray]]:
     if binding_streams(p).size == 0:
         return []
     estimated = estimated_prices(p)
+    if not estimated.any():
+        return []  # the cases' best options fit the budgets: the plain orders' plans
     orders = [(False, HIGH_PRICE_FACTOR * estimated)]
     if stays_end_inside(p):
         orders.append((True, estimated))
