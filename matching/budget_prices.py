@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.formulation import binding_streams
+from matching.groups import Groups
 from matching.problem import MatchingProblem
 
 FloatArray = npt.NDArray[np.float64]
@@ -53,12 +54,10 @@ def estimated_prices(problem: MatchingProblem) -> FloatArray:
     if streams.size == 0:
         return prices
     n = len(p.stream_ids)
-    order = np.argsort(p.opt_case, kind="stable")
-    case = p.opt_case[order]
-    group = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
-    saving = (p.opt_penalty - p.unplaced_cost[p.opt_case])[order]
-    cost = p.opt_cost[order]
-    stream = np.where(p.opt_stream < 0, n, p.opt_stream)[order].astype(np.int64)
+    by_case = Groups(p.opt_case, p.n_cases)
+    saving = p.opt_penalty - p.unplaced_cost[p.opt_case]
+    cost = p.opt_cost
+    stream = np.where(p.opt_stream < 0, n, p.opt_stream).astype(np.int64)
     priced = np.zeros(n + 1, dtype=bool)
     priced[streams] = True
     charged = priced[stream] & (cost > 0)
@@ -68,14 +67,11 @@ def estimated_prices(problem: MatchingProblem) -> FloatArray:
         own = charged & (stream == s) & (saving < 0)
         high[s] = float((-saving[own] / cost[own]).max()) if own.any() else 0.0
         low[s] = LOWEST_SHARE * high[s]
-    sizes = np.diff(np.append(group, saving.size))
     asked_more = np.zeros(n + 1, dtype=bool)  # at some price, more than the budget
     for _ in range(BISECTION_STEPS):
         middle = np.sqrt(low * high)
         value = saving + np.where(charged, middle[stream] * cost, 0.0)
-        best = np.minimum.reduceat(value, group)
-        hits = np.flatnonzero(value == np.repeat(best, sizes))
-        chosen = hits[np.searchsorted(hits, group)]
+        chosen = by_case.argmin(value)
         chosen = chosen[value[chosen] < 0]
         spent = np.bincount(stream[chosen], cost[chosen], minlength=n + 1)
         over = priced & (spent > budget)
