@@ -47,6 +47,23 @@ class TimeLimitError(Exception):
     """The job ran longer than its time limit."""
 
 
+class _Alarm:
+    """Whether the job's time limit has passed.
+
+    The alarm raises :class:`TimeLimitError` wherever the run is, and code it lands in may
+    turn that into another exception (seen in CI: a TypeError) or swallow it. So the flag,
+    not the exception's type, says that the job was stopped, and every progress write
+    checks it.
+    """
+
+    fired = False
+
+
+def _stop_if_over_time() -> None:
+    if _Alarm.fired:
+        raise TimeLimitError
+
+
 class JobProgress:
     """Writes progress to the job's row (steps are simulated days)."""
 
@@ -62,6 +79,7 @@ class JobProgress:
         self._update(steps, f"simulating {label}")
 
     def _update(self, steps: int, message: str) -> None:
+        _stop_if_over_time()
         with session_scope(self.engine) as session:
             ScenarioJobRepository(session).update(self.job_id, advance=steps, message=message)
 
@@ -147,6 +165,7 @@ def _fail(engine: Engine, job_id: int, reason: str) -> None:
 
 
 def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
+    _Alarm.fired = True
     raise TimeLimitError
 
 
@@ -155,21 +174,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     job_id, time_limit = int(args[0]), float(args[1])
     engine = make_engine(DatabaseSettings().database_url)
+    stopped = f"stopped: the run took longer than {time_limit:.0f} s"
+    _Alarm.fired = False
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
         run_job(engine, job_id, time_limit)
     except TimeLimitError:
-        _fail(engine, job_id, f"stopped: the run took longer than {time_limit:.0f} s")
+        _no_alarm()
+        _fail(engine, job_id, stopped)
     except (ScenarioError, CapacityError, MatchingError) as exc:
-        _fail(engine, job_id, str(exc))
+        _no_alarm()
+        _fail(engine, job_id, stopped if _Alarm.fired else str(exc))
     except Exception as exc:
+        _no_alarm()
+        if _Alarm.fired:  # the alarm's exception, turned into another by the code it hit
+            _fail(engine, job_id, stopped)
+            return 0
         _fail(engine, job_id, f"the run failed ({type(exc).__name__}); see the server log")
         raise
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _no_alarm()
         engine.dispose()
     return 0
+
+
+def _no_alarm() -> None:
+    """Cancel the alarm, so that it cannot land in the write that records the outcome."""
+    signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -99,6 +101,74 @@ def test_a_job_over_its_time_limit_is_stopped_and_marked_failed(db, database_url
         assert time.monotonic() < deadline, _job(db, job.id)
         time.sleep(0.3)
     assert _job(db, job.id).message == "stopped: the run took longer than 1 s"
+
+
+def _stored_job(db: Database) -> StoredScenarioJob:
+    with db.unit() as session:
+        return ScenarioJobRepository(session).add(
+            created_by="pm",
+            sources=[jobs.example("two-houses.yaml")],
+            replications=1,
+            progress_total=30,
+        )
+
+
+def test_an_alarm_turned_into_another_exception_still_counts_as_stopped(
+    db, database_url, monkeypatch
+):
+    """Seen in CI: the alarm landed in code that raised a TypeError instead."""
+
+    def alarm_in_a_library(engine, job_id, time_limit):
+        try:
+            worker._on_alarm(signal.SIGALRM, None)
+        except worker.TimeLimitError as exc:
+            raise TypeError("the library's own error") from exc
+
+    job = _stored_job(db)
+    monkeypatch.setenv("OPVANG_DATABASE_URL", database_url)
+    monkeypatch.setattr(worker, "run_job", alarm_in_a_library)
+    assert worker.main([str(job.id), "60"]) == 0
+    stopped = _job(db, job.id)
+    assert stopped.status is JobStatus.FAILED
+    assert stopped.message == "stopped: the run took longer than 60 s"
+
+
+def test_an_alarm_swallowed_by_the_run_stops_it_at_its_next_progress_write(
+    db, database_url, monkeypatch
+):
+    days: list[int] = []
+
+    def swallowing_run(engine, job_id, time_limit):
+        progress = worker.JobProgress(engine, job_id)
+        for day in range(30):
+            if day == 3:
+                with contextlib.suppress(worker.TimeLimitError):
+                    worker._on_alarm(signal.SIGALRM, None)
+            progress.advance("two-houses", 1)
+            days.append(day)
+
+    job = _stored_job(db)
+    monkeypatch.setenv("OPVANG_DATABASE_URL", database_url)
+    monkeypatch.setattr(worker, "run_job", swallowing_run)
+    assert worker.main([str(job.id), "60"]) == 0
+    assert days == [0, 1, 2]
+    stopped = _job(db, job.id)
+    assert stopped.status is JobStatus.FAILED
+    assert stopped.message == "stopped: the run took longer than 60 s"
+    assert stopped.progress_done == 3
+
+
+def test_a_failure_before_the_time_limit_keeps_its_own_reason(db, database_url, monkeypatch):
+    def failing_run(engine, job_id, time_limit):
+        raise TypeError("a bug")
+
+    job = _stored_job(db)
+    monkeypatch.setenv("OPVANG_DATABASE_URL", database_url)
+    monkeypatch.setattr(worker, "run_job", failing_run)
+    with pytest.raises(TypeError, match="a bug"):
+        worker.main([str(job.id), "60"])
+    failed = _job(db, job.id)
+    assert failed.message == "the run failed (TypeError); see the server log"
 
 
 def test_a_watcher_whose_database_went_away_logs_it_and_does_not_raise(tmp_path, caplog):
