@@ -14,7 +14,9 @@ from benchmarks.matching import lagrangian_steps as study
 SEED = 2007  # a sweep round of 300 cases with stream budgets
 
 
-def test_each_checkpoint_is_the_bound_that_many_steps_reach_and_the_patience_is_restored() -> None:
+def test_each_checkpoint_is_the_bound_that_many_steps_reach_and_the_patience_is_restored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     (name, problem), *_ = study.rounds([SEED], [])
     row = study.measure(name, problem, steps=10, patiences=[10, 2])
     assert cb.PATIENCE == 10
@@ -22,14 +24,10 @@ def test_each_checkpoint_is_the_bound_that_many_steps_reach_and_the_patience_is_
     for patience in ("10", "2"):
         five, ten = row[patience]
         assert five <= ten <= greedy  # the best so far, and a bound
-    cb_patience = cb.PATIENCE
-    try:
-        cb.PATIENCE = 2
-        direct = cb.capacity_bound(
-            problem, deadline=time.perf_counter() + 60, incumbent=greedy, max_steps=10
-        )
-    finally:
-        cb.PATIENCE = cb_patience
+    monkeypatch.setattr(cb, "PATIENCE", 2)
+    direct = cb.capacity_bound(
+        problem, deadline=time.perf_counter() + 60, incumbent=greedy, max_steps=10
+    )
     assert row["2"][1] == pytest.approx(direct.bound)
 
 
