@@ -22,16 +22,17 @@ too little time for every start day, ``Relaxation(problem, days=...)`` prices be
 few checkpoint days only (:mod:`matching.checkpoint_pairs`): a weaker bound, set up in a
 tenth of the time, from which no plans are made.
 
-The prices follow projected subgradient steps with Polyak's step length towards the best
-plan's value, halved when the bound stalls; every step's bound is valid and the best is
-kept. Each step's direction is **deflected** (Camerini, Fratta and Maffioli, Math.
-Programming Study 3, 1975): when the new subgradient points against the last direction,
-``DEFLECTION`` times its projection on it is taken back out, which damps the zig-zag of
-plain steps (issue 11, the same seconds of steps from 0, plain against deflected:
-``issue-11`` M in 20 s 88,862 to 89,563; in 25 s at L, ``issue-11`` 735,854 to 821,071,
-more than plain steps reach in 150 s). Prices to start from may be given; from 0 it levels
-off fastest where measured (issue 11, ``short-stays`` M: 80,307 in 8 s from 0, 79,011 from
-column generation's last duals after 12 s of it, plain steps).
+The prices follow projected subgradient steps of Polyak's length towards an aim between
+the best bound and the best plan's value (:mod:`matching.step_aim`: the level method);
+every step's bound is valid and the best is kept. Each step's direction is **deflected**
+(Camerini, Fratta and Maffioli, Math. Programming Study 3, 1975): when the new subgradient
+points against the last direction, ``DEFLECTION`` times its projection on it is taken back
+out, which damps the zig-zag of plain steps (issue 11, the same seconds of steps from 0,
+plain against deflected: ``issue-11`` M in 20 s 88,862 to 89,563; in 25 s at L,
+``issue-11`` 735,854 to 821,071, more than plain steps reach in 150 s). Prices to start
+from may be given; from 0 it levels off fastest where measured (issue 11, ``short-stays``
+M: 80,307 in 8 s from 0, 79,011 from column generation's last duals after 12 s of it,
+plain steps).
 """
 
 from __future__ import annotations
@@ -48,19 +49,18 @@ from matching.checkpoint_pairs import CheckpointPairs, checkpoint_days
 from matching.formulation import binding_streams, fit_reach, open_start_days
 from matching.pair_fields import PairFields, Pairs
 from matching.problem import MatchingProblem
+from matching.step_aim import LevelAim, StepAim
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 CHUNK_ENTRIES = 2_000_000  # (option, day) entries priced at once (16 MB a float array)
 MAX_STEPS = 500
-PATIENCE = 10  # steps without a better bound before the step length is halved
 # the deflection's factor: 1.5 is the one Camerini, Fratta and Maffioli recommend; 2.0 did
 # as well or better on 5 of 6 rounds measured (issue 11: 1.0, 1.5 and 2.0 tried on issue-11
 # and short-stays M and L, budget-region, budget-national and families M)
 DEFLECTION = 2.0
-FIRST_STEP = 1.0  # Polyak's factor at the start
-MIN_STEP = 1e-4
+FIRST_STEP = 1.0  # Polyak's factor: the share of the way to the aim a step goes
 TRAIL_EVERY = 5  # steps between prices kept for plans, at least
 TRAIL_KEPT = 8  # price vectors kept for plans, at most
 # usable (option, start day) pairs priced per second on a busy machine, for planning a
@@ -100,7 +100,7 @@ FULL_MIN_STEPS = 10
 CHECKPOINT_ENTRIES_PER_SECOND = 8_000_000
 CHECKPOINT_SETUP_SHARE = 0.4
 MAX_CHECKPOINTS = 16
-# Polyak's factor at the start on checkpoints: tens of steps towards a plan that may be
+# Polyak's factor on checkpoints: tens of steps towards a plan that may be
 # far above the optimum (a greedy cut short): 0.1-0.3 reached 1.1-10 times the bound of
 # 1.0 in 0.3 s on sweep seeds 39, 59 and 137 (issue 11)
 CHECKPOINT_FIRST_STEP = 0.2
@@ -425,6 +425,7 @@ def capacity_bound(
     max_steps: int = MAX_STEPS,
     first_step: float | None = None,
     plans: bool = True,
+    aim: StepAim | None = None,
 ) -> CapacityBound:
     """The best Lagrangian bound over capacity and budgets reached by the deadline.
 
@@ -447,11 +448,14 @@ def capacity_bound(
     max_steps
         Subproblems to solve at most.
     first_step
-        Polyak's factor at the start (``FIRST_STEP``, or ``CHECKPOINT_FIRST_STEP`` on
+        Polyak's factor (``FIRST_STEP``, or ``CHECKPOINT_FIRST_STEP`` on
         checkpoint days).
     plans
         Whether plans will be made from the prices: every start day is then preferred
         when a relaxation is set up (``FULL_SETUP_SHARE``).
+    aim
+        Where each step aims (:class:`matching.step_aim.LevelAim` towards ``incumbent``
+        by default; another rule for comparing them, as the step study does).
 
     Returns
     -------
@@ -479,24 +483,22 @@ def capacity_bound(
     best = (-math.inf, lam, mu)
     trail: list[tuple[FloatArray, FloatArray]] = []
     kept_at = -TRAIL_EVERY
-    step, stale, steps = first_step, 0, 0
-    per_step = estimate
+    aim = LevelAim(incumbent) if aim is None else aim
+    steps, per_step = 0, estimate
     last: tuple[FloatArray, FloatArray] | None = None  # the last step's direction
     while steps < max_steps and time.perf_counter() + per_step < deadline:
         t0 = time.perf_counter()
         bound, cap_slope, budget_slope = relax.solve(lam, mu)
         steps += 1
         per_step = time.perf_counter() - t0
-        if bound > best[0] + 1e-9 * max(1.0, abs(bound)):
-            best, stale = (bound, lam, mu), 0
+        improved = bound > best[0] + 1e-9 * max(1.0, abs(bound))
+        if improved:
+            best = (bound, lam, mu)
             if steps - kept_at >= TRAIL_EVERY:
                 trail, kept_at = [*trail[1 - TRAIL_KEPT :], (lam, mu)], steps
-        else:
-            stale += 1
-        if stale >= PATIENCE:  # overshot: shorter steps from here (the best prices are kept)
-            step, stale = step / 2, 0
-            if step < MIN_STEP:
-                break
+        target = aim.after(bound, best[0], improved)
+        if target is None:
+            break  # the margin has run out (the best prices are kept)
         cap_slope[(lam <= 0) & (cap_slope < 0)] = 0.0  # the projection keeps them at 0
         budget_slope[(mu <= 0) & (budget_slope < 0)] = 0.0
         budget_slope /= relax.budget_scale  # in placements (see Relaxation)
@@ -504,10 +506,9 @@ def capacity_bound(
             cap_slope, budget_slope = _deflected(cap_slope, budget_slope, *last)
         last = (cap_slope, budget_slope)
         norm = float((cap_slope * cap_slope).sum() + budget_slope @ budget_slope)
-        gap = incumbent - bound
-        if norm <= 0 or gap <= 1e-9 * max(1.0, abs(incumbent)):
+        if norm <= 0 or incumbent - bound <= 1e-9 * max(1.0, abs(incumbent)):
             break  # the relaxation's choices keep every row, or the bound meets the plan
-        length = step * gap / norm
+        length = first_step * (target - bound) / norm
         lam = np.maximum(lam + length * cap_slope, 0.0)
         mu = np.maximum(mu + length * budget_slope / relax.budget_scale, 0.0)
     return _answer(relax, best, steps, trail)

@@ -11,11 +11,12 @@ cases) and family shapes (``issue-11:M``). Every run aims its steps at the best 
 plan, plain and priced (:mod:`matching.greedy`), as ``solve`` does on a round without a
 model, so a round whose greedy plan is far above the optimum shows how the steps cope.
 
-``python -m benchmarks.matching.lagrangian_steps --seeds 2001-2040 --patience 10 5 --out F``
-then ``--summary --out F --against 10``: per patience and step count, on how many rounds
-the bound is higher or lower (by more than 0.1 %) than at the ``--against`` patience, and
-the geometric mean of the distance from the bound to the greedy's plan as a share of the
-same distance at that patience.
+``python -m benchmarks.matching.lagrangian_steps --seeds 2001-2040 --rules plan-10 level-5
+--out F`` then ``--summary --out F --against plan-10``: per rule and step count, on how
+many rounds the bound is higher or lower (by more than 0.1 %) than under the ``--against``
+rule, and the geometric mean of the distance from the bound to the greedy's plan as a
+share of the same distance under that rule. Rows of one round in the file are merged, so
+rules run apart (or by another version of the engine) are compared too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import json
 import math
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ from benchmarks.matching.sweep import draw
 from matching.evaluation import plan_objective
 from matching.greedy import greedy_orders, priced_orders, priced_plan, solve_greedy
 from matching.problem import MatchingProblem
+from matching.step_aim import LevelAim, StepAim
 
 CHECKPOINTS = (5, 10, 20, 40, 80, 150)
 SMALLEST = 300  # cases: smaller sweep rounds are solved whole before any Lagrangian
@@ -65,10 +68,44 @@ def best_greedy(problem: MatchingProblem) -> float:
     return min(plan_objective(problem, plan) for plan in plans)
 
 
+@dataclass
+class PlanAim:
+    """The rule the level method replaced: Polyak's steps aimed at the plan, halved.
+
+    The length is ``factor x (plan - bound)`` over the slope's norm, the factor halved
+    after ``patience`` steps without a better bound (until under ``1e-4``).
+    """
+
+    incumbent: float
+    patience: int
+    factor: float = 1.0
+    stale: int = 0
+
+    def after(self, bound: float, best: float, improved: bool) -> float | None:
+        """The aim: the share ``factor`` of the way from this step's bound to the plan."""
+        del best  # the rule looks at this step's bound only
+        self.stale = 0 if improved else self.stale + 1
+        if self.stale >= self.patience:
+            self.factor, self.stale = self.factor / 2, 0
+            if self.factor < 1e-4:
+                return None
+        return bound + self.factor * (self.incumbent - bound)
+
+
+def aim_for(rule: str, incumbent: float) -> StepAim:
+    """The rule named ``level-N`` or ``plan-N`` (see the module's text)."""
+    kind, _, patience = rule.partition("-")
+    if kind == "level":
+        return LevelAim(incumbent, int(patience))
+    if kind == "plan":
+        return PlanAim(incumbent, int(patience))
+    raise ValueError(f"--rules: {rule!r} is neither level-N nor plan-N")
+
+
 def trajectory(
-    problem: MatchingProblem, relax: cb.Relaxation, incumbent: float, steps: int, patience: int
+    problem: MatchingProblem, relax: cb.Relaxation, incumbent: float, steps: int, rule: str
 ) -> list[float]:
-    """The best bound after each step, at this patience."""
+    """The best bound after each step, under this rule."""
     solve, best = relax.solve, [-math.inf]
 
     def counted(lam: Any, mu: Any) -> Any:
@@ -76,9 +113,7 @@ def trajectory(
         best.append(max(best[-1], found[0]))
         return found
 
-    kept = cb.PATIENCE
     relax.solve = counted  # type: ignore[method-assign]
-    cb.PATIENCE = patience
     try:
         cb.capacity_bound(
             problem,
@@ -86,38 +121,45 @@ def trajectory(
             incumbent=incumbent,
             relaxation=relax,
             max_steps=steps,
+            aim=aim_for(rule, incumbent),
         )
     finally:
-        cb.PATIENCE = kept
         relax.solve = solve  # type: ignore[method-assign]
     return best[1:]
 
 
-def measure(
-    name: str, problem: MatchingProblem, steps: int, patiences: list[int]
-) -> dict[str, Any]:
-    """One round's row: its greedy plan and, per patience, the best bound at each checkpoint.
+def measure(name: str, problem: MatchingProblem, steps: int, rules: list[str]) -> dict[str, Any]:
+    """One round's row: its greedy plan and, per rule, the best bound at each checkpoint.
 
-    One relaxation serves every patience (its set-up is the same; only the steps differ).
+    One relaxation serves every rule (its set-up is the same; only the steps differ).
     """
     incumbent = best_greedy(problem)
     relax = cb.Relaxation(problem, time.perf_counter() + 3600)
     row: dict[str, Any] = {"round": name, "cases": problem.n_cases, "greedy": incumbent}
-    for patience in patiences:
-        best = trajectory(problem, relax, incumbent, steps, patience)
-        row[str(patience)] = [best[min(k, len(best)) - 1] for k in CHECKPOINTS if k <= steps]
+    for rule in rules:
+        best = trajectory(problem, relax, incumbent, steps, rule)
+        row[rule] = [best[min(k, len(best)) - 1] for k in CHECKPOINTS if k <= steps]
     return row
 
 
 def summary(path: Path, against: str) -> str:
-    """Every other patience against ``against``, per checkpoint (see the module's text)."""
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    names = sorted({k for r in rows for k in r if k.isdigit() and k != against}, key=int)
-    out = [f"{len(rows)} rounds; against patience {against}"]
+    """Every other rule against ``against``, per checkpoint (see the module's text)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for line in path.read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            merged.setdefault(row["round"], {}).update(row)
+    rows = [r for r in merged.values() if against in r]
+    names = sorted({k for r in rows for k, v in r.items() if isinstance(v, list)} - {against})
+    out = [f"{len(rows)} rounds; against {against}"]
     for name in names:
-        out.append(f"patience {name}:")
+        out.append(f"{name}:")
         for i, k in enumerate(CHECKPOINTS):
-            pairs = [(r[against][i], r[name][i], r["greedy"]) for r in rows if i < len(r[name])]
+            pairs = [
+                (r[against][i], r[name][i], r["greedy"])
+                for r in rows
+                if name in r and i < min(len(r[name]), len(r[against]))
+            ]
             if not pairs:
                 continue
             higher = sum(b > a + 1e-3 * abs(a) for a, b, _ in pairs)
@@ -141,14 +183,14 @@ def main() -> None:
     parser.add_argument("--seeds", type=_seeds, default=[], help="sweep seeds, as 2001-2040")
     parser.add_argument("--shape", action="append", default=[], help="a shape, as issue-11:M")
     parser.add_argument("--steps", type=int, default=150, help="steps per run")
-    parser.add_argument("--patience", type=int, nargs="+", default=[10, 5])
+    parser.add_argument("--rules", nargs="+", default=["plan-10", "level-5"])
     parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
     parser.add_argument("--summary", action="store_true", help="only summarise --out")
-    parser.add_argument("--against", default="10", help="the patience compared with")
+    parser.add_argument("--against", default="plan-10", help="the rule compared with")
     args = parser.parse_args()
     if not args.summary:
         for name, problem in rounds(args.seeds, args.shape):
-            row = measure(name, problem, args.steps, args.patience)
+            row = measure(name, problem, args.steps, args.rules)
             with args.out.open("a") as out:
                 out.write(json.dumps(row) + "\n")
             print(name, flush=True)

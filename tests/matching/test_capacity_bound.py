@@ -195,6 +195,22 @@ def test_deflected_steps_reach_near_the_lp_bound_where_plain_steps_zig_zag(
     assert plain.bound < found.bound - 0.02 * ISSUE_11_S_LP
 
 
+@pytest.mark.parametrize("shape", ["budget-region", "budget-national"])
+def test_steps_towards_a_plan_far_above_the_optimum_still_raise_the_bound(shape: str) -> None:
+    """S, 40 steps from 0 towards three times the greedy's plan (about four times the LP
+    bound): the level method reaches 79 % (``budget-region``) and 74 % of the LP bound;
+    the rule before it (Polyak's steps aimed at the plan, halved after 10 steps without a
+    better bound) 44 % and 46 %."""
+    problem = shape_problem(shape, "S", 1)
+    lp = lp_optimum(problem)
+    incumbent = 3 * greedy_value(problem)
+    found = capacity_bound(
+        problem, deadline=time.perf_counter() + 60, incumbent=incumbent, max_steps=40
+    )
+    assert found.steps == 40
+    assert 0.7 * lp <= found.bound <= lp + TOL
+
+
 @given(
     cap=st.lists(st.floats(-5, 5), min_size=4, max_size=4),
     last=st.lists(st.floats(-5, 5), min_size=4, max_size=4),
