@@ -146,6 +146,20 @@ def test_the_per_bed_order_is_left_out_only_when_its_plan_is_the_priority_orders
     assert len(greedy_plans(p, build_formulation(p))) == len(orders) + len(priced_orders(p))
 
 
+def test_past_the_deadline_only_the_priority_order_runs(ref: ModuleType) -> None:
+    """Sweep seed 1949 (5,900 cases in one part, T = 1 s): three plain orders of 0.38 s
+    each ran whatever the time left, and the answer came after 1.55-1.64 s."""
+    p = problem_from_dict(
+        ref.random_instance(3, n_cases=20, n_facilities=4, horizon=10, family_share=0.3)
+    )
+    form = build_formulation(p)
+    assert len(greedy_orders(p)) >= 2
+    late = greedy_plans(p, form, deadline=time.perf_counter() - 1.0)
+    assert late == [solve_greedy(p, form).plan]
+    plenty = greedy_plans(p, form, deadline=time.perf_counter() + 60)
+    assert len(plenty) == len(greedy_orders(p)) + len(priced_orders(p))
+
+
 # issue 11: without a formulation the greedy walks the candidate start days itself (the
 # model at L with short stays has 17.7 million columns); the plan must be the same
 
