@@ -160,6 +160,22 @@ def test_past_the_deadline_only_the_priority_order_runs(ref: ModuleType) -> None
     assert len(plenty) == len(greedy_orders(p)) + len(priced_orders(p))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_per_bed_day_comes_second_where_stays_end_inside_the_horizon(
+    ref: ModuleType, seed: int
+) -> None:
+    """When time allows two orders only, the second is the per-bed-day order: the better
+    of it and the per-bed order on sweep seeds 1949 and 1974 (1,335,978 against 1,384,059;
+    660,324 against 866,655) and 1997 (331,356; the priority order 452,047)."""
+    p = problem_from_dict(
+        ref.random_instance(seed, n_cases=20, n_facilities=4, horizon=10, family_share=0.5)
+    )
+    orders = greedy_orders(p)
+    assert orders[0] == (False, False)
+    if stays_end_inside(p):
+        assert orders[1] == (True, False)
+
+
 # issue 11: without a formulation the greedy walks the candidate start days itself (the
 # model at L with short stays has 17.7 million columns); the plan must be the same
 
