@@ -350,12 +350,12 @@ def greedy_plans(
     The first always; each other only when it would end before ``deadline`` at the pace
     of the slowest so far (wall-clock, ``time.perf_counter``; none given: all): sweep
     seed 1949, 5,900 cases in one part at T = 1 s, ran three orders of 0.38-0.40 s each
-    and answered after 1.55-1.64 s (issue 11). And, when
-    budgets bind, the plans with their euros priced (:func:`priced_orders`), each only
-    when it can end within ``PRICED_SHARE`` of the time to ``deadline`` at
-    ``PRICED_PASSES`` times the slowest plain order's pace (issue 11: at T = 2 s on 6,000
-    cases, sweep seed 1847, three priced plans took 0.54 s and left column generation no
-    time; its answer was 14 % worse).
+    and answered after 1.55-1.64 s (issue 11). And, when budgets bind, the plans with
+    their euros priced (:func:`priced_orders`), each only when it can end within
+    ``PRICED_SHARE`` of the time to ``deadline`` at ``PRICED_PASSES`` times the slowest
+    plain order's pace (issue 11: at T = 2 s on 6,000 cases, sweep seed 1847, three
+    priced plans took 0.54 s and left column generation no time; its answer was 14 %
+    worse).
     """
     started = time.perf_counter()
     plans: list[list[tuple[int, int]]] = []

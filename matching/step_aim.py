@@ -10,8 +10,8 @@ after 150 steps), and halving the length after 10 steps without a better bound l
 rounds whose steps overshoot far every few steps and then climb to a new best (1958:
 1,107 against 2,009 after 150 steps).
 
-The **level method** here (Polyak's target-level rule; Brännlund, 1995, for the variant
-with a margin that shrinks and grows) aims at ``best bound + margin``, never above the
+The **level method** here (Polyak's step towards a target level that follows the best
+bound, instead of towards a fixed value) aims at ``best bound + margin``, never above the
 plan: the margin starts at the distance from the first bound to the plan (the first
 steps are Polyak's towards the plan), halves after ``LEVEL_PATIENCE`` steps without a
 better bound and grows ``LEVEL_GROW`` times whenever a step's bound reaches the aim. A
@@ -29,8 +29,8 @@ from typing import Protocol
 
 LEVEL_PATIENCE = 5  # steps without a better bound before the margin halves
 LEVEL_GROW = 1.5  # the margin's growth when a step's bound reaches the aim
-# the margin, as a share of the first, below which the steps stop (as the halved step
-# length did: 13 halvings without a growth)
+# the margin, as a share of the first, below which the steps stop (the 14th halving
+# without a growth, as the halved step length of the rule before stopped at the 14th)
 SMALLEST_MARGIN = 1e-4
 
 
