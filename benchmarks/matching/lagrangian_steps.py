@@ -94,12 +94,25 @@ class PlanAim:
 
 def aim_for(rule: str, incumbent: float) -> StepAim:
     """The rule named ``level-N`` or ``plan-N`` (see the module's text)."""
-    kind, _, patience = rule.partition("-")
-    if kind == "level":
-        return LevelAim(incumbent, int(patience))
-    if kind == "plan":
-        return PlanAim(incumbent, int(patience))
-    raise ValueError(f"--rules: {rule!r} is neither level-N nor plan-N")
+    kind, patience = _rule(rule)
+    return LevelAim(incumbent, patience) if kind == "level" else PlanAim(incumbent, patience)
+
+
+def _rule(text: str) -> tuple[str, int]:
+    """``level-N`` or ``plan-N`` with N a whole number of steps from 1."""
+    kind, _, patience = text.partition("-")
+    if kind not in ("level", "plan") or not patience.isdigit() or int(patience) < 1:
+        raise ValueError(f"{text!r} is neither level-N nor plan-N (N from 1)")
+    return kind, int(patience)
+
+
+def _checked_rule(text: str) -> str:
+    """For argparse: the rule's name, or a clear error."""
+    try:
+        _rule(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def trajectory(
@@ -183,7 +196,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=_seeds, default=[], help="sweep seeds, as 2001-2040")
     parser.add_argument("--shape", action="append", default=[], help="a shape, as issue-11:M")
     parser.add_argument("--steps", type=int, default=150, help="steps per run")
-    parser.add_argument("--rules", nargs="+", default=["plan-10", "level-5"])
+    parser.add_argument("--rules", nargs="+", type=_checked_rule, default=["plan-10", "level-5"])
     parser.add_argument("--out", type=Path, required=True, help="JSON lines, appended")
     parser.add_argument("--summary", action="store_true", help="only summarise --out")
     parser.add_argument("--against", default="plan-10", help="the rule compared with")

@@ -36,8 +36,9 @@ def test_the_plan_rule_halves_its_share_of_the_way_to_the_plan() -> None:
     assert aim.after(20.0, 20.0, improved=True) == 100.0
     assert aim.after(10.0, 20.0, improved=False) == 100.0
     assert aim.after(10.0, 20.0, improved=False) == 10.0 + 0.5 * 90.0
-    with pytest.raises(ValueError, match="--rules: 'steep-3'"):
-        study.aim_for("steep-3", 100.0)
+    for bad in ("steep-3", "level-x", "plan-0", "level"):
+        with pytest.raises(ValueError, match=f"'{bad}' is neither"):
+            study.aim_for(bad, 100.0)
 
 
 def test_the_summary_merges_rows_of_a_round_and_counts_higher_or_lower(tmp_path: Path) -> None:
