@@ -17,14 +17,15 @@ steps are Polyak's towards the plan), halves after ``LEVEL_PATIENCE`` steps with
 better bound and grows ``LEVEL_GROW`` times whenever a step's bound reaches the aim. A
 plan far above the optimum then stops pulling the steps long once the margin has shrunk,
 and a round that needs long steps gets them back as soon as a step reaches its aim.
-Measured by counted steps (``benchmarks/matching/lagrangian_steps.py``, *The Lagrangian's
-step length* in ``benchmarks/README.md``).
+Measured by counted steps (``benchmarks/matching/lagrangian_steps.py``; in
+``benchmarks/README.md`` *The Lagrangian's step length when the plan is far above the
+optimum* and *The level method: steps aimed between the best bound and the plan, kept*).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 LEVEL_PATIENCE = 5  # steps without a better bound before the margin halves
@@ -55,10 +56,11 @@ class LevelAim:
 
     incumbent: float
     patience: int = LEVEL_PATIENCE
-    margin: float = math.nan  # set from the first bound
-    first_margin: float = math.nan
-    aim: float = math.inf
-    stale: int = 0
+    # the run's state, not parameters
+    margin: float = field(default=math.nan, init=False)  # set from the first bound
+    first_margin: float = field(default=math.nan, init=False)
+    aim: float = field(default=math.inf, init=False)
+    stale: int = field(default=0, init=False)
 
     def after(self, bound: float, best: float, improved: bool) -> float | None:
         """The value the next step aims at, or ``None`` once the margin has run out.

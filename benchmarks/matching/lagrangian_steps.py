@@ -26,7 +26,7 @@ import json
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ class PlanAim:
     incumbent: float
     patience: int
     factor: float = 1.0
-    stale: int = 0
+    stale: int = field(default=0, init=False)  # the run's state
 
     def after(self, bound: float, best: float, improved: bool) -> float | None:
         """The aim: the share ``factor`` of the way from this step's bound to the plan."""
