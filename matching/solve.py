@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -353,17 +354,30 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
     # the sequences tried on those rounds' 71 with 1,500 cases or more, with each order's
     # own time and 0.35 s for the greedy, this one came within 1 % of the best of all six
     # orders on 55 (the old orders 33; the priced ones right after the priority order 47)
-    orders[2:2] = [(per_bed_day, False, prices) for per_bed_day, prices in priced_orders(sub)]
-    for per_bed_day, per_bed, prices in orders:
+    # Their prices are estimated when the first two have run: 0.14-0.18 s on 6,000 cases
+    # (unseen sweep seed 2132, T = 1 s: estimated first, they cut the priority order short)
+    queue: deque[tuple[bool, bool, FloatArray | None] | None] = deque(orders)
+    queue.insert(min(2, len(orders)), None)  # None: the priced orders, to be estimated
+    while queue:
+        order = queue.popleft()
         t = time.perf_counter()
         if t >= until:
             break
+        if order is None:
+            priced = [(per_bed_day, False, prices) for per_bed_day, prices in priced_orders(sub)]
+            queue.extendleft(reversed(priced))
+            continue
+        per_bed_day, per_bed, prices = order
         # the model gets the time (issue 11: 15-30 s per order at L under load)
         model_follows = _model_fits(deadline - t)
+        if not model_follows:  # no longer: the greedy has the guard's seconds too
+            until = max(until, _greedy_until(deadline))
         # the priority order runs whatever the pace: every answer must be at least as good
         # as its plan (unseen sweep seed 216, T = 2 s, 6,000 cases: the per-bed-day order
         # took 0.34 s, this rule skipped the priority order, and the answer was 31.8 %
-        # worse than it)
+        # worse than it; unseen seeds 2038 and 2077, T = 2 s, 6,000 cases: the per-bed-day
+        # order took 0.6 s, left no time for a model, and the rule below skipped it: 35 %
+        # and 28 % worse)
         priority = prices is None and (per_bed_day, per_bed) == (False, False)
         passes = 1.0 if prices is None else PRICED_PASSES  # priced: a pass and a completion
         pace = passes * slowest
@@ -372,7 +386,7 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
             break
         # without a model, the bound gets what the orders that can finish leave
         # (_lagrangian_floor)
-        if plans and not model_follows and t + GREEDY_FINISH * pace > bound_from:
+        if plans and not model_follows and not priority and t + GREEDY_FINISH * pace > bound_from:
             break
         if prices is None:
             plan = solve_greedy(sub, per_bed=per_bed, per_bed_day=per_bed_day, deadline=until)
