@@ -511,3 +511,25 @@ def test_a_round_without_time_for_a_model_still_gets_the_lagrangian_bound(
     assert f"bound by Lagrangian prices on beds and budgets {days}" in result.notes
     assert single_case_bound(p) + 1e-6 < result.bound <= optimum + 1e-6 * max(1.0, optimum)
     assert result.bound <= result.objective
+
+
+@pytest.mark.parametrize(("seconds", "estimated_at"), [((0.01,) * 6, [0.02]), ((0.4,) * 6, [])])
+def test_the_priced_orders_prices_are_estimated_when_reached(
+    monkeypatch: pytest.MonkeyPatch, seconds: tuple[float, ...], estimated_at: list[float]
+) -> None:
+    """Unseen sweep seed 2132 (6,000 cases, T = 1 s): the prices (0.14-0.18 s there) were
+    estimated before the first order and cut the priority order short. They are
+    estimated after the first two orders, and not at all when the greedy stops before."""
+    start = _Clock().now
+    at: list[float] = []
+    real = solve_module.priced_orders
+
+    def spied(sub: MatchingProblem) -> list[tuple[bool, Any]]:
+        at.append(solve_module.time.perf_counter() - start)
+        return real(sub)
+
+    monkeypatch.setattr(solve_module, "priced_orders", spied)
+    problem = shape_problem("issue-11", "S", 1)  # binding budgets
+    orders = _orders_run(monkeypatch, seconds, limit=0.7, problem=problem)
+    assert at == pytest.approx(estimated_at)
+    assert len(orders) == (6 if at else 1)
