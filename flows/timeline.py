@@ -24,7 +24,6 @@ CASE_ACTIONS = {
     "case.read": "Case record opened",
     "case.withdraw": "Withdrawn from the waiting list",
 }
-PLACEMENT_ACTIONS = {"placement.create": "Placed", "placement.discharge": "Discharged"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,16 +43,11 @@ class ExpectedStartBasis(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ExpectedStart:
-    """When a case on the waiting list is expected to start, what that rests on, and why
-    it waits in a coordinator's words (issue 16: the exported waiting list says it)."""
+    """When a case on the waiting list is expected to start, and what that rests on (why it
+    waits is the line's :class:`~flows.waiting_reason.WaitingReason`)."""
 
     day: date | None
     basis: ExpectedStartBasis
-    reason: str | None = None
-
-
-AWAITING_RUN_REASON = "Waits for the next matching round (registered, declined or back since)."
-NO_RUN_REASON = "No matching round has been run yet."
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,11 +147,6 @@ class BudgetChanged:
 
 Event = Arrived | Placed | Discharged | RoundHeld | BedKept | BedsChanged | BudgetChanged
 
-EVENT_KINDS: dict[str, type[Any]] = {
-    cls.__name__: cls
-    for cls in (Arrived, Placed, Discharged, RoundHeld, BedKept, BedsChanged, BudgetChanged)
-}
-
 
 @dataclass(frozen=True, slots=True)
 class FacilityInfo:

@@ -24,7 +24,6 @@ img{max-width:100%;border:1px solid #d0d7de;margin:.5em 0}
 .warning{background:#fffaeb;border-left:4px solid #b54708;padding:.4em 1em;margin:1em 0}
 """
 
-WAIT_ROWS = (("mean", "mean"), ("median", "median"), ("p90", "p90"), ("max", "max"))
 DEFINITIONS = (
     "Waits are in days, for cases arriving after the warm-up; a case still waiting at the "
     "end counts with the days waited so far. Intervals ('a to b') are 95 % percentile-"
