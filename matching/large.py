@@ -56,7 +56,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.budget_bound import budget_stage, greedy_seconds
-from matching.budget_repair import fix_and_optimise, neighbourhood_search
+from matching.budget_repair import SEARCH_MIN_STREAMS, fix_and_optimise, neighbourhood_search
 from matching.capacity_bound import (
     CapacityBound,
     Relaxation,
@@ -121,12 +121,17 @@ PASS_SECONDS_PER_CASE = 0.0005
 PRICED_PLAN_PASSES = 8  # passes' time at most for the plans
 GREEDY_ROOM = 1.5  # times greedy_seconds kept for the greedy that ends the budget stage
 # with binding budgets, of the time left after the bound, at most, for fix-and-optimise,
-# then of what is left for the search over the budgets' areas (issue 11)
+# then of what is left for the search over the budgets' areas (issue 11). With as many
+# binding budgets as the search needs (one per region) and at least
+# MANY_BUDGETS_MIN_SECONDS left, MANY_BUDGETS_PLAN_SHARE: there the MIP on the kept columns
+# after them gains the most a second (budget-region M seeds 1-3 at 30 s, 23 s left: gaps
+# 0.917 / 1.099 / 0.357 % -> 0.277 / 0.255 / 0.187 %). With less time that MIP does not
+# pay for it (unseen sweep rounds with a budget per region at T = 1-10 s: plans 0.2-4.5 %
+# worse on 10 of 13 re-run three times), nor with fewer budgets (sweep seeds 21 and 178,
+# national and 8 streams: 14 and 8 % worse)
 BUDGET_PLAN_SHARE = 0.5
-# the reduced cost up to which fix-and-optimise keeps the free cases' columns here: on
-# budget-stream M seed 1 (load 7), 2 (as at S) gave 392,691-393,296 in 1.6-4.3 s, 10 gave
-# 390,145 in the whole share (8.7 s); column generation's duals price more loosely
-BUDGET_FIX_REACH = 10.0
+MANY_BUDGETS_PLAN_SHARE = 0.25
+MANY_BUDGETS_MIN_SECONDS = 15.0
 # rounds with at least this many columns, and this many an option (short stays: a column per
 # start day), skip column generation and the budget Lagrangian for the Lagrangian over beds
 # and budgets, its plans and RINS (:mod:`matching.priced_rins`); the bound and its plans
@@ -788,12 +793,15 @@ def _budget_plans(
     x = np.zeros(form.n_vars)
     x[master.columns] = master.x[: master.columns.size]
     now = time.perf_counter()
-    until = now + BUDGET_PLAN_SHARE * (deadline - now)
+    many = form.binding_streams.size >= SEARCH_MIN_STREAMS
+    long = deadline - now >= MANY_BUDGETS_MIN_SECONDS
+    share = MANY_BUDGETS_PLAN_SHARE if many and long else BUDGET_PLAN_SHARE
+    until = now + share * (deadline - now)
     plan = fix_and_optimise(
         form, x, master.reduced, plan, deadline=until, seed=seed, threads=threads
     )
     tracker.update("fix-and-optimise", objective=plan_objective(form.problem, plan))
-    until = time.perf_counter() + BUDGET_PLAN_SHARE * (deadline - time.perf_counter())
+    until = time.perf_counter() + share * (deadline - time.perf_counter())
     plan = neighbourhood_search(
         form, master.reduced, plan, deadline=until, seed=seed, threads=threads
     )
