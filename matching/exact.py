@@ -20,7 +20,9 @@
    0.16 % of the optimum, the second reaches the optimum in 0.5-6 s.
 6. The full MIP, started from the best plan, with every column whose reduced cost exceeds
    the gap fixed to 0 (reduced-cost fixing: no better plan can use it), until proven
-   optimal or the deadline.
+   optimal or the deadline. HiGHS's primal heuristics are off there (stages 4 and 5 have
+   sought the plans), except on models of up to ``SMALL_COLUMNS`` columns, which skip
+   stages 4 and 5 and whose plans are the MIP's to find.
 
 The MIPs of stages 5 and 6 on models of ``mip_process.WORKER_COLUMNS`` columns run in a
 worker process killed at the deadline (:mod:`matching.mip_process`).
@@ -316,8 +318,10 @@ def _run_stages(
     state.offer("lp-greedy", guided)
     if state.closed(relative_gap):
         return ()
-    if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP proves these fastest on its own
-        return _prove(state, model, rc, deadline, seed, threads, relative_gap, lp.seconds)
+    if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP solves these fastest on its own
+        return _prove(
+            state, model, rc, deadline, seed, threads, relative_gap, lp.seconds, search=True
+        )
     # budgets split the LP: fix its whole part, MIP the rest. Budgets with room at the LP
     # optimum are rounded by the dive, as without budgets (budget-loose at S, issue 11); not
     # when only plans are sought (a large round's restricted model), where the dive took
@@ -428,6 +432,8 @@ def _prove(
     threads: int,
     relative_gap: float,
     lp_seconds: float,
+    *,
+    search: bool = False,
 ) -> tuple[str, ...]:
     """The full MIP with reduced-cost fixing, from the best plan, until proven or the deadline.
 
@@ -437,6 +443,11 @@ def _prove(
     (:mod:`matching.mip_process`) and starts with ``PROOF_MIN_SECONDS`` left; in this
     process only when the time left can hold its presolve and root (``PROOF_LP_FACTOR``
     times the LP's ``lp_seconds``). A note when it does not start.
+
+    ``search``: the MIP must find the plans as well (a small model straight from the LP,
+    no plan stage before it), so HiGHS's primal heuristics stay on. Off, on unseen sweep
+    rounds of 20-80 cases the plan stayed the LP-guided greedy's, 7-20 % above the
+    optimum, through the whole limit (seeds 2211, 2296, 2378: ``benchmarks/README.md``).
     """
     left = deadline - time.perf_counter()
     if left < PROOF_MIN_SECONDS:
@@ -454,9 +465,13 @@ def _prove(
         # the fixing above is what HiGHS's restarts would do; without them it proves S seeds
         # 1-5 in about half the simplex iterations (19,000 against 35,000 on seed 2)
         ("mip_allow_restart", False),
-        ("mip_heuristic_effort", 0.0),
-        *((option, False) for option in PROOF_HEURISTICS_OFF),
     )
+    if not search:
+        options = (
+            *options,
+            ("mip_heuristic_effort", 0.0),
+            *((option, False) for option in PROOF_HEURISTICS_OFF),
+        )
     start = model.complete(values_of(form, state.plan, model.n_cols))
     task = MipTask(fixed, options, start, seed, threads, relative_gap)
     run = run_mip(task, deadline, in_process=in_process)
