@@ -126,7 +126,7 @@ GREEDY_ROOM = 1.5  # times greedy_seconds kept for the greedy that ends the budg
 # MANY_BUDGETS_MIN_SECONDS left, MANY_BUDGETS_PLAN_SHARE: there the MIP on the kept columns
 # after them gains the most a second (budget-region M seeds 1-3 at 30 s, 23 s left: gaps
 # 0.917 / 1.099 / 0.357 % -> 0.277 / 0.255 / 0.187 %). With less time that MIP does not
-# pay for it (unseen sweep rounds with a budget per region at T = 1-10 s: plans 0.2-4.5 %
+# pay for it (unseen sweep rounds with a budget per region at T = 1-10 s: plans 0.01-4.5 %
 # worse on 10 of 13 re-run three times), nor with fewer budgets (sweep seeds 21 and 178,
 # national and 8 streams: 14 and 8 % worse)
 BUDGET_PLAN_SHARE = 0.5
