@@ -186,10 +186,11 @@ def test_large_rounds_with_a_budget_per_region_leave_the_last_stage_most_of_the_
 ) -> None:
     """With a budget per region and time to spare, fix-and-optimise gets a quarter, not half.
 
-    There the MIP on the kept columns after it and the area search gains the most a second
-    (``budget-region`` M seeds 1-3: 0.92 / 1.10 / 0.36 % -> 0.28 / 0.26 / 0.19 % at 30 s);
-    with fewer budgets or less time fix-and-optimise keeps its half (``benchmarks/README.md``).
-    The time it takes is ``MANY_BUDGETS_MIN_SECONDS`` (15 s) left; here 1 s, for a short test.
+    There the MIP on the kept columns, after it and the area search, gains the most a
+    second (``budget-region`` M seeds 1-3: 0.92 / 1.10 / 0.36 % -> 0.28 / 0.26 / 0.19 % at
+    30 s); with fewer budgets or less time fix-and-optimise keeps its half
+    (``benchmarks/README.md``). The rule needs ``MANY_BUDGETS_MIN_SECONDS`` (15 s) left;
+    the test lowers that to 1 s to stay short.
     """
     calls: list[tuple[str, float, float]] = []  # (stage, when, its deadline)
     real_plans = matching.large._budget_plans
