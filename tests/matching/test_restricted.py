@@ -220,6 +220,17 @@ def _orders_run(
     return orders
 
 
+# with binding budgets and a model to follow: per bed-day, priority, the priced ones, per bed
+EVERY_ORDER_BEFORE_A_MODEL: list[tuple[Any, bool]] = [
+    (True, False),
+    (False, False),
+    ("priced", False),
+    ("priced", True),
+    ("priced", False),
+    (False, True),
+]
+
+
 @pytest.mark.parametrize(
     ("limit", "expected"),
     [
@@ -236,17 +247,7 @@ def _orders_run(
             ],
         ),
         # a model follows: per bed-day, priority, the priced ones, per bed
-        (
-            2.0,
-            [
-                (True, False),
-                (False, False),
-                ("priced", False),
-                ("priced", True),
-                ("priced", False),
-                (False, True),
-            ],
-        ),
+        (2.0, EVERY_ORDER_BEFORE_A_MODEL),
     ],
 )
 def test_with_binding_budgets_the_priced_orders_come_after_the_first_two_plain_ones(
@@ -335,6 +336,30 @@ def test_with_a_model_to_follow_the_priority_order_runs_whatever_the_pace(
     when the first order leaves no time for a model (unseen seeds 2038 and 2077, at a
     slower machine's pace: 35 % and 28 % worse than the priority greedy)."""
     assert _orders_run(monkeypatch, seconds, limit=2.0) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        # slow orders: the priority order, then the budgets' prices and their first order
+        ((0.34, 0.34, 0.34, 0.34), [(True, False), (False, False), ("priced", False)]),
+        # quick ones: every order, as before
+        ((0.01,) * 6, EVERY_ORDER_BEFORE_A_MODEL),
+    ],
+)
+def test_with_binding_budgets_and_a_model_to_follow_the_first_priced_order_runs_whatever_the_pace(
+    monkeypatch: pytest.MonkeyPatch,
+    seconds: tuple[float, ...],
+    expected: list[tuple[Any, bool]],
+) -> None:
+    """Unseen sweep seed 2327 (6,000 cases, T = 5 s, binding budgets): the first two plain
+    orders ended at 0.76 s, the rule that leaves the model its time skipped the priced
+    orders, and the answer was the priority order's plan, 731,518, where the first priced
+    order gives 423,432; the restricted model made up none of it. The prices and their
+    first order run whatever the pace when a model follows, as the priority order does;
+    the orders after them keep the rule."""
+    problem = shape_problem("issue-11", "S", 1)
+    assert _orders_run(monkeypatch, seconds, limit=2.0, problem=problem) == expected
 
 
 @pytest.mark.parametrize("limit", [0.7, 2.0])
