@@ -389,11 +389,12 @@ def _greedy_plans(sub: MatchingProblem, deadline: float, tr: Tracker) -> list[Pl
         passes = (PRICED_PASSES if priced else 1.0) + ESTIMATE_PASSES * estimate
         pace = passes * slowest
         slow = GREEDY_SLACK * pace > GREEDY_SHARE * (deadline - t)
-        # so do the budgets' prices and their first order when a model follows: the plain
-        # orders spend the budgets on the first cases they place (unseen sweep seed 2327,
-        # T = 5 s, 6,000 cases: the first two orders ended at 0.76 s, this rule skipped
-        # them, and the answer was the priority order's plan, 731,518, where the first
-        # priced order gives 423,432; the restricted model made up none of it in 3.5 s)
+        # the budgets' prices and their first order too run whatever the pace when a model
+        # follows: the plain orders spend the budgets on the first cases they place
+        # (unseen sweep seed 2327, T = 5 s, 6,000 cases: the first two orders ended at
+        # 0.76 s, the rule below skipped them, and the answer was the priority order's
+        # plan, 731,518, where the first priced order gives 423,432; the restricted model
+        # made up none of it in 3.5 s)
         first_priced = estimate or (prices is not None and not any_priced)
         if plans and model_follows and slow and not priority and not first_priced:
             break
