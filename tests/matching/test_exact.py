@@ -14,9 +14,9 @@ import pytest
 from benchmarks.matching.sweep import draw
 from matching import SolveParams, solve
 from matching.evaluation import plan_objective, plan_violations
-from matching.exact import SMALL_COLUMNS, solve_exact
+from matching.exact import SMALL_COLUMNS, improve, solve_exact
 from matching.formulation import build_formulation
-from matching.greedy import greedy_orders, priced_orders
+from matching.greedy import greedy_orders, priced_orders, solve_greedy
 from matching.instances import SIZES, random_problem
 from matching.large import solve_large
 from matching.outcome import Progress, Tracker
@@ -221,17 +221,12 @@ def test_with_many_arcs_the_plain_lp_goes_first_and_is_kept_when_the_other_does_
     assert out.bound <= optimum + 1e-6
 
 
-def test_the_lp_with_arcs_does_not_start_when_its_share_cannot_hold_a_few_plain_ones(
-    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Seed 1005 at T = 5 s: the LP with the arcs started, did not end in its share, and
-    its time was lost. With a share shorter than ``STRONG_LP_FACTOR`` plain LPs (a factor
-    too large for any share here) it does not start."""
+def _lps_with_every_arc_many(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The columns of each LP the exact stages run, with any arc-flow rows counted many."""
     import matching.exact as exact
 
     monkeypatch.setattr(exact, "PLAIN_FIRST_ARCS_PER_VARIABLE", 0.0)
     monkeypatch.setattr(exact, "MAX_ARCS_PER_FACILITY", 0)
-    monkeypatch.setattr(exact, "STRONG_LP_FACTOR", 1e12)
     real = exact.run_guarded
     lps: list[int] = []
 
@@ -241,6 +236,38 @@ def test_the_lp_with_arcs_does_not_start_when_its_share_cannot_hold_a_few_plain_
         return real(h, deadline, lp=lp)
 
     monkeypatch.setattr(exact, "run_guarded", guarded)
+    return lps
+
+
+def test_a_large_rounds_kept_columns_with_many_arcs_get_the_plain_lp_first_too(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unseen sweep seed 2462 (3,000 cases over 7 days, half of them families, T = 5 s):
+    the MIP stage on a large round's kept columns (:func:`matching.exact.improve`) built
+    99,148 arcs on 50,522 columns and solved the LP with them only, not done in the 3.4 s
+    left, so the stage found nothing. It now takes the whole round's rule: the plain LP
+    first, then the one with the arcs when it fits."""
+    lps = _lps_with_every_arc_many(monkeypatch)
+    data = ref.random_instance(1, n_cases=9, n_facilities=3, horizon=7, family_share=0.8)
+    optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
+    problem = problem_from_dict(data)
+    form = build_formulation(problem)
+    start = solve_greedy(problem, form).plan
+    plan, bound = improve(form, start, deadline=time.perf_counter() + 30, prove=True)
+    assert len(lps) == 2
+    assert lps[0] < lps[1]  # the plain LP first: the arcs left out
+    assert plan_objective(problem, plan) == pytest.approx(optimum, abs=1e-6)
+    assert bound <= optimum + 1e-6
+
+
+def test_the_lp_with_arcs_does_not_start_when_its_share_cannot_hold_a_few_plain_ones(
+    ref: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seed 1005 at T = 5 s: the LP with the arcs started, did not end in its share, and
+    its time was lost. With a share shorter than ``STRONG_LP_FACTOR`` plain LPs (a factor
+    too large for any share here) it does not start."""
+    lps = _lps_with_every_arc_many(monkeypatch)
+    monkeypatch.setattr("matching.exact.STRONG_LP_FACTOR", 1e12)
     data = ref.random_instance(0, n_cases=9, n_facilities=3, horizon=7, family_share=0.8)
     optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
     problem = problem_from_dict(data)
