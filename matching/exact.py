@@ -282,7 +282,7 @@ def improve(
     model = assemble(form, arcs, chain=True, split=True)
     # with many arcs the plain LP first, as for a whole round (unseen sweep seed 2462, 3,000
     # cases over 7 days, T = 5 s: 99,148 arcs on 50,522 kept columns, an LP not done in the
-    # 3.4 s left, and nothing better than the LP-guided greedy's plan, 9 % above the optimum)
+    # 3.4 s left, and nothing better than the LP-guided greedy's plan, 9 % above the best known)
     plain = assemble(form, None, chain=True, split=True) if _many(arcs, form) else None
     _run_stages(state, model, deadline, seed, threads, 1e-6, prove=prove, plain=plain)
     return state.plan, state.bound if prove else -math.inf
