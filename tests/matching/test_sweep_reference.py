@@ -7,9 +7,14 @@ is not one and a plan that beats a proven bound, and passes a right answer.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import multiprocessing
 from pathlib import Path
 
+import pytest
+
+from benchmarks.matching import reference
 from benchmarks.matching.shapes import Shape, generate
 from benchmarks.matching.sweep import _against_reference, _trivial, check, summary
 from matching import MatchingProblem, SolveParams, Status, solve
@@ -74,3 +79,31 @@ def test_a_bound_no_better_than_every_case_alone_is_counted_unless_the_plan_meet
     text = summary(out)
     assert "bound no better than the single-case bound: 2 rounds (seeds 4, 9)" in text
     assert check(11)["trivial_bound"] is False
+
+
+def test_a_reference_past_its_limit_is_killed_and_the_row_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """HiGHS past its limit (unseen sweep seed 2872: 10 minutes of a 30-s limit) held the
+    sweep up; the reference now runs in a child killed past its limit."""
+    monkeypatch.setattr(reference, "KILL_GRACE_SECONDS", 0.0)
+    problem = _small()
+    before = set(multiprocessing.active_children())
+    assert reference.reference_guarded(problem, 0.01) is None  # killed while it starts
+    assert set(multiprocessing.active_children()) == before
+    row = _against_reference(problem, 1.0, 0.0, 0.01)
+    assert row == {"reference_killed": True}
+    out = tmp_path / "rows.jsonl"
+    out.write_text(json.dumps({"seed": 1, **row}) + "\n")
+    assert "1 rounds (0 against the reference, 1 killed past its limit)" in summary(out)
+
+
+def test_a_reference_in_time_answers_from_its_child() -> None:
+    problem = _small()
+    answer = reference.reference_guarded(problem, 30.0)
+    assert answer is not None
+    assert answer == dataclasses.replace(
+        reference.reference_solve(problem, 30.0),
+        build_seconds=answer.build_seconds,
+        solve_seconds=answer.solve_seconds,
+    )
