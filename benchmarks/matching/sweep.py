@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import time
 import traceback
 from pathlib import Path
@@ -56,6 +57,8 @@ OVERRUN = 0.5  # seconds a solve may exceed its limit
 TOLERANCE = 1e-6  # relative, for "worse" and "bad bound"
 REFERENCE_TOLERANCE = 1e-5  # relative, against HiGHS's own feasibility and gap tolerances
 REFERENCE_PAIRS = 300_000  # (option, start day) pairs up to which the reference runs
+PROVEN = 1e-4  # a gap this small counts as proven (the family's S goal)
+PLAN_NEAR, PLAN_FAR = 0.01, 0.05  # plans this far above the reference's are counted, listed
 FLAGS = ("late", "bad_bound", "worse", "bound_above_reference", "plan_below_reference")
 
 
@@ -184,7 +187,39 @@ def summary(path: Path) -> str:
         + (f" (seeds {', '.join(map(str, trivial))})" if trivial else "")
     )
     lines.append(_gaps(rows))
+    lines.append(_against_reference_plans(rows))
     return "\n".join(lines)
+
+
+def _against_reference_plans(rows: list[dict[str, Any]]) -> str:
+    """How ``solve``'s plans compare with the reference's on the rounds it ran on.
+
+    Not a flag either (the reference runs longer than the round's limit): the rounds proven
+    by both, the plans below the reference's, and those more than 1 % and 5 % above it,
+    the latter by seed, furthest first (the rounds to look into).
+    """
+    compared = [
+        (r, (r["objective"] - r["reference_objective"]) / max(1.0, abs(r["reference_objective"])))
+        for r in rows
+        if "reference_objective" in r and math.isfinite(r["reference_objective"])
+    ]
+    proven = sum(
+        1
+        for r, _ in compared
+        if r["reference_optimal"] and r["objective"] - r["bound"] <= PROVEN * abs(r["objective"])
+    )
+    below = sum(1 for _, d in compared if d < -PROVEN)
+    above = sorted(((d, r) for r, d in compared if d > PLAN_NEAR), key=lambda t: -t[0])
+    far = [(d, r) for d, r in above if d > PLAN_FAR]
+    listed = "; ".join(
+        f"{r['seed']} ({r.get('cases')} cases, T = {r['time_limit']:g} s, {100 * d:+.1f} %)"
+        for d, r in far
+    )
+    return (
+        f"against the reference's plans ({len(compared)} rounds): proven by both {proven}, "
+        f"below it {below}, more than 1 % above it {len(above)}, more than 5 % above it "
+        f"{len(far)}" + (f": {listed}" if far else "")
+    )
 
 
 def _gaps(rows: list[dict[str, Any]]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import multiprocessing
 from pathlib import Path
 
@@ -106,4 +107,32 @@ def test_a_reference_in_time_answers_from_its_child() -> None:
         reference.reference_solve(problem, 30.0),
         build_seconds=answer.build_seconds,
         solve_seconds=answer.solve_seconds,
+    )
+
+
+def test_the_summary_compares_the_plans_with_the_references(tmp_path: Path) -> None:
+    """The rounds to look into (plans far above the reference's) are listed, furthest first;
+    a reference without a plan (a round too large for its time) is left out."""
+
+    def row(seed: int, objective: float, reference: float, **more: object) -> dict[str, object]:
+        base = {"seed": seed, "cases": 80, "time_limit": 2.0, "objective": objective}
+        base |= {"bound": objective - 50.0, "reference_objective": reference}
+        base |= {"reference_optimal": False}
+        return base | more
+
+    rows = [
+        row(1, 1000.0, 1000.0, bound=1000.0, reference_optimal=True),  # proven by both
+        row(2, 990.0, 1000.0),  # below the reference's plan
+        row(3, 1020.0, 1000.0),  # 2 % above
+        row(4, 1060.0, 1000.0),  # 6 % above
+        row(5, 1100.0, 1000.0),  # 10 % above
+        row(6, 1797.0, math.inf),  # the reference found no plan
+        {"seed": 7, "reference_killed": True},
+    ]
+    out = tmp_path / "rows.jsonl"
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert summary(out).splitlines()[-1] == (
+        "against the reference's plans (5 rounds): proven by both 1, below it 1, more than 1 % "
+        "above it 3, more than 5 % above it 2: 5 (80 cases, T = 2 s, +10.0 %); "
+        "4 (80 cases, T = 2 s, +6.0 %)"
     )
