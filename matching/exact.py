@@ -126,6 +126,14 @@ ASSEMBLE_COLUMNS_PER_SECOND = 200_000
 # as long with them, and at T = 1-2 s no LP ended, leaving the greedy plan (up to 61 %
 # above the optimum). The family shapes at S have at most 0.24 and fewer than 4,000 arcs.
 PLAIN_FIRST_ARCS_PER_VARIABLE = 0.3
+# On a model of up to SMALL_COLUMNS columns the same share of arcs sends the MIP to the
+# model without them (the LP with them still proves its bound): HiGHS's own cuts at the
+# root raise the plain model's bound past the arcs' LP, and each node is cheaper. Unseen
+# sweep seed 3090 (80 cases over 14 days, 923 variables, 3,664 arcs, T = 2 s): the arcs'
+# LP 1,476.8 against 1,463.7 plain, but the MIP's plan 1,596.4 with the arcs and 1,529.2
+# without (optimum 1,521.8). Paired on the 81 unseen sweep rounds of 2601-3200 with up to
+# SMALL_COLUMNS columns and more than that share of arcs: better 4 (2.2-8.2 %), worse 3
+# (at most 0.16 %), proven 69 and 71 (none lost); benchmarks/README.md
 STRONG_LP_SHARE = 0.5
 # and it starts only when that share holds this many plain LPs: with the arcs the LP took
 # 1.3-4.5 times as long on those rounds, and one cut short loses its time (seed 1005 at T
@@ -237,7 +245,8 @@ def solve_exact(
     arcflow_until = now + ARCFLOW_SHARE * (deadline - now)
     arcs = build_arcflow(form, deadline=arcflow_until, per_variable=MAX_ARCS_PER_VARIABLE)
     model = assemble(form, arcs, chain=True, split=True)
-    plain = assemble(form, None, chain=True, split=True) if _many(arcs, form) else None
+    many = _many(arcs, form) or (form.n_vars <= SMALL_COLUMNS and _dense(arcs, form))
+    plain = assemble(form, None, chain=True, split=True) if many else None
     build = time.perf_counter() - t0
     notes = _run_stages(state, model, deadline, seed, threads, relative_gap, plain=plain)
     optimal = state.closed(relative_gap)
@@ -304,7 +313,12 @@ def improve(
 
 def _many(arcs: ArcFlow, form: Formulation) -> bool:
     """Whether the arc-flow rows are many enough for the LP without them to go first."""
-    return arcs.n_arcs > max(PLAIN_FIRST_ARCS_PER_VARIABLE * form.n_vars, MAX_ARCS_PER_FACILITY)
+    return _dense(arcs, form) and arcs.n_arcs > MAX_ARCS_PER_FACILITY
+
+
+def _dense(arcs: ArcFlow, form: Formulation) -> bool:
+    """Whether there are more arcs than ``PLAIN_FIRST_ARCS_PER_VARIABLE`` per variable."""
+    return arcs.n_arcs > PLAIN_FIRST_ARCS_PER_VARIABLE * form.n_vars
 
 
 def _run_stages(
@@ -327,7 +341,7 @@ def _run_stages(
     budgets = prove and form.binding_streams.size > 0
     now = time.perf_counter()
     until = now + LP_SHARE * (deadline - now) if budgets else deadline
-    h, model, lp = _relaxation(model, plain, until, seed, threads, relative_gap)
+    h, model, lp, first = _relaxation(model, plain, until, seed, threads, relative_gap)
     if not lp.optimal or lp.row_dual is None or lp.col_value is None:
         # cut short, an LP without presolve still has values: not a feasible point (issue 11)
         note = f"LP relaxation not solved in time ({lp.status})"
@@ -347,6 +361,10 @@ def _run_stages(
     if state.closed(relative_gap):
         return ()
     if prove and form.n_vars <= SMALL_COLUMNS:  # the MIP solves these fastest on its own
+        if first is not None and first[1].row_dual is not None and model is not first[0]:
+            # the MIP on the model without its arc-flow rows, priced by that model's duals
+            model, y = first[0], first[1].row_dual
+            rc, state.lp_bound = reduced_costs(model, y), lagrangian_bound(model, y)
         return _prove(
             state, model, rc, deadline, seed, threads, relative_gap, lp.seconds, search=True
         )
@@ -394,12 +412,13 @@ def _relaxation(
     seed: int,
     threads: int,
     relative_gap: float,
-) -> tuple[highspy.Highs, LinearModel, Run]:
+) -> tuple[highspy.Highs, LinearModel, Run, tuple[LinearModel, Run] | None]:
     """The LP relaxation by ``deadline``: the HiGHS instance, the model it holds, its run.
 
     With ``plain`` given, its LP first; then ``model``'s in ``STRONG_LP_SHARE`` of the
     time left, when that holds ``STRONG_LP_FACTOR`` plain LPs, kept when it ends in it
-    (else the plain one is, with its instance).
+    (else the plain one is, with its instance). Last, ``plain`` and its run when ``plain``
+    was given (``None`` otherwise).
     """
 
     def solved(m: LinearModel, until: float) -> tuple[highspy.Highs, LinearModel, Run]:
@@ -408,16 +427,15 @@ def _relaxation(
         return h, m, run_guarded(h, until, lp=True)
 
     if plain is None:
-        return solved(model, deadline)
+        return (*solved(model, deadline), None)
     first = solved(plain, deadline)
-    if not first[2].optimal:
-        return first
+    kept = first
     now = time.perf_counter()
     window = STRONG_LP_SHARE * (deadline - now)
-    if window < STRONG_LP_FACTOR * first[2].seconds:
-        return first
-    strong = solved(model, now + window)
-    return strong if strong[2].optimal else first
+    if first[2].optimal and window >= STRONG_LP_FACTOR * first[2].seconds:
+        strong = solved(model, now + window)
+        kept = strong if strong[2].optimal else first
+    return (*kept, (plain, first[2]))
 
 
 def _polish(
