@@ -4,7 +4,8 @@
 2. The greedy plans (priority and per-bed order): a first incumbent.
 3. The LP relaxation: a proven bound (recomputed from the duals, :mod:`matching.lpmodel`).
    With many arc-flow rows, the LP without them first, and the one with them in a share
-   of the time left (kept when it ends in it).
+   of the time left (kept when it ends in it); on models of up to ``SMALL_COLUMNS``
+   columns the MIP of step 6 then runs on the model without them.
    Before it, on models above ``SMALL_COLUMNS`` columns, one flow of the Lagrangian bound
    over budgets (with or without budgets: a real bound should the LP not end); with
    binding budgets, when the LP does not fit the time (70 % of it, then), more steps of it
@@ -22,7 +23,8 @@
    the gap fixed to 0 (reduced-cost fixing: no better plan can use it), until proven
    optimal or the deadline. HiGHS's primal heuristics are off there (stages 4 and 5 have
    sought the plans), except on models of up to ``SMALL_COLUMNS`` columns, which skip
-   stages 4 and 5 and whose plans are the MIP's to find.
+   stages 4 and 5 and whose plans are the MIP's to find, and while the best plan is more
+   than ``PROOF_FULL_SEARCH_GAP`` above the LP bound.
 
 The MIPs of stages 5 and 6 on models of ``mip_process.WORKER_COLUMNS`` columns run in a
 worker process killed at the deadline (:mod:`matching.mip_process`).
