@@ -2,8 +2,8 @@
 
 The exact method for national rounds (issue 3): the formulation, strengthened by the arc-flow
 rows of :mod:`matching.arcflow`, solved by HiGHS from a near-optimal start (the LP-based
-plan of :mod:`matching.heuristics`, else the greedy plan). Every run is guarded by its own
-wall-clock timer, since HiGHS's time limit is not hard on big models.
+plan of :mod:`matching.heuristics`, else the greedy plan). Every run is held to its own
+wall-clock deadline (:mod:`matching.highs_run`): HiGHS's time limit is not hard.
 """
 
 from __future__ import annotations
@@ -22,28 +22,14 @@ import numpy.typing as npt
 
 from matching.arcflow import build_arcflow
 from matching.formulation import Formulation, build_formulation
+from matching.highs_run import abandoned, run_until, use_pool
 from matching.lpmodel import LinearModel, assemble
 from matching.outcome import Outcome
 from matching.problem import MatchingProblem
 
 FloatArray = npt.NDArray[np.float64]
 Plan = list[tuple[int, int]]
-GUARD_GRACE = 0.1  # seconds HiGHS may overrun its own limit before it is cancelled
-
-# HiGHS keeps one thread pool per process, sized by the first run; a later run asking for
-# another number of threads fails with status "Not Set". The pool is reset when it changes.
-_pool_lock = threading.Lock()
-_pool_threads: list[int] = []
-
-
-def _use_pool(threads: int, *, reset: bool = False) -> None:
-    with _pool_lock:
-        if reset or (_pool_threads and _pool_threads[0] != threads):
-            highspy.Highs.resetThreadScheduler(False)
-            _pool_threads.clear()
-        if not _pool_threads:
-            _pool_threads.append(threads)
-
+LEFT_BEHIND = "left behind: HiGHS did not answer its cancel"  # a run's status (highs_run)
 
 # Instances made inside a ``highs_scope`` of this thread, innermost scope last.
 _scopes = threading.local()
@@ -67,7 +53,8 @@ def highs_scope() -> Iterator[None]:
         yield
     finally:
         for h in stack.pop():
-            h.HandleUserInterrupt = False  # unsubscribes: no cycle left
+            if not abandoned(h):  # one left running keeps its callbacks
+                h.HandleUserInterrupt = False  # unsubscribes: no cycle left
 
 
 def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float) -> highspy.Highs:
@@ -77,7 +64,7 @@ def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float
     last instance resets it, so mixing (say) one-thread LPs and two-thread MIPs works, as
     long as they do not run at the same moment in different Python threads.
     """
-    _use_pool(threads)
+    use_pool(threads)
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", int(seed))
@@ -138,67 +125,23 @@ class Run:
     seconds: float
 
 
-class _Watchdog:
-    """One thread that cancels HiGHS runs past their wall-clock deadline.
+def run_guarded(h: highspy.Highs, deadline: float, *, lp: bool = False, aside: bool = False) -> Run:
+    """Run HiGHS until done or the wall-clock ``deadline``, and read what it found.
 
-    A ``threading.Timer`` per run cost a thread start and join each time: a scenario year
-    makes thousands of small LP runs (the dive), and the timers took a fifth of the
-    matching time (issue 11).
+    ``aside``: on a runner thread, left behind if it does not answer its cancel
+    (:mod:`matching.highs_run`); its answer then has no values and says so.
     """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._watched: dict[int, tuple[float, highspy.Highs]] = {}
-        self._next = 0
-        self._thread: threading.Thread | None = None
-
-    def watch(self, h: highspy.Highs, at: float) -> int:
-        with self._cond:
-            self._next += 1
-            self._watched[self._next] = (at, h)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="highs-guard", daemon=True)
-                self._thread.start()
-            self._cond.notify()
-            return self._next
-
-    def unwatch(self, ticket: int) -> None:
-        with self._cond:
-            self._watched.pop(ticket, None)
-
-    def _run(self) -> None:
-        with self._cond:
-            while True:
-                now = time.perf_counter()
-                self._cancel_due(now)  # in a call: no instance stays bound in this frame
-                soonest = min((at for at, _ in self._watched.values()), default=now + 60.0)
-                self._cond.wait(timeout=max(soonest - now, 0.001))
-
-    def _cancel_due(self, now: float) -> None:
-        for ticket, (at, h) in list(self._watched.items()):
-            if at <= now:
-                h.cancelSolve()  # type: ignore[no-untyped-call]
-                del self._watched[ticket]
-
-
-_watchdog = _Watchdog()
-
-
-def run_guarded(h: highspy.Highs, deadline: float, *, lp: bool = False) -> Run:
-    """Run HiGHS until done or the wall-clock ``deadline``, and read what it found."""
-    remaining = deadline - time.perf_counter()
-    # HiGHS's clock runs over all runs of an instance, so its limit is set past what it used
-    h.setOptionValue("time_limit", float(h.getRunTime() + max(remaining, 0.01)))
-    ticket = _watchdog.watch(h, time.perf_counter() + max(remaining, 0.0) + GUARD_GRACE)
     t0 = time.perf_counter()
-    try:
-        h.run()
-        if h.getModelStatus() == highspy.HighsModelStatus.kNotset:
-            # the pool was sized by a HiGHS instance made elsewhere (another library, a test)
-            _use_pool(int(h.getOptionValue("threads")[1]), reset=True)
-            h.run()
-    finally:
-        _watchdog.unwatch(ticket)
+    if not run_until(h, deadline, aside=aside):
+        return Run(
+            optimal=False,
+            status=LEFT_BEHIND,
+            col_value=None,
+            row_dual=None,
+            objective=math.inf,
+            dual_bound=-math.inf,
+            seconds=time.perf_counter() - t0,
+        )
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
     info = h.getInfo()
@@ -233,6 +176,8 @@ def run_checked(
     model: LinearModel,
     deadline: float,
     start: FloatArray | None = None,
+    *,
+    aside: bool = False,
 ) -> Run:
     """Run a MIP, and believe HiGHS's answer only when its values add up to its objective.
 
@@ -251,6 +196,9 @@ def run_checked(
         Wall-clock time by which to return.
     start
         Column values to start from.
+    aside
+        Run it on a runner thread that is left behind if HiGHS does not answer its cancel
+        (:func:`run_guarded`).
 
     Returns
     -------
@@ -260,13 +208,13 @@ def run_checked(
     h = make()
     if start is not None:
         h.setSolution(model.n_cols, np.arange(model.n_cols, dtype=np.int32), start)
-    run = run_guarded(h, deadline)
+    run = run_guarded(h, deadline, aside=aside)
     if not stale(model, run):
         return run
     doubted = _doubted(model, run)
     if start is None or time.perf_counter() >= deadline:
         return doubted
-    again = run_guarded(make(), deadline)
+    again = run_guarded(make(), deadline, aside=aside)
     if stale(model, again):
         return doubted
     if again.col_value is None or model_value(model, again.col_value) > doubted.objective:

@@ -36,8 +36,9 @@ from typing import overload
 
 import highspy
 
+from matching.highs_run import GUARD_GRACE
 from matching.improving import ImprovingPlans
-from matching.mip import GUARD_GRACE, Run, model_value, run_checked
+from matching.mip import Run, model_value, run_checked
 from matching.mip_worker import FloatArray, MipTask, Option, make_highs
 
 __all__ = ["MipTask", "Option", "isolated", "run_mip", "warm", "warm_for", "worker_peak_mb"]
@@ -170,10 +171,17 @@ def _stop() -> None:
 
 
 @overload
-def run_mip(task: MipTask, deadline: float, *, watch: ImprovingPlans | None = None) -> Run: ...
+def run_mip(
+    task: MipTask, deadline: float, *, watch: ImprovingPlans | None = None, aside: bool = False
+) -> Run: ...
 @overload
 def run_mip(
-    task: MipTask, deadline: float, *, in_process: bool, watch: ImprovingPlans | None = None
+    task: MipTask,
+    deadline: float,
+    *,
+    in_process: bool,
+    watch: ImprovingPlans | None = None,
+    aside: bool = False,
 ) -> Run | None: ...
 
 
@@ -183,6 +191,7 @@ def run_mip(
     *,
     in_process: bool = True,
     watch: ImprovingPlans | None = None,
+    aside: bool = False,
 ) -> Run | None:
     """Run the MIP until optimal or the wall-clock ``deadline``; back by then plus a grace.
 
@@ -191,7 +200,9 @@ def run_mip(
     all (``None``) if not ``in_process``. Either way the answer is
     :func:`matching.mip.run_checked`'s; an abandoned worker's is its best reported plan
     (objective recomputed from its values) and its last reported dual bound, not optimal.
-    ``watch``, if given, is offered each better plan as it is found.
+    ``watch``, if given, is offered each better plan as it is found. ``aside``: a run made
+    in this process is made on a runner thread, left behind if HiGHS does not answer its
+    cancel (:func:`matching.mip.run_guarded`).
     """
     worker = None
     if task.model.n_cols >= WORKER_COLUMNS:
@@ -212,7 +223,7 @@ def run_mip(
         h = make_highs(task)
         return h if watch is None else watch.attach(h)
 
-    return run_checked(make, task.model, deadline, task.start)
+    return run_checked(make, task.model, deadline, task.start, aside=aside)
 
 
 def _follow(

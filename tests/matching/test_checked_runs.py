@@ -39,8 +39,8 @@ def spoil_first(monkeypatch: pytest.MonkeyPatch, times: int) -> list[Run]:
     real: Callable[..., Run] = matching.mip.run_guarded
     runs: list[Run] = []
 
-    def fake(h: Any, deadline: float, *, lp: bool = False) -> Run:
-        run = real(h, deadline, lp=lp)
+    def fake(h: Any, deadline: float, *, lp: bool = False, aside: bool = False) -> Run:
+        run = real(h, deadline, lp=lp, aside=aside)
         if len(runs) < times and run.col_value is not None:
             run = dataclasses.replace(run, col_value=np.zeros_like(run.col_value))
         runs.append(run)

@@ -24,9 +24,10 @@ from matching.budget_repair import sub_mip
 from matching.evaluation import plan_objective, plan_violations
 from matching.formulation import build_formulation
 from matching.greedy import solve_greedy
+from matching.highs_run import GUARD_GRACE
 from matching.instances import SIZES, random_problem
 from matching.lpmodel import LinearModel, assemble
-from matching.mip import GUARD_GRACE, Plan, model_value, run_checked
+from matching.mip import Plan, model_value, run_checked
 from matching.mip_worker import MipTask, make_highs
 from matching.problem_io import problem_from_dict
 
