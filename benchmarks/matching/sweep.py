@@ -198,18 +198,18 @@ def _against_reference_plans(rows: list[dict[str, Any]]) -> str:
     by both, the plans below the reference's, and those more than 1 % and 5 % above it,
     the latter by seed, furthest first (the rounds to look into).
     """
-    compared = [
-        (r, (r["objective"] - r["reference_objective"]) / max(1.0, abs(r["reference_objective"])))
+    compared = [  # (how far above the reference's plan, row)
+        ((r["objective"] - r["reference_objective"]) / max(1.0, abs(r["reference_objective"])), r)
         for r in rows
         if "reference_objective" in r and math.isfinite(r["reference_objective"])
     ]
     proven = sum(
         1
-        for r, _ in compared
+        for _, r in compared
         if r["reference_optimal"] and r["objective"] - r["bound"] <= PROVEN * abs(r["objective"])
     )
-    below = sum(1 for _, d in compared if d < -PROVEN)
-    above = sorted(((d, r) for r, d in compared if d > PLAN_NEAR), key=lambda t: -t[0])
+    below = sum(1 for d, _ in compared if d < -PROVEN)
+    above = sorted(((d, r) for d, r in compared if d > PLAN_NEAR), key=lambda t: -t[0])
     far = [(d, r) for d, r in above if d > PLAN_FAR]
     listed = "; ".join(
         f"{r['seed']} ({r.get('cases')} cases, T = {r['time_limit']:g} s, {100 * d:+.1f} %)"
