@@ -60,9 +60,10 @@ def highs_scope() -> Iterator[None]:
 def new_highs(*, seed: int, threads: int, time_limit: float, relative_gap: float) -> highspy.Highs:
     """A quiet HiGHS instance with the run's limits.
 
-    HiGHS sizes one thread pool per process; asking for another number of threads than the
-    last instance resets it, so mixing (say) one-thread LPs and two-thread MIPs works, as
-    long as they do not run at the same moment in different Python threads.
+    HiGHS 1.16 sizes one thread pool per calling thread; asking for another number of
+    threads than that thread's last run resets it (:func:`matching.highs_run.use_pool`, here
+    for callers that run the instance themselves, and again on the thread that runs it), so
+    mixing (say) one-thread LPs and two-thread MIPs works.
     """
     use_pool(threads)
     h = highspy.Highs()  # type: ignore[no-untyped-call]
