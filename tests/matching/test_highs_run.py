@@ -113,13 +113,14 @@ def test_highs_looping_in_presolve_is_left_behind_on_time() -> None:
     # in a child process: the run left behind keeps a core busy until its process ends
     script = textwrap.dedent(
         f"""
-        import json, time
+        import json, os, time
         from matching.mip import new_highs, run_guarded
         h = new_highs(seed=0, threads=2, time_limit=1.0, relative_gap=1e-6)
         h.readModel({str(PRESOLVE_LOOP)!r})
         started = time.perf_counter()
         run = run_guarded(h, started + 1.0, aside=True)
-        print(json.dumps([time.perf_counter() - started, run.status]))
+        print(json.dumps([time.perf_counter() - started, run.status]), flush=True)
+        os._exit(0)  # no interpreter shutdown under a thread still in HiGHS
         """
     )
     done = subprocess.run(
