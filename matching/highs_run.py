@@ -16,10 +16,12 @@ Two guards:
 
 Not every run goes aside: with every run of the scenario engine's year on a runner thread
 the year took 1.18 times as long (median of 4 paired runs, 0.98-1.25; HiGHS's own work and
-the Python between runs both slower), so only the sub-MIPs on what a plan leaves of the
-budgets (:func:`matching.budget_repair.sub_mip`), where the loop was seen, go aside. The
-worker process of :mod:`matching.mip_process` is the stronger guard (it is killed) for the
-MIPs that run to a round's deadline on large models.
+the Python between runs both slower; not the cores, malloc's arenas nor highspy's
+interrupt callbacks: ``benchmarks/README.md``), so only the sub-MIPs on what a plan leaves
+of the budgets (:func:`matching.budget_repair.sub_mip`), where the loop was seen, and a
+proof MIP started with less time left than its root may take (``matching.exact``) go
+aside. The worker process of :mod:`matching.mip_process` is the stronger guard (it is
+killed) for the MIPs that run to a round's deadline on large models.
 
 HiGHS 1.16 keeps a thread pool per calling thread, sized by its first run there; a later
 run asking for another number of threads fails with status "Not Set" unless the pool is
