@@ -119,7 +119,7 @@ PROOF_FULL_SEARCH_GAP = 0.05
 # For a MIP run in this process only: a worker's is killed at the deadline (mip_process).
 # With less, it runs on a runner thread that is left behind past the deadline
 # (matching.highs_run): before, it did not run at all, and small rounds answered at a third
-# of their limit, their plans 3-4 % above the optimum (unseen sweep seeds 3538 and 3546,
+# of their limit, their plans 3-4 % above the bound (unseen sweep seeds 3538 and 3546,
 # 300 and 800 cases at T = 1 s: the LP took 0.1 s and 0.47 s was left)
 PROOF_LP_FACTOR = 6.0
 PROOF_MIN_SECONDS = 0.2  # nor with less than this

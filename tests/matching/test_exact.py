@@ -120,7 +120,7 @@ def test_with_less_than_a_few_lps_time_left_the_proof_runs_aside(
     1 s late), so with an LP made to seem to take 5.5 s (under ``PROOF_LP_FACTOR`` LPs of
     the 30 s left) the proof runs aside, on a thread that can be left behind. It used not to
     run at all, and small rounds answered at a third of their limit (unseen sweep seeds 3538
-    and 3546 at T = 1 s, plans 3-4 % above the optimum)."""
+    and 3546 at T = 1 s, plans 3-4 % above the bound)."""
     import matching.exact as exact
 
     real_guarded, real_mip = exact.run_guarded, exact.run_mip
