@@ -130,6 +130,9 @@ class CapacityBound:
         made from them (:mod:`matching.priced_plans`) differ.
     on_checkpoints
         Beds were priced on checkpoint days only (:mod:`matching.checkpoint_pairs`).
+    budgets_whole
+        ``bound`` was raised by keeping the budgets whole at ``bed_prices``
+        (:mod:`matching.knapsack_bound`).
     """
 
     bound: float
@@ -139,11 +142,14 @@ class CapacityBound:
     relaxation: Relaxation | None = field(default=None, repr=False)
     trail: tuple[tuple[FloatArray, FloatArray], ...] = field(default=(), repr=False)
     on_checkpoints: bool = False
+    budgets_whole: bool = False
 
     @property
     def note(self) -> str:
         """What the bound is, for a result's notes."""
         days = "on checkpoint days" if self.on_checkpoints else "over every start day"
+        if self.budgets_whole:
+            return f"bound with the budgets kept whole at Lagrangian prices on beds {days}"
         return f"bound by Lagrangian prices on beds and budgets {days}"
 
 

@@ -73,6 +73,7 @@ from matching.facility_bound import bed_prices, facility_bound, split_facilities
 from matching.formulation import Formulation, build_formulation, plan_columns
 from matching.greedy import greedy_outcome, greedy_plans, solve_greedy
 from matching.heuristics import best_plan
+from matching.knapsack_bound import knapsack_bound, knapsack_fits
 from matching.mip import Plan
 from matching.mip_process import warm_for
 from matching.outcome import Outcome, Tracker, ignore
@@ -158,6 +159,14 @@ FACILITY_GAP = 0.01
 # before their improvement, and budget-stream's plan came out 0.5 % above the bound
 # instead of 0.3 % for a bound 0.03 % higher (load 6)
 FACILITY_COLUMNS_PER_OPTION = 5.0
+# with budgets that bind on a round of few paid options, of the time left before the
+# improvement (after a complete column generation) or of the Lagrangian's window, at most,
+# for the bound with the budgets kept whole (:mod:`matching.knapsack_bound`; unseen sweep
+# seed 3533, 80 cases: 360.6 -> 879.9 in 0.18 s, the plan 884.5 and optimal)
+KNAPSACK_SHARE = 0.25
+# and seconds at most: the MIP over few options closes in 0.1-0.3 s where it gains most; on
+# sweep seeds 3821 and 3823 (850-1,300 columns) it took 2.6-6.7 s for 0.1-0.3 % more
+KNAPSACK_SECONDS = 1.0
 PROOF_COLUMNS = 60_000  # reduced-cost fixing must leave at most this many columns to prove
 # column generation's set-up (pricing arrays, rows, the first master) is not cut short by
 # the clock: it starts only with twice the time this speed gives it (issue 11: a 2-million
@@ -330,13 +339,19 @@ def _finish(
     weak = objective - max(bound, budgets) > FACILITY_GAP * abs(objective)
     short = form.n_vars >= FACILITY_COLUMNS_PER_OPTION * max(form.problem.n_options, 1)
     needs = max(IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds)  # to improve
-    if proven and master.complete and master.duals.size and weak and short:
+    knapsack = knapsack_fits(form.problem)
+    if proven and master.complete and master.duals.size and weak and (short or knapsack):
         # it leaves the improvement the time it needs, when that fits (sweep seed 1536, 80
         # cases at T = 1 s: it took the 0.3 s left, and the answer was the greedy's plan,
         # 3.1 times the optimum; 839-869 with the improvement, optimum 690.1)
         stop = until - needs if until - time.perf_counter() > needs else until
         relax = Relaxation.within(form.problem, stop)  # None: its set-up would not end
-        if relax is not None:
+        if relax is not None and knapsack:
+            kept = _knapsack_stage(form, relax, master, objective, stop, seed, tracker)
+            if kept > bound:
+                notes.append("bound with the budgets kept whole at column generation's prices")
+            bound = max(bound, kept)
+        if relax is not None and short:
             plan = _colgen_price_plans(form, master, relax, plan, stop, tracker)
             objective = plan_objective(form.problem, plan)
             whole, pool = _facility_stage(
@@ -693,14 +708,22 @@ def _capacity_stage(
         if one > PRICED_PLAN_SHARE * window
         else min(PRICED_PLAN_SHARE * window, PRICED_PLAN_PASSES * one)
     )
+    # with budgets that may bind on few options, the last part for keeping them whole
+    knapsack = knapsack_fits(form.problem)
+    kept_back = min(KNAPSACK_SHARE * max(stop - plans - now, 0.0), KNAPSACK_SECONDS)
+    kept_back = kept_back if knapsack else 0.0
     found = capacity_bound(
         form.problem,
-        deadline=stop - plans,
+        deadline=stop - plans - kept_back,
         incumbent=objective,
         bed_prices=None if start is None else start.bed_prices,
         budget_prices=None if start is None else start.budget_prices,
         relaxation=None if start is None else start.relaxation,
     )
+    if knapsack and found.relaxation is not None:
+        kept = knapsack_bound(found.relaxation, found.bed_prices, deadline=stop - plans)
+        if kept.bound > found.bound:
+            found = dataclasses.replace(found, bound=kept.bound, budgets_whole=True)
     # and when the bound levelled off early (its steps too short to gain), the time it
     # left, if a pass fits there (sweep seed 1537, 3,000 cases at T = 5 s: no share for
     # the plans, 1.7 s unused)
@@ -772,6 +795,32 @@ def _facility_stage(
     if found.bound > master.bound:
         tracker.update("facilities-whole", bound=min(found.bound, objective))
     return found.bound, plan_columns(form, found.placements(relax))
+
+
+def _knapsack_stage(
+    form: Formulation,
+    relax: Relaxation,
+    master: MasterLP,
+    objective: float,
+    until: float,
+    seed: int,
+    tracker: Tracker,
+) -> float:
+    """After a complete column generation, the budgets kept whole at the master's bed prices.
+
+    In ``KNAPSACK_SHARE`` of the time left before ``until``; see
+    :mod:`matching.knapsack_bound`. Returns the bound (``-inf`` when it proved nothing).
+    """
+    now = time.perf_counter()
+    found = knapsack_bound(
+        relax,
+        bed_prices(form, master)[0],
+        deadline=now + min(KNAPSACK_SHARE * max(until - now, 0.0), KNAPSACK_SECONDS),
+        seed=seed,
+    )
+    if found.bound > master.bound:
+        tracker.update("budgets-whole", bound=min(found.bound, objective))
+    return found.bound
 
 
 def _budget_plans(
