@@ -25,6 +25,9 @@ the better plan from the columns that matter.
    (:mod:`matching.priced_plans`: list schedules over every start day and a left shift;
    issue 11: ``short-stays`` M 89,283 to 83,439 in 30 s); on a restricted model, when no
    pass fits there (L), right after it (``short-stays`` L 837,451 to 824,734 at T = 60).
+   With budgets that bind on a round of few paid options, the last part of its time
+   keeps the budgets whole at its bed prices (:mod:`matching.knapsack_bound`), as after a
+   complete column generation at its duals (step 7).
 6. Rounds with many start days (short stays: millions of columns, five or more an option;
    :func:`many_start_days`) and at least ``RINS_MIN_SECONDS`` after the greedy skip steps
    3-5: column generation's bound there stayed below the Lagrangian over beds and
@@ -33,7 +36,12 @@ the better plan from the columns that matter.
    columns its prices favour the rest (:mod:`matching.priced_rins`; issue 11: ``issue-11``
    M from 5.2-6.9 % above the bound to 3.8-5.5 % in 30 s, ``short-stays`` from 1.8-2.3 %
    to 0.6-1.2 %; seeds 1-5).
-7. If time is left (the facilities' stage, when it runs, leaves this step the time it
+7. After a complete column generation, while the plan is more than 1 % above the bound:
+   on such budget rounds the budgets kept whole at its duals (issue 11: an 80-case round
+   with a budget per region, 360.6 to 879.7 against a plan of 884.5), and on rounds of
+   short stays plans at its prices and the facilities the LP splits solved whole
+   (:mod:`matching.facility_bound`).
+8. If time is left (the facilities' stage, when it runs, leaves this step the time it
    needs), the exact machinery on the columns that can still matter, started
    from the best plan. Column generation's duals price every column: a plan that uses a
    column costs at least the bound plus the column's reduced cost, so a column whose
@@ -319,11 +327,12 @@ def _finish(
     notes: list[str],
     relative_gap: float,
 ) -> tuple[Plan, float]:
-    """After column generation and the budgets' stages: prices' plans, facilities, improvement.
+    """After column generation and the budgets' stages: stronger bounds, then improvement.
 
-    On short stays, after a complete column generation: plans at its prices and the
-    facilities solved whole (both skipped when the pairs' set-up would not end in their
-    time); then the improvement.
+    After a complete column generation: on budget rounds of few paid options the budgets
+    kept whole at its prices; on short stays plans at its prices and the facilities solved
+    whole (each skipped when the pairs' set-up would not end in their time); then the
+    improvement.
 
     ``bounds``: column generation's bound (``-inf`` when not ``proven``) and the budget
     or capacity Lagrangian's. Returns the plan and the first bound, raised.
