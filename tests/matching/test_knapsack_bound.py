@@ -150,7 +150,7 @@ def test_rounds_with_many_paid_options_are_left_to_the_other_bounds() -> None:
 
 
 def test_large_rounds_report_it_after_a_complete_column_generation(ref: ModuleType) -> None:
-    """The answer's bound is the optimum, where column generation's LP proves 2 of 7.5."""
+    """The answer's bound is the optimum (60), where column generation's LP proves 40."""
     data = a_budget_for_one_and_a_half()
     optimum, _ = ref.mip_optimum(ref.Reference.from_dict(data))
     out = solve_large(problem_from_dict(data), deadline=time.perf_counter() + 10)
