@@ -893,7 +893,14 @@ def _improve(
         columns = np.union1d(columns, pool)
     kept = form.restrict(columns)
     better, restricted = improve(
-        kept, plan, deadline=deadline, seed=seed, threads=threads, tracker=tracker, prove=proves
+        kept,
+        plan,
+        deadline=deadline,
+        seed=seed,
+        threads=threads,
+        tracker=tracker,
+        prove=proves,
+        budgets_bind=bool((master.prices > 0).any()),
     )
     better = best_plan(form, plan, solve_greedy(form.problem, form, start=better).plan)
     tracker.update("restricted-mip", objective=plan_objective(form.problem, better))
