@@ -38,10 +38,9 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
 from matching.capacity_bound import Relaxation
-from matching.formulation import binding_streams
+from matching.formulation import Formulation
 from matching.lpmodel import LinearModel
 from matching.mip import new_highs, pass_model, run_guarded
-from matching.problem import MatchingProblem
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -73,12 +72,12 @@ class KnapsackBound:
     optimal: bool
 
 
-def knapsack_fits(problem: MatchingProblem) -> bool:
+def knapsack_fits(form: Formulation) -> bool:
     """Whether a budget can bind and its options are few enough for the MIP (at any prices)."""
-    streams = binding_streams(problem)
+    streams = form.binding_streams
     if streams.size == 0:
         return False
-    return int(np.isin(problem.opt_stream, streams).sum()) <= MAX_COLUMNS
+    return int(np.isin(form.problem.opt_stream, streams).sum()) <= MAX_COLUMNS
 
 
 def knapsack_bound(
@@ -108,13 +107,13 @@ def knapsack_bound(
     if relax.streams.size == 0 or relax.option.size == 0:
         return KnapsackBound(-math.inf, 0, False)
     lam = np.maximum(np.asarray(lam, dtype=np.float64), 0.0)
-    base, pairs, value = _columns(relax, lam)
+    base, pairs, case, value = _columns(relax, lam)
     constant = relax.constant + float(base.sum()) - float((lam * relax.free).sum())
     if pairs.size == 0:  # no budget can change a case's choice: the relaxation is whole
         return KnapsackBound(constant, 0, True)
     if pairs.size > MAX_COLUMNS or time.perf_counter() >= deadline:
         return KnapsackBound(-math.inf, int(pairs.size), False)
-    model = _model(relax, pairs, value)
+    model = _model(relax, pairs, case, value)
     h = new_highs(
         seed=seed, threads=threads, time_limit=deadline - time.perf_counter(), relative_gap=1e-9
     )
@@ -128,11 +127,13 @@ def knapsack_bound(
     return KnapsackBound(constant + proven, int(pairs.size), run.optimal)
 
 
-def _columns(relax: Relaxation, lam: FloatArray) -> tuple[FloatArray, IntArray, FloatArray]:
+def _columns(
+    relax: Relaxation, lam: FloatArray
+) -> tuple[FloatArray, IntArray, IntArray, FloatArray]:
     """Each case's free best (at most 0), and the budgets' options that beat it.
 
-    Returns the free best per case, one pair per such option (its cheapest start day) and
-    how much it saves against the free best (negative).
+    Returns the free best per case, one pair per such option (its cheapest start day), the
+    pair's case and how much it saves against the free best (negative).
     """
     n_pairs = relax.option.size
     value = relax.priced(lam, np.zeros(relax.streams.size))
@@ -146,14 +147,12 @@ def _columns(relax: Relaxation, lam: FloatArray) -> tuple[FloatArray, IntArray, 
     first = np.ones(order.size, dtype=bool)
     first[1:] = relax.option[order[1:]] != relax.option[order[:-1]]
     pairs = order[first].astype(np.int64)
-    return base, pairs, value[pairs] - base[case[pairs]]
+    return base, pairs, case[pairs], value[pairs] - base[case[pairs]]
 
 
-def _model(relax: Relaxation, pairs: IntArray, value: FloatArray) -> LinearModel:
+def _model(relax: Relaxation, pairs: IntArray, case: IntArray, value: FloatArray) -> LinearModel:
     """The MIP: at most one option a case, each budget's options within it (scaled)."""
     n = pairs.size
-    sizes = np.diff(np.append(relax.group_start, relax.option.size))
-    case = np.repeat(np.arange(relax.group_start.size), sizes)[pairs]
     _, case_row, counts = np.unique(case, return_inverse=True, return_counts=True)
     several = counts[case_row] > 1
     row_of_case = np.cumsum(counts > 1) - 1

@@ -348,7 +348,7 @@ def _finish(
     weak = objective - max(bound, budgets) > FACILITY_GAP * abs(objective)
     short = form.n_vars >= FACILITY_COLUMNS_PER_OPTION * max(form.problem.n_options, 1)
     needs = max(IMPROVE_MIN_SECONDS, IMPROVE_LP_FACTOR * master.lp_seconds)  # to improve
-    knapsack = knapsack_fits(form.problem)
+    knapsack = knapsack_fits(form)
     if proven and master.complete and master.duals.size and weak and (short or knapsack):
         # it leaves the improvement the time it needs, when that fits (sweep seed 1536, 80
         # cases at T = 1 s: it took the 0.3 s left, and the answer was the greedy's plan,
@@ -718,7 +718,7 @@ def _capacity_stage(
         else min(PRICED_PLAN_SHARE * window, PRICED_PLAN_PASSES * one)
     )
     # with budgets that may bind on few options, the last part for keeping them whole
-    knapsack = knapsack_fits(form.problem)
+    knapsack = knapsack_fits(form)
     kept_back = min(KNAPSACK_SHARE * max(stop - plans - now, 0.0), KNAPSACK_SECONDS)
     kept_back = kept_back if knapsack else 0.0
     found = capacity_bound(

@@ -126,7 +126,7 @@ def test_no_time_proves_nothing_and_no_binding_budget_is_not_tried() -> None:
     assert late.bound == -np.inf
     loose = a_budget_for_one_and_a_half()
     loose["budgets"] = [{"stream": "S", "amount": 6.0}]  # pays for all three
-    assert not knapsack_fits(problem_from_dict(loose))
+    assert not knapsack_fits(build_formulation(problem_from_dict(loose)))
     assert knapsack_bound(Relaxation(problem_from_dict(loose)), lam, deadline=np.inf).bound == (
         -np.inf
     )
@@ -145,8 +145,8 @@ def many_paid_options(n: int) -> MatchingProblem:
 def test_rounds_with_many_paid_options_are_left_to_the_other_bounds() -> None:
     """The MIP over thousands of a budget's options did not close in 30 s (budget shapes
     at S): such rounds are not tried."""
-    assert knapsack_fits(many_paid_options(MAX_COLUMNS))
-    assert not knapsack_fits(many_paid_options(MAX_COLUMNS + 1))
+    assert knapsack_fits(build_formulation(many_paid_options(MAX_COLUMNS)))
+    assert not knapsack_fits(build_formulation(many_paid_options(MAX_COLUMNS + 1)))
 
 
 def test_large_rounds_report_it_after_a_complete_column_generation(ref: ModuleType) -> None:
